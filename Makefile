@@ -1,0 +1,44 @@
+# baocao — half-year report pipeline. `make` lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PERIOD ?= 2021-H1
+
+help: ## List the targets with their descriptions
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+env: $(STAMP) ## Create the virtual environment in .venv with pinned dependencies
+
+report: $(STAMP) ## Run the whole pipeline on the bundled sample (PERIOD=2021-H1) and print the outputs
+	$(BIN)/baocao run --period $(PERIOD)
+
+test: $(STAMP) ## Run the test suite (unit tests and the end-to-end pipeline)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## Check code style with ruff
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+sample: $(STAMP) ## Regenerate the illustrative sample workbooks under data/raw/ (fixed seed)
+	$(BIN)/python -m baocao.sample
+
+lock: $(STAMP) ## Rewrite requirements.lock from the current environment
+	( echo "# Full pinned set (transitive included), used as pip constraints by the Makefile."; \
+	  echo "# Regenerate with: make lock"; \
+	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^baocao' ) > requirements.lock
+
+clean: ## Remove build products (_output/, data/processed/); data/raw/ is never touched
+	rm -rf _output
+	find data/processed -mindepth 1 ! -name README.md -exec rm -rf {} +
+
+.PHONY: help env report test lint sample lock clean

@@ -1,0 +1,58 @@
+"""The project's own error type: a Vietnamese message for a person, never a traceback.
+
+`InputError` names the file, sheet and cell at fault and says what to do about it. Every bad
+input the pipeline can meet ends as one of these, so the command line can print it and move on
+to the next unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class BaocaoError(Exception):
+    """Any failure the pipeline explains to its user in Vietnamese."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where in a workbook a problem is: file, sheet and cell (any may be unknown)."""
+
+    file: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+
+    def describe(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(f"tệp “{Path(self.file).name}”")
+        if self.sheet:
+            parts.append(f"trang “{self.sheet}”")
+        if self.cell:
+            parts.append(f"ô {self.cell}")
+        return ", ".join(parts)
+
+
+class InputError(BaocaoError):
+    """A problem in a unit's file; `kind` is a stable ASCII class name tests can assert on."""
+
+    def __init__(self, kind: str, problem: str, fix: str, where: Location | None = None):
+        self.kind = kind
+        self.problem = problem
+        self.fix = fix
+        self.where = where or Location()
+        prefix = self.where.describe()
+        text = f"{prefix}: {problem}" if prefix else problem
+        super().__init__(f"{text}. {fix}")
+
+
+class ConfigError(BaocaoError):
+    """A problem in the project's own configuration (catalogue, unit list, report settings)."""
