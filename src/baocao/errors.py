@@ -56,3 +56,39 @@ class InputError(BaocaoError):
 
 class ConfigError(BaocaoError):
     """A problem in the project's own configuration (catalogue, unit list, report settings)."""
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One finding about a unit's data, shown to reviewers and kept in the validation results.
+
+    severity: "error" (the figure is excluded from totals) or "warning" (kept, to be reviewed).
+    kind: a stable ASCII class name, e.g. "not_a_number", "rule_not_above", "unknown_row".
+    """
+
+    severity: str
+    kind: str
+    message: str
+    sheet: str | None = None
+    cell: str | None = None
+    indicator_code: str | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "severity": self.severity,
+            "kind": self.kind,
+            "message": self.message,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "indicator_code": self.indicator_code,
+        }
+
+    @classmethod
+    def from_input_error(cls, error: InputError) -> Issue:
+        return cls(
+            severity="error",
+            kind=error.kind,
+            message=error.message,
+            sheet=error.where.sheet,
+            cell=error.where.cell,
+        )

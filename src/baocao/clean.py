@@ -1,0 +1,261 @@
+"""Cleaning a unit's rows into tidy data: one row per catalogue indicator.
+
+Pure: takes what `intake` read and the catalogue, returns frames and findings; reads no file.
+Every row is either matched to an indicator (by its code, or by its label when the code is
+missing) or reported as an issue; nothing is dropped silently. A blank cell stays blank (not
+reported), apart from a 0.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import layout
+from .catalog import Catalogue, Indicator
+from .errors import Issue
+from .intake import DataRow, UnitWorkbook, text_of
+from .names import match_key
+from .numbers import NumberParseError, parse_value
+from .periods import Period, is_period
+
+VALUE_COLUMNS = (
+    "period",
+    "unit_code",
+    "indicator_code",
+    "value",
+    "reported",
+    "included",
+    "source_file",
+    "sheet",
+    "cell",
+)
+MODEL_COLUMNS = ("period", "unit_code", *layout.MODEL_FIELDS, "sheet", "cell")
+_PROGRAMME = re.compile(r"^\D*([1-5])\D*$")
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    values: pd.DataFrame  # VALUE_COLUMNS, one row per catalogue indicator, catalogue order
+    models: pd.DataFrame  # MODEL_COLUMNS
+    issues: tuple[Issue, ...]
+    rows_read: int  # rows of the data sheet matched to an indicator
+
+
+def _match_row(
+    row: DataRow, catalogue: Catalogue, by_label: dict[str, Indicator]
+) -> tuple[Indicator | None, Issue | None]:
+    code = row.code.strip().lower()
+    if code in catalogue.codes:
+        return catalogue.indicator(code), None
+    by_its_label = by_label.get(match_key(row.label)) if row.label else None
+    if code and by_its_label is not None:
+        return by_its_label, Issue(
+            "warning",
+            "unknown_code",
+            f"Mã chỉ tiêu “{row.code}” ở dòng {row.row_number} không có trong danh mục; "
+            f"đã nhận theo nội dung là “{by_its_label.code}”. Hãy giữ nguyên mã của biểu mẫu.",
+            cell=row.value_ref,
+            indicator_code=by_its_label.code,
+        )
+    return by_its_label, None
+
+
+def _is_blank_row(row: DataRow) -> bool:
+    return not row.code and not text_of(row.value)
+
+
+def clean_values(
+    workbook: UnitWorkbook, catalogue: Catalogue, *, period: str, unit_code: str
+) -> tuple[pd.DataFrame, list[Issue], int]:
+    sheet = workbook.data_sheet
+    by_label = {match_key(i.label): i for i in catalogue.indicators}
+    found: dict[str, tuple[DataRow, object, bool]] = {}
+    issues: list[Issue] = []
+    duplicated: set[str] = set()
+    rows_read = 0
+    for row in workbook.data_rows:
+        indicator, issue = _match_row(row, catalogue, by_label)
+        if issue:
+            issues.append(issue)
+        if indicator is None:
+            if _is_blank_row(row):
+                continue  # a blank line or a section heading
+            shown = row.label or row.code
+            issues.append(
+                Issue(
+                    "warning",
+                    "unknown_row",
+                    f"Dòng {row.row_number} (“{shown}”) không khớp chỉ tiêu nào trong danh mục nên "
+                    "chưa được tính. Hãy ghi đúng mã chỉ tiêu ở cột “Mã chỉ tiêu”.",
+                    sheet=sheet,
+                    cell=row.value_ref,
+                )
+            )
+            continue
+        rows_read += 1
+        if indicator.code in found:
+            first = found[indicator.code][0]
+            duplicated.add(indicator.code)
+            issues.append(
+                Issue(
+                    "error",
+                    "duplicate_row",
+                    f"Chỉ tiêu “{indicator.label}” được ghi hai lần (ô {first.value_ref} và ô "
+                    f"{row.value_ref}); chưa tính chỉ tiêu này. Hãy chỉ giữ một dòng.",
+                    sheet=sheet,
+                    cell=row.value_ref,
+                    indicator_code=indicator.code,
+                )
+            )
+            continue
+        try:
+            parsed = parse_value(row.value, indicator.kind)
+            value, ok = parsed.value, True
+            if parsed.note:
+                issues.append(
+                    Issue(
+                        "warning",
+                        "value_interpreted",
+                        f"{indicator.label}: {parsed.note}",
+                        sheet=sheet,
+                        cell=row.value_ref,
+                        indicator_code=indicator.code,
+                    )
+                )
+        except NumberParseError as exc:
+            value, ok = None, False
+            issues.append(
+                Issue(
+                    "error",
+                    "not_a_number",
+                    f"{indicator.label}: {exc.reason}",
+                    sheet=sheet,
+                    cell=row.value_ref,
+                    indicator_code=indicator.code,
+                )
+            )
+        found[indicator.code] = (row, value, ok)
+
+    records = []
+    for indicator in catalogue.indicators:
+        if indicator.code in found:
+            row, value, ok = found[indicator.code]
+            cell = row.value_ref
+        else:
+            value, ok, cell = None, True, ""
+            issues.append(
+                Issue(
+                    "warning",
+                    "missing_row",
+                    f"Thiếu dòng chỉ tiêu “{indicator.label}” ({indicator.code}); coi như chưa báo cáo. "
+                    "Hãy dùng đủ các dòng của biểu mẫu.",
+                    sheet=sheet,
+                    indicator_code=indicator.code,
+                )
+            )
+        included = ok and value is not None and indicator.code not in duplicated
+        records.append(
+            {
+                "period": period,
+                "unit_code": unit_code,
+                "indicator_code": indicator.code,
+                "value": value if indicator.code not in duplicated else None,
+                "reported": value is not None,
+                "included": included,
+                "source_file": workbook.path.name,
+                "sheet": sheet,
+                "cell": cell,
+            }
+        )
+    frame = pd.DataFrame.from_records(records, columns=list(VALUE_COLUMNS))
+    frame["value"] = frame["value"].astype(object)
+    return frame, issues, rows_read
+
+
+def clean_models(
+    workbook: UnitWorkbook, *, period: str, unit_code: str
+) -> tuple[pd.DataFrame, list[Issue]]:
+    records, issues = [], []
+    for model in workbook.model_rows:
+        fields = {name: text_of(value) for name, value in model.fields.items()}
+        programme = _PROGRAMME.match(fields["programme"] or "")
+        if fields["programme"] and not programme:
+            issues.append(
+                Issue(
+                    "warning",
+                    "model_programme",
+                    f"Mô hình “{fields['name']}” (dòng {model.row_number}): chương trình "
+                    f"“{fields['programme']}” không phải số từ 1 đến 5.",
+                    sheet=workbook.models_sheet,
+                    cell=model.first_ref,
+                )
+            )
+        fields["programme"] = programme.group(1) if programme else ""
+        records.append(
+            {
+                "period": period,
+                "unit_code": unit_code,
+                **fields,
+                "sheet": workbook.models_sheet,
+                "cell": model.first_ref,
+            }
+        )
+    return pd.DataFrame.from_records(records, columns=list(MODEL_COLUMNS)), issues
+
+
+def check_declared_period(workbook: UnitWorkbook, period: str) -> list[Issue]:
+    declared = workbook.info.get("period")
+    if not declared or not text_of(declared[0]):
+        return []
+    text = text_of(declared[0])
+    if is_period(text) and Period.parse(text) == Period.parse(period):
+        return []
+    return [
+        Issue(
+            "warning",
+            "period_mismatch",
+            f"Trang “{layout.SHEET_INFO}” ghi kỳ báo cáo “{text}”, khác kỳ đang tổng hợp {period}. "
+            "Hãy kiểm tra đơn vị có gửi nhầm tệp của kỳ khác không.",
+            sheet=layout.SHEET_INFO,
+            cell=declared[1],
+        )
+    ]
+
+
+def clean_unit(
+    workbook: UnitWorkbook, catalogue: Catalogue, *, period: str, unit_code: str
+) -> CleanResult:
+    values, value_issues, rows_read = clean_values(
+        workbook, catalogue, period=period, unit_code=unit_code
+    )
+    models, model_issues = clean_models(workbook, period=period, unit_code=unit_code)
+    issues = [*workbook.issues, *check_declared_period(workbook, period), *value_issues, *model_issues]
+    return CleanResult(values=values, models=models, issues=tuple(issues), rows_read=rows_read)
+
+
+def nothing_read(catalogue: Catalogue, *, period: str, unit_code: str, source_file: str) -> CleanResult:
+    """The result for a workbook that could not be read: every indicator not reported."""
+    values = pd.DataFrame.from_records(
+        [
+            {
+                "period": period,
+                "unit_code": unit_code,
+                "indicator_code": indicator.code,
+                "value": None,
+                "reported": False,
+                "included": False,
+                "source_file": source_file,
+                "sheet": "",
+                "cell": "",
+            }
+            for indicator in catalogue.indicators
+        ],
+        columns=list(VALUE_COLUMNS),
+    )
+    values["value"] = values["value"].astype(object)
+    return CleanResult(
+        values=values, models=pd.DataFrame(columns=list(MODEL_COLUMNS)), issues=(), rows_read=0
+    )

@@ -1,0 +1,208 @@
+"""The `baocao` command: template, run, validate, status. Every message is Vietnamese."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .errors import BaocaoError
+from .paths import ProjectPaths
+
+app = typer.Typer(
+    help="Tổng hợp báo cáo 6 tháng của Ủy ban MTTQ: từ bảng tính của các đơn vị đến DOCX và HTML.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(highlight=False)
+STATE_STYLE = {"hợp lệ": "green", "có cảnh báo": "yellow", "có lỗi": "red", "chưa nộp": "magenta"}
+
+PeriodOption = Annotated[
+    str | None,
+    typer.Option("--period", "-p", help="Kỳ báo cáo, ví dụ 2021-H1; mặc định là kỳ mới nhất trong data/raw/."),
+]
+
+
+def _fail(message: str, code: int = 2) -> None:
+    console.print(f"[bold red]Lỗi:[/] {message}")
+    raise typer.Exit(code)
+
+
+def _guarded(action):
+    """Run a command body: our own errors print as one Vietnamese line, others are logged."""
+    try:
+        return action()
+    except BaocaoError as error:
+        _fail(error.message)
+    except KeyboardInterrupt:
+        _fail("Đã dừng theo yêu cầu. Kết quả của lần chạy trước vẫn được giữ nguyên.", 130)
+    except typer.Exit:
+        raise
+    except Exception:
+        log = Path.cwd() / "baocao-loi.log"
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        _fail(f"Lỗi ngoài dự kiến của chương trình; chi tiết kỹ thuật đã ghi vào {log}. "
+              "Hãy gửi tệp này cho người phụ trách kỹ thuật.", 3)
+
+
+def _period(period: str | None, paths: ProjectPaths) -> str:
+    from .periods import Period
+    from .runner import latest_period
+
+    return str(Period.parse(period)) if period else latest_period(paths)
+
+
+@app.command()
+def template(
+    period: Annotated[str, typer.Option("--period", "-p", help="Kỳ báo cáo của biểu mẫu, ví dụ 2021-H1.")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Thư mục ghi biểu mẫu.")] = None,
+) -> None:
+    """Tạo biểu mẫu nhập số liệu (.xlsx) cho từng đơn vị."""
+
+    def body():
+        from .periods import Period
+        from .template import write_templates
+
+        paths = ProjectPaths.default()
+        canonical = str(Period.parse(period))
+        folder = out or paths.output / "bieu-mau" / canonical
+        files = write_templates(canonical, folder, paths)
+        console.print(f"Đã tạo {len(files)} biểu mẫu kỳ {canonical} trong thư mục: [bold]{folder}[/]")
+
+    _guarded(body)
+
+
+def _summary_table(result) -> Table:
+    table = Table(title=f"Kết quả kỳ {result.period}", show_lines=False)
+    for column in ("Mã", "Đơn vị", "Trạng thái", "Số dòng đọc", "Lỗi", "Cảnh báo", "Tệp"):
+        table.add_column(column)
+    for row in result.outcomes:
+        style = STATE_STYLE.get(row.state, "")
+        table.add_row(
+            row.unit_code, row.unit_name, f"[{style}]{row.state}[/]", str(row.rows_read),
+            str(row.errors), str(row.warnings), row.source_file or "—",
+        )
+    return table
+
+
+@app.command()
+def run(
+    period: PeriodOption = None,
+    profile: Annotated[str, typer.Option(help="Bản báo cáo: internal (nội bộ) hoặc public (công khai).")] = "internal",
+    backend: Annotated[
+        str | None, typer.Option(help="Cách dựng báo cáo: quarto hoặc builtin; mặc định tự chọn.")
+    ] = None,
+    no_render: Annotated[bool, typer.Option("--no-render", help="Chỉ làm sạch và tổng hợp, không dựng báo cáo.")] = False,
+) -> None:
+    """Làm sạch, kiểm tra số liệu từng đơn vị, tổng hợp và dựng báo cáo DOCX, HTML."""
+
+    def body():
+        from .runner import run_period
+
+        paths = ProjectPaths.default()
+        chosen = _period(period, paths)
+        if profile not in ("internal", "public"):
+            _fail(f"Bản báo cáo “{profile}” không hợp lệ; chọn internal hoặc public.")
+        progress = Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=console, transient=False,
+        )
+        with progress:
+            task = progress.add_task(f"Xử lý các đơn vị kỳ {chosen}", total=None)
+            result = run_period(
+                chosen, paths, profile=profile, backend=backend, render=not no_render,
+                on_start=lambda n: progress.update(task, total=n),
+                on_unit_done=lambda o: progress.update(
+                    task, advance=1, description=f"Xong {o.unit_name}: {o.state}"
+                ),
+            )
+        console.print(_summary_table(result))
+        for row in result.outcomes:
+            for message in row.messages:
+                console.print(f"  [red]•[/] {row.unit_name}: {message}")
+        console.print(f"Số liệu đã xử lý: [bold]{result.processed_dir}[/]")
+        console.print(f"Sổ tay đã chạy của từng đơn vị: [bold]{result.output_dir / 'notebooks'}[/]")
+        if result.reports:
+            console.print(f"Báo cáo (dựng bằng {result.backend}):")
+            for fmt, report in result.reports.items():
+                console.print(f"  {fmt.upper()}: [bold]{report}[/]")
+        console.print(f"Thời gian: {result.seconds:.1f} giây")
+
+    _guarded(body)
+
+
+@app.command()
+def validate(
+    file: Annotated[Path, typer.Argument(help="Tệp bảng tính của đơn vị cần kiểm tra.")],
+    period: PeriodOption = None,
+) -> None:
+    """Kiểm tra một tệp bảng tính trước khi gửi; in ra các lỗi và cảnh báo."""
+
+    def body():
+        from .catalog import load_catalogue
+        from .checks import check_workbook
+
+        paths = ProjectPaths.default()
+        report = check_workbook(file, load_catalogue(paths.config), period=period)
+        console.print(f"Tệp: [bold]{file}[/] — kỳ {report.period} — trạng thái: "
+                      f"[{STATE_STYLE.get(report.state, '')}]{report.state}[/]")
+        for issue in report.issues:
+            where = ", ".join(x for x in (issue.sheet and f"trang “{issue.sheet}”", issue.cell and f"ô {issue.cell}") if x)
+            label = "[red]Lỗi[/]" if issue.severity == "error" else "[yellow]Cảnh báo[/]"
+            console.print(f"  {label}{' (' + where + ')' if where else ''}: {issue.message}")
+        if not report.issues:
+            console.print("  Không có lỗi hay cảnh báo nào. Tệp có thể gửi.")
+        if report.state == "có lỗi":
+            raise typer.Exit(1)
+
+    _guarded(body)
+
+
+@app.command()
+def status(period: PeriodOption = None) -> None:
+    """Liệt kê đơn vị đã nộp và chưa nộp tệp số liệu của kỳ."""
+
+    def body():
+        from .catalog import load_units
+        from .runner import discover
+        from .store import read_unit_status
+
+        paths = ProjectPaths.default()
+        chosen = _period(period, paths)
+        units = load_units(paths.config).for_period(chosen)
+        jobs, rejected = discover(chosen, paths, units)
+        by_unit = {job.unit.code: job for job in jobs}
+        table = Table(title=f"Tình hình nộp số liệu kỳ {chosen}")
+        for column in ("Mã", "Đơn vị", "Đã nộp", "Tệp", "Lần xử lý gần nhất"):
+            table.add_column(column)
+        for unit in units:
+            job = by_unit.get(unit.code)
+            last = read_unit_status(paths.processed_period(chosen), unit.code)
+            table.add_row(
+                unit.code, unit.name,
+                "[green]đã nộp[/]" if job else "[magenta]chưa nộp[/]",
+                job.path.name if job else "—",
+                last["state"] if last else "chưa xử lý",
+            )
+        console.print(table)
+        console.print(f"Đã nộp {len(by_unit)}/{len(units)} đơn vị.")
+        for job in rejected:
+            for issue in job.issues:
+                console.print(f"  [red]•[/] {issue.message}")
+
+    _guarded(body)
+
+
+def main() -> None:  # pragma: no cover - console entry for `python -m baocao.cli`
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

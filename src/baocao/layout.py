@@ -1,0 +1,34 @@
+"""The shape of a unit's workbook: sheet names, column headers and the fields of `Thông tin`.
+
+The intake template writes this layout, the sample generator fills it and the reader looks for it;
+all three take the names from here.
+"""
+
+from __future__ import annotations
+
+SHEET_DATA = "Số liệu"
+SHEET_MODELS = "Mô hình"
+SHEET_INFO = "Thông tin"
+SHEETS = (SHEET_DATA, SHEET_MODELS, SHEET_INFO)
+
+# Sheet "Số liệu": one row per indicator under section headings.
+DATA_COLUMNS = ("STT", "Mã chỉ tiêu", "Nội dung", "Đơn vị tính", "Số liệu", "Ghi chú")
+COL_NO, COL_CODE, COL_LABEL, COL_UNIT, COL_VALUE, COL_NOTE = DATA_COLUMNS
+
+# Sheet "Mô hình": one row per good-practice model.
+MODEL_COLUMNS = ("STT", "Tên mô hình", "Chương trình", "Thời gian", "Số người tham gia", "Hiệu quả")
+MODEL_FIELDS = ("stt", "name", "programme", "time", "participants", "effect")
+
+# Sheet "Thông tin": label in column A, value in column B.
+INFO_FIELDS = {
+    "unit": "Đơn vị",
+    "period": "Kỳ báo cáo",
+    "filled_by": "Người điền",
+    "date": "Ngày điền",
+}
+
+# Text written above the table of every sheet, and looked for by nobody: the reader finds the
+# header row by its column names, wherever the unit has moved it.
+TITLE_DATA = "BIỂU SỐ LIỆU BÁO CÁO CÔNG TÁC MẶT TRẬN"
+TITLE_MODELS = "DANH SÁCH MÔ HÌNH, CÁCH LÀM HIỆU QUẢ"
+SAMPLE_MARK = "Số liệu minh họa — không phải số liệu thật của đơn vị."

@@ -1,0 +1,125 @@
+"""Where processed data lives and how it is written: every file to a temporary name, then moved.
+
+An interrupted run therefore never leaves a half-written file behind. The CSV writer is
+deterministic (fixed column order, "\\n" line ends, integers without ".0") so two runs on the
+same inputs give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import Issue
+
+UNITS_FOLDER = "units"
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def atomic_write_text(path: Path, text: str) -> Path:
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def write_json(path: Path, data: Any) -> Path:
+    return atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+
+
+def _cell_text(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value
+
+
+def write_csv(path: Path, frame: pd.DataFrame) -> Path:
+    text = frame.map(_cell_text).to_csv(index=False, lineterminator="\n")
+    return atomic_write_text(path, text)
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"unit_code": str, "period": str}, keep_default_na=True)
+
+
+@dataclass(frozen=True)
+class UnitFiles:
+    values: Path
+    models: Path
+    validation: Path
+    status: Path
+
+    @classmethod
+    def of(cls, processed_period: Path, unit_code: str) -> UnitFiles:
+        folder = Path(processed_period) / UNITS_FOLDER
+        return cls(
+            values=folder / f"{unit_code}.values.csv",
+            models=folder / f"{unit_code}.models.csv",
+            validation=folder / f"{unit_code}.validation.json",
+            status=folder / f"{unit_code}.status.json",
+        )
+
+
+def write_unit(
+    processed_period: Path,
+    *,
+    unit_code: str,
+    unit_name: str,
+    source_file: str,
+    state: str,
+    rows_read: int,
+    values: pd.DataFrame,
+    models: pd.DataFrame,
+    issues: tuple[Issue, ...],
+    gx_result: dict[str, Any] | None,
+) -> UnitFiles:
+    """Write one unit's tidy data, models, validation results and status; status goes last."""
+    files = UnitFiles.of(processed_period, unit_code)
+    write_csv(files.values, values)
+    write_csv(files.models, models)
+    write_json(
+        files.validation,
+        {"issues": [i.as_dict() for i in issues], "great_expectations": gx_result},
+    )
+    write_json(
+        files.status,
+        {
+            "unit_code": unit_code,
+            "unit_name": unit_name,
+            "source_file": source_file,
+            "state": state,
+            "rows_read": rows_read,
+            "errors": sum(i.severity == "error" for i in issues),
+            "warnings": sum(i.severity == "warning" for i in issues),
+            "issues": [i.as_dict() for i in issues],
+        },
+    )
+    return files
+
+
+def read_unit_status(processed_period: Path, unit_code: str) -> dict[str, Any] | None:
+    path = UnitFiles.of(processed_period, unit_code).status
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
