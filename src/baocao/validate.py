@@ -60,6 +60,7 @@ def build_suite(catalogue: Catalogue):
     """The expectation suite for one unit's figures; a pure function of the catalogue."""
     import great_expectations as gx
 
+    _batch_definition()  # GX wants an active context before a suite is built
     suite = gx.ExpectationSuite(name=SUITE_NAME)
     suite.add_expectation(
         gx.expectations.ExpectTableColumnsToMatchSet(column_set=catalogue.codes, exact_match=True)

@@ -1,0 +1,64 @@
+"""Shared fixtures: the real configuration of the project, and tiny workbooks built with openpyxl."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from baocao.catalog import load_catalogue, load_units
+from baocao.paths import ProjectPaths
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def project() -> ProjectPaths:
+    return ProjectPaths.default()
+
+
+@pytest.fixture(scope="session")
+def catalogue(project):
+    return load_catalogue(project.config)
+
+
+@pytest.fixture(scope="session")
+def units_2021(project):
+    return load_units(project.config).for_period("2021-H1")
+
+
+def write_workbook(
+    path: Path,
+    rows: list[list],
+    *,
+    sheet: str = "Số liệu",
+    columns: tuple[str, ...] | None = None,
+    header_at: int = 1,
+    info: dict[str, str] | None = None,
+    models: list[list] | None = None,
+) -> Path:
+    """A small real .xlsx: `rows` under a header row (1-based `header_at`) of `columns`."""
+    from openpyxl import Workbook
+
+    from baocao import layout
+
+    workbook = Workbook()
+    data = workbook.active
+    data.title = sheet
+    data.cell(row=1, column=1, value=layout.TITLE_DATA) if header_at > 1 else None
+    for c, name in enumerate(columns or layout.DATA_COLUMNS, start=1):
+        data.cell(row=header_at, column=c, value=name)
+    for r, row in enumerate(rows, start=header_at + 1):
+        for c, value in enumerate(row, start=1):
+            data.cell(row=r, column=c, value=value)
+    if models is not None:
+        sheet_models = workbook.create_sheet(layout.SHEET_MODELS)
+        sheet_models.append(list(layout.MODEL_COLUMNS))
+        for row in models:
+            sheet_models.append(row)
+    if info is not None:
+        sheet_info = workbook.create_sheet(layout.SHEET_INFO)
+        for key, value in info.items():
+            sheet_info.append([layout.INFO_FIELDS[key], value])
+    workbook.save(path)
+    return path

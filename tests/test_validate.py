@@ -1,0 +1,63 @@
+"""The Great Expectations suite built from the catalogue, run for real on hand-made figures."""
+
+from baocao.clean import nothing_read
+from baocao.validate import STATE_ERRORS, STATE_VALID, STATE_WARNINGS, build_suite, unit_state, validate_unit
+
+
+def figures(catalogue, **values):
+    frame = nothing_read(catalogue, period="2021-H1", unit_code="178", source_file="t.xlsx").values
+    for code, value in values.items():
+        mask = frame["indicator_code"] == code
+        frame.loc[mask, "value"] = value
+        frame.loc[mask, "reported"] = True
+        frame.loc[mask, "included"] = True
+        frame.loc[mask, "sheet"] = "Số liệu"
+        frame.loc[mask, "cell"] = f"E{10 + int(mask.to_numpy().argmax())}"
+    return frame
+
+
+def test_suite_has_one_expectation_per_rule_plus_the_column_set(catalogue):
+    rules = sum(len(i.rules) for i in catalogue.indicators)
+    assert len(build_suite(catalogue).expectations) == rules + 1
+
+
+def test_clean_figures_pass(catalogue):
+    outcome = validate_unit(figures(catalogue, hg_vu_tiep_nhan=30, hg_vu_thanh_cong=20), catalogue)
+    assert outcome.success and outcome.issues == ()
+    assert unit_state(outcome.issues) == STATE_VALID
+
+
+def test_settled_above_taken_is_an_error_naming_both_cells_and_is_excluded(catalogue):
+    values = figures(catalogue, hg_vu_tiep_nhan=30, hg_vu_thanh_cong=45)
+    outcome = validate_unit(values, catalogue)
+    [issue] = outcome.issues
+    assert (issue.severity, issue.kind, issue.indicator_code) == ("error", "rule_not_above", "hg_vu_thanh_cong")
+    taken = values.set_index("indicator_code").loc["hg_vu_tiep_nhan", "cell"]
+    assert issue.cell in issue.message and taken in issue.message
+    assert "45" in issue.message and "30" in issue.message
+    included = outcome.values.set_index("indicator_code")["included"]
+    assert not included["hg_vu_thanh_cong"] and included["hg_vu_tiep_nhan"]
+    assert unit_state(outcome.issues) == STATE_ERRORS
+
+
+def test_covid_allocation_above_receipts_is_only_a_warning_and_still_counts(catalogue):
+    outcome = validate_unit(
+        figures(catalogue, covid_tien_tiep_nhan=100_000_000, covid_tien_phan_bo=150_000_000), catalogue
+    )
+    [issue] = outcome.issues
+    assert issue.severity == "warning"
+    assert outcome.values.set_index("indicator_code").loc["covid_tien_phan_bo", "included"]
+    assert unit_state(outcome.issues) == STATE_WARNINGS
+
+
+def test_negative_count_and_share_above_100_are_errors(catalogue):
+    outcome = validate_unit(figures(catalogue, tt_so_cuoc=-3, ntm_ty_le_hai_long=120.5), catalogue)
+    assert {(i.indicator_code, i.kind) for i in outcome.issues} == {
+        ("tt_so_cuoc", "rule_non_negative"),
+        ("ntm_ty_le_hai_long", "rule_between"),
+    }
+
+
+def test_blank_figures_are_not_flagged(catalogue):
+    outcome = validate_unit(figures(catalogue, hg_vu_thanh_cong=10), catalogue)
+    assert outcome.issues == ()
