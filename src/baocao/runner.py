@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sys
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -157,29 +159,49 @@ def discover(period: str, paths: ProjectPaths, units: tuple[Unit, ...]) -> tuple
     return sorted(jobs.values(), key=lambda j: order[j.unit.code]), rejected
 
 
+@contextmanager
+def _kernel_stderr_to(log: Path):
+    """Send what kernels print on stderr (start-up chatter) to a log file, not the analyst's screen.
+
+    Kernels are child processes inheriting file descriptor 2, so it is redirected at that level.
+    """
+    log.parent.mkdir(parents=True, exist_ok=True)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(log, "ab") as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def run_unit_notebook(job: UnitJob, period: str, paths: ProjectPaths, processed: Path, notebooks: Path) -> UnitOutcome:
     """Execute the per-unit notebook with papermill; its failure becomes the unit's outcome."""
     unit = job.unit
     target = notebooks / f"{unit.code}.ipynb"
-    temporary = notebooks / f".{unit.code}.ipynb.tmp"
+    temporary = notebooks / f".{unit.code}.partial.ipynb"
     notebooks.mkdir(parents=True, exist_ok=True)
     outcome = UnitOutcome(unit.code, unit.name, STATE_ERRORS, source_file=job.path.name, notebook=target)
     try:
-        papermill.execute_notebook(
-            str(paths.notebooks / NOTEBOOK),
-            str(temporary),
-            parameters={
-                "period": period,
-                "unit_code": unit.code,
-                "unit_name": unit.name,
-                "workbook": str(job.path.resolve()),
-                "processed_dir": str(processed.resolve()),
-                "config_dir": str(paths.config.resolve()),
-            },
-            kernel_name="python3",
-            progress_bar=False,
-            cwd=str(notebooks),
-        )
+        with _kernel_stderr_to(notebooks / "kernels.log"):
+            papermill.execute_notebook(
+                str(paths.notebooks / NOTEBOOK),
+                str(temporary),
+                parameters={
+                    "period": period,
+                    "unit_code": unit.code,
+                    "unit_name": unit.name,
+                    "workbook": str(job.path.resolve()),
+                    "processed_dir": str(processed.resolve()),
+                    "config_dir": str(paths.config.resolve()),
+                },
+                kernel_name="python3",
+                progress_bar=False,
+                cwd=str(notebooks),
+            )
     except papermill.PapermillExecutionError as exc:
         outcome.messages.append(f"Sổ tay dừng ở ô {exc.exec_count}: {exc.ename}: {exc.evalue}")
     except Exception as exc:  # kernel failed to start, timed out, ...

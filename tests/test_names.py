@@ -1,0 +1,158 @@
+"""Matching the unit names people write to the unit list of config/units.yml."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from baocao.catalog import Unit, load_units
+from baocao.names import (
+    ADMIN_PREFIXES,
+    closest_units,
+    match_key,
+    resolve_unit,
+    strip_admin_prefix,
+)
+from baocao.paths import ProjectPaths
+
+
+@pytest.fixture(scope="module")
+def units_2021() -> tuple[Unit, ...]:
+    return load_units(ProjectPaths.default().config).for_period("2021-H1")
+
+
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("TP. Lạng Sơn", "tp lang son"),
+        ("Thành phố Lạng Sơn", "thanh pho lang son"),
+        ("  Huyện   Tràng\u00a0Định ", "huyen trang dinh"),
+        ("ĐÌNH LẬP", "dinh lap"),
+        ("Thụy", "thuy"),
+        ("Thuỵ", "thuy"),
+        ("hòa", "hoa"),
+        ("hoà", "hoa"),
+        (nfd("Hữu Lũng"), "huu lung"),
+        ("Bắc-Sơn", "bac son"),
+        ("Tràng\u200bĐịnh", "trangdinh"),  # a zero-width space is not a word break
+        ("Chi_Lăng", "chi lang"),
+        ("", ""),
+        ("...", ""),
+    ],
+)
+def test_match_key(text, expected):
+    assert match_key(text) == expected
+
+
+def test_match_key_agrees_on_tone_placement_and_normal_form():
+    spellings = ["Thụy Hòa", "Thuỵ Hoà", nfd("Thụy Hòa"), nfd("Thuỵ Hoà"), "THỤY HÒA"]
+    assert {match_key(s) for s in spellings} == {"thuy hoa"}
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("huyen trang dinh", "trang dinh"),
+        ("thanh pho lang son", "lang son"),
+        ("tp lang son", "lang son"),
+        ("thi xa ba don", "ba don"),
+        ("thi tran na sam", "na sam"),
+        ("xa tan thanh", "tan thanh"),
+        ("huyen huyen", "huyen"),  # one prefix only
+        ("tpls", "tpls"),  # a prefix must be a whole word
+        ("xuan long", "xuan long"),
+        ("huyen", "huyen"),  # nothing would be left
+    ],
+)
+def test_strip_admin_prefix(key, expected):
+    assert strip_admin_prefix(key) == expected
+
+
+def test_admin_prefixes_are_folded():
+    assert all(match_key(p) == p for p in ADMIN_PREFIXES)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Trang Dinh", "180"),
+        ("Huyện Tràng Định", "180"),
+        ("huyen trang dinh", "180"),
+        ("HUYỆN TRÀNG ĐỊNH", "180"),
+        ("H Tràng Định", None),  # "h" is not a prefix we strip
+        ("Tràng Định", "180"),
+        ("TP Lạng Sơn", "178"),
+        ("Thành phố Lạng Sơn", "178"),
+        ("tp. lang son", "178"),
+        ("Thành phố LS", "178"),
+        ("TPLS", "178"),
+        ("Lạng Sơn", "178"),  # only after the prefix is stripped from the unit's name
+        ("178", "178"),
+        (" 178 ", "178"),
+        ("Huyện Văn Lãng", "182"),
+        ("van lang", "182"),
+        ("Văn Quan", "184"),
+        ("huyện Hữu Lũng", "186"),
+        (nfd("Huyện Hữu Lũng"), "186"),
+        (nfd("Lộc Bình"), "188"),
+        ("Thị xã Đình Lập", "189"),  # the prefix need not be the right one
+        ("Đình-Lập", "189"),
+    ],
+)
+def test_resolve_unit_2021(units_2021, text, code):
+    unit = resolve_unit(text, units_2021)
+    assert (unit.code if unit else None) == code
+
+
+@pytest.mark.parametrize("text", ["Hà Nội", "Huyện Na Rì", "179", "", "   ", "huyện"])
+def test_unknown_names_resolve_to_none(units_2021, text):
+    assert resolve_unit(text, units_2021) is None
+
+
+def test_tone_placement_in_the_unit_list_does_not_matter():
+    units = [Unit("1", "Xã Thụy Hòa", "Thụy Hòa"), Unit("2", "Xã Tân Thanh", "Tân Thanh")]
+    for text in ["Thuỵ Hoà", "xa thuy hoa", nfd("Xã Thuỵ Hoà"), "Thụy Hòa"]:
+        assert resolve_unit(text, units) == units[0]
+
+
+def test_ambiguous_names_resolve_to_none():
+    units = [
+        Unit("01", "Xã Tân Thành", "X. Tân Thành"),
+        Unit("02", "Phường Tân Thành", "P. Tân Thành"),
+    ]
+    assert resolve_unit("Tân Thành", units) is None  # both match once prefixes are stripped
+    assert resolve_unit("tan thanh", units) is None
+    assert resolve_unit("Thị trấn Tân Thành", units) is None
+    assert resolve_unit("Xã Tân Thành", units) == units[0]
+    assert resolve_unit("Phường Tân Thành", units) == units[1]
+    assert resolve_unit("02", units) == units[1]
+
+
+def test_a_name_two_units_both_claim_resolves_to_none():
+    units = [Unit("01", "Xã Tân Thành", "Tân Thành"), Unit("02", "Xã Tân Thanh", "Tân Thành")]
+    assert resolve_unit("Tân Thành", units) is None
+    assert resolve_unit("Xã Tân Thanh", units) == units[1]
+
+
+def test_diacritics_decide_when_only_they_differ():
+    units = [Unit("01", "Xã Tân Lăng", "Tân Lăng"), Unit("02", "Xã Tân Lãng", "Tân Lãng")]
+    assert resolve_unit("Tân Lãng", units) == units[1]
+    assert resolve_unit(nfd("xã tân lăng"), units) == units[0]
+    assert resolve_unit("Tan Lang", units) is None
+
+
+def test_closest_units_suggests_near_spellings(units_2021):
+    codes = [u.code for u in closest_units("Tràng Đinh huyện", units_2021)]
+    assert codes[0] == "180"
+    assert [u.code for u in closest_units("Van Lang", units_2021, n=2)] == ["182", "184"]
+    assert [u.code for u in closest_units("Huyen Loc Binh", units_2021, n=1)] == ["188"]
+    assert len(closest_units("Van", units_2021, n=3, cutoff=0.0)) == 3
+
+
+def test_closest_units_returns_nothing_for_nonsense(units_2021):
+    assert closest_units("zzzzzz", units_2021) == []

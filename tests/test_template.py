@@ -1,0 +1,184 @@
+"""The intake template: layout, catalogue content, protection and validation, read back."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
+
+from baocao import layout
+from baocao.catalog import load_catalogue, load_units
+from baocao.paths import ProjectPaths
+from baocao.template import slugify, write_template, write_templates
+
+PERIOD = "2021-H1"
+
+
+@pytest.fixture(scope="module")
+def paths() -> ProjectPaths:
+    return ProjectPaths.default()
+
+
+@pytest.fixture(scope="module")
+def catalogue(paths):
+    return load_catalogue(paths.config)
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory, paths) -> list[Path]:
+    return write_templates(PERIOD, tmp_path_factory.mktemp("templates"), paths)
+
+
+def rows(path: Path, sheet: str) -> list[list]:
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python()
+
+
+def data_table(path: Path) -> tuple[int, list[list]]:
+    """The header row index and the rows below it, found by the column names."""
+    table = rows(path, layout.SHEET_DATA)
+    header = next(i for i, row in enumerate(table) if tuple(row) == layout.DATA_COLUMNS)
+    return header, table[header + 1 :]
+
+
+def test_one_file_per_unit_with_standard_names(written, paths):
+    units = load_units(paths.config).for_period(PERIOD)
+    assert len(written) == len(units) == 11
+    names = sorted(p.name for p in written)
+    assert "178-tp-lang-son-2021-H1.xlsx" in names
+    assert "189-dinh-lap-2021-H1.xlsx" in names
+    assert all(name.isascii() and name.endswith(f"-{PERIOD}.xlsx") for name in names)
+    assert all(p.exists() for p in written)
+
+
+def test_data_sheet_lists_every_indicator_once(written, catalogue):
+    code_at = layout.DATA_COLUMNS.index(layout.COL_CODE)
+    for path in written:
+        assert CalamineWorkbook.from_path(str(path)).sheet_names == list(layout.SHEETS)
+        _, body = data_table(path)
+        lines = [row for row in body if row[code_at]]
+        counts = Counter(row[code_at] for row in lines)
+        assert counts == Counter(catalogue.codes)
+        for row in lines:
+            record = dict(zip(layout.DATA_COLUMNS, row, strict=True))
+            indicator = catalogue.indicator(record[layout.COL_CODE])
+            assert record[layout.COL_LABEL] == indicator.label
+            assert record[layout.COL_UNIT] == indicator.unit
+            assert record[layout.COL_VALUE] == ""
+            assert record[layout.COL_NOTE] == ""
+        numbers = [int(row[0]) for row in lines]
+        assert numbers == list(range(1, len(catalogue.codes) + 1))
+
+
+def test_section_headings_carry_no_code(written, catalogue):
+    _, body = data_table(written[0])
+    headings = [row[0] for row in body if row[0] and not row[1]]
+    expected = [
+        f"{section}. {title}"
+        for section, title in catalogue.sections.items()
+        if catalogue.by_section()[section]
+    ]
+    assert headings == expected
+
+
+def test_title_names_unit_and_period(written):
+    title = rows(written[0], layout.SHEET_DATA)[0][0]
+    assert title.startswith(layout.TITLE_DATA)
+    assert "Thành phố Lạng Sơn" in title
+    assert "6 tháng đầu năm 2021" in title
+    assert unicodedata.is_normalized("NFC", title)
+
+
+def test_labels_locked_values_unlocked(written):
+    wb = load_workbook(written[0])
+    ws = wb[layout.SHEET_DATA]
+    assert ws.protection.sheet
+    header = next(
+        r for r in range(1, 10) if ws.cell(row=r, column=1).value == layout.DATA_COLUMNS[0]
+    )
+    assert ws.freeze_panes == f"A{header + 1}"
+    columns = {name: i + 1 for i, name in enumerate(layout.DATA_COLUMNS)}
+    checked = 0
+    for row in range(header + 1, ws.max_row + 1):
+        if not ws.cell(row=row, column=columns[layout.COL_CODE]).value:
+            continue
+        for name in (layout.COL_NO, layout.COL_CODE, layout.COL_LABEL, layout.COL_UNIT):
+            assert ws.cell(row=row, column=columns[name]).protection.locked
+        for name in (layout.COL_VALUE, layout.COL_NOTE):
+            assert not ws.cell(row=row, column=columns[name]).protection.locked
+        checked += 1
+    assert checked > 0
+    assert wb[layout.SHEET_MODELS].protection.sheet
+    assert wb[layout.SHEET_INFO].protection.sheet
+
+
+def test_value_cells_validated_by_kind(written, catalogue):
+    ws = load_workbook(written[0])[layout.SHEET_DATA]
+    validations = ws.data_validations.dataValidation
+    assert validations
+    columns = {name: i + 1 for i, name in enumerate(layout.DATA_COLUMNS)}
+    for row in range(1, ws.max_row + 1):
+        code = ws.cell(row=row, column=columns[layout.COL_CODE]).value
+        if not code or code == layout.COL_CODE:
+            continue
+        coordinate = ws.cell(row=row, column=columns[layout.COL_VALUE]).coordinate
+        covering = [v for v in validations if coordinate in v.sqref]
+        assert len(covering) == 1, coordinate
+        rule = covering[0]
+        assert rule.errorStyle == "stop"
+        assert rule.showErrorMessage and rule.error and rule.errorTitle and rule.prompt
+        assert len(rule.errorTitle) <= 32 and len(rule.promptTitle) <= 32
+        if catalogue.indicator(code).kind == "percent":
+            assert (rule.type, rule.formula1, rule.formula2) == ("decimal", "0", "100")
+        else:
+            assert (rule.type, rule.operator, rule.formula1) == (
+                "whole",
+                "greaterThanOrEqual",
+                "0",
+            )
+
+
+def test_models_sheet(written):
+    table = rows(written[0], layout.SHEET_MODELS)
+    header = next(i for i, row in enumerate(table) if tuple(row) == layout.MODEL_COLUMNS)
+    assert table[0][0].startswith(layout.TITLE_MODELS)
+    ws = load_workbook(written[0])[layout.SHEET_MODELS]
+    lists = [v for v in ws.data_validations.dataValidation if v.type == "list"]
+    assert [v.formula1 for v in lists] == ['"1,2,3,4,5"']
+    programme_col = "ABCDEF"[layout.MODEL_FIELDS.index("programme")]
+    assert f"{programme_col}{header + 2}" in lists[0].sqref
+    first = ws.cell(row=header + 2, column=2)
+    assert not first.protection.locked
+    wholes = [v for v in ws.data_validations.dataValidation if v.type == "whole"]
+    assert len(wholes) == 1
+
+
+def test_info_sheet(written):
+    table = rows(written[1], layout.SHEET_INFO)
+    assert [row[0] for row in table] == list(layout.INFO_FIELDS.values())
+    values = dict(zip(layout.INFO_FIELDS, (row[1] for row in table), strict=True))
+    assert values == {"unit": "Huyện Tràng Định", "period": PERIOD, "filled_by": "", "date": ""}
+
+
+def test_blank_template_and_same_bytes(tmp_path, catalogue):
+    first = write_template(tmp_path / "a.xlsx", None, PERIOD, catalogue, "Lạng Sơn")
+    second = write_template(tmp_path / "b.xlsx", None, PERIOD, catalogue, "Lạng Sơn")
+    assert first.read_bytes() == second.read_bytes()
+    table = rows(first, layout.SHEET_INFO)
+    assert table[0][1] == "" and table[1][1] == PERIOD
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("TP Lạng Sơn", "tp-lang-son"),
+        ("Đình Lập", "dinh-lap"),
+        (unicodedata.normalize("NFD", "Tràng Định"), "trang-dinh"),
+        ("Hữu  Lũng", "huu-lung"),
+    ],
+)
+def test_slugify(text, slug):
+    assert slugify(text) == slug
