@@ -1,0 +1,468 @@
+"""Rendering `report.qmd` to DOCX and HTML, with Quarto or with the built-in renderer.
+
+Two interchangeable backends, registered by name like papermill's engines:
+
+* `quarto` — `quarto render report.qmd --to docx|html` with `--execute-params`, `--profile`,
+  `--output-dir`; used when a `quarto` binary is on PATH.
+* `builtin` — the same steps from libraries: jupytext reads the .qmd, papermill's
+  `parameterize_notebook` injects the parameters after the cell tagged `parameters`, nbclient
+  runs it once in a fresh kernel, the outputs become one Markdown document (cells marked
+  `output: asis` print Markdown), and pandoc writes DOCX and HTML from it.
+
+Both get the parameters `period`, `processed_dir`, `profile` and `root`, and the same reference
+document (`docx_style.build_reference_docx`). Every output is written under a temporary name in
+the output folder and moved into place with `os.replace`, so an interrupted run leaves the
+previous report whole.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .docx_style import build_reference_docx
+from .errors import BaocaoError
+from .paths import ProjectPaths
+from .periods import Period
+from .report_blocks import report_title
+
+FORMATS = ("docx", "html")
+PROFILES = ("internal", "public")
+KERNEL = "python3"
+CELL_TIMEOUT = 600  # seconds per cell
+QUARTO_TIMEOUT = 1800  # seconds per `quarto render`
+# Where `_quarto.yml` (format: docx: reference-doc:) expects the reference document, relative
+# to the project root. Keep the two in step; tests/test_render.py checks they agree.
+QUARTO_REFERENCE_DOC = Path("_output") / "reference.docx"
+HTML_TOC_TITLE = "Mục lục"
+_OWN_ERRORS = ("BaocaoError", "ConfigError", "InputError")
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    backend: str
+    outputs: dict[str, Path]  # format ("docx", "html") -> file
+    seconds: float
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """Everything a backend needs; backends return {format: finished file}."""
+
+    period: str
+    profile: str
+    paths: ProjectPaths
+    out_dir: Path
+    names: dict[str, str]  # format -> output file name
+    title: str
+    parameters: dict[str, str] = field(default_factory=dict)
+
+
+Backend = Callable[[RenderJob], dict[str, Path]]
+
+
+def output_names(period: str, profile: str) -> dict[str, str]:
+    """File names by format. The public profile is the published HTML only."""
+    if profile == "public":
+        return {"html": f"bao-cao-{period}-cong-khai.html"}
+    return {fmt: f"bao-cao-{period}.{fmt}" for fmt in FORMATS}
+
+
+# --- writing outputs atomically ------------------------------------------------------------
+
+
+def _temporary(out_dir: Path, name: str) -> Path:
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=out_dir)
+    os.close(fd)
+    return Path(tmp)
+
+
+def _publish(staged: dict[str, Path], out_dir: Path, names: dict[str, str]) -> dict[str, Path]:
+    """Move every finished temporary file to its final name (each move is atomic)."""
+    outputs = {}
+    for fmt, tmp in staged.items():
+        final = out_dir / names[fmt]
+        os.replace(tmp, final)
+        outputs[fmt] = final
+    return outputs
+
+
+# --- the built-in backend ------------------------------------------------------------------
+
+
+def _front_matter(nb) -> dict[str, Any]:
+    """The .qmd's YAML front matter (jupytext keeps it as the first, raw cell)."""
+    if not nb.cells or nb.cells[0].cell_type != "raw":
+        return {}
+    lines = nb.cells[0].source.strip().splitlines()
+    if len(lines) < 2 or lines[0] != "---" or lines[-1] not in ("---", "..."):
+        return {}
+    try:
+        data = yaml.safe_load("\n".join(lines[1:-1])) or {}
+    except yaml.YAMLError as exc:
+        raise BaocaoError(f"Phần đầu (YAML) của report.qmd sai cú pháp: {exc}.") from None
+    return data if isinstance(data, dict) else {}
+
+
+def cell_options(source: str) -> tuple[dict[str, Any], str]:
+    """Split a Quarto cell into its `#| key: value` options (YAML) and the code below them."""
+    lines = source.splitlines()
+    option_lines = []
+    for line in lines:
+        if not line.startswith("#|"):
+            break
+        option_lines.append(line[2:].removeprefix(" "))
+    code = "\n".join(lines[len(option_lines) :])
+    if not option_lines:
+        return {}, code
+    try:
+        options = yaml.safe_load("\n".join(option_lines)) or {}
+    except yaml.YAMLError as exc:
+        raise BaocaoError(
+            f"Tùy chọn “#|” của ô lệnh “{_first_line(code)}” trong report.qmd sai cú pháp YAML: "
+            f"{exc}."
+        ) from None
+    return (options if isinstance(options, dict) else {}), code
+
+
+def _first_line(code: str) -> str:
+    for line in code.splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def _cell_name(cell) -> str:
+    """How a user finds the cell in report.qmd: its label, else its place and first line."""
+    options = cell.metadata.get("baocao_options", {})
+    if "injected-parameters" in cell.metadata.get("tags", []):
+        return "ô tham số được truyền vào"
+    if options.get("label"):
+        return f"ô lệnh “{options['label']}”"
+    first = _first_line(cell.metadata.get("baocao_code", cell.source))
+    return f"ô lệnh thứ {cell.metadata.get('baocao_number', '?')} (“{first}”)"
+
+
+def read_report(source: Path):
+    """The .qmd as a notebook. jupytext's own .qmd reader calls the quarto binary, but the
+    R Markdown reader parses the same chunks: front matter → raw cell, ```{python} → code."""
+    import jupytext
+
+    try:
+        text = source.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BaocaoError(f"Không đọc được tệp báo cáo {source}: {exc.strerror}.") from None
+    nb = jupytext.reads(text, fmt={"extension": ".Rmd", "format_name": "rmarkdown"})
+    code_cells = 0
+    for cell in nb.cells:
+        cell.metadata["tags"] = []  # papermill looks at every cell's tags
+        if cell.cell_type != "code":
+            continue
+        code_cells += 1
+        options, code = cell_options(cell.source)
+        cell.metadata["baocao_number"] = code_cells  # "ô lệnh thứ N" of report.qmd
+        cell.metadata["baocao_options"] = options
+        cell.metadata["baocao_code"] = code
+        cell.metadata["tags"] = list(options.get("tags") or [])
+    return nb
+
+
+def parameterize(nb, parameters: dict[str, Any]):
+    """Insert papermill's injected-parameters cell after the cell tagged `parameters`."""
+    from papermill.parameterize import parameterize_notebook
+
+    if not any("parameters" in c.metadata.get("tags", []) for c in nb.cells):
+        raise BaocaoError(
+            "report.qmd không có ô tham số: cần một ô lệnh có dòng “#| tags: [parameters]”."
+        )
+    nb.metadata.setdefault("papermill", {})
+    nb = parameterize_notebook(nb, parameters, kernel_name=KERNEL, language="python")
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "baocao_options" not in cell.metadata:
+            cell.metadata["baocao_options"] = {}
+            cell.metadata["baocao_code"] = cell.source
+    return nb
+
+
+def execute(nb, cwd: Path, timeout: int = CELL_TIMEOUT):
+    """Run every cell once, in order, in a fresh kernel started in `cwd`."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellControlSignal, CellExecutionError, CellTimeoutError
+
+    client = NotebookClient(
+        nb, kernel_name=KERNEL, timeout=timeout, resources={"metadata": {"path": str(cwd)}}
+    )
+    index = 0
+    try:
+        # The kernel's own console chatter (ZMQ warnings) is not for the report's user.
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        with client.setup_kernel(cwd=str(cwd), **quiet):
+            for index, cell in enumerate(nb.cells):
+                client.execute_cell(cell, index)
+    except CellTimeoutError:
+        raise BaocaoError(
+            f"Lỗi khi chạy report.qmd: {_cell_name(nb.cells[index])} chạy quá {timeout} giây."
+        ) from None
+    except CellExecutionError as exc:
+        # baocao's own errors already speak to the user; anything else shows its type too.
+        ours = exc.ename in _OWN_ERRORS and exc.evalue
+        detail = exc.evalue if ours else f"{exc.ename}: {exc.evalue}"
+        raise BaocaoError(
+            f"Lỗi khi chạy report.qmd, {_cell_name(nb.cells[index])}: {detail}"
+        ) from None
+    except CellControlSignal as exc:
+        raise BaocaoError(f"Lỗi khi chạy report.qmd: {exc}") from None
+    except BaocaoError:
+        raise
+    except Exception as exc:  # the kernel did not start or died
+        raise BaocaoError(
+            f"Không chạy được nhân Python “{KERNEL}” để lập báo cáo: {exc}. "
+            "Hãy kiểm tra môi trường (make env)."
+        ) from None
+    return nb
+
+
+def _fenced(text: str, lang: str = "") -> str:
+    fence = "```"
+    while fence in text:
+        fence += "`"
+    return f"{fence}{lang}\n{text.rstrip()}\n{fence}"
+
+
+def _option(options: dict, defaults: dict, key: str, default: Any) -> Any:
+    return options.get(key, defaults.get(key, default))
+
+
+def _cell_markdown(cell, index: int, defaults: dict, figures: Path) -> list[str]:
+    """The Markdown one executed code cell contributes, following Quarto's cell options."""
+    options = cell.metadata.get("baocao_options", {})
+    if not _option(options, defaults, "include", True):
+        return []
+    echo = _option(options, defaults, "echo", True)
+    output = _option(options, defaults, "output", True)
+    warning = _option(options, defaults, "warning", True)
+    asis = output == "asis"
+    parts = []
+    if echo is True:
+        parts.append(_fenced(cell.metadata.get("baocao_code", cell.source), "python"))
+    if output is False:
+        return parts
+    stdout: list[str] = []
+
+    def flush() -> None:
+        if stdout:
+            text = "".join(stdout)
+            parts.append(text if asis else _fenced(text))
+            stdout.clear()
+
+    for number, out in enumerate(cell.get("outputs", [])):
+        kind = out["output_type"]
+        if kind == "stream":
+            if out["name"] == "stdout":
+                stdout.append(out["text"])
+            elif warning:
+                flush()
+                parts.append(_fenced(out["text"]))
+            continue
+        flush()
+        if kind not in ("display_data", "execute_result"):
+            continue
+        data = out.get("data", {})
+        if "text/markdown" in data:
+            parts.append(data["text/markdown"])
+        elif "image/png" in data:
+            figures.mkdir(parents=True, exist_ok=True)
+            image = figures / f"cell-{index}-{number}.png"
+            image.write_bytes(base64.b64decode(data["image/png"]))
+            parts.append(f"![]({image.as_posix()})")
+        elif "text/plain" in data:
+            parts.append(data["text/plain"] if asis else _fenced(data["text/plain"]))
+    flush()
+    return parts
+
+
+def notebook_markdown(nb, build_dir: Path) -> str:
+    """One Markdown document from an executed notebook: front matter, prose, cell outputs."""
+    defaults = _front_matter(nb).get("execute", {}) or {}
+    parts: list[str] = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            parts.append(cell.source)
+        elif cell.cell_type == "raw" and index == 0:
+            parts.append(cell.source)  # the YAML front matter, read by pandoc as metadata
+        elif cell.cell_type == "code":
+            parts.extend(_cell_markdown(cell, index, defaults, build_dir / "figures"))
+    return "\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n"
+
+
+def _pandoc(source: Path, to: str, target: Path, args: list[str]) -> None:
+    import pypandoc
+
+    try:
+        pypandoc.convert_file(
+            str(source), to, format="markdown", outputfile=str(target), extra_args=args
+        )
+    except (RuntimeError, OSError) as exc:
+        raise BaocaoError(f"Pandoc không chuyển được báo cáo sang {to.upper()}: {exc}") from None
+
+
+def render_builtin(job: RenderJob) -> dict[str, Path]:
+    nb = parameterize(read_report(job.paths.report_source), job.parameters)
+    staged: dict[str, Path] = {}
+    try:
+        with tempfile.TemporaryDirectory(prefix="baocao-build-") as tmp:
+            build = Path(tmp)
+            nb = execute(nb, cwd=build)
+            markdown = build / "report.md"
+            markdown.write_text(notebook_markdown(nb, build), encoding="utf-8")
+            common = [
+                "--metadata",
+                "lang=vi",
+                "--metadata",
+                f"title={job.title}",
+                f"--resource-path={build}",
+            ]
+            if "docx" in job.names:
+                reference = build_reference_docx(build / "reference.docx")
+                staged["docx"] = _temporary(job.out_dir, job.names["docx"])
+                _pandoc(
+                    markdown, "docx", staged["docx"], [*common, "--reference-doc", str(reference)]
+                )
+            if "html" in job.names:
+                staged["html"] = _temporary(job.out_dir, job.names["html"])
+                html_args = [
+                    *common,
+                    "--standalone",
+                    "--embed-resources",
+                    "--toc",
+                    "--metadata",
+                    f"toc-title={HTML_TOC_TITLE}",
+                ]
+                _pandoc(markdown, "html5", staged["html"], html_args)
+        return _publish(staged, job.out_dir, job.names)
+    finally:
+        for tmp_file in staged.values():
+            tmp_file.unlink(missing_ok=True)
+
+
+# --- the Quarto backend --------------------------------------------------------------------
+
+
+def quarto_command(quarto: str, job: RenderJob, fmt: str, params_file: Path, staging: Path):
+    """`quarto render report.qmd --to FMT` with the job's parameters, profile and output."""
+    command = [
+        quarto,
+        "render",
+        str(job.paths.report_source),
+        "--to",
+        fmt,
+        "--output",
+        job.names[fmt],
+        "--output-dir",
+        str(staging),
+        "--execute-params",
+        str(params_file),
+        "--metadata",
+        f"title:{job.title}",
+        "--profile",
+        job.profile,  # merges _quarto-<profile>.yml when there is one
+    ]
+    return command
+
+
+def render_quarto(job: RenderJob) -> dict[str, Path]:
+    quarto = shutil.which("quarto")
+    if quarto is None:
+        raise BaocaoError("Không tìm thấy chương trình quarto trên máy (PATH).")
+    build_reference_docx(job.paths.root / QUARTO_REFERENCE_DOC)
+    staging = Path(tempfile.mkdtemp(prefix=".quarto-", dir=job.out_dir))
+    try:
+        params_file = staging / "params.yml"
+        params_file.write_text(yaml.safe_dump(job.parameters, allow_unicode=True), encoding="utf-8")
+        env = {**os.environ, "QUARTO_PYTHON": sys.executable}
+        for fmt in job.names:
+            command = quarto_command(quarto, job, fmt, params_file, staging)
+            done = subprocess.run(
+                command,
+                cwd=job.paths.root,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=QUARTO_TIMEOUT,
+                check=False,
+            )
+            if done.returncode != 0:
+                tail = "\n".join(done.stderr.strip().splitlines()[-15:])
+                raise BaocaoError(f"Quarto không lập được báo cáo dạng {fmt.upper()}:\n{tail}")
+        staged = {fmt: staging / name for fmt, name in job.names.items()}
+        return _publish(staged, job.out_dir, job.names)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+# --- the registry and the entry point ------------------------------------------------------
+
+BACKENDS: dict[str, Backend] = {"quarto": render_quarto, "builtin": render_builtin}
+
+
+def choose_backend(requested: str | None = None) -> str:
+    """The backend to use: the one requested, else "quarto" iff a quarto binary is on PATH."""
+    if requested:
+        if requested not in BACKENDS:
+            raise BaocaoError(
+                f"Không có cách lập báo cáo “{requested}”; hãy chọn một trong: "
+                f"{', '.join(BACKENDS)}."
+            )
+        if requested == "quarto" and shutil.which("quarto") is None:
+            raise BaocaoError(
+                "Đã chọn lập báo cáo bằng Quarto nhưng không tìm thấy chương trình quarto "
+                "(PATH). Hãy cài Quarto hoặc dùng cách lập sẵn có (builtin)."
+            )
+        return requested
+    return "quarto" if shutil.which("quarto") else "builtin"
+
+
+def render_report(
+    period: str,
+    profile: str,
+    paths: ProjectPaths,
+    out_dir: Path,
+    backend: str | None = None,
+) -> RenderResult:
+    """Render `report.qmd` for a period and profile into `out_dir`."""
+    period = str(Period.parse(period))
+    if profile not in PROFILES:
+        raise BaocaoError(
+            f"Bản báo cáo “{profile}” không có; hãy chọn internal (nội bộ) hoặc public (công khai)."
+        )
+    started = time.perf_counter()
+    name = choose_backend(backend)
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    job = RenderJob(
+        period=period,
+        profile=profile,
+        paths=paths,
+        out_dir=out_dir,
+        names=output_names(period, profile),
+        title=report_title(period),
+        parameters={
+            "period": period,
+            "processed_dir": str(Path(paths.processed).resolve()),
+            "profile": profile,
+            "root": str(Path(paths.root).resolve()),
+        },
+    )
+    outputs = BACKENDS[name](job)
+    return RenderResult(backend=name, outputs=outputs, seconds=time.perf_counter() - started)

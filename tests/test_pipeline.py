@@ -1,0 +1,204 @@
+"""End to end: `baocao run` on the bundled sample, with real kernels, papermill, GX and pandoc.
+
+Expected totals are computed here from the sample generator's plan (the true values it wrote,
+before making them messy), independently of the pipeline's own code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+from docx import Document
+
+from baocao.aggregate import appendix_table
+from baocao.sample import sample_plan
+from baocao.store import read_csv
+
+pytestmark = pytest.mark.slow
+PERIOD = "2021-H1"
+# The outline's headings, in order (the start of each heading's text).
+OUTLINE = [
+    "Phần thứ nhất",
+    "1. Nội dung chương trình 1",
+    "1.1.",
+    "1.2.",
+    "2. Nội dung chương trình 2",
+    "2.1.",
+    "2.2.",
+    "2.3.",
+    "2.4.",
+    "2.5.",
+    "3. Nội dung chương trình 3",
+    "3.1.",
+    "3.2.",
+    "3.3.",
+    "3.4.",
+    "4. Nội dung chương trình 4",
+    "5. Nội dung chương trình 5",
+    "6. Đánh giá chung",
+    "6.1.",
+    "6.2.",
+    "6.3.",
+    "Phần thứ hai",
+    "Phụ lục I",
+    "Phụ lục II",
+]
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def run(project, tmp_path_factory):
+    out = tmp_path_factory.mktemp("run")
+    raw_before = tree_digest(project.raw)
+    env = {
+        **os.environ,
+        "BAOCAO_PROCESSED_DIR": str(out / "processed"),
+        "BAOCAO_OUTPUT_DIR": str(out / "output"),
+        "COLUMNS": "200",
+    }
+    completed = subprocess.run(
+        [sys.executable, "-m", "baocao", "run", "--period", PERIOD],
+        env=env, cwd=out, capture_output=True, text=True, timeout=900,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return {
+        "stdout": completed.stdout,
+        "processed": out / "processed" / PERIOD,
+        "output": out / "output" / PERIOD,
+        "raw_before": raw_before,
+    }
+
+
+def expected_totals(catalogue, units) -> dict[str, float]:
+    plan = sample_plan(PERIOD)
+    kept = {
+        cell: value
+        for cell, value in plan.values.items()
+        if value is not None and cell[0] not in plan.missing_units and cell not in plan.broken
+    }
+    totals = {}
+    for indicator in catalogue.indicators:
+        figures = {u.code: kept[(u.code, indicator.code)] for u in units if (u.code, indicator.code) in kept}
+        if indicator.total_method == "weighted_mean":
+            weights = {u: kept.get((u, indicator.total_weight)) for u in figures}
+            weighted = {u: v for u, v in figures.items() if weights[u]}
+            total = sum(v * weights[u] for u, v in weighted.items()) / sum(weights[u] for u in weighted)
+        else:
+            total = sum(figures.values()) if figures else math.nan
+        totals[indicator.code] = total
+    return totals
+
+
+def test_raw_data_is_never_written(run, project):
+    assert tree_digest(project.raw) == run["raw_before"]
+
+
+def test_each_total_equals_the_sum_of_the_generators_values(run, catalogue, units_2021):
+    table = appendix_table(read_csv(run["processed"] / "values.csv"), catalogue, units_2021)
+    expected = expected_totals(catalogue, units_2021)
+    for code, total in zip(table["code"], table["total"], strict=True):
+        assert total == pytest.approx(expected[code], rel=1e-12, nan_ok=True), code
+
+
+def test_only_the_rule_breaking_unit_is_flagged_and_the_missing_one_not_submitted(run):
+    plan = sample_plan(PERIOD)
+    status = read_csv(run["processed"] / "status.csv").set_index("unit_code")
+    broken_units = {unit for unit, _ in plan.broken}
+    assert set(status.index[status["state"] == "có lỗi"]) == broken_units
+    assert set(status.index[status["state"] == "chưa nộp"]) == plan.missing_units
+    assert (status.loc[sorted(broken_units), "errors"] >= 1).all()
+    assert "chưa nộp" in run["stdout"] and "có lỗi" in run["stdout"]
+
+
+def test_each_unit_keeps_its_executed_notebook_for_review(run):
+    plan = sample_plan(PERIOD)
+    notebooks = {p.stem for p in (run["output"] / "notebooks").glob("*.ipynb")}
+    assert notebooks == set(plan.file_names) - plan.missing_units
+
+
+def test_the_command_prints_where_the_reports_are(run):
+    docx, html = run["output"] / f"bao-cao-{PERIOD}.docx", run["output"] / f"bao-cao-{PERIOD}.html"
+    assert docx.is_file() and html.is_file()
+    flat = run["stdout"].replace("\n", "")
+    assert str(docx) in flat and str(html) in flat
+
+
+def in_order(texts: list[str]) -> list[str]:
+    """The outline headings found, in the order of the outline, each after the previous one."""
+    found, position = [], 0
+    for prefix in OUTLINE:
+        for index in range(position, len(texts)):
+            if texts[index].startswith(prefix):
+                found.append(prefix)
+                position = index + 1
+                break
+    return found
+
+
+def totals_shown(catalogue) -> dict[str, str]:
+    from baocao.numbers import format_number
+
+    expected = expected_totals(catalogue, units_2021_list())
+    return {
+        i.code: format_number(expected[i.code], decimals=0 if i.whole else 1)
+        for i in catalogue.indicators
+        if not math.isnan(expected[i.code])
+    }
+
+
+def units_2021_list():
+    from baocao.catalog import load_units
+    from baocao.paths import ProjectPaths
+
+    return load_units(ProjectPaths.default().config).for_period(PERIOD)
+
+
+def test_docx_has_the_outline_in_order_and_the_appendix_totals(run, catalogue):
+    document = Document(str(run["output"] / f"bao-cao-{PERIOD}.docx"))
+    headings = [p.text.strip() for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert in_order(headings) == OUTLINE
+    appendix = next(t for t in document.tables if "Tổng cộng" in [c.text.strip() for c in t.rows[0].cells])
+    by_label = {row.cells[1].text.strip(): row.cells[-1].text.strip() for row in appendix.rows[1:]}
+    for code, shown in totals_shown(catalogue).items():
+        assert by_label[catalogue.indicator(code).label] == shown, code
+
+
+def test_html_has_the_outline_in_order_and_the_appendix_totals(run, catalogue):
+    soup = BeautifulSoup((run["output"] / f"bao-cao-{PERIOD}.html").read_text(encoding="utf-8"), "html.parser")
+    assert soup.html.get("lang") == "vi"
+    headings = [h.get_text(" ", strip=True) for h in soup.find_all(["h1", "h2", "h3", "h4"])]
+    assert in_order(headings) == OUTLINE
+    appendix = next(t for t in soup.find_all("table") if "Tổng cộng" in t.get_text())
+    by_label = {}
+    for tr in appendix.find_all("tr"):
+        cells = [" ".join(c.get_text(" ").split()) for c in tr.find_all(["td", "th"])]
+        if len(cells) > 2:
+            by_label[cells[1]] = cells[-1]
+    for code, shown in totals_shown(catalogue).items():
+        assert by_label[catalogue.indicator(code).label] == shown, code
+
+
+def test_values_csv_is_tidy_with_source_cells(run, catalogue):
+    values = pd.read_csv(run["processed"] / "values.csv", dtype=str)
+    assert list(values.columns) == [
+        "period", "unit_code", "indicator_code", "value", "reported", "included",
+        "source_file", "sheet", "cell",
+    ]
+    reported = values[values["reported"] == "True"]
+    assert reported["cell"].str.match(r"^[A-Z]+\d+$").all()
+    assert set(values["indicator_code"]) == set(catalogue.codes)

@@ -1,0 +1,433 @@
+"""Rendering the real report.qmd, read back from the DOCX and the HTML it produces.
+
+The processed data is a small fixture written into tmp_path from the real catalogue and unit
+list, with known figures; the report is rendered with the built-in backend (real jupytext,
+papermill, kernel and pandoc) and checked against the client's outline and those figures.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import docx
+import pandas as pd
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from docx.shared import Mm
+
+from baocao import render
+from baocao.catalog import load_catalogue, load_units
+from baocao.errors import BaocaoError
+from baocao.paths import ProjectPaths
+from baocao.report_blocks import roman
+
+PERIOD = "2021-H1"
+SOURCE = ProjectPaths.default()
+
+# The client's outline (seed 000), as headings of the 2021-H1 report, with their levels.
+OUTLINE = [
+    (1, "Phần thứ nhất"),
+    (2, "KẾT QUẢ CÔNG TÁC MẶT TRẬN 6 THÁNG ĐẦU NĂM 2021"),
+    (3, "1. Nội dung chương trình 1"),
+    (4, "1.1. Công tác tuyên truyền, vận động các tầng lớp nhân dân"),
+    (4, "1.2. Việc đoàn kết, tập hợp các tầng lớp nhân dân"),
+    (3, "2. Nội dung chương trình 2"),
+    (4, "2.1. Công tác tiếp nhận ủng hộ và phân bổ nguồn lực ủng hộ phòng, chống dịch Covid-19"),
+    (
+        4,
+        "2.2. Nâng cao chất lượng, hiệu quả cuộc vận động “Toàn dân đoàn kết xây dựng nông thôn "
+        "mới, đô thị văn minh”",
+    ),
+    (
+        4,
+        "2.3. Đổi mới, nâng cao chất lượng, hiệu quả cuộc vận động “Người Việt Nam ưu tiên dùng "
+        "hàng Việt Nam”",
+    ),
+    (4, "2.4. Đẩy mạnh thực hiện Phong trào thi đua “Đoàn kết, sáng tạo”"),
+    (4, "2.5. Kết quả triển khai các chương trình"),
+    (3, "3. Nội dung chương trình 3"),
+    (
+        4,
+        "3.1. Về thực hiện dân chủ, đại diện, bảo vệ quyền và lợi ích hợp pháp, chính đáng của "
+        "nhân dân",
+    ),
+    (4, "3.2. Về hoạt động giám sát"),
+    (4, "3.3. Về công tác phản biện xã hội"),
+    (
+        4,
+        "3.4. Về tham gia phòng, chống tham nhũng, lãng phí; xây dựng Đảng, xây dựng Nhà nước "
+        "trong sạch, vững mạnh",
+    ),
+    (3, "4. Nội dung chương trình 4"),
+    (3, "5. Nội dung chương trình 5"),
+    (3, "6. Đánh giá chung"),
+    (4, "6.1. Kết quả đạt được"),
+    (4, "6.2. Hạn chế, yếu kém"),
+    (4, "6.3. Các kiến nghị, đề xuất"),
+    (1, "Phần thứ hai"),
+    (2, "TRỌNG TÂM CÔNG TÁC MẶT TRẬN 6 THÁNG CUỐI NĂM 2021"),
+    (3, "Khái quát bối cảnh của địa phương"),
+    (3, "Về các nhiệm vụ trọng tâm"),
+    (
+        4,
+        "1. Tuyên truyền, vận động, tập hợp các tầng lớp Nhân dân; củng cố, tăng cường, phát huy "
+        "sức mạnh đại đoàn kết toàn dân tộc xây dựng và bảo vệ Tổ quốc Việt Nam xã hội chủ nghĩa",
+    ),
+    (
+        4,
+        "2. Vận động Nhân dân thi đua học tập, lao động sáng tạo, thực hiện thắng lợi các mục tiêu "
+        "phát triển kinh tế, văn hóa, xã hội, giữ vững quốc phòng, an ninh của đất nước",
+    ),
+    (
+        4,
+        "3. Thực hiện dân chủ, đại diện, bảo vệ quyền và lợi ích hợp pháp, chính đáng của nhân "
+        "dân; giám sát và phản biện xã hội; tham gia phòng chống tham nhũng, lãng phí, xây dựng "
+        "Đảng, xây dựng Nhà nước trong sạch, vững mạnh",
+    ),
+    (4, "4. Tăng cường đoàn kết quốc tế, mở rộng hoạt động đối ngoại Nhân dân"),
+    (
+        4,
+        "5. Tăng cường củng cố tổ chức, đổi mới nội dung, phương thức, nâng cao hiệu quả hoạt động "
+        "của MTTQ Việt Nam, đáp ứng yêu cầu nhiệm vụ trong giai đoạn mới",
+    ),
+    (1, "Phụ lục I"),
+    (2, "SỐ LIỆU KẾT QUẢ CÔNG TÁC MẶT TRẬN 6 THÁNG ĐẦU NĂM 2021 THEO ĐƠN VỊ"),
+    (1, "Phụ lục II"),
+    (2, "MÔ HÌNH, CÁCH LÀM HIỆU QUẢ 6 THÁNG ĐẦU NĂM 2021 CỦA CÁC ĐƠN VỊ"),
+]
+
+MISSING_UNIT = "181"  # Bình Gia sends nothing
+SKIPPED = ("178", "tt_tin_bai")  # TP Lạng Sơn leaves one cell blank
+EXCLUDED = ("182", "ctri_y_kien_tra_loi")  # answered > collected: an error rule, not counted
+
+
+# --- the fixture ---------------------------------------------------------------------------
+
+
+def _value(kind: str, unit_index: int, indicator_index: int) -> float:
+    if kind == "money":
+        return (unit_index + 1) * 1_250_000 * (indicator_index + 1)
+    if kind == "percent":
+        return 80 + unit_index * 1.5
+    return (unit_index + 1) * 100 + indicator_index
+
+
+def write_processed(processed: Path) -> pd.DataFrame:
+    """`<processed>/2021-H1/{values,status}.csv` with known figures; returns the values."""
+    catalogue = load_catalogue(SOURCE.config)
+    units = load_units(SOURCE.config).for_period(PERIOD)
+    rows, status = [], []
+    for u_index, unit in enumerate(units):
+        if unit.code == MISSING_UNIT:
+            status.append([unit.code, unit.name, "chưa nộp", 0, 0, 0])
+            continue
+        errors = 0
+        for i_index, indicator in enumerate(catalogue.indicators):
+            value: float | None = _value(indicator.kind, u_index, i_index)
+            included = True
+            if (unit.code, indicator.code) == SKIPPED:
+                value = None
+            if (unit.code, indicator.code) == EXCLUDED:
+                value, included, errors = 10_000, False, 1
+            rows.append(
+                {
+                    "period": PERIOD,
+                    "unit_code": unit.code,
+                    "indicator_code": indicator.code,
+                    "value": value,
+                    "reported": value is not None,
+                    "included": included and value is not None,
+                    "source_file": f"{unit.code}.xlsx",
+                    "sheet": "Số liệu",
+                    "cell": f"E{i_index + 5}",
+                }
+            )
+        state = "có lỗi" if errors else "hợp lệ"
+        status.append([unit.code, unit.name, state, len(catalogue.indicators), errors, 0])
+    folder = processed / PERIOD
+    folder.mkdir(parents=True)
+    values = pd.DataFrame(rows)
+    values.to_csv(folder / "values.csv", index=False)
+    pd.DataFrame(
+        status, columns=["unit_code", "unit_name", "state", "rows_read", "errors", "warnings"]
+    ).to_csv(folder / "status.csv", index=False)
+    return values
+
+
+def expected_totals(values: pd.DataFrame) -> dict[str, float]:
+    """Totals worked out independently of baocao.aggregate: sums, and the weighted mean."""
+    catalogue = load_catalogue(SOURCE.config)
+    counted = values[values["included"]]
+    wide = counted.pivot(index="unit_code", columns="indicator_code", values="value")
+    totals = {}
+    for indicator in catalogue.indicators:
+        column = wide[indicator.code].dropna()
+        if indicator.total_method == "weighted_mean":
+            weights = wide[indicator.total_weight].reindex(column.index)
+            totals[indicator.code] = float((column * weights).sum() / weights.sum())
+        else:
+            totals[indicator.code] = float(column.sum())
+    return totals
+
+
+def vn(value: float, kind: str) -> str:
+    """The fixture's figure as the report must print it."""
+    if kind == "percent":
+        text = f"{round(value, 1):.1f}".rstrip("0").rstrip(".")
+        return text.replace(".", ",")
+    return f"{round(value):,}".replace(",", ".")
+
+
+def make_paths(tmp: Path) -> ProjectPaths:
+    return ProjectPaths(
+        root=SOURCE.root, raw=tmp / "raw", processed=tmp / "processed", output=tmp / "output"
+    )
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("render")
+    paths = make_paths(tmp)
+    values = write_processed(paths.processed)
+    result = render.render_report(PERIOD, "internal", paths, tmp / "out", backend="builtin")
+    print(f"builtin render: {result.seconds:.1f} s")
+    return result, values
+
+
+# --- fast checks ---------------------------------------------------------------------------
+
+
+def test_output_names_by_profile():
+    assert render.output_names(PERIOD, "internal") == {
+        "docx": "bao-cao-2021-H1.docx",
+        "html": "bao-cao-2021-H1.html",
+    }
+    assert render.output_names(PERIOD, "public") == {"html": "bao-cao-2021-H1-cong-khai.html"}
+
+
+def test_choose_backend_follows_quarto_on_path():
+    expected = "quarto" if shutil.which("quarto") else "builtin"
+    assert render.choose_backend(None) == expected
+    assert render.choose_backend("builtin") == "builtin"
+    with pytest.raises(BaocaoError, match="không có cách lập báo cáo|Không có cách lập báo cáo"):
+        render.choose_backend("latex")
+
+
+def test_cell_options_are_yaml():
+    options, code = render.cell_options('#| tags: [parameters]\n#| output: asis\nprint("x")')
+    assert options == {"tags": ["parameters"], "output": "asis"}
+    assert code == 'print("x")'
+
+
+def test_quarto_project_uses_the_generated_reference_doc():
+    config = yaml.safe_load((SOURCE.root / "_quarto.yml").read_text(encoding="utf-8"))
+    assert Path(config["format"]["docx"]["reference-doc"]) == render.QUARTO_REFERENCE_DOC
+    assert config["format"]["html"]["embed-resources"] is True
+    assert (SOURCE.root / "_quarto-public.yml").is_file()
+
+
+def test_quarto_command_carries_parameters_profile_and_output(tmp_path):
+    job = render.RenderJob(
+        period=PERIOD,
+        profile="public",
+        paths=make_paths(tmp_path),
+        out_dir=tmp_path,
+        names=render.output_names(PERIOD, "public"),
+        title="Tiêu đề",
+        parameters={"period": PERIOD},
+    )
+    command = render.quarto_command("quarto", job, "html", tmp_path / "p.yml", tmp_path / "s")
+    assert command[:3] == ["quarto", "render", str(SOURCE.report_source)]
+    pairs = dict(zip(command[3::2], command[4::2], strict=True))
+    assert pairs == {
+        "--to": "html",
+        "--output": "bao-cao-2021-H1-cong-khai.html",
+        "--output-dir": str(tmp_path / "s"),
+        "--execute-params": str(tmp_path / "p.yml"),
+        "--metadata": "title:Tiêu đề",
+        "--profile": "public",
+    }
+
+
+def test_unknown_profile_is_refused(tmp_path):
+    with pytest.raises(BaocaoError, match="internal"):
+        render.render_report(PERIOD, "draft", make_paths(tmp_path), tmp_path, backend="builtin")
+
+
+# --- the rendered report -------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_builtin_writes_both_formats(rendered):
+    result, _ = rendered
+    assert result.backend == "builtin"
+    assert {fmt: p.name for fmt, p in result.outputs.items()} == {
+        "docx": "bao-cao-2021-H1.docx",
+        "html": "bao-cao-2021-H1.html",
+    }
+    out_dir = result.outputs["docx"].parent
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        "bao-cao-2021-H1.docx",
+        "bao-cao-2021-H1.html",
+    ], "no temporary file may be left behind"
+
+
+@pytest.mark.slow
+def test_docx_page_and_fonts(rendered):
+    document = docx.Document(rendered[0].outputs["docx"])
+    section = document.sections[0]
+    assert abs(section.page_width - Mm(210)) < Mm(1)
+    assert abs(section.page_height - Mm(297)) < Mm(1)
+    assert section.page_height > section.page_width
+    for margin, mm in (("top", 20), ("bottom", 20), ("left", 30), ("right", 15)):
+        assert abs(getattr(section, f"{margin}_margin") - Mm(mm)) < Mm(0.5), margin
+    for name in ("Normal", "Body Text", "First Paragraph", "Heading 1", "Heading 4", "Title"):
+        style = document.styles[name]
+        fonts = style.element.rPr.rFonts
+        assert style.font.name == "Times New Roman", name
+        assert (
+            fonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}asciiTheme")
+            is None
+        ), name
+    assert document.styles["Body Text"].font.size.pt == 14
+    assert document.styles["Heading 3"].font.bold is True
+    assert document.styles["Heading 3"].font.color.rgb == docx.shared.RGBColor(0, 0, 0)
+
+
+def _docx_headings(document) -> list[tuple[int, str]]:
+    return [
+        (int(p.style.name.split()[-1]), p.text)
+        for p in document.paragraphs
+        if p.style.name.startswith("Heading ")
+    ]
+
+
+@pytest.mark.slow
+def test_docx_has_the_outline_in_order(rendered):
+    document = docx.Document(rendered[0].outputs["docx"])
+    assert _docx_headings(document) == OUTLINE
+    title = [p.text for p in document.paragraphs if p.style.name == "Title"]
+    assert title == [
+        "Báo cáo kết quả công tác Mặt trận 6 tháng đầu năm 2021, "
+        "nhiệm vụ trọng tâm công tác 6 tháng cuối năm 2021"
+    ]
+
+
+@pytest.mark.slow
+def test_docx_appendix_is_a_word_table_with_the_figures(rendered):
+    result, values = rendered
+    catalogue = load_catalogue(SOURCE.config)
+    units = load_units(SOURCE.config).for_period(PERIOD)
+    document = docx.Document(result.outputs["docx"])
+    appendix = [t for t in document.tables if t.rows[0].cells[-1].text == "Tổng cộng"]
+    assert len(appendix) == 1
+    table = appendix[0]
+    header = [c.text for c in table.rows[0].cells]
+    assert header == ["STT", "Chỉ tiêu", "ĐVT", *(u.short for u in units), "Tổng cộng"]
+    body = [[c.text for c in row.cells] for row in table.rows[1:]]
+    figure_rows = [r for r in body if r[0].isdigit()]
+    section_rows = [r for r in body if not r[0].isdigit()]
+    assert len(figure_rows) == len(catalogue.indicators)
+    assert [r[0] for r in section_rows] == [roman(n) for n in range(1, len(catalogue.sections) + 1)]
+    assert [r[1] for r in section_rows] == [f"{k}. {v}" for k, v in catalogue.sections.items()]
+    assert len(body) == len(catalogue.indicators) + len(catalogue.sections)
+
+    totals = expected_totals(values)
+    column = {u.code: 3 + i for i, u in enumerate(units)}
+    for row, indicator in zip(figure_rows, catalogue.indicators, strict=True):
+        assert row[1] == indicator.label
+        assert row[2] == indicator.unit
+        assert row[-1] == vn(totals[indicator.code], indicator.kind), indicator.code
+        assert row[column[MISSING_UNIT]] == "–"
+    by_code = dict(zip(catalogue.codes, figure_rows, strict=True))
+    assert by_code[SKIPPED[1]][column[SKIPPED[0]]] == "–"
+    assert by_code[EXCLUDED[1]][column[EXCLUDED[0]]] == "–"
+    # Spot values: TP Lạng Sơn (first unit), first indicator; a money and the percentage.
+    assert by_code["tt_so_cuoc"][column["178"]] == "100"
+    money = catalogue.codes.index("covid_tien_tiep_nhan")
+    assert by_code["covid_tien_tiep_nhan"][column["183"]] == vn(5 * 1_250_000 * (money + 1), "")
+    assert by_code["ntm_ty_le_hai_long"][column["180"]] == "81,5"
+
+
+@pytest.mark.slow
+def test_html_is_vietnamese_self_contained_with_the_outline(rendered):
+    html = rendered[0].outputs["html"].read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.html["lang"] == "vi"
+    for tag, attr in (("script", "src"), ("link", "href"), ("img", "src")):
+        for element in soup.find_all(tag):
+            link = element.get(attr) or ""
+            assert not link.startswith(("http://", "https://", "//")), link
+    headings = [
+        (int(h.name[1]), " ".join(h.get_text(" ").split()))
+        for h in soup.find_all(["h1", "h2", "h3", "h4"])
+        if "title" not in (h.get("class") or []) and h.get("id") != "toc-title"
+    ]
+    assert headings == OUTLINE
+    assert soup.find(id="TOC") is not None
+
+
+@pytest.mark.slow
+def test_html_appendix_totals(rendered):
+    result, values = rendered
+    catalogue = load_catalogue(SOURCE.config)
+    soup = BeautifulSoup(result.outputs["html"].read_text(encoding="utf-8"), "html.parser")
+    tables = [t for t in soup.find_all("table") if "Tổng cộng" in t.find("tr").get_text()]
+    assert len(tables) == 1
+    rows = [
+        [c.get_text(strip=True) for c in tr.find_all(["td", "th"])]
+        for tr in tables[0].find_all("tr")
+    ]
+    figure_rows = [r for r in rows[1:] if r[0].isdigit()]
+    totals = expected_totals(values)
+    assert [r[-1] for r in figure_rows] == [
+        vn(totals[i.code], i.kind) for i in catalogue.indicators
+    ]
+    assert not math.isnan(totals["ntm_ty_le_hai_long"])
+
+
+@pytest.mark.slow
+def test_public_profile_is_html_only_without_the_status_table(tmp_path, rendered):
+    paths = make_paths(tmp_path)
+    write_processed(paths.processed)
+    result = render.render_report(PERIOD, "public", paths, tmp_path / "out", backend="builtin")
+    assert list(result.outputs) == ["html"]
+    assert result.outputs["html"].name == "bao-cao-2021-H1-cong-khai.html"
+    html = result.outputs["html"].read_text(encoding="utf-8")
+    assert "Tình hình tiếp nhận số liệu" not in html
+    internal = rendered[0].outputs["html"].read_text(encoding="utf-8")
+    assert "Tình hình tiếp nhận số liệu" in internal
+
+
+@pytest.mark.slow
+def test_failed_render_names_the_cell_and_keeps_previous_outputs(tmp_path):
+    paths = make_paths(tmp_path)  # no processed data written
+    out = tmp_path / "out"
+    out.mkdir()
+    previous = out / "bao-cao-2021-H1.docx"
+    previous.write_bytes(b"previous report")
+    with pytest.raises(BaocaoError) as caught:
+        render.render_report(PERIOD, "internal", paths, out, backend="builtin")
+    message = str(caught.value)
+    assert "ô lệnh thứ 2 (“from baocao import report_blocks as rb”)" in message
+    assert "Chưa có dữ liệu đã xử lý của kỳ 2021-H1" in message
+    assert previous.read_bytes() == b"previous report"
+    assert sorted(p.name for p in out.iterdir()) == ["bao-cao-2021-H1.docx"]
+
+
+@pytest.mark.quarto
+@pytest.mark.slow
+def test_quarto_backend_renders_the_same_outline(tmp_path):
+    if shutil.which("quarto") is None:
+        pytest.skip("không có chương trình quarto trên PATH (quarto binary not on PATH)")
+    paths = make_paths(tmp_path)
+    write_processed(paths.processed)
+    result = render.render_report(PERIOD, "internal", paths, tmp_path / "out", backend="quarto")
+    assert result.backend == "quarto"
+    assert set(result.outputs) == {"docx", "html"}
+    document = docx.Document(result.outputs["docx"])
+    texts = [text for _, text in _docx_headings(document)]
+    assert texts == [text for _, text in OUTLINE]
