@@ -48,7 +48,10 @@ BASE = {
 @pytest.mark.parametrize(
     ("indicators", "fragment"),
     [
-        ([{"code": "a b", "section": "1.1", "label": "x", "unit": "cuộc", "kind": "count"}], "ASCII"),
+        (
+            [{"code": "a b", "section": "1.1", "label": "x", "unit": "cuộc", "kind": "count"}],
+            "ASCII",
+        ),
         ([{"code": "a", "section": "9.9", "label": "x", "unit": "cuộc", "kind": "count"}], "9.9"),
         ([{"code": "a", "section": "1.1", "label": "x", "unit": "cuộc", "kind": "ratio"}], "ratio"),
         (
@@ -59,8 +62,16 @@ BASE = {
             "trùng",
         ),
         (
-            [{"code": "a", "section": "1.1", "label": "x", "unit": "cuộc", "kind": "count",
-              "rules": [{"rule": "not_above", "other": "zz", "severity": "error"}]}],
+            [
+                {
+                    "code": "a",
+                    "section": "1.1",
+                    "label": "x",
+                    "unit": "cuộc",
+                    "kind": "count",
+                    "rules": [{"rule": "not_above", "other": "zz", "severity": "error"}],
+                }
+            ],
             "zz",
         ),
     ],
@@ -73,7 +84,11 @@ def test_a_broken_catalogue_is_refused_with_a_vietnamese_message(indicators, fra
 def test_units_are_versioned_by_period(project):
     data = yaml.safe_load((project.config / "units.yml").read_text(encoding="utf-8"))
     data["unit_lists"].append(
-        {"from": "2025-H2", "level": "xã", "units": [{"code": "06001", "name": "Phường Lương Văn Tri"}]}
+        {
+            "from": "2025-H2",
+            "level": "xã",
+            "units": [{"code": "06001", "name": "Phường Lương Văn Tri"}],
+        }
     )
     units = parse_units(data)
     assert len(units.for_period("2021-H1")) == 11

@@ -3,7 +3,6 @@
 import unicodedata
 
 import pandas as pd
-
 from conftest import write_workbook
 
 from baocao.clean import clean_unit
@@ -68,7 +67,11 @@ def test_models_are_read_with_their_programme(tmp_path, catalogue):
     models = [[1, "Tổ hòa giải điểm", "Chương trình 3", "Tháng 3/2021", 25, "Hòa giải thành 12 vụ"]]
     result, _ = cleaned(tmp_path, [], catalogue, models=models)
     [model] = result.models.to_dict("records")
-    assert (model["name"], model["programme"], model["participants"]) == ("Tổ hòa giải điểm", "3", "25")
+    assert (model["name"], model["programme"], model["participants"]) == (
+        "Tổ hòa giải điểm",
+        "3",
+        "25",
+    )
 
 
 def test_a_workbook_declaring_another_period_gets_a_warning(tmp_path, catalogue):

@@ -24,13 +24,17 @@ def test_rows_keep_their_cell_addresses_when_the_header_moves_down(tmp_path):
 
 def test_columns_are_found_by_name_in_any_order(tmp_path):
     columns = ("Số liệu", "Nội dung", "Mã chỉ tiêu")
-    path = write_workbook(tmp_path / "u.xlsx", [[7, "Số cuộc tuyên truyền", "tt_so_cuoc"]], columns=columns)
+    path = write_workbook(
+        tmp_path / "u.xlsx", [[7, "Số cuộc tuyên truyền", "tt_so_cuoc"]], columns=columns
+    )
     [row] = read_unit_workbook(path).data_rows
     assert (row.code, row.value, row.value_ref) == ("tt_so_cuoc", 7, "A2")
 
 
 def test_a_renamed_data_sheet_is_found_by_its_header_with_a_warning(tmp_path):
-    path = write_workbook(tmp_path / "u.xlsx", [[1, "tt_so_cuoc", "x", "cuộc", 3, ""]], sheet="Sheet1")
+    path = write_workbook(
+        tmp_path / "u.xlsx", [[1, "tt_so_cuoc", "x", "cuộc", 3, ""]], sheet="Sheet1"
+    )
     workbook = read_unit_workbook(path)
     assert workbook.data_sheet == "Sheet1"
     assert [i.kind for i in workbook.issues] == ["sheet_renamed", "models_sheet_missing"]
@@ -39,7 +43,9 @@ def test_a_renamed_data_sheet_is_found_by_its_header_with_a_warning(tmp_path):
 def test_sheet_names_match_whatever_the_unicode_form(tmp_path):
     import unicodedata
 
-    path = write_workbook(tmp_path / "u.xlsx", [], sheet=unicodedata.normalize("NFD", layout.SHEET_DATA))
+    path = write_workbook(
+        tmp_path / "u.xlsx", [], sheet=unicodedata.normalize("NFD", layout.SHEET_DATA)
+    )
     assert read_unit_workbook(path).data_sheet == unicodedata.normalize("NFD", layout.SHEET_DATA)
 
 

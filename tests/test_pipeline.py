@@ -73,7 +73,11 @@ def run(project, tmp_path_factory):
     }
     completed = subprocess.run(
         [sys.executable, "-m", "baocao", "run", "--period", PERIOD],
-        env=env, cwd=out, capture_output=True, text=True, timeout=900,
+        env=env,
+        cwd=out,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return {
@@ -93,11 +97,17 @@ def expected_totals(catalogue, units) -> dict[str, float]:
     }
     totals = {}
     for indicator in catalogue.indicators:
-        figures = {u.code: kept[(u.code, indicator.code)] for u in units if (u.code, indicator.code) in kept}
+        figures = {
+            u.code: kept[(u.code, indicator.code)]
+            for u in units
+            if (u.code, indicator.code) in kept
+        }
         if indicator.total_method == "weighted_mean":
             weights = {u: kept.get((u, indicator.total_weight)) for u in figures}
             weighted = {u: v for u, v in figures.items() if weights[u]}
-            total = sum(v * weights[u] for u, v in weighted.items()) / sum(weights[u] for u in weighted)
+            total = sum(v * weights[u] for u, v in weighted.items()) / sum(
+                weights[u] for u in weighted
+            )
         else:
             total = sum(figures.values()) if figures else math.nan
         totals[indicator.code] = total
@@ -172,14 +182,18 @@ def test_docx_has_the_outline_in_order_and_the_appendix_totals(run, catalogue):
     document = Document(str(run["output"] / f"bao-cao-{PERIOD}.docx"))
     headings = [p.text.strip() for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert in_order(headings) == OUTLINE
-    appendix = next(t for t in document.tables if "Tổng cộng" in [c.text.strip() for c in t.rows[0].cells])
+    appendix = next(
+        t for t in document.tables if "Tổng cộng" in [c.text.strip() for c in t.rows[0].cells]
+    )
     by_label = {row.cells[1].text.strip(): row.cells[-1].text.strip() for row in appendix.rows[1:]}
     for code, shown in totals_shown(catalogue).items():
         assert by_label[catalogue.indicator(code).label] == shown, code
 
 
 def test_html_has_the_outline_in_order_and_the_appendix_totals(run, catalogue):
-    soup = BeautifulSoup((run["output"] / f"bao-cao-{PERIOD}.html").read_text(encoding="utf-8"), "html.parser")
+    soup = BeautifulSoup(
+        (run["output"] / f"bao-cao-{PERIOD}.html").read_text(encoding="utf-8"), "html.parser"
+    )
     assert soup.html.get("lang") == "vi"
     headings = [h.get_text(" ", strip=True) for h in soup.find_all(["h1", "h2", "h3", "h4"])]
     assert in_order(headings) == OUTLINE
@@ -196,8 +210,15 @@ def test_html_has_the_outline_in_order_and_the_appendix_totals(run, catalogue):
 def test_values_csv_is_tidy_with_source_cells(run, catalogue):
     values = pd.read_csv(run["processed"] / "values.csv", dtype=str)
     assert list(values.columns) == [
-        "period", "unit_code", "indicator_code", "value", "reported", "included",
-        "source_file", "sheet", "cell",
+        "period",
+        "unit_code",
+        "indicator_code",
+        "value",
+        "reported",
+        "included",
+        "source_file",
+        "sheet",
+        "cell",
     ]
     reported = values[values["reported"] == "True"]
     assert reported["cell"].str.match(r"^[A-Z]+\d+$").all()

@@ -1,7 +1,14 @@
 """The Great Expectations suite built from the catalogue, run for real on hand-made figures."""
 
 from baocao.clean import nothing_read
-from baocao.validate import STATE_ERRORS, STATE_VALID, STATE_WARNINGS, build_suite, unit_state, validate_unit
+from baocao.validate import (
+    STATE_ERRORS,
+    STATE_VALID,
+    STATE_WARNINGS,
+    build_suite,
+    unit_state,
+    validate_unit,
+)
 
 
 def figures(catalogue, **values):
@@ -31,7 +38,11 @@ def test_settled_above_taken_is_an_error_naming_both_cells_and_is_excluded(catal
     values = figures(catalogue, hg_vu_tiep_nhan=30, hg_vu_thanh_cong=45)
     outcome = validate_unit(values, catalogue)
     [issue] = outcome.issues
-    assert (issue.severity, issue.kind, issue.indicator_code) == ("error", "rule_not_above", "hg_vu_thanh_cong")
+    assert (issue.severity, issue.kind, issue.indicator_code) == (
+        "error",
+        "rule_not_above",
+        "hg_vu_thanh_cong",
+    )
     taken = values.set_index("indicator_code").loc["hg_vu_tiep_nhan", "cell"]
     assert issue.cell in issue.message and taken in issue.message
     assert "45" in issue.message and "30" in issue.message
@@ -42,7 +53,8 @@ def test_settled_above_taken_is_an_error_naming_both_cells_and_is_excluded(catal
 
 def test_covid_allocation_above_receipts_is_only_a_warning_and_still_counts(catalogue):
     outcome = validate_unit(
-        figures(catalogue, covid_tien_tiep_nhan=100_000_000, covid_tien_phan_bo=150_000_000), catalogue
+        figures(catalogue, covid_tien_tiep_nhan=100_000_000, covid_tien_phan_bo=150_000_000),
+        catalogue,
     )
     [issue] = outcome.issues
     assert issue.severity == "warning"

@@ -17,7 +17,15 @@ from .clean import MODEL_COLUMNS, VALUE_COLUMNS
 from .store import UNITS_FOLDER, read_csv
 from .validate import STATE_MISSING
 
-STATUS_COLUMNS = ("unit_code", "unit_name", "state", "rows_read", "errors", "warnings", "source_file")
+STATUS_COLUMNS = (
+    "unit_code",
+    "unit_name",
+    "state",
+    "rows_read",
+    "errors",
+    "warnings",
+    "source_file",
+)
 
 
 def collect_period(
@@ -33,8 +41,15 @@ def collect_period(
         status_path = folder / f"{unit.code}.status.json"
         if not status_path.is_file():
             status.append(
-                {"unit_code": unit.code, "unit_name": unit.name, "state": STATE_MISSING,
-                 "rows_read": 0, "errors": 0, "warnings": 0, "source_file": ""}
+                {
+                    "unit_code": unit.code,
+                    "unit_name": unit.name,
+                    "state": STATE_MISSING,
+                    "rows_read": 0,
+                    "errors": 0,
+                    "warnings": 0,
+                    "source_file": "",
+                }
             )
             continue
         record = json.loads(status_path.read_text(encoding="utf-8"))
@@ -44,10 +59,14 @@ def collect_period(
         if models_path.is_file():
             models.append(read_csv(models_path))
     values_frame = (
-        pd.concat(values, ignore_index=True) if values else pd.DataFrame(columns=list(VALUE_COLUMNS))
+        pd.concat(values, ignore_index=True)
+        if values
+        else pd.DataFrame(columns=list(VALUE_COLUMNS))
     )
     models_frame = (
-        pd.concat(models, ignore_index=True) if models else pd.DataFrame(columns=list(MODEL_COLUMNS))
+        pd.concat(models, ignore_index=True)
+        if models
+        else pd.DataFrame(columns=list(MODEL_COLUMNS))
     )
     return values_frame, models_frame, pd.DataFrame(status, columns=list(STATUS_COLUMNS))
 
@@ -65,7 +84,9 @@ def _total(indicator: Indicator, row: pd.Series, weights: pd.Series | None) -> f
     return float(present.sum())
 
 
-def included_matrix(values: pd.DataFrame, catalogue: Catalogue, unit_codes: list[str]) -> pd.DataFrame:
+def included_matrix(
+    values: pd.DataFrame, catalogue: Catalogue, unit_codes: list[str]
+) -> pd.DataFrame:
     """Indicators × units of the figures that count (NaN where not reported or excluded)."""
     counted = values[values["included"].astype(bool)]
     matrix = counted.pivot_table(
@@ -74,7 +95,9 @@ def included_matrix(values: pd.DataFrame, catalogue: Catalogue, unit_codes: list
     return matrix.reindex(index=catalogue.codes, columns=unit_codes).astype("float64")
 
 
-def appendix_table(values: pd.DataFrame, catalogue: Catalogue, units: tuple[Unit, ...]) -> pd.DataFrame:
+def appendix_table(
+    values: pd.DataFrame, catalogue: Catalogue, units: tuple[Unit, ...]
+) -> pd.DataFrame:
     """Phụ lục I: one row per indicator (catalogue order); code, section, label, unit, one column
     per unit code with its counted figure (NaN = not reported or excluded), and `total`."""
     codes = [u.code for u in units]

@@ -164,7 +164,9 @@ def _read_yaml(path: Path) -> Any:
 def _rule(raw: dict, where: str) -> Rule:
     name = raw.get("rule")
     if name not in RULES:
-        raise ConfigError(f"{where}: quy tắc “{name}” không được hỗ trợ (chỉ có {', '.join(RULES)}).")
+        raise ConfigError(
+            f"{where}: quy tắc “{name}” không được hỗ trợ (chỉ có {', '.join(RULES)})."
+        )
     severity = raw.get("severity", "error")
     if severity not in SEVERITIES:
         raise ConfigError(f"{where}: mức độ “{severity}” phải là error hoặc warning.")
@@ -234,10 +236,16 @@ def parse_units(data: dict) -> Units:
             for u in raw["units"]
         )
         lists.append(
-            UnitList(first=str(raw["from"]), last=raw.get("to"), level=raw.get("level", ""), units=units)
+            UnitList(
+                first=str(raw["from"]), last=raw.get("to"), level=raw.get("level", ""), units=units
+            )
         )
     province = data.get("province", {})
-    return Units(province=province.get("name", ""), committee=province.get("committee", ""), lists=tuple(lists))
+    return Units(
+        province=province.get("name", ""),
+        committee=province.get("committee", ""),
+        lists=tuple(lists),
+    )
 
 
 def parse_report_settings(data: dict) -> ReportSettings:

@@ -232,11 +232,18 @@ def clean_unit(
         workbook, catalogue, period=period, unit_code=unit_code
     )
     models, model_issues = clean_models(workbook, period=period, unit_code=unit_code)
-    issues = [*workbook.issues, *check_declared_period(workbook, period), *value_issues, *model_issues]
+    issues = [
+        *workbook.issues,
+        *check_declared_period(workbook, period),
+        *value_issues,
+        *model_issues,
+    ]
     return CleanResult(values=values, models=models, issues=tuple(issues), rows_read=rows_read)
 
 
-def nothing_read(catalogue: Catalogue, *, period: str, unit_code: str, source_file: str) -> CleanResult:
+def nothing_read(
+    catalogue: Catalogue, *, period: str, unit_code: str, source_file: str
+) -> CleanResult:
     """The result for a workbook that could not be read: every indicator not reported."""
     values = pd.DataFrame.from_records(
         [

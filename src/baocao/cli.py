@@ -26,7 +26,9 @@ STATE_STYLE = {"hợp lệ": "green", "có cảnh báo": "yellow", "có lỗi": 
 
 PeriodOption = Annotated[
     str | None,
-    typer.Option("--period", "-p", help="Kỳ báo cáo, ví dụ 2021-H1; mặc định là kỳ mới nhất trong data/raw/."),
+    typer.Option(
+        "--period", "-p", help="Kỳ báo cáo, ví dụ 2021-H1; mặc định là kỳ mới nhất trong data/raw/."
+    ),
 ]
 
 
@@ -48,8 +50,11 @@ def _guarded(action):
     except Exception:
         log = Path.cwd() / "baocao-loi.log"
         log.write_text(traceback.format_exc(), encoding="utf-8")
-        _fail(f"Lỗi ngoài dự kiến của chương trình; chi tiết kỹ thuật đã ghi vào {log}. "
-              "Hãy gửi tệp này cho người phụ trách kỹ thuật.", 3)
+        _fail(
+            f"Lỗi ngoài dự kiến của chương trình; chi tiết kỹ thuật đã ghi vào {log}. "
+            "Hãy gửi tệp này cho người phụ trách kỹ thuật.",
+            3,
+        )
 
 
 def _period(period: str | None, paths: ProjectPaths) -> str:
@@ -61,7 +66,9 @@ def _period(period: str | None, paths: ProjectPaths) -> str:
 
 @app.command()
 def template(
-    period: Annotated[str, typer.Option("--period", "-p", help="Kỳ báo cáo của biểu mẫu, ví dụ 2021-H1.")],
+    period: Annotated[
+        str, typer.Option("--period", "-p", help="Kỳ báo cáo của biểu mẫu, ví dụ 2021-H1.")
+    ],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Thư mục ghi biểu mẫu.")] = None,
 ) -> None:
     """Tạo biểu mẫu nhập số liệu (.xlsx) cho từng đơn vị."""
@@ -74,7 +81,9 @@ def template(
         canonical = str(Period.parse(period))
         folder = out or paths.output / "bieu-mau" / canonical
         files = write_templates(canonical, folder, paths)
-        console.print(f"Đã tạo {len(files)} biểu mẫu kỳ {canonical} trong thư mục: [bold]{folder}[/]")
+        console.print(
+            f"Đã tạo {len(files)} biểu mẫu kỳ {canonical} trong thư mục: [bold]{folder}[/]"
+        )
 
     _guarded(body)
 
@@ -86,8 +95,13 @@ def _summary_table(result) -> Table:
     for row in result.outcomes:
         style = STATE_STYLE.get(row.state, "")
         table.add_row(
-            row.unit_code, row.unit_name, f"[{style}]{row.state}[/]", str(row.rows_read),
-            str(row.errors), str(row.warnings), row.source_file or "—",
+            row.unit_code,
+            row.unit_name,
+            f"[{style}]{row.state}[/]",
+            str(row.rows_read),
+            str(row.errors),
+            str(row.warnings),
+            row.source_file or "—",
         )
     return table
 
@@ -95,11 +109,15 @@ def _summary_table(result) -> Table:
 @app.command()
 def run(
     period: PeriodOption = None,
-    profile: Annotated[str, typer.Option(help="Bản báo cáo: internal (nội bộ) hoặc public (công khai).")] = "internal",
+    profile: Annotated[
+        str, typer.Option(help="Bản báo cáo: internal (nội bộ) hoặc public (công khai).")
+    ] = "internal",
     backend: Annotated[
         str | None, typer.Option(help="Cách dựng báo cáo: quarto hoặc builtin; mặc định tự chọn.")
     ] = None,
-    no_render: Annotated[bool, typer.Option("--no-render", help="Chỉ làm sạch và tổng hợp, không dựng báo cáo.")] = False,
+    no_render: Annotated[
+        bool, typer.Option("--no-render", help="Chỉ làm sạch và tổng hợp, không dựng báo cáo.")
+    ] = False,
 ) -> None:
     """Làm sạch, kiểm tra số liệu từng đơn vị, tổng hợp và dựng báo cáo DOCX, HTML."""
 
@@ -111,13 +129,21 @@ def run(
         if profile not in ("internal", "public"):
             _fail(f"Bản báo cáo “{profile}” không hợp lệ; chọn internal hoặc public.")
         progress = Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=console, transient=False,
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
         )
         with progress:
             task = progress.add_task(f"Xử lý các đơn vị kỳ {chosen}", total=None)
             result = run_period(
-                chosen, paths, profile=profile, backend=backend, render=not no_render,
+                chosen,
+                paths,
+                profile=profile,
+                backend=backend,
+                render=not no_render,
                 on_start=lambda n: progress.update(task, total=n),
                 on_unit_done=lambda o: progress.update(
                     task, advance=1, description=f"Xong {o.unit_name}: {o.state}"
@@ -151,10 +177,19 @@ def validate(
 
         paths = ProjectPaths.default()
         report = check_workbook(file, load_catalogue(paths.config), period=period)
-        console.print(f"Tệp: [bold]{file}[/] — kỳ {report.period} — trạng thái: "
-                      f"[{STATE_STYLE.get(report.state, '')}]{report.state}[/]")
+        console.print(
+            f"Tệp: [bold]{file}[/] — kỳ {report.period} — trạng thái: "
+            f"[{STATE_STYLE.get(report.state, '')}]{report.state}[/]"
+        )
         for issue in report.issues:
-            where = ", ".join(x for x in (issue.sheet and f"trang “{issue.sheet}”", issue.cell and f"ô {issue.cell}") if x)
+            where = ", ".join(
+                x
+                for x in (
+                    issue.sheet and f"trang “{issue.sheet}”",
+                    issue.cell and f"ô {issue.cell}",
+                )
+                if x
+            )
             label = "[red]Lỗi[/]" if issue.severity == "error" else "[yellow]Cảnh báo[/]"
             console.print(f"  {label}{' (' + where + ')' if where else ''}: {issue.message}")
         if not report.issues:
@@ -186,7 +221,8 @@ def status(period: PeriodOption = None) -> None:
             job = by_unit.get(unit.code)
             last = read_unit_status(paths.processed_period(chosen), unit.code)
             table.add_row(
-                unit.code, unit.name,
+                unit.code,
+                unit.name,
                 "[green]đã nộp[/]" if job else "[magenta]chưa nộp[/]",
                 job.path.name if job else "—",
                 last["state"] if last else "chưa xử lý",

@@ -182,7 +182,7 @@ def _read_data_sheet(
         raise InputError(
             "header_missing",
             f"không tìm thấy dòng tiêu đề có cột “{layout.COL_VALUE}” trong {HEADER_SEARCH_ROWS} dòng đầu",
-            "Hãy giữ nguyên dòng tiêu đề của biểu mẫu (STT, Mã chỉ tiêu, Nội dung, Đơn vị tính, Số liệu, Ghi chú).",
+            f"Hãy giữ nguyên dòng tiêu đề của biểu mẫu ({', '.join(layout.DATA_COLUMNS)}).",
             Location(file=str(path), sheet=sheet),
         )
     header_row, columns = header
@@ -216,25 +216,33 @@ def _read_models_sheet(
 ) -> tuple[str | None, list[ModelRow], list[Issue]]:
     sheet = _find_sheet(list(workbook.sheet_names), layout.SHEET_MODELS)
     if sheet is None:
-        return None, [], [
-            Issue(
-                "warning",
-                "models_sheet_missing",
-                f"Không có trang “{layout.SHEET_MODELS}”: đơn vị chưa gửi danh sách mô hình.",
-            )
-        ]
+        return (
+            None,
+            [],
+            [
+                Issue(
+                    "warning",
+                    "models_sheet_missing",
+                    f"Không có trang “{layout.SHEET_MODELS}”: đơn vị chưa gửi danh sách mô hình.",
+                )
+            ],
+        )
     rows = _rows(workbook, sheet, path)
     header = _find_header(rows, layout.MODEL_COLUMNS, {layout.MODEL_COLUMNS[1]})
     if header is None:
-        return sheet, [], [
-            Issue(
-                "warning",
-                "models_header_missing",
-                f"Trang “{sheet}” không có dòng tiêu đề có cột “{layout.MODEL_COLUMNS[1]}”; "
-                "chưa đọc được mô hình nào.",
-                sheet=sheet,
-            )
-        ]
+        return (
+            sheet,
+            [],
+            [
+                Issue(
+                    "warning",
+                    "models_header_missing",
+                    f"Trang “{sheet}” không có dòng tiêu đề có cột “{layout.MODEL_COLUMNS[1]}”; "
+                    "chưa đọc được mô hình nào.",
+                    sheet=sheet,
+                )
+            ],
+        )
     header_row, columns = header
     models = []
     for index in range(header_row + 1, len(rows)):
@@ -246,7 +254,11 @@ def _read_models_sheet(
         if not text_of(fields["name"]):
             continue
         models.append(
-            ModelRow(row_number=index + 1, fields=fields, first_ref=cell_ref(index, columns[layout.MODEL_COLUMNS[1]]))
+            ModelRow(
+                row_number=index + 1,
+                fields=fields,
+                first_ref=cell_ref(index, columns[layout.MODEL_COLUMNS[1]]),
+            )
         )
     return sheet, models, []
 

@@ -53,7 +53,5 @@ def figures_table(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
 
 
 def issues_table(issues: tuple[Issue, ...] | list[Issue]) -> pd.DataFrame:
-    rows = [
-        (SEVERITY_LABEL[i.severity], i.sheet or "", i.cell or "", i.message) for i in issues
-    ]
+    rows = [(SEVERITY_LABEL[i.severity], i.sheet or "", i.cell or "", i.message) for i in issues]
     return pd.DataFrame(rows, columns=["Mức độ", "Trang", "Ô", "Nội dung"])

@@ -13,7 +13,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,7 +70,11 @@ class RunResult:
 
 
 def latest_period(paths: ProjectPaths) -> str:
-    found = [p.name for p in paths.raw.iterdir() if p.is_dir() and is_period(p.name)] if paths.raw.is_dir() else []
+    found = (
+        [p.name for p in paths.raw.iterdir() if p.is_dir() and is_period(p.name)]
+        if paths.raw.is_dir()
+        else []
+    )
     if not found:
         raise BaocaoError(
             f"Không có kỳ báo cáo nào trong {paths.raw}. Hãy tạo thư mục kỳ (ví dụ 2021-H1) và "
@@ -91,10 +95,9 @@ def _unit_from_file_name(path: Path, units: tuple[Unit, ...]) -> Unit | None:
 def identify(path: Path, units: tuple[Unit, ...]) -> UnitJob:
     """Tell which unit a file belongs to: by its `Thông tin` sheet, else by its file name."""
     declared = None
-    try:
+    # An unreadable file: the notebook reports why; its file name may still name the unit.
+    with suppress(InputError):
         declared = read_declared_unit(path)
-    except InputError:
-        pass  # unreadable: the notebook reports why; the file name may still name the unit
     if declared is not None:
         unit = resolve_unit(declared[0], units)
         if unit is not None:
@@ -120,7 +123,9 @@ def identify(path: Path, units: tuple[Unit, ...]) -> UnitJob:
     )
 
 
-def discover(period: str, paths: ProjectPaths, units: tuple[Unit, ...]) -> tuple[list[UnitJob], list[UnitJob]]:
+def discover(
+    period: str, paths: ProjectPaths, units: tuple[Unit, ...]
+) -> tuple[list[UnitJob], list[UnitJob]]:
     """(jobs to run, one per unit; files that cannot be run, with their issues)."""
     folder = paths.raw_period(period)
     if not folder.is_dir():
@@ -132,11 +137,17 @@ def discover(period: str, paths: ProjectPaths, units: tuple[Unit, ...]) -> tuple
             continue
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             rejected.append(
-                UnitJob(path, None, [Issue(
-                    "error",
-                    "unsupported_format",
-                    f"Tệp “{path.name}” không phải bảng tính (.xlsx, .xls, .ods) nên không được đọc.",
-                )])
+                UnitJob(
+                    path,
+                    None,
+                    [
+                        Issue(
+                            "error",
+                            "unsupported_format",
+                            f"Tệp “{path.name}” không phải bảng tính (.xlsx, .xls, .ods) nên không được đọc.",
+                        )
+                    ],
+                )
             )
             continue
         job = identify(path, units)
@@ -178,13 +189,17 @@ def _kernel_stderr_to(log: Path):
             os.close(saved)
 
 
-def run_unit_notebook(job: UnitJob, period: str, paths: ProjectPaths, processed: Path, notebooks: Path) -> UnitOutcome:
+def run_unit_notebook(
+    job: UnitJob, period: str, paths: ProjectPaths, processed: Path, notebooks: Path
+) -> UnitOutcome:
     """Execute the per-unit notebook with papermill; its failure becomes the unit's outcome."""
     unit = job.unit
     target = notebooks / f"{unit.code}.ipynb"
     temporary = notebooks / f".{unit.code}.partial.ipynb"
     notebooks.mkdir(parents=True, exist_ok=True)
-    outcome = UnitOutcome(unit.code, unit.name, STATE_ERRORS, source_file=job.path.name, notebook=target)
+    outcome = UnitOutcome(
+        unit.code, unit.name, STATE_ERRORS, source_file=job.path.name, notebook=target
+    )
     try:
         with _kernel_stderr_to(notebooks / "kernels.log"):
             papermill.execute_notebook(
@@ -280,8 +295,14 @@ def run_period(
         code = job.unit.code if job.unit else "?"
         name = job.unit.name if job.unit else job.path.name
         rows.append(
-            UnitOutcome(code, name, STATE_ERRORS, errors=len(job.issues), source_file=job.path.name,
-                        messages=[i.message for i in job.issues])
+            UnitOutcome(
+                code,
+                name,
+                STATE_ERRORS,
+                errors=len(job.issues),
+                source_file=job.path.name,
+                messages=[i.message for i in job.issues],
+            )
         )
     result = RunResult(period, rows, processed_target, output_target)
     if render:

@@ -43,7 +43,9 @@ def atomic_write_text(path: Path, text: str) -> Path:
 
 
 def write_json(path: Path, data: Any) -> Path:
-    return atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    return atomic_write_text(
+        path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    )
 
 
 def _cell_text(value: Any) -> Any:

@@ -100,7 +100,9 @@ def _issue(indicator: Indicator, rule: Rule, row: pd.Series, catalogue: Catalogu
     if rule.rule == "not_above":
         message += f" ({format_number(row['other_value'], decimals=0)})"
         if rule.severity == "error":
-            message += f". Hãy kiểm tra lại hai số liệu này (ô {row['cell']} và ô {row['other_cell']})"
+            message += (
+                f". Hãy kiểm tra lại hai số liệu này (ô {row['cell']} và ô {row['other_cell']})"
+            )
         else:
             message += ". Có thể do số dư kỳ trước chuyển sang; hãy ghi rõ ở cột “Ghi chú”"
     else:
