@@ -160,7 +160,13 @@ def test_info_sheet(written):
     table = rows(written[1], layout.SHEET_INFO)
     assert [row[0] for row in table] == list(layout.INFO_FIELDS.values())
     values = dict(zip(layout.INFO_FIELDS, (row[1] for row in table), strict=True))
-    assert values == {"unit": "Huyện Tràng Định", "period": PERIOD, "filled_by": "", "date": ""}
+    assert values == {
+        "unit": "Huyện Tràng Định",
+        "period": PERIOD,
+        "filled_by": "",
+        "date": "",
+        "note": "",
+    }
 
 
 def test_blank_template_and_same_bytes(tmp_path, catalogue):

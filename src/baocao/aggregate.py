@@ -25,6 +25,7 @@ STATUS_COLUMNS = (
     "errors",
     "warnings",
     "source_file",
+    "illustrative",
 )
 
 
@@ -49,11 +50,12 @@ def collect_period(
                     "errors": 0,
                     "warnings": 0,
                     "source_file": "",
+                    "illustrative": False,
                 }
             )
             continue
         record = json.loads(status_path.read_text(encoding="utf-8"))
-        status.append({column: record.get(column) for column in STATUS_COLUMNS})
+        status.append({column: record.get(column, False) for column in STATUS_COLUMNS})
         values.append(read_csv(folder / f"{unit.code}.values.csv"))
         models_path = folder / f"{unit.code}.models.csv"
         if models_path.is_file():

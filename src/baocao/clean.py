@@ -42,6 +42,7 @@ class CleanResult:
     models: pd.DataFrame  # MODEL_COLUMNS
     issues: tuple[Issue, ...]
     rows_read: int  # rows of the data sheet matched to an indicator
+    illustrative: bool = False  # the workbook says its figures are illustrative
 
 
 def _match_row(
@@ -225,6 +226,11 @@ def check_declared_period(workbook: UnitWorkbook, period: str) -> list[Issue]:
     ]
 
 
+def is_illustrative(workbook: UnitWorkbook) -> bool:
+    note = workbook.info.get("note")
+    return bool(note) and match_key(layout.ILLUSTRATIVE_WORDS) in match_key(text_of(note[0]))
+
+
 def clean_unit(
     workbook: UnitWorkbook, catalogue: Catalogue, *, period: str, unit_code: str
 ) -> CleanResult:
@@ -238,7 +244,13 @@ def clean_unit(
         *value_issues,
         *model_issues,
     ]
-    return CleanResult(values=values, models=models, issues=tuple(issues), rows_read=rows_read)
+    return CleanResult(
+        values=values,
+        models=models,
+        issues=tuple(issues),
+        rows_read=rows_read,
+        illustrative=is_illustrative(workbook),
+    )
 
 
 def nothing_read(

@@ -110,8 +110,11 @@ def _summary_table(result) -> Table:
 def run(
     period: PeriodOption = None,
     profile: Annotated[
-        str, typer.Option(help="Bản báo cáo: internal (nội bộ) hoặc public (công khai).")
-    ] = "internal",
+        str | None,
+        typer.Option(
+            help="Chỉ dựng một bản: internal (nội bộ) hoặc public (công khai); mặc định dựng cả hai."
+        ),
+    ] = None,
     backend: Annotated[
         str | None, typer.Option(help="Cách dựng báo cáo: quarto hoặc builtin; mặc định tự chọn.")
     ] = None,
@@ -122,11 +125,11 @@ def run(
     """Làm sạch, kiểm tra số liệu từng đơn vị, tổng hợp và dựng báo cáo DOCX, HTML."""
 
     def body():
-        from .runner import run_period
+        from .runner import PROFILES, run_period
 
         paths = ProjectPaths.default()
         chosen = _period(period, paths)
-        if profile not in ("internal", "public"):
+        if profile not in (None, *PROFILES):
             _fail(f"Bản báo cáo “{profile}” không hợp lệ; chọn internal hoặc public.")
         progress = Progress(
             TextColumn("[bold]{task.description}"),
@@ -141,7 +144,7 @@ def run(
             result = run_period(
                 chosen,
                 paths,
-                profile=profile,
+                profiles=(profile,) if profile else PROFILES,
                 backend=backend,
                 render=not no_render,
                 on_start=lambda n: progress.update(task, total=n),
@@ -157,8 +160,8 @@ def run(
         console.print(f"Sổ tay đã chạy của từng đơn vị: [bold]{result.output_dir / 'notebooks'}[/]")
         if result.reports:
             console.print(f"Báo cáo (dựng bằng {result.backend}):")
-            for fmt, report in result.reports.items():
-                console.print(f"  {fmt.upper()}: [bold]{report}[/]")
+            for kind, report in result.reports.items():
+                console.print(f"  {kind}: [bold]{report}[/]")
         console.print(f"Thời gian: {result.seconds:.1f} giây")
 
     _guarded(body)

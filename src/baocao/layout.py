@@ -25,6 +25,7 @@ INFO_FIELDS = {
     "period": "Kỳ báo cáo",
     "filled_by": "Người điền",
     "date": "Ngày điền",
+    "note": "Ghi chú",
 }
 
 # Text written above the table of every sheet, and looked for by nobody: the reader finds the
@@ -32,3 +33,6 @@ INFO_FIELDS = {
 TITLE_DATA = "BIỂU SỐ LIỆU BÁO CÁO CÔNG TÁC MẶT TRẬN"
 TITLE_MODELS = "DANH SÁCH MÔ HÌNH, CÁCH LÀM HIỆU QUẢ"
 SAMPLE_MARK = "Số liệu minh họa — không phải số liệu thật của đơn vị."
+# A workbook whose `Thông tin` note contains these words holds illustrative figures; the report
+# then says so.
+ILLUSTRATIVE_WORDS = "số liệu minh họa"

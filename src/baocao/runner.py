@@ -26,7 +26,7 @@ from .errors import BaocaoError, InputError, Issue
 from .intake import SUPPORTED_SUFFIXES, read_declared_unit
 from .names import closest_units, resolve_unit
 from .paths import ProjectPaths
-from .periods import is_period, sort_periods
+from .periods import Period, is_period, sort_periods
 from .store import read_unit_status, write_csv
 from .validate import STATE_ERRORS, STATE_MISSING
 
@@ -254,30 +254,41 @@ def _fresh(folder: Path) -> Path:
     return folder
 
 
-def run_period(
+def _staging_copy(target: Path) -> Path:
+    """A staging folder starting as a copy of `target` (outputs this run does not redo survive)."""
+    staging = target.with_name(f".{target.name}.staging")
+    if staging.exists():
+        shutil.rmtree(staging)
+    if target.exists():
+        shutil.copytree(target, staging)
+    else:
+        staging.mkdir(parents=True)
+    return staging
+
+
+def process_period(
     period: str,
     paths: ProjectPaths,
     *,
-    profile: str = "internal",
-    backend: str | None = None,
-    render: bool = True,
     on_unit_done: Callable[[UnitOutcome], None] | None = None,
     on_start: Callable[[int], None] | None = None,
-) -> RunResult:
-    started = time.perf_counter()
+) -> list[UnitOutcome]:
+    """Clean and validate every unit of a period, total it, and swap the results into place:
+    `data/processed/<period>/` and the executed notebooks in `_output/<period>/notebooks/`."""
     units = load_units(paths.config).for_period(period)
     jobs, rejected = discover(period, paths, units)
     processed_target = paths.processed_period(period)
-    output_target = paths.output_period(period)
     processed = _fresh(processed_target.with_name(f".{period}.staging"))
-    output = _fresh(output_target.with_name(f".{period}.staging"))
+    notebooks_target = paths.output_period(period) / "notebooks"
+    notebooks = _fresh(notebooks_target.with_name(".notebooks.staging"))
     if on_start:
         on_start(len(jobs))
 
     outcomes: dict[str, UnitOutcome] = {}
     for job in jobs:
-        outcome = run_unit_notebook(job, period, paths, processed, output / "notebooks")
+        outcome = run_unit_notebook(job, period, paths, processed, notebooks)
         outcome.messages = [i.message for i in job.issues] + outcome.messages
+        outcome.notebook = notebooks_target / f"{job.unit.code}.ipynb"
         outcomes[job.unit.code] = outcome
         if on_unit_done:
             on_unit_done(outcome)
@@ -287,34 +298,61 @@ def run_period(
     write_csv(processed / "models.csv", models)
     write_csv(processed / "status.csv", status)
     _swap_into_place(processed, processed_target)
+    _swap_into_place(notebooks, notebooks_target)
 
-    rows = []
-    for unit in units:
-        rows.append(outcomes.get(unit.code) or UnitOutcome(unit.code, unit.name, STATE_MISSING))
+    rows = [outcomes.get(u.code) or UnitOutcome(u.code, u.name, STATE_MISSING) for u in units]
     for job in rejected:
-        code = job.unit.code if job.unit else "?"
-        name = job.unit.name if job.unit else job.path.name
         rows.append(
             UnitOutcome(
-                code,
-                name,
+                job.unit.code if job.unit else "?",
+                job.unit.name if job.unit else job.path.name,
                 STATE_ERRORS,
                 errors=len(job.issues),
                 source_file=job.path.name,
                 messages=[i.message for i in job.issues],
             )
         )
-    result = RunResult(period, rows, processed_target, output_target)
+    return rows
+
+
+PROFILES = ("internal", "public")
+
+
+def run_period(
+    period: str,
+    paths: ProjectPaths,
+    *,
+    profiles: tuple[str, ...] = PROFILES,
+    backend: str | None = None,
+    render: bool = True,
+    on_unit_done: Callable[[UnitOutcome], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> RunResult:
+    """Process a period (and the same period a year earlier when it has raw data but was never
+    processed, for the comparison), then render the report for each profile."""
+    started = time.perf_counter()
+    earlier = str(Period.parse(period).same_period_last_year())
+    if (
+        paths.raw_period(earlier).is_dir()
+        and not (paths.processed_period(earlier) / "values.csv").is_file()
+    ):
+        process_period(earlier, paths)
+    rows = process_period(period, paths, on_unit_done=on_unit_done, on_start=on_start)
+    output_target = paths.output_period(period)
+    result = RunResult(period, rows, paths.processed_period(period), output_target)
     if render:
         from .render import render_report
 
-        rendered = render_report(period, profile, paths, output, backend=backend)
-        result.reports = rendered.outputs
-        result.backend = rendered.backend
-    _swap_into_place(output, output_target)
-    result.reports = {fmt: output_target / p.name for fmt, p in result.reports.items()}
-    for row in result.outcomes:
-        if row.notebook is not None:
-            row.notebook = output_target / "notebooks" / row.notebook.name
+        output = _staging_copy(output_target)
+        for profile in profiles:
+            rendered = render_report(period, profile, paths, output, backend=backend)
+            result.reports.update(
+                {
+                    f"{fmt} ({profile})": output_target / p.name
+                    for fmt, p in rendered.outputs.items()
+                }
+            )
+            result.backend = rendered.backend
+        _swap_into_place(output, output_target)
     result.seconds = time.perf_counter() - started
     return result

@@ -439,9 +439,7 @@ def _fill(wb: Workbook, unit: Unit, plan: SamplePlan) -> None:
     info.cell(row=fields.index("unit") + 1, column=2, value=plan.info_unit_names[unit.code])
     info.cell(row=fields.index("filled_by") + 1, column=2, value=person)
     info.cell(row=fields.index("date") + 1, column=2, value=filled_on)
-    mark_row = len(fields) + 1
-    info.cell(row=mark_row, column=1, value=layout.COL_NOTE).font = Font(bold=True)
-    info.cell(row=mark_row, column=2, value=layout.SAMPLE_MARK).font = _MARK_FONT
+    info.cell(row=fields.index("note") + 1, column=2, value=layout.SAMPLE_MARK).font = _MARK_FONT
 
     if unit.code in plan.nfd_units:
         for sheet in wb.worksheets:

@@ -95,6 +95,7 @@ def write_unit(
     models: pd.DataFrame,
     issues: tuple[Issue, ...],
     gx_result: dict[str, Any] | None,
+    illustrative: bool = False,
 ) -> UnitFiles:
     """Write one unit's tidy data, models, validation results and status; status goes last."""
     files = UnitFiles.of(processed_period, unit_code)
@@ -114,6 +115,7 @@ def write_unit(
             "rows_read": rows_read,
             "errors": sum(i.severity == "error" for i in issues),
             "warnings": sum(i.severity == "warning" for i in issues),
+            "illustrative": illustrative,
             "issues": [i.as_dict() for i in issues],
         },
     )

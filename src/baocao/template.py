@@ -278,6 +278,7 @@ def _info_sheet(ws: Worksheet, unit: Unit | None, period: str) -> None:
         "period": str(Period.parse(period)),
         "filled_by": None,
         "date": None,
+        "note": None,
     }
     for row, (field, label) in enumerate(layout.INFO_FIELDS.items(), start=1):
         ws.cell(row=row, column=1, value=label).font = _BOLD
