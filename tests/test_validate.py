@@ -23,9 +23,19 @@ def figures(catalogue, **values):
     return frame
 
 
-def test_suite_has_one_expectation_per_rule_plus_the_column_set(catalogue):
-    rules = sum(len(i.rules) for i in catalogue.indicators)
-    assert len(build_suite(catalogue).expectations) == rules + 1
+def test_suite_has_one_expectation_per_rule_side_and_severity_plus_the_code_checks(catalogue):
+    suite = build_suite(catalogue)
+    described = {
+        tuple(e.meta[k] for k in ("rule", "side", "severity")) for e in suite.expectations if e.meta
+    }
+    assert described == {
+        ("non_negative", "min", "error"),
+        ("between", "min", "error"),
+        ("between", "max", "error"),
+        ("not_above", "max", "error"),
+        ("not_above", "max", "warning"),
+    }
+    assert len(suite.expectations) == len(described) + 2
 
 
 def test_clean_figures_pass(catalogue):
@@ -73,3 +83,17 @@ def test_negative_count_and_share_above_100_are_errors(catalogue):
 def test_blank_figures_are_not_flagged(catalogue):
     outcome = validate_unit(figures(catalogue, hg_vu_thanh_cong=10), catalogue)
     assert outcome.issues == ()
+
+
+def test_every_failing_indicator_of_one_check_is_reported(catalogue):
+    outcome = validate_unit(
+        figures(
+            catalogue,
+            hg_vu_tiep_nhan=30,
+            hg_vu_thanh_cong=45,
+            don_tiep_nhan=10,
+            don_giai_quyet=12,
+        ),
+        catalogue,
+    )
+    assert {i.indicator_code for i in outcome.issues} == {"hg_vu_thanh_cong", "don_giai_quyet"}

@@ -211,6 +211,12 @@ def parse_catalogue(data: dict, source: str = "config/indicators.yml") -> Catalo
         )
     catalogue = Catalogue(indicators=tuple(indicators), sections=sections)
     for indicator in indicators:
+        kinds_of_rules = [(r.rule, r.severity) for r in indicator.rules]
+        if len(kinds_of_rules) != len(set(kinds_of_rules)):
+            raise ConfigError(
+                f"{source}, chỉ tiêu {indicator.code}: mỗi loại quy tắc chỉ được khai báo một lần "
+                "cho mỗi mức độ."
+            )
         for rule in indicator.rules:
             if rule.rule == "not_above" and rule.other not in seen:
                 raise ConfigError(
