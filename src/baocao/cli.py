@@ -48,7 +48,8 @@ def _guarded(action):
     except typer.Exit:
         raise
     except Exception:
-        log = Path.cwd() / "baocao-loi.log"
+        log = ProjectPaths.default().output / "baocao-loi.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text(traceback.format_exc(), encoding="utf-8")
         _fail(
             f"Lỗi ngoài dự kiến của chương trình; chi tiết kỹ thuật đã ghi vào {log}. "
@@ -121,16 +122,46 @@ def run(
     no_render: Annotated[
         bool, typer.Option("--no-render", help="Chỉ làm sạch và tổng hợp, không dựng báo cáo.")
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Số đơn vị xử lý song song; mặc định bằng số lõi CPU."
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Chạy lại tất cả, kể cả phần không có gì thay đổi.")
+    ] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain", help="Chỉ cho biết đơn vị nào, báo cáo nào sẽ chạy lại và vì sao."
+        ),
+    ] = False,
 ) -> None:
-    """Làm sạch, kiểm tra số liệu từng đơn vị, tổng hợp và dựng báo cáo DOCX, HTML."""
+    """Làm sạch, kiểm tra số liệu từng đơn vị, tổng hợp và dựng báo cáo DOCX, HTML.
+
+    Chỉ những đơn vị có tệp (hoặc danh mục, sổ tay, mã nguồn) thay đổi mới được xử lý lại."""
 
     def body():
-        from .runner import PROFILES, run_period
+        from .runner import PROFILES, explain_period, run_period
 
         paths = ProjectPaths.default()
         chosen = _period(period, paths)
         if profile not in (None, *PROFILES):
             _fail(f"Bản báo cáo “{profile}” không hợp lệ; chọn internal hoặc public.")
+        profiles = (profile,) if profile else PROFILES
+        if explain:
+            table = Table(title=f"Kỳ {chosen}: phần nào sẽ chạy lại")
+            for column in ("Phần", "Chạy lại?", "Lý do"):
+                table.add_column(column)
+            for what, will_run, reasons in explain_period(
+                chosen, paths, profiles=profiles, backend=backend, force=force
+            ):
+                table.add_row(
+                    what, "[yellow]có[/]" if will_run else "[green]không[/]", "; ".join(reasons)
+                )
+            console.print(table)
+            return
         progress = Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
@@ -144,12 +175,16 @@ def run(
             result = run_period(
                 chosen,
                 paths,
-                profiles=(profile,) if profile else PROFILES,
+                profiles=profiles,
                 backend=backend,
                 render=not no_render,
-                on_start=lambda n: progress.update(task, total=n),
+                jobs=jobs,
+                force=force,
+                on_start=lambda total, _: progress.update(task, total=total),
                 on_unit_done=lambda o: progress.update(
-                    task, advance=1, description=f"Xong {o.unit_name}: {o.state}"
+                    task,
+                    advance=1,
+                    description=f"{'Dùng lại' if o.reused else 'Xong'} {o.unit_name}: {o.state}",
                 ),
             )
         console.print(_summary_table(result))
@@ -162,6 +197,14 @@ def run(
             console.print(f"Báo cáo (dựng bằng {result.backend}):")
             for kind, report in result.reports.items():
                 console.print(f"  {kind}: [bold]{report}[/]")
+        reused = sum(o.reused for o in result.outcomes)
+        if reused:
+            console.print(f"Dùng lại kết quả đã có của {reused} đơn vị không thay đổi.")
+        if result.reports and not result.rendered:
+            console.print("Báo cáo không có gì thay đổi nên được giữ nguyên.")
+        console.print(
+            f"Nhật ký lần chạy (manifest): [bold]{result.manifest}[/] — mã lần chạy {result.run_id}"
+        )
         console.print(f"Thời gian: {result.seconds:.1f} giây")
 
     _guarded(body)

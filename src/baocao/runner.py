@@ -1,46 +1,56 @@
-"""Running a period: find the units' files, run the per-unit notebook for each, total, render.
+"""Running a period: the per-unit notebooks (only those whose inputs changed), totals, report.
 
-The runner works in staging folders and swaps them into place at the end, so a run that is
-interrupted leaves the previous `data/processed/<period>/` and `_output/<period>/` whole. One bad
-unit never stops the others: whatever goes wrong with it becomes its row in the summary.
+- Each unit's notebook runs under papermill in a warm kernel of a small pool (`kernels`), in
+  parallel across `jobs` workers, and only when its content key changed (`cache`).
+- Everything is built in staging folders and swapped into place at the end, so a run that is
+  interrupted leaves the previous `data/processed/<period>/` and `_output/<period>/` whole.
+- One bad unit never stops the others: whatever goes wrong with it becomes its summary row.
+- A lock per period keeps two runs from interleaving; a manifest records what the run did.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import shutil
-import sys
 import time
 from collections.abc import Callable
-from contextlib import contextmanager, suppress
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
 import papermill
 
-from . import layout
 from .aggregate import collect_period
-from .catalog import Unit, load_units
-from .errors import BaocaoError, InputError, Issue
-from .intake import SUPPORTED_SUFFIXES, read_declared_unit
-from .names import closest_units, resolve_unit
+from .cache import (
+    Cache,
+    changed,
+    code_digest,
+    json_digest,
+    key_of,
+    report_key_parts,
+    unit_key_parts,
+)
+from .catalog import load_units
+from .discover import UnitJob, discover, latest_period  # noqa: F401 - re-exported for callers
+from .kernels import KernelPool, with_isolation_cell
+from .manifest import (
+    content_digest,
+    files_with_digests,
+    git_commit,
+    package_versions,
+    read_manifest,
+    reproducibility,
+    write_manifest,
+)
 from .paths import ProjectPaths
-from .periods import Period, is_period, sort_periods
-from .store import read_unit_status, write_csv
+from .periods import Period
+from .store import UnitFiles, period_lock, read_unit_status, write_csv, write_json
 from .validate import STATE_ERRORS, STATE_MISSING
 
 NOTEBOOK = "clean_unit.ipynb"
-IGNORED_FILES = ("README.md", ".gitkeep", "desktop.ini", "Thumbs.db")
-
-
-@dataclass
-class UnitJob:
-    """A file of the period and the unit it belongs to (None when it could not be told)."""
-
-    path: Path
-    unit: Unit | None
-    issues: list[Issue] = field(default_factory=list)
+PROFILES = ("internal", "public")
+RUN_FILE = "run.json"
 
 
 @dataclass
@@ -56,6 +66,30 @@ class UnitOutcome:
     source_file: str = ""
     notebook: Path | None = None
     messages: list[str] = field(default_factory=list)
+    reused: bool = False
+    seconds: float = 0.0
+
+
+@dataclass
+class UnitPlan:
+    """What the run will do for one unit, and why."""
+
+    job: UnitJob
+    parts: dict[str, str]
+    key: str
+    reasons: list[str]
+
+    @property
+    def reuse(self) -> bool:
+        return not self.reasons
+
+
+@dataclass
+class PeriodResult:
+    period: str
+    outcomes: list[UnitOutcome]
+    plans: list[UnitPlan]
+    seconds: float = 0.0
 
 
 @dataclass
@@ -67,184 +101,117 @@ class RunResult:
     reports: dict[str, Path] = field(default_factory=dict)
     backend: str = ""
     seconds: float = 0.0
+    run_id: str = ""
+    rendered: list[str] = field(default_factory=list)  # profiles rendered (others reused)
+    manifest: Path | None = None
 
 
-def latest_period(paths: ProjectPaths) -> str:
-    found = (
-        [p.name for p in paths.raw.iterdir() if p.is_dir() and is_period(p.name)]
-        if paths.raw.is_dir()
-        else []
-    )
-    if not found:
-        raise BaocaoError(
-            f"Không có kỳ báo cáo nào trong {paths.raw}. Hãy tạo thư mục kỳ (ví dụ 2021-H1) và "
-            "chép các tệp của đơn vị vào đó."
-        )
-    return sort_periods(found)[-1]
+def default_jobs() -> int:
+    return max(1, os.cpu_count() or 1)
 
 
-def _unit_from_file_name(path: Path, units: tuple[Unit, ...]) -> Unit | None:
-    stem = re.sub(r"\d{4}(-?h[12])?", " ", path.stem, flags=re.IGNORECASE)
-    for candidate in (path.stem, stem, *re.split(r"[-_]+", path.stem)):
-        unit = resolve_unit(candidate, units) if candidate.strip() else None
-        if unit is not None:
-            return unit
-    return None
+def _parameters(job: UnitJob, period: str) -> dict[str, str]:
+    """The notebook's parameters that matter to its result (paths do not)."""
+    return {"period": period, "unit_code": job.unit.code, "unit_name": job.unit.name}
 
 
-def identify(path: Path, units: tuple[Unit, ...]) -> UnitJob:
-    """Tell which unit a file belongs to: by its `Thông tin` sheet, else by its file name."""
-    declared = None
-    # An unreadable file: the notebook reports why; its file name may still name the unit.
-    with suppress(InputError):
-        declared = read_declared_unit(path)
-    if declared is not None:
-        unit = resolve_unit(declared[0], units)
-        if unit is not None:
-            return UnitJob(path, unit)
-    unit = _unit_from_file_name(path, units)
-    if unit is not None:
-        return UnitJob(path, unit)
-    name = declared[0] if declared else path.stem
-    hint = ", ".join(u.name for u in closest_units(name, units)) or "không có"
-    return UnitJob(
-        path,
-        None,
-        [
-            Issue(
-                "error",
-                "unknown_unit",
-                f"Tệp “{path.name}”: không xác định được đơn vị “{name}” trong danh sách đơn vị của kỳ. "
-                f"Hãy ghi đúng tên đơn vị ở trang “{layout.SHEET_INFO}” (gần giống: {hint}).",
-                sheet=layout.SHEET_INFO if declared else None,
-                cell=declared[1] if declared else None,
-            )
-        ],
-    )
-
-
-def discover(
-    period: str, paths: ProjectPaths, units: tuple[Unit, ...]
-) -> tuple[list[UnitJob], list[UnitJob]]:
-    """(jobs to run, one per unit; files that cannot be run, with their issues)."""
-    folder = paths.raw_period(period)
-    if not folder.is_dir():
-        raise BaocaoError(f"Không có thư mục số liệu của kỳ {period}: {folder}.")
-    jobs: dict[str, UnitJob] = {}
-    rejected: list[UnitJob] = []
-    for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.name.startswith((".", "~$")) or path.name in IGNORED_FILES:
-            continue
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            rejected.append(
-                UnitJob(
-                    path,
-                    None,
-                    [
-                        Issue(
-                            "error",
-                            "unsupported_format",
-                            f"Tệp “{path.name}” không phải bảng tính (.xlsx, .xls, .ods) nên không được đọc.",
-                        )
-                    ],
-                )
-            )
-            continue
-        job = identify(path, units)
-        if job.unit is None:
-            rejected.append(job)
-        elif job.unit.code in jobs:
-            kept = jobs[job.unit.code].path.name
-            job.issues.append(
-                Issue(
-                    "error",
-                    "duplicate_unit_file",
-                    f"Tệp “{path.name}” cũng là của {job.unit.name}, đơn vị đã có tệp “{kept}”; "
-                    "chỉ tệp thứ nhất được dùng. Hãy để lại đúng một tệp cho mỗi đơn vị.",
-                )
-            )
-            rejected.append(job)
+def plan_units(
+    jobs: list[UnitJob], period: str, paths: ProjectPaths, cache: Cache, force: bool
+) -> list[UnitPlan]:
+    notebook = paths.notebooks / NOTEBOOK
+    plans = []
+    for job in jobs:
+        parts = unit_key_parts(paths, job.path, notebook, _parameters(job, period))
+        key = key_of(parts)
+        if force:
+            reasons = ["chạy lại toàn bộ theo yêu cầu (--force)"]
+        elif cache.has(key):
+            reasons = []
         else:
-            jobs[job.unit.code] = job
-    order = {u.code: i for i, u in enumerate(units)}
-    return sorted(jobs.values(), key=lambda j: order[j.unit.code]), rejected
-
-
-@contextmanager
-def _kernel_stderr_to(log: Path):
-    """Send what kernels print on stderr (start-up chatter) to a log file, not the analyst's screen.
-
-    Kernels are child processes inheriting file descriptor 2, so it is redirected at that level.
-    """
-    log.parent.mkdir(parents=True, exist_ok=True)
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with open(log, "ab") as sink:
-        os.dup2(sink.fileno(), 2)
-        try:
-            yield
-        finally:
-            sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
+            reasons = changed(cache.last_parts(period, job.unit.code), parts) or [
+                "kết quả trước đó không còn trong bộ nhớ đệm"
+            ]
+        plans.append(UnitPlan(job, parts, key, reasons))
+    return plans
 
 
 def run_unit_notebook(
-    job: UnitJob, period: str, paths: ProjectPaths, processed: Path, notebooks: Path
+    plan: UnitPlan, period: str, paths: ProjectPaths, cache: Cache, pool: KernelPool
 ) -> UnitOutcome:
-    """Execute the per-unit notebook with papermill; its failure becomes the unit's outcome."""
-    unit = job.unit
-    target = notebooks / f"{unit.code}.ipynb"
-    temporary = notebooks / f".{unit.code}.partial.ipynb"
-    notebooks.mkdir(parents=True, exist_ok=True)
-    outcome = UnitOutcome(
-        unit.code, unit.name, STATE_ERRORS, source_file=job.path.name, notebook=target
-    )
+    """Execute the per-unit notebook into its cache entry; a failure becomes the outcome."""
+    unit, started = plan.job.unit, time.perf_counter()
+    entry = cache.entry(plan.key)
+    cache.discard(plan.key)
+    entry.mkdir(parents=True)
+    executed = entry / f"{unit.code}.ipynb"
+    outcome = UnitOutcome(unit.code, unit.name, STATE_ERRORS, source_file=plan.job.path.name)
+    notebook = with_isolation_cell(nbformat.read(paths.notebooks / NOTEBOOK, as_version=4))
     try:
-        with _kernel_stderr_to(notebooks / "kernels.log"):
+        with pool.kernel() as kernel:
             papermill.execute_notebook(
-                str(paths.notebooks / NOTEBOOK),
-                str(temporary),
+                notebook,
+                str(executed),
                 parameters={
-                    "period": period,
-                    "unit_code": unit.code,
-                    "unit_name": unit.name,
-                    "workbook": str(job.path.resolve()),
-                    "processed_dir": str(processed.resolve()),
+                    **_parameters(plan.job, period),
+                    "workbook": str(plan.job.path.resolve()),
+                    "processed_dir": str(entry.resolve()),
                     "config_dir": str(paths.config.resolve()),
                 },
-                kernel_name="python3",
+                km=kernel,
                 progress_bar=False,
-                cwd=str(notebooks),
+                request_save_on_cell_execute=False,
+                # No `cwd`: papermill would chdir the whole process, which threads share.
             )
     except papermill.PapermillExecutionError as exc:
         outcome.messages.append(f"Sổ tay dừng ở ô {exc.exec_count}: {exc.ename}: {exc.evalue}")
-    except Exception as exc:  # kernel failed to start, timed out, ...
+    except Exception as exc:  # noqa: BLE001 - kernel died, timed out, ...: the unit's own row
         outcome.messages.append(f"Không chạy được sổ tay: {type(exc).__name__}: {exc}")
-    if temporary.exists():
-        os.replace(temporary, target)
-    status = read_unit_status(processed, unit.code)
-    if status is not None and not outcome.messages:
-        outcome.state = status["state"]
-        outcome.rows_read = status["rows_read"]
-        outcome.errors = status["errors"]
-        outcome.warnings = status["warnings"]
-        outcome.messages = [i["message"] for i in status["issues"] if i["severity"] == "error"]
-    else:
-        outcome.errors = max(1, outcome.errors)
+    if not outcome.messages and read_unit_status(entry, unit.code) is not None:
+        cache.seal(plan.key, plan.parts)
+    outcome.seconds = time.perf_counter() - started
     return outcome
 
 
-def _swap_into_place(staging: Path, target: Path) -> None:
-    """Replace `target` by `staging` (both folders); the old one is kept until the new one is in."""
+def _fill_from_status(outcome: UnitOutcome, status: dict | None) -> None:
+    if status is None:
+        outcome.errors = max(1, outcome.errors)
+        return
+    outcome.state = status["state"]
+    outcome.rows_read = status["rows_read"]
+    outcome.errors = status["errors"]
+    outcome.warnings = status["warnings"]
+    outcome.messages += [i["message"] for i in status["issues"] if i["severity"] == "error"]
+
+
+def _copy_unit(entry: Path, unit_code: str, processed: Path, notebooks: Path) -> None:
+    source, target = UnitFiles.of(entry, unit_code), UnitFiles.of(processed, unit_code)
+    for name in ("values", "models", "validation", "status"):
+        if getattr(source, name).is_file():
+            getattr(target, name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(getattr(source, name), getattr(target, name))
+    executed = entry / f"{unit_code}.ipynb"
+    if executed.is_file():
+        shutil.copyfile(executed, notebooks / executed.name)
+
+
+def swap_into_place(staging: Path, target: Path) -> None:
+    """Replace folder `target` by `staging`; the old one is kept until the new one is in."""
     old = target.with_name(f".{target.name}.old")
     if old.exists():
         shutil.rmtree(old)
     if target.exists():
         os.replace(target, old)
+    target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(staging, target)
     if old.exists():
         shutil.rmtree(old)
+
+
+def recover(target: Path) -> None:
+    """After a run killed between the two renames of a swap, put the old folder back."""
+    old = target.with_name(f".{target.name}.old")
+    if old.exists() and not target.exists():
+        os.replace(old, target)
 
 
 def _fresh(folder: Path) -> Path:
@@ -254,7 +221,7 @@ def _fresh(folder: Path) -> Path:
     return folder
 
 
-def _staging_copy(target: Path) -> Path:
+def staging_copy(target: Path) -> Path:
     """A staging folder starting as a copy of `target` (outputs this run does not redo survive)."""
     staging = target.with_name(f".{target.name}.staging")
     if staging.exists():
@@ -269,36 +236,64 @@ def _staging_copy(target: Path) -> Path:
 def process_period(
     period: str,
     paths: ProjectPaths,
+    pool: KernelPool,
     *,
+    jobs: int = 1,
+    force: bool = False,
     on_unit_done: Callable[[UnitOutcome], None] | None = None,
-    on_start: Callable[[int], None] | None = None,
-) -> list[UnitOutcome]:
-    """Clean and validate every unit of a period, total it, and swap the results into place:
-    `data/processed/<period>/` and the executed notebooks in `_output/<period>/notebooks/`."""
+    on_start: Callable[[int, int], None] | None = None,
+) -> PeriodResult:
+    """Clean and validate every unit of a period (reusing unchanged ones), total it, and swap
+    `data/processed/<period>/` and `_output/<period>/notebooks/` into place."""
+    started = time.perf_counter()
     units = load_units(paths.config).for_period(period)
-    jobs, rejected = discover(period, paths, units)
-    processed_target = paths.processed_period(period)
-    processed = _fresh(processed_target.with_name(f".{period}.staging"))
+    found, rejected = discover(period, paths, units)
+    cache = Cache.of(paths)
+    plans = plan_units(found, period, paths, cache, force)
+    for target in (paths.processed_period(period), paths.output_period(period) / "notebooks"):
+        recover(target)
+    processed = _fresh(paths.processed_period(period).with_name(f".{period}.staging"))
     notebooks_target = paths.output_period(period) / "notebooks"
-    notebooks = _fresh(notebooks_target.with_name(".notebooks.staging"))
+    notebooks = _fresh(paths.output / f".{period}.notebooks.staging")
+    to_run = [plan for plan in plans if not plan.reuse]
     if on_start:
-        on_start(len(jobs))
+        on_start(len(plans), len(to_run))
 
     outcomes: dict[str, UnitOutcome] = {}
-    for job in jobs:
-        outcome = run_unit_notebook(job, period, paths, processed, notebooks)
-        outcome.messages = [i.message for i in job.issues] + outcome.messages
-        outcome.notebook = notebooks_target / f"{job.unit.code}.ipynb"
-        outcomes[job.unit.code] = outcome
+
+    def finish(plan: UnitPlan, outcome: UnitOutcome) -> None:
+        entry = cache.entry(plan.key)
+        _fill_from_status(outcome, read_unit_status(entry, plan.job.unit.code))
+        _copy_unit(entry, plan.job.unit.code, processed, notebooks)
+        outcome.messages = [i.message for i in plan.job.issues] + outcome.messages
+        outcome.notebook = notebooks_target / f"{plan.job.unit.code}.ipynb"
+        outcomes[plan.job.unit.code] = outcome
+        cache.remember(period, plan.job.unit.code, plan.parts)
         if on_unit_done:
             on_unit_done(outcome)
+
+    for plan in plans:
+        if plan.reuse:
+            unit = plan.job.unit
+            reused = UnitOutcome(unit.code, unit.name, STATE_ERRORS, source_file=plan.job.path.name)
+            reused.reused = True
+            finish(plan, reused)
+    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="unit") as executor:
+        futures = {
+            executor.submit(run_unit_notebook, plan, period, paths, cache, pool): plan
+            for plan in to_run
+        }
+        for future in as_completed(futures):
+            finish(futures[future], future.result())
 
     values, models, status = collect_period(processed, units)
     write_csv(processed / "values.csv", values)
     write_csv(processed / "models.csv", models)
     write_csv(processed / "status.csv", status)
-    _swap_into_place(processed, processed_target)
-    _swap_into_place(notebooks, notebooks_target)
+    unit_keys = {plan.job.unit.code: plan.key for plan in plans}
+    write_json(processed / RUN_FILE, {"period": period, "units": unit_keys})
+    swap_into_place(processed, paths.processed_period(period))
+    swap_into_place(notebooks, notebooks_target)
 
     rows = [outcomes.get(u.code) or UnitOutcome(u.code, u.name, STATE_MISSING) for u in units]
     for job in rejected:
@@ -312,10 +307,23 @@ def process_period(
                 messages=[i.message for i in job.issues],
             )
         )
-    return rows
+    return PeriodResult(period, rows, plans, time.perf_counter() - started)
 
 
-PROFILES = ("internal", "public")
+def _report_outputs_exist(folder: Path, period: str, profile: str) -> bool:
+    from .render import output_names
+
+    return all((folder / name).is_file() for name in output_names(period, profile).values())
+
+
+def _inputs_digest(paths: ProjectPaths, plans: list[UnitPlan], report_parts: dict) -> str:
+    return json_digest(
+        {
+            "units": {p.job.unit.code: p.key for p in plans},
+            "report": {k: v for k, v in report_parts.items() if k not in ("processed", "previous")},
+            "code": code_digest(),
+        }
+    )
 
 
 def run_period(
@@ -325,34 +333,206 @@ def run_period(
     profiles: tuple[str, ...] = PROFILES,
     backend: str | None = None,
     render: bool = True,
+    jobs: int | None = None,
+    force: bool = False,
     on_unit_done: Callable[[UnitOutcome], None] | None = None,
-    on_start: Callable[[int], None] | None = None,
+    on_start: Callable[[int, int], None] | None = None,
 ) -> RunResult:
-    """Process a period (and the same period a year earlier when it has raw data but was never
-    processed, for the comparison), then render the report for each profile."""
+    """Process a period (and the same period a year earlier, when it has raw data, for the
+    comparison), render the report for each profile whose inputs changed, write the manifest."""
     started = time.perf_counter()
+    jobs = jobs or default_jobs()
     earlier = str(Period.parse(period).same_period_last_year())
-    if (
-        paths.raw_period(earlier).is_dir()
-        and not (paths.processed_period(earlier) / "values.csv").is_file()
-    ):
-        process_period(earlier, paths)
-    rows = process_period(period, paths, on_unit_done=on_unit_done, on_start=on_start)
     output_target = paths.output_period(period)
-    result = RunResult(period, rows, paths.processed_period(period), output_target)
-    if render:
-        from .render import render_report
+    timings: dict[str, object] = {}
+    with (
+        period_lock(paths.processed, period),
+        KernelPool(jobs, log=paths.output / "kernels.log") as pool,
+    ):
+        if paths.raw_period(earlier).is_dir():
+            with period_lock(paths.processed, earlier):
+                earlier_result = process_period(earlier, paths, pool, jobs=jobs, force=force)
+            timings["earlier_period"] = round(earlier_result.seconds, 3)
+        current = process_period(
+            period,
+            paths,
+            pool,
+            jobs=jobs,
+            force=force,
+            on_unit_done=on_unit_done,
+            on_start=on_start,
+        )
+        timings["units"] = {o.unit_code: round(o.seconds, 3) for o in current.outcomes}
+        timings["period"] = round(current.seconds, 3)
+        result = RunResult(period, current.outcomes, paths.processed_period(period), output_target)
 
-        output = _staging_copy(output_target)
-        for profile in profiles:
-            rendered = render_report(period, profile, paths, output, backend=backend)
-            result.reports.update(
-                {
-                    f"{fmt} ({profile})": output_target / p.name
-                    for fmt, p in rendered.outputs.items()
-                }
-            )
-            result.backend = rendered.backend
-        _swap_into_place(output, output_target)
+        from .render import choose_backend, render_report
+
+        chosen = choose_backend(backend) if render else ""
+        result.backend = chosen
+        cache = Cache.of(paths)
+        previous_manifest = read_manifest(output_target)
+        recover(output_target)
+        output = staging_copy(output_target)
+        report_parts: dict[str, dict] = {}
+        render_times: dict[str, float] = {}
+        for profile in profiles if render else ():
+            parts = report_key_parts(paths, period, earlier, profile, chosen)
+            report_parts[profile] = parts
+            name = f"report-{profile}"
+            if (
+                not force
+                and cache.last_parts(period, name) == parts
+                and _report_outputs_exist(output, period, profile)
+            ):
+                continue
+            t = time.perf_counter()
+            render_report(period, profile, paths, output, backend=chosen)
+            render_times[profile] = round(time.perf_counter() - t, 3)
+            result.rendered.append(profile)
+            cache.remember(period, name, parts)
+        timings["render"] = render_times
+        from .render import output_names
+
+        for profile in profiles if render else ():
+            for fmt, file_name in output_names(period, profile).items():
+                result.reports[f"{fmt} ({profile})"] = output_target / file_name
+
+        any_parts = next(iter(report_parts.values()), {})
+        result.run_id = _inputs_digest(paths, current.plans, any_parts)[:12]
+        manifest = _manifest(
+            paths,
+            period,
+            current,
+            result,
+            report_parts,
+            output,
+            timings,
+            profiles,
+            chosen,
+            jobs,
+            force,
+            previous_manifest,
+        )
+        manifest["timings"]["total"] = round(time.perf_counter() - started, 3)
+        write_manifest(output, manifest)
+        swap_into_place(output, output_target)
+    result.manifest = output_target / "manifest.json"
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _manifest(
+    paths,
+    period,
+    current,
+    result,
+    report_parts,
+    output,
+    timings,
+    profiles,
+    backend,
+    jobs,
+    force,
+    previous,
+) -> dict:
+    processed = paths.processed_period(period)
+    processed_files = files_with_digests(
+        [p for p in processed.rglob("*") if not p.name.startswith(".")], processed
+    )
+    from .render import output_names
+
+    report_text = {}
+    for profile in profiles if result.backend else ():
+        for file_name in output_names(period, profile).values():
+            if (output / file_name).is_file():
+                report_text[file_name] = content_digest(output / file_name)
+    manifest = {
+        "run_id": result.run_id,
+        "period": period,
+        "parameters": {
+            "profiles": list(profiles),
+            "backend": backend,
+            "jobs": jobs,
+            "force": force,
+        },
+        "git": git_commit(paths.root),
+        "packages": package_versions(),
+        "inputs": {
+            "raw": {
+                p.job.path.name: {"unit": p.job.unit.code, "sha256": p.parts["workbook"]}
+                for p in current.plans
+            },
+            "config": files_with_digests(list(paths.config.glob("*.yml")), paths.root),
+            "notebook": files_with_digests([paths.notebooks / NOTEBOOK], paths.root),
+            "report": files_with_digests(
+                [paths.report_source, *paths.root.glob("_quarto*.yml")], paths.root
+            ),
+            "narrative": files_with_digests(
+                list((paths.root / "narrative" / period).rglob("*")), paths.root
+            ),
+            "code": code_digest(),
+        },
+        "inputs_digest": result.run_id,
+        "units": {
+            o.unit_code: {"state": o.state, "reused_from_cache": o.reused, "seconds": o.seconds}
+            for o in current.outcomes
+        },
+        "reused_units": sorted(o.unit_code for o in current.outcomes if o.reused),
+        "outputs": {
+            "processed": processed_files,
+            "reports": files_with_digests(
+                [output / n for prof in profiles for n in output_names(period, prof).values()],
+                output,
+            )
+            if result.backend
+            else {},
+        },
+        "processed_digest": json_digest(processed_files),
+        "report_text": report_text,
+        "rendered_profiles": result.rendered,
+        "report_keys": {profile: key_of(parts) for profile, parts in report_parts.items()},
+        "timings": timings,
+    }
+    manifest["reproducibility"] = reproducibility(manifest, previous)
+    return manifest
+
+
+def explain_period(
+    period: str,
+    paths: ProjectPaths,
+    *,
+    profiles: tuple[str, ...] = PROFILES,
+    backend: str | None = None,
+    force: bool = False,
+) -> list[tuple[str, bool, list[str]]]:
+    """(what, would run, why) for each unit and each report profile; runs nothing."""
+    from .render import choose_backend
+
+    units = load_units(paths.config).for_period(period)
+    found, _ = discover(period, paths, units)
+    cache = Cache.of(paths)
+    lines = []
+    plans = plan_units(found, period, paths, cache, force)
+    for plan in plans:
+        reasons = plan.reasons or ["không có gì thay đổi: dùng lại kết quả đã có"]
+        lines.append((f"{plan.job.unit.code} {plan.job.unit.name}", not plan.reuse, reasons))
+    chosen = choose_backend(backend)
+    earlier = str(Period.parse(period).same_period_last_year())
+    units_change = any(not p.reuse for p in plans)
+    for profile in profiles:
+        name = f"report-{profile}"
+        if force:
+            lines.append((f"báo cáo {profile}", True, ["chạy lại toàn bộ theo yêu cầu (--force)"]))
+            continue
+        if units_change:
+            lines.append((f"báo cáo {profile}", True, ["số liệu của đơn vị sẽ được xử lý lại"]))
+            continue
+        parts = report_key_parts(paths, period, earlier, profile, chosen)
+        reasons = changed(cache.last_parts(period, name), parts)
+        if not reasons and not _report_outputs_exist(paths.output_period(period), period, profile):
+            reasons = ["tệp báo cáo không còn trong thư mục kết quả"]
+        lines.append(
+            (f"báo cáo {profile}", bool(reasons), reasons or ["không có gì thay đổi: giữ nguyên"])
+        )
+    return lines

@@ -7,17 +7,21 @@ same inputs give byte-identical files.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import math
 import os
+import socket
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from .errors import Issue
+from .errors import BaocaoError, Issue
 
 UNITS_FOLDER = "units"
 
@@ -127,3 +131,35 @@ def read_unit_status(processed_period: Path, unit_code: str) -> dict[str, Any] |
     if not path.is_file():
         return None
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+@contextmanager
+def period_lock(folder: Path, period: str):
+    """Hold the lock of a period for the duration of a run (released even if the run dies).
+
+    Two runs on the same period cannot interleave: the second one stops at once with a message
+    naming the first (its process number, machine and start time).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f".{period}.lock"
+    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - closed below
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "không rõ"
+            raise BaocaoError(
+                f"Kỳ {period} đang được một lần chạy khác xử lý ({holder}). Hãy đợi lần chạy đó "
+                f"kết thúc rồi chạy lại; nếu chắc chắn không còn lần chạy nào, xóa tệp {path}."
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        started = datetime.now().astimezone().strftime("%H:%M:%S ngày %d/%m/%Y")
+        handle.write(
+            f"tiến trình {os.getpid()} trên máy {socket.gethostname()}, bắt đầu lúc {started}"
+        )
+        handle.flush()
+        yield
+    finally:
+        handle.close()  # closing the file releases the lock

@@ -1,0 +1,156 @@
+"""Content keys: what each unit's result and each report depend on, and whether they changed.
+
+A unit's notebook reruns only when one of its inputs changed: the workbook's bytes, the notebook,
+the catalogue, the package's code, its parameters or the locked dependency versions. Never
+modification times. Results live in a content-addressed cache under `data/processed/.cache/`;
+the last key used for each unit and report is remembered so `--explain` can say what changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .paths import ProjectPaths
+from .store import atomic_write_text, write_json
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+COMPLETE_MARK = "complete.json"
+
+# Why a unit or the report reruns, in the analyst's words, by the name of the input that changed.
+REASONS = {
+    "workbook": "tệp số liệu của đơn vị đã thay đổi",
+    "notebook": "sổ tay xử lý (notebooks/clean_unit.ipynb) đã thay đổi",
+    "catalogue": "danh mục chỉ tiêu (config/indicators.yml) đã thay đổi",
+    "code": "mã nguồn của gói baocao đã thay đổi",
+    "parameters": "tham số (kỳ, mã hoặc tên đơn vị) đã thay đổi",
+    "dependencies": "phiên bản thư viện (requirements.lock) đã thay đổi",
+    "processed": "số liệu đã xử lý của kỳ đã thay đổi",
+    "previous": "số liệu cùng kỳ năm trước đã thay đổi",
+    "narrative": "phần viết của chuyên viên (narrative/) đã thay đổi",
+    "report": "report.qmd hoặc _quarto.yml đã thay đổi",
+    "config": "cấu hình (config/) đã thay đổi",
+    "profile": "bản báo cáo (internal/public) hoặc cách dựng đã thay đổi",
+}
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def tree_digest(paths: list[Path], base: Path) -> str:
+    """One digest over files (their paths relative to `base` and their bytes); missing = absent."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in paths if p.is_file()):
+        digest.update(str(path.relative_to(base)).encode("utf-8") + b"\0")
+        digest.update(file_digest(path).encode("ascii") + b"\n")
+    return digest.hexdigest()
+
+
+def json_digest(data) -> str:
+    return sha256_bytes(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+
+
+@cache
+def code_digest() -> str:
+    """The package's own source: any change to it reruns everything."""
+    return tree_digest(list(PACKAGE_DIR.rglob("*.py")), PACKAGE_DIR)
+
+
+def key_of(parts: dict[str, str]) -> str:
+    return json_digest(parts)
+
+
+def unit_key_parts(
+    paths: ProjectPaths, workbook: Path, notebook: Path, parameters: dict[str, str]
+) -> dict[str, str]:
+    lock = paths.root / "requirements.lock"
+    return {
+        "workbook": file_digest(workbook),
+        "notebook": file_digest(notebook),
+        "catalogue": file_digest(paths.config / "indicators.yml"),
+        "code": code_digest(),
+        "parameters": json_digest(parameters),
+        "dependencies": file_digest(lock) if lock.is_file() else "",
+    }
+
+
+def report_key_parts(
+    paths: ProjectPaths, period: str, earlier: str, profile: str, backend: str
+) -> dict[str, str]:
+    processed = paths.processed_period(period)
+    previous = paths.processed_period(earlier)
+    narrative = paths.root / "narrative" / period
+    lock = paths.root / "requirements.lock"
+    return {
+        "processed": tree_digest(
+            [p for p in processed.rglob("*") if not p.name.startswith(".")], processed
+        ),
+        "previous": tree_digest(
+            [previous / "values.csv", previous / "status.csv", previous / "models.csv"], previous
+        ),
+        "narrative": tree_digest(list(narrative.rglob("*")), paths.root),
+        "report": tree_digest([paths.report_source, *paths.root.glob("_quarto*.yml")], paths.root),
+        "config": tree_digest(list(paths.config.glob("*.yml")), paths.root),
+        "code": code_digest(),
+        "dependencies": file_digest(lock) if lock.is_file() else "",
+        "profile": json_digest({"profile": profile, "backend": backend}),
+    }
+
+
+def changed(old: dict[str, str] | None, new: dict[str, str]) -> list[str]:
+    """The reasons (Vietnamese) why `new` differs from `old`; a first run has its own reason."""
+    if old is None:
+        return ["chưa có kết quả của lần chạy trước"]
+    return [REASONS.get(name, name) for name in new if old.get(name) != new[name]]
+
+
+@dataclass(frozen=True)
+class Cache:
+    """The cache folder of one project's processed data."""
+
+    root: Path
+
+    @classmethod
+    def of(cls, paths: ProjectPaths) -> Cache:
+        return cls(paths.processed / ".cache")
+
+    def entry(self, key: str) -> Path:
+        return self.root / "units" / key
+
+    def has(self, key: str) -> bool:
+        return (self.entry(key) / COMPLETE_MARK).is_file()
+
+    def seal(self, key: str, parts: dict[str, str]) -> None:
+        """Mark an entry complete: only complete entries are ever reused."""
+        write_json(self.entry(key) / COMPLETE_MARK, {"key": key, "parts": parts})
+
+    def discard(self, key: str) -> None:
+        shutil.rmtree(self.entry(key), ignore_errors=True)
+
+    def _last_path(self, period: str, name: str) -> Path:
+        return self.root / "last" / period / f"{name}.json"
+
+    def last_parts(self, period: str, name: str) -> dict[str, str] | None:
+        path = self._last_path(period, name)
+        if not path.is_file():
+            return None
+        return json.loads(path.read_text(encoding="utf-8")).get("parts")
+
+    def remember(self, period: str, name: str, parts: dict[str, str]) -> None:
+        atomic_write_text(
+            self._last_path(period, name),
+            json.dumps({"key": key_of(parts), "parts": parts}, sort_keys=True) + "\n",
+        )

@@ -1,0 +1,134 @@
+"""Finding a period's files and telling which unit each belongs to.
+
+A file is matched to a unit by the name written in its `Thông tin` sheet (any usual spelling),
+or else by its file name. Files that are not workbooks, that name no unit of the period's list,
+or that repeat a unit already matched are set aside with a Vietnamese message; they never stop
+the other units.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import layout
+from .catalog import Unit
+from .errors import BaocaoError, InputError, Issue
+from .intake import SUPPORTED_SUFFIXES, read_declared_unit
+from .names import closest_units, resolve_unit
+from .paths import ProjectPaths
+from .periods import is_period, sort_periods
+
+IGNORED_FILES = ("README.md", ".gitkeep", "desktop.ini", "Thumbs.db")
+
+
+@dataclass
+class UnitJob:
+    """A file of the period and the unit it belongs to (None when it could not be told)."""
+
+    path: Path
+    unit: Unit | None
+    issues: list[Issue] = field(default_factory=list)
+
+
+def latest_period(paths: ProjectPaths) -> str:
+    found = (
+        [p.name for p in paths.raw.iterdir() if p.is_dir() and is_period(p.name)]
+        if paths.raw.is_dir()
+        else []
+    )
+    if not found:
+        raise BaocaoError(
+            f"Không có kỳ báo cáo nào trong {paths.raw}. Hãy tạo thư mục kỳ (ví dụ 2021-H1) và "
+            "chép các tệp của đơn vị vào đó."
+        )
+    return sort_periods(found)[-1]
+
+
+def _unit_from_file_name(path: Path, units: tuple[Unit, ...]) -> Unit | None:
+    stem = re.sub(r"\d{4}(-?h[12])?", " ", path.stem, flags=re.IGNORECASE)
+    for candidate in (path.stem, stem, *re.split(r"[-_]+", path.stem)):
+        unit = resolve_unit(candidate, units) if candidate.strip() else None
+        if unit is not None:
+            return unit
+    return None
+
+
+def identify(path: Path, units: tuple[Unit, ...]) -> UnitJob:
+    """Tell which unit a file belongs to: by its `Thông tin` sheet, else by its file name."""
+    declared = None
+    # An unreadable file: the notebook reports why; its file name may still name the unit.
+    with suppress(InputError):
+        declared = read_declared_unit(path)
+    if declared is not None:
+        unit = resolve_unit(declared[0], units)
+        if unit is not None:
+            return UnitJob(path, unit)
+    unit = _unit_from_file_name(path, units)
+    if unit is not None:
+        return UnitJob(path, unit)
+    name = declared[0] if declared else path.stem
+    hint = ", ".join(u.name for u in closest_units(name, units)) or "không có"
+    return UnitJob(
+        path,
+        None,
+        [
+            Issue(
+                "error",
+                "unknown_unit",
+                f"Tệp “{path.name}”: không xác định được đơn vị “{name}” trong danh sách đơn vị của kỳ. "
+                f"Hãy ghi đúng tên đơn vị ở trang “{layout.SHEET_INFO}” (gần giống: {hint}).",
+                sheet=layout.SHEET_INFO if declared else None,
+                cell=declared[1] if declared else None,
+            )
+        ],
+    )
+
+
+def discover(
+    period: str, paths: ProjectPaths, units: tuple[Unit, ...]
+) -> tuple[list[UnitJob], list[UnitJob]]:
+    """(jobs to run, one per unit; files that cannot be run, with their issues)."""
+    folder = paths.raw_period(period)
+    if not folder.is_dir():
+        raise BaocaoError(f"Không có thư mục số liệu của kỳ {period}: {folder}.")
+    jobs: dict[str, UnitJob] = {}
+    rejected: list[UnitJob] = []
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.name.startswith((".", "~$")) or path.name in IGNORED_FILES:
+            continue
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            rejected.append(
+                UnitJob(
+                    path,
+                    None,
+                    [
+                        Issue(
+                            "error",
+                            "unsupported_format",
+                            f"Tệp “{path.name}” không phải bảng tính (.xlsx, .xls, .ods) nên không được đọc.",
+                        )
+                    ],
+                )
+            )
+            continue
+        job = identify(path, units)
+        if job.unit is None:
+            rejected.append(job)
+        elif job.unit.code in jobs:
+            kept = jobs[job.unit.code].path.name
+            job.issues.append(
+                Issue(
+                    "error",
+                    "duplicate_unit_file",
+                    f"Tệp “{path.name}” cũng là của {job.unit.name}, đơn vị đã có tệp “{kept}”; "
+                    "chỉ tệp thứ nhất được dùng. Hãy để lại đúng một tệp cho mỗi đơn vị.",
+                )
+            )
+            rejected.append(job)
+        else:
+            jobs[job.unit.code] = job
+    order = {u.code: i for i, u in enumerate(units)}
+    return sorted(jobs.values(), key=lambda j: order[j.unit.code]), rejected

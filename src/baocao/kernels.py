@@ -1,0 +1,105 @@
+"""A pool of warm Jupyter kernels that run many per-unit notebooks, one unit at a time each.
+
+Starting a kernel and importing pandas, Great Expectations and matplotlib costs seconds; the work
+of one unit costs a fraction of that. So each worker keeps one kernel for the whole run: imports
+and the Great Expectations context are paid once per worker, and every notebook still runs top to
+bottom through papermill and is kept, executed, for review. Isolation between units comes from an
+`%reset -f` cell put first in every notebook run (visible in the executed notebook), which empties
+the user namespace; nothing a unit's cells define is visible to the next unit.
+
+Kernels are started lazily and one at a time, under a lock: launching many kernels at once is
+where papermill users meet port and connection-file races.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import IO
+
+import nbformat
+from jupyter_client import KernelManager
+
+ISOLATION_TAG = "isolation"
+ISOLATION_SOURCE = (
+    "# Isolation: this kernel serves several units in turn; start from an empty namespace.\n"
+    "%reset -f"
+)
+
+
+def with_isolation_cell(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of the notebook whose first code cell empties the kernel's namespace."""
+    copy = nbformat.from_dict(notebook)
+    cell = nbformat.v4.new_code_cell(ISOLATION_SOURCE, metadata={"tags": [ISOLATION_TAG]})
+    first_code = next(
+        (i for i, c in enumerate(copy.cells) if c.cell_type == "code"), len(copy.cells)
+    )
+    copy.cells.insert(first_code, cell)
+    return copy
+
+
+class KernelPool:
+    """Up to `size` kernels, started on first demand and shut down when the pool closes."""
+
+    def __init__(self, size: int, *, kernel_name: str = "python3", log: Path | None = None):
+        self.size = max(1, size)
+        self.kernel_name = kernel_name
+        self.log = log
+        self._idle: queue.Queue[KernelManager] = queue.Queue()
+        self._all: list[KernelManager] = []
+        self._start_lock = threading.Lock()
+        self._log_handle: IO[bytes] | None = None
+
+    def __enter__(self) -> KernelPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def started(self) -> int:
+        return len(self._all)
+
+    def _start_one(self) -> KernelManager:
+        with self._start_lock:
+            if self.log is not None and self._log_handle is None:
+                self.log.parent.mkdir(parents=True, exist_ok=True)
+                self._log_handle = open(self.log, "ab")  # noqa: SIM115 - closed in close()
+            manager = KernelManager(kernel_name=self.kernel_name)
+            # The kernel's start-up chatter goes to the log, not to the analyst's screen.
+            sink = self._log_handle
+            manager.start_kernel(stdout=sink, stderr=sink) if sink else manager.start_kernel()
+            client = manager.client()
+            client.start_channels()
+            try:
+                client.wait_for_ready(timeout=120)
+            finally:
+                client.stop_channels()
+            self._all.append(manager)
+            return manager
+
+    @contextmanager
+    def kernel(self):
+        """Borrow a kernel: an idle one, or a new one while the pool is below its size."""
+        try:
+            manager = self._idle.get_nowait()
+        except queue.Empty:
+            manager = self._start_one() if len(self._all) < self.size else self._idle.get()
+        try:
+            yield manager
+        finally:
+            if manager.is_alive():
+                self._idle.put(manager)
+            else:  # a unit killed its kernel: drop it, a fresh one starts on demand
+                self._all.remove(manager)
+
+    def close(self) -> None:
+        for manager in self._all:
+            with suppress(Exception):  # best effort at shutdown
+                manager.shutdown_kernel(now=True)
+        self._all.clear()
+        if self._log_handle is not None:
+            self._log_handle.close()
+            self._log_handle = None

@@ -1,0 +1,188 @@
+"""The runner with real kernels and papermill: cache, isolation, manifest, lock, interruption."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+from openpyxl import load_workbook
+
+from baocao.errors import BaocaoError
+from baocao.kernels import KernelPool, with_isolation_cell
+from baocao.paths import ProjectPaths
+from baocao.runner import process_period, run_period
+from baocao.store import period_lock
+
+REPO = Path(__file__).resolve().parents[1]
+PERIOD = "2021-H1"
+FILES = ("181-binh-gia-2021-H1.xlsx", "183-cao-loc-2021-H1.xlsx", "187-chi-lang-2021-H1.xlsx")
+pytestmark = pytest.mark.slow
+
+
+def digest_tree(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def project(tmp_path) -> ProjectPaths:
+    """A project root of its own (config and notebook copied) with three units' files."""
+    root = tmp_path / "root"
+    for folder in ("config", "notebooks"):
+        shutil.copytree(REPO / folder, root / folder)
+    for name in ("report.qmd", "requirements.lock"):
+        shutil.copy(REPO / name, root / name)
+    raw = tmp_path / "raw" / PERIOD
+    raw.mkdir(parents=True)
+    for name in FILES:
+        shutil.copy(REPO / "data" / "raw" / PERIOD / name, raw / name)
+    return ProjectPaths(
+        root=root, raw=tmp_path / "raw", processed=tmp_path / "processed", output=tmp_path / "out"
+    )
+
+
+def run_units(project: ProjectPaths):
+    with KernelPool(2) as pool:
+        result = process_period(PERIOD, project, pool, jobs=2)
+        return result, pool.started
+
+
+def reran(result) -> set[str]:
+    return {o.unit_code for o in result.outcomes if o.source_file and not o.reused}
+
+
+def test_only_what_changed_reruns(project):
+    first, _ = run_units(project)
+    assert reran(first) == {"181", "183", "187"}
+    values = (project.processed_period(PERIOD) / "values.csv").read_bytes()
+
+    again, kernels = run_units(project)
+    assert reran(again) == set() and kernels == 0  # nothing changed: not even a kernel starts
+    assert (project.processed_period(PERIOD) / "values.csv").read_bytes() == values
+
+    workbook = project.raw_period(PERIOD) / FILES[1]
+    book = load_workbook(workbook)
+    book["Số liệu"]["E6"] = 999
+    book.save(workbook)
+    one, _ = run_units(project)
+    assert reran(one) == {"183"}
+
+    catalogue = project.config / "indicators.yml"
+    catalogue.write_text(catalogue.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    everything, _ = run_units(project)
+    assert reran(everything) == {"181", "183", "187"}
+
+
+def test_a_warm_kernel_keeps_no_variable_from_one_unit_to_the_next(tmp_path):
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("seen_before = 'leak' in globals()\nleak = 1"),
+            nbformat.v4.new_code_cell("print('seen before:', seen_before)"),
+        ],
+        metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "P"}},
+    )
+
+    def printed(nb) -> str:
+        return nb.cells[-1].outputs[0]["text"].strip()
+
+    with KernelPool(1) as pool, pool.kernel() as kernel:
+        runs = [
+            papermill.execute_notebook(
+                with_isolation_cell(notebook),
+                str(tmp_path / f"{i}.ipynb"),
+                km=kernel,
+                progress_bar=False,
+            )
+            for i in range(2)
+        ]
+        assert [printed(nb) for nb in runs] == ["seen before: False", "seen before: False"]
+        # Without the isolation cell the same kernel does leak: the test above can fail.
+        leaky = papermill.execute_notebook(
+            notebook, str(tmp_path / "leaky.ipynb"), km=kernel, progress_bar=False
+        )
+        assert printed(leaky) == "seen before: True"
+
+
+def test_manifest_names_inputs_outputs_and_says_the_rerun_reproduced_the_first(project):
+    first = run_period(PERIOD, project, render=True, jobs=2, profiles=("public",))
+    manifest = json.loads(first.manifest.read_text(encoding="utf-8"))
+    assert manifest["run_id"] == first.run_id and len(first.run_id) == 12
+    assert set(manifest["inputs"]["raw"]) == set(FILES)
+    assert all(len(v["sha256"]) == 64 for v in manifest["inputs"]["raw"].values())
+    assert "values.csv" in manifest["outputs"]["processed"]
+    assert manifest["packages"]["great_expectations"] == "1.24.1"
+    assert manifest["reused_units"] == []
+    assert set(manifest["timings"]["units"]) >= {"181", "183", "187"}
+
+    second = run_period(PERIOD, project, render=True, jobs=2, profiles=("public",), force=True)
+    again = json.loads(second.manifest.read_text(encoding="utf-8"))
+    assert again["run_id"] == first.run_id
+    assert again["reproducibility"]["same_inputs"] is True
+    assert again["reproducibility"]["reproduced"] is True
+
+    third = run_period(PERIOD, project, render=True, jobs=2, profiles=("public",))
+    assert third.rendered == [] and {o.unit_code for o in third.outcomes if o.reused} == {
+        "181",
+        "183",
+        "187",
+    }
+
+
+def test_a_second_run_on_the_same_period_is_refused_naming_the_first(project):
+    with (
+        period_lock(project.processed, PERIOD),
+        pytest.raises(BaocaoError, match=f"tiến trình {os.getpid()}"),
+    ):
+        run_period(PERIOD, project, render=False)
+
+
+def test_a_run_killed_midway_leaves_the_previous_outputs_whole(project, tmp_path):
+    env = {
+        **os.environ,
+        "BAOCAO_ROOT": str(project.root),
+        "BAOCAO_RAW_DIR": str(project.raw),
+        "BAOCAO_PROCESSED_DIR": str(project.processed),
+        "BAOCAO_OUTPUT_DIR": str(project.output),
+    }
+    command = [sys.executable, "-m", "baocao", "run", "--period", PERIOD, "--no-render"]
+    subprocess.run(command, env=env, check=True, capture_output=True, timeout=600)
+    before = (
+        digest_tree(project.processed_period(PERIOD)),
+        digest_tree(project.output_period(PERIOD)),
+    )
+
+    staging = project.output / f".{PERIOD}.notebooks.staging"
+    assert not staging.exists()
+    process = subprocess.Popen(
+        [*command, "--force"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    # Kill it mid-way: once the first unit is done and the others are not.
+    deadline = time.monotonic() + 120
+    while not list(staging.glob("*.ipynb")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    assert len(list(staging.glob("*.ipynb"))) in (1, 2), "the kill did not land mid-way"
+
+    after = (
+        digest_tree(project.processed_period(PERIOD)),
+        digest_tree(project.output_period(PERIOD)),
+    )
+    assert after == before
