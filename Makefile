@@ -25,6 +25,9 @@ report: $(STAMP) ## Run the whole pipeline on the bundled sample (PERIOD=2021-H1
 test: $(STAMP) ## Run the test suite (unit tests and the end-to-end pipeline)
 	$(BIN)/python -m pytest
 
+bench: $(STAMP) ## Benchmark runs of 11, 65 and 700 synthetic units; prints ratios to a naive papermill run
+	$(BIN)/python benchmarks/bench.py
+
 lint: $(STAMP) ## Check code style with ruff
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
@@ -41,4 +44,4 @@ clean: ## Remove build products (_output/, data/processed/); data/raw/ is never 
 	rm -rf _output
 	find data/processed -mindepth 1 ! -name README.md -exec rm -rf {} +
 
-.PHONY: help env report test lint sample lock clean
+.PHONY: help env report test bench lint sample lock clean

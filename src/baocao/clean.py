@@ -1,23 +1,26 @@
 """Cleaning a unit's rows into tidy data: one row per catalogue indicator.
 
 Pure: takes what `intake` read and the catalogue, returns frames and findings; reads no file.
-Every row is either matched to an indicator (by its code, or by its label when the code is
-missing) or reported as an issue; nothing is dropped silently. A blank cell stays blank (not
-reported), apart from a 0.
+Every row is either matched to an indicator (by its code, by its label when the code is missing,
+or by a label close enough to one, with a warning) or reported as an issue; nothing is dropped
+silently. A blank cell stays blank (not reported), apart from a 0.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
 
 import pandas as pd
 
 from . import layout
-from .catalog import Catalogue, Indicator
+from .catalog import Catalogue, Indicator, Unit
 from .errors import Issue
 from .intake import DataRow, UnitWorkbook, text_of
-from .names import match_key
+from .names import match_key, resolve_unit
 from .numbers import NumberParseError, parse_value
 from .periods import Period, is_period
 
@@ -35,6 +38,11 @@ VALUE_COLUMNS = (
 MODEL_COLUMNS = ("period", "unit_code", *layout.MODEL_FIELDS, "sheet", "cell")
 _PROGRAMME = re.compile(r"^\D*([1-5])\D*$")
 
+# A relabelled row is matched to the indicator whose folded label is at least this similar, and
+# clearly more similar than to any other indicator (labels of one section differ by a word).
+FUZZY_CUTOFF = 0.8
+FUZZY_MARGIN = 0.05
+
 
 @dataclass(frozen=True)
 class CleanResult:
@@ -45,8 +53,30 @@ class CleanResult:
     illustrative: bool = False  # the workbook says its figures are illustrative
 
 
+def _closest_label(
+    label: str, catalogue: Catalogue, taken: set[str]
+) -> tuple[Indicator | None, float]:
+    """The indicator whose label is clearly closest to `label`, if close enough; else None."""
+    key = match_key(label)
+    if not key:
+        return None, 0.0
+    scored = sorted(
+        (
+            (difflib.SequenceMatcher(None, key, match_key(i.label)).ratio(), n)
+            for n, i in enumerate(catalogue.indicators)
+        ),
+        reverse=True,
+    )
+    best, index = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    indicator = catalogue.indicators[index]
+    if best < FUZZY_CUTOFF or best - runner_up < FUZZY_MARGIN or indicator.code in taken:
+        return None, best
+    return indicator, best
+
+
 def _match_row(
-    row: DataRow, catalogue: Catalogue, by_label: dict[str, Indicator]
+    row: DataRow, catalogue: Catalogue, by_label: dict[str, Indicator], taken: set[str]
 ) -> tuple[Indicator | None, Issue | None]:
     code = row.code.strip().lower()
     if code in catalogue.codes:
@@ -61,6 +91,19 @@ def _match_row(
             cell=row.value_ref,
             indicator_code=by_its_label.code,
         )
+    if by_its_label is None and row.label:
+        close, score = _closest_label(row.label, catalogue, taken)
+        if close is not None:
+            return close, Issue(
+                "warning",
+                "label_fuzzy_match",
+                f"Dòng {row.row_number} ghi “{row.label}”, không đúng nội dung chỉ tiêu nào; đã "
+                f"nhận là chỉ tiêu gần giống nhất “{close.label}” ({close.code}, giống "
+                f"{round(score * 100)}%). Hãy kiểm tra số liệu ở ô {row.value_ref} và giữ "
+                "nguyên nội dung của biểu mẫu.",
+                cell=row.value_ref,
+                indicator_code=close.code,
+            )
     return by_its_label, None
 
 
@@ -68,22 +111,62 @@ def _is_blank_row(row: DataRow) -> bool:
     return not row.code and not text_of(row.value)
 
 
+def _is_merged_heading(row: DataRow) -> bool:
+    """The value cell lies in a range merged across one row: a heading or a label, not a figure."""
+    if not row.merged:
+        return False
+    first, _, last = row.merged.partition(":")
+    return first.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") == last.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _cell_problem(row: DataRow, indicator: Indicator, sheet: str) -> Issue | None:
+    """An error for a value cell whose content cannot be trusted: merged, or an uncalculated formula."""
+    if row.formula_without_value:
+        return Issue(
+            "error",
+            "formula_no_value",
+            f"{indicator.label}: ô {row.value_ref} chứa công thức nhưng tệp không lưu kết quả "
+            "tính (tệp được tạo bằng phần mềm khác Excel, hoặc chưa tính lại). Hãy mở tệp bằng "
+            "Excel, nhấn F9 rồi lưu lại, hoặc ghi thẳng số vào ô.",
+            sheet=sheet,
+            cell=row.value_ref,
+            indicator_code=indicator.code,
+        )
+    if row.merged:
+        return Issue(
+            "error",
+            "merged_value_cell",
+            f"{indicator.label}: ô {row.value_ref} nằm trong vùng ô gộp {row.merged}, nên không "
+            "biết số liệu thuộc dòng nào; chưa tính chỉ tiêu này. Hãy bỏ gộp ô (Merge & Center) "
+            "và ghi số riêng cho từng dòng.",
+            sheet=sheet,
+            cell=row.value_ref,
+            indicator_code=indicator.code,
+        )
+    return None
+
+
 def clean_values(
     workbook: UnitWorkbook, catalogue: Catalogue, *, period: str, unit_code: str
 ) -> tuple[pd.DataFrame, list[Issue], int]:
     sheet = workbook.data_sheet
     by_label = {match_key(i.label): i for i in catalogue.indicators}
+    # Indicators some row names exactly: a loosely labelled row is never matched to them.
+    taken = {row.code.strip().lower() for row in workbook.data_rows} & set(catalogue.codes)
+    taken |= {
+        by_label[k].code for row in workbook.data_rows if (k := match_key(row.label)) in by_label
+    }
     found: dict[str, tuple[DataRow, object, bool]] = {}
     issues: list[Issue] = []
     duplicated: set[str] = set()
     rows_read = 0
     for row in workbook.data_rows:
-        indicator, issue = _match_row(row, catalogue, by_label)
+        indicator, issue = _match_row(row, catalogue, by_label, taken)
         if issue:
-            issues.append(issue)
+            issues.append(dataclass_replace(issue, sheet=sheet))
         if indicator is None:
-            if _is_blank_row(row):
-                continue  # a blank line or a section heading
+            if _is_blank_row(row) or _is_merged_heading(row):
+                continue  # a blank line, or a section heading merged across the row
             shown = row.label or row.code
             issues.append(
                 Issue(
@@ -111,6 +194,11 @@ def clean_values(
                     indicator_code=indicator.code,
                 )
             )
+            continue
+        cell_problem = _cell_problem(row, indicator, sheet)
+        if cell_problem is not None:
+            issues.append(cell_problem)
+            found[indicator.code] = (row, None, False)
             continue
         try:
             parsed = parse_value(row.value, indicator.kind)
@@ -226,21 +314,73 @@ def check_declared_period(workbook: UnitWorkbook, period: str) -> list[Issue]:
     ]
 
 
+def declared_unit_mismatch(
+    workbook: UnitWorkbook, unit: Unit | str, units: Sequence[Unit]
+) -> Issue | None:
+    """A warning when `Thông tin` names another unit than the one the file is processed for.
+
+    `unit` is the expected unit (or its code); `units` the unit list of the period. A name that
+    matches no unit of the list is also reported; an empty field is not (the file name decided).
+    """
+    declared = workbook.info.get("unit")
+    if not declared or not text_of(declared[0]):
+        return None
+    return unit_mismatch_issue(
+        text_of(declared[0]), declared[1], unit, units, file_name=workbook.path.name
+    )
+
+
+def unit_mismatch_issue(
+    declared: str, cell: str, unit: Unit | str, units: Sequence[Unit], *, file_name: str
+) -> Issue | None:
+    """The check of `declared_unit_mismatch` on a name already read, e.g. by
+    `intake.read_declared_unit` (which returns exactly `(declared, cell)`)."""
+    code = unit if isinstance(unit, str) else unit.code
+    expected = next((u for u in units if u.code == code), None)
+    if expected is None or not declared.strip():
+        return None
+    named = resolve_unit(declared, units)
+    if named is not None and named.code == expected.code:
+        return None
+    if named is None:
+        problem = f"ghi đơn vị “{declared}”, không có trong danh sách đơn vị của kỳ"
+    else:
+        problem = f"ghi đơn vị “{declared}” ({named.name}, mã {named.code})"
+    return Issue(
+        "warning",
+        "unit_mismatch",
+        f"Trang “{layout.SHEET_INFO}”, ô {cell}: {problem}, nhưng tệp “{file_name}” đang "
+        f"được tổng hợp cho {expected.name} (mã {expected.code}). Hãy kiểm tra đơn vị có gửi "
+        "nhầm tệp của đơn vị khác không, rồi sửa tên đơn vị hoặc tên tệp.",
+        sheet=layout.SHEET_INFO,
+        cell=cell,
+    )
+
+
 def is_illustrative(workbook: UnitWorkbook) -> bool:
     note = workbook.info.get("note")
     return bool(note) and match_key(layout.ILLUSTRATIVE_WORDS) in match_key(text_of(note[0]))
 
 
 def clean_unit(
-    workbook: UnitWorkbook, catalogue: Catalogue, *, period: str, unit_code: str
+    workbook: UnitWorkbook,
+    catalogue: Catalogue,
+    *,
+    period: str,
+    unit_code: str,
+    units: Sequence[Unit] | None = None,
 ) -> CleanResult:
+    """Clean one unit's workbook. With the period's `units`, a `Thông tin` sheet naming another
+    unit than `unit_code` gets a warning."""
     values, value_issues, rows_read = clean_values(
         workbook, catalogue, period=period, unit_code=unit_code
     )
     models, model_issues = clean_models(workbook, period=period, unit_code=unit_code)
+    mismatch = declared_unit_mismatch(workbook, unit_code, units) if units else None
     issues = [
         *workbook.issues,
         *check_declared_period(workbook, period),
+        *([mismatch] if mismatch else []),
         *value_issues,
         *model_issues,
     ]

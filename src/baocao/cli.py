@@ -218,11 +218,16 @@ def validate(
     """Kiểm tra một tệp bảng tính trước khi gửi; in ra các lỗi và cảnh báo."""
 
     def body():
-        from .catalog import load_catalogue
+        from .catalog import load_catalogue, load_units
         from .checks import check_workbook
 
         paths = ProjectPaths.default()
-        report = check_workbook(file, load_catalogue(paths.config), period=period)
+        report = check_workbook(
+            file,
+            load_catalogue(paths.config),
+            period=period,
+            units_of=load_units(paths.config).for_period,
+        )
         console.print(
             f"Tệp: [bold]{file}[/] — kỳ {report.period} — trạng thái: "
             f"[{STATE_STYLE.get(report.state, '')}]{report.state}[/]"

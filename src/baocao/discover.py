@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import layout
 from .catalog import Unit
+from .clean import unit_mismatch_issue
 from .errors import BaocaoError, InputError, Issue
 from .intake import SUPPORTED_SUFFIXES, read_declared_unit
 from .names import closest_units, resolve_unit
@@ -62,13 +63,22 @@ def identify(path: Path, units: tuple[Unit, ...]) -> UnitJob:
     # An unreadable file: the notebook reports why; its file name may still name the unit.
     with suppress(InputError):
         declared = read_declared_unit(path)
+    by_name = _unit_from_file_name(path, units)
     if declared is not None:
         unit = resolve_unit(declared[0], units)
         if unit is not None:
-            return UnitJob(path, unit)
-    unit = _unit_from_file_name(path, units)
-    if unit is not None:
-        return UnitJob(path, unit)
+            job = UnitJob(path, unit)
+            if by_name is not None and by_name.code != unit.code:
+                # The sheet's word wins over the file name; the analyst is told of the doubt.
+                job.issues.append(
+                    unit_mismatch_issue(
+                        declared[0], declared[1], by_name, units, file_name=path.name
+                    )
+                )
+            return job
+    if by_name is not None:
+        return UnitJob(path, by_name)
+    unit = None
     name = declared[0] if declared else path.stem
     hint = ", ".join(u.name for u in closest_units(name, units)) or "không có"
     return UnitJob(
@@ -108,7 +118,8 @@ def discover(
                         Issue(
                             "error",
                             "unsupported_format",
-                            f"Tệp “{path.name}” không phải bảng tính (.xlsx, .xls, .ods) nên không được đọc.",
+                            f"Tệp “{path.name}” không phải bảng tính (.xlsx, .xls, .ods) nên không được đọc. "
+                            "Hãy lưu tệp thành .xlsx rồi chép lại vào thư mục của kỳ.",
                         )
                     ],
                 )

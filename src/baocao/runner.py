@@ -266,6 +266,8 @@ def process_period(
         _fill_from_status(outcome, read_unit_status(entry, plan.job.unit.code))
         _copy_unit(entry, plan.job.unit.code, processed, notebooks)
         outcome.messages = [i.message for i in plan.job.issues] + outcome.messages
+        outcome.errors += sum(i.severity == "error" for i in plan.job.issues)
+        outcome.warnings += sum(i.severity == "warning" for i in plan.job.issues)
         outcome.notebook = notebooks_target / f"{plan.job.unit.code}.ipynb"
         outcomes[plan.job.unit.code] = outcome
         cache.remember(period, plan.job.unit.code, plan.parts)

@@ -1,0 +1,194 @@
+"""Benchmark of a period's run, as ratios to one naive papermill execution (`make bench`).
+
+Measured in the same run, on this machine:
+- the baseline: one papermill execution, in a cold kernel, of a notebook that imports pandas,
+  Great Expectations and matplotlib (what running one unit's notebook naively costs);
+- synthetic provinces of 11, 65 and 700 units, with realistic workbooks made by the sample
+  generator, each run through the real command line (`python -m baocao run`) in a fresh process:
+  cold full run (clean, validate, aggregate, render HTML and DOCX), rerun with nothing changed,
+  rerun after one unit's workbook changed; for 700 units a processing-only run, its marginal
+  cost per unit against 65 units, and the peak memory of all processes (runner and kernels);
+- the render alone (built-in backend, HTML and DOCX together).
+
+It prints absolute seconds too, and the number of cores. Targets (from the issue) are printed
+beside each ratio; nothing here is a test and nothing fails on a slow machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import papermill
+import psutil
+import yaml
+from openpyxl import load_workbook
+
+from baocao import layout
+from baocao.paths import ProjectPaths
+from baocao.sample import write_sample
+
+REPO = Path(__file__).resolve().parents[1]
+PERIOD = "2024-H1"  # no sample irregularities are planted in this period
+SIZES = (11, 65, 700)
+
+
+def baseline_seconds(folder: Path) -> float:
+    """One naive papermill execution: cold kernel, imports of pandas, GX and matplotlib."""
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "import pandas as pd\nimport great_expectations as gx\nimport matplotlib\n"
+                "matplotlib.use('Agg')\nimport matplotlib.pyplot as plt"
+            ),
+            nbformat.v4.new_code_cell("pd.DataFrame({'a': [1, 2]}).sum()"),
+        ],
+        metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "P"}},
+    )
+    source = folder / "naive.ipynb"
+    nbformat.write(notebook, source)
+    started = time.perf_counter()
+    papermill.execute_notebook(str(source), str(folder / "naive.out.ipynb"), progress_bar=False)
+    return time.perf_counter() - started
+
+
+def make_province(folder: Path, size: int) -> ProjectPaths:
+    """A project root of its own: the real config, notebook and report, `size` synthetic units."""
+    root = folder / f"root-{size}"
+    for name in ("config", "notebooks", "narrative"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, root / name)
+    for name in ("report.qmd", "_quarto.yml", "_quarto-public.yml", "requirements.lock"):
+        if (REPO / name).is_file():
+            shutil.copy(REPO / name, root / name)
+    units = [
+        {"code": f"S{i:04d}", "name": f"Xã Thử Nghiệm {i}", "short": f"TN {i}"}
+        for i in range(1, size + 1)
+    ]
+    config = yaml.safe_load((REPO / "config" / "units.yml").read_text(encoding="utf-8"))
+    config["unit_lists"] = [{"from": "2020-H1", "level": "xã", "units": units}]
+    (root / "config" / "units.yml").write_text(
+        yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    paths = ProjectPaths(
+        root=root, raw=folder / f"raw-{size}", processed=folder / f"processed-{size}",
+        output=folder / f"output-{size}",
+    )
+    write_sample(PERIOD, paths.raw, paths)
+    return paths
+
+
+def run(paths: ProjectPaths, *args: str) -> tuple[float, int]:
+    """Seconds of one `baocao run` in a fresh process, and the peak memory of its process tree."""
+    env = {
+        **os.environ,
+        "BAOCAO_ROOT": str(paths.root),
+        "BAOCAO_RAW_DIR": str(paths.raw),
+        "BAOCAO_PROCESSED_DIR": str(paths.processed),
+        "BAOCAO_OUTPUT_DIR": str(paths.output),
+    }
+    command = [sys.executable, "-m", "baocao", "run", "--period", PERIOD, *args]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    peak = 0
+    done = threading.Event()
+
+    def watch() -> None:
+        nonlocal peak
+        parent = psutil.Process(process.pid)
+        while not done.is_set():
+            try:
+                tree = [parent, *parent.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    output, _ = process.communicate()
+    seconds = time.perf_counter() - started
+    done.set()
+    watcher.join()
+    if process.returncode != 0:
+        raise SystemExit(f"baocao run failed:\n{output.decode('utf-8', 'replace')[-3000:]}")
+    return seconds, peak
+
+
+def touch_one_workbook(paths: ProjectPaths) -> None:
+    """Change one figure in one unit's workbook, as a unit resending a corrected file."""
+    workbook = sorted(paths.raw_period(PERIOD).glob("*.xlsx"))[0]
+    book = load_workbook(workbook)
+    sheet = book[layout.SHEET_DATA]
+    for row in sheet.iter_rows(min_row=1):
+        if row[1].value == "tt_so_cuoc":
+            row[4].value = (row[4].value or 0) + 1
+    book.save(workbook)
+
+
+def render_alone(paths: ProjectPaths, folder: Path) -> float:
+    from baocao.render import render_report
+
+    target = folder / "render-alone"
+    target.mkdir(parents=True)
+    started = time.perf_counter()
+    render_report(PERIOD, "internal", paths, target, backend="builtin")
+    return time.perf_counter() - started
+
+
+def line(name: str, seconds: float, base: float, target: str = "") -> None:
+    print(f"  {name:<52} {seconds:8.2f} s  {seconds / base:6.2f}×  {target}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="baocao-bench-"))
+    try:
+        print(f"Cores: {os.cpu_count()}; temporary folder: {folder}")
+        base = baseline_seconds(folder)
+        print(f"Baseline, one naive papermill execution: {base:.2f} s (= 1×)")
+        processing: dict[int, float] = {}
+        for size in args.sizes:
+            started = time.perf_counter()
+            paths = make_province(folder, size)
+            print(f"\n{size} units (workbooks made in {time.perf_counter() - started:.1f} s)")
+            if size <= 65:
+                cold, peak = run(paths, "--profile", "internal")
+                line("cold full run (clean, validate, total, DOCX+HTML)", cold, base,
+                     "target ≤ 4×" if size <= 11 else "target ≤ 10×")
+                again, _ = run(paths, "--profile", "internal")
+                line("rerun, nothing changed", again, base, "target ≤ 0.3×")
+                touch_one_workbook(paths)
+                one, _ = run(paths, "--profile", "internal")
+                render = render_alone(paths, folder / f"r{size}")
+                line("rerun, one workbook changed", one, base)
+                line("  of which the render (measured alone)", render, base)
+                line("  rerun minus the render", one - render, base, "target ≤ 2×")
+                print(f"  peak memory, all processes (cold run): {peak / 2**30:.2f} GiB")
+            for leftover in (paths.processed, paths.output):
+                shutil.rmtree(leftover, ignore_errors=True)
+            seconds, peak = run(paths, "--no-render")
+            processing[size] = seconds
+            line("processing only, cold (clean, validate, total)", seconds, base)
+            print(f"  peak memory, all processes: {peak / 2**30:.2f} GiB"
+                  + ("   target ≤ 2 GiB" if size >= 700 else ""))
+        if 65 in processing and 700 in processing:
+            marginal = (processing[700] - processing[65]) / (700 - 65)
+            print(f"\nMarginal cost per unit (65 → 700, processing): {marginal:.3f} s = "
+                  f"{marginal / base:.3f}×   target ≤ 0.1×")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,344 @@
+"""Checking a unit's file before any parser opens it, so that no file can exhaust memory or time.
+
+Units' files come from many offices and some arrive damaged or hostile. This module reads the
+raw bytes (never writing) and refuses, with an `InputError`, files that are:
+
+- far larger than any real submission (`MAX_FILE_BYTES`, checked before reading);
+- not a workbook whatever their name says, or damaged (a truncated zip);
+- encrypted with a password (an .xlsx saved with a password is an OLE file holding
+  "EncryptedPackage");
+- zip bombs: too many parts, a declared uncompressed size above `MAX_UNPACKED_BYTES`, or a
+  part that expands more than `MAX_RATIO` times; the actual sizes are then bounded by Python's
+  zip reader, which stops at the declared size and checks the CRC;
+- XML bombs: any `<!DOCTYPE` or `<!ENTITY` in an XML part (expat stops at the declaration, in
+  whatever encoding it is written).
+
+While it streams the parts of an .xlsx it also notes, per sheet, what calamine does not tell:
+formulas without a saved result (calamine reads them as empty), hidden rows, and how far the
+cells reach (a single cell at XFD1048576 would make calamine allocate the whole grid).
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import xml.parsers.expat
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl.utils import column_index_from_string, get_column_letter
+
+from .errors import InputError, Location
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # real submissions are tens of kilobytes
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # sum of the parts' declared uncompressed sizes
+MAX_RATIO = 100  # a part larger than RATIO_FLOOR may expand at most this many times
+RATIO_FLOOR = 1024 * 1024
+MAX_PARTS = 5_000
+MAX_CELLS = 2_000_000  # rows × columns of one sheet's used area
+CHUNK = 64 * 1024
+
+ZIP_MAGIC = b"PK\x03\x04"
+EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+RESAVE = "Hãy mở tệp bằng Excel, lưu lại dưới dạng .xlsx (Excel Workbook) rồi gửi lại."
+
+
+@dataclass
+class SheetScan:
+    """What the XML of one .xlsx sheet says that calamine does not."""
+
+    formulas_without_value: set[str] = field(default_factory=set)  # cell references
+    hidden_rows: set[int] = field(default_factory=set)  # 1-based row numbers
+    max_row: int = 0  # 1-based extent of the cells holding a value or a formula
+    max_col: int = 0
+    far_cell: str = ""
+
+
+@dataclass
+class FileScan:
+    """The checked bytes of a file and what was learnt on the way."""
+
+    data: bytes
+    format: str  # "xlsx", "ods" or "xls"
+    sheets: dict[str, SheetScan] = field(default_factory=dict)  # by sheet name (.xlsx only)
+
+
+class _Refused(Exception):
+    """Raised inside expat handlers to stop parsing at once."""
+
+    def __init__(self, kind: str):
+        super().__init__(kind)
+        self.kind = kind
+
+
+def _error(kind: str, problem: str, fix: str, path: Path, sheet: str | None = None, cell=None):
+    return InputError(kind, problem, fix, Location(file=str(path), sheet=sheet, cell=cell))
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f}".replace(".", ",") + " MB"
+
+
+def check_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> FileScan:
+    """Read `path`'s bytes and check them; raise `InputError` for anything unsafe or unreadable."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise _error(
+            "file_too_large",
+            f"tệp nặng {_megabytes(size)}, vượt giới hạn {_megabytes(max_bytes)} của một báo cáo "
+            "đơn vị (biểu mẫu thật chỉ vài chục KB)",
+            "Hãy xóa ảnh, trang thừa và định dạng thừa, hoặc dán số liệu vào biểu mẫu mới rồi "
+            "gửi lại.",
+            path,
+        )
+    data = path.read_bytes()
+    if not data:
+        raise _error("empty_file", "tệp rỗng (0 byte)", "Hãy lưu lại bảng tính rồi gửi lại.", path)
+    if data.startswith(OLE_MAGIC):
+        if ENCRYPTED_PACKAGE in data:
+            raise _error(
+                "password_protected",
+                "tệp được đặt mật khẩu nên không đọc được",
+                "Hãy mở tệp, gỡ mật khẩu (Tệp > Thông tin > Bảo vệ sổ làm việc) rồi gửi lại.",
+                path,
+            )
+        return FileScan(data, "xls")
+    if data.startswith((ZIP_MAGIC, EMPTY_ZIP_MAGIC)):
+        return _check_zip(data, path)
+    raise _error(
+        "not_a_workbook",
+        f"tệp không phải bảng tính dù có đuôi {path.suffix}",
+        RESAVE,
+        path,
+    )
+
+
+def _check_zip(data: bytes, path: Path) -> FileScan:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise _error(
+            "damaged_file",
+            "tệp bị hỏng hoặc chưa chép hết (tệp nén không đọc được)",
+            "Hãy chép lại tệp từ bản gốc, hoặc mở bằng Excel, lưu lại rồi gửi lại.",
+            path,
+        ) from None
+    with archive:
+        infos = archive.infolist()
+        _check_sizes(infos, path)
+        names = {info.filename for info in infos}
+        if "xl/workbook.xml" in names:
+            file_format = "xlsx"
+        elif "mimetype" in names and _read_small(archive, "mimetype", path).strip() == ODS_MIMETYPE:
+            file_format = "ods"
+        else:
+            raise _error(
+                "not_a_workbook",
+                f"tệp là tệp nén nhưng không phải bảng tính dù có đuôi {path.suffix} "
+                "(có thể là tệp Word hoặc thư mục nén)",
+                RESAVE,
+                path,
+            )
+        scan = FileScan(data, file_format)
+        sheet_parts = _sheet_parts(archive, path) if file_format == "xlsx" else {}
+        for info in infos:
+            if not info.filename.endswith((".xml", ".rels")) or info.is_dir():
+                continue
+            sheet = sheet_parts.get(info.filename)
+            sheet_scan = SheetScan() if sheet is not None else None
+            _parse_part(archive, info, path, sheet_scan, sheet)
+            if sheet is not None:
+                scan.sheets[sheet] = sheet_scan
+                _check_extent(sheet_scan, path, sheet)
+        return scan
+
+
+def _check_sizes(infos: list[zipfile.ZipInfo], path: Path) -> None:
+    def bomb(detail: str) -> InputError:
+        return _error(
+            "zip_bomb",
+            f"tệp nén có cấu trúc bất thường ({detail}), có thể là tệp độc hại nên không được mở",
+            "Hãy kiểm tra máy gửi có virus không, rồi gửi lại tệp biểu mẫu đã điền.",
+            path,
+        )
+
+    if len(infos) > MAX_PARTS:
+        raise bomb(f"{len(infos)} tệp con, nhiều hơn {MAX_PARTS}")
+    total = sum(info.file_size for info in infos)
+    if total > MAX_UNPACKED_BYTES:
+        raise bomb(f"khi giải nén nặng {_megabytes(total)}, vượt {_megabytes(MAX_UNPACKED_BYTES)}")
+    for info in infos:
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise bomb(f"phần “{info.filename}” nén {ratio} lần, vượt {MAX_RATIO} lần")
+
+
+def _read_small(archive: zipfile.ZipFile, name: str, path: Path) -> bytes:
+    try:
+        with archive.open(name) as part:
+            return part.read(1024)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
+        raise _damaged(path) from None
+
+
+def _damaged(path: Path, sheet: str | None = None) -> InputError:
+    return _error(
+        "damaged_file",
+        "tệp bị hỏng (một phần nội dung nén không giải được)",
+        "Hãy chép lại tệp từ bản gốc, hoặc mở bằng Excel, lưu lại rồi gửi lại.",
+        path,
+        sheet,
+    )
+
+
+def _local(name: str) -> str:
+    return name.rpartition(":")[2]
+
+
+def _parse_part(
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    path: Path,
+    sheet_scan: SheetScan | None,
+    sheet: str | None,
+    collect: list | None = None,
+) -> None:
+    """Stream one XML part through expat: refuse DTDs, note what a sheet's XML says."""
+    parser = xml.parsers.expat.ParserCreate()
+
+    def refuse(*_args):
+        raise _Refused("xml_entities")
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    if sheet_scan is not None:
+        _sheet_handlers(parser, sheet_scan)
+    elif collect is not None:
+        parser.StartElementHandler = lambda name, attrs: collect.append((_local(name), attrs))
+    try:
+        with archive.open(info) as part:
+            while chunk := part.read(CHUNK):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except _Refused:
+        raise _error(
+            "xml_entities",
+            f"phần “{info.filename}” của tệp khai báo thực thể XML (<!DOCTYPE>/<!ENTITY>), "
+            "điều Excel không bao giờ làm; có thể là tệp độc hại nên không được mở",
+            "Hãy gửi tệp biểu mẫu gốc đã điền bằng Excel hoặc LibreOffice.",
+            path,
+            sheet,
+        ) from None
+    except xml.parsers.expat.ExpatError as exc:
+        raise _error(
+            "damaged_file",
+            f"phần “{info.filename}” của tệp bị hỏng (XML lỗi ở dòng {exc.lineno})",
+            RESAVE,
+            path,
+            sheet,
+        ) from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
+        raise _damaged(path, sheet) from None
+
+
+def _sheet_handlers(parser, scan: SheetScan) -> None:
+    # A formula's result is its <v>; an empty <v> (as openpyxl writes) is no result, unless the
+    # cell is typed as text (t="str"), whose result may be the empty string.
+    state = {"row": 0, "col": 0, "ref": "", "f": False, "v": False, "in_v": False, "str": False}
+
+    def text(data):
+        if state["in_v"] and data.strip():
+            state["v"] = True
+
+    def start(name, attrs):
+        name = _local(name)
+        if name == "c":
+            ref = attrs.get("r")
+            row, col = state["row"], state["col"] + 1
+            if ref:
+                letters = ref.rstrip("0123456789")
+                try:
+                    col = column_index_from_string(letters.upper())
+                    row = int(ref[len(letters) :])
+                except ValueError:
+                    pass
+            state.update(col=col, row=row, ref=f"{get_column_letter(min(col, 16384))}{row}")
+            state["f"] = state["v"] = False
+            state["str"] = attrs.get("t") in ("str", "s", "inlineStr")
+        elif name == "f":
+            state["f"] = True
+        elif name == "v":
+            state["in_v"] = True
+            state["v"] = state["v"] or state["str"]
+        elif name == "is":
+            state["v"] = True
+        elif name == "row":
+            try:
+                state["row"] = int(attrs.get("r", state["row"] + 1))
+            except ValueError:
+                state["row"] += 1
+            state["col"] = 0
+            if attrs.get("hidden") in ("1", "true"):
+                scan.hidden_rows.add(state["row"])
+
+    def end(name):
+        name = _local(name)
+        if name == "v":
+            state["in_v"] = False
+        if name != "c" or not (state["f"] or state["v"]):
+            return
+        if state["f"] and not state["v"]:
+            scan.formulas_without_value.add(state["ref"])
+        if state["row"] * state["col"] > scan.max_row * scan.max_col:
+            scan.far_cell = state["ref"]
+        scan.max_row = max(scan.max_row, state["row"])
+        scan.max_col = max(scan.max_col, state["col"])
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+
+
+def _check_extent(scan: SheetScan, path: Path, sheet: str) -> None:
+    if scan.max_row * scan.max_col > MAX_CELLS:
+        raise _error(
+            "sheet_too_large",
+            f"trang có ô chứa dữ liệu ở tận {scan.far_cell or 'rất xa'} "
+            f"({scan.max_row} dòng × {scan.max_col} cột), quá lớn so với một biểu báo cáo",
+            "Hãy xóa các ô thừa ở xa bảng số liệu (chọn các dòng, cột thừa và xóa hẳn) rồi "
+            "gửi lại.",
+            path,
+            sheet,
+        )
+
+
+def _sheet_parts(archive: zipfile.ZipFile, path: Path) -> dict[str, str]:
+    """Zip part name -> sheet name, from xl/workbook.xml and its relationships."""
+    infos = {info.filename: info for info in archive.infolist()}
+    sheets: list = []
+    _parse_part(archive, infos["xl/workbook.xml"], path, None, None, sheets)
+    rels: list = []
+    if "xl/_rels/workbook.xml.rels" in infos:
+        _parse_part(archive, infos["xl/_rels/workbook.xml.rels"], path, None, None, rels)
+    targets = {
+        attrs.get("Id"): attrs.get("Target", "") for name, attrs in rels if name == "Relationship"
+    }
+    parts: dict[str, str] = {}
+    for name, attrs in sheets:
+        if name != "sheet":
+            continue
+        rid = next((v for k, v in attrs.items() if _local(k) == "id"), None)
+        target = targets.get(rid)
+        if not target or "name" not in attrs:
+            continue
+        if target.startswith("/"):
+            part = target.lstrip("/")
+        else:
+            part = posixpath.normpath(posixpath.join("xl", target))
+        parts[part] = attrs["name"]
+    return parts
