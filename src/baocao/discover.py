@@ -18,7 +18,7 @@ from .catalog import Unit
 from .clean import unit_mismatch_issue
 from .errors import BaocaoError, InputError, Issue
 from .intake import SUPPORTED_SUFFIXES, read_declared_unit
-from .names import closest_units, resolve_unit
+from .names import closest_units, match_key, resolve_unit, strip_admin_prefix
 from .paths import ProjectPaths
 from .periods import is_period, sort_periods
 
@@ -48,13 +48,26 @@ def latest_period(paths: ProjectPaths) -> str:
     return sort_periods(found)[-1]
 
 
+def _compact(text: str) -> str:
+    return match_key(text).replace(" ", "")
+
+
 def _unit_from_file_name(path: Path, units: tuple[Unit, ...]) -> Unit | None:
+    """The unit a file name points to: a part of it that is a unit's name or code, or else the
+    one unit whose name, written without spaces, appears in it ("BC_MTTQ_LocBinh_2021")."""
     stem = re.sub(r"\d{4}(-?h[12])?", " ", path.stem, flags=re.IGNORECASE)
-    for candidate in (path.stem, stem, *re.split(r"[-_]+", path.stem)):
+    for candidate in (path.stem, stem, *re.split(r"[-_ ]+", path.stem)):
         unit = resolve_unit(candidate, units) if candidate.strip() else None
         if unit is not None:
             return unit
-    return None
+    compact = _compact(stem)
+    found = {
+        unit.code: unit
+        for unit in units
+        for text in (unit.short, *unit.aliases, strip_admin_prefix(match_key(unit.name)))
+        if len(_compact(text)) >= 4 and _compact(text) in compact
+    }
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def identify(path: Path, units: tuple[Unit, ...]) -> UnitJob:
