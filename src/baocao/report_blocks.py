@@ -2,21 +2,29 @@
 
 The report's cells only call these and `print` the result (`output: asis`), so Quarto and the
 built-in renderer receive the same Markdown. Everything here is a pure function of its arguments
-except `load_report_data`, the one reader, which takes the period's processed tables from disk.
-Numbers are written the Vietnamese way: "1.357", "1.250.000", "85,5"; "–" marks a figure a unit
-did not report.
+except `load_report_data`, the one reader, which takes the period's processed tables (and the
+same period a year earlier, the outline and the analysts' narratives) from disk.
+
+Numbers are written the Vietnamese way: "1.357 căn", "12,5 tỷ đồng", "85,5%"; "–" marks a figure
+a unit did not report. Every text that comes from a unit (model names, issue messages quoting
+cells, file names) goes through `md_escape`, so what a unit types is shown, never interpreted.
 """
 
 from __future__ import annotations
 
+import json
 import math
+import string
+import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
+from . import narrative as nv
+from .aggregate import appendix_table
 from .catalog import (
     Catalogue,
     ReportSettings,
@@ -25,29 +33,85 @@ from .catalog import (
     load_report_settings,
     load_units,
 )
-from .errors import BaocaoError
-from .numbers import format_money, format_number
+from .errors import BaocaoError, ConfigError
+from .numbers import format_change, format_money, format_number, format_percent
+from .outline import Outline, Part, Section, fill_period, load_outline, share_base
 from .paths import ProjectPaths
 from .periods import Period
-from .store import read_csv
+from .store import UNITS_FOLDER, read_csv
 from .validate import STATE_MISSING
 
 NOT_REPORTED = "–"
 TOTAL_HEADER = "Tổng cộng"
 VALUES_FILE = "values.csv"
 STATUS_FILE = "status.csv"
+MODELS_FILE = "models.csv"
+NARRATIVE_FOLDER = "narrative"
+NOTEBOOK_LINK = "notebooks/{code}.html"
+LEADERS = 3  # units named as leading a figure
 APPENDIX_NOTE = (
     f"Ghi chú: “{NOT_REPORTED}” là chỉ tiêu đơn vị chưa báo cáo hoặc có số liệu không hợp lệ "
     "(không tính vào tổng cộng).\n"
 )
+SEVERITY_WORDS = {"error": "Lỗi", "warning": "Cảnh báo"}
+
+
+# --- escaping ------------------------------------------------------------------------------
+
+# Every ASCII punctuation mark pandoc's Markdown could read as syntax is backslash-escaped
+# (pandoc accepts "\" before any ASCII punctuation), straight quotes included so that they are
+# not turned into curly ones. Left alone: marks that mean nothing on their own once the text is
+# a single line whose brackets are escaped.
+_ESCAPED = frozenset(string.punctuation) - frozenset(",;/%?=():")
+
+
+def md_escape(text: object) -> str:
+    """Text from a unit as literal Markdown on one line: `<script>` shows as text, `|` cannot
+    split a table cell, `*`, `_`, `[`, `#`, backticks and the rest lose their meaning.
+
+    Also: NFC, control and invisible format characters dropped, whitespace runs (newlines
+    included) collapsed to one space. None and NaN give "".
+    """
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    raw = unicodedata.normalize("NFC", str(text))
+    visible = "".join(
+        ch if unicodedata.category(ch)[0] != "C" else (" " if ch in "\t\n\r\v\f" else "")
+        for ch in raw
+    )
+    return "".join("\\" + ch if ch in _ESCAPED else ch for ch in " ".join(visible.split()))
+
+
+def _cell(text: object) -> str:
+    """Text safe inside a pipe-table cell."""
+    return md_escape(text)
+
+
+def _lower_first(text: str) -> str:
+    """ "Số ý kiến…" → "số ý kiến…" inside a sentence; an acronym ("HĐND…") is kept."""
+    if len(text) > 1 and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
 
 
 # --- numbers -------------------------------------------------------------------------------
 
 
+def _missing(value: object) -> bool:
+    """None, NaN, pd.NA: nothing there. A string (even "") is a value."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return False
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
 def _fmt(value: float | None, kind: str = "count") -> str:
-    """One figure as printed: whole numbers grouped with ".", percentages with one decimal ","."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """One figure as printed in a table: "1.357", percentages with one decimal "85,5"."""
+    if _missing(value):
         return NOT_REPORTED
     if kind == "percent":
         return format_number(value, 1, trim=True)
@@ -63,9 +127,15 @@ def _kind(code: str, unit: str, catalogue: Catalogue | None) -> str:
     return "percent" if unit.strip() == "%" else "count"
 
 
-def _cell(text: object) -> str:
-    """Text safe inside a pipe-table cell."""
-    return " ".join(str(text).split()).replace("|", "\\|")
+def format_figure(value: float | None, kind: str, unit: str) -> str:
+    """A figure with its unit, as a sentence says it: "1.357 căn", "1,25 tỷ đồng", "85,5%"."""
+    if _missing(value):
+        return NOT_REPORTED
+    if kind == "money":
+        return format_money(round(float(value)))
+    if kind == "percent":
+        return format_percent(float(value))
+    return f"{format_number(round(float(value)))} {unit}"
 
 
 def roman(number: int) -> str:
@@ -102,6 +172,14 @@ def _pipe_table(header: list[str], rows: list[list[str]], widths: list[int], ali
     return "\n".join(lines) + "\n"
 
 
+def _unit_cell(unit_code: str, text: str, notebook_links: bool) -> str:
+    """A unit's name in a table; with `notebook_links`, a link to its review notebook."""
+    shown = _cell(text)
+    if not notebook_links:
+        return shown
+    return f"[{shown}]({NOTEBOOK_LINK.format(code=unit_code)})"
+
+
 # --- titles --------------------------------------------------------------------------------
 
 
@@ -130,38 +208,363 @@ def attachment_note(settings: ReportSettings, period: str) -> str:
     return f"*({text})*\n"
 
 
-# --- sections of Part 1 --------------------------------------------------------------------
+# --- the period's figures: totals, per unit, a year earlier, gaps ---------------------------
 
 
-def section_figures_markdown(
-    table: pd.DataFrame, section: str, catalogue: Catalogue | None = None
-) -> str:
-    """The totals of one section's indicators, one "- label: figure unit." line each.
+@dataclass(frozen=True)
+class Meta:
+    """What a sentence needs to know about a figure (a catalogue indicator or a derived one)."""
+
+    code: str
+    label: str
+    unit: str
+    kind: str
+    section: str
+    weighted: bool = False  # a weighted mean over units, not a sum
+
+
+@dataclass(frozen=True)
+class FigureSet:
+    """The period's figures as the sentences and charts use them.
+
+    `table`: one row per figure (index: code), one column per unit code, and `total`; catalogue
+    indicators then derived figures in outline order. `previous`: the same for the same period a
+    year earlier, None when there is no earlier data. `gaps`: unit code → [(figure code, reason)]
+    for the figures a submitting unit left blank ("blank") or got wrong ("excluded").
+    """
+
+    table: pd.DataFrame
+    previous: pd.DataFrame | None
+    units: tuple[Unit, ...]
+    meta: dict[str, Meta]
+    shares: dict[str, str]  # code → the code its share is taken of
+    missing_units: tuple[str, ...]  # units that sent nothing
+    gaps: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+    def names(self) -> dict[str, str]:
+        return {u.code: u.short for u in self.units}
+
+    def codes_of(self, section: str) -> list[str]:
+        return [c for c, m in self.meta.items() if m.section == section]
+
+
+def _with_derived(table: pd.DataFrame, outline: Outline | None, unit_codes: list[str]):
+    table = table.set_index("code", drop=False)
+    if outline is None:
+        return table
+    rows = []
+    for derived in outline.derived:
+        parts = table.loc[list(derived.of)]
+        row = {
+            "code": derived.code,
+            "section": parts["section"].iloc[0],
+            "label": derived.label,
+            "unit": parts["unit"].iloc[0],
+        }
+        for code in unit_codes:
+            row[code] = parts[code].sum(min_count=1)
+        row["total"] = parts["total"].sum(min_count=1)
+        rows.append(row)
+    if not rows:
+        return table
+    extra = pd.DataFrame(rows).set_index("code", drop=False)
+    return pd.concat([table, extra])
+
+
+def _metas(catalogue: Catalogue, outline: Outline | None) -> dict[str, Meta]:
+    metas = {
+        i.code: Meta(
+            i.code, i.label, i.unit, i.kind, i.section, weighted=i.total_method == "weighted_mean"
+        )
+        for i in catalogue.indicators
+    }
+    for derived in outline.derived if outline is not None else ():
+        first = catalogue.indicator(derived.of[0])
+        metas[derived.code] = Meta(
+            derived.code, derived.label, first.unit, first.kind, first.section
+        )
+    # A derived figure follows the last of its parts.
+    ordered: dict[str, Meta] = {}
+    pending = {d.code: d for d in (outline.derived if outline is not None else ())}
+    for code, meta in metas.items():
+        if code in pending:
+            continue
+        ordered[code] = meta
+        for d_code, derived in list(pending.items()):
+            if derived.of[-1] == code:
+                ordered[d_code] = metas[d_code]
+                del pending[d_code]
+    for d_code in pending:
+        ordered[d_code] = metas[d_code]
+    return ordered
+
+
+def _truthy(value: object) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes")
+    if _missing(value):
+        return False
+    return bool(value)
+
+
+def figure_gaps(
+    values: pd.DataFrame, status: pd.DataFrame
+) -> tuple[tuple[str, ...], dict[str, list[tuple[str, str]]]]:
+    """Units that sent nothing, and per submitting unit the figures blank or excluded."""
+    missing = tuple(str(c) for c in status.loc[status["state"] == STATE_MISSING, "unit_code"])
+    gaps: dict[str, list[tuple[str, str]]] = {}
+    for row in values.to_dict("records"):
+        unit = str(row["unit_code"])
+        if unit in missing:
+            continue
+        if not _truthy(row.get("reported")) or _missing(row.get("value")):
+            gaps.setdefault(unit, []).append((str(row["indicator_code"]), "blank"))
+        elif not _truthy(row.get("included")):
+            gaps.setdefault(unit, []).append((str(row["indicator_code"]), "excluded"))
+    return missing, gaps
+
+
+def build_figures(
+    values: pd.DataFrame,
+    status: pd.DataFrame,
+    catalogue: Catalogue,
+    units: tuple[Unit, ...],
+    outline: Outline | None = None,
+    previous_values: pd.DataFrame | None = None,
+    previous_units: tuple[Unit, ...] | None = None,
+) -> FigureSet:
+    """The `FigureSet` of a period (and, with `previous_values`, of the same period a year
+    earlier: its own unit list, for the unit list may have changed)."""
+    codes = [u.code for u in units]
+    table = _with_derived(appendix_table(values, catalogue, units), outline, codes)
+    previous = None
+    if previous_values is not None:
+        before = previous_units if previous_units is not None else units
+        previous = _with_derived(
+            appendix_table(previous_values, catalogue, before), outline, [u.code for u in before]
+        )
+    shares = {}
+    for indicator in catalogue.indicators:
+        base = share_base(catalogue, indicator.code)
+        if base is not None:
+            shares[indicator.code] = base
+    missing, gaps = figure_gaps(values, status)
+    return FigureSet(
+        table=table,
+        previous=previous,
+        units=tuple(units),
+        meta=_metas(catalogue, outline),
+        shares=shares,
+        missing_units=missing,
+        gaps=gaps,
+    )
+
+
+# --- sentences -----------------------------------------------------------------------------
+
+
+def change_phrase(current: float | None, previous: float | None, meta: Meta) -> str | None:
+    """ "tăng 15,2% so với cùng kỳ (1.071 cuộc)"; a share changes in percentage points.
+    None when either figure is missing."""
+    if _missing(current) or _missing(previous):
+        return None
+    before = format_figure(previous, meta.kind, meta.unit)
+    if meta.kind == "percent":
+        points = round(float(current) - float(previous), 1)
+        if points == 0:
+            return f"bằng cùng kỳ ({before})"
+        word = "tăng" if points > 0 else "giảm"
+        return f"{word} {format_number(abs(points), 1)} điểm phần trăm so với cùng kỳ ({before})"
+    change = format_change(float(current), float(previous))
+    if change is None:  # the previous figure was 0
+        return f"cùng kỳ: {before}"
+    return f"{change} ({before})"
+
+
+def leading_units(by_unit: Mapping[str, float], n: int = LEADERS) -> list[tuple[str, float]]:
+    """The `n` units with the largest positive figure (ties keep the unit list's order);
+    none when fewer than two units have a figure to compare."""
+    present = [(code, float(v)) for code, v in by_unit.items() if not _missing(v)]
+    if len(present) < 2:
+        return []
+    ranked = sorted((p for p in present if p[1] > 0), key=lambda p: -p[1])
+    return ranked[:n]
+
+
+def share_value(table: pd.DataFrame, code: str, base: str, unit_codes: Iterable[str]) -> float:
+    """`code` as a percentage of `base`, over the units that have both figures (NaN if none)."""
+    unit_codes = list(unit_codes)
+    part = table.loc[code, unit_codes].astype("float64")
+    whole = table.loc[base, unit_codes].astype("float64")
+    both = part.notna() & whole.notna()
+    if not both.any() or whole[both].sum() <= 0:
+        return float("nan")
+    return float(part[both].sum() / whole[both].sum() * 100)
+
+
+def figure_sentence(code: str, figures: FigureSet) -> str:
+    """One figure's sentence: total (or weighted mean), share of its base, change against the
+    same period a year earlier, and the leading units.
+
+    "Số cuộc tuyên truyền: 1.234 cuộc, tăng 15,2% so với cùng kỳ (1.071 cuộc); dẫn đầu là
+    TP Lạng Sơn (200 cuộc), Cao Lộc (180 cuộc), Hữu Lũng (150 cuộc)."
+    """
+    meta = figures.meta[code]
+    row = figures.table.loc[code]
+    label = _cell(meta.label)
+    total = row["total"]
+    if _missing(total):
+        return f"{label}: chưa có đơn vị báo cáo."
+    shown = format_figure(total, meta.kind, meta.unit)
+    parts = [f"bình quân {shown}" if meta.weighted else shown]
+    unit_codes = [u.code for u in figures.units]
+    base = figures.shares.get(code)
+    if base is not None and base in figures.table.index:
+        share = share_value(figures.table, code, base, unit_codes)
+        if not _missing(share):
+            parts.append(
+                f"bằng {format_percent(share)} {_cell(_lower_first(figures.meta[base].label))}"
+            )
+    if figures.previous is not None and code in figures.previous.index:
+        change = change_phrase(total, figures.previous.loc[code, "total"], meta)
+        if change:
+            parts.append(change)
+    text = f"{label}: {', '.join(parts)}"
+    names = figures.names()
+    leaders = leading_units({c: row[c] for c in unit_codes})
+    if leaders:
+        listed = ", ".join(
+            f"{_cell(names[c])} ({format_figure(v, meta.kind, meta.unit)})" for c, v in leaders
+        )
+        text += f"; dẫn đầu là {listed}"
+    return text + "."
+
+
+def gaps_sentence(codes: Iterable[str], figures: FigureSet, *, detailed: bool) -> str:
+    """Which units the section's totals leave out: those that sent nothing, and those whose
+    figures are blank or (internal draft, `detailed`) excluded by an error rule."""
+    codes = set(codes)
+    names = figures.names()
+    pieces = [f"{_cell(names.get(c, c))} (chưa nộp báo cáo)" for c in figures.missing_units]
+    for unit in figures.units:
+        own = [(c, why) for c, why in figures.gaps.get(unit.code, []) if c in codes]
+        if not own:
+            continue
+        if detailed:
+            said = []
+            for c, why in own:
+                word = "để trống" if why == "blank" else "không hợp lệ, chưa tính vào tổng"
+                said.append(f"{_cell(_lower_first(figures.meta[c].label))}: {word}")
+            pieces.append(f"{_cell(unit.short)} ({'; '.join(said)})")
+        else:
+            labels = ", ".join(_cell(_lower_first(figures.meta[c].label)) for c, _ in own)
+            pieces.append(f"{_cell(unit.short)} ({labels})")
+    if not pieces:
+        return ""
+    return f"*Số liệu chưa gồm: {'; '.join(pieces)}.*\n"
+
+
+def section_figures_markdown(section: str, figures: FigureSet, *, detailed: bool = False) -> str:
+    """The figures of one catalogue section, one "- …" paragraph per figure, then the gaps.
 
     Lines start with a literal dash, as in the printed report, not with a Word list.
     """
-    rows = table[table["section"].astype(str) == str(section)]
-    lines = []
-    for row in rows.itertuples(index=False):
-        kind = _kind(row.code, row.unit, catalogue)
-        value = row.total
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            figure = "chưa có đơn vị báo cáo"
-        elif kind == "percent":
-            figure = f"{_fmt(value, kind)}%"
-        elif kind == "money":
-            figure = format_money(round(value))
-        else:
-            figure = f"{_fmt(value, kind)} {row.unit}"
-        lines.append(f"\\- {row.label}: {figure}.")
-    return "\n\n".join(lines) + "\n" if lines else ""
+    codes = figures.codes_of(section)
+    if not codes:
+        return ""
+    lines = [f"\\- {figure_sentence(code, figures)}" for code in codes]
+    gaps = gaps_sentence(codes, figures, detailed=detailed)
+    return "\n\n".join(lines) + "\n" + ("\n" + gaps if gaps else "")
+
+
+def sources_note(figures: FigureSet, period: Period) -> str:
+    """The paragraph opening Part 1: how many units the figures come from, and whether they are
+    compared with the same period a year earlier."""
+    total = len(figures.units)
+    sent = total - len(figures.missing_units)
+    earlier = period.same_period_last_year().label()
+    text = f"Số liệu trong báo cáo được tổng hợp từ báo cáo của {sent}/{total} đơn vị"
+    if figures.missing_units:
+        names = figures.names()
+        text += f" (chưa nộp: {', '.join(_cell(names.get(c, c)) for c in figures.missing_units)})"
+    if figures.previous is None:
+        text += (
+            f". Chưa có số liệu cùng kỳ ({earlier}) nên các số liệu không được so sánh với "
+            "cùng kỳ năm trước."
+        )
+    else:
+        text += f"; các so sánh “cùng kỳ” là so với {earlier}."
+    return text + "\n"
+
+
+def figure_names(figures: FigureSet, period: Period) -> dict[str, str]:
+    """The names a narrative may use in braces, each with its formatted text.
+
+    For every figure code (catalogue indicators and derived figures): `{code}` the total with
+    its unit, `{code_cung_ky}` the same period a year earlier, `{code_thay_doi}` the change,
+    `{code_dan_dau}` the leading units, and `{code_ty_le}` for a figure with a base (answered
+    of collected…). Also `{ky_bao_cao}`, `{ky_toi}`, `{ky_cung_ky}`, `{so_don_vi_nop}`,
+    `{tong_so_don_vi}`, `{don_vi_chua_nop}`.
+    """
+    names = figures.names()
+    unit_codes = [u.code for u in figures.units]
+    out: dict[str, str] = {}
+    for code, meta in figures.meta.items():
+        row = figures.table.loc[code]
+        total = row["total"]
+        out[code] = (
+            format_figure(total, meta.kind, meta.unit) if not _missing(total) else "chưa có số liệu"
+        )
+        before = None
+        if figures.previous is not None and code in figures.previous.index:
+            before = figures.previous.loc[code, "total"]
+        out[f"{code}_cung_ky"] = (
+            format_figure(before, meta.kind, meta.unit)
+            if not _missing(before)
+            else "chưa có số liệu"
+        )
+        change = change_phrase(total, before, meta)
+        out[f"{code}_thay_doi"] = (
+            change.rsplit(" (", 1)[0] if change else "chưa có số liệu cùng kỳ để so sánh"
+        )
+        leaders = leading_units({c: row[c] for c in unit_codes})
+        out[f"{code}_dan_dau"] = (
+            ", ".join(
+                f"{_cell(names[c])} ({format_figure(v, meta.kind, meta.unit)})" for c, v in leaders
+            )
+            or "chưa đủ số liệu để so sánh giữa các đơn vị"
+        )
+        base = figures.shares.get(code)
+        if base is not None:
+            share = share_value(figures.table, code, base, unit_codes)
+            out[f"{code}_ty_le"] = (
+                format_percent(share) if not _missing(share) else "chưa có số liệu"
+            )
+    sent = len(figures.units) - len(figures.missing_units)
+    out.update(
+        {
+            "ky_bao_cao": period.label(),
+            "ky_toi": period.next_label(),
+            "ky_cung_ky": period.same_period_last_year().label(),
+            "so_don_vi_nop": format_number(sent),
+            "tong_so_don_vi": format_number(len(figures.units)),
+            "don_vi_chua_nop": ", ".join(_cell(names[c]) for c in figures.missing_units)
+            or "không có",
+        }
+    )
+    return out
 
 
 # --- Phụ lục I -----------------------------------------------------------------------------
 
 
 def appendix_markdown(
-    table: pd.DataFrame, units: Iterable[Unit], catalogue: Catalogue | None = None
+    table: pd.DataFrame,
+    units: Iterable[Unit],
+    catalogue: Catalogue | None = None,
+    *,
+    notebook_links: bool = False,
+    without_notebook: Iterable[str] = (),
 ) -> str:
     """Phụ lục I as a pipe table: STT | Chỉ tiêu | ĐVT | one column per unit | Tổng cộng.
 
@@ -169,11 +572,18 @@ def appendix_markdown(
     unit, one per unit code, total). A bold row numbered I, II, … opens each section (its title
     carries the outline's number, "1.1. …"); indicators are numbered 1, 2, … through the table.
     With a catalogue, section rows carry the section's title and figures are formatted by the
-    indicator's kind; without one, a "%" unit means a percentage.
+    indicator's kind; without one, a "%" unit means a percentage. With `notebook_links` (the
+    internal draft) each unit's header links to its review notebook `notebooks/<code>.html`,
+    except the units `without_notebook` (those that sent nothing).
     """
     units = tuple(units)
+    without_notebook = set(without_notebook)
     sections: Mapping[str, str] = catalogue.sections if catalogue is not None else {}
-    header = ["STT", "Chỉ tiêu", "ĐVT", *(_cell(u.short) for u in units), TOTAL_HEADER]
+    unit_headers = [
+        _unit_cell(u.code, u.short, notebook_links and u.code not in without_notebook)
+        for u in units
+    ]
+    header = ["STT", "Chỉ tiêu", "ĐVT", *unit_headers, TOTAL_HEADER]
     blank = [""] * (len(units) + 2)
     rows: list[list[str]] = []
     current = None
@@ -193,18 +603,100 @@ def appendix_markdown(
     return _pipe_table(header, rows, widths, align)
 
 
-# --- units' submissions --------------------------------------------------------------------
+# --- Phụ lục II ----------------------------------------------------------------------------
 
 
-def status_markdown(status: pd.DataFrame) -> str:
-    """Each unit's submission: STT | Đơn vị | Tình trạng | Số dòng đã đọc | Lỗi | Cảnh báo."""
+def models_markdown(models: pd.DataFrame, units: Iterable[Unit], outline: Outline) -> str:
+    """Phụ lục II: the units' models by programme, then by unit (in the unit list's order).
+
+    STT | Tên mô hình, cách làm | Đơn vị | Thời gian | Số người tham gia | Hiệu quả, with a bold
+    row per programme titled from the outline ("Nội dung chương trình 2"). Every field is the
+    unit's own text, escaped.
+    """
+    units = tuple(units)
+    if models is None or models.empty:
+        return "Chưa có đơn vị báo cáo mô hình, cách làm hiệu quả trong kỳ.\n"
+    order = {u.code: i for i, u in enumerate(units)}
+    short = {u.code: u.short for u in units}
+    titles = {}
+    for section in outline.sections:
+        if section.level == 3 and section.id.isdigit():
+            titles[section.id] = section.heading.split(". ", 1)[-1]
+    frame = models.copy()
+    frame["_programme"] = frame["programme"].map(_programme_key)
+    frame["_unit"] = frame["unit_code"].astype(str).map(lambda c: order.get(c, len(order)))
+    frame["_stt"] = pd.to_numeric(frame["stt"], errors="coerce")
+    frame["_last"] = frame["_programme"] == ""  # models without a programme go last
+    frame = frame.sort_values(["_last", "_programme", "_unit", "_stt"], kind="stable")
+    rows: list[list[str]] = []
+    for groups, (programme, group) in enumerate(frame.groupby("_programme", sort=False), 1):
+        title = (
+            titles.get(programme, f"Chương trình {programme}")
+            if programme
+            else "Chưa ghi chương trình"
+        )
+        rows.append([f"**{roman(groups)}**", f"**{_cell(title)}**", "", "", "", ""])
+        for number, model in enumerate(group.to_dict("records"), start=1):
+            participants = model.get("participants")
+            as_number = pd.to_numeric(pd.Series([participants]), errors="coerce").iloc[0]
+            people = (
+                format_number(as_number) if not _missing(as_number) else md_escape(participants)
+            )
+            rows.append(
+                [
+                    str(number),
+                    md_escape(model.get("name")),
+                    md_escape(short.get(str(model["unit_code"]), model["unit_code"])),
+                    md_escape(model.get("time")),
+                    people,
+                    md_escape(model.get("effect")),
+                ]
+            )
+    header = [
+        "STT",
+        "Tên mô hình, cách làm",
+        "Đơn vị",
+        "Thời gian",
+        "Số người tham gia",
+        "Hiệu quả",
+    ]
+    return _pipe_table(header, rows, [4, 28, 10, 10, 8, 30], "cllcrl")
+
+
+def _programme_key(value: object) -> str:
+    if _missing(value):
+        return ""
+    text = str(value).strip()
+    return text[:-2] if text.endswith(".0") else text
+
+
+def models_pointer(models: pd.DataFrame, programme: int) -> str:
+    """ "Các đơn vị báo cáo 9 mô hình, cách làm hiệu quả thuộc chương trình 2 (Phụ lục II)."."""
+    if models is None or models.empty:
+        return ""
+    count = int((models["programme"].map(_programme_key) == str(programme)).sum())
+    if not count:
+        return ""
+    return (
+        f"Các đơn vị đã báo cáo {format_number(count)} mô hình, cách làm hiệu quả thuộc "
+        f"chương trình {programme} (chi tiết tại Phụ lục II).\n"
+    )
+
+
+# --- units' submissions, validation (internal draft) ---------------------------------------
+
+
+def status_markdown(status: pd.DataFrame, *, notebook_links: bool = False) -> str:
+    """Each unit's submission: STT | Đơn vị | Tình trạng | Số dòng đã đọc | Lỗi | Cảnh báo.
+    With `notebook_links`, a unit that sent a file links to its review notebook."""
     header = ["STT", "Đơn vị", "Tình trạng", "Số dòng đã đọc", "Lỗi", "Cảnh báo"]
     rows = []
     for number, row in enumerate(status.to_dict("records"), start=1):
+        link = notebook_links and row["state"] != STATE_MISSING
         rows.append(
             [
                 str(number),
-                _cell(row["unit_name"]),
+                _unit_cell(str(row["unit_code"]), row["unit_name"], link),
                 _cell(row["state"]),
                 _fmt(_number(row["rows_read"])),
                 _fmt(_number(row["errors"])),
@@ -220,7 +712,7 @@ def submission_summary(status: pd.DataFrame) -> str:
     sent = len(status) - len(missing)
     text = f"Đã tiếp nhận số liệu của {sent}/{len(status)} đơn vị."
     if len(missing):
-        names = ", ".join(str(name) for name in missing["unit_name"])
+        names = ", ".join(_cell(name) for name in missing["unit_name"])
         text += f" Đơn vị chưa nộp báo cáo: {names}."
     return text + "\n"
 
@@ -230,6 +722,98 @@ def _number(value: object) -> float:
         return float(value)
     except (TypeError, ValueError):
         return float("nan")
+
+
+def _place(sheet: object, cell: object) -> str:
+    parts = []
+    if not _missing(sheet) and str(sheet).strip():
+        parts.append(f"trang “{md_escape(sheet)}”")
+    if not _missing(cell) and str(cell).strip():
+        parts.append(f"ô {md_escape(cell)}")
+    return ", ".join(parts) or NOT_REPORTED
+
+
+def issues_markdown(issues: pd.DataFrame, status: pd.DataFrame, units: Iterable[Unit]) -> str:
+    """Every error and warning of every unit (internal draft): STT | Đơn vị | Mức độ | Vị trí |
+    Nội dung, errors first within a unit; then the units with nothing to report."""
+    units = tuple(units)
+    short = {u.code: u.short for u in units}
+    order = {u.code: i for i, u in enumerate(units)}
+    if issues is None or issues.empty:
+        return "Không đơn vị nào có lỗi hoặc cảnh báo.\n"
+    frame = issues.copy()
+    frame["_unit"] = frame["unit_code"].astype(str).map(lambda c: order.get(c, len(order)))
+    frame["_severity"] = (frame["severity"] != "error").astype(int)
+    frame = frame.sort_values(["_unit", "_severity"], kind="stable")
+    rows = []
+    for number, issue in enumerate(frame.to_dict("records"), start=1):
+        code = str(issue["unit_code"])
+        rows.append(
+            [
+                str(number),
+                md_escape(short.get(code, code)),
+                SEVERITY_WORDS.get(str(issue["severity"]), md_escape(issue["severity"])),
+                _place(issue.get("sheet"), issue.get("cell")),
+                md_escape(issue.get("message")),
+            ]
+        )
+    text = _pipe_table(
+        ["STT", "Đơn vị", "Mức độ", "Vị trí", "Nội dung"], rows, [4, 12, 8, 12, 50], "cllll"
+    )
+    flagged = set(frame["unit_code"].astype(str))
+    clean = [
+        md_escape(short.get(str(r["unit_code"]), r["unit_name"]))
+        for r in status.to_dict("records")
+        if r["state"] != STATE_MISSING and str(r["unit_code"]) not in flagged
+    ]
+    if clean:
+        text += f"\nĐơn vị không có lỗi, cảnh báo: {', '.join(clean)}.\n"
+    return text
+
+
+def excluded_markdown(values: pd.DataFrame, catalogue: Catalogue, units: Iterable[Unit]) -> str:
+    """The figures left out of the totals because they break an error rule (internal draft):
+    STT | Đơn vị | Chỉ tiêu | Số liệu đơn vị ghi | Vị trí."""
+    short = {u.code: u.short for u in units}
+    rows = []
+    for row in values.to_dict("records"):
+        if not _truthy(row.get("reported")) or _truthy(row.get("included")):
+            continue
+        code = str(row["indicator_code"])
+        try:
+            indicator = catalogue.indicator(code)
+            label, kind = indicator.label, indicator.kind
+        except KeyError:
+            label, kind = code, "count"
+        value = row.get("value")
+        shown = _fmt(_number(value), kind) if not _missing(_number(value)) else md_escape(value)
+        rows.append(
+            [
+                str(len(rows) + 1),
+                md_escape(short.get(str(row["unit_code"]), row["unit_code"])),
+                _cell(label),
+                shown,
+                _place(row.get("sheet"), row.get("cell")),
+            ]
+        )
+    if not rows:
+        return "Không có số liệu nào bị loại khỏi tổng cộng.\n"
+    header = ["STT", "Đơn vị", "Chỉ tiêu", "Số liệu đơn vị ghi", "Vị trí"]
+    return _pipe_table(header, rows, [4, 14, 36, 10, 12], "cllrl")
+
+
+def illustrative_notice(status: pd.DataFrame) -> str:
+    """ "Số liệu minh họa — …" when any unit's workbook says its figures are illustrative."""
+    if "illustrative" not in status.columns:
+        return ""
+    flagged = status[status["illustrative"].map(_truthy)]
+    if flagged.empty:
+        return ""
+    sent = int((status["state"] != STATE_MISSING).sum())
+    return (
+        f"**Số liệu minh họa — số liệu của {len(flagged)}/{sent} đơn vị đã nộp trong báo cáo "
+        "này là số liệu minh họa, không phải số liệu thật của đơn vị.**\n"
+    )
 
 
 # --- reading the processed period (the one function here that touches the disk) ------------
@@ -246,6 +830,12 @@ class ReportData:
     settings: ReportSettings
     values: pd.DataFrame
     status: pd.DataFrame
+    models: pd.DataFrame = field(default_factory=pd.DataFrame)
+    issues: pd.DataFrame = field(default_factory=pd.DataFrame)
+    outline: Outline | None = None
+    narratives: dict[str, nv.Narrative] = field(default_factory=dict)
+    previous_values: pd.DataFrame | None = None  # same period a year earlier, if processed
+    previous_units: tuple[Unit, ...] | None = None
 
 
 def resolve_paths(root: str | Path = "", processed_dir: str | Path = "") -> ProjectPaths:
@@ -269,10 +859,34 @@ def resolve_paths(root: str | Path = "", processed_dir: str | Path = "") -> Proj
     return paths
 
 
+ISSUE_COLUMNS = ("unit_code", "unit_name", "severity", "kind", "message", "sheet", "cell")
+
+
+def read_issues(folder: Path, units: Iterable[Unit]) -> pd.DataFrame:
+    """Every unit's issues from `<processed>/<period>/units/<code>.status.json`."""
+    rows = []
+    for unit in units:
+        path = Path(folder) / UNITS_FOLDER / f"{unit.code}.status.json"
+        if not path.is_file():
+            continue
+        record = json.loads(path.read_text(encoding="utf-8"))
+        for issue in record.get("issues") or []:
+            rows.append(
+                {
+                    "unit_code": unit.code,
+                    "unit_name": record.get("unit_name", unit.name),
+                    **{k: issue.get(k) for k in ISSUE_COLUMNS[2:]},
+                }
+            )
+    return pd.DataFrame(rows, columns=list(ISSUE_COLUMNS))
+
+
 def load_report_data(
     period: str, processed_dir: str | Path = "", root: str | Path = ""
 ) -> ReportData:
-    """Read the configuration and `<processed>/<period>/{values,status}.csv`."""
+    """Read the configuration, `<processed>/<period>/{values,status,models}.csv`, the units'
+    issues, the same period a year earlier when it was processed, and the period's narratives
+    (`<root>/narrative/<period>/*.md`)."""
     p = Period.parse(period)
     paths = resolve_paths(root, processed_dir)
     folder = paths.processed_period(str(p))
@@ -285,12 +899,198 @@ def load_report_data(
                 f"Hãy chạy “baocao run --period {p}” trước khi lập báo cáo."
             )
         frames[name] = read_csv(path)
+    models_path = folder / MODELS_FILE
+    models = read_csv(models_path) if models_path.is_file() else pd.DataFrame()
+    catalogue = load_catalogue(paths.config)
+    all_units = load_units(paths.config)
+    units = all_units.for_period(str(p))
+    outline = load_outline(paths.config, catalogue)
+
+    earlier = p.same_period_last_year()
+    earlier_values = paths.processed_period(str(earlier)) / VALUES_FILE
+    previous_values, previous_units = None, None
+    if earlier_values.is_file():
+        previous_values = read_csv(earlier_values)
+        try:
+            previous_units = all_units.for_period(str(earlier))
+        except ConfigError:
+            previous_units = units
+
+    narratives = nv.read_narratives(
+        paths.root / NARRATIVE_FOLDER / str(p), outline.text_ids(), display_root=paths.root
+    )
     return ReportData(
         period=p,
         paths=paths,
-        catalogue=load_catalogue(paths.config),
-        units=load_units(paths.config).for_period(str(p)),
+        catalogue=catalogue,
+        units=units,
         settings=load_report_settings(paths.config),
         values=frames[VALUES_FILE],
         status=frames[STATUS_FILE],
+        models=models,
+        issues=read_issues(folder, units),
+        outline=outline,
+        narratives=narratives,
+        previous_values=previous_values,
+        previous_units=previous_units,
     )
+
+
+# --- the report, part by part --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the outline's parts are printed from; built once by the report's setup cell.
+
+    `profile` is "internal" (the draft: placeholders, internal parts, notebook links) or
+    "public". `charts` maps a chart id of the outline to its PNG, relative to the build folder,
+    once the chart cell has written them.
+    """
+
+    data: ReportData
+    figures: FigureSet
+    names: dict[str, str]
+    profile: str = "internal"
+    charts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def internal(self) -> bool:
+        return self.profile == "internal"
+
+    def with_charts(self, charts: Mapping[str, str | Path]) -> Report:
+        return replace(self, charts={k: Path(v).as_posix() for k, v in charts.items()})
+
+
+def build_report(data: ReportData, profile: str = "internal") -> Report:
+    figures = build_figures(
+        data.values,
+        data.status,
+        data.catalogue,
+        data.units,
+        data.outline,
+        data.previous_values,
+        data.previous_units,
+    )
+    return Report(
+        data=data, figures=figures, names=figure_names(figures, data.period), profile=profile
+    )
+
+
+def chart_markdown(report: Report, chart_id: str, number: int) -> str:
+    """`![Biểu đồ 2. <title> (6 tháng đầu năm 2021)](figures/quy_vnn.png)`."""
+    spec = report.data.outline.charts[chart_id]
+    caption = f"Biểu đồ {number}. {spec.title} ({report.data.period.label()})"
+    return f"![{md_escape(caption)}]({report.charts[chart_id]})\n"
+
+
+def _chart_numbers(report: Report) -> dict[str, int]:
+    numbers: dict[str, int] = {}
+    for section in report.data.outline.sections:
+        for chart_id in section.charts:
+            if chart_id in report.charts and chart_id not in numbers:
+                numbers[chart_id] = len(numbers) + 1
+    return numbers
+
+
+def section_markdown(report: Report, section: Section) -> str:
+    """One section: its heading, the analysts' text (or the internal placeholder), its figures,
+    its charts, a pointer to its models in Phụ lục II, and its internal parts (internal only)."""
+    period = report.data.period
+    parts = [f"{'#' * section.level} {fill_period(section.heading, period)}\n"]
+    if section.takes_text:
+        guidance = [fill_period(g, period) for g in section.guidance]
+        text = nv.section_text(
+            section.id, guidance, report.data.narratives, report.names, internal=report.internal
+        )
+        if text:
+            parts.append(text)
+    if section.figures is not None:
+        figures = section_figures_markdown(
+            section.figures, report.figures, detailed=report.internal
+        )
+        if figures:
+            parts.append(figures)
+    numbers = _chart_numbers(report)
+    for chart_id in section.charts:
+        if chart_id in report.charts:
+            parts.append(chart_markdown(report, chart_id, numbers[chart_id]))
+    if section.programme is not None:
+        pointer = models_pointer(report.data.models, section.programme)
+        if pointer:
+            parts.append(pointer)
+    if report.internal:
+        for extra in section.internal:
+            guidance = [fill_period(g, period) for g in extra.guidance]
+            text = nv.section_text(
+                extra.id, guidance, report.data.narratives, report.names, internal=True
+            )
+            parts.append(internal_block(f"**{_cell(extra.title)}**\n\n{text}"))
+    return "\n".join(parts)
+
+
+def internal_block(markdown: str) -> str:
+    """Content of the internal draft only, in a div of class `internal` (labelled "Nội bộ" by
+    the HTML style, and refused by the public page's check should it ever get there)."""
+    return f"::: {{.internal}}\n\n{markdown.strip()}\n\n:::\n"
+
+
+def _appendix_figures(report: Report) -> str:
+    data = report.data
+    table = appendix_table(data.values, data.catalogue, data.units)
+    return "\n".join(
+        [
+            appendix_markdown(
+                table,
+                data.units,
+                data.catalogue,
+                notebook_links=report.internal,
+                without_notebook=report.figures.missing_units,
+            ),
+            APPENDIX_NOTE,
+            submission_summary(data.status),
+        ]
+    )
+
+
+def _appendix_models(report: Report) -> str:
+    return models_markdown(report.data.models, report.data.units, report.data.outline)
+
+
+BLOCKS = {"appendix_figures": _appendix_figures, "appendix_models": _appendix_models}
+
+
+def part_markdown(report: Report, part_id: str) -> str:
+    """A part of the outline: its level-1 heading, its title, then its sections or its block."""
+    data = report.data
+    part: Part = data.outline.part(part_id)
+    lines = [
+        f"# {fill_period(part.heading, data.period)}\n",
+        f"## {fill_period(part.title, data.period)}\n",
+    ]
+    if part.attachment:
+        lines.append(attachment_note(data.settings, str(data.period)))
+    if any(s.figures for s in part.sections):
+        lines.append(sources_note(report.figures, data.period))
+    for section in part.sections:
+        lines.append(section_markdown(report, section))
+    if part.block is not None:
+        lines.append(BLOCKS[part.block](report))
+    return "\n".join(lines)
+
+
+def validation_annex(report: Report) -> str:
+    """The internal draft's review of the data: each unit's submission (linked to its notebook),
+    every error and warning, and the figures left out of the totals."""
+    data = report.data
+    body = "\n".join(
+        [
+            "**Tình hình tiếp nhận số liệu của các đơn vị**\n",
+            status_markdown(data.status, notebook_links=True),
+            "**Lỗi, cảnh báo trong số liệu của các đơn vị**\n",
+            issues_markdown(data.issues, data.status, data.units),
+            "**Số liệu không tính vào tổng cộng**\n",
+            excluded_markdown(data.values, data.catalogue, data.units),
+        ]
+    )
+    return internal_block(body)
