@@ -79,7 +79,9 @@ def make_province(folder: Path, size: int) -> ProjectPaths:
         yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
     paths = ProjectPaths(
-        root=root, raw=folder / f"raw-{size}", processed=folder / f"processed-{size}",
+        root=root,
+        raw=folder / f"raw-{size}",
+        processed=folder / f"processed-{size}",
         output=folder / f"output-{size}",
     )
     write_sample(PERIOD, paths.raw, paths)
@@ -164,8 +166,12 @@ def main() -> None:
             print(f"\n{size} units (workbooks made in {time.perf_counter() - started:.1f} s)")
             if size <= 65:
                 cold, peak = run(paths, "--profile", "internal")
-                line("cold full run (clean, validate, total, DOCX+HTML)", cold, base,
-                     "target ≤ 4×" if size <= 11 else "target ≤ 10×")
+                line(
+                    "cold full run (clean, validate, total, DOCX+HTML)",
+                    cold,
+                    base,
+                    "target ≤ 4×" if size <= 11 else "target ≤ 10×",
+                )
                 again, _ = run(paths, "--profile", "internal")
                 line("rerun, nothing changed", again, base, "target ≤ 0.3×")
                 touch_one_workbook(paths)
@@ -180,12 +186,16 @@ def main() -> None:
             seconds, peak = run(paths, "--no-render")
             processing[size] = seconds
             line("processing only, cold (clean, validate, total)", seconds, base)
-            print(f"  peak memory, all processes: {peak / 2**30:.2f} GiB"
-                  + ("   target ≤ 2 GiB" if size >= 700 else ""))
+            print(
+                f"  peak memory, all processes: {peak / 2**30:.2f} GiB"
+                + ("   target ≤ 2 GiB" if size >= 700 else "")
+            )
         if 65 in processing and 700 in processing:
             marginal = (processing[700] - processing[65]) / (700 - 65)
-            print(f"\nMarginal cost per unit (65 → 700, processing): {marginal:.3f} s = "
-                  f"{marginal / base:.3f}×   target ≤ 0.1×")
+            print(
+                f"\nMarginal cost per unit (65 → 700, processing): {marginal:.3f} s = "
+                f"{marginal / base:.3f}×   target ≤ 0.1×"
+            )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

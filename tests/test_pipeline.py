@@ -223,3 +223,13 @@ def test_values_csv_is_tidy_with_source_cells(run, catalogue):
     reported = values[values["reported"] == "True"]
     assert reported["cell"].str.match(r"^[A-Z]+\d+$").all()
     assert set(values["indicator_code"]) == set(catalogue.codes)
+
+
+def test_the_report_colophon_names_the_run_of_the_manifest(run):
+    import json
+
+    manifest = json.loads((run["output"] / "manifest.json").read_text(encoding="utf-8"))
+    html = (run["output"] / f"bao-cao-{PERIOD}.html").read_text(encoding="utf-8")
+    assert len(manifest["run_id"]) == 12
+    assert f"mã lần chạy {manifest['run_id']}" in html
+    assert manifest["inputs"]["raw"] and manifest["reused_units"] == []

@@ -87,13 +87,29 @@ def unit_key_parts(
     }
 
 
+def _static_parts(paths: ProjectPaths, period: str) -> dict[str, str]:
+    """What a report reads besides processed data: narrative, report source, config, code."""
+    narrative = paths.root / "narrative" / period
+    lock = paths.root / "requirements.lock"
+    return {
+        "narrative": tree_digest(list(narrative.rglob("*")), paths.root),
+        "report": tree_digest([paths.report_source, *paths.root.glob("_quarto*.yml")], paths.root),
+        "config": tree_digest(list(paths.config.glob("*.yml")), paths.root),
+        "code": code_digest(),
+        "dependencies": file_digest(lock) if lock.is_file() else "",
+    }
+
+
+def run_id(paths: ProjectPaths, period: str, unit_keys: dict[str, str]) -> str:
+    """A short name for a run, derived from its inputs only: the same inputs give the same id."""
+    return json_digest({"units": unit_keys, **_static_parts(paths, period)})[:12]
+
+
 def report_key_parts(
     paths: ProjectPaths, period: str, earlier: str, profile: str, backend: str
 ) -> dict[str, str]:
     processed = paths.processed_period(period)
     previous = paths.processed_period(earlier)
-    narrative = paths.root / "narrative" / period
-    lock = paths.root / "requirements.lock"
     return {
         "processed": tree_digest(
             [p for p in processed.rglob("*") if not p.name.startswith(".")], processed
@@ -101,11 +117,7 @@ def report_key_parts(
         "previous": tree_digest(
             [previous / "values.csv", previous / "status.csv", previous / "models.csv"], previous
         ),
-        "narrative": tree_digest(list(narrative.rglob("*")), paths.root),
-        "report": tree_digest([paths.report_source, *paths.root.glob("_quarto*.yml")], paths.root),
-        "config": tree_digest(list(paths.config.glob("*.yml")), paths.root),
-        "code": code_digest(),
-        "dependencies": file_digest(lock) if lock.is_file() else "",
+        **_static_parts(paths, period),
         "profile": json_digest({"profile": profile, "backend": backend}),
     }
 

@@ -7,9 +7,9 @@ with python-docx to the layout of Nghị định 30/2020/NĐ-CP: A4 portrait, Ti
 justified body with a first-line indent.
 
 Everything that is a style lives here. Things pandoc cannot express through styles (the
-two-column header and signature blocks, page numbers, landscape appendix pages) belong to a later
-post-processing step over the rendered file, `finish_docx(path, settings)`, which can reuse the
-helpers below (`set_font`, `STYLE`).
+two-column header and signature blocks, page numbers, landscape appendix pages) are added to the
+rendered file by `docx_finish.finish_docx`, which re-applies `restyle` (so a Quarto render gets
+the same styles) and reuses `set_font` and `STYLE`. `restyle` is safe to apply twice.
 """
 
 from __future__ import annotations
@@ -126,15 +126,18 @@ def _set_page(document, style: DocxStyle) -> None:
 
 
 def _restyle_fonts(document, style: DocxStyle) -> None:
-    """Every paragraph and character style: the report's font, black unless it is a link."""
+    """Every paragraph and character style: the report's font, black. Links too: the DOCX is
+    printed and signed, so a link (a unit's name in an appendix) looks like the text around it."""
     for st in document.styles:
         if st.type not in (1, 2, 3):  # paragraph, character, table
             continue
         fonts = st.element.find(qn("w:rPr"))
         if fonts is not None and fonts.find(qn("w:rFonts")) is not None:
             set_font(st.element, style.font)
-        if st.name != "Hyperlink" and st.font.color.type is not None:
+        if st.font.color.type is not None:
             st.font.color.rgb = BLACK
+        if st.name == "Hyperlink":
+            st.font.underline = False
 
 
 def _body(document, style: DocxStyle) -> None:
@@ -203,6 +206,8 @@ def _tables(document, style: DocxStyle) -> None:
             mar.addprevious(borders)
         else:
             tbl_pr.append(borders)
+    for child in list(borders):  # idempotent: restyling twice must not double the edges
+        borders.remove(child)
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         line = borders.makeelement(
             qn(f"w:{edge}"),

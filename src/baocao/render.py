@@ -13,6 +13,14 @@ Both get the parameters `period`, `processed_dir`, `profile` and `root`, and the
 document (`docx_style.build_reference_docx`). Every output is written under a temporary name in
 the output folder and moved into place with `os.replace`, so an interrupted run leaves the
 previous report whole.
+
+The HTML settings (lang, toc, toc-title, toc-depth, css, filters, embed-resources) live in one
+place, `_quarto.yml` merged with `_quarto-<profile>.yml` the way Quarto merges profiles; the
+built-in backend reads them from there (`quarto_config`, `pandoc_html_args`) and also applies
+Quarto's conditional content (`.content-visible when-profile=…`, assets/conditional.lua).
+Before any HTML is moved into place it is checked (`html_check`): every resource inside the
+file, `lang` declared, and for the public profile no notebook link, nothing marked internal and
+no placeholder; otherwise the render fails and the previous page stays.
 """
 
 from __future__ import annotations
@@ -31,8 +39,11 @@ from typing import Any
 
 import yaml
 
+from .catalog import load_report_settings
+from .docx_finish import finish_docx
 from .docx_style import build_reference_docx
 from .errors import BaocaoError
+from .html_check import public_problems, self_contained_problems
 from .paths import ProjectPaths
 from .periods import Period
 from .report_blocks import report_title
@@ -45,7 +56,11 @@ QUARTO_TIMEOUT = 1800  # seconds per `quarto render`
 # Where `_quarto.yml` (format: docx: reference-doc:) expects the reference document, relative
 # to the project root. Keep the two in step; tests/test_render.py checks they agree.
 QUARTO_REFERENCE_DOC = Path("_output") / "reference.docx"
-HTML_TOC_TITLE = "Mục lục"
+HTML_TOC_TITLE = "Mục lục"  # used when _quarto.yml sets none
+QUARTO_CONFIG = "_quarto.yml"
+ASSETS = Path(__file__).parent / "assets"
+# Quarto's conditional content for the built-in backend (Quarto does this itself).
+CONDITIONAL_FILTER = ASSETS / "conditional.lua"
 _OWN_ERRORS = ("BaocaoError", "ConfigError", "InputError")
 
 
@@ -67,6 +82,8 @@ class RenderJob:
     names: dict[str, str]  # format -> output file name
     title: str
     parameters: dict[str, str] = field(default_factory=dict)
+    # Values that replace config/report.yml in the DOCX (docx_finish.OVERRIDE_KEYS).
+    overrides: dict[str, Any] = field(default_factory=dict)
 
 
 Backend = Callable[[RenderJob], dict[str, Path]]
@@ -85,6 +102,11 @@ def output_names(period: str, profile: str) -> dict[str, str]:
 def _temporary(out_dir: Path, name: str) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=out_dir)
     os.close(fd)
+    # mkstemp makes the file private (0600); a report is read by others (a web server, a
+    # colleague), so give it the usual permissions of a new file under the current umask.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
     return Path(tmp)
 
 
@@ -96,6 +118,115 @@ def _publish(staged: dict[str, Path], out_dir: Path, names: dict[str, str]) -> d
         os.replace(tmp, final)
         outputs[fmt] = final
     return outputs
+
+
+def finish_staged_docx(job: RenderJob, staged: dict[str, Path]) -> None:
+    """Put a staged DOCX (from either backend) into the official layout, before it is moved
+    into place: header, title, signature, page numbers, landscape appendices (docx_finish)."""
+    if "docx" in staged:
+        settings = load_report_settings(job.paths.config)
+        finish_docx(staged["docx"], settings, job.period, job.profile, job.overrides)
+
+
+# --- settings shared by both backends: _quarto.yml and its profiles ------------------------
+
+
+def merge_config(base: Any, over: Any) -> Any:
+    """Quarto's merge of a profile over the project: maps deep-merged, lists concatenated
+    without duplicates, anything else replaced by the profile's value."""
+    if isinstance(base, dict) and isinstance(over, dict):
+        merged = dict(base)
+        for key, value in over.items():
+            merged[key] = merge_config(base[key], value) if key in base else value
+        return merged
+    if isinstance(base, list) and isinstance(over, list):
+        return [*base, *(item for item in over if item not in base)]
+    return over
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise BaocaoError(f"Không đọc được tệp cấu hình {path}: {exc.strerror}.") from None
+    except yaml.YAMLError as exc:
+        raise BaocaoError(f"Tệp cấu hình {path.name} sai cú pháp YAML: {exc}.") from None
+    if not isinstance(data, dict):
+        raise BaocaoError(f"Tệp cấu hình {path.name} phải là một bảng khóa: giá trị (YAML).")
+    return data
+
+
+def quarto_config(root: Path, profile: str) -> dict[str, Any]:
+    """`_quarto.yml` with `_quarto-<profile>.yml` merged over it (either may be absent)."""
+    config: dict[str, Any] = {}
+    for name in (QUARTO_CONFIG, f"_quarto-{profile}.yml"):
+        path = Path(root) / name
+        if path.is_file():
+            config = merge_config(config, _read_yaml(path))
+    return config
+
+
+def html_options(config: dict[str, Any]) -> dict[str, Any]:
+    """The HTML format's options: document-level keys, then `format: html:` over them."""
+    formats = config.get("format") or {}
+    html = formats.get("html") if isinstance(formats, dict) else None
+    document = {k: v for k, v in config.items() if k not in ("project", "format", "profile")}
+    return {**document, **(html if isinstance(html, dict) else {})}
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None or value is False:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _project_file(root: Path, name: str, setting: str) -> Path:
+    """A file named in _quarto.yml (relative to the project), else the packaged asset."""
+    for candidate in (Path(root) / name, ASSETS / Path(name).name):
+        if candidate.is_file():
+            return candidate.resolve()
+    raise BaocaoError(f"Không tìm thấy tệp “{name}” ghi ở mục {setting} của {QUARTO_CONFIG}.")
+
+
+def pandoc_html_args(options: dict[str, Any], root: Path) -> list[str]:
+    """pandoc's arguments for the HTML page, from the options Quarto would use. `lang` and
+    `title` are not among them: both formats get those (pandoc would join repeated values)."""
+    args = ["--standalone"]
+    if options.get("embed-resources", options.get("self-contained", True)):
+        args.append("--embed-resources")
+    if options.get("toc"):
+        args += ["--toc", f"--toc-depth={int(options.get('toc-depth', 3))}"]
+        args += ["--metadata", f"toc-title={options.get('toc-title') or HTML_TOC_TITLE}"]
+    if options.get("number-sections"):
+        args.append("--number-sections")
+    for sheet in _as_list(options.get("css")):
+        args.append(f"--css={_project_file(root, sheet, 'css')}")
+    for script in _as_list(options.get("filters")):
+        args.append(f"--lua-filter={_project_file(root, script, 'filters')}")
+    return args
+
+
+def html_problems(html: str, profile: str) -> list[str]:
+    """Why a rendered page may not be published for this profile (empty when it may)."""
+    if profile == "public":
+        return public_problems(html)
+    return self_contained_problems(html)
+
+
+def check_html(job: RenderJob, staged: dict[str, Path]) -> None:
+    """Refuse an HTML page that fetches anything or, when public, shows internal content."""
+    if "html" not in staged:
+        return
+    problems = html_problems(staged["html"].read_text(encoding="utf-8"), job.profile)
+    if problems:
+        listed = "\n".join(f"  - {p}" for p in problems[:10])
+        more = f"\n  (và {len(problems) - 10} chỗ khác)" if len(problems) > 10 else ""
+        kind = "công khai" if job.profile == "public" else "nội bộ"
+        raise BaocaoError(
+            f"Không xuất bản trang HTML bản {kind} {job.names['html']} vì:\n{listed}{more}\n"
+            "Hãy sửa report.qmd hoặc cấu hình (_quarto.yml) rồi lập lại báo cáo; "
+            "trang cũ (nếu có) được giữ nguyên."
+        )
 
 
 # --- the built-in backend ------------------------------------------------------------------
@@ -326,11 +457,15 @@ def render_builtin(job: RenderJob) -> dict[str, Path]:
             nb = execute(nb, cwd=build)
             markdown = build / "report.md"
             markdown.write_text(notebook_markdown(nb, build), encoding="utf-8")
+            config = quarto_config(job.paths.root, job.profile)
             common = [
                 "--metadata",
-                "lang=vi",
+                f"lang={config.get('lang', 'vi')}",
                 "--metadata",
                 f"title={job.title}",
+                "--metadata",
+                f"baocao-profile={job.profile}",  # read (and dropped) by conditional.lua
+                f"--lua-filter={CONDITIONAL_FILTER}",
                 f"--resource-path={build}",
             ]
             if "docx" in job.names:
@@ -341,15 +476,11 @@ def render_builtin(job: RenderJob) -> dict[str, Path]:
                 )
             if "html" in job.names:
                 staged["html"] = _temporary(job.out_dir, job.names["html"])
-                html_args = [
-                    *common,
-                    "--standalone",
-                    "--embed-resources",
-                    "--toc",
-                    "--metadata",
-                    f"toc-title={HTML_TOC_TITLE}",
-                ]
+                options = html_options(config)
+                html_args = [*common, *pandoc_html_args(options, job.paths.root)]
                 _pandoc(markdown, "html5", staged["html"], html_args)
+        finish_staged_docx(job, staged)
+        check_html(job, staged)
         return _publish(staged, job.out_dir, job.names)
     finally:
         for tmp_file in staged.values():
@@ -360,7 +491,16 @@ def render_builtin(job: RenderJob) -> dict[str, Path]:
 
 
 def quarto_command(quarto: str, job: RenderJob, fmt: str, params_file: Path, staging: Path):
-    """`quarto render report.qmd --to FMT` with the job's parameters, profile and output."""
+    """`quarto render report.qmd --to FMT` with the job's parameters, profile and output.
+
+    As Quarto documents them (quarto.org/docs/cli/render.html, docs/projects/profiles.html):
+    `--output` takes a bare file name (a path is refused); `--output-dir` works because
+    report.qmd is inside a project (_quarto.yml) and, report.qmd being at the project root, the
+    file lands directly in it (an absolute folder is allowed); `--profile` replaces any
+    QUARTO_PROFILE and merges `_quarto-<profile>.yml` over `_quarto.yml`; `--execute-params`
+    is the YAML form of `-P key:value`. Quarto executes the code once per `--to` format (the
+    built-in backend runs it once for both).
+    """
     command = [
         quarto,
         "render",
@@ -406,6 +546,8 @@ def render_quarto(job: RenderJob) -> dict[str, Path]:
                 tail = "\n".join(done.stderr.strip().splitlines()[-15:])
                 raise BaocaoError(f"Quarto không lập được báo cáo dạng {fmt.upper()}:\n{tail}")
         staged = {fmt: staging / name for fmt, name in job.names.items()}
+        finish_staged_docx(job, staged)
+        check_html(job, staged)
         return _publish(staged, job.out_dir, job.names)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -836,6 +836,7 @@ class ReportData:
     narratives: dict[str, nv.Narrative] = field(default_factory=dict)
     previous_values: pd.DataFrame | None = None  # same period a year earlier, if processed
     previous_units: tuple[Unit, ...] | None = None
+    run_id: str = ""  # the run that processed the data (`<processed>/<period>/run.json`)
 
 
 def resolve_paths(root: str | Path = "", processed_dir: str | Path = "") -> ProjectPaths:
@@ -933,6 +934,24 @@ def load_report_data(
         narratives=narratives,
         previous_values=previous_values,
         previous_units=previous_units,
+        run_id=_run_id(folder),
+    )
+
+
+def _run_id(folder: Path) -> str:
+    path = folder / "run.json"
+    if not path.is_file():
+        return ""
+    return str(json.loads(path.read_text(encoding="utf-8")).get("run_id", ""))
+
+
+def colophon(data: ReportData) -> str:
+    """The closing line naming the run, so a printed copy can be traced to its inputs."""
+    if not data.run_id:
+        return ""
+    return (
+        f"*Báo cáo được lập bằng công cụ baocao từ số liệu của các đơn vị; mã lần chạy "
+        f"{data.run_id} (cùng số liệu đầu vào cho cùng mã và cùng kết quả).*\n"
     )
 
 

@@ -29,6 +29,7 @@ from .cache import (
     json_digest,
     key_of,
     report_key_parts,
+    run_id,
     unit_key_parts,
 )
 from .catalog import load_units
@@ -43,6 +44,7 @@ from .manifest import (
     reproducibility,
     write_manifest,
 )
+from .notebook_html import render_notebooks
 from .paths import ProjectPaths
 from .periods import Period
 from .store import UnitFiles, period_lock, read_unit_status, write_csv, write_json
@@ -166,6 +168,8 @@ def run_unit_notebook(
         outcome.messages.append(f"Sổ tay dừng ở ô {exc.exec_count}: {exc.ename}: {exc.evalue}")
     except Exception as exc:  # noqa: BLE001 - kernel died, timed out, ...: the unit's own row
         outcome.messages.append(f"Không chạy được sổ tay: {type(exc).__name__}: {exc}")
+    if executed.is_file():
+        render_notebooks(entry)  # the reviewer's page, made once per cache entry
     if not outcome.messages and read_unit_status(entry, unit.code) is not None:
         cache.seal(plan.key, plan.parts)
     outcome.seconds = time.perf_counter() - started
@@ -189,9 +193,9 @@ def _copy_unit(entry: Path, unit_code: str, processed: Path, notebooks: Path) ->
         if getattr(source, name).is_file():
             getattr(target, name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(getattr(source, name), getattr(target, name))
-    executed = entry / f"{unit_code}.ipynb"
-    if executed.is_file():
-        shutil.copyfile(executed, notebooks / executed.name)
+    for page in (entry / f"{unit_code}.ipynb", entry / f"{unit_code}.html"):
+        if page.is_file():
+            shutil.copyfile(page, notebooks / page.name)
 
 
 def swap_into_place(staging: Path, target: Path) -> None:
@@ -293,7 +297,10 @@ def process_period(
     write_csv(processed / "models.csv", models)
     write_csv(processed / "status.csv", status)
     unit_keys = {plan.job.unit.code: plan.key for plan in plans}
-    write_json(processed / RUN_FILE, {"period": period, "units": unit_keys})
+    write_json(
+        processed / RUN_FILE,
+        {"period": period, "run_id": run_id(paths, period, unit_keys), "units": unit_keys},
+    )
     swap_into_place(processed, paths.processed_period(period))
     swap_into_place(notebooks, notebooks_target)
 
@@ -316,16 +323,6 @@ def _report_outputs_exist(folder: Path, period: str, profile: str) -> bool:
     from .render import output_names
 
     return all((folder / name).is_file() for name in output_names(period, profile).values())
-
-
-def _inputs_digest(paths: ProjectPaths, plans: list[UnitPlan], report_parts: dict) -> str:
-    return json_digest(
-        {
-            "units": {p.job.unit.code: p.key for p in plans},
-            "report": {k: v for k, v in report_parts.items() if k not in ("processed", "previous")},
-            "code": code_digest(),
-        }
-    )
 
 
 def run_period(
@@ -400,8 +397,7 @@ def run_period(
             for fmt, file_name in output_names(period, profile).items():
                 result.reports[f"{fmt} ({profile})"] = output_target / file_name
 
-        any_parts = next(iter(report_parts.values()), {})
-        result.run_id = _inputs_digest(paths, current.plans, any_parts)[:12]
+        result.run_id = run_id(paths, period, {p.job.unit.code: p.key for p in current.plans})
         manifest = _manifest(
             paths,
             period,
