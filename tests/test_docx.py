@@ -382,3 +382,23 @@ def test_without_appendices_the_signature_ends_the_body(settings, tmp_path):
     assert body[-2] is _signature(document)._tbl and body[-1].tag == qn("w:sectPr")
     last = next(p for p in document.paragraphs if p.text == "Nội dung cuối.")
     assert last.paragraph_format.keep_with_next  # not left alone on the signature's page
+
+
+@pytest.mark.slow
+def test_command_line_overrides_reach_the_docx_header_signature_and_the_html(tmp_path):
+    from bs4 import BeautifulSoup
+    from test_render import make_paths, write_processed
+
+    from baocao.render import render_report
+
+    paths = make_paths(tmp_path)
+    write_processed(paths.processed)
+    overrides = {"number": 7, "date": "03/01/2022", "signer_name": "Trần Văn B"}
+    result = render_report(PERIOD, "internal", paths, tmp_path / "out", overrides=overrides)
+    document = docx.Document(str(result.outputs["docx"]))
+    texts = [p.text for t in document.tables for c in t._cells for p in c.paragraphs]
+    assert any("Số: 07/" in t for t in texts)
+    assert any("ngày 03 tháng 01 năm 2022" in t for t in texts)
+    assert "Trần Văn B" in texts and "Nguyễn Văn A" not in texts
+    html = BeautifulSoup(result.outputs["html"].read_text(encoding="utf-8"), "html.parser")
+    assert "số 07/" in html.get_text() or "số 07/" in html.get_text().lower()

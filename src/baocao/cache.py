@@ -34,7 +34,7 @@ REASONS = {
     "narrative": "phần viết của chuyên viên (narrative/) đã thay đổi",
     "report": "report.qmd hoặc _quarto.yml đã thay đổi",
     "config": "cấu hình (config/) đã thay đổi",
-    "profile": "bản báo cáo (internal/public) hoặc cách dựng đã thay đổi",
+    "profile": "bản báo cáo (internal/public), cách dựng hoặc số, ngày, người ký đã thay đổi",
 }
 
 
@@ -106,7 +106,12 @@ def run_id(paths: ProjectPaths, period: str, unit_keys: dict[str, str]) -> str:
 
 
 def report_key_parts(
-    paths: ProjectPaths, period: str, earlier: str, profile: str, backend: str
+    paths: ProjectPaths,
+    period: str,
+    earlier: str,
+    profile: str,
+    backend: str,
+    overrides: dict | None = None,
 ) -> dict[str, str]:
     processed = paths.processed_period(period)
     previous = paths.processed_period(earlier)
@@ -118,7 +123,9 @@ def report_key_parts(
             [previous / "values.csv", previous / "status.csv", previous / "models.csv"], previous
         ),
         **_static_parts(paths, period),
-        "profile": json_digest({"profile": profile, "backend": backend}),
+        "profile": json_digest(
+            {"profile": profile, "backend": backend, "overrides": overrides or {}}
+        ),
     }
 
 

@@ -5,16 +5,18 @@ Nothing else in the code repeats a label, a unit of measure or a rule: everythin
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .errors import ConfigError
+from .errors import BaocaoError, ConfigError
 from .periods import Period
 
 KINDS = ("count", "money", "percent")
@@ -290,3 +292,80 @@ def load_units(config_dir: Path) -> Units:
 @cache
 def load_report_settings(config_dir: Path) -> ReportSettings:
     return parse_report_settings(_read_yaml(Path(config_dir) / "report.yml"))
+
+
+# --- overrides of the report settings for one run (command line) ------------------------
+
+OVERRIDE_KEYS = (
+    "number",
+    "date",
+    "place",
+    "parent_body",
+    "issuing_body",
+    "document_code",
+    "signer_on_behalf",
+    "signer_title",
+    "signer_name",
+    "recipients",
+)
+
+
+def _as_date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise BaocaoError(
+        f"Ngày báo cáo “{value}” không hợp lệ. Hãy ghi theo dạng 2021-07-05 hoặc 05/07/2021."
+    )
+
+
+def _as_number(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or int(text) < 1:
+        raise BaocaoError(f"Số báo cáo “{value}” không hợp lệ: phải là số nguyên dương, ví dụ 12.")
+    return int(text)
+
+
+def apply_overrides(
+    settings: ReportSettings, period: str, overrides: Mapping[str, Any] | None = None
+) -> ReportSettings:
+    """`settings` with this run's overrides (keys in `OVERRIDE_KEYS`) applied.
+
+    A value of None keeps the configured one; an empty string clears the number or the date
+    (the header then leaves it for writing by hand). `date` takes a date or "2021-07-05" /
+    "05/07/2021"; `recipients` a list of strings.
+    """
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    unknown = sorted(set(overrides) - set(OVERRIDE_KEYS))
+    if unknown:
+        raise BaocaoError(
+            f"Không thể thay “{', '.join(unknown)}” trong báo cáo; chỉ thay được: "
+            f"{', '.join(OVERRIDE_KEYS)}."
+        )
+    key = str(Period.parse(period))
+    own = settings.for_period(key)
+    own = PeriodSettings(
+        number=_as_number(overrides["number"]) if "number" in overrides else own.number,
+        date=_as_date(overrides["date"]) if "date" in overrides else own.date,
+    )
+    fields = {k: overrides[k] for k in OVERRIDE_KEYS[2:] if k in overrides}
+    if "recipients" in fields:
+        recipients = fields["recipients"]
+        if isinstance(recipients, str):
+            recipients = [recipients]
+        fields["recipients"] = tuple(str(r) for r in recipients)
+    for name, value in fields.items():
+        if name != "recipients":
+            fields[name] = unicodedata.normalize("NFC", str(value))
+    return dataclasses.replace(settings, periods={**settings.periods, key: own}, **fields)

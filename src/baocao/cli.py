@@ -131,6 +131,20 @@ def run(
     force: Annotated[
         bool, typer.Option("--force", help="Chạy lại tất cả, kể cả phần không có gì thay đổi.")
     ] = False,
+    number: Annotated[
+        int | None,
+        typer.Option("--number", min=1, help="Số báo cáo (thay số trong config/report.yml)."),
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date", help="Ngày báo cáo, ví dụ 05/07/2021 (thay ngày trong config/report.yml)."
+        ),
+    ] = None,
+    signer: Annotated[
+        str | None,
+        typer.Option("--signer", help="Họ tên người ký (thay tên trong config/report.yml)."),
+    ] = None,
     explain: Annotated[
         bool,
         typer.Option(
@@ -143,6 +157,7 @@ def run(
     Chỉ những đơn vị có tệp (hoặc danh mục, sổ tay, mã nguồn) thay đổi mới được xử lý lại."""
 
     def body():
+        from .catalog import apply_overrides, load_report_settings
         from .runner import PROFILES, explain_period, run_period
 
         paths = ProjectPaths.default()
@@ -150,12 +165,19 @@ def run(
         if profile not in (None, *PROFILES):
             _fail(f"Bản báo cáo “{profile}” không hợp lệ; chọn internal hoặc public.")
         profiles = (profile,) if profile else PROFILES
+        overrides = {
+            key: value
+            for key, value in (("number", number), ("date", date), ("signer_name", signer))
+            if value is not None
+        }
+        # A wrong date or number stops here, before any unit is processed.
+        apply_overrides(load_report_settings(paths.config), chosen, overrides)
         if explain:
             table = Table(title=f"Kỳ {chosen}: phần nào sẽ chạy lại")
             for column in ("Phần", "Chạy lại?", "Lý do"):
                 table.add_column(column)
             for what, will_run, reasons in explain_period(
-                chosen, paths, profiles=profiles, backend=backend, force=force
+                chosen, paths, profiles=profiles, backend=backend, force=force, overrides=overrides
             ):
                 table.add_row(
                     what, "[yellow]có[/]" if will_run else "[green]không[/]", "; ".join(reasons)
@@ -180,6 +202,7 @@ def run(
                 render=not no_render,
                 jobs=jobs,
                 force=force,
+                overrides=overrides,
                 on_start=lambda total, _: progress.update(task, total=total),
                 on_unit_done=lambda o: progress.update(
                     task,

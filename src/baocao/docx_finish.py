@@ -24,12 +24,10 @@ The work is done once: a finished file carries a marker and is left as it is.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +42,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from .catalog import PeriodSettings, ReportSettings
+from .catalog import OVERRIDE_KEYS, ReportSettings, apply_overrides
 from .docx_style import BLACK, STYLE, DocxStyle, restyle, set_font
 from .errors import BaocaoError
 from .periods import Period
@@ -82,19 +80,6 @@ TITLE_BLOCK_STYLES = ("Title", "Subtitle", "Author", "Date", "Abstract", "Abstra
 # before the administrative level ("ỦY BAN MTTQ VIỆT NAM" / "TỈNH LẠNG SƠN").
 _LEVEL_BREAK = re.compile(r" (?=(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|THỊ TRẤN|XÃ|PHƯỜNG) )")
 _NUMERIC = re.compile(r"^[-+–]?[\d.,\s]*\d[\d.,]*\s*%?$|^[–-]$")
-
-OVERRIDE_KEYS = (
-    "number",
-    "date",
-    "place",
-    "parent_body",
-    "issuing_body",
-    "document_code",
-    "signer_on_behalf",
-    "signer_title",
-    "signer_name",
-    "recipients",
-)
 
 
 @dataclass(frozen=True)
@@ -144,67 +129,6 @@ def _twips(mm: float) -> int:
 
 
 # --- the values printed ----------------------------------------------------------------------
-
-
-def _as_date(value: Any) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise BaocaoError(
-        f"Ngày báo cáo “{value}” không hợp lệ. Hãy ghi theo dạng 2021-07-05 hoặc 05/07/2021."
-    )
-
-
-def _as_number(value: Any) -> int | None:
-    if value in (None, ""):
-        return None
-    text = str(value).strip()
-    if isinstance(value, bool) or not text.isdigit() or int(text) < 1:
-        raise BaocaoError(f"Số báo cáo “{value}” không hợp lệ: phải là số nguyên dương, ví dụ 12.")
-    return int(text)
-
-
-def apply_overrides(
-    settings: ReportSettings, period: str, overrides: Mapping[str, Any] | None = None
-) -> ReportSettings:
-    """`settings` with this run's overrides (keys in `OVERRIDE_KEYS`) applied.
-
-    A value of None keeps the configured one; an empty string clears the number or the date
-    (the header then leaves it for writing by hand). `date` takes a date or "2021-07-05" /
-    "05/07/2021"; `recipients` a list of strings.
-    """
-    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
-    unknown = sorted(set(overrides) - set(OVERRIDE_KEYS))
-    if unknown:
-        raise BaocaoError(
-            f"Không thể thay “{', '.join(unknown)}” trong báo cáo; chỉ thay được: "
-            f"{', '.join(OVERRIDE_KEYS)}."
-        )
-    key = str(Period.parse(period))
-    own = settings.for_period(key)
-    own = PeriodSettings(
-        number=_as_number(overrides["number"]) if "number" in overrides else own.number,
-        date=_as_date(overrides["date"]) if "date" in overrides else own.date,
-    )
-    fields = {k: overrides[k] for k in OVERRIDE_KEYS[2:] if k in overrides}
-    if "recipients" in fields:
-        recipients = fields["recipients"]
-        if isinstance(recipients, str):
-            recipients = [recipients]
-        fields["recipients"] = tuple(str(r) for r in recipients)
-    for name, value in fields.items():
-        if name != "recipients":
-            fields[name] = unicodedata.normalize("NFC", str(value))
-    return dataclasses.replace(settings, periods={**settings.periods, key: own}, **fields)
 
 
 def document_number(settings: ReportSettings, period: str) -> str:

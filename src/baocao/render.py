@@ -26,6 +26,7 @@ no placeholder; otherwise the render fails and the previous page stays.
 from __future__ import annotations
 
 import base64
+import json
 import os
 import shutil
 import subprocess
@@ -581,8 +582,10 @@ def render_report(
     paths: ProjectPaths,
     out_dir: Path,
     backend: str | None = None,
+    overrides: dict[str, Any] | None = None,
 ) -> RenderResult:
-    """Render `report.qmd` for a period and profile into `out_dir`."""
+    """Render `report.qmd` for a period and profile into `out_dir`; `overrides` replace values
+    of config/report.yml for this run (keys in `catalog.OVERRIDE_KEYS`)."""
     period = str(Period.parse(period))
     if profile not in PROFILES:
         raise BaocaoError(
@@ -604,7 +607,9 @@ def render_report(
             "processed_dir": str(Path(paths.processed).resolve()),
             "profile": profile,
             "root": str(Path(paths.root).resolve()),
+            "overrides": json.dumps(overrides or {}, ensure_ascii=False, default=str),
         },
+        overrides=dict(overrides or {}),
     )
     outputs = BACKENDS[name](job)
     return RenderResult(backend=name, outputs=outputs, seconds=time.perf_counter() - started)

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -29,6 +30,7 @@ from .catalog import (
     Catalogue,
     ReportSettings,
     Unit,
+    apply_overrides,
     load_catalogue,
     load_report_settings,
     load_units,
@@ -883,11 +885,15 @@ def read_issues(folder: Path, units: Iterable[Unit]) -> pd.DataFrame:
 
 
 def load_report_data(
-    period: str, processed_dir: str | Path = "", root: str | Path = ""
+    period: str,
+    processed_dir: str | Path = "",
+    root: str | Path = "",
+    overrides: Mapping[str, Any] | None = None,
 ) -> ReportData:
     """Read the configuration, `<processed>/<period>/{values,status,models}.csv`, the units'
     issues, the same period a year earlier when it was processed, and the period's narratives
-    (`<root>/narrative/<period>/*.md`)."""
+    (`<root>/narrative/<period>/*.md`). `overrides` replace report settings for this run
+    (keys in `catalog.OVERRIDE_KEYS`: number, date, signer_name, ...)."""
     p = Period.parse(period)
     paths = resolve_paths(root, processed_dir)
     folder = paths.processed_period(str(p))
@@ -925,7 +931,7 @@ def load_report_data(
         paths=paths,
         catalogue=catalogue,
         units=units,
-        settings=load_report_settings(paths.config),
+        settings=apply_overrides(load_report_settings(paths.config), str(p), overrides),
         values=frames[VALUES_FILE],
         status=frames[STATUS_FILE],
         models=models,

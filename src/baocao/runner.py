@@ -334,6 +334,7 @@ def run_period(
     render: bool = True,
     jobs: int | None = None,
     force: bool = False,
+    overrides: dict | None = None,
     on_unit_done: Callable[[UnitOutcome], None] | None = None,
     on_start: Callable[[int, int], None] | None = None,
 ) -> RunResult:
@@ -376,7 +377,7 @@ def run_period(
         report_parts: dict[str, dict] = {}
         render_times: dict[str, float] = {}
         for profile in profiles if render else ():
-            parts = report_key_parts(paths, period, earlier, profile, chosen)
+            parts = report_key_parts(paths, period, earlier, profile, chosen, overrides)
             report_parts[profile] = parts
             name = f"report-{profile}"
             if (
@@ -386,7 +387,7 @@ def run_period(
             ):
                 continue
             t = time.perf_counter()
-            render_report(period, profile, paths, output, backend=chosen)
+            render_report(period, profile, paths, output, backend=chosen, overrides=overrides)
             render_times[profile] = round(time.perf_counter() - t, 3)
             result.rendered.append(profile)
             cache.remember(period, name, parts)
@@ -503,6 +504,7 @@ def explain_period(
     profiles: tuple[str, ...] = PROFILES,
     backend: str | None = None,
     force: bool = False,
+    overrides: dict | None = None,
 ) -> list[tuple[str, bool, list[str]]]:
     """(what, would run, why) for each unit and each report profile; runs nothing."""
     from .render import choose_backend
@@ -526,7 +528,7 @@ def explain_period(
         if units_change:
             lines.append((f"báo cáo {profile}", True, ["số liệu của đơn vị sẽ được xử lý lại"]))
             continue
-        parts = report_key_parts(paths, period, earlier, profile, chosen)
+        parts = report_key_parts(paths, period, earlier, profile, chosen, overrides)
         reasons = changed(cache.last_parts(period, name), parts)
         if not reasons and not _report_outputs_exist(paths.output_period(period), period, profile):
             reasons = ["tệp báo cáo không còn trong thư mục kết quả"]
