@@ -164,11 +164,16 @@ def totals_shown(catalogue) -> dict[str, str]:
     from baocao.numbers import format_number
 
     expected = expected_totals(catalogue, units_2021_list())
-    return {
-        i.code: format_number(expected[i.code], decimals=0 if i.whole else 1)
-        for i in catalogue.indicators
-        if not math.isnan(expected[i.code])
-    }
+    shown = {}
+    for i in catalogue.indicators:
+        total = expected[i.code]
+        if math.isnan(total):
+            continue
+        if i.kind == "money":  # Phụ lục I shows money in triệu đồng, one decimal
+            shown[i.code] = format_number(total / 1_000_000, 1, trim=True)
+        else:
+            shown[i.code] = format_number(total, decimals=0 if i.whole else 1, trim=not i.whole)
+    return shown
 
 
 def units_2021_list():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import shutil
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import docx
@@ -175,9 +176,12 @@ def expected_totals(values: pd.DataFrame) -> dict[str, float]:
 
 def vn(value: float, kind: str) -> str:
     """The fixture's figure as the report must print it."""
-    if kind == "percent":
-        text = f"{round(value, 1):.1f}".rstrip("0").rstrip(".")
-        return text.replace(".", ",")
+    if kind in ("percent", "money"):  # money in triệu đồng; one decimal, rounded half up
+        shown = Decimal(repr(value)) / (1_000_000 if kind == "money" else 1)
+        rounded = shown.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        whole, _, decimal = f"{rounded:,.1f}".partition(".")
+        whole = whole.replace(",", ".")
+        return whole if decimal == "0" else f"{whole},{decimal}"
     return f"{round(value):,}".replace(",", ".")
 
 
@@ -342,7 +346,7 @@ def test_docx_appendix_is_a_word_table_with_the_figures(rendered):
     column = {u.code: 3 + i for i, u in enumerate(units)}
     for row, indicator in zip(figure_rows, catalogue.indicators, strict=True):
         assert row[1] == indicator.label
-        assert row[2] == indicator.unit
+        assert row[2] == ("triệu đồng" if indicator.kind == "money" else indicator.unit)
         assert row[-1] == vn(totals[indicator.code], indicator.kind), indicator.code
         assert row[column[MISSING_UNIT]] == "–"
     by_code = dict(zip(catalogue.codes, figure_rows, strict=True))
@@ -351,7 +355,7 @@ def test_docx_appendix_is_a_word_table_with_the_figures(rendered):
     # Spot values: TP Lạng Sơn (first unit), first indicator; a money and the percentage.
     assert by_code["tt_so_cuoc"][column["178"]] == "100"
     money = catalogue.codes.index("covid_tien_tiep_nhan")
-    assert by_code["covid_tien_tiep_nhan"][column["183"]] == vn(5 * 1_250_000 * (money + 1), "")
+    assert by_code["covid_tien_tiep_nhan"][column["183"]] == vn(5 * 1_250_000 * (money + 1), "money")
     assert by_code["ntm_ty_le_hai_long"][column["180"]] == "81,5"
 
 

@@ -44,6 +44,9 @@ from .store import UNITS_FOLDER, read_csv
 from .validate import STATE_MISSING
 
 NOT_REPORTED = "–"
+# Money in tables is shown in triệu đồng (stored in whole đồng).
+TABLE_MONEY_UNIT = "triệu đồng"
+TABLE_MONEY_SCALE = 1_000_000
 TOTAL_HEADER = "Tổng cộng"
 VALUES_FILE = "values.csv"
 STATUS_FILE = "status.csv"
@@ -112,12 +115,19 @@ def _missing(value: object) -> bool:
 
 
 def _fmt(value: float | None, kind: str = "count") -> str:
-    """One figure as printed in a table: "1.357", percentages with one decimal "85,5"."""
+    """One figure as printed in a table: "1.357", percentages with one decimal "85,5", money
+    in triệu đồng with one decimal ("1.584,1") so that a dozen units fit across the page."""
     if _missing(value):
         return NOT_REPORTED
     if kind == "percent":
         return format_number(value, 1, trim=True)
+    if kind == "money":
+        return format_number(value / TABLE_MONEY_SCALE, 1, trim=True)
     return format_number(value)
+
+
+def _table_unit(unit: str, kind: str) -> str:
+    return TABLE_MONEY_UNIT if kind == "money" else unit
 
 
 def _kind(code: str, unit: str, catalogue: Catalogue | None) -> str:
@@ -599,7 +609,8 @@ def appendix_markdown(
         kind = _kind(row["code"], row["unit"], catalogue)
         figures = [_fmt(row.get(u.code, float("nan")), kind) for u in units]
         total = _fmt(row["total"], kind)
-        rows.append([str(number), _cell(row["label"]), _cell(row["unit"]), *figures, total])
+        unit = _table_unit(row["unit"], kind)
+        rows.append([str(number), _cell(row["label"]), _cell(unit), *figures, total])
     widths = [4, 30, 8, *([8] * len(units)), 10]
     align = "clc" + "r" * (len(units) + 1)
     return _pipe_table(header, rows, widths, align)
@@ -788,7 +799,13 @@ def excluded_markdown(values: pd.DataFrame, catalogue: Catalogue, units: Iterabl
         except KeyError:
             label, kind = code, "count"
         value = row.get("value")
-        shown = _fmt(_number(value), kind) if not _missing(_number(value)) else md_escape(value)
+        number = _number(value)
+        if _missing(number):
+            shown = md_escape(value)
+        elif kind == "money":  # the exact amount, as the unit wrote it
+            shown = f"{format_number(number)} đồng"
+        else:
+            shown = _fmt(number, kind)
         rows.append(
             [
                 str(len(rows) + 1),
@@ -888,12 +905,12 @@ def load_report_data(
     period: str,
     processed_dir: str | Path = "",
     root: str | Path = "",
-    overrides: Mapping[str, Any] | None = None,
+    overrides: Mapping[str, Any] | str | None = None,
 ) -> ReportData:
     """Read the configuration, `<processed>/<period>/{values,status,models}.csv`, the units'
     issues, the same period a year earlier when it was processed, and the period's narratives
     (`<root>/narrative/<period>/*.md`). `overrides` replace report settings for this run
-    (keys in `catalog.OVERRIDE_KEYS`: number, date, signer_name, ...)."""
+    (keys in `catalog.OVERRIDE_KEYS`: number, date, signer_name, ...; a mapping or its JSON)."""
     p = Period.parse(period)
     paths = resolve_paths(root, processed_dir)
     folder = paths.processed_period(str(p))
@@ -931,7 +948,11 @@ def load_report_data(
         paths=paths,
         catalogue=catalogue,
         units=units,
-        settings=apply_overrides(load_report_settings(paths.config), str(p), overrides),
+        settings=apply_overrides(
+            load_report_settings(paths.config),
+            str(p),
+            json.loads(overrides) if isinstance(overrides, str) else overrides,
+        ),
         values=frames[VALUES_FILE],
         status=frames[STATUS_FILE],
         models=models,
