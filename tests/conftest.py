@@ -18,6 +18,11 @@ def project() -> ProjectPaths:
 
 
 @pytest.fixture(scope="session")
+def paths(project) -> ProjectPaths:
+    return project
+
+
+@pytest.fixture(scope="session")
 def catalogue(project):
     return load_catalogue(project.config)
 

@@ -9,8 +9,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from baocao import layout
-from baocao.catalog import load_catalogue, load_units
-from baocao.paths import ProjectPaths
+from baocao.catalog import load_units
 from baocao.sample import PERIODS, sample_plan, write_sample
 from baocao.template import template_file_name
 
@@ -20,16 +19,6 @@ CLEAN = "2020-H1"
 
 def nfc(value):
     return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
-
-
-@pytest.fixture(scope="module")
-def paths() -> ProjectPaths:
-    return ProjectPaths.default()
-
-
-@pytest.fixture(scope="module")
-def catalogue(paths):
-    return load_catalogue(paths.config)
 
 
 @pytest.fixture(scope="module")

@@ -11,21 +11,10 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from baocao import layout
-from baocao.catalog import load_catalogue, load_units
-from baocao.paths import ProjectPaths
+from baocao.catalog import load_units
 from baocao.template import slugify, write_template, write_templates
 
 PERIOD = "2021-H1"
-
-
-@pytest.fixture(scope="module")
-def paths() -> ProjectPaths:
-    return ProjectPaths.default()
-
-
-@pytest.fixture(scope="module")
-def catalogue(paths):
-    return load_catalogue(paths.config)
 
 
 @pytest.fixture(scope="module")
