@@ -71,3 +71,13 @@ def test_unsupported_extension(tmp_path):
     path.write_bytes(b"%PDF-1.4")
     with pytest.raises(InputError, match=r"\.pdf"):
         read_unit_workbook(path)
+
+
+def test_column_names_match_excel():
+    from openpyxl.utils import get_column_letter
+
+    from baocao.layout import column_letter, column_number
+
+    for number in (*range(1, 800), 16383, 16384):
+        assert column_letter(number) == get_column_letter(number)
+        assert column_number(column_letter(number)) == number

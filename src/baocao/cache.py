@@ -173,3 +173,16 @@ class Cache:
             self._last_path(period, name),
             json.dumps({"key": key_of(parts), "parts": parts}, sort_keys=True) + "\n",
         )
+
+    def load_memo(self, period: str, name: str) -> dict:
+        """A JSON dict remembered for a period (e.g. which unit each file belongs to)."""
+        path = self.root / "memo" / period / f"{name}.json"
+        if not path.is_file():
+            return {}
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            return {}
+
+    def save_memo(self, period: str, name: str, memo: dict) -> None:
+        write_json(self.root / "memo" / period / f"{name}.json", memo)

@@ -8,6 +8,7 @@ the other units.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -110,10 +111,39 @@ def identify(path: Path, units: tuple[Unit, ...]) -> UnitJob:
     )
 
 
+@dataclass
+class IdentityMemo:
+    """Which unit each file belongs to, remembered by the file's content and the unit list.
+
+    `known` comes from the previous run; `used` collects this run's answers, to be kept."""
+
+    known: dict = field(default_factory=dict)
+    used: dict = field(default_factory=dict)
+
+
+def identify_remembered(path: Path, units: tuple[Unit, ...], memo: IdentityMemo | None) -> UnitJob:
+    """`identify`, but an unchanged file (same bytes, same unit list) is not opened again."""
+    if memo is None:
+        return identify(path, units)
+    key = hashlib.sha256(path.read_bytes() + repr(units).encode("utf-8")).hexdigest()
+    known = memo.known.get(key)
+    if known is None:
+        job = identify(path, units)
+        known = {
+            "unit": job.unit.code if job.unit else None,
+            "issues": [issue.as_dict() for issue in job.issues],
+        }
+    memo.used[key] = known
+    unit = next((u for u in units if u.code == known["unit"]), None)
+    return UnitJob(path, unit, [Issue(**issue) for issue in known["issues"]])
+
+
 def discover(
-    period: str, paths: ProjectPaths, units: tuple[Unit, ...]
+    period: str, paths: ProjectPaths, units: tuple[Unit, ...], memo: IdentityMemo | None = None
 ) -> tuple[list[UnitJob], list[UnitJob]]:
-    """(jobs to run, one per unit; files that cannot be run, with their issues)."""
+    """(jobs to run, one per unit; files that cannot be run, with their issues).
+
+    With `memo` (see `identify_remembered`), files already identified are not read again."""
     folder = paths.raw_period(period)
     if not folder.is_dir():
         raise BaocaoError(f"Không có thư mục số liệu của kỳ {period}: {folder}.")
@@ -138,7 +168,7 @@ def discover(
                 )
             )
             continue
-        job = identify(path, units)
+        job = identify_remembered(path, units, memo)
         if job.unit is None:
             rejected.append(job)
         elif job.unit.code in jobs:

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import python_calamine as calamine
-from openpyxl.utils import get_column_letter
 
 from . import layout
 from .errors import InputError, Issue, Location
+from .layout import column_letter
 from .legacy_text import ENCODING_NAMES, detect_legacy, looks_garbled, to_unicode
 from .names import match_key
 from .safety import MAX_FILE_BYTES, FileScan, SheetScan, check_file
@@ -65,7 +65,7 @@ class UnitWorkbook:
 
 def cell_ref(row: int, col: int) -> str:
     """Excel reference of a 0-based (row, column)."""
-    return f"{get_column_letter(col + 1)}{row + 1}"
+    return f"{column_letter(col + 1)}{row + 1}"
 
 
 def text_of(value: Any) -> str:

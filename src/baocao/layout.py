@@ -36,3 +36,20 @@ SAMPLE_MARK = "Số liệu minh họa — không phải số liệu thật của
 # A workbook whose `Thông tin` note contains these words holds illustrative figures; the report
 # then says so.
 ILLUSTRATIVE_WORDS = "số liệu minh họa"
+
+
+def column_letter(number: int) -> str:
+    """Excel's name of the 1-based column `number`: 1 → A, 27 → AA."""
+    letters = ""
+    while number > 0:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def column_number(letters: str) -> int:
+    """The 1-based column Excel names `letters`: A → 1, AA → 27."""
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number

@@ -12,6 +12,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from .catalog import Unit
 
@@ -83,11 +84,25 @@ def _unit_texts(unit: Unit) -> tuple[str, ...]:
     return (unit.code, unit.name, unit.short, *unit.aliases)
 
 
-def _keys(unit: Unit, key: Callable[[str], str], strip: bool) -> set[str]:
+@lru_cache(maxsize=65536)
+def _keys(unit: Unit, key: Callable[[str], str], strip: bool) -> frozenset[str]:
+    """A unit's keys under one folding; cached, as every file of a period asks for all units."""
     keys = {key(text) for text in _unit_texts(unit)}
     if strip:
         keys = {strip_admin_prefix(k) for k in keys}
-    return keys - {""}
+    return frozenset(keys - {""})
+
+
+@lru_cache(maxsize=64)
+def _index(
+    units: tuple[Unit, ...], key: Callable[[str], str], strip: bool
+) -> dict[str, tuple[Unit, ...]]:
+    """Key -> the units having it, for one unit list and one folding."""
+    index: dict[str, list[Unit]] = {}
+    for unit in units:
+        for k in _keys(unit, key, strip):
+            index.setdefault(k, []).append(unit)
+    return {k: tuple(v) for k, v in index.items()}
 
 
 def resolve_unit(text: str, units: Sequence[Unit]) -> Unit | None:
@@ -108,7 +123,7 @@ def resolve_unit(text: str, units: Sequence[Unit]) -> Unit | None:
             wanted = strip_admin_prefix(wanted)
         if not wanted:
             return None
-        found = [unit for unit in units if wanted in _keys(unit, key, strip)]
+        found = _index(tuple(units), key, strip).get(wanted, ())
         if len(found) == 1:
             return found[0]
         if found:

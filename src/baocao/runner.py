@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -17,9 +18,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import nbformat
-import papermill
 
 from .aggregate import collect_period
 from .cache import (
@@ -33,7 +31,12 @@ from .cache import (
     unit_key_parts,
 )
 from .catalog import load_units
-from .discover import UnitJob, discover, latest_period  # noqa: F401 - re-exported for callers
+from .discover import (  # noqa: F401 - latest_period re-exported for callers
+    IdentityMemo,
+    UnitJob,
+    discover,
+    latest_period,
+)
 from .kernels import KernelPool, with_isolation_cell
 from .manifest import (
     content_digest,
@@ -44,7 +47,6 @@ from .manifest import (
     reproducibility,
     write_manifest,
 )
-from .notebook_html import render_notebooks
 from .paths import ProjectPaths
 from .periods import Period
 from .store import UnitFiles, period_lock, read_unit_status, write_csv, write_json
@@ -141,6 +143,11 @@ def run_unit_notebook(
     plan: UnitPlan, period: str, paths: ProjectPaths, cache: Cache, pool: KernelPool
 ) -> UnitOutcome:
     """Execute the per-unit notebook into its cache entry; a failure becomes the outcome."""
+    # Imported here, not at the top: a rerun with nothing changed runs no notebook at all and
+    # should not pay for loading papermill.
+    import nbformat
+    import papermill
+
     unit, started = plan.job.unit, time.perf_counter()
     entry = cache.entry(plan.key)
     cache.discard(plan.key)
@@ -169,6 +176,8 @@ def run_unit_notebook(
     except Exception as exc:  # noqa: BLE001 - kernel died, timed out, ...: the unit's own row
         outcome.messages.append(f"Không chạy được sổ tay: {type(exc).__name__}: {exc}")
     if executed.is_file():
+        from .notebook_html import render_notebooks
+
         render_notebooks(entry)  # the reviewer's page, made once per cache entry
     if not outcome.messages and read_unit_status(entry, unit.code) is not None:
         cache.seal(plan.key, plan.parts)
@@ -237,6 +246,41 @@ def staging_copy(target: Path) -> Path:
     return staging
 
 
+def _run_record(paths: ProjectPaths, period: str, units, plans: list[UnitPlan]) -> dict:
+    """What `data/processed/<period>/run.json` says: the run's id and everything it was made of."""
+    unit_keys = {plan.job.unit.code: plan.key for plan in plans}
+    return {
+        "period": period,
+        "run_id": run_id(paths, period, unit_keys),
+        "units": unit_keys,
+        "unit_list": json_digest([(u.code, u.name) for u in units]),
+    }
+
+
+def _recorded_run(paths: ProjectPaths, period: str) -> dict | None:
+    path = paths.processed_period(period) / RUN_FILE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _summary_rows(units, outcomes: dict[str, UnitOutcome], rejected: list[UnitJob]) -> list:
+    rows = [outcomes.get(u.code) or UnitOutcome(u.code, u.name, STATE_MISSING) for u in units]
+    for job in rejected:
+        rows.append(
+            UnitOutcome(
+                job.unit.code if job.unit else "?",
+                job.unit.name if job.unit else job.path.name,
+                STATE_ERRORS,
+                errors=len(job.issues),
+                source_file=job.path.name,
+                messages=[i.message for i in job.issues],
+            )
+        )
+    return rows
+
+
 def process_period(
     period: str,
     paths: ProjectPaths,
@@ -251,24 +295,26 @@ def process_period(
     `data/processed/<period>/` and `_output/<period>/notebooks/` into place."""
     started = time.perf_counter()
     units = load_units(paths.config).for_period(period)
-    found, rejected = discover(period, paths, units)
     cache = Cache.of(paths)
+    memo = IdentityMemo(cache.load_memo(period, "files"))
+    found, rejected = discover(period, paths, units, memo)
+    cache.save_memo(period, "files", memo.used)
     plans = plan_units(found, period, paths, cache, force)
-    for target in (paths.processed_period(period), paths.output_period(period) / "notebooks"):
-        recover(target)
-    processed = _fresh(paths.processed_period(period).with_name(f".{period}.staging"))
     notebooks_target = paths.output_period(period) / "notebooks"
-    notebooks = _fresh(paths.output / f".{period}.notebooks.staging")
+    for target in (paths.processed_period(period), notebooks_target):
+        recover(target)
+    record = _run_record(paths, period, units, plans)
     to_run = [plan for plan in plans if not plan.reuse]
     if on_start:
         on_start(len(plans), len(to_run))
 
     outcomes: dict[str, UnitOutcome] = {}
 
-    def finish(plan: UnitPlan, outcome: UnitOutcome) -> None:
+    def finish(plan: UnitPlan, outcome: UnitOutcome, copy_to: tuple[Path, Path] | None) -> None:
         entry = cache.entry(plan.key)
         _fill_from_status(outcome, read_unit_status(entry, plan.job.unit.code))
-        _copy_unit(entry, plan.job.unit.code, processed, notebooks)
+        if copy_to:
+            _copy_unit(entry, plan.job.unit.code, *copy_to)
         outcome.messages = [i.message for i in plan.job.issues] + outcome.messages
         outcome.errors += sum(i.severity == "error" for i in plan.job.issues)
         outcome.warnings += sum(i.severity == "warning" for i in plan.job.issues)
@@ -278,45 +324,43 @@ def process_period(
         if on_unit_done:
             on_unit_done(outcome)
 
+    def reused(plan: UnitPlan) -> UnitOutcome:
+        unit = plan.job.unit
+        outcome = UnitOutcome(unit.code, unit.name, STATE_ERRORS, source_file=plan.job.path.name)
+        outcome.reused = True
+        return outcome
+
+    if not to_run and _recorded_run(paths, period) == record and notebooks_target.is_dir():
+        # Nothing changed since the run that made the processed data: it stays as it is.
+        for plan in plans:
+            finish(plan, reused(plan), None)
+        return PeriodResult(
+            period, _summary_rows(units, outcomes, rejected), plans, time.perf_counter() - started
+        )
+
+    processed = _fresh(paths.processed_period(period).with_name(f".{period}.staging"))
+    notebooks = _fresh(paths.output / f".{period}.notebooks.staging")
     for plan in plans:
         if plan.reuse:
-            unit = plan.job.unit
-            reused = UnitOutcome(unit.code, unit.name, STATE_ERRORS, source_file=plan.job.path.name)
-            reused.reused = True
-            finish(plan, reused)
+            finish(plan, reused(plan), (processed, notebooks))
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="unit") as executor:
         futures = {
             executor.submit(run_unit_notebook, plan, period, paths, cache, pool): plan
             for plan in to_run
         }
         for future in as_completed(futures):
-            finish(futures[future], future.result())
+            finish(futures[future], future.result(), (processed, notebooks))
 
     values, models, status = collect_period(processed, units)
     write_csv(processed / "values.csv", values)
     write_csv(processed / "models.csv", models)
     write_csv(processed / "status.csv", status)
-    unit_keys = {plan.job.unit.code: plan.key for plan in plans}
-    write_json(
-        processed / RUN_FILE,
-        {"period": period, "run_id": run_id(paths, period, unit_keys), "units": unit_keys},
-    )
+    write_json(processed / RUN_FILE, record)
     swap_into_place(processed, paths.processed_period(period))
     swap_into_place(notebooks, notebooks_target)
-
-    rows = [outcomes.get(u.code) or UnitOutcome(u.code, u.name, STATE_MISSING) for u in units]
-    for job in rejected:
-        rows.append(
-            UnitOutcome(
-                job.unit.code if job.unit else "?",
-                job.unit.name if job.unit else job.path.name,
-                STATE_ERRORS,
-                errors=len(job.issues),
-                source_file=job.path.name,
-                messages=[i.message for i in job.issues],
-            )
-        )
-    return PeriodResult(period, rows, plans, time.perf_counter() - started)
+    return PeriodResult(
+        period, _summary_rows(units, outcomes, rejected), plans, time.perf_counter() - started
+    )
 
 
 def _report_outputs_exist(folder: Path, period: str, profile: str) -> bool:
@@ -373,24 +417,26 @@ def run_period(
         cache = Cache.of(paths)
         previous_manifest = read_manifest(output_target)
         recover(output_target)
-        output = staging_copy(output_target)
-        report_parts: dict[str, dict] = {}
+        report_parts = {
+            profile: report_key_parts(paths, period, earlier, profile, chosen, overrides)
+            for profile in (profiles if render else ())
+        }
+        to_render = [
+            profile
+            for profile, parts in report_parts.items()
+            if force
+            or cache.last_parts(period, f"report-{profile}") != parts
+            or not _report_outputs_exist(output_target, period, profile)
+        ]
+        # Reports are rendered in a staging copy swapped in at the end; with nothing to render,
+        # only the manifest changes, written in place (atomically) like every file.
+        output = staging_copy(output_target) if to_render else output_target
         render_times: dict[str, float] = {}
-        for profile in profiles if render else ():
-            parts = report_key_parts(paths, period, earlier, profile, chosen, overrides)
-            report_parts[profile] = parts
-            name = f"report-{profile}"
-            if (
-                not force
-                and cache.last_parts(period, name) == parts
-                and _report_outputs_exist(output, period, profile)
-            ):
-                continue
+        for profile in to_render:
             t = time.perf_counter()
             render_report(period, profile, paths, output, backend=chosen, overrides=overrides)
             render_times[profile] = round(time.perf_counter() - t, 3)
             result.rendered.append(profile)
-            cache.remember(period, name, parts)
         timings["render"] = render_times
         from .render import output_names
 
@@ -415,7 +461,10 @@ def run_period(
         )
         manifest["timings"]["total"] = round(time.perf_counter() - started, 3)
         write_manifest(output, manifest)
-        swap_into_place(output, output_target)
+        if to_render:
+            swap_into_place(output, output_target)
+        for profile in to_render:  # only once the reports are in place
+            cache.remember(period, f"report-{profile}", report_parts[profile])
     result.manifest = output_target / "manifest.json"
     result.seconds = time.perf_counter() - started
     return result
@@ -510,8 +559,8 @@ def explain_period(
     from .render import choose_backend
 
     units = load_units(paths.config).for_period(period)
-    found, _ = discover(period, paths, units)
     cache = Cache.of(paths)
+    found, _ = discover(period, paths, units, IdentityMemo(cache.load_memo(period, "files")))
     lines = []
     plans = plan_units(found, period, paths, cache, force)
     for plan in plans:

@@ -27,9 +27,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl.utils import column_index_from_string, get_column_letter
-
 from .errors import InputError, Location
+from .layout import column_letter, column_number
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # real submissions are tens of kilobytes
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # sum of the parts' declared uncompressed sizes
@@ -263,11 +262,11 @@ def _sheet_handlers(parser, scan: SheetScan) -> None:
             if ref:
                 letters = ref.rstrip("0123456789")
                 try:
-                    col = column_index_from_string(letters.upper())
+                    col = column_number(letters)
                     row = int(ref[len(letters) :])
                 except ValueError:
                     pass
-            state.update(col=col, row=row, ref=f"{get_column_letter(min(col, 16384))}{row}")
+            state.update(col=col, row=row, ref=f"{column_letter(min(col, 16384))}{row}")
             state["f"] = state["v"] = False
             state["str"] = attrs.get("t") in ("str", "s", "inlineStr")
         elif name == "f":
