@@ -355,7 +355,9 @@ def test_docx_appendix_is_a_word_table_with_the_figures(rendered):
     # Spot values: TP Lạng Sơn (first unit), first indicator; a money and the percentage.
     assert by_code["tt_so_cuoc"][column["178"]] == "100"
     money = catalogue.codes.index("covid_tien_tiep_nhan")
-    assert by_code["covid_tien_tiep_nhan"][column["183"]] == vn(5 * 1_250_000 * (money + 1), "money")
+    assert by_code["covid_tien_tiep_nhan"][column["183"]] == vn(
+        5 * 1_250_000 * (money + 1), "money"
+    )
     assert by_code["ntm_ty_le_hai_long"][column["180"]] == "81,5"
 
 

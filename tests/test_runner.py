@@ -80,6 +80,19 @@ def test_only_what_changed_reruns(project):
     one, _ = run_units(project)
     assert reran(one) == {"183"}
 
+    units = project.config / "units.yml"
+    units.write_text(
+        units.read_text(encoding="utf-8").replace(
+            '      - {code: "189"',
+            '      - {code: "190", name: "Huyện Mới", short: "Mới"}\n      - {code: "189"',
+        ),
+        encoding="utf-8",
+    )
+    listed, _ = run_units(project)
+    assert reran(listed) == set()  # no unit's inputs changed, but the list did:
+    status = (project.processed_period(PERIOD) / "status.csv").read_text(encoding="utf-8")
+    assert "190,Huyện Mới,chưa nộp" in status
+
     catalogue = project.config / "indicators.yml"
     catalogue.write_text(catalogue.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     everything, _ = run_units(project)

@@ -150,17 +150,18 @@ class ReportSettings:
         return self.periods.get(period, PeriodSettings())
 
 
-def _read_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"Không đọc được tệp cấu hình {path}: {exc.strerror}.") from None
+def read_yaml(path: Path) -> Any:
+    """A configuration file's YAML; its problems as a Vietnamese `ConfigError`."""
+    return _parse_yaml(_read_text(path), str(path))
+
+
+def _parse_yaml(text: str, source: str) -> Any:
     try:
         return yaml.safe_load(nfc(text))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (dòng {mark.line + 1})" if mark else ""
-        raise ConfigError(f"Tệp cấu hình {path}{where} sai cú pháp YAML: {exc}.") from None
+        raise ConfigError(f"Tệp cấu hình {source}{where} sai cú pháp YAML: {exc}.") from None
 
 
 def _rule(raw: dict, where: str) -> Rule:
@@ -278,20 +279,42 @@ def parse_report_settings(data: dict) -> ReportSettings:
     )
 
 
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"Không đọc được tệp cấu hình {path}: {exc.strerror}.") from None
+
+
+# Parsed once per content: a file edited while the process lives is read anew.
 @cache
+def _catalogue_from(text: str, source: str) -> Catalogue:
+    return parse_catalogue(_parse_yaml(text, source), source=source)
+
+
+@cache
+def _units_from(text: str, source: str) -> Units:
+    return parse_units(_parse_yaml(text, source))
+
+
+@cache
+def _settings_from(text: str, source: str) -> ReportSettings:
+    return parse_report_settings(_parse_yaml(text, source))
+
+
 def load_catalogue(config_dir: Path) -> Catalogue:
     path = Path(config_dir) / "indicators.yml"
-    return parse_catalogue(_read_yaml(path), source=str(path))
+    return _catalogue_from(_read_text(path), str(path))
 
 
-@cache
 def load_units(config_dir: Path) -> Units:
-    return parse_units(_read_yaml(Path(config_dir) / "units.yml"))
+    path = Path(config_dir) / "units.yml"
+    return _units_from(_read_text(path), str(path))
 
 
-@cache
 def load_report_settings(config_dir: Path) -> ReportSettings:
-    return parse_report_settings(_read_yaml(Path(config_dir) / "report.yml"))
+    path = Path(config_dir) / "report.yml"
+    return _settings_from(_read_text(path), str(path))
 
 
 # --- overrides of the report settings for one run (command line) ------------------------

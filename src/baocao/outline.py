@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalog import Catalogue, _read_yaml
+from .catalog import Catalogue, read_yaml
 from .errors import ConfigError
 from .periods import Period
 
@@ -226,4 +226,4 @@ def share_base(catalogue: Catalogue, code: str) -> str | None:
 
 def load_outline(config_dir: Path, catalogue: Catalogue) -> Outline:
     path = Path(config_dir) / "outline.yml"
-    return parse_outline(_read_yaml(path), catalogue, source=str(path))
+    return parse_outline(read_yaml(path), catalogue, source=str(path))
