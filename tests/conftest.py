@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,12 @@ from baocao.catalog import load_catalogue, load_units
 from baocao.paths import ProjectPaths
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Tests of the Quarto backend: Quarto cannot be installed here, they run where it is.
+requires_quarto = pytest.mark.skipif(
+    shutil.which("quarto") is None,
+    reason="không có chương trình quarto trên PATH (quarto binary not on PATH)",
+)
 
 
 @pytest.fixture(scope="session")

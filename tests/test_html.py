@@ -26,6 +26,7 @@ import nbformat
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from conftest import requires_quarto
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from test_render import PERIOD, make_paths, write_processed
 
@@ -497,10 +498,9 @@ def test_public_render_refuses_a_notebook_link_and_keeps_the_previous_page(tmp_p
 
 
 @pytest.mark.quarto
+@requires_quarto
 @pytest.mark.slow
 def test_quarto_public_page_is_self_contained(tmp_path):
-    if shutil.which("quarto") is None:
-        pytest.skip("không có chương trình quarto trên PATH (quarto binary not on PATH)")
     paths = make_paths(tmp_path)
     write_processed(paths.processed)
     result = render.render_report(PERIOD, "public", paths, tmp_path / "out", backend="quarto")

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from conftest import requires_quarto
 from docx.shared import Mm
 
 from baocao import render
@@ -428,10 +429,9 @@ def test_failed_render_names_the_cell_and_keeps_previous_outputs(tmp_path):
 
 
 @pytest.mark.quarto
+@requires_quarto
 @pytest.mark.slow
 def test_quarto_backend_renders_the_same_outline(tmp_path):
-    if shutil.which("quarto") is None:
-        pytest.skip("không có chương trình quarto trên PATH (quarto binary not on PATH)")
     paths = make_paths(tmp_path)
     write_processed(paths.processed)
     result = render.render_report(PERIOD, "internal", paths, tmp_path / "out", backend="quarto")

@@ -43,7 +43,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from .catalog import OVERRIDE_KEYS, ReportSettings, apply_overrides
-from .docx_style import BLACK, STYLE, DocxStyle, restyle, set_font
+from .docx_style import BLACK, STYLE, DocxStyle, portrait, restyle, set_font
 from .errors import BaocaoError
 from .periods import Period
 from .report_blocks import attachment_note, report_title
@@ -590,16 +590,6 @@ def _section_break_before(anchor, body_sectpr) -> Any:
     return sect
 
 
-def _portrait(section, style: DocxStyle) -> None:
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width = Mm(style.page_width_mm)
-    section.page_height = Mm(style.page_height_mm)
-    section.top_margin = Mm(style.margin_top_mm)
-    section.bottom_margin = Mm(style.margin_bottom_mm)
-    section.left_margin = Mm(style.margin_left_mm)
-    section.right_margin = Mm(style.margin_right_mm)
-
-
 def _landscape(section, style: DocxStyle, layout: FinishLayout) -> None:
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width = Mm(style.page_height_mm)
@@ -639,12 +629,12 @@ def _sections_for_appendices(document, style: DocxStyle, layout: FinishLayout) -
     for start in starts:
         _section_break_before(start, body_sectpr)
     sections = document.sections  # [main, appendix 1, …]
-    _portrait(sections[0], style)
+    portrait(sections[0], style)
     for section, is_wide in zip(sections[1:], wide, strict=True):
         if is_wide:
             _landscape(section, style, layout)
         else:
-            _portrait(section, style)
+            portrait(section, style)
 
 
 # --- data tables -------------------------------------------------------------------------------

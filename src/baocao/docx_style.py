@@ -114,15 +114,20 @@ def _set_doc_defaults(document, style: DocxStyle) -> None:
         lang.set(qn("w:val"), style.language)
 
 
+def portrait(section, style: DocxStyle = STYLE) -> None:
+    """A4 portrait with the official margins, for one section."""
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width = Mm(style.page_width_mm)
+    section.page_height = Mm(style.page_height_mm)
+    section.top_margin = Mm(style.margin_top_mm)
+    section.bottom_margin = Mm(style.margin_bottom_mm)
+    section.left_margin = Mm(style.margin_left_mm)
+    section.right_margin = Mm(style.margin_right_mm)
+
+
 def _set_page(document, style: DocxStyle) -> None:
     for section in document.sections:
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width = Mm(style.page_width_mm)
-        section.page_height = Mm(style.page_height_mm)
-        section.top_margin = Mm(style.margin_top_mm)
-        section.bottom_margin = Mm(style.margin_bottom_mm)
-        section.left_margin = Mm(style.margin_left_mm)
-        section.right_margin = Mm(style.margin_right_mm)
+        portrait(section, style)
 
 
 def _restyle_fonts(document, style: DocxStyle) -> None:
