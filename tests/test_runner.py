@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from baocao.errors import BaocaoError
 from baocao.kernels import KernelPool, with_isolation_cell
 from baocao.paths import ProjectPaths
-from baocao.runner import process_period, run_period
+from baocao.runner import explain_period, process_period, run_period
 from baocao.store import period_lock
 
 REPO = Path(__file__).resolve().parents[1]
@@ -77,6 +77,12 @@ def test_only_what_changed_reruns(project):
     book = load_workbook(workbook)
     book["Số liệu"]["E6"] = 999
     book.save(workbook)
+    explained = {
+        what.split()[0]: (runs, reasons) for what, runs, reasons in explain_period(PERIOD, project)
+    }
+    assert explained["183"] == (True, ["tệp số liệu của đơn vị đã thay đổi"])
+    assert explained["181"][0] is False and explained["187"][0] is False
+    assert explained["báo"][0] is True  # a report reruns when a unit's data will change
     one, _ = run_units(project)
     assert reran(one) == {"183"}
 

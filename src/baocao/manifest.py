@@ -65,8 +65,9 @@ def git_commit(root: Path) -> dict[str, Any] | None:
 
 
 def content_digest(path: Path) -> str:
-    """A digest of what a file says: a DOCX's parts without the zip's timestamps; else its bytes."""
-    if path.suffix.lower() == ".docx":
+    """A digest of what a file says: an office file's parts (DOCX, XLSX) without the zip's
+    timestamps and the document properties' dates; any other file, its bytes."""
+    if path.suffix.lower() in (".docx", ".xlsx"):
         with zipfile.ZipFile(path) as archive:
             parts = sorted(archive.namelist())
             return sha256_bytes(

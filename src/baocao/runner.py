@@ -363,10 +363,36 @@ def process_period(
     )
 
 
-def _report_outputs_exist(folder: Path, period: str, profile: str) -> bool:
+def _report_files(period: str, profile: str) -> list[str]:
+    """The files a profile's render leaves in `_output/<period>/`."""
+    from .export import export_name
     from .render import output_names
 
-    return all((folder / name).is_file() for name in output_names(period, profile).values())
+    names = list(output_names(period, profile).values())
+    return [*names, export_name(period)] if profile == "internal" else names
+
+
+def _report_outputs_exist(folder: Path, period: str, profile: str) -> bool:
+    return all((folder / name).is_file() for name in _report_files(period, profile))
+
+
+def _export_appendices(period: str, paths: ProjectPaths, folder: Path) -> Path:
+    """Phụ lục I and II as an Excel workbook beside the internal report."""
+    from .catalog import load_catalogue
+    from .export import build_workbook, export_name, write_workbook
+    from .store import read_csv
+
+    processed = paths.processed_period(period)
+    tables = {name: read_csv(processed / f"{name}.csv") for name in ("values", "models", "status")}
+    book = build_workbook(
+        period,
+        load_catalogue(paths.config),
+        load_units(paths.config).for_period(period),
+        tables["values"],
+        tables["models"],
+        tables["status"],
+    )
+    return write_workbook(book, folder / export_name(period))
 
 
 def run_period(
@@ -435,14 +461,15 @@ def run_period(
         for profile in to_render:
             t = time.perf_counter()
             render_report(period, profile, paths, output, backend=chosen, overrides=overrides)
+            if profile == "internal":
+                _export_appendices(period, paths, output)
             render_times[profile] = round(time.perf_counter() - t, 3)
             result.rendered.append(profile)
         timings["render"] = render_times
-        from .render import output_names
-
         for profile in profiles if render else ():
-            for fmt, file_name in output_names(period, profile).items():
-                result.reports[f"{fmt} ({profile})"] = output_target / file_name
+            for file_name in _report_files(period, profile):
+                kind = Path(file_name).suffix.lstrip(".")
+                result.reports[f"{kind} ({profile})"] = output_target / file_name
 
         result.run_id = run_id(paths, period, {p.job.unit.code: p.key for p in current.plans})
         manifest = _manifest(
@@ -488,11 +515,9 @@ def _manifest(
     processed_files = files_with_digests(
         [p for p in processed.rglob("*") if not p.name.startswith(".")], processed
     )
-    from .render import output_names
-
     report_text = {}
     for profile in profiles if result.backend else ():
-        for file_name in output_names(period, profile).values():
+        for file_name in _report_files(period, profile):
             if (output / file_name).is_file():
                 report_text[file_name] = content_digest(output / file_name)
     manifest = {
@@ -530,7 +555,7 @@ def _manifest(
         "outputs": {
             "processed": processed_files,
             "reports": files_with_digests(
-                [output / n for prof in profiles for n in output_names(period, prof).values()],
+                [output / n for prof in profiles for n in _report_files(period, prof)],
                 output,
             )
             if result.backend

@@ -1,0 +1,51 @@
+"""The appendices exported to Excel: real workbook read back; unit text never becomes a formula."""
+
+from __future__ import annotations
+
+import pandas as pd
+from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
+from test_render import PERIOD, make_paths, write_processed
+
+from baocao.catalog import load_units
+from baocao.export import build_workbook, write_workbook
+from baocao.store import read_csv
+
+HOSTILE = ('=HYPERLINK("http://x","bấm")', "+1+2", "-3", "@SUM(A1)", "<script>alert(1)</script>")
+
+
+def test_appendices_are_written_and_unit_text_stays_text(tmp_path, catalogue):
+    paths = make_paths(tmp_path)
+    values = write_processed(paths.processed)
+    units = load_units(paths.config).for_period(PERIOD)
+    status = read_csv(paths.processed_period(PERIOD) / "status.csv")
+    models = pd.DataFrame(
+        [
+            {
+                "unit_code": "178",
+                "stt": i,
+                "name": text,
+                "programme": 3,
+                "time": "=1+1",
+                "participants": 10,
+                "effect": text,
+            }
+            for i, text in enumerate(HOSTILE, start=1)
+        ]
+    )
+    path = write_workbook(
+        build_workbook(PERIOD, catalogue, units, values, models, status), tmp_path / "a.xlsx"
+    )
+
+    book = load_workbook(path)
+    assert book.sheetnames == ["Phụ lục I", "Phụ lục II", "Tình hình nộp"]
+    figures = list(book["Phụ lục I"].iter_rows(values_only=True))
+    assert figures[0][-1] == "Tổng cộng" and len(figures) == len(catalogue.codes) + 1
+    assert [row[0] for row in figures[1:]] == catalogue.codes
+
+    cells = [c for row in book["Phụ lục II"].iter_rows(min_row=2) for c in row]
+    hostile = [c for c in cells if isinstance(c.value, str) and c.value[:1] in "=+-@"]
+    assert hostile and all(c.data_type == "s" for c in hostile)
+    # What a spreadsheet program sees: plain strings, no formula to evaluate.
+    shown = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Phụ lục II").to_python()
+    assert {row[2] for row in shown[1:]} == set(HOSTILE)
