@@ -28,10 +28,10 @@ from baocao import layout
 from baocao.catalog import load_units
 from baocao.checks import check_workbook
 from baocao.clean import clean_unit, declared_unit_mismatch
+from baocao.discover import discover
 from baocao.errors import InputError
 from baocao.intake import read_declared_unit, read_unit_workbook, read_unit_workbook_or_issue
 from baocao.paths import ProjectPaths
-from baocao.runner import discover
 
 
 @pytest.fixture(scope="session")

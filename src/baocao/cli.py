@@ -59,8 +59,8 @@ def _guarded(action):
 
 
 def _period(period: str | None, paths: ProjectPaths) -> str:
+    from .discover import latest_period
     from .periods import Period
-    from .runner import latest_period
 
     return str(Period.parse(period)) if period else latest_period(paths)
 

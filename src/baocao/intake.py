@@ -132,11 +132,6 @@ def open_checked(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> OpenedWorkbo
     return OpenedWorkbook(book, scan)
 
 
-def open_workbook(path: Path) -> calamine.CalamineWorkbook:
-    """The calamine workbook of a checked file (see `open_checked`)."""
-    return open_checked(Path(path)).book
-
-
 def _rows(workbook: calamine.CalamineWorkbook, sheet: str, path: Path) -> list[list[Any]]:
     try:
         return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)

@@ -87,16 +87,6 @@ def check_markdown(text: str, source: str) -> None:
         )
 
 
-def names_used(text: str, source: str) -> list[tuple[str, int]]:
-    """Every `{name}` of the text with its line; raises on a brace that is not one."""
-    found = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        for kind, value in _tokens(line, source, number):
-            if kind == "name":
-                found.append((value, number))
-    return found
-
-
 def _tokens(line: str, source: str, number: int) -> Iterable[tuple[str, str]]:
     """Split a line into ("text", …) and ("name", …) pieces; `{{`/`}}` are literal braces."""
     i, start = 0, 0

@@ -31,12 +31,7 @@ from .cache import (
     unit_key_parts,
 )
 from .catalog import load_units
-from .discover import (  # noqa: F401 - latest_period re-exported for callers
-    IdentityMemo,
-    UnitJob,
-    discover,
-    latest_period,
-)
+from .discover import IdentityMemo, UnitJob, discover
 from .kernels import KernelPool, with_isolation_cell
 from .manifest import (
     content_digest,
