@@ -6,6 +6,7 @@ Nothing else in the code repeats a label, a unit of measure or a rule: everythin
 from __future__ import annotations
 
 import dataclasses
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -232,12 +233,27 @@ def parse_catalogue(data: dict, source: str = "config/indicators.yml") -> Catalo
     return catalogue
 
 
+_UNIT_CODE = re.compile(r"^[A-Za-z0-9_]{1,32}$")
+
+
+def _unit_code(code: Any) -> str:
+    """A unit's code names its files (`<code>.values.csv`, `<code>.ipynb`): it must be a plain
+    ASCII word, so that no code can point outside the output folders."""
+    text = str(code if code is not None else "")
+    if not _UNIT_CODE.match(text):
+        raise ConfigError(
+            f"config/units.yml: mã đơn vị “{text}” không hợp lệ; mã chỉ gồm chữ cái, chữ số và "
+            "dấu gạch dưới (ví dụ mã GSO 178)."
+        )
+    return text
+
+
 def parse_units(data: dict) -> Units:
     lists = []
     for raw in data.get("unit_lists", []):
         units = tuple(
             Unit(
-                code=str(u["code"]),
+                code=_unit_code(u.get("code")),
                 name=u["name"],
                 short=u.get("short", u["name"]),
                 aliases=tuple(u.get("aliases", ())),
