@@ -205,3 +205,27 @@ def test_a_run_killed_midway_leaves_the_previous_outputs_whole(project, tmp_path
         digest_tree(project.output_period(PERIOD)),
     )
     assert after == before
+
+
+def test_running_many_notebooks_in_a_warm_kernel_leaks_no_sockets(tmp_path):
+    import psutil
+
+    from baocao.kernels import register_engine
+
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("x = 1")],
+        metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "P"}},
+    )
+    me = psutil.Process()
+    open_files = []
+    with KernelPool(1) as pool, pool.kernel() as kernel:
+        for i in range(6):
+            papermill.execute_notebook(
+                with_isolation_cell(notebook),
+                str(tmp_path / f"{i}.ipynb"),
+                km=kernel,
+                engine_name=register_engine(),
+                progress_bar=False,
+            )
+            open_files.append(me.num_fds())
+    assert open_files[-1] == open_files[1], open_files

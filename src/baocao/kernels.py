@@ -108,3 +108,56 @@ class KernelPool:
         if self._log_handle is not None:
             self._log_handle.close()
             self._log_handle = None
+
+
+ENGINE = "baocao-warm-kernel"
+
+
+def register_engine() -> str:
+    """Register, once, the papermill engine that runs a notebook in a borrowed warm kernel."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.utils import merge_kwargs, remove_args
+
+    class WarmKernelEngine(NBClientEngine):
+        """papermill's nbclient engine for a kernel it does not own (`km=`): the kernel stays
+        up for the next unit, and the client made for this notebook is closed after it (left
+        open, each run would keep its sockets and about a megabyte until the process ends)."""
+
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            **kwargs,
+        ):
+            # As NBClientEngine.execute_managed_notebook, keeping hold of the client.
+            kwargs = remove_args(["input_path"], **kwargs)
+            safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+            client = PapermillNotebookClient(
+                nb_man,
+                **merge_kwargs(
+                    safe_kwargs,
+                    timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+                    startup_timeout=start_timeout,
+                    kernel_name=kernel_name,
+                    log_output=log_output,
+                    stdout_file=stdout_file,
+                    stderr_file=stderr_file,
+                ),
+            )
+            try:
+                return client.execute()
+            finally:
+                if client.kc is not None:
+                    client.kc.stop_channels()  # also ends the zmq context it made
+                    client.kc = None
+
+    if ENGINE not in papermill_engines._engines:
+        papermill_engines.register(ENGINE, WarmKernelEngine)
+    return ENGINE

@@ -32,7 +32,7 @@ from .cache import (
 )
 from .catalog import load_units
 from .discover import IdentityMemo, UnitJob, discover
-from .kernels import KernelPool, with_isolation_cell
+from .kernels import KernelPool, register_engine, with_isolation_cell
 from .manifest import (
     content_digest,
     files_with_digests,
@@ -162,6 +162,7 @@ def run_unit_notebook(
                     "config_dir": str(paths.config.resolve()),
                 },
                 km=kernel,
+                engine_name=register_engine(),
                 progress_bar=False,
                 request_save_on_cell_execute=False,
                 # No `cwd`: papermill would chdir the whole process, which threads share.
