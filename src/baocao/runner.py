@@ -50,6 +50,7 @@ from .validate import STATE_ERRORS, STATE_MISSING
 NOTEBOOK = "clean_unit.ipynb"
 PROFILES = ("internal", "public")
 RUN_FILE = "run.json"
+UNIT_CELL_TIMEOUT = 600  # seconds; a unit's cells take well under one
 
 
 @dataclass
@@ -163,6 +164,7 @@ def run_unit_notebook(
                 },
                 km=kernel,
                 engine_name=register_engine(),
+                execution_timeout=UNIT_CELL_TIMEOUT,
                 progress_bar=False,
                 request_save_on_cell_execute=False,
                 # No `cwd`: papermill would chdir the whole process, which threads share.
