@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from . import layout
-from .aggregate import appendix_table
+from .aggregate import STATUS_COLUMNS, appendix_table
 from .catalog import Catalogue, Unit
 from .periods import Period
 from .store import atomic_write_bytes
@@ -29,15 +29,7 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 _BOLD = Font(bold=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _MODEL_HEADERS = ("Chương trình", "Đơn vị", *layout.MODEL_COLUMNS[1:])
-STATUS_COLUMNS = (
-    "unit_code",
-    "unit_name",
-    "state",
-    "rows_read",
-    "errors",
-    "warnings",
-    "source_file",
-)
+_STATUS_SHOWN = tuple(c for c in STATUS_COLUMNS if c != "illustrative")
 
 
 def export_name(period: str) -> str:
@@ -113,7 +105,7 @@ def build_workbook(
     _rows(
         book.create_sheet("Tình hình nộp"),
         ("Mã", "Đơn vị", "Trạng thái", "Số dòng đã đọc", "Lỗi", "Cảnh báo", "Tệp"),
-        [[r.get(column) for column in STATUS_COLUMNS] for r in status.to_dict("records")],
+        [[r.get(column) for column in _STATUS_SHOWN] for r in status.to_dict("records")],
     )
     _widths(book["Tình hình nộp"], [8, 28, 14, 14, 8, 10, 36])
     book.properties.title = f"Phụ lục số liệu {Period.parse(period).label()}"
