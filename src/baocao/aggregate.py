@@ -6,7 +6,6 @@ Only figures that were reported and passed the error rules (`included`) count in
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +13,7 @@ import pandas as pd
 
 from .catalog import Catalogue, Indicator, Unit
 from .clean import MODEL_COLUMNS, VALUE_COLUMNS
-from .store import UNITS_FOLDER, read_csv
+from .store import UNITS_FOLDER, read_csv, read_unit_status
 from .validate import STATE_MISSING
 
 STATUS_COLUMNS = (
@@ -39,8 +38,8 @@ def collect_period(
     folder = Path(processed_period) / UNITS_FOLDER
     values, models, status = [], [], []
     for unit in units:
-        status_path = folder / f"{unit.code}.status.json"
-        if not status_path.is_file():
+        record = read_unit_status(processed_period, unit.code)
+        if record is None:
             status.append(
                 {
                     "unit_code": unit.code,
@@ -54,7 +53,6 @@ def collect_period(
                 }
             )
             continue
-        record = json.loads(status_path.read_text(encoding="utf-8"))
         status.append({column: record.get(column, False) for column in STATUS_COLUMNS})
         values.append(read_csv(folder / f"{unit.code}.values.csv"))
         models_path = folder / f"{unit.code}.models.csv"

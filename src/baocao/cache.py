@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from .paths import ProjectPaths
-from .store import atomic_write_text, write_json
+from .store import atomic_write_text, read_json, write_json
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 COMPLETE_MARK = "complete.json"
@@ -163,10 +163,7 @@ class Cache:
         return self.root / "last" / period / f"{name}.json"
 
     def last_parts(self, period: str, name: str) -> dict[str, str] | None:
-        path = self._last_path(period, name)
-        if not path.is_file():
-            return None
-        return json.loads(path.read_text(encoding="utf-8")).get("parts")
+        return (read_json(self._last_path(period, name)) or {}).get("parts")
 
     def remember(self, period: str, name: str, parts: dict[str, str]) -> None:
         atomic_write_text(
@@ -176,13 +173,7 @@ class Cache:
 
     def load_memo(self, period: str, name: str) -> dict:
         """A JSON dict remembered for a period (e.g. which unit each file belongs to)."""
-        path = self.root / "memo" / period / f"{name}.json"
-        if not path.is_file():
-            return {}
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except ValueError:
-            return {}
+        return read_json(self.root / "memo" / period / f"{name}.json") or {}
 
     def save_memo(self, period: str, name: str, memo: dict) -> None:
         write_json(self.root / "memo" / period / f"{name}.json", memo)

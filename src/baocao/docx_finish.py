@@ -26,7 +26,7 @@ from __future__ import annotations
 import copy
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -665,29 +665,29 @@ def _sect_text_width_mm(sect) -> float:
     return (width - left - right) / _TWIPS_PER_MM
 
 
-def _waterfill(least: list[float], total: float) -> list[float]:
-    """Widths max(least, level) summing to `total`: the narrow columns are raised first, so
-    columns of figures come out as even as their longest numbers allow."""
-    low, high = 0.0, total
+def _level(width_at: Callable[[float], float], total: float, high: float) -> float:
+    """The level in [0, high] at which the increasing `width_at(level)` reaches `total`."""
+    low = 0.0
     for _ in range(60):
         level = (low + high) / 2
-        if sum(max(w, level) for w in least) > total:
+        if width_at(level) > total:
             high = level
         else:
             low = level
-    return [max(w, low) for w in least]
+    return low
+
+
+def _waterfill(least: list[float], total: float) -> list[float]:
+    """Widths max(least, level) summing to `total`: the narrow columns are raised first, so
+    columns of figures come out as even as their longest numbers allow."""
+    level = _level(lambda x: sum(max(w, x) for w in least), total, total)
+    return [max(w, level) for w in least]
 
 
 def _capfill(least: list[float], total: float) -> list[float]:
     """Widths min(least, level) summing to `total`: only the widest columns are narrowed."""
-    low, high = 0.0, max(least, default=0.0)
-    for _ in range(60):
-        level = (low + high) / 2
-        if sum(min(w, level) for w in least) > total:
-            high = level
-        else:
-            low = level
-    return [min(w, low) for w in least]
+    level = _level(lambda x: sum(min(w, x) for w in least), total, max(least, default=0.0))
+    return [min(w, level) for w in least]
 
 
 def _fit_widths(

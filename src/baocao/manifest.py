@@ -7,7 +7,6 @@ whether this run reproduced the previous one (same inputs → same processed dat
 
 from __future__ import annotations
 
-import json
 import subprocess
 import zipfile
 from datetime import datetime
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .cache import file_digest, sha256_bytes
-from .store import write_json
+from .store import read_json, write_json
 
 MANIFEST = "manifest.json"
 PACKAGES = (
@@ -85,13 +84,7 @@ def files_with_digests(paths: list[Path], base: Path) -> dict[str, str]:
 
 
 def read_manifest(folder: Path) -> dict[str, Any] | None:
-    path = folder / MANIFEST
-    if not path.is_file():
-        return None
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except ValueError:
-        return None
+    return read_json(folder / MANIFEST)
 
 
 def reproducibility(current: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:

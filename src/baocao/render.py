@@ -40,7 +40,7 @@ from typing import Any
 
 import yaml
 
-from .catalog import load_report_settings
+from .catalog import load_report_settings, read_yaml
 from .docx_finish import finish_docx
 from .docx_style import build_reference_docx
 from .errors import BaocaoError
@@ -146,12 +146,7 @@ def merge_config(base: Any, over: Any) -> Any:
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise BaocaoError(f"Không đọc được tệp cấu hình {path}: {exc.strerror}.") from None
-    except yaml.YAMLError as exc:
-        raise BaocaoError(f"Tệp cấu hình {path.name} sai cú pháp YAML: {exc}.") from None
+    data = read_yaml(path) or {}
     if not isinstance(data, dict):
         raise BaocaoError(f"Tệp cấu hình {path.name} phải là một bảng khóa: giá trị (YAML).")
     return data

@@ -40,7 +40,7 @@ from .numbers import format_change, format_money, format_number, format_percent
 from .outline import Outline, Part, Section, fill_period, load_outline, share_base
 from .paths import ProjectPaths
 from .periods import Period
-from .store import UNITS_FOLDER, read_csv
+from .store import RUN_FILE, read_csv, read_json, read_unit_status
 from .validate import STATE_MISSING
 
 NOT_REPORTED = "–"
@@ -886,10 +886,9 @@ def read_issues(folder: Path, units: Iterable[Unit]) -> pd.DataFrame:
     """Every unit's issues from `<processed>/<period>/units/<code>.status.json`."""
     rows = []
     for unit in units:
-        path = Path(folder) / UNITS_FOLDER / f"{unit.code}.status.json"
-        if not path.is_file():
+        record = read_unit_status(Path(folder), unit.code)
+        if record is None:
             continue
-        record = json.loads(path.read_text(encoding="utf-8"))
         for issue in record.get("issues") or []:
             rows.append(
                 {
@@ -966,10 +965,7 @@ def load_report_data(
 
 
 def _run_id(folder: Path) -> str:
-    path = folder / "run.json"
-    if not path.is_file():
-        return ""
-    return str(json.loads(path.read_text(encoding="utf-8")).get("run_id", ""))
+    return str((read_json(folder / RUN_FILE) or {}).get("run_id", ""))
 
 
 def colophon(data: ReportData) -> str:

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import time
@@ -44,12 +43,19 @@ from .manifest import (
 )
 from .paths import ProjectPaths
 from .periods import Period
-from .store import UnitFiles, period_lock, read_unit_status, write_csv, write_json
+from .store import (
+    RUN_FILE,
+    UnitFiles,
+    period_lock,
+    read_json,
+    read_unit_status,
+    write_csv,
+    write_json,
+)
 from .validate import STATE_ERRORS, STATE_MISSING
 
 NOTEBOOK = "clean_unit.ipynb"
 PROFILES = ("internal", "public")
-RUN_FILE = "run.json"
 UNIT_CELL_TIMEOUT = 600  # seconds; a unit's cells take well under one
 
 
@@ -256,11 +262,7 @@ def _run_record(paths: ProjectPaths, period: str, units, plans: list[UnitPlan]) 
 
 
 def _recorded_run(paths: ProjectPaths, period: str) -> dict | None:
-    path = paths.processed_period(period) / RUN_FILE
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    return read_json(paths.processed_period(period) / RUN_FILE)
 
 
 def _summary_rows(units, outcomes: dict[str, UnitOutcome], rejected: list[UnitJob]) -> list:

@@ -129,11 +129,19 @@ def write_unit(
     return files
 
 
-def read_unit_status(processed_period: Path, unit_code: str) -> dict[str, Any] | None:
-    path = UnitFiles.of(processed_period, unit_code).status
-    if not path.is_file():
+def read_json(path: Path) -> Any | None:
+    """A JSON file written by the pipeline, or None when it is missing or unreadable."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
-    return json.loads(path.read_text(encoding="utf-8"))
+
+
+RUN_FILE = "run.json"  # in data/processed/<period>/: the run that made the processed data
+
+
+def read_unit_status(processed_period: Path, unit_code: str) -> dict[str, Any] | None:
+    return read_json(UnitFiles.of(processed_period, unit_code).status)
 
 
 @contextmanager
