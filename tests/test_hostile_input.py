@@ -305,3 +305,25 @@ def test_discover_rejects_unknown_units_and_second_files_and_keeps_bad_files_apa
         "181-binh-gia-ban-sua.xlsx": ["duplicate_unit_file"],
         "Huyen Ba Be.xlsx": ["unknown_unit"],
     }
+
+
+def test_a_corrupt_compressed_part_is_a_damaged_file_not_a_crash(tmp_path):
+    """Found by hypothesis: a byte flipped inside a deflated part raised zlib.error."""
+    import struct
+    import zipfile
+
+    from conftest import write_workbook
+
+    path = write_workbook(tmp_path / "u.xlsx", [[1, "tt_so_cuoc", "x", "cuộc", 5, ""]])
+    data = bytearray(path.read_bytes())
+    info = zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml")
+    name_len, extra_len = struct.unpack(
+        "<HH", data[info.header_offset + 26 : info.header_offset + 30]
+    )
+    start = info.header_offset + 30 + name_len + extra_len
+    for offset in range(3, info.compress_size, 7):  # stored-block garbage, as hypothesis made
+        data[start + offset] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputError) as caught:
+        read_unit_workbook(path)
+    assert caught.value.kind == "damaged_file" and "u.xlsx" in caught.value.message

@@ -23,6 +23,7 @@ import nbformat
 
 from .errors import BaocaoError
 from .html_check import not_embedded
+from .store import atomic_path
 
 ASSETS = Path(__file__).parent / "assets"
 STYLESHEETS = (ASSETS / "report.css", ASSETS / "notebook.css")
@@ -121,15 +122,8 @@ def _failure_page(ipynb: Path, reason: str) -> str:
 
 
 def _write_atomically(html: Path, write) -> Path:
-    html.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{html.name}.", suffix=".part", dir=html.parent)
-    os.close(fd)
-    temporary = Path(tmp)
-    try:
+    with atomic_path(html) as temporary:
         write(temporary)
-        os.replace(temporary, html)
-    finally:
-        temporary.unlink(missing_ok=True)
     return html
 
 

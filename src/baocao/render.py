@@ -48,6 +48,7 @@ from .html_check import public_problems, self_contained_problems
 from .paths import ProjectPaths
 from .periods import Period
 from .report_blocks import report_title
+from .store import temporary_beside
 
 FORMATS = ("docx", "html")
 PROFILES = ("internal", "public")
@@ -101,14 +102,7 @@ def output_names(period: str, profile: str) -> dict[str, str]:
 
 
 def _temporary(out_dir: Path, name: str) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=out_dir)
-    os.close(fd)
-    # mkstemp makes the file private (0600); a report is read by others (a web server, a
-    # colleague), so give it the usual permissions of a new file under the current umask.
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
-    return Path(tmp)
+    return temporary_beside(out_dir / name)
 
 
 def _publish(staged: dict[str, Path], out_dir: Path, names: dict[str, str]) -> dict[str, Path]:

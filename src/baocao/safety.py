@@ -24,6 +24,7 @@ import io
 import posixpath
 import xml.parsers.expat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +44,18 @@ EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+# What a damaged zip raises while it is opened or a part is inflated (zlib.error: a corrupt
+# deflate stream, as a flipped byte makes).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    ValueError,
+    RuntimeError,
+    NotImplementedError,
+)
 
 RESAVE = "Hãy mở tệp bằng Excel, lưu lại dưới dạng .xlsx (Excel Workbook) rồi gửi lại."
 
@@ -120,7 +133,7 @@ def check_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> FileScan:
 def _check_zip(data: bytes, path: Path) -> FileScan:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except _ZIP_ERRORS:
         raise _error(
             "damaged_file",
             "tệp bị hỏng hoặc chưa chép hết (tệp nén không đọc được)",
@@ -181,7 +194,7 @@ def _read_small(archive: zipfile.ZipFile, name: str, path: Path) -> bytes:
     try:
         with archive.open(name) as part:
             return part.read(1024)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
+    except _ZIP_ERRORS:
         raise _damaged(path) from None
 
 
@@ -241,7 +254,7 @@ def _parse_part(
             path,
             sheet,
         ) from None
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
+    except _ZIP_ERRORS:
         raise _damaged(path, sheet) from None
 
 

@@ -28,21 +28,35 @@ _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> Path:
+def temporary_beside(path: Path) -> Path:
+    """A new empty file next to `path` (same folder, so a later `os.replace` is atomic), with
+    the permissions of an ordinary new file: mkstemp makes it private, outputs are shared."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    os.chmod(temporary, 0o666 & ~_UMASK)
+    return Path(temporary)
+
+
+@contextmanager
+def atomic_path(path: Path):
+    """Yield a temporary path for a writer (a program, a library) to fill; on success it
+    replaces `path` in one move, on failure it is removed and `path` is left as it was."""
+    temporary = temporary_beside(path)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes it private; outputs are shared
+        yield temporary
         os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> Path:
+    with atomic_path(path) as temporary, open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return Path(path)
 
 
 def atomic_write_text(path: Path, text: str) -> Path:
