@@ -228,4 +228,6 @@ def test_running_many_notebooks_in_a_warm_kernel_leaks_no_sockets(tmp_path):
                 progress_bar=False,
             )
             open_files.append(me.num_fds())
-    assert open_files[-1] == open_files[1], open_files
+    # Without the engine each run keeps about 11 more descriptors open; here none accumulate
+    # (the count may even drop once the first runs' objects are collected).
+    assert open_files[-1] <= open_files[1], open_files
