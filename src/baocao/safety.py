@@ -14,8 +14,19 @@ raw bytes (never writing) and refuses, with an `InputError`, files that are:
   whatever encoding it is written).
 
 While it streams the parts of an .xlsx it also notes, per sheet, what calamine does not tell:
-formulas without a saved result (calamine reads them as empty), hidden rows, and how far the
-cells reach (a single cell at XFD1048576 would make calamine allocate the whole grid).
+formulas without a saved result (calamine reads them as empty), Excel error values (`t="e"`,
+which calamine also reads as empty), each cell's number format (from `xl/styles.xml`: a
+percent-styled 0.85 is the 85 % the unit sees), hidden rows, and how far the cells reach (a
+single cell at XFD1048576 would make calamine allocate the whole grid).
+
+What each format records, and so what is detected:
+- .xlsx/.xlsm: number formats and error values per cell, as above.
+- .ods: percent cells (`office:value-type="percentage"`) and error results
+  (`calcext:value-type="error"`, or a formula whose text result is "#…!" / "Err:…"). Other number
+  formats are not read: such cells count as General.
+- .xls and .xlsb (binary records): neither is read here; number formats are unknown, so a
+  0 < x ≤ 1 in a percent row is refused as ambiguous, and an error value reads as an empty cell
+  unless calamine gives its text (e.g. "#DIV/0!"), which `intake` recognises.
 """
 
 from __future__ import annotations
@@ -57,6 +68,50 @@ _ZIP_ERRORS = (
     NotImplementedError,
 )
 
+# Excel's error values, as the file stores them.
+EXCEL_ERRORS = (
+    "#NULL!",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#N/A",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+    "#FIELD!",
+    "#BLOCKED!",
+    "#CONNECT!",
+    "#BUSY!",
+    "#UNKNOWN!",
+    "#PYTHON!",
+)
+# Excel's built-in number formats (ECMA-376 §18.8.30) that a cell may name by id alone.
+BUILTIN_FORMATS = {
+    0: "General",
+    1: "0",
+    2: "0.00",
+    3: "#,##0",
+    4: "#,##0.00",
+    5: '"$"#,##0_);("$"#,##0)',
+    6: '"$"#,##0_);[Red]("$"#,##0)',
+    7: '"$"#,##0.00_);("$"#,##0.00)',
+    8: '"$"#,##0.00_);[Red]("$"#,##0.00)',
+    9: "0%",
+    10: "0.00%",
+    11: "0.00E+00",
+    12: "# ?/?",
+    13: "# ??/??",
+    37: "#,##0 ;(#,##0)",
+    38: "#,##0 ;[Red](#,##0)",
+    39: "#,##0.00;(#,##0.00)",
+    40: "#,##0.00;[Red](#,##0.00)",
+    48: "##0.0E+0",
+    49: "@",
+}
+MAX_STYLED_CELLS = 200_000  # beyond this, formats of further cells are not kept (unknown)
+
 RESAVE = "Hãy mở tệp bằng Excel, lưu lại dưới dạng .xlsx (Excel Workbook) rồi gửi lại."
 
 
@@ -69,6 +124,12 @@ class SheetScan:
     max_row: int = 0  # 1-based extent of the cells holding a value or a formula
     max_col: int = 0
     far_cell: str = ""
+    errors: dict[str, str] = field(default_factory=dict)  # cell reference -> "#DIV/0!" ...
+    styles: dict[str, int] = field(default_factory=dict)  # cell reference -> style index
+    number_formats: dict[str, str] = field(default_factory=dict)  # .ods: cell -> format code
+    formats_known: bool = False  # the format records number formats (see the module's notes)
+    default_format: str = "General"  # the format of a cell with no style of its own
+    formats_complete: bool = True  # False when the sheet had too many styled cells to keep
 
 
 @dataclass
@@ -76,8 +137,23 @@ class FileScan:
     """The checked bytes of a file and what was learnt on the way."""
 
     data: bytes
-    format: str  # "xlsx", "ods" or "xls"
-    sheets: dict[str, SheetScan] = field(default_factory=dict)  # by sheet name (.xlsx only)
+    format: str  # "xlsx", "xlsb", "ods" or "xls"
+    sheets: dict[str, SheetScan] = field(default_factory=dict)  # by sheet name (.xlsx, .ods)
+    cell_formats: tuple[str, ...] = ()  # .xlsx: number format code of each cellXfs style
+
+    def number_format(self, sheet: SheetScan, ref: str) -> str | None:
+        """The number format code of a cell ("General", "0%", "#,##0" ...); None when the file
+        format does not record it (.xls, .xlsb) or it could not be kept."""
+        if not sheet.formats_known:
+            return None
+        if ref in sheet.number_formats:
+            return sheet.number_formats[ref]
+        style = sheet.styles.get(ref)
+        if style is None:
+            return sheet.default_format if sheet.formats_complete else None
+        if style < len(self.cell_formats):
+            return self.cell_formats[style]
+        return "General"
 
 
 class _Refused(Exception):
@@ -146,6 +222,8 @@ def _check_zip(data: bytes, path: Path) -> FileScan:
         names = {info.filename for info in infos}
         if "xl/workbook.xml" in names:
             file_format = "xlsx"
+        elif "xl/workbook.bin" in names:
+            file_format = "xlsb"
         elif "mimetype" in names and _read_small(archive, "mimetype", path).strip() == ODS_MIMETYPE:
             file_format = "ods"
         else:
@@ -158,12 +236,20 @@ def _check_zip(data: bytes, path: Path) -> FileScan:
             )
         scan = FileScan(data, file_format)
         sheet_parts = _sheet_parts(archive, path) if file_format == "xlsx" else {}
+        styles_part = _styles_part(archive) if file_format == "xlsx" else None
         for info in infos:
             if not info.filename.endswith((".xml", ".rels")) or info.is_dir():
                 continue
             sheet = sheet_parts.get(info.filename)
-            sheet_scan = SheetScan() if sheet is not None else None
-            _parse_part(archive, info, path, sheet_scan, sheet)
+            sheet_scan = SheetScan(formats_known=True) if sheet is not None else None
+            if info.filename == styles_part:
+                collected: list = []
+                _parse_part(archive, info, path, None, None, collected)
+                scan.cell_formats = _cell_formats(collected)
+            elif file_format == "ods" and info.filename == "content.xml":
+                _parse_part(archive, info, path, None, None, ods=scan.sheets)
+            else:
+                _parse_part(archive, info, path, sheet_scan, sheet)
             if sheet is not None:
                 scan.sheets[sheet] = sheet_scan
                 _check_extent(sheet_scan, path, sheet)
@@ -219,6 +305,7 @@ def _parse_part(
     sheet_scan: SheetScan | None,
     sheet: str | None,
     collect: list | None = None,
+    ods: dict[str, SheetScan] | None = None,
 ) -> None:
     """Stream one XML part through expat: refuse DTDs, note what a sheet's XML says."""
     parser = xml.parsers.expat.ParserCreate()
@@ -230,6 +317,8 @@ def _parse_part(
     parser.EntityDeclHandler = refuse
     if sheet_scan is not None:
         _sheet_handlers(parser, sheet_scan)
+    elif ods is not None:
+        _ods_handlers(parser, ods)
     elif collect is not None:
         parser.StartElementHandler = lambda name, attrs: collect.append((_local(name), attrs))
     try:
@@ -261,11 +350,23 @@ def _parse_part(
 def _sheet_handlers(parser, scan: SheetScan) -> None:
     # A formula's result is its <v>; an empty <v> (as openpyxl writes) is no result, unless the
     # cell is typed as text (t="str"), whose result may be the empty string.
-    state = {"row": 0, "col": 0, "ref": "", "f": False, "v": False, "in_v": False, "str": False}
+    state = {
+        "row": 0,
+        "col": 0,
+        "ref": "",
+        "f": False,
+        "v": False,
+        "in_v": False,
+        "str": False,
+        "err": False,
+        "text": "",
+    }
 
     def text(data):
         if state["in_v"] and data.strip():
             state["v"] = True
+        if state["in_v"] and state["err"] and len(state["text"]) < 64:
+            state["text"] += data
 
     def start(name, attrs):
         name = _local(name)
@@ -282,6 +383,14 @@ def _sheet_handlers(parser, scan: SheetScan) -> None:
             state.update(col=col, row=row, ref=f"{column_letter(min(col, 16384))}{row}")
             state["f"] = state["v"] = False
             state["str"] = attrs.get("t") in ("str", "s", "inlineStr")
+            state["err"] = attrs.get("t") == "e"
+            state["text"] = ""
+            style = attrs.get("s")
+            if style and style != "0" and style.isdigit():
+                if len(scan.styles) < MAX_STYLED_CELLS:
+                    scan.styles[state["ref"]] = int(style)
+                else:
+                    scan.formats_complete = False
         elif name == "f":
             state["f"] = True
         elif name == "v":
@@ -306,6 +415,8 @@ def _sheet_handlers(parser, scan: SheetScan) -> None:
             return
         if state["f"] and not state["v"]:
             scan.formulas_without_value.add(state["ref"])
+        if state["err"] and state["v"]:
+            scan.errors[state["ref"]] = state["text"].strip()[:16] or "#VALUE!"
         if state["row"] * state["col"] > scan.max_row * scan.max_col:
             scan.far_cell = state["ref"]
         scan.max_row = max(scan.max_row, state["row"])
@@ -354,3 +465,118 @@ def _sheet_parts(archive: zipfile.ZipFile, path: Path) -> dict[str, str]:
             part = posixpath.normpath(posixpath.join("xl", target))
         parts[part] = attrs["name"]
     return parts
+
+
+def _styles_part(archive: zipfile.ZipFile) -> str:
+    """The styles part of an .xlsx (named by the workbook's relationships; usually xl/styles.xml)."""
+    names = set(archive.namelist())
+    return "xl/styles.xml" if "xl/styles.xml" in names else ""
+
+
+# Sections of styles.xml, in order: a <numFmt> counts only under <numFmts>, an <xf> only under
+# <cellXfs> (cellStyleXfs and dxfs hold the same element names).
+_STYLE_SECTIONS = frozenset(
+    {
+        "numFmts",
+        "fonts",
+        "fills",
+        "borders",
+        "cellStyleXfs",
+        "cellXfs",
+        "cellStyles",
+        "dxfs",
+        "tableStyles",
+        "colors",
+        "extLst",
+    }
+)
+
+
+def _cell_formats(elements: list[tuple[str, dict]]) -> tuple[str, ...]:
+    """The number format code of each cell style (`<cellXfs>` order) of a styles.xml."""
+    custom: dict[int, str] = {}
+    formats: list[str] = []
+    section = ""
+    for name, attrs in elements:
+        if name in _STYLE_SECTIONS:
+            section = name
+        elif name == "numFmt" and section == "numFmts":
+            try:
+                custom[int(attrs.get("numFmtId", ""))] = attrs.get("formatCode", "General")
+            except ValueError:
+                continue
+        elif name == "xf" and section == "cellXfs":
+            try:
+                number = int(attrs.get("numFmtId", "0"))
+            except ValueError:
+                number = 0
+            formats.append(custom.get(number) or BUILTIN_FORMATS.get(number, "General"))
+    return tuple(formats)
+
+
+def _repeat(attrs: dict, name: str) -> int:
+    try:
+        return max(1, int(attrs.get(name, "1")))
+    except ValueError:
+        return 1
+
+
+def _ods_handlers(parser, sheets: dict[str, SheetScan]) -> None:
+    """Note, per table of an .ods content.xml, percent cells and error results."""
+    state: dict = {"sheet": None, "row": 0, "col": 0, "cell": None, "text": "", "rows": 1}
+
+    def start(name, attrs):
+        name = _local(name)
+        if name == "table":
+            table = next((v for k, v in attrs.items() if _local(k) == "name"), "")
+            state["sheet"] = sheets.setdefault(table, SheetScan(formats_known=True))
+            state["row"] = 0
+        elif name == "table-row":
+            state["rows"] = _repeat(
+                {_local(k): v for k, v in attrs.items()}, "number-rows-repeated"
+            )
+            state["col"] = 0
+        elif name in ("table-cell", "covered-table-cell"):
+            local = {_local(k): v for k, v in attrs.items()}
+            state["repeat"] = _repeat(local, "number-columns-repeated")
+            value_type = next(
+                (v for k, v in attrs.items() if k.endswith("office:value-type")), ""
+            )
+            calc_type = next(
+                (v for k, v in attrs.items() if k.endswith("calcext:value-type")), ""
+            )
+            state["cell"] = (value_type, calc_type, "formula" in local)
+            state["text"] = ""
+
+    def text(data):
+        if state["cell"] is not None and len(state["text"]) < 64:
+            state["text"] += data
+
+    def end(name):
+        name = _local(name)
+        sheet = state["sheet"]
+        if name in ("table-cell", "covered-table-cell") and state["cell"] is not None:
+            value_type, calc_type, formula = state["cell"]
+            shown = state["text"].strip()
+            refs = [
+                f"{column_letter(min(state['col'] + 1 + n, 16384))}{state['row'] + 1}"
+                for n in range(min(state["repeat"], 4))
+            ]
+            if sheet is not None and state["rows"] == 1:
+                is_error = calc_type == "error" or (
+                    formula and (shown in EXCEL_ERRORS or shown.startswith("Err:"))
+                )
+                for ref in refs:
+                    if is_error:
+                        sheet.errors[ref] = shown[:16] or "#VALUE!"
+                    elif value_type == "percentage":
+                        sheet.number_formats[ref] = "0%"
+            state["col"] += state["repeat"]
+            state["cell"] = None
+        elif name == "table-row":
+            state["row"] += state["rows"]
+            state["rows"] = 1
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
