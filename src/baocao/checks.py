@@ -52,7 +52,7 @@ def check_workbook(
                 Issue(
                     "warning",
                     "period_unreadable",
-                    f"Trang “Thông tin”: không đọc được kỳ báo cáo"
+                    "Trang “Thông tin”: không đọc được kỳ báo cáo"
                     + (f" “{shown}”" if shown else " (ô trống)")
                     + "; hãy ghi kỳ theo dạng “6 tháng đầu năm 2021”, hoặc chạy lại lệnh với "
                     "--period.",

@@ -398,9 +398,7 @@ def check_declared_period(workbook: UnitWorkbook, period: str) -> list[Issue]:
     ]
 
 
-def info_sheet_missing(
-    workbook: UnitWorkbook, *, unit_from: str, period_from: str
-) -> Issue | None:
+def info_sheet_missing(workbook: UnitWorkbook, *, unit_from: str, period_from: str) -> Issue | None:
     """A warning when the workbook has no `Thông tin` sheet, saying where the unit and the
     period were taken from instead."""
     if workbook.info_sheet is not None:

@@ -10,10 +10,10 @@ from typing import Annotated
 import typer
 import typer.core
 import typer.rich_utils
-from typer._click import exceptions as click  # typer 0.29 vendors click; its errors live here
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer._click import exceptions as click  # typer 0.29 vendors click; its errors live here
 
 from .errors import BaocaoError
 from .paths import ProjectPaths
@@ -73,7 +73,7 @@ class _Vietnamese:
     def resolve_command(self, ctx, args):
         try:
             return super().resolve_command(ctx, args)  # type: ignore[misc]
-        except click.UsageError as error:
+        except click.UsageError:
             name = args[0] if args else ""
             raise click.UsageError(
                 f"Không có lệnh “{name}”. Các lệnh: template, run, validate, status.", ctx
@@ -229,35 +229,53 @@ def run(
         ),
     ] = None,
     no_render: Annotated[
-        bool, typer.Option("--no-render", metavar="", help="Chỉ làm sạch và tổng hợp, không dựng báo cáo.")
+        bool,
+        typer.Option(
+            "--no-render", metavar="", help="Chỉ làm sạch và tổng hợp, không dựng báo cáo."
+        ),
     ] = False,
     jobs: Annotated[
         int | None,
         typer.Option(
-            "--jobs", "-j", min=1, metavar="SỐ", help="Số đơn vị xử lý song song; mặc định bằng số lõi CPU."
+            "--jobs",
+            "-j",
+            min=1,
+            metavar="SỐ",
+            help="Số đơn vị xử lý song song; mặc định bằng số lõi CPU.",
         ),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", metavar="", help="Chạy lại tất cả, kể cả phần không có gì thay đổi.")
+        bool,
+        typer.Option(
+            "--force", metavar="", help="Chạy lại tất cả, kể cả phần không có gì thay đổi."
+        ),
     ] = False,
     number: Annotated[
         int | None,
-        typer.Option("--number", min=1, metavar="SỐ", help="Số báo cáo (thay số trong config/report.yml)."),
+        typer.Option(
+            "--number", min=1, metavar="SỐ", help="Số báo cáo (thay số trong config/report.yml)."
+        ),
     ] = None,
     date: Annotated[
         str | None,
         typer.Option(
-            "--date", metavar="NGÀY", help="Ngày báo cáo, ví dụ 05/07/2021 (thay ngày trong config/report.yml)."
+            "--date",
+            metavar="NGÀY",
+            help="Ngày báo cáo, ví dụ 05/07/2021 (thay ngày trong config/report.yml).",
         ),
     ] = None,
     signer: Annotated[
         str | None,
-        typer.Option("--signer", metavar="HỌ_TÊN", help="Họ tên người ký (thay tên trong config/report.yml)."),
+        typer.Option(
+            "--signer", metavar="HỌ_TÊN", help="Họ tên người ký (thay tên trong config/report.yml)."
+        ),
     ] = None,
     explain: Annotated[
         bool,
         typer.Option(
-            "--explain", metavar="", help="Chỉ cho biết đơn vị nào, báo cáo nào sẽ chạy lại và vì sao."
+            "--explain",
+            metavar="",
+            help="Chỉ cho biết đơn vị nào, báo cáo nào sẽ chạy lại và vì sao.",
         ),
     ] = False,
 ) -> None:

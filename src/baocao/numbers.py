@@ -239,8 +239,10 @@ def _parse_float(x: float, kind: str, shown: ShownFormat, scale: int = 1) -> Par
     if x.is_integer():
         return Parsed(int(x))
     exact = Decimal(repr(x))
-    if shown.decimals == 0 and not shown.text and not (
-        -int(exact.as_tuple().exponent) == 3 and 1 <= abs(x) < 1000
+    if (
+        shown.decimals == 0
+        and not shown.text
+        and not (-int(exact.as_tuple().exponent) == 3 and 1 <= abs(x) < 1000)
     ):
         # The cell shows no decimals: the unit sees the whole number Excel rounds to.
         seen = int(_round_half_away(x, 0))

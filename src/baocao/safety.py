@@ -539,12 +539,8 @@ def _ods_handlers(parser, sheets: dict[str, SheetScan]) -> None:
         elif name in ("table-cell", "covered-table-cell"):
             local = {_local(k): v for k, v in attrs.items()}
             state["repeat"] = _repeat(local, "number-columns-repeated")
-            value_type = next(
-                (v for k, v in attrs.items() if k.endswith("office:value-type")), ""
-            )
-            calc_type = next(
-                (v for k, v in attrs.items() if k.endswith("calcext:value-type")), ""
-            )
+            value_type = next((v for k, v in attrs.items() if k.endswith("office:value-type")), "")
+            calc_type = next((v for k, v in attrs.items() if k.endswith("calcext:value-type")), "")
             state["cell"] = (value_type, calc_type, "formula" in local)
             state["text"] = ""
 
