@@ -114,7 +114,8 @@ def excel_precision(x: float) -> float:
     (1234.0000000000002, 0.29 × 100 = 28.999999999999996) is dropped, as Excel drops it."""
     if not math.isfinite(x) or x == 0:
         return x + 0.0
-    return float(f"{x:.{EXCEL_DIGITS}g}") + 0.0
+    rounded = float(f"{x:.{EXCEL_DIGITS}g}")
+    return rounded + 0.0 if math.isfinite(rounded) else x  # near the float limit: keep x
 
 
 def _round_half_away(x: float, decimals: int) -> Decimal:
