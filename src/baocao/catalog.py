@@ -64,10 +64,11 @@ class Indicator:
 
 
 def measure_key(text: str) -> str:
-    """A unit of measure folded for comparison: “Tr.đ” and “trđ”, “1.000 đ” and “1000đ” match."""
+    """A unit of measure folded for comparison: “Tr.đ” and “trđ”, “1.000 đ” and “1000đ” match;
+    “%” is kept (as “phần trăm”), so that it never folds to nothing."""
     from .names import match_key
 
-    return match_key(text).replace(" ", "")
+    return match_key(text.replace("%", " phần trăm ")).replace(" ", "")
 
 
 @dataclass(frozen=True)
