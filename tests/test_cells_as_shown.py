@@ -194,6 +194,10 @@ def test_numbers_stored_with_noise_read_as_the_whole_number_excel_shows(corpus):
 
 def test_a_period_in_words_is_understood_without_a_warning(corpus):
     result, _ = cleaned(corpus, "example_period_words")
+    assert read_unit_workbook(corpus.path("example_period_words")).info["period"] == (
+        PERIOD_IN_WORDS,
+        "B2",
+    )
     assert [i for i in result.issues if i.kind.startswith("period")] == []
     report = checked(corpus, "example_period_words")
     assert report.period == PERIOD
@@ -242,22 +246,16 @@ def test_xlsb_is_read_with_the_same_safety_checks(tmp_path):
 # --- validate prints it ------------------------------------------------------------------------
 
 
-def test_validate_on_the_examples(corpus, tmp_path, project):
-    import os
-    import subprocess
-    import sys
+def test_validate_on_the_examples(corpus):
+    from typer.testing import CliRunner
 
+    from baocao.cli import app
+
+    runner = CliRunner(env={"COLUMNS": "200"})
     outputs = {}
     for name in ("example_percent", "example_million", "example_errors", "example_period_words"):
-        done = subprocess.run(
-            [sys.executable, "-m", "baocao", "validate", str(corpus.path(name))],
-            capture_output=True,
-            text=True,
-            env={**os.environ, "COLUMNS": "200"},
-            cwd=tmp_path,
-            timeout=120,
-        )
-        outputs[name] = (done.returncode, " ".join(done.stdout.split()))
+        done = runner.invoke(app, ["validate", str(corpus.path(name))])
+        outputs[name] = (done.exit_code, " ".join(done.output.split()))
     assert outputs["example_percent"][0] == 0
     assert "ô E20" not in outputs["example_percent"][1]
     assert "kỳ 2021-H1" in outputs["example_period_words"][1]
