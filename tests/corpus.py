@@ -659,3 +659,33 @@ def _ods_percent_and_error(c: Corpus, folder: Path) -> Path:
         return text.encode()
 
     return _rewrite_zip(plain, folder / "181-binh-gia.ods", edit)
+
+
+@case("xls_percent_and_errors")
+def _xls_percent_and_errors(c: Corpus, folder: Path) -> Path:
+    """An Excel 97–2003 file: a percent typed into a percent cell, and two error values."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    data = book.add_sheet(layout.SHEET_DATA)
+    data.write(0, 0, layout.TITLE_DATA)
+    rows = [
+        list(layout.DATA_COLUMNS),
+        [1, "tt_so_cuoc", "Số cuộc tuyên truyền", "cuộc", None, ""],
+        [2, "tt_luot_nguoi", "Số lượt người tham dự các buổi tuyên truyền", "lượt người", None, ""],
+        [3, "ntm_ty_le_hai_long", "Tỷ lệ người dân hài lòng", "%", None, ""],
+    ]
+    for r, row in enumerate(rows, start=2):
+        for col, value in enumerate(row):
+            if value is not None:
+                data.write(r, col, value)
+    data.row(3).set_cell_error(VALUE_COL - 1, "#DIV/0!")  # E4
+    data.row(4).set_cell_error(VALUE_COL - 1, 0x2A)  # E5: #N/A
+    data.write(5, VALUE_COL - 1, 0.85, xlwt.easyxf(num_format_str="0%"))  # E6
+    info = book.add_sheet(layout.SHEET_INFO)
+    for r, row in enumerate(_info_rows(c)):
+        for col, value in enumerate(row):
+            info.write(r, col, value)
+    path = folder / "181-binh-gia.xls"
+    book.save(str(path))
+    return path

@@ -199,6 +199,27 @@ def parse_value(
 # --- reading numbers stored as numbers -------------------------------------------------------
 
 
+def _as_displayed(x: float, shown: ShownFormat, sign: str = "") -> tuple[float, str | None]:
+    """`x` as a fixed-decimals format shows it (Excel rounds half away from zero), and a remark
+    when that is more than binary noise away from what the cell holds."""
+    if shown.decimals is None or shown.text:
+        return x, None
+    displayed = float(_round_half_away(x, shown.decimals))
+    if displayed == x:
+        return x, None
+    if abs(displayed - x) <= 1e-9 * max(1.0, abs(x)):
+        return displayed, None  # binary noise only
+    text = format_number(displayed, shown.decimals)
+    if shown.decimals == 0:
+        how = "được định dạng không có phần thập phân"
+    else:
+        how = f"được định dạng chỉ hiện {shown.decimals} chữ số thập phân"
+    return displayed, (
+        f"Ô chứa số {_show(x)}{sign} nhưng {how} nên Excel hiển thị {text}{sign}; đã đọc là "
+        f"{text}{sign} như đơn vị nhìn thấy. Hãy kiểm tra lại."
+    )
+
+
 def _parse_float(x: float, kind: str, shown: ShownFormat, scale: int = 1) -> Parsed:
     if not math.isfinite(x):
         raise NumberParseError(
@@ -216,45 +237,29 @@ def _parse_float(x: float, kind: str, shown: ShownFormat, scale: int = 1) -> Par
                 f"{what}, không phải tỷ lệ. Hãy đổi định dạng ô sang kiểu số (Number) và ghi "
                 "lại số."
             )
-        return Parsed(seen)
-    if scale != 1:
-        amount = Decimal(repr(x)) * scale
-        if amount != amount.to_integral_value():
-            raise NumberParseError(_not_whole(_show(x), kind))
-        return Parsed(int(amount))
+        seen, note = _as_displayed(seen, shown, "%")
+        return Parsed(seen + 0.0, note)
     if kind == "percent":
         x = x + 0.0  # no negative zero
-        note = None
         if not shown.known and 0 < abs(x) <= 1:
             raise NumberParseError(
                 f"Tỷ lệ {_show(x)} không lớn hơn 1, và tệp dạng này không cho biết ô có được "
                 f"định dạng phần trăm không (nếu có, Excel hiển thị {_show(x * 100)}%). Hãy ghi "
                 f"tỷ lệ bằng số từ 0 đến 100 (ví dụ {_show(x * 100)}), hoặc lưu tệp dạng .xlsx."
             )
+        x, note = _as_displayed(x, shown)
         if 0 < abs(x) < 1:
-            note = (
+            small = (
                 f"Tỷ lệ {_show(x)} nhỏ hơn 1: nếu ô được định dạng phần trăm trong Excel thì giá "
                 f"trị đúng là {_show(x * 100)}%. Hãy kiểm tra lại."
             )
-        return Parsed(x, note)
+            note = f"{note} {small}" if note else small
+        return Parsed(x + 0.0, note)
     if x.is_integer():
-        return Parsed(int(x))
+        return Parsed(int(x) * scale)
     exact = Decimal(repr(x))
-    if (
-        shown.decimals == 0
-        and not shown.text
-        and not (-int(exact.as_tuple().exponent) == 3 and 1 <= abs(x) < 1000)
-    ):
-        # The cell shows no decimals: the unit sees the whole number Excel rounds to.
-        seen = int(_round_half_away(x, 0))
-        return Parsed(
-            seen,
-            f"Ô chứa số {_show(x)} nhưng được định dạng không có phần thập phân nên Excel hiển "
-            f"thị {format_number(seen)}; đã đọc là {format_number(seen)}. Hãy kiểm tra lại và "
-            "ghi số nguyên.",
-        )
     decimals = -int(exact.as_tuple().exponent)
-    if decimals == 3 and 1 <= abs(x) < 1000:
+    if scale == 1 and decimals == 3 and 1 <= abs(x) < 1000:
         # An English-settings Excel stores a typed "1.357" as 1.357: the dot grouped thousands.
         value = int(exact.scaleb(3))
         return Parsed(
@@ -263,6 +268,14 @@ def _parse_float(x: float, kind: str, shown: ShownFormat, scale: int = 1) -> Par
             "đặt tiếng Anh đã đọc dấu chấm tách hàng nghìn thành dấu thập phân. "
             "Hãy kiểm tra lại.",
         )
+    seen, note = _as_displayed(x, shown)
+    if scale != 1:
+        amount = Decimal(repr(seen)) * scale
+        if amount != amount.to_integral_value():
+            raise NumberParseError(_not_whole(_show(seen), kind))
+        return Parsed(int(amount), note)
+    if seen.is_integer():
+        return Parsed(int(seen), note)
     reason = _not_whole(_show(x), kind)
     if decimals < 3 and 1 <= abs(x) < 1000:
         typed = f"{x:.3f}"
