@@ -254,7 +254,13 @@ def test_validate_on_the_examples(corpus):
 
     runner = CliRunner(env={"COLUMNS": "200"})
     outputs = {}
-    for name in ("example_percent", "example_million", "example_errors", "example_period_words"):
+    for name in (
+        "example_percent",
+        "example_million",
+        "example_errors",
+        "example_period_words",
+        "no_info_sheet",
+    ):
         done = runner.invoke(app, ["validate", str(corpus.path(name))])
         outputs[name] = (done.exit_code, " ".join(done.output.split()))
     assert outputs["example_percent"][0] == 0
@@ -263,6 +269,9 @@ def test_validate_on_the_examples(corpus):
     assert "khác kỳ" not in outputs["example_period_words"][1]
     code, text = outputs["example_million"]
     assert code == 0 and "ô E21" in text and "15.000.000 đồng" in text
+    code, text = outputs["no_info_sheet"]
+    assert "kỳ chưa xác định" in text and "Không tìm thấy trang “Thông tin”" in text
+    assert "hợp lệ" not in text
     code, text = outputs["example_errors"]
     assert code == 1 and "có lỗi" in text
     for ref, (_formula, error) in ERROR_CELLS.items():

@@ -394,8 +394,9 @@ def validate(
             period=period,
             units_of=load_units(paths.config).for_period,
         )
+        shown_period = "chưa xác định" if report.period == "?" else report.period
         console.print(
-            f"Tệp: [bold]{file}[/] — kỳ {report.period} — trạng thái: "
+            f"Tệp: [bold]{file}[/] — kỳ {shown_period} — trạng thái: "
             f"[{STATE_STYLE.get(report.state, '')}]{report.state}[/]"
         )
         for issue in report.issues:
