@@ -504,3 +504,188 @@ def _other_period(c: Corpus, folder: Path) -> Path:
 def reopen(path: Path) -> Workbook:
     """The workbook as openpyxl reads it back (to check what a builder wrote)."""
     return load_workbook(io.BytesIO(path.read_bytes()))
+
+
+# --- issue 8: cells read as the unit sees them in Excel ------------------------------------------
+# Each example is an edit of the 2021-H1 template (cells as the issue names them), applied with
+# openpyxl, then, for what openpyxl cannot write (error values, binary noise), in the sheet XML.
+
+PERCENT_CELL = "E20"  # ntm_ty_le_hai_long
+MONEY_UNIT_CELL, MONEY_CELL = "D21", "E21"  # quy_vnn_van_dong
+ERROR_CELLS = {"E6": ("1/0", "#DIV/0!"), "E7": ("#REF!+1", "#REF!"), "E8": ("NA()", "#N/A")}
+# A whole number Excel shows, stored with binary noise beyond its 15 significant digits.
+NOISE_CELLS = {"E19": "1471.9999999999998", "E13": "1637200000.0000002"}
+NOISE_SHOWN = {"E19": 1472, "E13": 1_637_200_000}
+PERIOD_IN_WORDS = "6 tháng đầu năm 2021"
+
+
+def apply_examples(wb: Workbook, examples: set[str]) -> Workbook:
+    """The issue's examples, by name: percent, million, errors, noise, period_words."""
+    data = wb[layout.SHEET_DATA]
+    if "percent" in examples:
+        data[PERCENT_CELL].value = 0.85
+        data[PERCENT_CELL].number_format = "0%"
+    if "million" in examples:
+        data[MONEY_UNIT_CELL].value = "triệu đồng"
+        data[MONEY_CELL].value = 15
+    if "errors" in examples:
+        for ref, (formula, _error) in ERROR_CELLS.items():
+            data[ref].value = f"={formula}"
+    if "noise" in examples:
+        for ref, shown in NOISE_SHOWN.items():
+            data[ref].value = shown
+    if "period_words" in examples:
+        info = wb[layout.SHEET_INFO]
+        info.cell(
+            row=list(layout.INFO_FIELDS).index("period") + 1, column=2
+        ).value = PERIOD_IN_WORDS
+    return wb
+
+
+def _cell_xml(data: bytes, ref: str, inner: str, cell_type: str | None) -> bytes:
+    """Replace the content (and type) of cell `ref` in a sheet's XML, keeping its style."""
+    import re
+
+    pattern = re.compile(rb'<c r="' + ref.encode() + rb'"([^>]*?)(/>|>.*?</c>)', re.S)
+    match = pattern.search(data)
+    assert match, ref
+    attrs = re.sub(rb'\s+t="[^"]*"', b"", match.group(1))
+    kind = f' t="{cell_type}"'.encode() if cell_type else b""
+    new = b'<c r="' + ref.encode() + b'"' + attrs + kind + b">" + inner.encode() + b"</c>"
+    return data[: match.start()] + new + data[match.end() :]
+
+
+def finish_examples_xml(source: Path, target: Path, examples: set[str]) -> Path:
+    """Write, as Excel saves them, the error values and the noisy numbers of the examples."""
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name != SHEET1:
+            return data
+        if "errors" in examples:
+            for ref, (formula, error) in ERROR_CELLS.items():
+                inner = f"<f>{formula.replace('&', '&amp;')}</f><v>{error}</v>"
+                data = _cell_xml(data, ref, inner, "e")
+        if "noise" in examples:
+            for ref, stored in NOISE_CELLS.items():
+                data = _cell_xml(data, ref, f"<v>{stored}</v>", "n")
+        return data
+
+    return _rewrite_zip(source, target, edit)
+
+
+def _example(c: Corpus, folder: Path, examples: set[str]) -> Path:
+    wb = apply_examples(c.template(values={}), examples)
+    plain = c.save(wb, folder, "plain.xlsx")
+    path = finish_examples_xml(plain, folder / "181-binh-gia.xlsx", examples)
+    plain.unlink()
+    return path
+
+
+for _name in ("percent", "million", "errors", "noise", "period_words"):
+    CASES[f"example_{_name}"] = lambda c, folder, n=_name: _example(c, folder, {n})
+CASES["example_all"] = lambda c, folder: _example(
+    c, folder, {"percent", "million", "errors", "noise", "period_words"}
+)
+
+
+@case("percent_on_count")
+def _percent_on_count(c: Corpus, folder: Path) -> Path:
+    """A count cell styled as percent: the unit sees "1200%", not 12."""
+    wb = c.template()
+    data = wb[layout.SHEET_DATA]
+    cell = data.cell(row=row_of(data, "tt_so_cuoc"), column=VALUE_COL)
+    cell.number_format = "0%"
+    return c.save(wb, folder)
+
+
+@case("unit_of_measure_other")
+def _unit_other(c: Corpus, folder: Path) -> Path:
+    """A count row whose ĐVT says money; a count row whose ĐVT is an accepted synonym."""
+    wb = c.template()
+    data = wb[layout.SHEET_DATA]
+    data.cell(row=row_of(data, "tt_so_cuoc"), column=VALUE_COL - 1, value="triệu đồng")
+    data.cell(row=row_of(data, "tt_luot_nguoi"), column=VALUE_COL - 1, value="Lượt")
+    return c.save(wb, folder)
+
+
+@case("no_info_sheet")
+def _no_info(c: Corpus, folder: Path) -> Path:
+    wb = c.template()
+    del wb[layout.SHEET_INFO]
+    return c.save(wb, folder)
+
+
+@case("ods_percent_and_error")
+def _ods_percent_and_error(c: Corpus, folder: Path) -> Path:
+    """An .ods as LibreOffice saves a percent cell and a formula error."""
+    import re
+
+    plain = c.path("ods_ok")
+    calcext = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name != "content.xml":
+            return data
+        text = data.decode()
+        if "xmlns:calcext" not in text:
+            text = text.replace(
+                "<office:document-content ",
+                f'<office:document-content xmlns:calcext="{calcext}" ',
+                1,
+            )
+        # The second row becomes the percent row, typed 85% (stored 0.85, as LibreOffice does).
+        text = text.replace("tt_luot_nguoi", "ntm_ty_le_hai_long")
+        text = text.replace(
+            'office:string-value="lượt người"><text:p>lượt người</text:p>',
+            'office:string-value="%"><text:p>%</text:p>',
+        )
+        text = re.sub(
+            r'<table:table-cell office:value-type="float" office:value="1357"[^>]*>'
+            r"<text:p>1357</text:p></table:table-cell>",
+            '<table:table-cell office:value-type="percentage" office:value="0.85">'
+            "<text:p>85%</text:p></table:table-cell>",
+            text,
+        )
+        # tt_so_cuoc: a formula whose result is an error.
+        text = re.sub(
+            r'<table:table-cell office:value-type="float" office:value="12"[^>]*>'
+            r"<text:p>12</text:p></table:table-cell>",
+            '<table:table-cell table:formula="of:=1/0" office:value-type="float" '
+            'office:value="0" calcext:value-type="error"><text:p>#DIV/0!</text:p>'
+            "</table:table-cell>",
+            text,
+            count=1,
+        )
+        return text.encode()
+
+    return _rewrite_zip(plain, folder / "181-binh-gia.ods", edit)
+
+
+@case("xls_percent_and_errors")
+def _xls_percent_and_errors(c: Corpus, folder: Path) -> Path:
+    """An Excel 97–2003 file: a percent typed into a percent cell, and two error values."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    data = book.add_sheet(layout.SHEET_DATA)
+    data.write(0, 0, layout.TITLE_DATA)
+    rows = [
+        list(layout.DATA_COLUMNS),
+        [1, "tt_so_cuoc", "Số cuộc tuyên truyền", "cuộc", None, ""],
+        [2, "tt_luot_nguoi", "Số lượt người tham dự các buổi tuyên truyền", "lượt người", None, ""],
+        [3, "ntm_ty_le_hai_long", "Tỷ lệ người dân hài lòng", "%", None, ""],
+    ]
+    for r, row in enumerate(rows, start=2):
+        for col, value in enumerate(row):
+            if value is not None:
+                data.write(r, col, value)
+    data.row(3).set_cell_error(VALUE_COL - 1, "#DIV/0!")  # E4
+    data.row(4).set_cell_error(VALUE_COL - 1, 0x2A)  # E5: #N/A
+    data.write(5, VALUE_COL - 1, 0.85, xlwt.easyxf(num_format_str="0%"))  # E6
+    info = book.add_sheet(layout.SHEET_INFO)
+    for r, row in enumerate(_info_rows(c)):
+        for col, value in enumerate(row):
+            info.write(r, col, value)
+    path = folder / "181-binh-gia.xls"
+    book.save(str(path))
+    return path

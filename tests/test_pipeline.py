@@ -238,3 +238,12 @@ def test_the_report_colophon_names_the_run_of_the_manifest(run):
     assert len(manifest["run_id"]) == 12
     assert f"mã lần chạy {manifest['run_id']}" in html
     assert manifest["inputs"]["raw"] and manifest["reused_units"] == []
+
+
+def test_every_appendix_total_recomputed_from_the_raw_workbooks_matches_the_docx(run, project):
+    from recompute import appendix_totals_in_docx, shown_in_appendix, totals
+
+    expected = shown_in_appendix(totals(project.raw_period(PERIOD), project.config), project.config)
+    shown = appendix_totals_in_docx(run["output"] / f"bao-cao-{PERIOD}.docx")
+    assert len(expected) >= 50
+    assert {label: shown.get(label) for label in expected} == expected

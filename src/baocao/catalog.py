@@ -63,10 +63,49 @@ class Indicator:
         return self.kind in ("count", "money")
 
 
+def measure_key(text: str) -> str:
+    """A unit of measure folded for comparison: “Tr.đ” and “trđ”, “1.000 đ” and “1000đ” match;
+    “%” is kept (as “phần trăm”), so that it never folds to nothing."""
+    from .names import match_key
+
+    return match_key(text.replace("%", " phần trăm ")).replace(" ", "")
+
+
+@dataclass(frozen=True)
+class MeasureReading:
+    """How a row's own “Đơn vị tính” relates to its indicator's unit."""
+
+    status: str  # "same" (or an accepted equivalent), "scaled" (money in another scale), "other"
+    scale: int = 1  # đồng per unit written, for "scaled"
+
+
+@dataclass(frozen=True)
+class UnitsOfMeasure:
+    """The `units_of_measure` block of config/indicators.yml: the money scales a unit may write
+    and, per catalogue unit, the other ways of writing the same unit."""
+
+    money_scales: dict[str, int] = field(default_factory=dict)  # measure_key -> đồng per unit
+    same_as: dict[str, frozenset[str]] = field(default_factory=dict)  # key -> accepted keys
+
+    def reading(self, indicator: Indicator, written: str) -> MeasureReading:
+        key = measure_key(written)
+        own = measure_key(indicator.unit)
+        if not key or key == own or key in self.same_as.get(own, frozenset()):
+            return MeasureReading("same")
+        if indicator.kind == "money" and key in self.money_scales:
+            scale = self.money_scales[key]
+            base = self.money_scales.get(own, 1)
+            if scale % base == 0:
+                scale //= base
+                return MeasureReading("same" if scale == 1 else "scaled", scale)
+        return MeasureReading("other")
+
+
 @dataclass(frozen=True)
 class Catalogue:
     indicators: tuple[Indicator, ...]
     sections: dict[str, str]
+    units_of_measure: UnitsOfMeasure = field(default_factory=UnitsOfMeasure)
 
     def indicator(self, code: str) -> Indicator:
         for indicator in self.indicators:
@@ -179,6 +218,28 @@ def _rule(raw: dict, where: str) -> Rule:
     )
 
 
+def parse_units_of_measure(raw: Any, source: str) -> UnitsOfMeasure:
+    """The `units_of_measure` block: `money_scales` (written unit -> đồng) and `same_as`
+    (catalogue unit -> list of units meaning the same)."""
+    raw = raw or {}
+    where = f"{source}, units_of_measure"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: phải là một bảng (money_scales, same_as).")
+    scales: dict[str, int] = {}
+    for written, factor in (raw.get("money_scales") or {}).items():
+        if isinstance(factor, bool) or not isinstance(factor, int) or factor < 1:
+            raise ConfigError(
+                f"{where}: “{written}” phải đi với số đồng là số nguyên dương, ví dụ 1000000."
+            )
+        scales[measure_key(str(written))] = factor
+    same: dict[str, frozenset[str]] = {}
+    for unit, others in (raw.get("same_as") or {}).items():
+        if not isinstance(others, list):
+            raise ConfigError(f"{where}: “{unit}” phải đi với một danh sách các cách ghi khác.")
+        same[measure_key(str(unit))] = frozenset(measure_key(str(o)) for o in others)
+    return UnitsOfMeasure(money_scales=scales, same_as=same)
+
+
 def parse_catalogue(data: dict, source: str = "config/indicators.yml") -> Catalogue:
     kinds = data.get("kinds", {})
     sections = {str(k): v for k, v in data.get("sections", {}).items()}
@@ -213,7 +274,11 @@ def parse_catalogue(data: dict, source: str = "config/indicators.yml") -> Catalo
                 total_weight=total.get("weight"),
             )
         )
-    catalogue = Catalogue(indicators=tuple(indicators), sections=sections)
+    catalogue = Catalogue(
+        indicators=tuple(indicators),
+        sections=sections,
+        units_of_measure=parse_units_of_measure(data.get("units_of_measure"), source),
+    )
     for indicator in indicators:
         kinds_of_rules = [(r.rule, r.severity) for r in indicator.rules]
         if len(kinds_of_rules) != len(set(kinds_of_rules)):

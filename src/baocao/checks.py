@@ -13,7 +13,7 @@ from .clean import clean_unit
 from .errors import BaocaoError, Issue
 from .intake import read_unit_workbook_or_issue, text_of
 from .names import resolve_unit
-from .periods import Period, is_period
+from .periods import Period, is_period, read_written_period
 from .validate import unit_state, validate_unit
 
 
@@ -31,22 +31,53 @@ def check_workbook(
     period: str | None = None,
     units_of: Callable[[str], Sequence[Unit]] | None = None,
 ) -> CheckReport:
-    """Read, clean and validate one workbook. `units_of(period)` gives the period's unit list,
-    so that a `Thông tin` sheet naming a unit outside it is reported."""
+    """Read, clean and validate one workbook. Its period is `period` when given, else the one
+    written in its `Thông tin` sheet (in any form `periods.read_written_period` reads).
+    `units_of(period)` gives the period's unit list, so that a `Thông tin` sheet naming a unit
+    outside it is reported."""
     workbook, read_issues = read_unit_workbook_or_issue(Path(path))
     if workbook is None:
         return CheckReport(period or "?", unit_state(read_issues), read_issues)
+    given = period is not None
+    if given:
+        period = str(Period.parse(period))
+    period_issues: tuple[Issue, ...] = ()
     if period is None:
-        declared = text_of(workbook.info.get("period", ("", ""))[0])
-        period = str(Period.parse(declared)) if is_period(declared) else declared or "?"
+        declared = workbook.info.get("period", ("", ""))
+        written = read_written_period(declared[0])
+        period = str(written) if written is not None else "?"
+        if written is None and workbook.info_sheet is not None:
+            shown = text_of(declared[0])
+            period_issues = (
+                Issue(
+                    "warning",
+                    "period_unreadable",
+                    "Trang “Thông tin”: không đọc được kỳ báo cáo"
+                    + (f" “{shown}”" if shown else " (ô trống)")
+                    + "; hãy ghi kỳ theo dạng “6 tháng đầu năm 2021”, hoặc chạy lại lệnh với "
+                    "--period.",
+                    sheet=workbook.info_sheet,
+                    cell=declared[1] or None,
+                ),
+            )
     units = None
     if units_of is not None and is_period(period):
         with suppress(BaocaoError):
             units = units_of(period)
     declared = resolve_unit(text_of(workbook.info.get("unit", ("", ""))[0]), units or ())
+    if given:
+        period_from = f"theo tham số --period ({Period.parse(period).label()})"
+    else:
+        period_from = "không xác định được (hãy chạy lại lệnh với --period, ví dụ --period 2021-H1)"
     cleaned = clean_unit(
-        workbook, catalogue, period=period, unit_code=declared.code if declared else "", units=units
+        workbook,
+        catalogue,
+        period=period,
+        unit_code=declared.code if declared else "",
+        units=units,
+        unit_from="không xác định được",
+        period_from=period_from,
     )
     checked = validate_unit(cleaned.values, catalogue)
-    issues = (*cleaned.issues, *checked.issues)
+    issues = (*period_issues, *cleaned.issues, *checked.issues)
     return CheckReport(period, unit_state(issues), issues)

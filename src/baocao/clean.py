@@ -21,8 +21,8 @@ from .catalog import Catalogue, Indicator, Unit
 from .errors import Issue
 from .intake import DataRow, UnitWorkbook, text_of
 from .names import match_key, resolve_unit
-from .numbers import NumberParseError, parse_value
-from .periods import Period, is_period
+from .numbers import NumberParseError, format_number, parse_value
+from .periods import Period, is_period, read_written_period
 
 VALUE_COLUMNS = (
     "period",
@@ -119,6 +119,36 @@ def _is_merged_heading(row: DataRow) -> bool:
     return first.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") == last.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
+EXCEL_ERROR = object()  # marks a value cell holding an Excel error value
+
+# What each Excel error value means, in the words of Excel's Vietnamese help.
+_EXCEL_ERROR_MEANINGS = {
+    "#DIV/0!": "công thức chia cho 0 hoặc cho ô trống",
+    "#REF!": "công thức tham chiếu đến ô không còn tồn tại (ô, dòng hoặc trang đã bị xóa)",
+    "#N/A": "công thức tra cứu không tìm thấy giá trị",
+    "#VALUE!": "công thức tính với giá trị sai kiểu (ví dụ cộng chữ với số)",
+    "#NAME?": "công thức dùng tên hàm hoặc tên vùng không tồn tại",
+    "#NUM!": "công thức cho kết quả không phải số hợp lệ",
+    "#NULL!": "công thức dùng vùng ô không giao nhau",
+    "#SPILL!": "kết quả công thức tràn sang ô đã có dữ liệu",
+    "#CALC!": "công thức không tính được",
+}
+
+
+def _excel_error_issue(row: DataRow, indicator: Indicator, sheet: str) -> Issue:
+    meaning = _EXCEL_ERROR_MEANINGS.get(row.error.upper(), "công thức bị lỗi")
+    return Issue(
+        "error",
+        "excel_error",
+        f"{indicator.label}: ô {row.value_ref} hiển thị lỗi {row.error} của Excel ({meaning}), "
+        "nên số liệu bị loại khỏi tổng cộng. Hãy sửa công thức trong ô hoặc ghi thẳng số vào "
+        "ô, rồi gửi lại.",
+        sheet=sheet,
+        cell=row.value_ref,
+        indicator_code=indicator.code,
+    )
+
+
 def _cell_problem(row: DataRow, indicator: Indicator, sheet: str) -> Issue | None:
     """An error for a value cell whose content cannot be trusted: merged, or an uncalculated formula."""
     if row.formula_without_value:
@@ -200,8 +230,31 @@ def clean_values(
             issues.append(cell_problem)
             found[indicator.code] = (row, None, False)
             continue
+        if row.error:
+            issues.append(_excel_error_issue(row, indicator, sheet))
+            found[indicator.code] = (row, EXCEL_ERROR, False)
+            continue
+        measure = catalogue.units_of_measure.reading(indicator, row.unit)
+        if measure.status == "other":
+            issues.append(
+                Issue(
+                    "error",
+                    "measure_mismatch",
+                    f"{indicator.label}: ô {row.unit_ref or row.value_ref} ghi đơn vị tính "
+                    f"“{row.unit}”, khác đơn vị “{indicator.unit}” của chỉ tiêu, nên chưa tính "
+                    f"số liệu ô {row.value_ref}. Hãy ghi số theo đơn vị “{indicator.unit}” và giữ "
+                    "nguyên cột “Đơn vị tính” của biểu mẫu.",
+                    sheet=sheet,
+                    cell=row.unit_ref or row.value_ref,
+                    indicator_code=indicator.code,
+                )
+            )
+            found[indicator.code] = (row, None, False)
+            continue
         try:
-            parsed = parse_value(row.value, indicator.kind)
+            parsed = parse_value(
+                row.value, indicator.kind, number_format=row.number_format, scale=measure.scale
+            )
             value, ok = parsed.value, True
             if parsed.note:
                 issues.append(
@@ -209,6 +262,20 @@ def clean_values(
                         "warning",
                         "value_interpreted",
                         f"{indicator.label}: {parsed.note}",
+                        sheet=sheet,
+                        cell=row.value_ref,
+                        indicator_code=indicator.code,
+                    )
+                )
+            if measure.status == "scaled" and value is not None:
+                issues.append(
+                    Issue(
+                        "warning",
+                        "measure_scaled",
+                        f"{indicator.label}: dòng {row.row_number} ghi đơn vị tính “{row.unit}” "
+                        f"(ô {row.unit_ref}) nên số ở ô {row.value_ref} được hiểu là "
+                        f"{format_number(value)} {indicator.unit}. Hãy kiểm tra lại; lần sau ghi "
+                        f"số theo đơn vị “{indicator.unit}” của biểu mẫu.",
                         sheet=sheet,
                         cell=row.value_ref,
                         indicator_code=indicator.code,
@@ -245,6 +312,10 @@ def clean_values(
                     indicator_code=indicator.code,
                 )
             )
+        # An Excel error value was reported (the unit sees “#DIV/0!”): listed as left out.
+        reported = value is not None
+        if value is EXCEL_ERROR:
+            value = None
         included = ok and value is not None and indicator.code not in duplicated
         records.append(
             {
@@ -252,7 +323,7 @@ def clean_values(
                 "unit_code": unit_code,
                 "indicator_code": indicator.code,
                 "value": value if indicator.code not in duplicated else None,
-                "reported": value is not None,
+                "reported": reported,
                 "included": included,
                 "source_file": workbook.path.name,
                 "sheet": sheet,
@@ -296,22 +367,49 @@ def clean_models(
 
 
 def check_declared_period(workbook: UnitWorkbook, period: str) -> list[Issue]:
+    """A warning when `Thông tin` names another period than `period`, or one that cannot be
+    read; both periods are shown in the report's words (“6 tháng đầu năm 2021”)."""
     declared = workbook.info.get("period")
     if not declared or not text_of(declared[0]):
         return []
     text = text_of(declared[0])
-    if is_period(text) and Period.parse(text) == Period.parse(period):
+    written = read_written_period(declared[0])
+    compiled = Period.parse(period)
+    if written == compiled:
         return []
+    if written is None:
+        problem = (
+            f"ghi kỳ báo cáo “{text}”, không đọc được là kỳ nào; số liệu được tính cho kỳ "
+            f"{compiled.label()}. Hãy ghi kỳ theo dạng “{compiled.label()}”."
+        )
+    else:
+        problem = (
+            f"ghi kỳ báo cáo “{text}” ({written.label()}), khác kỳ đang tổng hợp "
+            f"({compiled.label()}). Hãy kiểm tra đơn vị có gửi nhầm tệp của kỳ khác không."
+        )
     return [
         Issue(
             "warning",
-            "period_mismatch",
-            f"Trang “{layout.SHEET_INFO}” ghi kỳ báo cáo “{text}”, khác kỳ đang tổng hợp {period}. "
-            "Hãy kiểm tra đơn vị có gửi nhầm tệp của kỳ khác không.",
+            "period_mismatch" if written is not None else "period_unreadable",
+            f"Trang “{layout.SHEET_INFO}”, ô {declared[1]}: {problem}",
             sheet=layout.SHEET_INFO,
             cell=declared[1],
         )
     ]
+
+
+def info_sheet_missing(workbook: UnitWorkbook, *, unit_from: str, period_from: str) -> Issue | None:
+    """A warning when the workbook has no `Thông tin` sheet, saying where the unit and the
+    period were taken from instead."""
+    if workbook.info_sheet is not None:
+        return None
+    return Issue(
+        "warning",
+        "info_sheet_missing",
+        f"Không tìm thấy trang “{layout.SHEET_INFO}” (trang ghi tên đơn vị và kỳ báo cáo). "
+        f"Đơn vị: {unit_from}; kỳ báo cáo: {period_from}. Hãy dùng biểu mẫu do tỉnh gửi và giữ "
+        f"nguyên trang “{layout.SHEET_INFO}”.",
+    )
 
 
 def declared_unit_mismatch(
@@ -369,17 +467,29 @@ def clean_unit(
     period: str,
     unit_code: str,
     units: Sequence[Unit] | None = None,
+    unit_from: str = "theo tên tệp",
+    period_from: str | None = None,
 ) -> CleanResult:
     """Clean one unit's workbook. With the period's `units`, a `Thông tin` sheet naming another
-    unit than `unit_code` gets a warning."""
+    unit than `unit_code` gets a warning. Without a `Thông tin` sheet, a warning says the unit
+    was taken from `unit_from` and the period from `period_from` (default: the period's folder)."""
     values, value_issues, rows_read = clean_values(
         workbook, catalogue, period=period, unit_code=unit_code
     )
     models, model_issues = clean_models(workbook, period=period, unit_code=unit_code)
     mismatch = declared_unit_mismatch(workbook, unit_code, units) if units else None
+    known = is_period(period)
+    if period_from is None:
+        period_from = (
+            f"theo thư mục của kỳ ({Period.parse(period).label()})"
+            if known
+            else "không xác định được"
+        )
+    missing_info = info_sheet_missing(workbook, unit_from=unit_from, period_from=period_from)
     issues = [
         *workbook.issues,
-        *check_declared_period(workbook, period),
+        *([missing_info] if missing_info else []),
+        *(check_declared_period(workbook, period) if known else []),
         *([mismatch] if mismatch else []),
         *value_issues,
         *model_issues,

@@ -8,26 +8,125 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import typer.core
+import typer.rich_utils
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer._click import exceptions as click  # typer 0.29 vendors click; its errors live here
 
 from .errors import BaocaoError
 from .paths import ProjectPaths
+
+# The help screens' own words, which typer and click write in English, in Vietnamese: the panel
+# titles and fixed strings are typer.rich_utils settings; "Usage:" and the help option's text
+# come from click's Command, so the command classes below override them.
+HELP_TEXT = "Hiện hướng dẫn này rồi thoát."
+USAGE = "Cách dùng:"
+for _name, _text in {
+    "ARGUMENTS_PANEL_TITLE": "Tham số",
+    "OPTIONS_PANEL_TITLE": "Tùy chọn",
+    "COMMANDS_PANEL_TITLE": "Lệnh",
+    "ERRORS_PANEL_TITLE": "Lỗi",
+    "ABORTED_TEXT": "Đã dừng.",
+    "DEFAULT_STRING": "[mặc định: {}]",
+    "ENVVAR_STRING": "[biến môi trường: {}]",
+    "REQUIRED_LONG_STRING": "[bắt buộc]",
+    "DEPRECATED_STRING": "(không còn dùng) ",
+    "RICH_HELP": "Gõ [blue]'{command_path} {help_option}'[/] để xem hướng dẫn.",
+}.items():
+    setattr(typer.rich_utils, _name, _text)
+
+
+def _vietnamese_usage_error(error: click.UsageError) -> click.UsageError:
+    """click's usage errors (written in English) said in Vietnamese, same type and context."""
+    if isinstance(error, click.MissingParameter):
+        param = error.param
+        is_argument = isinstance(param, typer.core.TyperArgument)
+        name = (param.metavar or param.name or "") if is_argument else (param.opts or [""])[0]
+        text = f"Thiếu {'tham số' if is_argument else 'tùy chọn'} “{name}”."
+    elif isinstance(error, click.NoSuchOption):
+        text = f"Không có tùy chọn “{error.option_name}”."
+        if error.possibilities:
+            text += f" Có phải là: {', '.join(sorted(error.possibilities))}?"
+    elif isinstance(error, click.BadParameter):
+        param = error.param
+        name = (param.opts or [param.metavar or param.name or ""])[0] if param else ""
+        text = f"Giá trị không hợp lệ cho “{name}”." if name else "Giá trị không hợp lệ."
+    elif isinstance(error, click.BadOptionUsage):
+        text = f"Tùy chọn “{error.option_name}” dùng không đúng (thiếu giá trị hoặc thừa giá trị)."
+    else:
+        text = "Lệnh gọi không đúng cách (thừa tham số hoặc sai tên lệnh)."
+    translated = click.UsageError(text, error.ctx)
+    return translated
+
+
+class _Vietnamese:
+    """Mixin for click commands: the usage line, the help option and usage errors in Vietnamese."""
+
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)  # type: ignore[misc]
+        except click.UsageError as error:
+            raise _vietnamese_usage_error(error) from None
+
+    def resolve_command(self, ctx, args):
+        try:
+            return super().resolve_command(ctx, args)  # type: ignore[misc]
+        except click.UsageError:
+            name = args[0] if args else ""
+            raise click.UsageError(
+                f"Không có lệnh “{name}”. Các lệnh: template, run, validate, status.", ctx
+            ) from None
+
+    def get_usage(self, ctx) -> str:
+        usage = super().get_usage(ctx)  # type: ignore[misc]
+        return usage.replace("Usage:", USAGE, 1)
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if isinstance(param, typer.core.TyperArgument) and param.metavar:
+                # The argument's Vietnamese name says what it is; typer would add "<path>".
+                param.display_type_rich = lambda ctx: None
+        return params
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = HELP_TEXT
+            option.metavar = ""  # a switch takes no value: no "<bool>"
+        return option
+
+
+class VietnameseCommand(_Vietnamese, typer.core.TyperCommand):
+    pass
+
+
+class VietnameseGroup(_Vietnamese, typer.core.TyperGroup):
+    pass
+
 
 app = typer.Typer(
     help="Tổng hợp báo cáo 6 tháng của Ủy ban MTTQ: từ bảng tính của các đơn vị đến DOCX và HTML.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=VietnameseGroup,
+    options_metavar="[TÙY CHỌN]",
+    subcommand_metavar="LỆNH [THAM SỐ]...",
 )
+COMMAND = {"cls": VietnameseCommand, "options_metavar": "[TÙY CHỌN]"}
 console = Console(highlight=False)
 STATE_STYLE = {"hợp lệ": "green", "có cảnh báo": "yellow", "có lỗi": "red", "chưa nộp": "magenta"}
 
 PeriodOption = Annotated[
     str | None,
     typer.Option(
-        "--period", "-p", help="Kỳ báo cáo, ví dụ 2021-H1; mặc định là kỳ mới nhất trong data/raw/."
+        "--period",
+        "-p",
+        metavar="KỲ",
+        help="Kỳ báo cáo, ví dụ 2021-H1; mặc định là kỳ mới nhất trong data/raw/.",
     ),
 ]
 
@@ -65,12 +164,18 @@ def _period(period: str | None, paths: ProjectPaths) -> str:
     return str(Period.parse(period)) if period else latest_period(paths)
 
 
-@app.command()
+@app.command(**COMMAND)
 def template(
     period: Annotated[
-        str, typer.Option("--period", "-p", help="Kỳ báo cáo của biểu mẫu, ví dụ 2021-H1.")
+        str,
+        typer.Option(
+            "--period", "-p", metavar="KỲ", help="Kỳ báo cáo của biểu mẫu, ví dụ 2021-H1."
+        ),
     ],
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Thư mục ghi biểu mẫu.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", metavar="THƯ_MỤC", help="Thư mục ghi biểu mẫu."),
+    ] = None,
 ) -> None:
     """Tạo biểu mẫu nhập số liệu (.xlsx) cho từng đơn vị."""
 
@@ -107,48 +212,70 @@ def _summary_table(result) -> Table:
     return table
 
 
-@app.command()
+@app.command(**COMMAND)
 def run(
     period: PeriodOption = None,
     profile: Annotated[
         str | None,
         typer.Option(
-            help="Chỉ dựng một bản: internal (nội bộ) hoặc public (công khai); mặc định dựng cả hai."
+            metavar="BẢN",
+            help="Chỉ dựng một bản: internal (nội bộ) hoặc public (công khai); mặc định dựng cả hai.",
         ),
     ] = None,
     backend: Annotated[
-        str | None, typer.Option(help="Cách dựng báo cáo: quarto hoặc builtin; mặc định tự chọn.")
+        str | None,
+        typer.Option(
+            metavar="CÁCH", help="Cách dựng báo cáo: quarto hoặc builtin; mặc định tự chọn."
+        ),
     ] = None,
     no_render: Annotated[
-        bool, typer.Option("--no-render", help="Chỉ làm sạch và tổng hợp, không dựng báo cáo.")
+        bool,
+        typer.Option(
+            "--no-render", metavar="", help="Chỉ làm sạch và tổng hợp, không dựng báo cáo."
+        ),
     ] = False,
     jobs: Annotated[
         int | None,
         typer.Option(
-            "--jobs", "-j", min=1, help="Số đơn vị xử lý song song; mặc định bằng số lõi CPU."
+            "--jobs",
+            "-j",
+            min=1,
+            metavar="SỐ",
+            help="Số đơn vị xử lý song song; mặc định bằng số lõi CPU.",
         ),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Chạy lại tất cả, kể cả phần không có gì thay đổi.")
+        bool,
+        typer.Option(
+            "--force", metavar="", help="Chạy lại tất cả, kể cả phần không có gì thay đổi."
+        ),
     ] = False,
     number: Annotated[
         int | None,
-        typer.Option("--number", min=1, help="Số báo cáo (thay số trong config/report.yml)."),
+        typer.Option(
+            "--number", min=1, metavar="SỐ", help="Số báo cáo (thay số trong config/report.yml)."
+        ),
     ] = None,
     date: Annotated[
         str | None,
         typer.Option(
-            "--date", help="Ngày báo cáo, ví dụ 05/07/2021 (thay ngày trong config/report.yml)."
+            "--date",
+            metavar="NGÀY",
+            help="Ngày báo cáo, ví dụ 05/07/2021 (thay ngày trong config/report.yml).",
         ),
     ] = None,
     signer: Annotated[
         str | None,
-        typer.Option("--signer", help="Họ tên người ký (thay tên trong config/report.yml)."),
+        typer.Option(
+            "--signer", metavar="HỌ_TÊN", help="Họ tên người ký (thay tên trong config/report.yml)."
+        ),
     ] = None,
     explain: Annotated[
         bool,
         typer.Option(
-            "--explain", help="Chỉ cho biết đơn vị nào, báo cáo nào sẽ chạy lại và vì sao."
+            "--explain",
+            metavar="",
+            help="Chỉ cho biết đơn vị nào, báo cáo nào sẽ chạy lại và vì sao.",
         ),
     ] = False,
 ) -> None:
@@ -233,12 +360,28 @@ def run(
     _guarded(body)
 
 
-@app.command()
+@app.command(**COMMAND)
 def validate(
-    file: Annotated[Path, typer.Argument(help="Tệp bảng tính của đơn vị cần kiểm tra.")],
-    period: PeriodOption = None,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="TỆP",
+            help="Tệp bảng tính của đơn vị cần kiểm tra (.xlsx, .xlsm, .xlsb, .xls, .ods).",
+        ),
+    ],
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period",
+            "-p",
+            metavar="KỲ",
+            help="Kỳ báo cáo để kiểm tra tệp, ví dụ 2021-H1; mặc định là kỳ ghi ở trang "
+            "“Thông tin” của tệp.",
+        ),
+    ] = None,
 ) -> None:
-    """Kiểm tra một tệp bảng tính trước khi gửi; in ra các lỗi và cảnh báo."""
+    """Kiểm tra một tệp bảng tính trước khi gửi: đọc tệp như khi tổng hợp, in ra các lỗi và
+    cảnh báo (trang, ô, cách sửa). Không ghi gì vào tệp hay thư mục số liệu."""
 
     def body():
         from .catalog import load_catalogue, load_units
@@ -251,8 +394,9 @@ def validate(
             period=period,
             units_of=load_units(paths.config).for_period,
         )
+        shown_period = "chưa xác định" if report.period == "?" else report.period
         console.print(
-            f"Tệp: [bold]{file}[/] — kỳ {report.period} — trạng thái: "
+            f"Tệp: [bold]{file}[/] — kỳ {shown_period} — trạng thái: "
             f"[{STATE_STYLE.get(report.state, '')}]{report.state}[/]"
         )
         for issue in report.issues:
@@ -274,7 +418,7 @@ def validate(
     _guarded(body)
 
 
-@app.command()
+@app.command(**COMMAND)
 def status(period: PeriodOption = None) -> None:
     """Liệt kê đơn vị đã nộp và chưa nộp tệp số liệu của kỳ."""
 

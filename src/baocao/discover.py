@@ -161,7 +161,7 @@ def discover(
                         Issue(
                             "error",
                             "unsupported_format",
-                            f"Tệp “{path.name}” không phải bảng tính (.xlsx, .xls, .ods) nên không được đọc. "
+                            f"Tệp “{path.name}” không phải bảng tính (.xlsx, .xlsm, .xlsb, .xls, .ods) nên không được đọc. "
                             "Hãy lưu tệp thành .xlsx rồi chép lại vào thư mục của kỳ.",
                         )
                     ],

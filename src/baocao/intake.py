@@ -1,11 +1,13 @@
-"""Reading a unit's workbook (.xlsx, .xls, .ods) into plain rows that remember their cells.
+"""Reading a unit's workbook (.xlsx, .xlsm, .xlsb, .xls, .ods) into rows that remember their cells.
 
 This is the only module that opens a unit's file. It reads the file's bytes once, never writes,
 checks them before any parser sees them (`safety`: size, zip bombs, XML entity bombs, encryption,
 formulas without a saved result), then reads the cells with python-calamine. Every way a file can
 be unreadable becomes an `InputError` naming the file, the sheet and the cell. It interprets
-nothing: numbers stay as the cell holds them, for `clean` to parse; only text typed in a legacy
-Vietnamese encoding (TCVN3, VNI) is converted to Unicode, with a warning naming the cell.
+nothing: numbers stay as the cell holds them, for `clean` to parse, together with what the file
+says about how Excel shows them (the cell's number format, or the Excel error value it holds;
+see `safety` for what each format records); only text typed in a legacy Vietnamese encoding
+(TCVN3, VNI) is converted to Unicode, with a warning naming the cell.
 """
 
 from __future__ import annotations
@@ -23,9 +25,9 @@ from .errors import InputError, Issue, Location
 from .layout import column_letter
 from .legacy_text import ENCODING_NAMES, detect_legacy, looks_garbled, to_unicode
 from .names import match_key
-from .safety import MAX_FILE_BYTES, FileScan, SheetScan, check_file
+from .safety import EXCEL_ERRORS, MAX_FILE_BYTES, FileScan, SheetScan, check_file
 
-SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 HEADER_SEARCH_ROWS = 30
 
 
@@ -43,6 +45,9 @@ class DataRow:
     merged: str = ""  # the merged range holding the value cell, e.g. "E12:E13"; "" if none
     formula_without_value: bool = False  # the value cell is a formula never calculated
     hidden: bool = False  # the row is hidden in the unit's workbook (.xlsx only)
+    number_format: str | None = "General"  # the value cell's format; None = the file does not say
+    error: str = ""  # the Excel error value the cell shows ("#DIV/0!" ...); "" if none
+    unit_ref: str = ""  # the cell of the row's "Đơn vị tính", e.g. "D12"; "" without that column
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,7 @@ class UnitWorkbook:
     model_rows: tuple[ModelRow, ...]
     info: dict[str, tuple[Any, str]]  # layout.INFO_FIELDS key -> (value, cell)
     issues: tuple[Issue, ...] = field(default=())
+    info_sheet: str | None = None  # the `Thông tin` sheet's name as found; None when absent
 
 
 def cell_ref(row: int, col: int) -> str:
@@ -89,7 +95,9 @@ class OpenedWorkbook:
         if found is None:
             key = match_key(sheet)
             found = next((v for k, v in self.scan.sheets.items() if match_key(k) == key), None)
-        return found or SheetScan()
+        if found is None:  # .xlsx/.ods sheets are all scanned: an empty one has no notes
+            found = SheetScan(formats_known=self.scan.format in ("xlsx", "ods"))
+        return found
 
     def hidden(self, sheet: str) -> bool:
         for meta in self.book.sheets_metadata:
@@ -107,7 +115,7 @@ def open_checked(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> OpenedWorkbo
         raise InputError(
             "unsupported_format",
             f"định dạng “{path.suffix or '(không có đuôi)'}” không phải bảng tính được hỗ trợ",
-            "Hãy gửi tệp Excel (.xlsx, .xls) hoặc LibreOffice (.ods) theo biểu mẫu.",
+            "Hãy gửi tệp Excel (.xlsx, .xlsb, .xls) hoặc LibreOffice (.ods) theo biểu mẫu.",
             where,
         )
     scan = check_file(path, max_bytes=max_bytes)
@@ -331,17 +339,25 @@ def _read_data_sheet(opened: OpenedWorkbook, path: Path) -> tuple[str, list[Data
             return texts.text(_get(row, col), cell_ref(index, col or 0))
 
         value_ref = cell_ref(index, value_col)
+        raw_value = _get(row, value_col)
+        error = scan.errors.get(value_ref, "")
+        if not error and isinstance(raw_value, str) and raw_value.strip().upper() in EXCEL_ERRORS:
+            error = raw_value.strip().upper()  # .xls/.xlsb/.ods: the error as text
+        unit_col = columns.get(layout.COL_UNIT)
         data_row = DataRow(
             row_number=index + 1,
             code=text_of(_get(row, columns.get(layout.COL_CODE))),
             label=text(layout.COL_LABEL),
             unit=text(layout.COL_UNIT),
-            value=texts.raw(_get(row, value_col), value_ref),
+            value=texts.raw(raw_value, value_ref),
             value_ref=value_ref,
             note=text(layout.COL_NOTE),
             merged=_merged_at(merged, index, value_col),
             formula_without_value=value_ref in scan.formulas_without_value,
             hidden=index + 1 in scan.hidden_rows,
+            number_format=opened.scan.number_format(scan, value_ref),
+            error=error,
+            unit_ref=cell_ref(index, unit_col) if unit_col is not None else "",
         )
         if data_row.hidden and (data_row.code or data_row.label or text_of(data_row.value)):
             hidden_rows.append(data_row)
@@ -464,6 +480,7 @@ def read_unit_workbook(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> UnitWo
         data_sheet, data_rows, issues = _read_data_sheet(opened, path)
         models_sheet, model_rows, model_issues = _read_models_sheet(opened, path)
         info = read_info(opened, path, info_issues)
+        info_sheet = _find_sheet(list(opened.book.sheet_names), layout.SHEET_INFO)
     finally:
         opened.book.close()
     return UnitWorkbook(
@@ -474,6 +491,7 @@ def read_unit_workbook(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> UnitWo
         model_rows=tuple(model_rows),
         info=info,
         issues=tuple(issues + model_issues + info_issues),
+        info_sheet=info_sheet,
     )
 
 

@@ -28,7 +28,9 @@ __all__ = [
     "format_money",
     "format_number",
     "format_percent",
+    "excel_precision",
     "parse_value",
+    "shown_format",
 ]
 
 LOCALE = "vi_VN"
@@ -71,6 +73,55 @@ _LETTERS = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
 
 _EXAMPLES = {"count": "1.357", "money": "1.250.000 hoặc 15 triệu", "percent": "85,5"}
 
+EXCEL_DIGITS = 15  # Excel keeps and shows 15 significant digits
+
+
+@dataclass(frozen=True)
+class ShownFormat:
+    """What a cell's number format does to the number Excel shows."""
+
+    known: bool  # False: the file does not record the format (.xls, .xlsb)
+    percent: bool = False  # shown × 100 with a % sign
+    decimals: int | None = None  # fixed decimals shown; None for General (all digits)
+    text: bool = False  # "@": the cell is text
+
+
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
+
+
+def shown_format(number_format: str | None) -> ShownFormat:
+    """Read an Excel number format code ("0%", "#,##0", "0.0", "General", "@" …) for how it
+    shows a positive number. None (format not recorded) gives `known=False`."""
+    if number_format is None:
+        return ShownFormat(known=False)
+    code = number_format.strip()
+    if not code or code.lower() == "general":
+        return ShownFormat(known=True)
+    section = _QUOTED.sub("", code).split(";")[0]
+    if section.strip() == "@":
+        return ShownFormat(known=True, text=True)
+    if "general" in section.lower() or not re.search(r"[0#?]", section):
+        return ShownFormat(known=True)
+    if re.search(r"[eE][+-]", section):
+        return ShownFormat(known=True)  # scientific: treated as General
+    whole, dot, frac = section.partition(".")
+    decimals = len(re.findall(r"[0#?]", frac)) if dot else 0
+    return ShownFormat(known=True, percent="%" in section, decimals=decimals)
+
+
+def excel_precision(x: float) -> float:
+    """`x` at Excel's 15 significant digits: the binary noise a file may carry beyond them
+    (1234.0000000000002, 0.29 × 100 = 28.999999999999996) is dropped, as Excel drops it."""
+    if not math.isfinite(x) or x == 0:
+        return x + 0.0
+    rounded = float(f"{x:.{EXCEL_DIGITS}g}")
+    return rounded + 0.0 if math.isfinite(rounded) else x  # near the float limit: keep x
+
+
+def _round_half_away(x: float, decimals: int) -> Decimal:
+    """Round as Excel displays: half away from zero."""
+    return Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
 
 class NumberParseError(ValueError):
     """A cell that cannot be read as a number; `reason` says why and how to fix it."""
@@ -88,18 +139,26 @@ class Parsed:
     note: str | None = None
 
 
-def parse_value(raw: object, kind: str) -> Parsed:
-    """Read one cell value, as python-calamine returns it, for an indicator of `kind`.
+def parse_value(
+    raw: object, kind: str, *, number_format: str | None = "General", scale: int = 1
+) -> Parsed:
+    """Read one cell value, as python-calamine returns it, for an indicator of `kind`: the value
+    the unit sees in Excel.
 
-    count and money give an int, percent a float, blank or “not reported” words give None.
-    Raises NumberParseError (with a Vietnamese `reason`) for anything that is not a number.
+    `number_format` is the cell's format code (None when the file does not record it): a
+    percent format makes the stored 0.85 the 85 the unit sees (an error on a count or money
+    row); an integer format shows a whole number. Numbers are taken at Excel's 15 significant
+    digits. `scale` is the đồng per unit of the row's own money unit (10**6 for “triệu đồng”).
+    count and money give an int (money in đồng), percent a float, blank or “not reported” words
+    give None. Raises NumberParseError (with a Vietnamese `reason`) for anything that is not a
+    number.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown indicator kind {kind!r}; expected one of {KINDS}")
     if raw is None:
         return Parsed(None)
     if isinstance(raw, str):
-        return _parse_text(raw, kind)
+        return _parse_text(raw, kind, scale)
     if isinstance(raw, bool):
         raise NumberParseError(
             "Ô chứa giá trị đúng/sai (TRUE/FALSE), không phải là số. Hãy ghi số vào ô này."
@@ -115,9 +174,10 @@ def parse_value(raw: object, kind: str) -> Parsed:
             "Ô đang được định dạng kiểu giờ hoặc thời lượng nên không đọc được thành số. "
             "Hãy đổi định dạng ô sang kiểu số (Number) rồi ghi lại số."
         )
-    if isinstance(raw, numbers.Integral):
+    shown = shown_format(number_format)
+    if isinstance(raw, numbers.Integral) and not shown.percent:
         if kind != "percent":
-            return Parsed(int(raw))
+            return Parsed(int(raw) * scale)
         try:
             return Parsed(float(int(raw)))
         except OverflowError:
@@ -125,7 +185,11 @@ def parse_value(raw: object, kind: str) -> Parsed:
                 "Số trong ô quá lớn, không thể là một tỷ lệ. Hãy kiểm tra lại ô này."
             ) from None
     if isinstance(raw, numbers.Real):
-        return _parse_float(float(raw), kind)
+        try:
+            x = float(raw)
+        except OverflowError:
+            raise NumberParseError(_too_long(str(raw))) from None
+        return _parse_float(x, kind, shown, scale)
     raise NumberParseError(
         f"Ô chứa dữ liệu kiểu “{type(raw).__name__}”, không đọc được thành số. "
         "Hãy ghi số vào ô này."
@@ -135,26 +199,67 @@ def parse_value(raw: object, kind: str) -> Parsed:
 # --- reading numbers stored as numbers -------------------------------------------------------
 
 
-def _parse_float(x: float, kind: str) -> Parsed:
+def _as_displayed(x: float, shown: ShownFormat, sign: str = "") -> tuple[float, str | None]:
+    """`x` as a fixed-decimals format shows it (Excel rounds half away from zero), and a remark
+    when that is more than binary noise away from what the cell holds."""
+    if shown.decimals is None or shown.text:
+        return x, None
+    displayed = float(_round_half_away(x, shown.decimals))
+    if displayed == x:
+        return x, None
+    if abs(displayed - x) <= 1e-9 * max(1.0, abs(x)):
+        return displayed, None  # binary noise only
+    text = format_number(displayed, shown.decimals)
+    if shown.decimals == 0:
+        how = "được định dạng không có phần thập phân"
+    else:
+        how = f"được định dạng chỉ hiện {shown.decimals} chữ số thập phân"
+    return displayed, (
+        f"Ô chứa số {_show(x)}{sign} nhưng {how} nên Excel hiển thị {text}{sign}; đã đọc là "
+        f"{text}{sign} như đơn vị nhìn thấy. Hãy kiểm tra lại."
+    )
+
+
+def _parse_float(x: float, kind: str, shown: ShownFormat, scale: int = 1) -> Parsed:
     if not math.isfinite(x):
         raise NumberParseError(
             "Ô chứa giá trị không phải số hữu hạn (lỗi công thức hoặc chia cho 0). "
             "Hãy ghi số cụ thể vào ô này."
         )
+    x = excel_precision(x)
+    if shown.percent:
+        seen = excel_precision(x * 100)
+        if kind != "percent":
+            what = "số tiền" if kind == "money" else "số lượng"
+            raise NumberParseError(
+                f"Ô được định dạng phần trăm nên Excel hiển thị "
+                f"“{format_number(seen, min(shown.decimals or 0, 10))}%”, nhưng chỉ tiêu này là "
+                f"{what}, không phải tỷ lệ. Hãy đổi định dạng ô sang kiểu số (Number) và ghi "
+                "lại số."
+            )
+        seen, note = _as_displayed(seen, shown, "%")
+        return Parsed(seen + 0.0, note)
     if kind == "percent":
         x = x + 0.0  # no negative zero
-        note = None
+        if not shown.known and 0 < abs(x) <= 1:
+            raise NumberParseError(
+                f"Tỷ lệ {_show(x)} không lớn hơn 1, và tệp dạng này không cho biết ô có được "
+                f"định dạng phần trăm không (nếu có, Excel hiển thị {_show(x * 100)}%). Hãy ghi "
+                f"tỷ lệ bằng số từ 0 đến 100 (ví dụ {_show(x * 100)}), hoặc lưu tệp dạng .xlsx."
+            )
+        x, note = _as_displayed(x, shown)
         if 0 < abs(x) < 1:
-            note = (
+            small = (
                 f"Tỷ lệ {_show(x)} nhỏ hơn 1: nếu ô được định dạng phần trăm trong Excel thì giá "
                 f"trị đúng là {_show(x * 100)}%. Hãy kiểm tra lại."
             )
-        return Parsed(x, note)
+            note = f"{note} {small}" if note else small
+        return Parsed(x + 0.0, note)
     if x.is_integer():
-        return Parsed(int(x))
+        return Parsed(int(x) * scale)
     exact = Decimal(repr(x))
     decimals = -int(exact.as_tuple().exponent)
-    if decimals == 3 and 1 <= abs(x) < 1000:
+    if scale == 1 and decimals == 3 and 1 <= abs(x) < 1000:
         # An English-settings Excel stores a typed "1.357" as 1.357: the dot grouped thousands.
         value = int(exact.scaleb(3))
         return Parsed(
@@ -163,6 +268,14 @@ def _parse_float(x: float, kind: str) -> Parsed:
             "đặt tiếng Anh đã đọc dấu chấm tách hàng nghìn thành dấu thập phân. "
             "Hãy kiểm tra lại.",
         )
+    seen, note = _as_displayed(x, shown)
+    if scale != 1:
+        amount = Decimal(repr(seen)) * scale
+        if amount != amount.to_integral_value():
+            raise NumberParseError(_not_whole(_show(seen), kind))
+        return Parsed(int(amount), note)
+    if seen.is_integer():
+        return Parsed(int(seen), note)
     reason = _not_whole(_show(x), kind)
     if decimals < 3 and 1 <= abs(x) < 1000:
         typed = f"{x:.3f}"
@@ -176,7 +289,7 @@ def _parse_float(x: float, kind: str) -> Parsed:
 # --- reading text ----------------------------------------------------------------------------
 
 
-def _parse_text(raw: str, kind: str) -> Parsed:
+def _parse_text(raw: str, kind: str, scale: int = 1) -> Parsed:
     text = unicodedata.normalize("NFC", raw)
     text = "".join(c for c in text if unicodedata.category(c) != "Cf")
     text = re.sub(r"\s+", " ", text).strip()
@@ -190,10 +303,10 @@ def _parse_text(raw: str, kind: str) -> Parsed:
         return Parsed(zero, f"“{text}” được hiểu là 0.")
     if folded in _NOT_REPORTED:
         return Parsed(None, f"“{text}” được hiểu là không báo cáo.")
-    return _parse_number_text(text, kind)
+    return _parse_number_text(text, kind, scale)
 
 
-def _parse_number_text(text: str, kind: str) -> Parsed:
+def _parse_number_text(text: str, kind: str, scale: int = 1) -> Parsed:
     shown = _quote(text)
     body = text
     negative = False
@@ -225,7 +338,13 @@ def _parse_number_text(text: str, kind: str) -> Parsed:
     if word:
         if percent_sign:
             raise NumberParseError(_bad_percent_word(shown))
+        if scale != 1:
+            raise NumberParseError(
+                f"“{shown}”: dòng này đã ghi đơn vị tính riêng, nên trong ô chỉ ghi số, không "
+                f"kèm chữ “{word}”."
+            )
         value, note = _apply_word(value, word, kind, shown, note)
+    value = value * scale
     if negative:
         value = -value
 
