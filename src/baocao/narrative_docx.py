@@ -1001,7 +1001,8 @@ def load_narratives(
             if section_digest(assigned.sections.get(sid)) != docx_then:
                 docx_changed.append(sid)
             now = markdown.get(sid)
-            if section_digest(now.text if now else None) != md_then:
+            # A Markdown file removed since is no edit: its text is in the document already.
+            if now is not None and section_digest(now.text) != md_then:
                 md_changed.append(sid)
     else:
         # Not written by baocao for this period: any Markdown that says something else than
