@@ -659,3 +659,51 @@ def test_narrative_command_writes_the_document_with_this_periods_figures(tmp_pat
     assert "không ghi đè" in " ".join(refused.stdout.split())
     assert "Traceback" not in refused.stdout + refused.stderr
     assert path.read_bytes() == before
+
+
+def test_lists_deleted_paragraphs_and_retyped_headings(tmp_path, outline):
+    """Word's numbered and nested lists; a paragraph deleted whole with Track Changes (its mark
+    too) disappears; a heading retyped in the Normal style with its number still counts."""
+    paths = make_root(tmp_path)
+    path = write_docx(paths, outline)
+    document = docx.Document(str(path))
+    styles = document.styles
+    anchor = after(heading_paragraph(document, "3.3."), styles["Normal"])
+    anchor.add_run("Đoạn A.")
+    for text, style in (
+        ("Bước một", "List Number"),
+        ("Ý phụ", "List Bullet 2"),
+        ("Bước hai", "List Number"),
+    ):
+        anchor = after(anchor, styles[style])
+        anchor.add_run(text)
+    gone = after(anchor, styles["Normal"])
+    tracked_deletion(gone, "Đoạn bị xóa cả dấu xuống dòng.", 801)
+    gone._p.get_or_add_pPr().append(
+        etree.fromstring(
+            f'<w:rPr xmlns:w="{W}"><w:del w:id="802" w:author="A" w:date="{DATE}"/></w:rPr>'
+        )
+    )
+    after(gone, styles["Normal"]).add_run("Đoạn B.")
+    retyped = document.add_paragraph("6.3. CÁC KIẾN NGHỊ, ĐỀ XUẤT", style=styles["Normal"])
+    document.add_paragraph("Kiến nghị tăng kinh phí.", style=styles["Normal"])
+    # the glossary must stay last for this test: move both before the glossary heading
+    glossary = heading_paragraph(document, nd.GLOSSARY_HEADING[:10])
+    glossary._p.addprevious(retyped._p)
+    glossary._p.addprevious(document.paragraphs[-1]._p)
+    document.save(str(path))
+    read = nd.assign(nd.extract(path), outline, P, path.name)
+    assert read.sections["3.3"] == "Đoạn A.\n\n1. Bước một\n    - Ý phụ\n2. Bước hai\n\nĐoạn B."
+    assert read.sections["6.3"] == "Kiến nghị tăng kinh phí."
+
+
+def test_an_edited_guidance_note_is_text_not_lost(outline):
+    typed = "Hướng dẫn đã được sửa thành một câu của người viết."
+    blocks = (
+        nd.Block("heading", "3.2. Về hoạt động giám sát", "", 4),
+        nd.Block("note", "Hướng dẫn: Hoạt động giám sát, trong đó có kết quả giám sát", ""),
+        nd.Block("note", typed, typed),
+    )
+    read = nd.assign(nd.Extracted(blocks, 0, (), None), outline, P, "x.docx")
+    assert read.sections == {"3.2": typed}
+    assert any(typed[:40] in w and "Normal" in w for w in read.warnings)

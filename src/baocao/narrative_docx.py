@@ -629,7 +629,10 @@ class _Body:
             level_def = reader.numbering.level(num_id, ilvl)
             if level_def is not None and markdown:
                 fmt, start = level_def
-                ilvl = min(ilvl, 8)
+                # Word's "List Bullet 2", "List Number 3"… are single-level lists nested by
+                # their indentation: the style's number says how deep.
+                depth = re.search(r"^list\b.*?(\d)$", names[0].strip().lower()) if names else None
+                ilvl = min(ilvl + (int(depth.group(1)) - 1 if depth else 0), 8)
                 if fmt in ("bullet", "none"):
                     marker = "-"
                 else:
@@ -885,8 +888,9 @@ def assign(extracted: Extracted, outline: Outline, period: Period, shown: str) -
             continue
         text = block.text
         if block.kind == "note":
-            if match_key(block.text) in notes:
-                continue
+            folded = match_key(block.text)
+            if folded in notes or any(folded in known for known in notes):
+                continue  # guidance, whole or shortened: nothing the writer typed
             warnings.append(
                 f"Đoạn “{_snippet(block.text)}” mang kiểu chữ “{NOTE_STYLE}” nhưng không phải "
                 "hướng dẫn của đề cương: được coi là nội dung viết (hãy đổi sang kiểu Normal)."
