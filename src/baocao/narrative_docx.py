@@ -54,6 +54,7 @@ NOTE_STYLE = "Hướng dẫn (không in)"
 TITLE_STYLE = "Tiêu đề tài liệu (không in)"
 HEADER = ("Tên số liệu", "Nội dung", "Giá trị kỳ này")
 GLOSSARY_HEADING = "Số liệu dùng được trong bài viết (không in vào báo cáo)"
+_GLOSSARY_KEY = match_key(GLOSSARY_HEADING)
 MAX_PART_BYTES = 50 * 1024 * 1024  # a narrative document is tens of kilobytes
 _XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
@@ -331,37 +332,50 @@ class _Reader:
         self.styles = styles
         self.numbering = numbering
         self.dropped: dict[str, int] = {}
+        self._style_cache: dict[tuple, tuple[dict, str]] = {}
 
     # formatting
 
-    def _props(self, rprs: Iterable) -> tuple[frozenset, str]:
-        fmt: dict[str, bool] = {}
-        font = ""
-        for rpr in rprs:  # farthest first, nearest last
-            if rpr is None:
+    @staticmethod
+    def _overlay(fmt: dict[str, bool], font: str, rpr) -> str:
+        """Apply one rPr's bold, italic, vertical alignment and font over `fmt`; the font."""
+        if rpr is None:
+            return font
+        for child in rpr:
+            if not isinstance(child.tag, str):
                 continue
-            for tag in ("b", "i"):
-                el = rpr.find(f"w:{tag}", NS)
-                if el is not None:
-                    fmt[tag] = _on(el)
-            valign = rpr.find("w:vertAlign", NS)
-            if valign is not None:
-                value = valign.get(_w("val"))
+            tag = etree.QName(child).localname
+            if tag in ("b", "i"):
+                fmt[tag] = _on(child)
+            elif tag == "vertAlign":
+                value = child.get(_w("val"))
                 fmt["sup"] = value == "superscript"
                 fmt["sub"] = value == "subscript"
-            fonts = rpr.find("w:rFonts", NS)
-            if fonts is not None:
-                font = fonts.get(_w("hAnsi")) or fonts.get(_w("ascii")) or font
-        return frozenset(k for k, v in fmt.items() if v), font
+            elif tag == "rFonts":
+                font = child.get(_w("hAnsi")) or child.get(_w("ascii")) or font
+        return font
+
+    def _styled(self, para_style: str | None, run_style: str | None) -> tuple[dict, str]:
+        """Formatting from the defaults, the paragraph style and the run style (cached)."""
+        key = (para_style, run_style)
+        if key not in self._style_cache:
+            fmt: dict[str, bool] = {}
+            font = self._overlay(fmt, "", self.styles.default_rpr)
+            for style in reversed(self.styles.chain(para_style)):
+                font = self._overlay(fmt, font, style.rpr)
+            for style in reversed(self.styles.chain(run_style)):
+                font = self._overlay(fmt, font, style.rpr)
+            self._style_cache[key] = (fmt, font)
+        return self._style_cache[key]
 
     def _run_props(self, para: _Para, rpr) -> tuple[frozenset, str]:
-        chain = [self.styles.default_rpr]
-        chain += [s.rpr for s in reversed(self.styles.chain(para.style))]
         rstyle = rpr.find("w:rStyle", NS) if rpr is not None else None
-        if rstyle is not None:
-            chain += [s.rpr for s in reversed(self.styles.chain(rstyle.get(_w("val"))))]
-        chain.append(rpr)
-        return self._props(chain)
+        styled, font = self._styled(
+            para.style, rstyle.get(_w("val")) if rstyle is not None else None
+        )
+        fmt = dict(styled)
+        font = self._overlay(fmt, font, rpr)
+        return frozenset(k for k, v in fmt.items() if v), font
 
     def _drop(self, what: str) -> None:
         self.dropped[what] = self.dropped.get(what, 0) + 1
@@ -537,11 +551,19 @@ def inline_markdown(chars: list[tuple[str, frozenset]]) -> str:
             raw[k] = True
             fmts[k] = fmts[match.start()]
     # A space takes only the formatting on both sides, so markers never sit next to a space.
+    empty: frozenset = frozenset()
+    before = [empty] * len(text)
+    last = empty
     for k, char in enumerate(text):
-        if char in " \n":
-            before = next((fmts[j] for j in range(k - 1, -1, -1) if text[j] not in " \n"), None)
-            after = next((fmts[j] for j in range(k + 1, len(text)) if text[j] not in " \n"), None)
-            fmts[k] = (before or frozenset()) & (after or frozenset())
+        before[k] = last
+        if char not in " \n":
+            last = fmts[k]
+    following = empty
+    for k in range(len(text) - 1, -1, -1):
+        if text[k] in " \n":
+            fmts[k] = before[k] & following
+        else:
+            following = fmts[k]
     out: list[str] = []
     stack: list[str] = []
     line_start = True
@@ -601,6 +623,10 @@ class _Body:
         self.blocks: list[Block] = []
         self.items: list[str] = []
         self.counters: dict[tuple[str, int], int] = {}
+
+    def in_glossary(self) -> bool:
+        headings = [b for b in self.blocks if b.kind == "heading"]
+        return bool(headings) and match_key(headings[-1].text) == _GLOSSARY_KEY
 
     def flush(self) -> None:
         if self.items:
@@ -761,7 +787,12 @@ def extract(path: Path, shown: str | None = None) -> Extracted:
             if carry is not None:
                 builder.add_paragraph(carry)
                 carry = None
-            builder.add_table(element)
+            if builder.in_glossary():
+                # The figures table: never printed, only its words count (cheaply).
+                words = " ".join("".join(element.itertext()).split())
+                builder.blocks.append(Block("table", words, ""))
+            else:
+                builder.add_table(element)
             continue
         para = reader.paragraph(element)
         if carry is not None:
