@@ -567,7 +567,7 @@ def test_a_document_edited_in_libreoffice_reads_as_accepted(tmp_path, outline):
         f"Còn **chậm** ở một số nơi. {INSERTED}\n\n- {BULLETS[0]}\n- {BULLETS[1]}"
     )
     assert extracted.pending >= 2 and extracted.comments == 1
-    assert read.orphans == ()
+    assert read.orphans == () and read.warnings == ()  # every heading and note recognised
 
 
 # --- the report, end to end ----------------------------------------------------------------
@@ -707,3 +707,20 @@ def test_an_edited_guidance_note_is_text_not_lost(outline):
     read = nd.assign(nd.Extracted(blocks, 0, (), None), outline, P, "x.docx")
     assert read.sections == {"3.2": typed}
     assert any(typed[:40] in w and "Normal" in w for w in read.warnings)
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"not a zip at all", "bị hỏng hoặc không phải tệp .docx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "đặt mật khẩu"),
+    ],
+)
+def test_a_damaged_or_protected_document_is_named(tmp_path, outline, data, words):
+    folder = tmp_path / "narrative" / PERIOD
+    folder.mkdir(parents=True)
+    (folder / nd.file_name(PERIOD)).write_bytes(data)
+    with pytest.raises(BaocaoError, match=words) as caught:
+        nd.load_narratives(folder, outline, P, tmp_path)
+    assert f"narrative/{PERIOD}/{nd.file_name(PERIOD)}" in str(caught.value)
+    assert nd.content_digest(folder / nd.file_name(PERIOD))  # the cache key still has one

@@ -255,6 +255,17 @@ class _Package:
     def __init__(self, path: Path, shown: str):
         self.shown = shown
         try:
+            with open(path, "rb") as handle:
+                ole = handle.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        except OSError:
+            ole = False
+        if ole:
+            raise BaocaoError(
+                f"Tài liệu Word {shown} được đặt mật khẩu hoặc là tệp .doc đời cũ. Hãy mở bằng "
+                "Word, bỏ mật khẩu (File > Info > Protect Document) và lưu lại dưới dạng “Word "
+                "Document (*.docx)”."
+            )
+        try:
             self.zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError):
             raise BaocaoError(
