@@ -80,7 +80,7 @@ _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 _ALWAYS_ESCAPED = set("\\`*_[]<>#|~^$@&")
 _BRACES = re.compile(r"\{\{|\}\}|\{[^{}]*\}")
 _NUMBERING = re.compile(
-    r"^\s*(?:(?:phần\s+thứ\s+\S+|\(?(?:\d+(?:\.\d+)*|[ivxlcdm]+|[a-zđ])[.):])\s*)+",
+    r"^\s*(?:(?:phần\s+thứ\s+\S+|\d+(?:\.\d+)+[.):]?|\(?(?:\d+|[ivxlcdm]+|[a-zđ])[.):])\s*)+",
     re.IGNORECASE,
 )
 _MARKERS = (("b", "**"), ("i", "*"), ("sup", "^"), ("sub", "~"))
