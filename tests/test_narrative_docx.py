@@ -724,3 +724,22 @@ def test_a_damaged_or_protected_document_is_named(tmp_path, outline, data, words
         nd.load_narratives(folder, outline, P, tmp_path)
     assert f"narrative/{PERIOD}/{nd.file_name(PERIOD)}" in str(caught.value)
     assert nd.content_digest(folder / nd.file_name(PERIOD))  # the cache key still has one
+
+
+@requires_soffice
+def test_a_document_saved_again_by_libreoffice_keeps_its_content_key(tmp_path, outline):
+    paths = make_root(tmp_path, {"2.2": "Có **đậm**, *nghiêng*.\n\n- một\n- hai"})
+    path = write_docx(paths, outline)
+    saved = soffice_convert(path, "docx:MS Word 2007 XML", tmp_path / "lo")
+    assert saved.read_bytes() != path.read_bytes()
+    assert nd.content_digest(saved) == nd.content_digest(path)
+    assert not nd.extract(saved).edited_since_written()
+
+
+def test_superscript_and_legacy_fonts():
+    sup = [(c, frozenset({"sup"}) if i == 5 else frozenset()) for i, c in enumerate("120 m2 đất")]
+    assert nd.inline_markdown(sup) == "120 m^2^ đất"
+    assert nd._legacy(tcvn3("tuyên truyền"), ".VnTime") == "tuyên truyền"
+    assert nd._legacy(tcvn3("việt nam"), ".VnTimeH") == "VIỆT NAM"
+    assert nd._legacy("Vieät Nam", "VNI-Times") == "Việt Nam"
+    assert nd._legacy("Việt Nam", "Times New Roman") == "Việt Nam"
