@@ -7,7 +7,9 @@ It may name a figure in braces, `{quy_vnn_van_dong}`, which is replaced by the f
 break the outline, an unclosed code fence, a file for a section the outline does not have) is a
 `BaocaoError` naming the file and the line.
 
-`read_narratives` is the one reader; everything else is a pure function of text.
+`read_narratives` is the one reader of the Markdown files; everything else is a pure function
+of text. The period's Word document, when there is one, is read by `narrative_docx` into the
+same `Narrative`s (kind "docx": messages then point at the section and the paragraph).
 """
 
 from __future__ import annotations
