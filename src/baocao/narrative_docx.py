@@ -1212,15 +1212,7 @@ def write_narrative_docx(
                 _section_body(document, writer, note, extra.id, extra.guidance, markdown, period)
     document.add_heading(GLOSSARY_HEADING, level=1)
     document.add_paragraph(GLOSSARY_NOTE, style=note)
-    rows = list(glossary)
-    table = document.add_table(rows=1, cols=3)
-    table.style = styles["Table Grid"]
-    for cell, text in zip(table.rows[0].cells, HEADER, strict=True):
-        cell.paragraphs[0].add_run(text).bold = True
-    for name, meaning, value in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, ("{" + name + "}", meaning, value), strict=True):
-            cell.paragraphs[0].add_run(text)
+    _glossary_table(document, glossary)
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -1256,28 +1248,76 @@ def write_for_period(paths, period: str) -> tuple[Path, list[str]]:
     shown = _display(path, paths.root)
     markdown = nv.read_narratives(folder, outline.text_ids(), paths.root)
     notes = []
-    if path.exists():
-        if extract(path, shown).edited_since_written():
-            raise BaocaoError(
-                f"Tài liệu Word {shown} đã được sửa (hoặc có góp ý, thay đổi chưa xử lý) sau khi "
-                "được tạo. Lệnh này không ghi đè để khỏi mất phần đã sửa; “baocao run” vẫn lấy "
-                "nội dung từ tài liệu đó. Muốn tạo lại từ đầu, hãy chuyển tài liệu ra ngoài thư "
-                "mục rồi chạy lại lệnh."
-            )
-        notes.append("Tài liệu chưa ai sửa nên được tạo lại với nội dung và số liệu mới nhất.")
+    edited = path.exists() and extract(path, shown).edited_since_written()
     try:
         data = load_report_data(str(p), processed_dir=paths.processed, root=paths.root)
         names = build_report(data).names
     except BaocaoError as error:
         names = None
         notes.append(f"Bảng tên số liệu chưa có giá trị: {error.message}")
-    write_narrative_docx(path, outline, p, markdown, figure_glossary(catalogue, outline, names))
+    glossary = figure_glossary(catalogue, outline, names)
+    if edited:
+        if not refresh_glossary(path, glossary):
+            raise BaocaoError(
+                f"Tài liệu Word {shown} đã được sửa (hoặc có góp ý, thay đổi chưa xử lý) sau khi "
+                "được tạo, và không còn bảng tên số liệu. Lệnh này không ghi đè để khỏi mất phần "
+                "đã sửa; “baocao run” vẫn lấy nội dung từ tài liệu đó. Muốn tạo lại từ đầu, hãy "
+                "chuyển tài liệu ra ngoài thư mục rồi chạy lại lệnh."
+            )
+        notes.append(
+            "Tài liệu đã được sửa nên không ghi đè: chỉ cập nhật bảng tên số liệu ở cuối; nội "
+            "dung, các thay đổi (Track Changes) và góp ý (Comment) giữ nguyên."
+        )
+        return path, notes
+    if path.exists():
+        notes.append("Tài liệu chưa ai sửa nên được tạo lại với nội dung và số liệu mới nhất.")
+    write_narrative_docx(path, outline, p, markdown, glossary)
     written = [sid for sid in outline.text_ids() if sid in markdown]
     notes.append(
         f"Có nội dung của {len(written)} mục (lấy từ các tệp Markdown); các mục khác có hướng "
         "dẫn của đề cương. Viết và góp ý ngay trong tài liệu này."
     )
     return path, notes
+
+
+def _glossary_table(document, glossary: Iterable[tuple[str, str, str]]):
+    """The figures table (name, meaning, value), appended at the end of the body."""
+    table = document.add_table(rows=1, cols=3)
+    table.style = document.styles["Table Grid"]
+    for cell, text in zip(table.rows[0].cells, HEADER, strict=True):
+        cell.paragraphs[0].add_run(text).bold = True
+    for name, meaning, value in glossary:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, ("{" + name + "}", meaning, value), strict=True):
+            cell.paragraphs[0].add_run(text)
+    return table
+
+
+def refresh_glossary(path: Path, glossary: Iterable[tuple[str, str, str]]) -> bool:
+    """Replace only the figures table of an edited document (its text, tracked changes and
+    comments are kept as they are); False when the writers removed the table's heading."""
+    from docx import Document
+
+    from .store import atomic_path
+
+    document = Document(str(path))
+    heading = next(
+        (p for p in document.paragraphs if match_key(p.text) == _GLOSSARY_KEY and p.text), None
+    )
+    if heading is None:
+        return False
+    old = heading._p.getnext()
+    while old is not None and etree.QName(old).localname == "p":
+        old = old.getnext()
+    table = _glossary_table(document, glossary)
+    if old is not None and etree.QName(old).localname == "tbl":
+        old.addprevious(table._tbl)
+        old.getparent().remove(old)
+    else:
+        heading._p.addnext(table._tbl)
+    with atomic_path(Path(path)) as temporary:
+        document.save(str(temporary))
+    return True
 
 
 def _section_body(document, writer, note, sid, guidance, markdown, period) -> None:
