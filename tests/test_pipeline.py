@@ -146,6 +146,10 @@ def test_the_command_prints_where_the_reports_are(run):
     assert docx.is_file() and html.is_file()
     flat = run["stdout"].replace("\n", "")
     assert str(docx) in flat and str(html) in flat
+    # and where the analysts' text came from (no Word document in the sample: the Markdown)
+    assert "Nội dung viết tay lấy từ các tệp Markdown trong narrative/2021-H1" in " ".join(
+        run["stdout"].split()
+    )
 
 
 def in_order(texts: list[str]) -> list[str]:

@@ -136,8 +136,22 @@ def test_a_warm_kernel_keeps_no_variable_from_one_unit_to_the_next(tmp_path):
 
 
 def test_manifest_names_inputs_outputs_and_says_the_rerun_reproduced_the_first(project):
+    from test_narrative_docx import resave_as_word_does
+
+    from baocao.catalog import load_catalogue
+    from baocao.narrative_docx import file_name, write_narrative_docx
+    from baocao.outline import load_outline
+    from baocao.periods import Period
+
+    outline = load_outline(project.config, load_catalogue(project.config))
+    narrative = project.root / "narrative" / PERIOD / file_name(PERIOD)
+    write_narrative_docx(narrative, outline, Period.parse(PERIOD), {}, [])
     first = run_period(PERIOD, project, render=True, jobs=2, profiles=("public",))
+    assert first.narrative["source"] == "docx"
     manifest = json.loads(first.manifest.read_text(encoding="utf-8"))
+    assert manifest["narrative"]["file"] == f"narrative/{PERIOD}/{file_name(PERIOD)}"
+    recorded = manifest["inputs"]["narrative"][f"narrative/{PERIOD}/{file_name(PERIOD)}"]
+    assert recorded.startswith("docx:")  # what it says, not its bytes
     assert manifest["run_id"] == first.run_id and len(first.run_id) == 12
     assert set(manifest["inputs"]["raw"]) == set(FILES)
     assert all(len(v["sha256"]) == 64 for v in manifest["inputs"]["raw"].values())
@@ -152,7 +166,11 @@ def test_manifest_names_inputs_outputs_and_says_the_rerun_reproduced_the_first(p
     assert again["reproducibility"]["same_inputs"] is True
     assert again["reproducibility"]["reproduced"] is True
 
+    resave_as_word_does(narrative)  # Word saves again without a change: nothing to redo
     third = run_period(PERIOD, project, render=True, jobs=2, profiles=("public",))
+    assert json.loads(third.manifest.read_text(encoding="utf-8"))["inputs"]["narrative"] == {
+        f"narrative/{PERIOD}/{file_name(PERIOD)}": recorded
+    }
     assert third.rendered == [] and {o.unit_code for o in third.outcomes if o.reused} == {
         "181",
         "183",

@@ -31,7 +31,8 @@ REASONS = {
     "dependencies": "phiên bản thư viện (requirements.lock) đã thay đổi",
     "processed": "số liệu đã xử lý của kỳ đã thay đổi",
     "previous": "số liệu cùng kỳ năm trước đã thay đổi",
-    "narrative": "phần viết của chuyên viên (narrative/) đã thay đổi",
+    "narrative": "phần viết của chuyên viên (tài liệu Word hoặc tệp Markdown trong narrative/) "
+    "đã thay đổi",
     "report": "report.qmd hoặc _quarto.yml đã thay đổi",
     "config": "cấu hình (config/) đã thay đổi",
     "profile": "bản báo cáo (internal/public), cách dựng hoặc số, ngày, người ký đã thay đổi",
@@ -88,11 +89,16 @@ def unit_key_parts(
 
 
 def _static_parts(paths: ProjectPaths, period: str) -> dict[str, str]:
-    """What a report reads besides processed data: narrative, report source, config, code."""
-    narrative = paths.root / "narrative" / period
+    """What a report reads besides processed data: narrative, report source, config, code.
+
+    The narrative counts by content: the Markdown files' bytes and what the Word document says
+    (`narrative_docx.folder_digest`), so a document saved again without a change, which Word
+    rewrites with new dates and identifiers, reruns nothing."""
+    from .narrative_docx import folder_digest
+
     lock = paths.root / "requirements.lock"
     return {
-        "narrative": tree_digest(list(narrative.rglob("*")), paths.root),
+        "narrative": folder_digest(paths.root / "narrative" / period),
         "report": tree_digest([paths.report_source, *paths.root.glob("_quarto*.yml")], paths.root),
         "config": tree_digest(list(paths.config.glob("*.yml")), paths.root),
         "code": code_digest(),

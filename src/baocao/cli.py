@@ -338,6 +338,8 @@ def run(
                 ),
             )
         console.print(_summary_table(result))
+        for message in result.narrative.get("messages", []):
+            console.print(f"  [cyan]•[/] {message}")
         for row in result.outcomes:
             for message in row.messages:
                 console.print(f"  [red]•[/] {row.unit_name}: {message}")
@@ -356,6 +358,27 @@ def run(
             f"Nhật ký lần chạy (manifest): [bold]{result.manifest}[/] — mã lần chạy {result.run_id}"
         )
         console.print(f"Thời gian: {result.seconds:.1f} giây")
+
+    _guarded(body)
+
+
+@app.command(**COMMAND)
+def narrative(period: PeriodOption = None) -> None:
+    """Tạo tài liệu Word để viết và góp ý phần nội dung của báo cáo kỳ này.
+
+    Tài liệu có đủ tiêu đề của đề cương, nội dung đã viết (từ các tệp Markdown nếu có), hướng
+    dẫn của đề cương ở mục chưa viết, và bảng tên số liệu dùng được. Không ghi đè tài liệu đã
+    được sửa."""
+
+    def body():
+        from .narrative_docx import write_for_period
+
+        paths = ProjectPaths.default()
+        chosen = _period(period, paths)
+        written, notes = write_for_period(paths, chosen)
+        console.print(f"Tài liệu Word nội dung viết tay kỳ {chosen}: [bold]{written}[/]")
+        for note in notes:
+            console.print(f"  [cyan]•[/] {note}")
 
     _guarded(body)
 

@@ -7,7 +7,9 @@ It may name a figure in braces, `{quy_vnn_van_dong}`, which is replaced by the f
 break the outline, an unclosed code fence, a file for a section the outline does not have) is a
 `BaocaoError` naming the file and the line.
 
-`read_narratives` is the one reader; everything else is a pure function of text.
+`read_narratives` is the one reader of the Markdown files; everything else is a pure function
+of text. The period's Word document, when there is one, is read by `narrative_docx` into the
+same `Narrative`s (kind "docx": messages then point at the section and the paragraph).
 """
 
 from __future__ import annotations
@@ -22,6 +24,14 @@ from pathlib import Path
 from .errors import BaocaoError
 
 SUFFIX = ".md"
+WORD_SUFFIX = ".docx"
+
+
+def word_file_name(period: str) -> str:
+    """`noi-dung-viet-2021-H1.docx`: the period's narrative as one Word document."""
+    return f"noi-dung-viet-{period}{WORD_SUFFIX}"
+
+
 README = "README.md"
 PLACEHOLDER_MARK = "[Chưa có nội dung]"
 
@@ -38,10 +48,26 @@ class Narrative:
     section: str
     text: str
     source: str  # the file as a user finds it, e.g. "narrative/2021-H1/2.2.md"
+    kind: str = "markdown"  # "docx": read from the Word document (narrative_docx)
 
 
 def _where(source: str, line: int) -> str:
     return f"Tệp {source}, dòng {line}"
+
+
+def _locator(source: str, kind: str, lines: list[str]):
+    """How a message points at a line: its number in a Markdown file; in the Word document,
+    where line numbers mean nothing, the start of the paragraph as the writer sees it."""
+    if kind != "docx":
+        return lambda number: _where(source, number)
+
+    def where(number: int) -> str:
+        words = re.sub(r"\\(.)", r"\1", lines[number - 1]).replace("**", "").strip(" -*")
+        words = " ".join(words.split())
+        shown = words if len(words) <= 60 else words[:59].rstrip() + "…"
+        return f"{source}, đoạn “{shown}”"
+
+    return where
 
 
 # --- checking and filling ------------------------------------------------------------------
@@ -87,7 +113,7 @@ def check_markdown(text: str, source: str) -> None:
         )
 
 
-def _tokens(line: str, source: str, number: int) -> Iterable[tuple[str, str]]:
+def _tokens(line: str, where, number: int) -> Iterable[tuple[str, str]]:
     """Split a line into ("text", …) and ("name", …) pieces; `{{`/`}}` are literal braces."""
     i, start = 0, 0
     while i < len(line):
@@ -99,21 +125,21 @@ def _tokens(line: str, source: str, number: int) -> Iterable[tuple[str, str]]:
             continue
         if char == "}":
             raise BaocaoError(
-                f"{_where(source, number)}: dấu “}}” thừa (cột {i + 1}). Tên số liệu viết trong "
+                f"{where(number)}: dấu “}}” thừa (cột {i + 1}). Tên số liệu viết trong "
                 "cặp ngoặc {…}; muốn in dấu “}” hãy viết “}}”."
             )
         if char == "{":
             close = line.find("}", i + 1)
             if close < 0:
                 raise BaocaoError(
-                    f"{_where(source, number)}: dấu “{{” ở cột {i + 1} chưa được đóng bằng “}}”. "
+                    f"{where(number)}: dấu “{{” ở cột {i + 1} chưa được đóng bằng “}}”. "
                     "Hãy viết tên số liệu trong cặp ngoặc, ví dụ {quy_vnn_van_dong}; muốn in "
                     "dấu “{” hãy viết “{{”."
                 )
             name = line[i + 1 : close].strip()
             if not _NAME.fullmatch(name):
                 raise BaocaoError(
-                    f"{_where(source, number)}: “{{{line[i + 1 : close]}}}” không phải tên số "
+                    f"{where(number)}: “{{{line[i + 1 : close]}}}” không phải tên số "
                     "liệu (chỉ gồm chữ không dấu, số và dấu gạch dưới, ví dụ {quy_vnn_van_dong}). "
                     "Muốn in dấu ngoặc nhọn hãy viết “{{” và “}}”."
                 )
@@ -126,26 +152,28 @@ def _tokens(line: str, source: str, number: int) -> Iterable[tuple[str, str]]:
     yield "text", line[start:]
 
 
-def fill(text: str, figures: Mapping[str, str], source: str) -> str:
+def fill(text: str, figures: Mapping[str, str], source: str, kind: str = "markdown") -> str:
     """The narrative with every `{name}` replaced by its formatted figure.
 
     Checks the Markdown first (`check_markdown`); an unknown name is an error naming the file,
-    the line and the closest known names.
+    the line (for the Word document: the section and the paragraph) and the closest known names.
     """
     text = unicodedata.normalize("NFC", text)
     check_markdown(text, source)
     out_lines = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    where = _locator(source, kind, lines)
+    for number, line in enumerate(lines, start=1):
         pieces = []
-        for kind, value in _tokens(line, source, number):
-            if kind == "text":
+        for kind_, value in _tokens(line, where, number):
+            if kind_ == "text":
                 pieces.append(value)
                 continue
             if value not in figures:
                 close = difflib.get_close_matches(value, list(figures), n=3)
                 hint = f" Có phải là: {', '.join('{' + c + '}' for c in close)}?" if close else ""
                 raise BaocaoError(
-                    f"{_where(source, number)}: không có số liệu tên “{{{value}}}”.{hint} "
+                    f"{where(number)}: không có số liệu tên “{{{value}}}”.{hint} "
                     "Danh sách tên dùng được ở narrative/README.md."
                 )
             pieces.append(figures[value])
@@ -175,7 +203,7 @@ def section_text(
     placeholder in the internal draft and nothing in the public version."""
     narrative = narratives.get(section)
     if narrative is not None:
-        return fill(narrative.text, figures, narrative.source)
+        return fill(narrative.text, figures, narrative.source, narrative.kind)
     return placeholder(guidance) if internal else ""
 
 
@@ -196,13 +224,25 @@ def read_narratives(
     known = set(known)
     narratives = {}
     for path in sorted(folder.iterdir()):
-        if path.name == README or path.name.startswith(".") or not path.is_file():
+        if (
+            path.name == README
+            or path.name.startswith((".", "~$"))  # hidden files, Word's lock file "~$…docx"
+            or path.name == word_file_name(folder.name)  # read by narrative_docx
+            or not path.is_file()
+        ):
             continue
         shown = _display(path, display_root)
+        if path.suffix.lower() == WORD_SUFFIX:
+            raise BaocaoError(
+                f"Tệp {shown}: tài liệu Word nội dung viết tay của kỳ phải mang đúng tên "
+                f"{word_file_name(folder.name)} (tạo bằng lệnh “baocao narrative --period "
+                f"{folder.name}”). Hãy đổi tên tệp, hoặc chuyển tệp này ra ngoài thư mục."
+            )
         if path.suffix != SUFFIX:
             raise BaocaoError(
                 f"Tệp {shown}: thư mục nội dung chỉ chứa tệp Markdown “<mục>.md”, "
-                "ví dụ 2.2.md. Hãy đổi tên hoặc chuyển tệp này đi."
+                "ví dụ 2.2.md, và tài liệu Word nội dung viết tay của kỳ. Hãy đổi tên hoặc "
+                "chuyển tệp này đi."
             )
         section = unicodedata.normalize("NFC", path.stem)
         if section not in known:

@@ -36,6 +36,7 @@ from .catalog import (
     load_units,
 )
 from .errors import BaocaoError, ConfigError
+from .narrative_docx import Orphan, load_narratives
 from .numbers import format_change, format_money, format_number, format_percent
 from .outline import Outline, Part, Section, fill_period, load_outline, share_base
 from .paths import ProjectPaths
@@ -567,6 +568,41 @@ def figure_names(figures: FigureSet, period: Period) -> dict[str, str]:
     return out
 
 
+GENERAL_NAMES = {
+    "ky_bao_cao": "Kỳ báo cáo",
+    "ky_toi": "Kỳ tới (Phần thứ hai)",
+    "ky_cung_ky": "Cùng kỳ năm trước",
+    "so_don_vi_nop": "Số đơn vị đã nộp báo cáo",
+    "tong_so_don_vi": "Tổng số đơn vị",
+    "don_vi_chua_nop": "Tên các đơn vị chưa nộp",
+}
+
+
+def figure_glossary(
+    catalogue: Catalogue, outline: Outline | None, names: Mapping[str, str] | None = None
+) -> list[tuple[str, str, str]]:
+    """(name, meaning, value) of every name `figure_names` gives, in its order, for the table
+    the writers look names up in. `names`: the period's values (None: not processed yet)."""
+    metas = _metas(catalogue, outline)
+    rows: list[tuple[str, str, str]] = []
+    for code, meta in metas.items():
+        label = meta.label
+        rows += [
+            (code, f"{label}: {'bình quân' if meta.weighted else 'tổng cộng'} của kỳ"),
+            (f"{code}_cung_ky", f"{label}: cùng kỳ năm trước"),
+            (f"{code}_thay_doi", f"{label}: so sánh với cùng kỳ"),
+            (f"{code}_dan_dau", f"{label}: {LEADERS} đơn vị dẫn đầu"),
+        ]
+        base = share_base(catalogue, code)
+        if base is not None:
+            rows.append(
+                (f"{code}_ty_le", f"{label}: tỷ lệ so với “{_lower_first(metas[base].label)}”")
+            )
+    rows += list(GENERAL_NAMES.items())
+    missing = "chưa có (chưa xử lý số liệu của kỳ)"
+    return [(n, m, (names or {}).get(n, missing)) for n, m in rows]
+
+
 # --- Phụ lục I -----------------------------------------------------------------------------
 
 
@@ -855,6 +891,8 @@ class ReportData:
     issues: pd.DataFrame = field(default_factory=pd.DataFrame)
     outline: Outline | None = None
     narratives: dict[str, nv.Narrative] = field(default_factory=dict)
+    # Text of the Word narrative the outline has no place for (internal draft only, marked).
+    orphans: tuple[Orphan, ...] = ()
     previous_values: pd.DataFrame | None = None  # same period a year earlier, if processed
     previous_units: tuple[Unit, ...] | None = None
     run_id: str = ""  # the run that processed the data (`<processed>/<period>/run.json`)
@@ -910,7 +948,8 @@ def load_report_data(
 ) -> ReportData:
     """Read the configuration, `<processed>/<period>/{values,status,models}.csv`, the units'
     issues, the same period a year earlier when it was processed, and the period's narratives
-    (`<root>/narrative/<period>/*.md`). `overrides` replace report settings for this run
+    (`<root>/narrative/<period>/`: its Word document or its `*.md`, see
+    `narrative_docx.load_narratives`). `overrides` replace report settings for this run
     (keys in `catalog.OVERRIDE_KEYS`: number, date, signer_name, ...; a mapping or its JSON)."""
     p = Period.parse(period)
     paths = resolve_paths(root, processed_dir)
@@ -941,8 +980,8 @@ def load_report_data(
         except ConfigError:
             previous_units = units
 
-    narratives = nv.read_narratives(
-        paths.root / NARRATIVE_FOLDER / str(p), outline.text_ids(), display_root=paths.root
+    narrative = load_narratives(
+        paths.root / NARRATIVE_FOLDER / str(p), outline, p, display_root=paths.root
     )
     return ReportData(
         period=p,
@@ -959,7 +998,8 @@ def load_report_data(
         models=models,
         issues=read_issues(folder, units),
         outline=outline,
-        narratives=narratives,
+        narratives=narrative.narratives,
+        orphans=narrative.orphans,
         previous_values=previous_values,
         previous_units=previous_units,
         run_id=_run_id(folder),
@@ -1070,7 +1110,34 @@ def section_markdown(report: Report, section: Section) -> str:
                 extra.id, guidance, report.data.narratives, report.names, internal=True
             )
             parts.append(internal_block(f"**{_cell(extra.title)}**\n\n{text}"))
+            parts += orphans_markdown(report, extra.id)
+        parts += orphans_markdown(report, section.id)
     return "\n".join(parts)
+
+
+ORPHAN_TITLES = {
+    "unknown": "Đoạn dưới tiêu đề “{heading}” (tiêu đề không có trong đề cương)",
+    "heading_only": "Đoạn viết dưới một tiêu đề không nhận nội dung",
+    "before": "Đoạn viết trước tiêu đề đầu tiên của tài liệu Word",
+}
+
+
+def orphans_markdown(report: Report, anchor: str | None) -> list[str]:
+    """The internal draft's marked blocks for Word text the outline has no place for, placed
+    after the heading they follow: never published, never lost."""
+    blocks = []
+    for orphan in report.data.orphans:
+        if orphan.anchor != anchor:
+            continue
+        title = ORPHAN_TITLES[orphan.reason].format(heading=_cell(orphan.heading or ""))
+        note = "chưa đưa vào báo cáo; hãy sửa tiêu đề cho khớp đề cương hoặc chuyển đoạn này"
+        text = (
+            nv.fill(orphan.text, report.names, f"Tài liệu Word, {title}", "docx")
+            if orphan.text
+            else "(không có nội dung)\n"
+        )
+        blocks.append(internal_block(f"**{title}** — *{note}.*\n\n{text}"))
+    return blocks
 
 
 def internal_block(markdown: str) -> str:
@@ -1114,6 +1181,10 @@ def part_markdown(report: Report, part_id: str) -> str:
     ]
     if part.attachment:
         lines.append(attachment_note(data.settings, str(data.period)))
+    if report.internal:
+        if part is data.outline.parts[0]:
+            lines += orphans_markdown(report, None)
+        lines += orphans_markdown(report, part.id)
     if any(s.figures for s in part.sections):
         lines.append(sources_note(report.figures, data.period))
     for section in part.sections:

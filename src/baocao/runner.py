@@ -110,6 +110,7 @@ class RunResult:
     run_id: str = ""
     rendered: list[str] = field(default_factory=list)  # profiles rendered (others reused)
     manifest: Path | None = None
+    narrative: dict = field(default_factory=dict)  # where the analysts' text came from
 
 
 def default_jobs() -> int:
@@ -363,6 +364,41 @@ def process_period(
     )
 
 
+def narrative_summary(paths: ProjectPaths, period: str) -> dict:
+    """Where the report's narrative comes from (Word document or Markdown files), the tracked
+    changes still pending and the warnings, for the run's output and its manifest. Raises
+    `BaocaoError` when the Word document and the Markdown files were both edited."""
+    from .catalog import load_catalogue
+    from .narrative_docx import load_narratives
+    from .outline import load_outline
+
+    outline = load_outline(paths.config, load_catalogue(paths.config))
+    found = load_narratives(
+        paths.root / "narrative" / period, outline, Period.parse(period), paths.root
+    )
+    return {
+        "source": found.source,
+        "file": found.shown,
+        "sections": sorted(found.narratives),
+        "pending_changes": found.pending,
+        "messages": list(found.messages),
+    }
+
+
+def narrative_digests(paths: ProjectPaths, period: str) -> dict[str, str]:
+    """Each narrative file with its digest; the Word document's is of its content."""
+    from .narrative_docx import content_digest
+
+    folder = paths.root / "narrative" / period
+    if not folder.is_dir():
+        return {}
+    return {
+        str(p.relative_to(paths.root)): content_digest(p)
+        for p in sorted(folder.iterdir())
+        if p.is_file() and not p.name.startswith((".", "~$"))
+    }
+
+
 def _report_files(period: str, profile: str) -> list[str]:
     """The files a profile's render leaves in `_output/<period>/`."""
     from .export import export_name
@@ -415,6 +451,9 @@ def run_period(
     earlier = str(Period.parse(period).same_period_last_year())
     output_target = paths.output_period(period)
     timings: dict[str, object] = {}
+    # The analysts' text is checked first: a conflict between the Word document and the
+    # Markdown files stops the run before any unit is processed.
+    narrative = narrative_summary(paths, period) if render else {}
     with (
         period_lock(paths.processed, period),
         KernelPool(jobs, log=paths.output / "kernels.log") as pool,
@@ -435,6 +474,7 @@ def run_period(
         timings["units"] = {o.unit_code: round(o.seconds, 3) for o in current.outcomes}
         timings["period"] = round(current.seconds, 3)
         result = RunResult(period, current.outcomes, paths.processed_period(period), output_target)
+        result.narrative = narrative
 
         from .render import choose_backend, render_report
 
@@ -541,9 +581,7 @@ def _manifest(
             "report": files_with_digests(
                 [paths.report_source, *paths.root.glob("_quarto*.yml")], paths.root
             ),
-            "narrative": files_with_digests(
-                list((paths.root / "narrative" / period).rglob("*")), paths.root
-            ),
+            "narrative": narrative_digests(paths, period),
             "code": code_digest(),
         },
         "inputs_digest": result.run_id,
@@ -565,6 +603,7 @@ def _manifest(
         "report_text": report_text,
         "rendered_profiles": result.rendered,
         "report_keys": {profile: key_of(parts) for profile, parts in report_parts.items()},
+        "narrative": result.narrative,
         "timings": timings,
     }
     manifest["reproducibility"] = reproducibility(manifest, previous)
