@@ -597,3 +597,32 @@ def test_share_is_nan_without_a_base():
     table = fs.table.copy()
     table.loc["tiep_nhan", ["01", "02", "03", "04"]] = float("nan")
     assert math.isnan(rb.share_value(table, "thanh", "tiep_nhan", ["01", "02", "03", "04"]))
+
+
+def test_status_at_65_units_lists_only_the_units_needing_attention():
+    rows = [
+        {
+            "unit_code": f"S{i:04d}",
+            "unit_name": f"Xã Thử Nghiệm {i}",
+            "state": "hợp lệ",
+            "rows_read": 40,
+            "errors": 0,
+            "warnings": 0,
+        }
+        for i in range(1, 66)
+    ]
+    rows[2].update(state="chưa nộp", rows_read=0)
+    rows[9].update(state="có lỗi", errors=2)
+    rows[40].update(state="có cảnh báo", warnings=1)
+    text = rb.status_markdown(pd.DataFrame(rows), notebook_links=True)
+    table_rows = [line for line in text.splitlines() if line.startswith("| ")]
+    assert len(table_rows) == 3  # the header, the unit with errors, the unit with a warning
+    assert "[Xã Thử Nghiệm 10](notebooks/S0010.html)" in table_rows[1]
+    assert "[Xã Thử Nghiệm 41](notebooks/S0041.html)" in table_rows[2]
+    assert "Đã tiếp nhận tệp số liệu của 64/65 đơn vị" in text
+    assert "Đơn vị chưa nộp tệp số liệu (1): Xã Thử Nghiệm 3." in text
+    assert "Đơn vị có tệp số liệu hợp lệ (62): [Xã Thử Nghiệm 1](notebooks/S0001.html)" in text
+    assert "notebooks/S0003.html" not in text
+    every = pd.DataFrame(rows).assign(state="hợp lệ", errors=0, warnings=0)
+    calm = rb.status_markdown(every)
+    assert "| " not in calm and "Tất cả các đơn vị đã nộp tệp số liệu." in calm

@@ -42,7 +42,7 @@ from .outline import Outline, Part, Section, fill_period, load_outline, share_ba
 from .paths import ProjectPaths
 from .periods import Period
 from .store import RUN_FILE, read_csv, read_json, read_unit_status
-from .validate import STATE_MISSING
+from .validate import STATE_MISSING, STATE_VALID
 
 NOT_REPORTED = "–"
 # Money in tables is shown in triệu đồng (stored in whole đồng).
@@ -801,23 +801,55 @@ def models_pointer(models: pd.DataFrame, programme: int) -> str:
 
 
 def status_markdown(status: pd.DataFrame, *, notebook_links: bool = False) -> str:
-    """Each unit's submission: STT | Đơn vị | Tình trạng | Số dòng đã đọc | Lỗi | Cảnh báo.
-    With `notebook_links`, a unit that sent a file links to its review notebook."""
-    header = ["STT", "Đơn vị", "Tình trạng", "Số dòng đã đọc", "Lỗi", "Cảnh báo"]
-    rows = []
-    for number, row in enumerate(status.to_dict("records"), start=1):
-        link = notebook_links and row["state"] != STATE_MISSING
-        rows.append(
+    """The units' submissions, readable at any number of units: a sentence counting them by
+    state; the units that sent nothing, by name; a table (STT | Đơn vị | Tình trạng | Số dòng
+    đã đọc | Lỗi | Cảnh báo) of the units with errors or warnings only; then the units whose
+    file is valid, as one line of names. With `notebook_links`, a unit that sent a file links
+    to its review notebook (in the table and in the line)."""
+    records = status.to_dict("records")
+    missing = [r for r in records if r["state"] == STATE_MISSING]
+    sent = [r for r in records if r["state"] != STATE_MISSING]
+    flagged = [
+        r
+        for r in sent
+        if _number(r.get("errors")) > 0
+        or _number(r.get("warnings")) > 0
+        or r["state"] != STATE_VALID
+    ]
+    clean = [r for r in sent if r not in flagged]
+    counts = {}
+    for r in sent:
+        counts[str(r["state"])] = counts.get(str(r["state"]), 0) + 1
+    by_state = ", ".join(f"{format_number(n)} {_cell(state)}" for state, n in counts.items())
+    text = f"Đã tiếp nhận tệp số liệu của {len(sent)}/{len(records)} đơn vị"
+    text += f" ({by_state})." if by_state else "."
+    lines = [text + "\n"]
+    if missing:
+        names = ", ".join(_cell(r["unit_name"]) for r in missing)
+        lines.append(f"Đơn vị chưa nộp tệp số liệu ({len(missing)}): {names}.\n")
+    else:
+        lines.append("Tất cả các đơn vị đã nộp tệp số liệu.\n")
+    if flagged:
+        header = ["STT", "Đơn vị", "Tình trạng", "Số dòng đã đọc", "Lỗi", "Cảnh báo"]
+        rows = [
             [
                 str(number),
-                _unit_cell(str(row["unit_code"]), row["unit_name"], link),
-                _cell(row["state"]),
-                _fmt(_number(row["rows_read"])),
-                _fmt(_number(row["errors"])),
-                _fmt(_number(row["warnings"])),
+                _unit_cell(str(r["unit_code"]), r["unit_name"], notebook_links),
+                _cell(r["state"]),
+                _fmt(_number(r["rows_read"])),
+                _fmt(_number(r["errors"])),
+                _fmt(_number(r["warnings"])),
             ]
+            for number, r in enumerate(flagged, start=1)
+        ]
+        lines.append(f"Đơn vị có lỗi hoặc cảnh báo ({len(flagged)}):\n")
+        lines.append(_pipe_table(header, rows, [4, 24, 12, 8, 6, 6], "cllrrr"))
+    if clean:
+        names = ", ".join(
+            _unit_cell(str(r["unit_code"]), r["unit_name"], notebook_links) for r in clean
         )
-    return _pipe_table(header, rows, [4, 24, 12, 8, 6, 6], "cllrrr")
+        lines.append(f"Đơn vị có tệp số liệu hợp lệ ({len(clean)}): {names}.\n")
+    return "\n".join(lines)
 
 
 def submission_summary(status: pd.DataFrame) -> str:
