@@ -17,6 +17,7 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from openpyxl import load_workbook
+from test_html import browser, needs_chromium  # noqa: F401 (a fixture)
 from test_render import vn
 
 from baocao import render, synthetic
@@ -219,3 +220,26 @@ def test_168_units_every_table_fits_a_landscape_page(tmp_path):
                 assert tl.cell_width_mm(row[c], tl.APPENDIX_PT, bold=True) + tl.cell_pad_mm() <= (
                     width + 1e-6
                 )
+
+
+@needs_chromium
+def test_html_appendix_keeps_its_header_and_total_in_view_in_chromium(province, request):
+    """Scrolled down inside its box, a table of 65 units still shows its header row at the top
+    and the province's total at the bottom; the page itself never gets wider than the window."""
+    chromium = request.getfixturevalue("browser")  # test_html's headless Chromium
+    session = chromium.load(province["html"].resolve().as_uri())
+    assert chromium.evaluate(session, "document.documentElement.scrollWidth <= window.innerWidth")
+    geometry = chromium.evaluate(
+        session,
+        "(() => { const b = document.querySelector('.table-scroll.wide');"
+        " b.scrollTop = 600;"
+        " const box = b.getBoundingClientRect();"
+        " const head = b.querySelector('thead th').getBoundingClientRect();"
+        " const rows = b.querySelectorAll('tbody tr');"
+        " const total = rows[rows.length - 1].querySelector('td').getBoundingClientRect();"
+        " return {scrolled: b.scrollTop, tall: b.scrollHeight > b.clientHeight,"
+        " headTop: head.top - box.top, totalBottom: box.bottom - total.bottom}; })()",
+    )
+    assert geometry["tall"] and geometry["scrolled"] > 0
+    assert abs(geometry["headTop"]) < 2  # the header row sits at the top of the box
+    assert -2 < geometry["totalBottom"] < 20  # the total row sits at its bottom
