@@ -625,7 +625,10 @@ def appendix_tables(
     )
     unit_width = min(
         unit_width,
-        max(room * UNIT_COLUMN_MAX_SHARE, pad + max(tl.longest_word_mm(n, size_pt) for n in names)),
+        max(
+            room * UNIT_COLUMN_MAX_SHARE,
+            pad + max((tl.longest_word_mm(n, size_pt) for n in names), default=0.0),
+        ),
     )
     room_for_figures = room - stt - unit_width
     columns: list[tuple[str, str, str, list[str], float]] = []  # section, code, header, cells, mm
