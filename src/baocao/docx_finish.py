@@ -12,9 +12,11 @@ rendered file:
 * the signature block before the appendices: "Nơi nhận:" with the recipients on the left, the
   signer on the right, again a borderless two-column table;
 * page numbers centred in the top margin from page 2 on (a different first-page header);
-* one section per appendix, each on a new page, landscape when it holds a wide table; data
-  tables fitted to their section's width, header rows repeated on every page, rows kept whole,
-  figures right-aligned, wide tables in a smaller font.
+* one section per appendix, each on a new page, landscape when it holds a wide table or one of
+  Phụ lục I's tables by unit (captioned "Bảng 1. …"); data tables fitted to their section's
+  width from measured text widths (`table_layout`: no figure narrower than its column, so none
+  breaks), header rows repeated on every page, rows kept whole, figures right-aligned, wide
+  tables in a smaller font.
 
 Every value printed (number, date, place, bodies, signer, recipients) comes from
 `config/report.yml` (`ReportSettings`), optionally overridden for one run (`apply_overrides`).
