@@ -626,3 +626,24 @@ def test_status_at_65_units_lists_only_the_units_needing_attention():
     every = pd.DataFrame(rows).assign(state="hợp lệ", errors=0, warnings=0)
     calm = rb.status_markdown(every)
     assert "| " not in calm and "Tất cả các đơn vị đã nộp tệp số liệu." in calm
+
+
+def test_appendix_tables_split_a_section_too_wide_for_the_page():
+    from baocao import table_layout as tl
+    from baocao.aggregate import appendix_table
+
+    table = appendix_table(values_frame(CURRENT), CATALOGUE, UNITS)
+    wide = rb.appendix_tables(table, UNITS, CATALOGUE)
+    assert [t.codes for t in wide] == [("so_cuoc", "tien"), ("tiep_nhan", "thanh", "hai_long")]
+    assert [t.caption for t in wide] == ["Bảng 1. 1. Mục một", "Bảng 2. 2. Mục hai"]
+    room = 60.0  # the second section (39 mm of figures) no longer fits: split
+    narrow = rb.appendix_tables(table, UNITS, CATALOGUE, room_mm=room)
+    assert all(sum(t.widths_mm) <= room for t in narrow)
+    assert [c for t in narrow for c in t.codes] == CATALOGUE.codes
+    assert any(t.caption.endswith("2. Mục hai (tiếp theo)") for t in narrow)
+    for t in narrow:
+        assert [r[1] for r in t.rows] == [*(u.short for u in UNITS), "Tổng cộng"]
+        assert t.header[:2] == ["STT", "Đơn vị"]
+    money = wide[0].header.index("Tiền vận động (triệu đồng)")
+    assert wide[0].rows[-1][money] == rb._fmt(table.set_index("code").loc["tien", "total"], "money")
+    assert tl.APPENDIX_PT == 10

@@ -640,33 +640,33 @@ def appendix_tables(
         width = tl.figure_column_mm(heading, cells, size_pt)
         columns.append((str(row["section"]), str(row["code"]), heading, cells, width))
     order = list(dict.fromkeys(c[0] for c in columns))
-    # Tables as (sections, column indices, continued): a section wider than the page is split;
-    # narrow sections of one programme (1.1, 1.2 …) share a table while they fit.
+    # Tables as (sections, column indices, continued): a section wider than the page is split
+    # (its later parts "tiếp theo"); sections of one programme (1.1, 1.2 …) and the last part
+    # of a split section share a table while they fit.
     groups: list[tuple[list[str], list[int], bool]] = []
     open_group = False
     for section in order:
         own = [i for i, c in enumerate(columns) if c[0] == section]
         width = sum(columns[i][4] for i in own)
-        if width > room_for_figures:
-            runs = tl.pack_columns([columns[i][4] for i in own], room_for_figures)
-            groups += [([section], [own[i] for i in run], n > 0) for n, run in enumerate(runs)]
-            open_group = False
-            continue
         if open_group:
-            sections_in, indices, _ = groups[-1]
+            sections_in, indices, continued = groups[-1]
             same_programme = sections_in[-1].split(".")[0] == section.split(".")[0]
             used = sum(columns[i][4] for i in indices)
             if same_programme and used + width <= room_for_figures:
-                groups[-1] = ([*sections_in, section], [*indices, *own], False)
+                groups[-1] = ([*sections_in, section], [*indices, *own], continued)
                 continue
-        groups.append(([section], own, False))
+        if width > room_for_figures:
+            runs = tl.pack_columns([columns[i][4] for i in own], room_for_figures)
+            groups += [([section], [own[i] for i in run], n > 0) for n, run in enumerate(runs)]
+        else:
+            groups.append(([section], own, False))
         open_group = True
     out: list[AppendixTable] = []
     for sections_in, indices, continued in groups:
         titles = [f"{s}. {sections[s]}" if s in sections else s for s in sections_in]
-        caption = f"{BY_UNIT_CAPTION} {len(out) + 1}. {'; '.join(titles)}"
         if continued:
-            caption += f" {CONTINUED}"
+            titles[0] += f" {CONTINUED}"
+        caption = f"{BY_UNIT_CAPTION} {len(out) + 1}. {'; '.join(titles)}"
         body = [
             [numbers[i], names[i], *(columns[c][3][i] for c in indices)] for i in range(len(units))
         ]
