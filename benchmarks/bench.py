@@ -29,14 +29,12 @@ from pathlib import Path
 import nbformat
 import papermill
 import psutil
-import yaml
 from openpyxl import load_workbook
 
-from baocao import layout
+from baocao import layout, synthetic
 from baocao.paths import ProjectPaths
 from baocao.sample import write_sample
 
-REPO = Path(__file__).resolve().parents[1]
 PERIOD = "2024-H1"  # no sample irregularities are planted in this period
 SIZES = (11, 65, 700)
 
@@ -65,29 +63,8 @@ def baseline_seconds(folder: Path) -> float:
 
 
 def make_province(folder: Path, size: int) -> ProjectPaths:
-    """A project root of its own: the real config, notebook and report, `size` synthetic units."""
-    root = folder / f"root-{size}"
-    for name in ("config", "notebooks", "narrative"):
-        if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, root / name)
-    for name in ("report.qmd", "_quarto.yml", "_quarto-public.yml", "requirements.lock"):
-        if (REPO / name).is_file():
-            shutil.copy(REPO / name, root / name)
-    units = [
-        {"code": f"S{i:04d}", "name": f"Xã Thử Nghiệm {i}", "short": f"TN {i}"}
-        for i in range(1, size + 1)
-    ]
-    config = yaml.safe_load((REPO / "config" / "units.yml").read_text(encoding="utf-8"))
-    config["unit_lists"] = [{"from": "2020-H1", "level": "xã", "units": units}]
-    (root / "config" / "units.yml").write_text(
-        yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8"
-    )
-    paths = ProjectPaths(
-        root=root,
-        raw=folder / f"raw-{size}",
-        processed=folder / f"processed-{size}",
-        output=folder / f"output-{size}",
-    )
+    """A project root of its own (`synthetic.make_province`) with the sample's workbooks."""
+    paths = synthetic.make_province(folder, size)
     write_sample(PERIOD, paths.raw, paths)
     return paths
 

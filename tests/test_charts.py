@@ -52,7 +52,7 @@ def test_shapes_carry_vietnamese_titles_and_axis_labels():
     axes = stacked.axes[0]
     assert _title(stacked) == "Tiếp nhận ủng hộ phòng, chống dịch Covid-19"
     assert axes.get_xlabel() == "Tỷ đồng"
-    assert [t.get_text() for t in axes.get_yticklabels()] == labels
+    assert [t.get_text() for t in axes.get_yticklabels()] == labels  # already by value
     texts = [t.get_text().strip() for t in axes.texts]
     assert "1,7" in texts and "chưa có số liệu" in texts
     # grey print: no bar is coloured, the second series is hatched
@@ -78,11 +78,25 @@ def test_shapes_carry_vietnamese_titles_and_axis_labels():
     assert share.axes[0].get_legend().get_texts()[0].get_text() == "Bình quân: 85,3%"
 
 
-def test_many_units_keep_the_largest():
+def test_many_units_keep_the_largest_ranked_and_say_how_many():
     labels = [f"Xã {i}" for i in range(65)]
-    figure = charts.share_bars(labels, list(range(65)), None, "Tỷ lệ")
-    assert len(figure.axes[0].get_yticklabels()) == charts.MAX_UNITS
-    assert "30 đơn vị lớn nhất" in _title(figure)
+    figure = charts.share_bars(labels, [float(i % 50) for i in range(65)], None, "Tỷ lệ")
+    shown = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert len(shown) == charts.MAX_UNITS
+    assert shown[:3] == ["Xã 49", "Xã 48", "Xã 47"]  # the largest on top, in order
+    assert "(30 đơn vị lớn nhất trong 65 đơn vị)" in _title(figure)
+
+
+def test_units_are_ranked_by_value_units_without_figures_last():
+    labels = ["An", "Bình", "Cường", "Dũng"]
+    figure = charts.compare_bars(labels, [5, None, 20, 10], [1, 99, 3, 4], ("a", "b"), "T", "Căn")
+    assert [t.get_text() for t in figure.axes[0].get_yticklabels()] == [
+        "Cường",
+        "Dũng",
+        "An",
+        "Bình",
+    ]
+    assert "lớn nhất" not in _title(figure)  # every unit is drawn
 
 
 @pytest.fixture(scope="module")

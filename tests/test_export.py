@@ -39,9 +39,16 @@ def test_appendices_are_written_and_unit_text_stays_text(tmp_path, catalogue):
 
     book = load_workbook(path)
     assert book.sheetnames == ["Phụ lục I", "Phụ lục II", "Tình hình nộp"]
-    figures = list(book["Phụ lục I"].iter_rows(values_only=True))
-    assert figures[0][-1] == "Tổng cộng" and len(figures) == len(catalogue.codes) + 1
-    assert [row[0] for row in figures[1:]] == catalogue.codes
+    sheet = book["Phụ lục I"]
+    figures = list(sheet.iter_rows(values_only=True))
+    # Units as rows, the province's total last; indicators as columns, each code once.
+    assert [row[2] for row in figures[3:]] == [*(u.short for u in units), "Tổng cộng"]
+    assert sorted(figures[2][3:]) == sorted(catalogue.codes)
+    assert figures[0][3].startswith("Bảng 1. 1.1.")  # the band names the report's table
+    assert sheet.freeze_panes == "D4"
+    assert sheet.print_title_rows == "$1:$3"
+    column = figures[2].index("tt_so_cuoc")
+    assert figures[3][column] == 100  # TP Lạng Sơn, first indicator (test_render's fixture)
 
     cells = [c for row in book["Phụ lục II"].iter_rows(min_row=2) for c in row]
     hostile = [c for c in cells if isinstance(c.value, str) and c.value[:1] in "=+-@"]

@@ -11,12 +11,15 @@ import math
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 from docx import Document
+from test_appendix_scale import SOFFICE, export_figures, pdf_tokens
+from test_render import appendix_by_code
 
 from baocao.aggregate import appendix_table
 from baocao.sample import sample_plan
@@ -191,12 +194,14 @@ def test_docx_has_the_outline_in_order_and_the_appendix_totals(run, catalogue):
     document = Document(str(run["output"] / f"bao-cao-{PERIOD}.docx"))
     headings = [p.text.strip() for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert in_order(headings) == OUTLINE
-    appendix = next(
-        t for t in document.tables if "Tổng cộng" in [c.text.strip() for c in t.rows[0].cells]
-    )
-    by_label = {row.cells[1].text.strip(): row.cells[-1].text.strip() for row in appendix.rows[1:]}
+    appendix = [
+        [[c.text.strip() for c in row.cells] for row in t.rows]
+        for t in document.tables
+        if t.rows[-1].cells[1].text.strip() == "Tổng cộng"
+    ]
+    by_code = appendix_by_code(appendix, catalogue, units_2021_list())
     for code, shown in totals_shown(catalogue).items():
-        assert by_label[catalogue.indicator(code).label] == shown, code
+        assert by_code[code]["total"] == shown, code
 
 
 def test_html_has_the_outline_in_order_and_the_appendix_totals(run, catalogue):
@@ -206,14 +211,28 @@ def test_html_has_the_outline_in_order_and_the_appendix_totals(run, catalogue):
     assert soup.html.get("lang") == "vi"
     headings = [h.get_text(" ", strip=True) for h in soup.find_all(["h1", "h2", "h3", "h4"])]
     assert in_order(headings) == OUTLINE
-    appendix = next(t for t in soup.find_all("table") if "Tổng cộng" in t.get_text())
-    by_label = {}
-    for tr in appendix.find_all("tr"):
-        cells = [" ".join(c.get_text(" ").split()) for c in tr.find_all(["td", "th"])]
-        if len(cells) > 2:
-            by_label[cells[1]] = cells[-1]
+    appendix = [
+        [
+            [" ".join(c.get_text(" ").split()) for c in tr.find_all(["td", "th"])]
+            for tr in t.find_all("tr")
+        ]
+        for t in soup.find_all("table")
+        if t.caption and t.caption.get_text().startswith("Bảng ")
+    ]
+    by_code = appendix_by_code(appendix, catalogue, units_2021_list())
     for code, shown in totals_shown(catalogue).items():
-        assert by_label[catalogue.indicator(code).label] == shown, code
+        assert by_code[code]["total"] == shown, code
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_printed_appendix_shows_every_figure_of_the_export_whole(run, catalogue, tmp_path):
+    """The 11 districts' DOCX through LibreOffice: each figure of the Excel export's Phụ lục I
+    is a whole token of the PDF's text."""
+    expected = Counter(export_figures(run["output"] / f"bao-cao-{PERIOD}-so-lieu.xlsx", catalogue))
+    assert sum(expected.values()) > 10 * 30
+    tokens = pdf_tokens(run["output"] / f"bao-cao-{PERIOD}.docx", tmp_path)
+    missing = expected - tokens
+    assert not missing, dict(list(missing.items())[:10])
 
 
 def test_values_csv_is_tidy_with_source_cells(run, catalogue):

@@ -343,13 +343,15 @@ def test_appendix_links_units_to_notebooks_only_when_asked():
     plain = rb.appendix_markdown(table, UNITS, CATALOGUE)
     linked = rb.appendix_markdown(table, UNITS, CATALOGUE, notebook_links=True)
     assert "notebooks/" not in plain
-    header = linked.splitlines()[0]
-    assert "[An](notebooks/01.html)" in header and "[Đông](notebooks/04.html)" in header
-    assert header.rstrip(" |").endswith("Tổng cộng")
+    rows = [line for line in linked.splitlines() if line.startswith("| ")]
+    assert any("| [An](notebooks/01.html) |" in r for r in rows)
+    assert any("| [Đông](notebooks/04.html) |" in r for r in rows)
+    assert rows[-1].startswith("|  | **Tổng cộng** |")  # the province's row closes each table
     partly = rb.appendix_markdown(
         table, UNITS, CATALOGUE, notebook_links=True, without_notebook=["04"]
-    ).splitlines()[0]
+    )
     assert "[An](notebooks/01.html)" in partly and "| Đông |" in partly
+    assert "notebooks/04.html" not in partly
 
 
 def test_status_links_only_units_that_sent_a_file():
@@ -595,3 +597,53 @@ def test_share_is_nan_without_a_base():
     table = fs.table.copy()
     table.loc["tiep_nhan", ["01", "02", "03", "04"]] = float("nan")
     assert math.isnan(rb.share_value(table, "thanh", "tiep_nhan", ["01", "02", "03", "04"]))
+
+
+def test_status_at_65_units_lists_only_the_units_needing_attention():
+    rows = [
+        {
+            "unit_code": f"S{i:04d}",
+            "unit_name": f"Xã Thử Nghiệm {i}",
+            "state": "hợp lệ",
+            "rows_read": 40,
+            "errors": 0,
+            "warnings": 0,
+        }
+        for i in range(1, 66)
+    ]
+    rows[2].update(state="chưa nộp", rows_read=0)
+    rows[9].update(state="có lỗi", errors=2)
+    rows[40].update(state="có cảnh báo", warnings=1)
+    text = rb.status_markdown(pd.DataFrame(rows), notebook_links=True)
+    table_rows = [line for line in text.splitlines() if line.startswith("| ")]
+    assert len(table_rows) == 3  # the header, the unit with errors, the unit with a warning
+    assert "[Xã Thử Nghiệm 10](notebooks/S0010.html)" in table_rows[1]
+    assert "[Xã Thử Nghiệm 41](notebooks/S0041.html)" in table_rows[2]
+    assert "Đã tiếp nhận tệp số liệu của 64/65 đơn vị" in text
+    assert "Đơn vị chưa nộp tệp số liệu (1): Xã Thử Nghiệm 3." in text
+    assert "Đơn vị có tệp số liệu hợp lệ (62): [Xã Thử Nghiệm 1](notebooks/S0001.html)" in text
+    assert "notebooks/S0003.html" not in text
+    every = pd.DataFrame(rows).assign(state="hợp lệ", errors=0, warnings=0)
+    calm = rb.status_markdown(every)
+    assert "| " not in calm and "Tất cả các đơn vị đã nộp tệp số liệu." in calm
+
+
+def test_appendix_tables_split_a_section_too_wide_for_the_page():
+    from baocao import table_layout as tl
+    from baocao.aggregate import appendix_table
+
+    table = appendix_table(values_frame(CURRENT), CATALOGUE, UNITS)
+    wide = rb.appendix_tables(table, UNITS, CATALOGUE)
+    assert [t.codes for t in wide] == [("so_cuoc", "tien"), ("tiep_nhan", "thanh", "hai_long")]
+    assert [t.caption for t in wide] == ["Bảng 1. 1. Mục một", "Bảng 2. 2. Mục hai"]
+    room = 60.0  # the second section (39 mm of figures) no longer fits: split
+    narrow = rb.appendix_tables(table, UNITS, CATALOGUE, room_mm=room)
+    assert all(sum(t.widths_mm) <= room for t in narrow)
+    assert [c for t in narrow for c in t.codes] == CATALOGUE.codes
+    assert any(t.caption.endswith("2. Mục hai (tiếp theo)") for t in narrow)
+    for t in narrow:
+        assert [r[1] for r in t.rows] == [*(u.short for u in UNITS), "Tổng cộng"]
+        assert t.header[:2] == ["STT", "Đơn vị"]
+    money = wide[0].header.index("Tiền vận động (triệu đồng)")
+    assert wide[0].rows[-1][money] == rb._fmt(table.set_index("code").loc["tien", "total"], "money")
+    assert tl.APPENDIX_PT == 10

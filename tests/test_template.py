@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -177,3 +179,100 @@ def test_blank_template_and_same_bytes(tmp_path, catalogue):
 )
 def test_slugify(text, slug):
     assert slugify(text) == slug
+
+
+# --- printing: A4, one page wide, header row and unit on every page ------------------------
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+# Excel's column width units across the printable width of A4 (0,5" margins) at 100 %.
+PRINTABLE_UNITS = {"landscape": 150, "portrait": 100}
+
+
+def test_every_sheet_prints_one_a4_page_wide_with_header_row_and_unit(written):
+    book = load_workbook(written[0])  # 178, TP Lạng Sơn
+    expected_header = "Thành phố Lạng Sơn – 6 tháng đầu năm 2021"
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert str(setup.paperSize) == sheet.PAPERSIZE_A4, sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), sheet.title
+        assert sheet.oddHeader.center.text == expected_header, sheet.title
+        assert "&P" in sheet.oddFooter.center.text
+        widths = sum(
+            sheet.column_dimensions[layout.column_letter(c)].width
+            for c in range(1, sheet.max_column + 1)
+        )
+        # fitted to the page at close to full size, not shrunk to an unreadable scale
+        assert widths <= PRINTABLE_UNITS[setup.orientation], (sheet.title, widths)
+    for name in (layout.SHEET_DATA, layout.SHEET_MODELS):
+        sheet = book[name]
+        assert sheet.page_setup.orientation == "landscape"
+        header_row = next(r for r in range(1, 10) if sheet.cell(row=r, column=1).value == "STT")
+        assert sheet.print_title_rows == f"${header_row}:${header_row}"
+
+
+def test_blank_template_leaves_the_unit_to_write_in_the_page_header(tmp_path, catalogue):
+    path = write_template(tmp_path / "blank.xlsx", None, PERIOD, catalogue, "Lạng Sơn")
+    sheet = load_workbook(path)[layout.SHEET_DATA]
+    assert sheet.oddHeader.center.text == "Đơn vị: …………………… – 6 tháng đầu năm 2021"
+
+
+def _calc_converts(folder: Path) -> bool:
+    """LibreOffice may be installed without Calc (the spreadsheet module): then it cannot
+    load a workbook at all."""
+    from openpyxl import Workbook
+
+    probe = folder / "probe.xlsx"
+    book = Workbook()
+    book.active["A1"] = 1
+    book.save(probe)
+    _soffice_pdf(probe, folder)
+    return (folder / "probe.pdf").is_file()
+
+
+def _soffice_pdf(source: Path, folder: Path) -> Path:
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{folder / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
+        capture_output=True,
+        timeout=180,
+    )
+    return folder / f"{source.stem}.pdf"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_prints_every_page_with_all_columns_and_the_unit(written, tmp_path):
+    if not _calc_converts(tmp_path):
+        pytest.skip("LibreOffice Calc is not installed: LibreOffice cannot open workbooks here")
+    pdf = _soffice_pdf(written[0], tmp_path)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    count = int(next(ln.split()[-1] for ln in info.stdout.splitlines() if ln.startswith("Pages:")))
+    pages = []
+    for number in range(1, count + 1):
+        text = subprocess.run(
+            ["pdftotext", "-f", str(number), "-l", str(number), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        pages.append(" ".join(text.split()))
+    data_pages = [p for p in pages if "Mã chỉ tiêu" in p]
+    model_pages = [p for p in pages if "Tên mô hình" in p]
+    assert data_pages and model_pages
+    # One page wide: every page of a sheet carries all its columns' headers (repeated), and
+    # the sheet is no longer spread over a dozen pages.
+    for page in data_pages:
+        assert all(w in page.split() for n in layout.DATA_COLUMNS for w in n.split()), page
+    for page in model_pages:
+        assert all(w in page.split() for n in layout.MODEL_COLUMNS for w in n.split()), page
+    assert len(pages) <= 6, len(pages)
+    assert all("Thành phố Lạng Sơn – 6 tháng đầu năm 2021" in p for p in pages)

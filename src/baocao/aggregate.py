@@ -114,10 +114,8 @@ def appendix_table(
             "unit": [i.unit for i in catalogue.indicators],
         }
     )
-    for code in codes:
-        table[code] = matrix[code].to_numpy()
-    table["total"] = totals
-    return table
+    by_unit = pd.DataFrame({code: matrix[code].to_numpy() for code in codes}, columns=codes)
+    return pd.concat([table, by_unit, pd.DataFrame({"total": totals})], axis=1)
 
 
 def totals(values: pd.DataFrame, catalogue: Catalogue, units: tuple[Unit, ...]) -> dict[str, float]:

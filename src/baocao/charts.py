@@ -1,7 +1,7 @@
 """The report's charts: one style, three shapes, PNG files for both backends.
 
-Every chart is a horizontal bar chart by unit (unit names read well on the left, and a list of
-65 communes still fits): `stacked_bars` (e.g. Covid-19 donations, cash + in kind),
+Every chart is a horizontal bar chart by unit, units ranked by value, largest on top; beyond
+`MAX_UNITS` units only the largest are drawn and the title says how many of how many: `stacked_bars` (e.g. Covid-19 donations, cash + in kind),
 `compare_bars` (a figure against the same period a year earlier) and `share_bars` (a share per
 unit with the province's average). They are legible in grey print: greys and hatching, never
 colour alone; Vietnamese titles, axis labels and numbers ("1.357", "12,5").
@@ -30,7 +30,7 @@ from .numbers import format_money, format_number  # noqa: E402
 DPI = 200
 WIDTH = 6.3  # inches: the text width of an A4 page with the official margins
 TITLE_WIDTH = 90  # characters per line of a chart's title
-MAX_UNITS = 30  # more units than this: the largest ones are shown, the title says so
+MAX_UNITS = 30  # more units than this: the largest ones are shown, the title says how many
 
 # The one style of every chart.
 STYLE = {
@@ -85,14 +85,26 @@ def _height(count: int, series: int = 1) -> float:
 
 
 def _limit(
-    labels: Sequence[str], series: Sequence[Sequence[float | None]]
+    labels: Sequence[str], series: Sequence[Sequence[float | None]], ranked_by: int | None = None
 ) -> tuple[list[str], list[list[float | None]], bool]:
-    """Keep at most MAX_UNITS units, the largest by their first series' total."""
-    if len(labels) <= MAX_UNITS:
-        return list(labels), [list(s) for s in series], False
-    sizes = [sum(_num(s[i]) for s in series) for i in range(len(labels))]
-    keep = sorted(sorted(range(len(labels)), key=lambda i: -sizes[i])[:MAX_UNITS])
-    return [labels[i] for i in keep], [[s[i] for i in keep] for s in series], True
+    """Units ranked by value, largest first (the sum of their first `ranked_by` series, all by
+    default; units with no figure last, ties in the unit list's order), at most MAX_UNITS of
+    them. Also says whether some were left out."""
+    ranking = series[:ranked_by] if ranked_by else series
+    sizes = [sum(_num(s[i]) for s in ranking) for i in range(len(labels))]
+    empty = [all(_missing(s[i]) for s in ranking) for i in range(len(labels))]
+    ranked = sorted(range(len(labels)), key=lambda i: (empty[i], -sizes[i]))
+    keep = ranked[:MAX_UNITS]
+    return (
+        [labels[i] for i in keep],
+        [[s[i] for i in keep] for s in series],
+        len(keep) < len(labels),
+    )
+
+
+def shown_note(shown: int, total: int) -> str:
+    """ "(30 đơn vị lớn nhất trong 65 đơn vị)": what a chart of the largest units leaves out."""
+    return f" ({shown} đơn vị lớn nhất trong {total} đơn vị)"
 
 
 def _num(value: float | None) -> float:
@@ -143,9 +155,10 @@ def stacked_bars(
 ) -> Figure:
     """Bars by unit, one segment per series (e.g. cash, then in kind), values ÷ `divisor`."""
     names = list(series)
+    listed = len(labels)
     labels, values, cut = _limit(labels, [series[n] for n in names])
     if cut:
-        title += f" ({len(labels)} đơn vị lớn nhất)"
+        title += shown_note(len(labels), listed)
     with plt.rc_context(STYLE):
         figure, axes = _axes(title, len(labels))
         left = [0.0] * len(labels)
@@ -183,10 +196,12 @@ def compare_bars(
     value_label: str,
     divisor: float = 1.0,
 ) -> Figure:
-    """Two bars per unit: this period (dark) and the same period a year earlier (hatched)."""
-    labels, (current, previous), cut = _limit(labels, [current, previous])
+    """Two bars per unit: this period (dark) and the same period a year earlier (hatched);
+    units ranked by this period's figure."""
+    listed = len(labels)
+    labels, (current, previous), cut = _limit(labels, [current, previous], ranked_by=1)
     if cut:
-        title += f" ({len(labels)} đơn vị lớn nhất)"
+        title += shown_note(len(labels), listed)
     with plt.rc_context(STYLE):
         figure, axes = _axes(title, len(labels), series=2)
         height = 0.38
@@ -232,9 +247,10 @@ def share_bars(
 ) -> Figure:
     """One bar per unit with its share (%), a dashed line at the average; "chưa có số liệu"
     where a unit has no share."""
+    listed = len(labels)
     labels, (shares,), cut = _limit(labels, [shares])
     if cut:
-        title += f" ({len(labels)} đơn vị lớn nhất)"
+        title += shown_note(len(labels), listed)
     with plt.rc_context(STYLE):
         figure, axes = _axes(title, len(labels))
         colour, hatch = FILLS[1]

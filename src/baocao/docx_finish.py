@@ -12,9 +12,11 @@ rendered file:
 * the signature block before the appendices: "Nơi nhận:" with the recipients on the left, the
   signer on the right, again a borderless two-column table;
 * page numbers centred in the top margin from page 2 on (a different first-page header);
-* one section per appendix, each on a new page, landscape when it holds a wide table; data
-  tables fitted to their section's width, header rows repeated on every page, rows kept whole,
-  figures right-aligned, wide tables in a smaller font.
+* one section per appendix, each on a new page, landscape when it holds a wide table or one of
+  Phụ lục I's tables by unit (captioned "Bảng 1. …"); data tables fitted to their section's
+  width from measured text widths (`table_layout`: no figure narrower than its column, so none
+  breaks), header rows repeated on every page, rows kept whole, figures right-aligned, wide
+  tables in a smaller font.
 
 Every value printed (number, date, place, bodies, signer, recipients) comes from
 `config/report.yml` (`ReportSettings`), optionally overridden for one run (`apply_overrides`).
@@ -42,11 +44,12 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from . import table_layout as tl
 from .catalog import OVERRIDE_KEYS, ReportSettings, apply_overrides
 from .docx_style import BLACK, STYLE, DocxStyle, portrait, restyle, set_font
 from .errors import BaocaoError
 from .periods import Period
-from .report_blocks import attachment_note, report_title
+from .report_blocks import BY_UNIT_CAPTION, attachment_note, report_title
 
 __all__ = [
     "LAYOUT",
@@ -110,14 +113,15 @@ class FinishLayout:
     signature_space_pt: float = 80  # room for the signature and the stamp
     page_number_pt: float = 13
     header_distance_mm: float = 10
-    # Appendix pages: A4 landscape when a table has at least `wide_columns` columns.
+    # Appendix pages: A4 landscape when a table has at least `wide_columns` columns or is one
+    # of Phụ lục I's tables by unit (captioned "Bảng …", sized for landscape by report_blocks).
     wide_columns: int = 8
-    landscape_margin_top_mm: float = 20
-    landscape_margin_bottom_mm: float = 20
-    landscape_margin_left_mm: float = 20
-    landscape_margin_right_mm: float = 15
-    wide_table_pt: float = 10
-    table_cell_margin_mm: float = 1
+    landscape_margin_top_mm: float = tl.LANDSCAPE_MARGIN_TOP_MM
+    landscape_margin_bottom_mm: float = tl.LANDSCAPE_MARGIN_BOTTOM_MM
+    landscape_margin_left_mm: float = tl.LANDSCAPE_MARGIN_LEFT_MM
+    landscape_margin_right_mm: float = tl.LANDSCAPE_MARGIN_RIGHT_MM
+    wide_table_pt: float = tl.APPENDIX_PT
+    table_cell_margin_mm: float = tl.CELL_MARGIN_MM
 
 
 LAYOUT = FinishLayout()
@@ -337,6 +341,14 @@ def _description(tbl) -> str | None:
     return el.get(qn("w:val")) if el is not None else None
 
 
+def _by_unit(tbl) -> bool:
+    """One of Phụ lục I's tables by unit: pandoc wrote its caption "Bảng 1. …" as w:tblCaption."""
+    tbl_pr = tbl.find(qn("w:tblPr"))
+    el = tbl_pr.find(qn("w:tblCaption")) if tbl_pr is not None else None
+    text = unicodedata.normalize("NFC", el.get(qn("w:val")) or "") if el is not None else ""
+    return text.startswith(f"{BY_UNIT_CAPTION} ")
+
+
 def _layout_table(document, rows: int, widths_mm: list[float], indent_mm: float = 0) -> Table:
     """A borderless table of fixed columns, for a block of the form; rows are not split."""
     table = document.add_table(rows=rows, cols=len(widths_mm))
@@ -367,32 +379,12 @@ def _cell_text(cell, text: str, size_pt: float, bold=False, italic=False, before
     return paragraph
 
 
-# --- text width, estimated from Times New Roman's proportions ---------------------------------
-
-_NARROW = set(".,;:'!|()[]/ ")
-_WIDE = set("mwMW%@")
-
-
-def _char_em(char: str, bold: bool) -> float:
-    base = unicodedata.normalize("NFD", char)[:1] or char
-    if base in _WIDE:
-        em = 0.9 if base.isupper() else 0.75
-    elif base in _NARROW:
-        em = 0.27
-    elif base in "-":
-        em = 0.33
-    elif base.isdigit() or base in "–“”":
-        em = 0.5
-    elif base.isupper():
-        em = 0.7
-    else:
-        em = 0.46
-    return em * (1.06 if bold else 1.0)
+# --- text width, measured (table_layout) ------------------------------------------------------
 
 
 def text_width_mm(text: str, size_pt: float, bold: bool = False) -> float:
-    """The printed width of one line of `text` in Times New Roman, approximately."""
-    return sum(_char_em(c, bold) for c in text) * size_pt * 25.4 / 72
+    """The printed width of one line of `text` in Times New Roman (its Adobe metrics)."""
+    return tl.times_width_mm(text, size_pt, bold)
 
 
 def _wrap_name(text: str, width_mm: float, size_pt: float, bold: bool) -> str:
@@ -625,7 +617,7 @@ def _sections_for_appendices(document, style: DocxStyle, layout: FinishLayout) -
     wide = []
     for begin, end in zip(positions, positions[1:], strict=False):
         tables = _data_tables(children[begin:end])
-        wide.append(any(_columns(t) >= layout.wide_columns for t in tables))
+        wide.append(any(_columns(t) >= layout.wide_columns or _by_unit(t) for t in tables))
     for start in starts:
         _section_break_before(start, body_sectpr)
     sections = document.sections  # [main, appendix 1, …]
@@ -707,8 +699,8 @@ def _fit_widths(
         bold = number == 0
         for c, text in enumerate(row):
             words = text.split() or [""]
-            least[c] = max(least[c], pad + max(text_width_mm(w, size_pt, bold) for w in words))
-            want[c] = max(want[c], pad + text_width_mm(text, size_pt, bold))
+            least[c] = max(least[c], pad + max(tl.cell_width_mm(w, size_pt, bold) for w in words))
+            want[c] = max(want[c], pad + tl.cell_width_mm(text, size_pt, bold))
     text = [c for c in range(columns) if not numeric[c]] or list(range(columns))
     figures = [c for c in range(columns) if c not in text]
     widths = list(least)
@@ -748,6 +740,33 @@ def _fit_widths(
     return widths
 
 
+def _by_unit_widths(cells: list[list[str]], available: float, size_pt: float, pad: float):
+    """Widths (mm) of a table of Phụ lục I (STT | Đơn vị | figures…, "Tổng cộng" last): STT
+    and the unit names as wide as their text (a long name wraps past a quarter of the page),
+    each figure column as `table_layout.figure_column_mm` measures it, then what is left of
+    the page shared among the figure columns, narrowest first."""
+    header, body = cells[0], cells[1:]
+    stt = pad + max(
+        [
+            tl.cell_width_mm(header[0], size_pt, True),
+            *(tl.cell_width_mm(r[0], size_pt) for r in body),
+        ]
+    )
+    names = [tl.cell_width_mm(r[1], size_pt, bold=n == len(body) - 1) for n, r in enumerate(body)]
+    words = [tl.longest_word_mm(r[1], size_pt) for r in body] + [
+        tl.longest_word_mm(header[1], size_pt, True)
+    ]
+    unit = pad + min(max(names), max(0.25 * available - pad, max(words)))
+    figures = [
+        tl.figure_column_mm(header[c], [r[c] for r in body], size_pt) - tl.cell_pad_mm() + pad
+        for c in range(2, len(header))
+    ]
+    spare = available - stt - unit - sum(figures)
+    if spare > 0 and figures:
+        figures = _waterfill(figures, sum(figures) + spare)
+    return [stt, unit, *figures]
+
+
 def _is_numeric_column(rows: list[list[str]], c: int) -> bool:
     body = [row[c].strip() for row in rows[1:] if c < len(row) and row[c].strip()]
     return (
@@ -768,15 +787,19 @@ def _group_rows(rows: list[list[str]]) -> list[int]:
 
 def _finish_data_table(document, tbl, sect, style: DocxStyle, layout: FinishLayout) -> None:
     table = Table(tbl, document._body)
-    wide = _columns(tbl) >= layout.wide_columns
+    by_unit = _by_unit(tbl)
+    wide = _columns(tbl) >= layout.wide_columns or by_unit
     size = layout.wide_table_pt if wide else style.table_pt
     rows = table.rows
     cells = [[c.text for c in row.cells] for row in rows]
-    groups = _group_rows(cells)
+    groups = [] if by_unit else _group_rows(cells)
     sized = [row for n, row in enumerate(cells) if n not in groups]
     numeric = [_is_numeric_column(sized, c) for c in range(len(cells[0]))]
-    pad = 2 * layout.table_cell_margin_mm + 0.6
-    widths = _fit_widths(sized, numeric, _sect_text_width_mm(sect), size, pad)
+    pad = 2 * layout.table_cell_margin_mm + tl.CELL_SLACK_MM
+    if by_unit:
+        widths = _by_unit_widths(sized, _sect_text_width_mm(sect), size, pad)
+    else:
+        widths = _fit_widths(sized, numeric, _sect_text_width_mm(sect), size, pad)
     _cell_margins(table, layout.table_cell_margin_mm)
     _table_geometry(table, widths)
     for n in groups:  # the group's title spans the row

@@ -213,12 +213,34 @@ def _tables(document, style: DocxStyle) -> None:
             tbl_pr.append(borders)
     for child in list(borders):  # idempotent: restyling twice must not double the edges
         borders.remove(child)
+    _caption(document, style)
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         line = borders.makeelement(
             qn(f"w:{edge}"),
             {qn("w:val"): "single", qn("w:sz"): "4", qn("w:space"): "0", qn("w:color"): "000000"},
         )
         borders.append(line)
+
+
+def _caption(document, style: DocxStyle) -> None:
+    """A table's caption ("Bảng 1. 1.1. …" over each table of Phụ lục I): bold, upright, flush
+    left, kept on the page of its table."""
+    names = {st.name for st in document.styles}
+    if "Table Caption" not in names:
+        return
+    st = document.styles["Table Caption"]
+    set_font(st.element, style.font)
+    st.font.size = Pt(style.table_pt)
+    st.font.bold = True
+    st.font.italic = False
+    st.font.color.rgb = BLACK
+    fmt = st.paragraph_format
+    fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    fmt.first_line_indent = Cm(0)
+    fmt.space_before = Pt(style.space_after_pt)
+    fmt.space_after = Pt(3)
+    fmt.line_spacing = 1.0
+    fmt.keep_with_next = True
 
 
 def restyle(document, style: DocxStyle = STYLE) -> None:

@@ -1,7 +1,7 @@
 """The appendices as an Excel workbook, for analysts who rework the figures in a spreadsheet.
 
-Sheets: Phụ lục I (indicators × units with the total, money in đồng), Phụ lục II (the units'
-models) and the state of each unit. Text that comes from units (model names, notes) is written
+Sheets: Phụ lục I (units × indicators with the province's total last, grouped as the report's
+tables, money in đồng), Phụ lục II (the units' models) and the state of each unit. Text that comes from units (model names, notes) is written
 as text, never as a formula: a cell typed "=HYPERLINK(…)" or "+1" in a unit's workbook stays
 inert here (formula injection).
 """
@@ -23,6 +23,7 @@ from . import layout
 from .aggregate import STATUS_COLUMNS, appendix_table
 from .catalog import Catalogue, Unit
 from .periods import Period
+from .report_blocks import TOTAL_HEADER, appendix_tables
 from .store import atomic_write_bytes
 
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -60,6 +61,62 @@ def _widths(sheet, widths: list[int]) -> None:
         sheet.column_dimensions[get_column_letter(column)].width = width
 
 
+# Sheet "Phụ lục I": the report's tables side by side, under a band naming each table.
+BAND_ROW, HEADER_ROW, CODE_ROW = 1, 2, 3
+FIRST_UNIT_ROW = CODE_ROW + 1
+FIGURES_HEADER = ("STT", "Mã đơn vị", "Đơn vị")
+CODE_LABEL = "Mã chỉ tiêu"
+_CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_NUMBER_FORMATS = {"count": "#,##0", "money": "#,##0", "percent": "0.0"}
+
+
+def _figures_sheet(sheet, catalogue: Catalogue, units: tuple[Unit, ...], values) -> None:
+    """Phụ lục I in the report's layout: units as rows (then "Tổng cộng"), indicators as
+    columns in the order and grouping of the report's tables (`report_blocks.appendix_tables`),
+    a band over each group with the table's caption; money in đồng, exact. Panes frozen below
+    the header rows and right of the unit names; printed A4 landscape with them repeated."""
+    table = appendix_table(values, catalogue, units)
+    groups = appendix_tables(table, units, catalogue)
+    rows = table.set_index("code")
+    fixed = len(FIGURES_HEADER)
+    for column, name in enumerate(FIGURES_HEADER, start=1):
+        _put(sheet, HEADER_ROW, column, name).font = _BOLD
+    _put(sheet, CODE_ROW, fixed, CODE_LABEL).font = _BOLD
+    column = fixed
+    for group in groups:
+        first = column + 1
+        for code in group.codes:
+            column += 1
+            indicator = catalogue.indicator(code)
+            header = _put(sheet, HEADER_ROW, column, f"{indicator.label} ({indicator.unit})")
+            header.font, header.alignment = _BOLD, _CENTRE
+            _put(sheet, CODE_ROW, column, code)
+            for r, unit in enumerate(units, start=FIRST_UNIT_ROW):
+                cell = _put(sheet, r, column, rows.loc[code, unit.code])
+                cell.number_format = _NUMBER_FORMATS.get(indicator.kind, "#,##0.##")
+            total = _put(sheet, FIRST_UNIT_ROW + len(units), column, rows.loc[code, "total"])
+            total.number_format = _NUMBER_FORMATS.get(indicator.kind, "#,##0.##")
+            total.font = _BOLD
+        band = _put(sheet, BAND_ROW, first, group.caption)
+        band.font, band.alignment = _BOLD, Alignment(vertical="top", wrap_text=False)
+        if column > first:
+            sheet.merge_cells(
+                start_row=BAND_ROW, start_column=first, end_row=BAND_ROW, end_column=column
+            )
+    for r, unit in enumerate(units, start=FIRST_UNIT_ROW):
+        for c, value in enumerate((r - FIRST_UNIT_ROW + 1, unit.code, unit.short), start=1):
+            _put(sheet, r, c, value)
+    last = FIRST_UNIT_ROW + len(units)
+    _put(sheet, last, fixed, TOTAL_HEADER).font = _BOLD
+    sheet.row_dimensions[HEADER_ROW].height = 75
+    _widths(sheet, [6, 10, 22, *([16] * (column - fixed))])
+    sheet.freeze_panes = sheet.cell(row=FIRST_UNIT_ROW, column=fixed + 1)
+    sheet.print_title_rows = f"{BAND_ROW}:{CODE_ROW}"
+    sheet.print_title_cols = f"A:{get_column_letter(fixed)}"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+
+
 def build_workbook(
     period: str,
     catalogue: Catalogue,
@@ -72,17 +129,7 @@ def build_workbook(
     book = Workbook()
     figures = book.active
     figures.title = "Phụ lục I"
-    table = appendix_table(values, catalogue, units)
-    header = ["Mã", "Chỉ tiêu", "Đơn vị tính", *(u.short for u in units), "Tổng cộng"]
-    rows = [
-        [row["code"], row["label"], row["unit"], *(row[u.code] for u in units), row["total"]]
-        for row in table.to_dict("records")
-    ]
-    _rows(figures, header, rows)
-    for row in figures.iter_rows(min_row=2, min_col=4):
-        for cell in row:
-            cell.number_format = "#,##0.##"
-    _widths(figures, [22, 50, 12, *([12] * len(units)), 14])
+    _figures_sheet(figures, catalogue, tuple(units), values)
 
     names = {u.code: u.name for u in units}
     listed = (

@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from . import narrative as nv
+from . import table_layout as tl
 from .aggregate import appendix_table
 from .catalog import (
     Catalogue,
@@ -42,7 +43,7 @@ from .outline import Outline, Part, Section, fill_period, load_outline, share_ba
 from .paths import ProjectPaths
 from .periods import Period
 from .store import RUN_FILE, read_csv, read_json, read_unit_status
-from .validate import STATE_MISSING
+from .validate import STATE_MISSING, STATE_VALID
 
 NOT_REPORTED = "–"
 # Money in tables is shown in triệu đồng (stored in whole đồng).
@@ -605,6 +606,119 @@ def figure_glossary(
 
 # --- Phụ lục I -----------------------------------------------------------------------------
 
+# Phụ lục I is a run of tables titled "Bảng 1. …", "Bảng 2. …": the caption marks them for the
+# DOCX finisher (landscape pages) and the HTML filter (scrolling box, header in view).
+BY_UNIT_CAPTION = "Bảng"
+CONTINUED = "(tiếp theo)"
+UNIT_HEADER = "Đơn vị"
+UNIT_COLUMN_MAX_SHARE = 0.25  # of the page's width: a longer unit name wraps
+
+
+@dataclass(frozen=True)
+class AppendixTable:
+    """One table of Phụ lục I: a catalogue section (or part of one), units as rows.
+
+    `codes` are the indicator codes of its columns; `header`, `rows` are the cells as printed
+    (the last row is the province's total); `widths_mm` the measured width of each column.
+    """
+
+    caption: str
+    sections: tuple[str, ...]
+    codes: tuple[str, ...]
+    header: list[str]
+    rows: list[list[str]]
+    widths_mm: list[float]
+
+
+def appendix_tables(
+    table: pd.DataFrame,
+    units: Iterable[Unit],
+    catalogue: Catalogue | None = None,
+    *,
+    room_mm: float | None = None,
+    size_pt: float = tl.APPENDIX_PT,
+) -> list[AppendixTable]:
+    """Phụ lục I as tables of units × indicators, grouped by catalogue section.
+
+    Narrow sections of one programme share a table while it fits the page.
+
+    Columns: STT | Đơn vị | one per indicator ("<label> (<ĐVT>)"); rows: one per unit in the
+    unit list's order, then "Tổng cộng" (the province). A section whose columns do not fit in
+    `room_mm` (default: the text width of an A4 landscape page) is split into several tables
+    ("(tiếp theo)"). Column widths are measured (`table_layout`): every figure, the total
+    included, fits on one line at `size_pt`. Cells are plain text (not yet escaped).
+    """
+    units = tuple(units)
+    room = tl.landscape_text_width_mm() if room_mm is None else room_mm
+    sections: Mapping[str, str] = catalogue.sections if catalogue is not None else {}
+    pad = tl.cell_pad_mm()
+    numbers = [str(n) for n in range(1, len(units) + 1)]
+    stt = pad + max(tl.cell_width_mm(t, size_pt, bold=t == "STT") for t in ["STT", *numbers])
+    names = [u.short for u in units]
+    unit_width = pad + max(
+        [tl.cell_width_mm(TOTAL_HEADER, size_pt, True), tl.longest_word_mm(UNIT_HEADER, size_pt)]
+        + [tl.cell_width_mm(n, size_pt) for n in names]
+    )
+    unit_width = min(
+        unit_width,
+        max(
+            room * UNIT_COLUMN_MAX_SHARE,
+            pad + max((tl.longest_word_mm(n, size_pt) for n in names), default=0.0),
+        ),
+    )
+    room_for_figures = room - stt - unit_width
+    columns: list[tuple[str, str, str, list[str], float]] = []  # section, code, header, cells, mm
+    for row in table.to_dict("records"):
+        kind = _kind(row["code"], row["unit"], catalogue)
+        heading = f"{row['label']} ({_table_unit(row['unit'], kind)})"
+        cells = [_fmt(row.get(u.code, float("nan")), kind) for u in units]
+        cells.append(_fmt(row["total"], kind))
+        width = tl.figure_column_mm(heading, cells, size_pt)
+        columns.append((str(row["section"]), str(row["code"]), heading, cells, width))
+    order = list(dict.fromkeys(c[0] for c in columns))
+    # Tables as (sections, column indices, continued): a section wider than the page is split
+    # (its later parts "tiếp theo"); sections of one programme (1.1, 1.2 …) and the last part
+    # of a split section share a table while they fit.
+    groups: list[tuple[list[str], list[int], bool]] = []
+    open_group = False
+    for section in order:
+        own = [i for i, c in enumerate(columns) if c[0] == section]
+        width = sum(columns[i][4] for i in own)
+        if open_group:
+            sections_in, indices, continued = groups[-1]
+            same_programme = sections_in[-1].split(".")[0] == section.split(".")[0]
+            used = sum(columns[i][4] for i in indices)
+            if same_programme and used + width <= room_for_figures:
+                groups[-1] = ([*sections_in, section], [*indices, *own], continued)
+                continue
+        if width > room_for_figures:
+            runs = tl.pack_columns([columns[i][4] for i in own], room_for_figures)
+            groups += [([section], [own[i] for i in run], n > 0) for n, run in enumerate(runs)]
+        else:
+            groups.append(([section], own, False))
+        open_group = True
+    out: list[AppendixTable] = []
+    for sections_in, indices, continued in groups:
+        titles = [f"{s}. {sections[s]}" if s in sections else s for s in sections_in]
+        if continued:
+            titles[0] += f" {CONTINUED}"
+        caption = f"{BY_UNIT_CAPTION} {len(out) + 1}. {'; '.join(titles)}"
+        body = [
+            [numbers[i], names[i], *(columns[c][3][i] for c in indices)] for i in range(len(units))
+        ]
+        body.append(["", TOTAL_HEADER, *(columns[c][3][-1] for c in indices)])
+        out.append(
+            AppendixTable(
+                caption=caption,
+                sections=tuple(sections_in),
+                codes=tuple(columns[c][1] for c in indices),
+                header=["STT", UNIT_HEADER, *(columns[c][2] for c in indices)],
+                rows=body,
+                widths_mm=[stt, unit_width, *(columns[c][4] for c in indices)],
+            )
+        )
+    return out
+
 
 def appendix_markdown(
     table: pd.DataFrame,
@@ -614,42 +728,32 @@ def appendix_markdown(
     notebook_links: bool = False,
     without_notebook: Iterable[str] = (),
 ) -> str:
-    """Phụ lục I as a pipe table: STT | Chỉ tiêu | ĐVT | one column per unit | Tổng cộng.
+    """Phụ lục I as pipe tables with captions ("Bảng 1. 1.1. …"), one or more per section:
+    STT | Đơn vị | the section's indicators, one row per unit, "Tổng cộng" last (bold).
 
-    `table` is `aggregate.appendix_table` (rows in catalogue order; columns code, section, label,
-    unit, one per unit code, total). A bold row numbered I, II, … opens each section (its title
-    carries the outline's number, "1.1. …"); indicators are numbered 1, 2, … through the table.
-    With a catalogue, section rows carry the section's title and figures are formatted by the
-    indicator's kind; without one, a "%" unit means a percentage. With `notebook_links` (the
-    internal draft) each unit's header links to its review notebook `notebooks/<code>.html`,
-    except the units `without_notebook` (those that sent nothing).
+    `table` is `aggregate.appendix_table` (rows in catalogue order; columns code, section,
+    label, unit, one per unit code, total). With a catalogue, section titles come from it and
+    figures are formatted by the indicator's kind; without one, a "%" unit means a percentage.
+    With `notebook_links` (the internal draft) each unit's name links to its review notebook
+    `notebooks/<code>.html`, except the units `without_notebook` (those that sent nothing).
     """
     units = tuple(units)
     without_notebook = set(without_notebook)
-    sections: Mapping[str, str] = catalogue.sections if catalogue is not None else {}
-    unit_headers = [
-        _unit_cell(u.code, u.short, notebook_links and u.code not in without_notebook)
-        for u in units
-    ]
-    header = ["STT", "Chỉ tiêu", "ĐVT", *unit_headers, TOTAL_HEADER]
-    blank = [""] * (len(units) + 2)
-    rows: list[list[str]] = []
-    current = None
-    groups = 0
-    for number, row in enumerate(table.to_dict("records"), start=1):
-        section = str(row["section"])
-        if section != current:
-            current, groups = section, groups + 1
-            title = f"{section}. {sections[section]}" if section in sections else section
-            rows.append([f"**{roman(groups)}**", f"**{_cell(title)}**", *blank])
-        kind = _kind(row["code"], row["unit"], catalogue)
-        figures = [_fmt(row.get(u.code, float("nan")), kind) for u in units]
-        total = _fmt(row["total"], kind)
-        unit = _table_unit(row["unit"], kind)
-        rows.append([str(number), _cell(row["label"]), _cell(unit), *figures, total])
-    widths = [4, 30, 8, *([8] * len(units)), 10]
-    align = "clc" + "r" * (len(units) + 1)
-    return _pipe_table(header, rows, widths, align)
+    parts = []
+    for t in appendix_tables(table, units, catalogue):
+        header = [_cell(h) for h in t.header]
+        rows = []
+        for index, row in enumerate(t.rows):
+            if index < len(units):
+                unit = units[index]
+                linked = notebook_links and unit.code not in without_notebook
+                rows.append([row[0], _unit_cell(unit.code, row[1], linked), *row[2:]])
+            else:
+                rows.append(["", *(f"**{_cell(c)}**" for c in row[1:])])
+        widths = [max(3, round(w)) for w in t.widths_mm]
+        align = "cl" + "r" * (len(header) - 2)
+        parts.append(f": {_cell(t.caption)}\n\n" + _pipe_table(header, rows, widths, align))
+    return "\n".join(parts)
 
 
 # --- Phụ lục II ----------------------------------------------------------------------------
@@ -736,23 +840,55 @@ def models_pointer(models: pd.DataFrame, programme: int) -> str:
 
 
 def status_markdown(status: pd.DataFrame, *, notebook_links: bool = False) -> str:
-    """Each unit's submission: STT | Đơn vị | Tình trạng | Số dòng đã đọc | Lỗi | Cảnh báo.
-    With `notebook_links`, a unit that sent a file links to its review notebook."""
-    header = ["STT", "Đơn vị", "Tình trạng", "Số dòng đã đọc", "Lỗi", "Cảnh báo"]
-    rows = []
-    for number, row in enumerate(status.to_dict("records"), start=1):
-        link = notebook_links and row["state"] != STATE_MISSING
-        rows.append(
+    """The units' submissions, readable at any number of units: a sentence counting them by
+    state; the units that sent nothing, by name; a table (STT | Đơn vị | Tình trạng | Số dòng
+    đã đọc | Lỗi | Cảnh báo) of the units with errors or warnings only; then the units whose
+    file is valid, as one line of names. With `notebook_links`, a unit that sent a file links
+    to its review notebook (in the table and in the line)."""
+    records = status.to_dict("records")
+    missing = [r for r in records if r["state"] == STATE_MISSING]
+    sent = [r for r in records if r["state"] != STATE_MISSING]
+    flagged = [
+        r
+        for r in sent
+        if _number(r.get("errors")) > 0
+        or _number(r.get("warnings")) > 0
+        or r["state"] != STATE_VALID
+    ]
+    clean = [r for r in sent if r not in flagged]
+    counts = {}
+    for r in sent:
+        counts[str(r["state"])] = counts.get(str(r["state"]), 0) + 1
+    by_state = ", ".join(f"{format_number(n)} {_cell(state)}" for state, n in counts.items())
+    text = f"Đã tiếp nhận tệp số liệu của {len(sent)}/{len(records)} đơn vị"
+    text += f" ({by_state})." if by_state else "."
+    lines = [text + "\n"]
+    if missing:
+        names = ", ".join(_cell(r["unit_name"]) for r in missing)
+        lines.append(f"Đơn vị chưa nộp tệp số liệu ({len(missing)}): {names}.\n")
+    else:
+        lines.append("Tất cả các đơn vị đã nộp tệp số liệu.\n")
+    if flagged:
+        header = ["STT", "Đơn vị", "Tình trạng", "Số dòng đã đọc", "Lỗi", "Cảnh báo"]
+        rows = [
             [
                 str(number),
-                _unit_cell(str(row["unit_code"]), row["unit_name"], link),
-                _cell(row["state"]),
-                _fmt(_number(row["rows_read"])),
-                _fmt(_number(row["errors"])),
-                _fmt(_number(row["warnings"])),
+                _unit_cell(str(r["unit_code"]), r["unit_name"], notebook_links),
+                _cell(r["state"]),
+                _fmt(_number(r["rows_read"])),
+                _fmt(_number(r["errors"])),
+                _fmt(_number(r["warnings"])),
             ]
+            for number, r in enumerate(flagged, start=1)
+        ]
+        lines.append(f"Đơn vị có lỗi hoặc cảnh báo ({len(flagged)}):\n")
+        lines.append(_pipe_table(header, rows, [4, 24, 12, 8, 6, 6], "cllrrr"))
+    if clean:
+        names = ", ".join(
+            _unit_cell(str(r["unit_code"]), r["unit_name"], notebook_links) for r in clean
         )
-    return _pipe_table(header, rows, [4, 24, 12, 8, 6, 6], "cllrrr")
+        lines.append(f"Đơn vị có tệp số liệu hợp lệ ({len(clean)}): {names}.\n")
+    return "\n".join(lines)
 
 
 def submission_summary(status: pd.DataFrame) -> str:

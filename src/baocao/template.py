@@ -39,16 +39,21 @@ CREATOR = "baocao"
 FIXED_TIME = datetime(2020, 1, 1)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
+# Column widths (Excel's character units), chosen so that each sheet prints one A4 page wide
+# at close to full size: about 150 units across a landscape page, 80 across a portrait one.
 _DATA_WIDTHS = {
     layout.COL_NO: 6,
-    layout.COL_CODE: 24,
-    layout.COL_LABEL: 72,
-    layout.COL_UNIT: 14,
+    layout.COL_CODE: 22,
+    layout.COL_LABEL: 60,
+    layout.COL_UNIT: 12,
     layout.COL_VALUE: 18,
-    layout.COL_NOTE: 36,
+    layout.COL_NOTE: 30,
 }
-_MODEL_WIDTHS = (6, 56, 14, 16, 18, 48)
+_MODEL_WIDTHS = (6, 50, 14, 16, 18, 40)
 _INFO_WIDTHS = (22, 48)
+# Printing: A4, one page wide and as many pages down as needed, the header row on every page.
+PAGE_FOOTER = "Trang &P/&N"
+BLANK_UNIT = "Đơn vị: ……………………"
 
 _NUMBER_FORMATS = {"count": "#,##0", "money": "#,##0", "percent": "0.0"}
 
@@ -108,6 +113,37 @@ def _header(ws: Worksheet, columns: tuple[str, ...], widths: tuple[int, ...]) ->
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.row_dimensions[HEADER_ROW].height = 32
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=1)
+
+
+def page_header(unit: Unit | None, period: str) -> str:
+    """The text at the top of every printed page: "Xã Na Sầm – 6 tháng đầu năm 2026"."""
+    name = unit.name if unit else BLANK_UNIT
+    return f"{name} – {Period.parse(period).label()}"
+
+
+def _print_setup(
+    ws: Worksheet, unit: Unit | None, period: str, *, landscape: bool, title_row: int | None
+) -> None:
+    """A4, fitted to one page wide (fitToWidth=1, fitToHeight=0: as many pages down as
+    needed), `title_row` repeated at the top of every page, the unit and the period in the
+    page header, page numbers in the footer."""
+    setup = ws.page_setup
+    setup.paperSize = ws.PAPERSIZE_A4
+    setup.orientation = ws.ORIENTATION_LANDSCAPE if landscape else ws.ORIENTATION_PORTRAIT
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.7
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    if title_row is not None:
+        ws.print_title_rows = f"{title_row}:{title_row}"
+    header = page_header(unit, period).replace("&", "&&")
+    for part in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
+        part.center.text = header
+    for part in (ws.oddFooter, ws.evenFooter, ws.firstFooter):
+        part.center.text = PAGE_FOOTER
 
 
 def _protect(ws: Worksheet) -> None:
@@ -222,6 +258,7 @@ def _data_sheet(ws: Worksheet, unit: Unit | None, period: str, catalogue: Catalo
     for validation in validations.values():
         if validation.sqref:
             ws.add_data_validation(validation)
+    _print_setup(ws, unit, period, landscape=True, title_row=HEADER_ROW)
     _protect(ws)
 
 
@@ -271,6 +308,7 @@ def _models_sheet(
     participants.add(f"{column('participants')}{FIRST_ROW}:{column('participants')}{last}")
     ws.add_data_validation(programme)
     ws.add_data_validation(participants)
+    _print_setup(ws, unit, period, landscape=True, title_row=HEADER_ROW)
     _protect(ws)
 
 
@@ -291,6 +329,7 @@ def _info_sheet(ws: Worksheet, unit: Unit | None, period: str) -> None:
             cell.number_format = "DD/MM/YYYY"
     for col, width in enumerate(_INFO_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
+    _print_setup(ws, unit, period, landscape=False, title_row=None)
     _protect(ws)
 
 
