@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from .catalog import version_files
 from .paths import ProjectPaths
 from .store import atomic_write_text, read_json, write_json
 
@@ -80,7 +81,9 @@ def unit_key_parts(
     return {
         "workbook": file_digest(workbook),
         "notebook": file_digest(notebook),
-        "catalogue": file_digest(paths.config / "indicators.yml"),
+        "catalogue": tree_digest(
+            list(version_files(paths.config, "indicators", parameters.get("period"))), paths.root
+        ),
         "code": code_digest(),
         "parameters": json_digest(parameters),
         "dependencies": file_digest(lock) if lock.is_file() else "",

@@ -27,6 +27,7 @@ import pandas as pd
 from . import narrative as nv
 from .aggregate import appendix_table
 from .catalog import (
+    DEFAULT_TITLE,
     Catalogue,
     ReportSettings,
     Unit,
@@ -195,13 +196,12 @@ def _unit_cell(unit_code: str, text: str, notebook_links: bool) -> str:
 # --- titles --------------------------------------------------------------------------------
 
 
-def report_title(period: str) -> str:
-    """The subject line of the report, e.g. "… 6 tháng đầu năm 2021, nhiệm vụ trọng tâm …"."""
-    p = Period.parse(period)
-    return (
-        f"Báo cáo kết quả công tác Mặt trận {p.label()}, "
-        f"nhiệm vụ trọng tâm công tác {p.next_label()}"
-    )
+def report_title(period: str, settings: ReportSettings | None = None) -> str:
+    """The subject line of the report, e.g. "… 6 tháng đầu năm 2021, nhiệm vụ trọng tâm …":
+    the `title` of the report settings in force for the period, its {ky_bao_cao} / {ky_toi}
+    filled (without settings, the 2021 title)."""
+    template = settings.title if settings is not None else DEFAULT_TITLE
+    return fill_period(template, Period.parse(period))
 
 
 def _document_date(day: date) -> str:

@@ -361,7 +361,7 @@ def _check(plan: SamplePlan, catalogue: Catalogue) -> None:
 def sample_plan(period: str, paths: ProjectPaths | None = None) -> SamplePlan:
     """The sample's content for one period, computed without reading or writing any file."""
     paths = paths or ProjectPaths.default()
-    catalogue = load_catalogue(paths.config)
+    catalogue = load_catalogue(paths.config, period)
     units = load_units(paths.config).for_period(period)
     parsed = Period.parse(period)
     period = str(parsed)
@@ -455,7 +455,7 @@ def write_sample(
     """Write the period's sample workbooks into `out_root/<period>/`; return the plan."""
     paths = paths or ProjectPaths.default()
     plan = sample_plan(period, paths)
-    catalogue = load_catalogue(paths.config)
+    catalogue = load_catalogue(paths.config, plan.period)
     units = load_units(paths.config)
     folder = Path(out_root if out_root is not None else paths.raw) / plan.period
     folder.mkdir(parents=True, exist_ok=True)
