@@ -139,7 +139,9 @@ class Units:
         raise KeyError(code)
 
 
-DEFAULT_TITLE = "Báo cáo kết quả công tác Mặt trận {ky_bao_cao}, nhiệm vụ trọng tâm công tác {ky_toi}"
+DEFAULT_TITLE = (
+    "Báo cáo kết quả công tác Mặt trận {ky_bao_cao}, nhiệm vụ trọng tâm công tác {ky_toi}"
+)
 
 
 @dataclass(frozen=True)
@@ -255,9 +257,9 @@ def _unit_code(code: Any, where: str = "config/units.yml") -> str:
     """A unit's code names its files (`<code>.values.csv`, `<code>.ipynb`): it must be a plain
     ASCII word, so that no code can point outside the output folders. It must also be written
     as a string: YAML reads an unquoted 06004 as the octal number 3076 and 178 as a number."""
-    if isinstance(code, bool) or isinstance(code, int | float):
+    if isinstance(code, int | float):  # bool is an int too
         raise ConfigError(
-            f"{where}: mã đơn vị {code} phải đặt trong dấu ngoặc kép (ví dụ code: \"06004\"); "
+            f'{where}: mã đơn vị {code} phải đặt trong dấu ngoặc kép (ví dụ code: "06004"); '
             "không có ngoặc, YAML đọc mã thành số và làm mất số 0 ở đầu (06004 thành 3076)."
         )
     text = str(code if code is not None else "")
@@ -296,7 +298,9 @@ def parse_units(data: dict, source: str = "config/units.yml") -> Units:
                 raise ConfigError(f"{where}: mỗi đơn vị cần có code và name.")
             code = _unit_code(u.get("code"), f"{where}, khóa code")
             if code in codes:
-                raise ConfigError(f"{where}, khóa code: mã đơn vị “{code}” bị trùng trong danh sách.")
+                raise ConfigError(
+                    f"{where}, khóa code: mã đơn vị “{code}” bị trùng trong danh sách."
+                )
             codes.add(code)
             units.append(
                 Unit(
@@ -423,7 +427,7 @@ def _in_force(data: Any, path: Path) -> tuple[str | None, str | None]:
         return None, None
     where = f"{path}, khóa {IN_FORCE}"
     if not isinstance(raw, dict) or not raw.get("from"):
-        raise ConfigError(f"{where}: phải có dạng {{from: \"2025-H2\", to: null}}.")
+        raise ConfigError(f'{where}: phải có dạng {{from: "2025-H2", to: null}}.')
     for key in ("from", "to"):
         value = raw.get(key)
         if value is not None and not is_period(str(value)):
@@ -489,7 +493,9 @@ def _parsed(text: str, source: str) -> Any:
     return _parse_yaml(text, source)
 
 
-def _versioned_texts(config_dir: Path, name: str, period: str | None) -> tuple[tuple[str, str], ...]:
+def _versioned_texts(
+    config_dir: Path, name: str, period: str | None
+) -> tuple[tuple[str, str], ...]:
     return tuple((str(p), _read_text(p)) for p in version_files(config_dir, name, period))
 
 

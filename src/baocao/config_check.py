@@ -94,7 +94,9 @@ def _ambiguous_names(unit_list: UnitList, source: str) -> list[str]:
             found = resolve_unit(text, unit_list.units)
             if found is not None and found.code == unit.code:
                 continue
-            what = "trùng với tên của đơn vị khác" if found is None else f"chỉ về đơn vị {found.code}"
+            what = (
+                "trùng với tên của đơn vị khác" if found is None else f"chỉ về đơn vị {found.code}"
+            )
             problems.append(
                 f"{source}, danh sách từ {unit_list.first}, đơn vị {unit.code}: tên “{text}” "
                 f"{what}; hãy sửa tên hoặc bỏ tên đó khỏi aliases."

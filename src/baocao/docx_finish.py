@@ -465,9 +465,7 @@ def _title_block(
     title.paragraph_format.keep_with_next = True
     subject = _paragraph_before(anchor, document)
     _plain(subject)
-    text = _break_at_comma(
-        subject_line(period, settings), _text_width(document), layout.subject_pt
-    )
+    text = _break_at_comma(subject_line(period, settings), _text_width(document), layout.subject_pt)
     _text(subject, text, layout.subject_pt, bold=True)
     subject.paragraph_format.keep_with_next = True
     rule = _paragraph_before(anchor, document)
