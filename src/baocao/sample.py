@@ -31,7 +31,7 @@ from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 
 from . import layout
-from .catalog import Catalogue, Unit, load_catalogue, load_units
+from .catalog import Catalogue, Unit, load_catalogue, load_units, version_for
 from .paths import ProjectPaths
 from .periods import Period
 from .template import (
@@ -461,6 +461,10 @@ def _commune_values(draw: _Draw, fixed: Callable[[str, Value], Value]) -> dict[s
     return v
 
 
+# The generator of each catalogue version (by its first period); others draw as in 2021.
+_GENERATORS = {"2025-H2": _commune_values}
+
+
 def _fallback(draw: _Draw, kind: str) -> Value:
     """A value for an indicator the generator does not know yet (added to the catalogue later)."""
     if kind == "percent":
@@ -519,8 +523,9 @@ def sample_plan(period: str, paths: ProjectPaths | None = None) -> SamplePlan:
     catalogue = load_catalogue(paths.config, period)
     unit_list = load_units(paths.config).list_for(period)
     units = unit_list.units
-    # Communes draw at commune scale under the 2026 catalogue; districts as in 2021.
-    values_of = _commune_values if unit_list.level == "xã" else _unit_values
+    # Each catalogue version has its generator: the 2026 catalogue is drawn at commune scale.
+    version = version_for(paths.config, "indicators", period).first
+    values_of = _GENERATORS.get(version or "", _unit_values)
     odd = _IRREGULAR.get(period, _Irregular())
     scale = _SCALE.get(period, (1.0, 1.0))
     plan = SamplePlan(period=period)
