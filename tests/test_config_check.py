@@ -174,3 +174,13 @@ def test_check_config_command_speaks_vietnamese(tmp_path, project, monkeypatch):
     # `run` checks the same configuration before processing anything.
     ran = runner.invoke(app, ["run", "--period", "2026-H1", "--no-render"])
     assert ran.exit_code == 2 and "units.yml" in ran.output.replace("\n", "")
+
+
+def test_validate_uses_the_catalogue_of_the_period_the_workbook_declares(project):
+    # A commune's 2026 workbook checked without --period: its "Thông tin" says 2026-H1, so the
+    # 2026 catalogue applies (with the 2021 one its new figures would be unknown rows).
+    workbook = project.raw_period("2026-H1") / "06004-quoc-khanh-2026-H1.xlsx"
+    result = CliRunner().invoke(app, ["validate", str(workbook)])
+    said = result.output.replace("\n", " ")
+    assert result.exit_code == 0, said
+    assert "kỳ 2026-H1" in said and "Không có lỗi hay cảnh báo nào" in said
