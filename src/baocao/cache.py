@@ -26,7 +26,7 @@ COMPLETE_MARK = "complete.json"
 REASONS = {
     "workbook": "tệp số liệu của đơn vị đã thay đổi",
     "notebook": "sổ tay xử lý (notebooks/clean_unit.ipynb) đã thay đổi",
-    "catalogue": "danh mục chỉ tiêu (config/indicators.yml) đã thay đổi",
+    "catalogue": "danh mục chỉ tiêu của kỳ (config/indicators*.yml) đã thay đổi",
     "code": "mã nguồn của gói baocao đã thay đổi",
     "parameters": "tham số (kỳ, mã hoặc tên đơn vị) đã thay đổi",
     "dependencies": "phiên bản thư viện (requirements.lock) đã thay đổi",
