@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml requirements.lock
 
 env: $(STAMP) ## Create the virtual environment in .venv with pinned dependencies
 
-report: $(STAMP) ## Run the whole pipeline on the bundled sample (PERIOD=2021-H1) and print the outputs
+report: $(STAMP) ## Run the whole pipeline on the bundled sample (PERIOD=2021-H1; 2026-H1 = 65 communes)
 	$(BIN)/baocao run --period $(PERIOD)
 
 test: $(STAMP) ## Run the test suite (unit tests and the end-to-end pipeline)

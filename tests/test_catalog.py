@@ -83,6 +83,7 @@ def test_a_broken_catalogue_is_refused_with_a_vietnamese_message(indicators, fra
 
 def test_units_are_versioned_by_period(project):
     data = yaml.safe_load((project.config / "units.yml").read_text(encoding="utf-8"))
+    data["unit_lists"] = data["unit_lists"][:1]  # the districts' list, then a made-up one
     data["unit_lists"].append(
         {
             "from": "2025-H2",
@@ -95,6 +96,10 @@ def test_units_are_versioned_by_period(project):
     assert [u.code for u in units.for_period("2025-H2")] == ["06001"]
     with pytest.raises(ConfigError):
         units.for_period("2019-H1")
+    # Two lists for one period: which one is meant cannot be guessed.
+    data["unit_lists"].append(dict(data["unit_lists"][-1], **{"from": "2026-H1"}))
+    with pytest.raises(ConfigError, match="chồng lên nhau"):
+        parse_units(data)
 
 
 def test_periods_order_and_compare_with_the_same_period_a_year_earlier():

@@ -156,3 +156,49 @@ def test_closest_units_suggests_near_spellings(units_2021):
 
 def test_closest_units_returns_nothing_for_nonsense(units_2021):
     assert closest_units("zzzzzz", units_2021) == []
+
+
+# --- 2026: the 65 communes; the period's unit list decides what a name means ---------------
+
+
+@pytest.fixture(scope="module")
+def units_2026() -> tuple[Unit, ...]:
+    return load_units(ProjectPaths.default().config).for_period("2026-H1")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Xã Na Sầm", "06124"),
+        ("Na Sam", "06124"),
+        (nfd("xã Na Sầm"), "06124"),
+        ("xã Bắc Sơn", "06325"),
+        ("Bắc Sơn", "06325"),
+        ("Phường Kỳ Lừa", "06187"),
+        ("P. Kỳ Lừa", "06187"),
+        ("phuong ky lua", "06187"),
+        ("Thuỵ Hùng", "06148"),
+        ("Xã Thụy Hùng", "06148"),
+        ("Quý Hoà", "06076"),
+        ("Tam Thanh", "05986"),
+        ("06004", "06004"),
+    ],
+)
+def test_commune_names_resolve_in_2026(units_2026, text, code):
+    found = resolve_unit(text, units_2026)
+    assert found is not None and found.code == code
+
+
+def test_the_period_decides_what_a_shared_name_means(units_2021, units_2026):
+    # Ten district names of 2021 are commune names of 2026.
+    shared = {"Bắc Sơn", "Bình Gia", "Cao Lộc", "Chi Lăng", "Đình Lập", "Hữu Lũng", "Lộc Bình"}
+    shared |= {"Tràng Định", "Văn Lãng", "Văn Quan"}
+    for name in shared:
+        old, new = resolve_unit(name, units_2021), resolve_unit(name, units_2026)
+        assert old is not None and len(old.code) == 3, name
+        assert new is not None and len(new.code) == 5 and new.name == f"Xã {name}", name
+    assert resolve_unit("Bắc Sơn", units_2021).code == "185"
+    assert resolve_unit("Bắc Sơn", units_2026).code == "06325"
+    # A name of the other list is not found, not matched by code or lineage.
+    assert resolve_unit("Hoàng Đồng", units_2026) is None  # old commune, now part of Tam Thanh
+    assert resolve_unit("Na Sầm", units_2021) is None

@@ -9,8 +9,8 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from baocao import layout
-from baocao.catalog import load_units
-from baocao.sample import PERIODS, sample_plan, write_sample
+from baocao.catalog import load_catalogue, load_units
+from baocao.sample import ALL_PERIODS, PERIODS, PERIODS_2026, sample_plan, write_sample
 from baocao.template import template_file_name
 
 MESSY = "2021-H1"
@@ -239,3 +239,92 @@ def test_written_twice_identical(tmp_path, out_root, plans):
         first, second = out_root / MESSY / name, tmp_path / MESSY / name
         assert sheets(first) == sheets(second)
         assert first.read_bytes() == second.read_bytes()
+
+
+# --- 2025-H1 (the districts' last half-year) and 2026-H1 (the 65 communes) -----------------
+
+COMMUNES = "2026-H1"
+LAST_DISTRICTS = "2025-H1"
+
+
+@pytest.fixture(scope="module")
+def out_2026(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("sample2026")
+    for period in PERIODS_2026:
+        write_sample(period, root)
+    return root
+
+
+def test_2026_plans_are_deterministic_and_differ():
+    for period in PERIODS_2026:
+        assert sample_plan(period) == sample_plan(period)
+    assert ALL_PERIODS == PERIODS + PERIODS_2026
+
+
+def test_2026_files_hold_the_plan_under_the_2026_catalogue(out_2026, paths):
+    for period in PERIODS_2026:
+        plan = sample_plan(period)
+        catalogue = load_catalogue(paths.config, period)
+        units = load_units(paths.config).for_period(period)
+        assert set(plan.file_names) | plan.missing_units == {u.code for u in units}
+        names = {p.name for p in (out_2026 / period).iterdir()}
+        assert names == set(plan.file_names.values())
+        for unit, name in plan.file_names.items():
+            book = sheets(out_2026 / period / name)
+            cells = data_cells(book[layout.SHEET_DATA])
+            assert set(cells) == set(catalogue.codes), (period, unit)
+            for code, (value, _note) in cells.items():
+                expected = plan.values[(unit, code)]
+                if (unit, code) in plan.messy:
+                    assert value == plan.messy[(unit, code)]
+                elif expected is None:
+                    assert value == ""
+                else:
+                    assert value == expected, (period, unit, code)
+            info = {nfc(row[0]): row[1] for row in book[layout.SHEET_INFO]}
+            assert info[layout.INFO_FIELDS["unit"]] == plan.info_unit_names[unit]
+            assert nfc(info[layout.COL_NOTE]) == layout.SAMPLE_MARK
+
+
+def test_2026_commune_files_and_irregularities(paths):
+    plan = sample_plan(COMMUNES)
+    catalogue = load_catalogue(paths.config, COMMUNES)
+    assert len(plan.file_names) == 64 and plan.missing_units == {"06637"}
+    # Codes stay 5-digit strings with their leading zero, in the plan and in file names.
+    assert all(len(u) == 5 and u.startswith("0") for u in plan.file_names)
+    assert plan.file_names["06004"] == "06004-quoc-khanh-2026-H1.xlsx"
+    assert plan.info_unit_names["06325"] == "xã Bắc Sơn"
+    assert plan.info_unit_names["06124"] == "Na Sam"
+    assert plan.values[("05977", "vay_du_no")] == 45_200_000_000
+    assert plan.messy[("05977", "vay_du_no")] == "45,2 tỷ"
+    assert plan.broken == {("06529", "vay_no_qua_han"): "not_above"}
+    for (unit, code), value in plan.values.items():
+        for rule in catalogue.indicator(code).rules:
+            if value is None or (unit, code) in plan.broken or rule.rule != "not_above":
+                continue
+            other = plan.values[(unit, rule.other)]
+            assert other is None or value <= other, (unit, code)
+    # Commune scale: province totals of shared figures stay near the districts' of 2025-H1.
+    before = sample_plan(LAST_DISTRICTS)
+    for code in ("tt_so_cuoc", "hg_so_to", "quy_vnn_van_dong", "txct_hoi_nghi"):
+        now = sum(v for (_u, c), v in plan.values.items() if c == code and v)
+        then = sum(v for (_u, c), v in before.values.items() if c == code and v)
+        assert 0.4 <= now / then <= 2.0, (code, now, then)
+    # Models point to the programmes of the 2026 outline (1–7).
+    programmes = {m["programme"] for rows in plan.models.values() for m in rows}
+    assert programmes <= {1, 2, 3, 4, 6} and 6 in programmes
+
+
+def test_2025_covid_support_has_ended():
+    plan = sample_plan(LAST_DISTRICTS)
+    assert len(plan.file_names) == 11
+    covid = {v for (_u, c), v in plan.values.items() if c.startswith("covid_")}
+    assert covid == {0}
+    assert plan.info_unit_names["185"] == "Huyện Bắc Sơn"
+
+
+def test_committed_sample_is_what_the_generator_writes(out_2026, paths):
+    for period in PERIODS_2026:
+        committed = {p.name: p.read_bytes() for p in paths.raw_period(period).iterdir()}
+        written = {p.name: p.read_bytes() for p in (out_2026 / period).iterdir()}
+        assert committed == written, period

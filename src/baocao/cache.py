@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from .catalog import version_files
 from .paths import ProjectPaths
 from .store import atomic_write_text, read_json, write_json
 
@@ -25,7 +26,7 @@ COMPLETE_MARK = "complete.json"
 REASONS = {
     "workbook": "tệp số liệu của đơn vị đã thay đổi",
     "notebook": "sổ tay xử lý (notebooks/clean_unit.ipynb) đã thay đổi",
-    "catalogue": "danh mục chỉ tiêu (config/indicators.yml) đã thay đổi",
+    "catalogue": "danh mục chỉ tiêu của kỳ (config/indicators*.yml) đã thay đổi",
     "code": "mã nguồn của gói baocao đã thay đổi",
     "parameters": "tham số (kỳ, mã hoặc tên đơn vị) đã thay đổi",
     "dependencies": "phiên bản thư viện (requirements.lock) đã thay đổi",
@@ -81,7 +82,9 @@ def unit_key_parts(
     return {
         "workbook": file_digest(workbook),
         "notebook": file_digest(notebook),
-        "catalogue": file_digest(paths.config / "indicators.yml"),
+        "catalogue": tree_digest(
+            list(version_files(paths.config, "indicators", parameters.get("period"))), paths.root
+        ),
         "code": code_digest(),
         "parameters": json_digest(parameters),
         "dependencies": file_digest(lock) if lock.is_file() else "",

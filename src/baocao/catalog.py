@@ -6,6 +6,7 @@ Nothing else in the code repeats a label, a unit of measure or a rule: everythin
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -18,7 +19,7 @@ from typing import Any
 import yaml
 
 from .errors import BaocaoError, ConfigError
-from .periods import Period
+from .periods import Period, is_period
 
 KINDS = ("count", "money", "percent")
 RULES = ("non_negative", "between", "not_above")
@@ -130,6 +131,9 @@ class Unit:
     name: str
     short: str
     aliases: tuple[str, ...] = ()
+    # The old units this one was formed from (lineage, as the source writes them, e.g.
+    # "Xã Hoàng Đồng [05986, TP Lạng Sơn]"); data the report may cite, never a join key.
+    formed_from: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,8 @@ class UnitList:
     last: str | None
     level: str
     units: tuple[Unit, ...]
+    effective: date | None = None  # the day the list came into force, e.g. 2025-07-01
+    basis: str = ""  # the legal act that set it up, as the report cites it
 
     def covers(self, period: str) -> bool:
         p = Period.parse(period).sort_key
@@ -153,9 +159,13 @@ class Units:
     lists: tuple[UnitList, ...]
 
     def for_period(self, period: str) -> tuple[Unit, ...]:
+        return self.list_for(period).units
+
+    def list_for(self, period: str) -> UnitList:
+        """The unit list in force for `period` (the first entry whose range contains it)."""
         for unit_list in self.lists:
             if unit_list.covers(period):
-                return unit_list.units
+                return unit_list
         raise ConfigError(
             f"config/units.yml không có danh sách đơn vị cho kỳ {period}. "
             "Hãy thêm một mục unit_lists có khoảng thời gian bao gồm kỳ này."
@@ -166,6 +176,11 @@ class Units:
             if unit.code == code:
                 return unit
         raise KeyError(code)
+
+
+DEFAULT_TITLE = (
+    "Báo cáo kết quả công tác Mặt trận {ky_bao_cao}, nhiệm vụ trọng tâm công tác {ky_toi}"
+)
 
 
 @dataclass(frozen=True)
@@ -185,6 +200,8 @@ class ReportSettings:
     signer_name: str
     recipients: tuple[str, ...]
     periods: dict[str, PeriodSettings] = field(default_factory=dict)
+    # The report's subject line; {ky_bao_cao} / {ky_toi} are the period and the next one.
+    title: str = DEFAULT_TITLE
 
     def for_period(self, period: str) -> PeriodSettings:
         return self.periods.get(period, PeriodSettings())
@@ -301,35 +318,89 @@ def parse_catalogue(data: dict, source: str = "config/indicators.yml") -> Catalo
 _UNIT_CODE = re.compile(r"^[A-Za-z0-9_]{1,32}$")
 
 
-def _unit_code(code: Any) -> str:
+def _unit_code(code: Any, where: str = "config/units.yml") -> str:
     """A unit's code names its files (`<code>.values.csv`, `<code>.ipynb`): it must be a plain
-    ASCII word, so that no code can point outside the output folders."""
+    ASCII word, so that no code can point outside the output folders. It must also be written
+    as a string: YAML reads an unquoted 06004 as the octal number 3076 and 178 as a number."""
+    if isinstance(code, int | float):  # bool is an int too
+        raise ConfigError(
+            f'{where}: mã đơn vị {code} phải đặt trong dấu ngoặc kép (ví dụ code: "06004"); '
+            "không có ngoặc, YAML đọc mã thành số và làm mất số 0 ở đầu (06004 thành 3076)."
+        )
     text = str(code if code is not None else "")
     if not _UNIT_CODE.match(text):
         raise ConfigError(
-            f"config/units.yml: mã đơn vị “{text}” không hợp lệ; mã chỉ gồm chữ cái, chữ số và "
+            f"{where}: mã đơn vị “{text}” không hợp lệ; mã chỉ gồm chữ cái, chữ số và "
             "dấu gạch dưới (ví dụ mã GSO 178)."
         )
     return text
 
 
-def parse_units(data: dict) -> Units:
+def _strings(raw: Any, where: str) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+        raise ConfigError(f"{where}: phải là một danh sách chữ, mỗi mục trong dấu ngoặc kép.")
+    return tuple(nfc(x) for x in raw)
+
+
+def parse_units(data: dict, source: str = "config/units.yml") -> Units:
     lists = []
-    for raw in data.get("unit_lists", []):
-        units = tuple(
-            Unit(
-                code=_unit_code(u.get("code")),
-                name=u["name"],
-                short=u.get("short", u["name"]),
-                aliases=tuple(u.get("aliases", ())),
+    for number, raw in enumerate(data.get("unit_lists") or [], start=1):
+        here = f"{source}, unit_lists mục {number} (từ {raw.get('from', '?')})"
+        for key in ("from", "to"):
+            if raw.get(key) is not None and not is_period(str(raw[key])):
+                raise ConfigError(f"{here}, khóa {key}: “{raw[key]}” không phải là kỳ báo cáo.")
+        if raw.get("from") is None:
+            raise ConfigError(f"{here}: thiếu khóa from (kỳ đầu tiên danh sách có hiệu lực).")
+        units = []
+        codes: set[str] = set()
+        for place, u in enumerate(raw.get("units") or [], start=1):
+            where = f"{here}, units mục {place}"
+            if not isinstance(u, dict) or not u.get("name"):
+                raise ConfigError(f"{where}: mỗi đơn vị cần có code và name.")
+            code = _unit_code(u.get("code"), f"{where}, khóa code")
+            if code in codes:
+                raise ConfigError(
+                    f"{where}, khóa code: mã đơn vị “{code}” bị trùng trong danh sách."
+                )
+            codes.add(code)
+            units.append(
+                Unit(
+                    code=code,
+                    name=nfc(str(u["name"])),
+                    short=nfc(str(u.get("short", u["name"]))),
+                    aliases=_strings(u.get("aliases"), f"{where}, khóa aliases"),
+                    formed_from=_strings(u.get("formed_from"), f"{where}, khóa formed_from"),
+                )
             )
-            for u in raw["units"]
-        )
+        if not units:
+            raise ConfigError(f"{here}: danh sách đơn vị (units) trống.")
+        effective = raw.get("effective")
+        try:
+            effective = date.fromisoformat(str(effective)) if effective else None
+        except ValueError:
+            raise ConfigError(
+                f"{here}, khóa effective: “{effective}” không phải ngày dạng 2025-07-01."
+            ) from None
         lists.append(
             UnitList(
-                first=str(raw["from"]), last=raw.get("to"), level=raw.get("level", ""), units=units
+                first=str(raw["from"]),
+                last=str(raw["to"]) if raw.get("to") is not None else None,
+                level=str(raw.get("level", "")),
+                units=tuple(units),
+                effective=effective,
+                basis=nfc(str(raw.get("basis") or "")),
             )
         )
+    for a, b in itertools.combinations(lists, 2):
+        if _ranges_overlap((a.first, a.last), (b.first, b.last)):
+            raise ConfigError(
+                f"{source}, unit_lists: danh sách từ {a.first} và danh sách từ {b.first} có "
+                "khoảng thời gian chồng lên nhau; mỗi kỳ chỉ được có một danh sách đơn vị."
+            )
     province = data.get("province", {})
     return Units(
         province=province.get("name", ""),
@@ -357,6 +428,7 @@ def parse_report_settings(data: dict) -> ReportSettings:
         signer_name=signer.get("name", ""),
         recipients=tuple(data.get("recipients", ())),
         periods=periods,
+        title=nfc(str(data.get("title") or DEFAULT_TITLE)),
     )
 
 
@@ -367,25 +439,178 @@ def _read_text(path: Path) -> str:
         raise ConfigError(f"Không đọc được tệp cấu hình {path}: {exc.strerror}.") from None
 
 
+# --- versions by period ---------------------------------------------------------------------
+#
+# The catalogue (indicators.yml), the outline (outline.yml) and the report settings (report.yml)
+# each hold versions by range of periods, as units.yml does for units: the base file
+# `<name>.yml` and later versions `<name>-<first period>.yml` (indicators-2025-H2.yml). Each
+# file says when it is in force with a top-level `in_force: {from: "2025-H2", to: null}`; a
+# base file without `in_force` is in force for every period no other version covers. A later
+# version takes every top-level key it does not set from the base file (e.g. the catalogue's
+# `kinds`), so what is shared is written once.
+
+VERSIONED = ("indicators", "outline", "report")
+IN_FORCE = "in_force"
+
+
+@dataclass(frozen=True)
+class ConfigVersion:
+    """One version of a configuration file and the periods it is in force for."""
+
+    path: Path
+    first: str | None  # None: the base file without `in_force`
+    last: str | None
+
+    def covers(self, period: str) -> bool:
+        if self.first is None:
+            return False
+        p = Period.parse(period).sort_key
+        if p < Period.parse(self.first).sort_key:
+            return False
+        return self.last is None or p <= Period.parse(self.last).sort_key
+
+    @property
+    def shown(self) -> str:
+        if self.first is None:
+            return "mọi kỳ"
+        return f"từ {self.first}" + (f" đến {self.last}" if self.last else "")
+
+
+def _ranges_overlap(a: tuple[str, str | None], b: tuple[str, str | None]) -> bool:
+    def bounds(r):
+        low = Period.parse(r[0]).sort_key
+        high = Period.parse(r[1]).sort_key if r[1] else (10**6, 0)
+        return low, high
+
+    (a_low, a_high), (b_low, b_high) = bounds(a), bounds(b)
+    return a_low <= b_high and b_low <= a_high
+
+
+def _in_force(data: Any, path: Path) -> tuple[str | None, str | None]:
+    raw = data.get(IN_FORCE) if isinstance(data, dict) else None
+    if raw is None:
+        return None, None
+    where = f"{path}, khóa {IN_FORCE}"
+    if not isinstance(raw, dict) or not raw.get("from"):
+        raise ConfigError(f'{where}: phải có dạng {{from: "2025-H2", to: null}}.')
+    for key in ("from", "to"):
+        value = raw.get(key)
+        if value is not None and not is_period(str(value)):
+            raise ConfigError(f"{where}.{key}: “{value}” không phải là kỳ báo cáo (ví dụ 2025-H2).")
+    return str(Period.parse(str(raw["from"]))), (
+        str(Period.parse(str(raw["to"]))) if raw.get("to") is not None else None
+    )
+
+
+def config_versions(config_dir: Path, name: str) -> tuple[ConfigVersion, ...]:
+    """Every version of `config/<name>.yml` (base first, then `<name>-*.yml` by name).
+
+    Raises `ConfigError` when a file cannot be read or two versions overlap."""
+    config_dir = Path(config_dir)
+    paths = [config_dir / f"{name}.yml", *sorted(config_dir.glob(f"{name}-*.yml"))]
+    versions = []
+    for path in paths:
+        data = _parsed(_read_text(path), str(path))
+        first, last = _in_force(data, path)
+        if first is None and path != paths[0]:
+            raise ConfigError(
+                f"{path}: thiếu khóa {IN_FORCE} (kỳ bắt đầu và kết thúc có hiệu lực của phiên bản)."
+            )
+        versions.append(ConfigVersion(path=path, first=first, last=last))
+    dated = [v for v in versions if v.first is not None]
+    for a, b in itertools.combinations(dated, 2):
+        if _ranges_overlap((a.first, a.last), (b.first, b.last)):
+            raise ConfigError(
+                f"{a.path} ({a.shown}) và {b.path} ({b.shown}) có hiệu lực chồng lên nhau; "
+                "mỗi kỳ chỉ được có một phiên bản."
+            )
+    return tuple(versions)
+
+
+def version_for(config_dir: Path, name: str, period: str | None) -> ConfigVersion:
+    """The version of `config/<name>.yml` in force for `period` (None: the base file)."""
+    versions = config_versions(config_dir, name)
+    if period is None:
+        return versions[0]
+    key = str(Period.parse(period))
+    for version in versions:
+        if version.covers(key):
+            return version
+    base = versions[0]
+    if base.first is None:
+        return base
+    raise ConfigError(
+        f"Không có phiên bản nào của config/{name}.yml có hiệu lực cho kỳ {key}. Hãy thêm một "
+        f"tệp config/{name}-<kỳ>.yml có khóa {IN_FORCE} bao gồm kỳ này."
+    )
+
+
+def version_files(config_dir: Path, name: str, period: str | None) -> tuple[Path, ...]:
+    """The files a period's version of `config/<name>.yml` is read from (base and version)."""
+    version = version_for(config_dir, name, period)
+    base = Path(config_dir) / f"{name}.yml"
+    return (version.path,) if version.path == base else (base, version.path)
+
+
+@cache
+def _parsed(text: str, source: str) -> Any:
+    """A file's YAML, parsed once per content (callers never mutate it)."""
+    return _parse_yaml(text, source)
+
+
+def _versioned_texts(
+    config_dir: Path, name: str, period: str | None
+) -> tuple[tuple[str, str], ...]:
+    return tuple((str(p), _read_text(p)) for p in version_files(config_dir, name, period))
+
+
+def _merged(texts: tuple[tuple[str, str], ...]) -> tuple[dict, str]:
+    """The version's data: the base file's top-level keys, replaced by the version's own."""
+    data: dict = {}
+    for source, text in texts:
+        raw = _parsed(text, source)
+        if raw is None:
+            raw = {}
+        if not isinstance(raw, dict):
+            raise ConfigError(f"Tệp cấu hình {source} phải là một bảng khóa: giá trị.")
+        data.update({k: v for k, v in raw.items() if k != IN_FORCE})
+    return data, texts[-1][0]
+
+
+def _guard(parse, data: dict, source: str):
+    """Run a parser; a missing key or a wrong type becomes a Vietnamese `ConfigError`."""
+    try:
+        return parse(data, source)
+    except ConfigError:
+        raise
+    except KeyError as exc:
+        raise ConfigError(f"{source}: thiếu khóa {exc.args[0]}.") from None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise ConfigError(f"{source}: cấu trúc không đúng ({exc}).") from None
+
+
 # Parsed once per content: a file edited while the process lives is read anew.
 @cache
-def _catalogue_from(text: str, source: str) -> Catalogue:
-    return parse_catalogue(_parse_yaml(text, source), source=source)
+def _catalogue_from(texts: tuple[tuple[str, str], ...]) -> Catalogue:
+    data, source = _merged(texts)
+    return _guard(lambda d, s: parse_catalogue(d, source=s), data, source)
 
 
 @cache
 def _units_from(text: str, source: str) -> Units:
-    return parse_units(_parse_yaml(text, source))
+    return _guard(lambda d, s: parse_units(d, source=s), _parse_yaml(text, source) or {}, source)
 
 
 @cache
-def _settings_from(text: str, source: str) -> ReportSettings:
-    return parse_report_settings(_parse_yaml(text, source))
+def _settings_from(texts: tuple[tuple[str, str], ...]) -> ReportSettings:
+    data, source = _merged(texts)
+    return _guard(lambda d, s: parse_report_settings(d), data, source)
 
 
-def load_catalogue(config_dir: Path) -> Catalogue:
-    path = Path(config_dir) / "indicators.yml"
-    return _catalogue_from(_read_text(path), str(path))
+def load_catalogue(config_dir: Path, period: str | None = None) -> Catalogue:
+    """The catalogue in force for `period` (`config/indicators*.yml`); without a period, the
+    base file `config/indicators.yml`. Raises `ConfigError` (Vietnamese, file and key)."""
+    return _catalogue_from(_versioned_texts(config_dir, "indicators", period))
 
 
 def load_units(config_dir: Path) -> Units:
@@ -393,9 +618,15 @@ def load_units(config_dir: Path) -> Units:
     return _units_from(_read_text(path), str(path))
 
 
-def load_report_settings(config_dir: Path) -> ReportSettings:
-    path = Path(config_dir) / "report.yml"
-    return _settings_from(_read_text(path), str(path))
+def load_report_settings(config_dir: Path, period: str | None = None) -> ReportSettings:
+    """The report settings in force for `period` (`config/report*.yml`); without a period, the
+    base file. Raises `ConfigError`."""
+    return _settings_from(_versioned_texts(config_dir, "report", period))
+
+
+def load_versioned_yaml(config_dir: Path, name: str, period: str | None) -> tuple[dict, str]:
+    """The data of the version of `config/<name>.yml` in force for `period`, and its file."""
+    return _merged(_versioned_texts(config_dir, name, period))
 
 
 # --- overrides of the report settings for one run (command line) ------------------------

@@ -298,9 +298,13 @@ def _scale(kind: str, unit: str, values: Sequence[float | None]) -> tuple[float,
     return 1.0, unit[0].upper() + unit[1:] if unit else ""
 
 
+PROVINCE_LABEL = "Toàn tỉnh"
+
+
 def report_chart(spec, figures, period) -> Figure | None:
     """The chart of an outline `ChartSpec` from a `report_blocks.FigureSet`; None when no unit
-    has a figure to draw."""
+    has a figure to draw. A `compare` chart whose earlier period had another unit list
+    (`figures.compare_units` False) compares the province totals only."""
     labels = [u.short for u in figures.units]
     codes = [u.code for u in figures.units]
     if spec.type == "stacked":
@@ -317,6 +321,11 @@ def report_chart(spec, figures, period) -> Figure | None:
         meta = figures.meta[code]
         current = _values(figures.table, code, codes)
         previous = _values(figures.previous, code, codes)
+        if not figures.compare_units:
+            # Another unit list a year earlier: only the province totals compare.
+            labels = [PROVINCE_LABEL]
+            current = _values(figures.table, code, ["total"])
+            previous = _values(figures.previous, code, ["total"])
         if all(_missing(v) for v in current + previous):
             return None
         divisor, words = _scale(meta.kind, meta.unit, current + previous)

@@ -30,11 +30,13 @@ def check_workbook(
     *,
     period: str | None = None,
     units_of: Callable[[str], Sequence[Unit]] | None = None,
+    catalogue_of: Callable[[str], Catalogue] | None = None,
 ) -> CheckReport:
     """Read, clean and validate one workbook. Its period is `period` when given, else the one
     written in its `Thông tin` sheet (in any form `periods.read_written_period` reads).
     `units_of(period)` gives the period's unit list, so that a `Thông tin` sheet naming a unit
-    outside it is reported."""
+    outside it is reported; `catalogue_of(period)` the catalogue in force for the period the
+    workbook declares (else `catalogue`)."""
     workbook, read_issues = read_unit_workbook_or_issue(Path(path))
     if workbook is None:
         return CheckReport(period or "?", unit_state(read_issues), read_issues)
@@ -64,6 +66,9 @@ def check_workbook(
     if units_of is not None and is_period(period):
         with suppress(BaocaoError):
             units = units_of(period)
+    if catalogue_of is not None and is_period(period):
+        with suppress(BaocaoError):
+            catalogue = catalogue_of(period)
     declared = resolve_unit(text_of(workbook.info.get("unit", ("", ""))[0]), units or ())
     if given:
         period_from = f"theo tham số --period ({Period.parse(period).label()})"

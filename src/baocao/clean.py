@@ -36,7 +36,8 @@ VALUE_COLUMNS = (
     "cell",
 )
 MODEL_COLUMNS = ("period", "unit_code", *layout.MODEL_FIELDS, "sheet", "cell")
-_PROGRAMME = re.compile(r"^\D*([1-5])\D*$")
+_PROGRAMME = re.compile(r"^\D*(\d+)\D*$")
+DEFAULT_PROGRAMMES = ("1", "2", "3", "4", "5")
 
 # A relabelled row is matched to the indicator whose folded label is at least this similar, and
 # clearly more similar than to any other indicator (labels of one section differ by a word).
@@ -335,25 +336,40 @@ def clean_values(
     return frame, issues, rows_read
 
 
+def programme_numbers(catalogue: Catalogue) -> tuple[str, ...]:
+    """The programme numbers a model may name: the leading numbers of the catalogue's sections."""
+    heads = {section.split(".")[0] for section in catalogue.sections}
+    return tuple(sorted((h for h in heads if h.isdigit()), key=int))
+
+
 def clean_models(
-    workbook: UnitWorkbook, *, period: str, unit_code: str
+    workbook: UnitWorkbook,
+    *,
+    period: str,
+    unit_code: str,
+    programmes: tuple[str, ...] = DEFAULT_PROGRAMMES,
 ) -> tuple[pd.DataFrame, list[Issue]]:
+    """The models sheet as rows; `programmes` are the numbers the catalogue version's sections
+    start with (1–5 in 2021, 1–7 from 2025-H2): any other is a warning and left blank."""
     records, issues = [], []
+    shown = f"{programmes[0]} đến {programmes[-1]}" if programmes else "1 đến 5"
     for model in workbook.model_rows:
         fields = {name: text_of(value) for name, value in model.fields.items()}
         programme = _PROGRAMME.match(fields["programme"] or "")
+        if programme and programme.group(1).lstrip("0") not in programmes:
+            programme = None
         if fields["programme"] and not programme:
             issues.append(
                 Issue(
                     "warning",
                     "model_programme",
                     f"Mô hình “{fields['name']}” (dòng {model.row_number}): chương trình "
-                    f"“{fields['programme']}” không phải số từ 1 đến 5.",
+                    f"“{fields['programme']}” không phải số từ {shown}.",
                     sheet=workbook.models_sheet,
                     cell=model.first_ref,
                 )
             )
-        fields["programme"] = programme.group(1) if programme else ""
+        fields["programme"] = programme.group(1).lstrip("0") if programme else ""
         records.append(
             {
                 "period": period,
@@ -476,7 +492,12 @@ def clean_unit(
     values, value_issues, rows_read = clean_values(
         workbook, catalogue, period=period, unit_code=unit_code
     )
-    models, model_issues = clean_models(workbook, period=period, unit_code=unit_code)
+    models, model_issues = clean_models(
+        workbook,
+        period=period,
+        unit_code=unit_code,
+        programmes=programme_numbers(catalogue),
+    )
     mismatch = declared_unit_mismatch(workbook, unit_code, units) if units else None
     known = is_period(period)
     if period_from is None:

@@ -164,6 +164,45 @@ def _period(period: str | None, paths: ProjectPaths) -> str:
     return str(Period.parse(period)) if period else latest_period(paths)
 
 
+def _config_problems(period: str, paths: ProjectPaths):
+    """The whole configuration of `period`, checked; its problems end the command."""
+    from .config_check import check_config
+
+    check = check_config(paths.config, period)
+    if not check.ok:
+        listed = "\n".join(f"  • {problem}" for problem in check.problems)
+        _fail(
+            f"Cấu hình của kỳ {period} chưa đúng ({len(check.problems)} lỗi); hãy sửa rồi chạy "
+            f"lại:\n{listed}"
+        )
+    return check
+
+
+@app.command("check-config", **COMMAND)
+def check_config(
+    period: Annotated[
+        str, typer.Option(
+            "--period", "-p", metavar="KỲ", help="Kỳ báo cáo cần kiểm tra, ví dụ 2026-H1."
+        )
+    ],
+) -> None:
+    """Kiểm tra toàn bộ cấu hình (config/) dùng cho một kỳ: đơn vị, danh mục, đề cương, báo cáo."""
+
+    def body():
+        from .periods import Period
+
+        paths = ProjectPaths.default()
+        chosen = str(Period.parse(period))
+        check = _config_problems(chosen, paths)
+        console.print(f"[green]Cấu hình của kỳ {chosen} hợp lệ.[/]")
+        for line in check.summary():
+            console.print(f"  {line}")
+        if check.outline is not None and check.outline.illustrative:
+            console.print(f"  [yellow]{check.outline.illustrative}[/]")
+
+    _guarded(body)
+
+
 @app.command(**COMMAND)
 def template(
     period: Annotated[
@@ -185,6 +224,7 @@ def template(
 
         paths = ProjectPaths.default()
         canonical = str(Period.parse(period))
+        _config_problems(canonical, paths)
         folder = out or paths.output / "bieu-mau" / canonical
         files = write_templates(canonical, folder, paths)
         console.print(
@@ -297,8 +337,9 @@ def run(
             for key, value in (("number", number), ("date", date), ("signer_name", signer))
             if value is not None
         }
-        # A wrong date or number stops here, before any unit is processed.
-        apply_overrides(load_report_settings(paths.config), chosen, overrides)
+        # A wrong configuration, date or number stops here, before any unit is processed.
+        _config_problems(chosen, paths)
+        apply_overrides(load_report_settings(paths.config, chosen), chosen, overrides)
         if explain:
             table = Table(title=f"Kỳ {chosen}: phần nào sẽ chạy lại")
             for column in ("Phần", "Chạy lại?", "Lý do"):
@@ -413,9 +454,10 @@ def validate(
         paths = ProjectPaths.default()
         report = check_workbook(
             file,
-            load_catalogue(paths.config),
+            load_catalogue(paths.config, period),
             period=period,
             units_of=load_units(paths.config).for_period,
+            catalogue_of=lambda p: load_catalogue(paths.config, p),
         )
         shown_period = "chưa xác định" if report.period == "?" else report.period
         console.print(

@@ -156,9 +156,9 @@ def place_and_date(settings: ReportSettings, period: str) -> str:
     return f"{settings.place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
-def subject_line(period: str) -> str:
+def subject_line(period: str, settings: ReportSettings | None = None) -> str:
     """The subject under "BÁO CÁO": the report's title without its leading "Báo cáo"."""
-    text = report_title(period)
+    text = report_title(period, settings)
     if text.casefold().startswith("báo cáo "):
         text = text[len("báo cáo ") :]
     return text[:1].upper() + text[1:]
@@ -447,7 +447,9 @@ def _paragraph_before(anchor, document) -> Paragraph:
     return Paragraph(p, document._body)
 
 
-def _title_block(document, anchor, period: str, layout: FinishLayout) -> None:
+def _title_block(
+    document, anchor, period: str, layout: FinishLayout, settings: ReportSettings | None = None
+) -> None:
     """ "BÁO CÁO", the subject line and its short rule, inserted before `anchor`."""
     title = _paragraph_before(anchor, document)
     _plain(title, before=18)
@@ -455,7 +457,7 @@ def _title_block(document, anchor, period: str, layout: FinishLayout) -> None:
     title.paragraph_format.keep_with_next = True
     subject = _paragraph_before(anchor, document)
     _plain(subject)
-    text = _break_at_comma(subject_line(period), _text_width(document), layout.subject_pt)
+    text = _break_at_comma(subject_line(period, settings), _text_width(document), layout.subject_pt)
     _text(subject, text, layout.subject_pt, bold=True)
     subject.paragraph_format.keep_with_next = True
     rule = _paragraph_before(anchor, document)
@@ -954,7 +956,7 @@ def finish_docx(
     header = _header_block(document, settings, period, layout)
     body.insert(0, header._tbl)
     anchor = header._tbl.getnext()
-    _title_block(document, anchor, period, layout)
+    _title_block(document, anchor, period, layout, settings)
     _attachment_notes(document, settings, period, layout)
     starts = _appendix_starts(document)
     signature = _signature_block(document, settings, layout)
@@ -966,8 +968,8 @@ def finish_docx(
         _finish_data_table(document, tbl, sect, style, layout)
     _page_numbers(document, layout)
     props = document.core_properties
-    props.title = subject_line(period)
-    props.subject = subject_line(period)
+    props.title = subject_line(period, settings)
+    props.subject = subject_line(period, settings)
     props.author = settings.issuing_body
     props.content_status = PROFILE_STATUS.get(profile, profile)
     props.language = style.language

@@ -36,6 +36,9 @@ ADMIN_PREFIXES: tuple[str, ...] = (
     "tp",
     "tx",
     "tt",
+    # one-letter abbreviations of commune-level units ("P. Kỳ Lừa", "X. Na Sầm")
+    "p",
+    "x",
 )
 
 _SEPARATORS = re.compile(r"[\W_]+")

@@ -97,7 +97,7 @@ def check_markdown(text: str, source: str) -> None:
         if _ATX_HEADING.match(line):
             raise BaocaoError(
                 f"{_where(source, number)}: có tiêu đề Markdown (dòng bắt đầu bằng “#”). Tiêu đề "
-                "các mục lấy từ đề cương (config/outline.yml); trong phần nội dung hãy viết đoạn "
+                "các mục lấy từ đề cương của kỳ (config/outline*.yml); trong phần nội dung hãy viết đoạn "
                 "văn, hoặc dùng **chữ đậm** cho ý nhỏ."
             )
         previous = lines[number - 2] if number > 1 else ""
@@ -249,7 +249,7 @@ def read_narratives(
             close = difflib.get_close_matches(section, sorted(known), n=3)
             hint = f" Có phải là: {', '.join(c + SUFFIX for c in close)}?" if close else ""
             raise BaocaoError(
-                f"Tệp {shown}: đề cương (config/outline.yml) không có mục “{section}”.{hint}"
+                f"Tệp {shown}: đề cương của kỳ (config/outline*.yml) không có mục “{section}”.{hint}"
             )
         try:
             text = path.read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalog import Catalogue, read_yaml
+from .catalog import Catalogue, load_versioned_yaml
 from .errors import ConfigError
 from .periods import Period
 
@@ -77,6 +77,9 @@ class Outline:
     parts: tuple[Part, ...]
     derived: tuple[Derived, ...]
     charts: dict[str, ChartSpec]
+    # Set when the outline is a stand-in until the province supplies its own (printed as a
+    # notice at the top of the report).
+    illustrative: str = ""
 
     def part(self, part_id: str) -> Part:
         for part in self.parts:
@@ -209,7 +212,12 @@ def parse_outline(data: dict, catalogue: Catalogue, source: str = "config/outlin
                 block=block,
             )
         )
-    return Outline(parts=tuple(parts), derived=tuple(derived), charts=charts)
+    illustrative = data.get("illustrative") or ""
+    if not isinstance(illustrative, str):
+        raise ConfigError(f"{source}, khóa illustrative: phải là một câu ghi chú (chữ).")
+    return Outline(
+        parts=tuple(parts), derived=tuple(derived), charts=charts, illustrative=illustrative
+    )
 
 
 def share_base(catalogue: Catalogue, code: str) -> str | None:
@@ -224,6 +232,15 @@ def share_base(catalogue: Catalogue, code: str) -> str | None:
     return None
 
 
-def load_outline(config_dir: Path, catalogue: Catalogue) -> Outline:
-    path = Path(config_dir) / "outline.yml"
-    return parse_outline(read_yaml(path), catalogue, source=str(path))
+def load_outline(config_dir: Path, catalogue: Catalogue, period: str | None = None) -> Outline:
+    """The outline in force for `period` (`config/outline*.yml`, see `catalog.config_versions`),
+    checked against `catalogue`; without a period, the base file. Raises `ConfigError`."""
+    data, source = load_versioned_yaml(config_dir, "outline", period)
+    try:
+        return parse_outline(data, catalogue, source=source)
+    except ConfigError:
+        raise
+    except KeyError as exc:
+        raise ConfigError(f"{source}: thiếu khóa {exc.args[0]}.") from None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise ConfigError(f"{source}: cấu trúc không đúng ({exc}).") from None

@@ -119,7 +119,7 @@ def finish_staged_docx(job: RenderJob, staged: dict[str, Path]) -> None:
     """Put a staged DOCX (from either backend) into the official layout, before it is moved
     into place: header, title, signature, page numbers, landscape appendices (docx_finish)."""
     if "docx" in staged:
-        settings = load_report_settings(job.paths.config)
+        settings = load_report_settings(job.paths.config, job.period)
         finish_docx(staged["docx"], settings, job.period, job.profile, job.overrides)
 
 
@@ -590,7 +590,7 @@ def render_report(
         paths=paths,
         out_dir=out_dir,
         names=output_names(period, profile),
-        title=report_title(period),
+        title=report_title(period, load_report_settings(paths.config, period)),
         parameters={
             "period": period,
             "processed_dir": str(Path(paths.processed).resolve()),

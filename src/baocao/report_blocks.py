@@ -28,9 +28,11 @@ from . import narrative as nv
 from . import table_layout as tl
 from .aggregate import appendix_table
 from .catalog import (
+    DEFAULT_TITLE,
     Catalogue,
     ReportSettings,
     Unit,
+    UnitList,
     apply_overrides,
     load_catalogue,
     load_report_settings,
@@ -197,13 +199,12 @@ def _unit_cell(unit_code: str, text: str, notebook_links: bool) -> str:
 # --- titles --------------------------------------------------------------------------------
 
 
-def report_title(period: str) -> str:
-    """The subject line of the report, e.g. "… 6 tháng đầu năm 2021, nhiệm vụ trọng tâm …"."""
-    p = Period.parse(period)
-    return (
-        f"Báo cáo kết quả công tác Mặt trận {p.label()}, "
-        f"nhiệm vụ trọng tâm công tác {p.next_label()}"
-    )
+def report_title(period: str, settings: ReportSettings | None = None) -> str:
+    """The subject line of the report, e.g. "… 6 tháng đầu năm 2021, nhiệm vụ trọng tâm …":
+    the `title` of the report settings in force for the period, its {ky_bao_cao} / {ky_toi}
+    filled (without settings, the 2021 title)."""
+    template = settings.title if settings is not None else DEFAULT_TITLE
+    return fill_period(template, Period.parse(period))
 
 
 def _document_date(day: date) -> str:
@@ -254,6 +255,10 @@ class FigureSet:
     shares: dict[str, str]  # code → the code its share is taken of
     missing_units: tuple[str, ...]  # units that sent nothing
     gaps: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # False when the same period a year earlier was reported by another unit list: `previous`
+    # then holds province totals only, and `unit_change` says why (one sentence).
+    compare_units: bool = True
+    unit_change: str = ""
 
     def names(self) -> dict[str, str]:
         return {u.code: u.short for u in self.units}
@@ -268,6 +273,8 @@ def _with_derived(table: pd.DataFrame, outline: Outline | None, unit_codes: list
         return table
     rows = []
     for derived in outline.derived:
+        if not set(derived.of) <= set(table.index):  # a part not in that catalogue version
+            continue
         parts = table.loc[list(derived.of)]
         row = {
             "code": derived.code,
@@ -346,17 +353,33 @@ def build_figures(
     outline: Outline | None = None,
     previous_values: pd.DataFrame | None = None,
     previous_units: tuple[Unit, ...] | None = None,
+    previous_catalogue: Catalogue | None = None,
+    unit_change: str = "",
 ) -> FigureSet:
     """The `FigureSet` of a period (and, with `previous_values`, of the same period a year
-    earlier: its own unit list, for the unit list may have changed)."""
+    earlier, totalled with its own unit list and catalogue version, `previous_units` and
+    `previous_catalogue`).
+
+    Figures compare only where they mean the same: an indicator code in both catalogue
+    versions. Units compare only when both periods have the same unit list; otherwise
+    (`unit_change`, the sentence saying why, or another list) `previous` keeps the province
+    totals alone and `compare_units` is False — nothing is matched by name or code across lists.
+    """
     codes = [u.code for u in units]
     table = _with_derived(appendix_table(values, catalogue, units), outline, codes)
     previous = None
+    before = tuple(previous_units) if previous_units is not None else tuple(units)
+    compare_units = not unit_change and before == tuple(units)
     if previous_values is not None:
-        before = previous_units if previous_units is not None else units
+        earlier_catalogue = previous_catalogue if previous_catalogue is not None else catalogue
         previous = _with_derived(
-            appendix_table(previous_values, catalogue, before), outline, [u.code for u in before]
+            appendix_table(previous_values, earlier_catalogue, before),
+            outline,
+            [u.code for u in before],
         )
+        previous = previous[previous.index.isin(table.index)]
+        if not compare_units:
+            previous = previous[["code", "section", "label", "unit", "total"]]
     shares = {}
     for indicator in catalogue.indicators:
         base = share_base(catalogue, indicator.code)
@@ -371,6 +394,34 @@ def build_figures(
         shares=shares,
         missing_units=missing,
         gaps=gaps,
+        compare_units=compare_units,
+        unit_change=unit_change if previous is not None else "",
+    )
+
+
+def unit_change_sentence(before: UnitList, after: UnitList, province: str = "") -> str:
+    """Why units are not compared with the same period a year earlier, from the unit lists:
+    "Từ ngày 01/7/2025, tỉnh Lạng Sơn có 65 đơn vị cấp xã thay cho 11 đơn vị cấp huyện (theo …);
+    so sánh cùng kỳ ở cấp tỉnh." Empty when both periods have the same list."""
+    if before == after:
+        return ""
+    start = after.effective
+    when = (
+        f"Từ ngày {start.day:02d}/{start.month}/{start.year}"
+        if start is not None
+        else f"Từ {Period.parse(after.first).label()}"
+    )
+    where = f"tỉnh {province}" if province else "tỉnh"
+
+    def count(unit_list: UnitList) -> str:
+        level = f" cấp {unit_list.level}" if unit_list.level else ""
+        return f"{format_number(len(unit_list.units))} đơn vị{level}"
+
+    basis = f" (theo {md_escape(after.basis)})" if after.basis else ""
+    return (
+        f"{when}, {where} có {count(after)} thay cho {count(before)}{basis}, nên số liệu "
+        "không so sánh theo từng đơn vị; so sánh cùng kỳ ở cấp tỉnh, với các chỉ tiêu có ở cả "
+        "hai kỳ."
     )
 
 
@@ -508,6 +559,8 @@ def sources_note(figures: FigureSet, period: Period) -> str:
         )
     else:
         text += f"; các so sánh “cùng kỳ” là so với {earlier}."
+        if figures.unit_change:
+            text += f" {figures.unit_change}"
     return text + "\n"
 
 
@@ -1009,6 +1062,13 @@ def illustrative_notice(status: pd.DataFrame) -> str:
     )
 
 
+def outline_notice(outline: Outline | None) -> str:
+    """The outline's own notice when it is illustrative (`illustrative` in its config file)."""
+    if outline is None or not outline.illustrative:
+        return ""
+    return f"**{md_escape(outline.illustrative)}**\n"
+
+
 # --- reading the processed period (the one function here that touches the disk) ------------
 
 
@@ -1031,7 +1091,9 @@ class ReportData:
     orphans: tuple[Orphan, ...] = ()
     previous_values: pd.DataFrame | None = None  # same period a year earlier, if processed
     previous_units: tuple[Unit, ...] | None = None
-    run_id: str = ""  # the run that processed the data (`<processed>/<period>/run.json`)
+    run_id: str = ""
+    previous_catalogue: Catalogue | None = None  # the catalogue version of the earlier period
+    unit_change: str = ""  # why units do not compare with the earlier period (unit lists differ)  # the run that processed the data (`<processed>/<period>/run.json`)
 
 
 def resolve_paths(root: str | Path = "", processed_dir: str | Path = "") -> ProjectPaths:
@@ -1101,20 +1163,27 @@ def load_report_data(
         frames[name] = read_csv(path)
     models_path = folder / MODELS_FILE
     models = read_csv(models_path) if models_path.is_file() else pd.DataFrame()
-    catalogue = load_catalogue(paths.config)
+    catalogue = load_catalogue(paths.config, str(p))
     all_units = load_units(paths.config)
-    units = all_units.for_period(str(p))
-    outline = load_outline(paths.config, catalogue)
+    unit_list = all_units.list_for(str(p))
+    units = unit_list.units
+    outline = load_outline(paths.config, catalogue, str(p))
 
     earlier = p.same_period_last_year()
     earlier_values = paths.processed_period(str(earlier)) / VALUES_FILE
-    previous_values, previous_units = None, None
+    previous_values, previous_units, previous_catalogue, unit_change = None, None, None, ""
     if earlier_values.is_file():
         previous_values = read_csv(earlier_values)
         try:
-            previous_units = all_units.for_period(str(earlier))
+            earlier_list = all_units.list_for(str(earlier))
         except ConfigError:
-            previous_units = units
+            earlier_list = unit_list
+        previous_units = earlier_list.units
+        unit_change = unit_change_sentence(earlier_list, unit_list, all_units.province)
+        try:
+            previous_catalogue = load_catalogue(paths.config, str(earlier))
+        except ConfigError:
+            previous_catalogue = catalogue
 
     narrative = load_narratives(
         paths.root / NARRATIVE_FOLDER / str(p), outline, p, display_root=paths.root
@@ -1125,7 +1194,7 @@ def load_report_data(
         catalogue=catalogue,
         units=units,
         settings=apply_overrides(
-            load_report_settings(paths.config),
+            load_report_settings(paths.config, str(p)),
             str(p),
             json.loads(overrides) if isinstance(overrides, str) else overrides,
         ),
@@ -1139,6 +1208,8 @@ def load_report_data(
         previous_values=previous_values,
         previous_units=previous_units,
         run_id=_run_id(folder),
+        previous_catalogue=previous_catalogue,
+        unit_change=unit_change,
     )
 
 
@@ -1191,6 +1262,8 @@ def build_report(data: ReportData, profile: str = "internal") -> Report:
         data.outline,
         data.previous_values,
         data.previous_units,
+        data.previous_catalogue,
+        data.unit_change,
     )
     return Report(
         data=data, figures=figures, names=figure_names(figures, data.period), profile=profile

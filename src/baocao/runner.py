@@ -422,7 +422,7 @@ def _export_appendices(period: str, paths: ProjectPaths, folder: Path) -> Path:
     tables = {name: read_csv(processed / f"{name}.csv") for name in ("values", "models", "status")}
     book = build_workbook(
         period,
-        load_catalogue(paths.config),
+        load_catalogue(paths.config, period),
         load_units(paths.config).for_period(period),
         tables["values"],
         tables["models"],

@@ -1,6 +1,8 @@
-"""The embedded illustrative sample: filled unit workbooks for Lạng Sơn, 2020-H1 and 2021-H1.
+"""The embedded illustrative sample: filled unit workbooks for Lạng Sơn.
 
-Run `python -m baocao.sample` to (re)write `data/raw/2020-H1/` and `data/raw/2021-H1/`. The
+2020-H1 and 2021-H1 by the 11 districts (`PERIODS`); 2025-H1, the last period of the 11 districts,
+and 2026-H1 by the 65 communes under the 2026 catalogue (`PERIODS_2026`). Run
+`python -m baocao.sample` to (re)write `data/raw/<period>/` for all of them (`ALL_PERIODS`). The
 figures are drawn with a fixed seed at realistic magnitudes; they are not real figures of any
 unit, and every workbook says so (`layout.SAMPLE_MARK`).
 
@@ -8,10 +10,12 @@ unit, and every workbook says so (`layout.SAMPLE_MARK`).
 irregularity) so tests can compute expected results without reading the files. `write_sample`
 writes the workbooks from that plan, on the same layout as the intake template.
 
-2020-H1 is clean. 2021-H1 carries the irregularities units really send (see `_MESSY_PERIOD`):
+2020-H1 is clean. 2021-H1 carries the irregularities units really send (see `_IRREGULAR`):
 numbers typed as text with Vietnamese separators or with words ("1,5 tỷ"), one workbook in
 decomposed Unicode (NFD), unit names spelled differently, a non-standard file name, blanks beside
-an explicit 0, one broken error rule, one warning, and one unit that sent nothing.
+an explicit 0, one broken error rule, one warning, and one unit that sent nothing. 2025-H1 has a
+few numbers as text and a name variant; 2026-H1 the same kinds as 2021-H1 at commune scale
+("xã Bắc Sơn" in lower case, "Na Sam" without marks, old tone placement "Thuỵ").
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 
 from . import layout
-from .catalog import Catalogue, Unit, load_catalogue, load_units
+from .catalog import Catalogue, Unit, load_catalogue, load_units, version_for
 from .paths import ProjectPaths
 from .periods import Period
 from .template import (
@@ -39,10 +43,11 @@ from .template import (
 )
 
 SEED = 20210705
-PERIODS = ("2020-H1", "2021-H1")
-_MESSY_PERIOD = "2021-H1"
+PERIODS = ("2020-H1", "2021-H1")  # the 11 districts, 2021 catalogue
+PERIODS_2026 = ("2025-H1", "2026-H1")  # the last period of the districts, the first of communes
+ALL_PERIODS = PERIODS + PERIODS_2026
 # Magnitudes of a period relative to 2021-H1 (a factor drawn per unit in this range).
-_SCALE = {"2020-H1": (0.85, 0.95)}
+_SCALE = {"2020-H1": (0.85, 0.95), "2025-H1": (1.05, 1.2)}
 
 Value = int | float | None
 Cell = tuple[str, str]  # (unit code, indicator code)
@@ -113,6 +118,82 @@ _INFO_NAMES = {"178": "TP. Lạng Sơn", "180": "Trang Dinh"}
 _NFD_UNITS = {"182"}
 _FILE_NAMES = {"188": "BC_MTTQ_LocBinh_6thang_2021.xlsx"}
 _MISSING = {"189"}
+
+
+@dataclass(frozen=True)
+class _Irregular:
+    """The irregularities planted in one period's files (see the module docstring)."""
+
+    texts: dict[Cell, tuple[int, str]] = field(default_factory=dict)
+    numbers: dict[Cell, int] = field(default_factory=dict)
+    blanks: tuple[Cell, ...] = ()
+    broken: dict[Cell, str] = field(default_factory=dict)
+    warnings: dict[Cell, str] = field(default_factory=dict)
+    notes: dict[Cell, str] = field(default_factory=dict)
+    info_names: dict[str, str] = field(default_factory=dict)
+    nfd_units: frozenset[str] = frozenset()
+    file_names: dict[str, str] = field(default_factory=dict)
+    missing: frozenset[str] = frozenset()
+    zero_codes: tuple[str, ...] = ()  # indicators every unit reports as an explicit 0
+
+
+_COVID = (
+    "covid_tien_tiep_nhan",
+    "covid_hien_vat_tiep_nhan",
+    "covid_tien_phan_bo",
+    "covid_hien_vat_phan_bo",
+)
+_IRREGULAR = {
+    "2021-H1": _Irregular(
+        texts=_TEXTS,
+        numbers=_NUMBERS,
+        blanks=_BLANKS,
+        broken=_BROKEN,
+        warnings=_WARNINGS,
+        notes=_NOTES,
+        info_names=_INFO_NAMES,
+        nfd_units=frozenset(_NFD_UNITS),
+        file_names=_FILE_NAMES,
+        missing=frozenset(_MISSING),
+    ),
+    # The districts' last half-year: Covid-19 support has ended (explicit zeros).
+    "2025-H1": _Irregular(
+        texts={
+            ("181", "quy_vnn_van_dong"): (1_350_000_000, "1,35 tỷ"),
+            ("186", "tt_luot_nguoi"): (4_820, "4.820"),
+        },
+        zero_codes=_COVID,
+        info_names={"185": "Huyện Bắc Sơn", "183": "H. Cao Loc"},
+    ),
+    # The communes' first half-year: codes are 5-digit strings with a leading zero.
+    "2026-H1": _Irregular(
+        texts={
+            ("06124", "quy_vnn_van_dong"): (150_000_000, "150 triệu"),
+            ("05977", "vay_du_no"): (45_200_000_000, "45,2 tỷ"),
+            ("06211", "tt_luot_nguoi"): (1_250, "1.250"),
+            ("06463", "ttnd_tien_thu_hoi"): (12_500_000, "12.500.000 đ"),
+        },
+        numbers={
+            ("06529", "vay_du_no"): 2_000_000_000,
+            ("06529", "vay_no_qua_han"): 2_500_000_000,
+            ("06400", "dn_van_ban_ky_ket"): 0,
+        },
+        blanks=(("06400", "pb_hoi_nghi"),),
+        broken={("06529", "vay_no_qua_han"): "not_above"},
+        notes={("06400", "pb_hoi_nghi"): "Chưa tổng hợp được"},
+        info_names={
+            "06325": "xã Bắc Sơn",
+            "06124": "Na Sam",
+            "06187": "P. Kỳ Lừa",
+            "06148": "Xã Thuỵ Hùng",
+        },
+        nfd_units=frozenset({"06001"}),
+        file_names={"06613": "BC_MTTQ_xa_DinhLap_6thang_2026.xlsx"},
+        missing=frozenset({"06637"}),
+    ),
+}
+# Phụ lục II programmes of the 2026 outline for the sample's models (numbered by 2021's).
+_PROGRAMMES_2026 = {1: 2, 2: 3, 3: 4, 4: 6, 5: 1}
 
 # --- Models: (name, programme, effect) ----------------------------------------------------------
 _MODELS = (
@@ -308,6 +389,82 @@ def _unit_values(draw: _Draw, fixed: Callable[[str, Value], Value]) -> dict[str,
     return v
 
 
+def _commune_values(draw: _Draw, fixed: Callable[[str, Value], Value]) -> dict[str, Value]:
+    """One commune's figures under the 2026 catalogue, at commune scale (a district of 2021 had
+    six communes or so; one Ban Thanh tra nhân dân and one Ban Giám sát đầu tư của cộng đồng per
+    commune; entrusted policy loans outstanding of tens of tỷ đồng per commune)."""
+    v: dict[str, Value] = {}
+
+    def put(code: str, drawn: Value) -> Value:
+        v[code] = fixed(code, drawn)
+        return v[code]
+
+    classes = put("th_lop", draw.count(0, 2)) or 0
+    put("th_luot_nguoi", classes * draw.count(40, 110, sized=False))
+    put("kt_tap_the", draw.count(1, 6))
+    put("kt_ca_nhan", draw.count(2, 12))
+
+    cuoc = put("tt_so_cuoc", draw.count(7, 27))
+    put("tt_luot_nguoi", (cuoc or 0) * draw.count(30, 70, sized=False))
+    put("tt_tin_bai", draw.count(2, 8))
+    put("tt_bao_cao_y_kien", draw.count(2, 3, sized=False))
+    put("dk_nguoi_uy_tin", draw.count(5, 20))
+
+    raised = put("quy_vnn_van_dong", draw.money(50e6, 350e6)) or 0
+    put("quy_vnn_chi", _round_money(raised * draw.rng.uniform(0.75, 0.95)))
+    new = put("nha_ddk_xay_moi", draw.count(0, 4)) or 0
+    repaired = put("nha_ddk_sua_chua", draw.count(0, 2)) or 0
+    put("nha_ddk_gia_tri", _round_money((new + repaired) * draw.rng.uniform(50e6, 70e6)))
+    put("nha_tam_xoa", draw.count(2, 20))
+    put("cuu_tro_thien_tai", draw.money(2e6, 30e6))
+    put("hvn_hoat_dong", draw.count(1, 4))
+    put("hvn_mo_hinh", draw.count(0, 1, sized=False))
+
+    put("gs_chu_tri", draw.count(1, 2))
+    put("gs_tham_gia", draw.count(1, 4))
+    recommendations = put("gs_kien_nghi", draw.count(2, 10)) or 0
+    put("gs_kien_nghi_tiep_thu", draw.share(recommendations, 0.5, 0.9))
+    put("pb_hoi_nghi", draw.count(0, 1, sized=False))
+    put("pb_van_ban", draw.count(1, 3))
+    put("tn_to_giac", draw.count(0, 1, sized=False))
+    put("ttnd_so_ban", 1)
+    put("ttnd_giam_sat", draw.count(1, 4, sized=False))
+    put("ttnd_kien_nghi", draw.count(0, 6, sized=False))
+    put("ttnd_tien_thu_hoi", draw.money(0, 50e6))
+    put("gsdtcd_so_ban", 1)
+    put("gsdtcd_cong_trinh", draw.count(2, 10))
+    put("gsdtcd_tien_giam_tru", draw.money(0, 80e6))
+    put("hg_so_to", draw.count(15, 40))
+    cases = put("hg_vu_tiep_nhan", draw.count(3, 8)) or 0
+    put("hg_vu_thanh_cong", draw.share(cases, 0.5, 0.8))
+
+    petitions = put("ctri_y_kien_tap_hop", draw.count(8, 50)) or 0
+    put("ctri_y_kien_tra_loi", draw.share(petitions, 0.6, 0.95))
+    meetings = put("txct_hoi_nghi", draw.count(2, 7)) or 0
+    put("txct_luot_nguoi", meetings * draw.count(50, 150, sized=False))
+    letters = put("don_tiep_nhan", draw.count(2, 9)) or 0
+    put("don_giai_quyet", draw.share(letters, 0.6, 0.95))
+    put("bc_hoi_nghi_hiep_thuong", draw.count(3, 5, sized=False))
+    introduced = put("bc_nguoi_gioi_thieu", draw.count(25, 60)) or 0
+    put("bc_nguoi_du_tieu_chuan", draw.share(introduced, 0.85, 1.0))
+
+    put("dn_hoat_dong", draw.count(0, 1, sized=False))
+    put("dn_doan", draw.count(0, 1, sized=False))
+    put("dn_van_ban_ky_ket", draw.count(0, 1, sized=False))
+
+    put("tc_hoi_vien_moi", draw.count(10, 80))
+    balance = put("vay_du_no", draw.money(20e9, 90e9)) or 0
+    put("vay_ho_du_no", draw.count(300, 1500))
+    put("vay_no_qua_han", _round_money(balance * draw.rng.uniform(0.001, 0.01)))
+    put("tc_ho_tro_gia_tri", draw.money(20e6, 300e6))
+    put("tc_ho_duoc_ho_tro", draw.count(5, 60))
+    return v
+
+
+# The generator of each catalogue version (by its first period); others draw as in 2021.
+_GENERATORS = {"2025-H2": _commune_values}
+
+
 def _fallback(draw: _Draw, kind: str) -> Value:
     """A value for an indicator the generator does not know yet (added to the catalogue later)."""
     if kind == "percent":
@@ -361,32 +518,43 @@ def _check(plan: SamplePlan, catalogue: Catalogue) -> None:
 def sample_plan(period: str, paths: ProjectPaths | None = None) -> SamplePlan:
     """The sample's content for one period, computed without reading or writing any file."""
     paths = paths or ProjectPaths.default()
-    catalogue = load_catalogue(paths.config)
-    units = load_units(paths.config).for_period(period)
     parsed = Period.parse(period)
     period = str(parsed)
-    messy = period == _MESSY_PERIOD
+    catalogue = load_catalogue(paths.config, period)
+    unit_list = load_units(paths.config).list_for(period)
+    units = unit_list.units
+    # Each catalogue version has its generator: the 2026 catalogue is drawn at commune scale.
+    version = version_for(paths.config, "indicators", period).first
+    values_of = _GENERATORS.get(version or "", _unit_values)
+    odd = _IRREGULAR.get(period, _Irregular())
     scale = _SCALE.get(period, (1.0, 1.0))
     plan = SamplePlan(period=period)
 
     forced: dict[Cell, Value] = {}
-    if messy:
-        forced.update({cell: value for cell, (value, _text) in _TEXTS.items()})
-        forced.update(_NUMBERS)
-        forced.update({cell: None for cell in _BLANKS})
-        plan.messy = {cell: text for cell, (_value, text) in _TEXTS.items()}
-        plan.broken = dict(_BROKEN)
-        plan.warnings = dict(_WARNINGS)
-        plan.notes = dict(_NOTES)
-        plan.missing_units = set(_MISSING)
-        plan.nfd_units = set(_NFD_UNITS)
+    forced.update({cell: value for cell, (value, _text) in odd.texts.items()})
+    forced.update(odd.numbers)
+    forced.update({cell: None for cell in odd.blanks})
+    plan.messy = {cell: text for cell, (_value, text) in odd.texts.items()}
+    plan.broken = dict(odd.broken)
+    plan.warnings = dict(odd.warnings)
+    plan.notes = dict(odd.notes)
+    plan.missing_units = set(odd.missing)
+    plan.nfd_units = set(odd.nfd_units)
+
+    def fixed(unit: str, code: str, value: Value) -> Value:
+        if code in odd.zero_codes:
+            return 0
+        return forced.get((unit, code), value)
 
     for unit in units:
         position = random.Random(f"{SEED}:unit:{unit.code}")
         rng = random.Random(f"{SEED}:{period}:{unit.code}")
         draw = _Draw(position, rng, scale)
-        drawn = _unit_values(draw, lambda code, value, u=unit.code: forced.get((u, code), value))
+        drawn = values_of(draw, lambda code, value, u=unit.code: fixed(u, code, value))
         models = _models(rng, parsed)
+        if values_of is _commune_values:
+            for model in models:
+                model["programme"] = _PROGRAMMES_2026[model["programme"]]
         person = rng.choice(_PEOPLE)
         end_month = 12 if parsed.half in ("H2", None) else 6
         filled_on = date(parsed.year, end_month, rng.randint(18, 28))
@@ -399,12 +567,12 @@ def sample_plan(period: str, paths: ProjectPaths | None = None) -> SamplePlan:
             plan.values[(unit.code, indicator.code)] = value
         plan.models[unit.code] = models
         plan.filled[unit.code] = (person, filled_on)
-        name = _INFO_NAMES.get(unit.code, unit.name) if messy else unit.name
+        name = odd.info_names.get(unit.code, unit.name)
         if unit.code in plan.nfd_units:
             name = unicodedata.normalize("NFD", name)
         plan.info_unit_names[unit.code] = name
         standard = template_file_name(unit, period)
-        plan.file_names[unit.code] = _FILE_NAMES.get(unit.code, standard) if messy else standard
+        plan.file_names[unit.code] = odd.file_names.get(unit.code, standard)
     _check(plan, catalogue)
     return plan
 
@@ -455,7 +623,7 @@ def write_sample(
     """Write the period's sample workbooks into `out_root/<period>/`; return the plan."""
     paths = paths or ProjectPaths.default()
     plan = sample_plan(period, paths)
-    catalogue = load_catalogue(paths.config)
+    catalogue = load_catalogue(paths.config, plan.period)
     units = load_units(paths.config)
     folder = Path(out_root if out_root is not None else paths.raw) / plan.period
     folder.mkdir(parents=True, exist_ok=True)
@@ -470,7 +638,7 @@ def write_sample(
 
 def main() -> None:
     paths = ProjectPaths.default()
-    for period in PERIODS:
+    for period in ALL_PERIODS:
         plan = write_sample(period, paths.raw, paths)
         print(f"Đã ghi {len(plan.file_names)} tệp số liệu minh họa vào {paths.raw / period}.")
 

@@ -372,7 +372,7 @@ def write_template(
 
 def write_templates(period: str, out_dir: Path, paths: ProjectPaths) -> list[Path]:
     """One template per unit of the period, named `<code>-<slug>-<period>.xlsx`."""
-    catalogue = load_catalogue(paths.config)
+    catalogue = load_catalogue(paths.config, period)
     units = load_units(paths.config)
     out_dir = Path(out_dir)
     return [

@@ -1,0 +1,186 @@
+"""The configuration by period: versions in force, the 65 communes, and `baocao check-config`."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from baocao.catalog import (
+    load_catalogue,
+    load_report_settings,
+    load_units,
+    version_for,
+)
+from baocao.cli import app
+from baocao.config_check import check_config
+from baocao.outline import load_outline
+from baocao.report_blocks import report_title
+
+CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "lang-son-units-2025.csv"
+SHARED_CSV = Path("/work/shared/data/lang-son-units-2025.csv")
+
+
+def _communes() -> list[dict]:
+    path = CSV if CSV.is_file() else SHARED_CSV
+    if not path.is_file():
+        pytest.skip("không có tệp danh sách 65 xã, phường (shared/data) trên máy này")
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line[:1] != "#"]
+    return list(csv.DictReader(lines))
+
+
+@pytest.fixture
+def config_copy(tmp_path, project) -> Path:
+    folder = tmp_path / "config"
+    shutil.copytree(project.config, folder)
+    return folder
+
+
+def test_every_commune_code_survives_as_a_five_digit_string(project):
+    units = load_units(project.config).for_period("2026-H1")
+    rows = _communes()
+    assert len(units) == len(rows) == 65
+    assert [u.code for u in units] == [r["code"] for r in rows]
+    assert all(isinstance(u.code, str) and len(u.code) == 5 and u.code[0] == "0" for u in units)
+    assert sum(u.name.startswith("Xã ") for u in units) == 61
+    assert sum(u.name.startswith("Phường ") for u in units) == 4
+    by_code = {u.code: u for u in units}
+    assert by_code["06004"].name == "Xã Quốc Khánh"
+    assert by_code["05986"].name == "Phường Tam Thanh"
+    # The lineage is kept as data: Tam Thanh was formed from Phường Tam Thanh and Xã Hoàng Đồng,
+    # whose old code 05986 it took: a code is no key across lists.
+    assert by_code["05986"].formed_from == (
+        "Phường Tam Thanh [05974, TP Lạng Sơn]",
+        "Xã Hoàng Đồng [05986, TP Lạng Sơn]",
+    )
+    assert all(u.formed_from for u in units)
+    assert all(unicodedata.is_normalized("NFC", u.name) for u in units)
+
+
+def test_the_period_picks_the_version_in_force(project):
+    config = project.config
+    for period, suffix in (("2021-H1", ""), ("2025-H1", ""), ("2025-H2", "-2025-H2")):
+        for name in ("indicators", "outline", "report"):
+            assert version_for(config, name, period).path.name == f"{name}{suffix}.yml"
+    old, new = load_catalogue(config, "2025-H1"), load_catalogue(config, "2026-H1")
+    assert "covid_tien_tiep_nhan" in old.codes and "covid_tien_tiep_nhan" not in new.codes
+    assert {"vay_du_no", "vay_no_qua_han", "bc_hoi_nghi_hiep_thuong"} <= set(new.codes)
+    # `kinds` is written once, in the base file, and holds for the later version too.
+    assert all(any(r.rule == "non_negative" for r in i.rules) for i in new.indicators if i.whole)
+    overdue = new.indicator("vay_no_qua_han")
+    assert [(r.rule, r.other) for r in overdue.rules if r.rule == "not_above"] == [
+        ("not_above", "vay_du_no")
+    ]
+    outline = load_outline(config, new, "2026-H1")
+    assert outline.illustrative and "minh họa" in outline.illustrative
+    assert not load_outline(config, old, "2021-H1").illustrative
+
+
+def test_the_title_follows_the_period(project):
+    old = report_title("2021-H1", load_report_settings(project.config, "2021-H1"))
+    new = report_title("2026-H1", load_report_settings(project.config, "2026-H1"))
+    assert old == (
+        "Báo cáo kết quả công tác Mặt trận 6 tháng đầu năm 2021, "
+        "nhiệm vụ trọng tâm công tác 6 tháng cuối năm 2021"
+    )
+    assert new.startswith("Báo cáo kết quả công tác Mặt trận và các tổ chức chính trị - xã hội ")
+    assert "6 tháng đầu năm 2026" in new and "6 tháng cuối năm 2026" in new
+
+
+def test_shared_codes_keep_their_meaning(project):
+    old, new = load_catalogue(project.config, "2021-H1"), load_catalogue(project.config, "2026-H1")
+    shared = set(old.codes) & set(new.codes)
+    assert len(shared) >= 35
+    for code in shared:
+        a, b = old.indicator(code), new.indicator(code)
+        assert (a.kind, a.unit) == (b.kind, b.unit), code
+
+
+@pytest.mark.parametrize("period", ["2021-H1", "2025-H1", "2026-H1"])
+def test_the_real_configuration_is_valid(project, period):
+    check = check_config(project.config, period)
+    assert check.ok, check.problems
+
+
+def test_an_unquoted_commune_code_is_named_with_its_file_and_key(config_copy):
+    units = config_copy / "units.yml"
+    text = units.read_text(encoding="utf-8")
+    units.write_text(text.replace('code: "06004"', "code: 06004"), encoding="utf-8")
+    check = check_config(config_copy, "2026-H1")
+    assert len(check.problems) == 1
+    problem = check.problems[0]
+    assert "units.yml" in problem and "khóa code" in problem and "3076" in problem
+    assert "dấu ngoặc kép" in problem
+
+
+def test_every_problem_is_collected_with_its_file(config_copy):
+    catalogue = config_copy / "indicators-2025-H2.yml"
+    text = catalogue.read_text(encoding="utf-8")
+    # A shared code given another unit of measure, and an indicator without its label.
+    text = text.replace(
+        'code: nha_tam_xoa, section: "3", label: "Số nhà tạm, nhà dột nát được xóa", unit: "căn"',
+        'code: nha_tam_xoa, section: "3", unit: "căn"',
+    )
+    text = text.replace(
+        'label: "Số lớp tập huấn, bồi dưỡng cán bộ", unit: "lớp"',
+        'label: "Số lớp tập huấn, bồi dưỡng cán bộ", unit: "buổi"',
+    )
+    catalogue.write_text(text, encoding="utf-8")
+    (config_copy / "report-2026-H1.yml").write_text(
+        'in_force: {from: "2026-H1", to: "2026-H1"}\n', encoding="utf-8"
+    )
+    check = check_config(config_copy, "2026-H1")
+    joined = "\n".join(check.problems)
+    assert "indicators-2025-H2.yml: thiếu khóa label" in joined
+    assert "report-2025-H2.yml" in joined and "report-2026-H1.yml" in joined
+    assert "chồng lên nhau" in joined
+    # The same catalogue with only the changed unit of measure: the meaning check names it.
+    catalogue.write_text(
+        text.replace(
+            'code: nha_tam_xoa, section: "3", unit: "căn"',
+            'code: nha_tam_xoa, section: "3", label: "Số nhà tạm được xóa", unit: "căn"',
+        ),
+        encoding="utf-8",
+    )
+    (config_copy / "report-2026-H1.yml").unlink()
+    check = check_config(config_copy, "2026-H1")
+    assert len(check.problems) == 1
+    assert "indicators-2025-H2.yml, chỉ tiêu th_lop" in check.problems[0]
+    assert "giữ nguyên ý nghĩa" in check.problems[0]
+
+
+def test_check_config_command_speaks_vietnamese(tmp_path, project, monkeypatch):
+    root = tmp_path / "root"
+    shutil.copytree(project.config, root / "config")
+    monkeypatch.setenv("BAOCAO_ROOT", str(root))
+    runner = CliRunner()
+    good = runner.invoke(app, ["check-config", "--period", "2026-H1"])
+    assert good.exit_code == 0, good.output
+    assert "hợp lệ" in good.output and "65 đơn vị" in good.output and "minh họa" in good.output
+    units = root / "config" / "units.yml"
+    units.write_text(
+        units.read_text(encoding="utf-8").replace('code: "06325"', "code: 06325"),
+        encoding="utf-8",
+    )
+    bad = runner.invoke(app, ["check-config", "--period", "2026-H1"])
+    said = bad.output.replace("\n", "")  # rich folds long lines
+    assert bad.exit_code == 2
+    assert "chưa đúng" in said and "units.yml" in said and "khóa code" in said
+    assert "Traceback" not in said
+    # `run` checks the same configuration before processing anything.
+    ran = runner.invoke(app, ["run", "--period", "2026-H1", "--no-render"])
+    assert ran.exit_code == 2 and "units.yml" in ran.output.replace("\n", "")
+
+
+def test_validate_uses_the_catalogue_of_the_period_the_workbook_declares(project):
+    # A commune's 2026 workbook checked without --period: its "Thông tin" says 2026-H1, so the
+    # 2026 catalogue applies (with the 2021 one its new figures would be unknown rows).
+    workbook = project.raw_period("2026-H1") / "06004-quoc-khanh-2026-H1.xlsx"
+    result = CliRunner().invoke(app, ["validate", str(workbook)])
+    said = result.output.replace("\n", " ")
+    assert result.exit_code == 0, said
+    assert "kỳ 2026-H1" in said and "Không có lỗi hay cảnh báo nào" in said

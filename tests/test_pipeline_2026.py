@@ -1,0 +1,219 @@
+"""End to end for the structure in force since 1 July 2025: `baocao run --period 2026-H1` on the
+bundled sample (65 communes, 2026 catalogue and outline), compared with 2025-H1 (11 districts).
+
+One run shared by every assertion (module fixture). Expected figures come from the sample
+generator's plan, independently of the pipeline's own code.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+from docx import Document
+
+from baocao.catalog import load_catalogue, load_units
+from baocao.numbers import format_number
+from baocao.report_blocks import format_figure
+from baocao.sample import sample_plan
+
+pytestmark = pytest.mark.slow
+PERIOD = "2026-H1"
+EARLIER = "2025-H1"
+OUTLINE = [
+    "Phần thứ nhất",
+    "1. Kiện toàn tổ chức bộ máy",
+    "2. Công tác tuyên truyền",
+    "3. Các cuộc vận động",
+    "4. Giám sát, phản biện xã hội",
+    "5. Tham gia xây dựng Đảng",
+    "6. Công tác đối ngoại nhân dân",
+    "7. Hoạt động của các tổ chức chính trị - xã hội",
+    "8. Đánh giá chung",
+    "8.1.",
+    "8.2.",
+    "Phần thứ hai",
+    "1. Nhiệm vụ trọng tâm",
+    "2. Đề xuất, kiến nghị",
+    "Phụ lục I",
+    "Phụ lục II",
+]
+SUBJECT = (
+    "kết quả công tác mặt trận và các tổ chức chính trị - xã hội 6 tháng đầu năm 2026, "
+    "nhiệm vụ trọng tâm 6 tháng cuối năm 2026"
+)  # compared case-folded, spaces collapsed
+
+
+def folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+@pytest.fixture(scope="module")
+def run(project, tmp_path_factory):
+    out = tmp_path_factory.mktemp("run2026")
+    env = {
+        **os.environ,
+        "BAOCAO_PROCESSED_DIR": str(out / "processed"),
+        "BAOCAO_OUTPUT_DIR": str(out / "output"),
+        "COLUMNS": "200",
+    }
+    started = time.perf_counter()
+    completed = subprocess.run(
+        [sys.executable, "-m", "baocao", "run", "--period", PERIOD],
+        env=env,
+        cwd=out,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    seconds = time.perf_counter() - started
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    print(f"baocao run --period {PERIOD}: {seconds:.1f} s")
+    return {
+        "stdout": completed.stdout,
+        "seconds": seconds,
+        "processed": out / "processed",
+        "output": out / "output" / PERIOD,
+    }
+
+
+@pytest.fixture(scope="module")
+def communes(project):
+    return load_units(project.config).for_period(PERIOD)
+
+
+def province_totals(period: str, project) -> dict[str, float]:
+    """Sum of the plan's counted values (not missing, not breaking an error rule)."""
+    plan = sample_plan(period)
+    catalogue = load_catalogue(project.config, period)
+    totals = {}
+    for indicator in catalogue.indicators:
+        if indicator.kind == "percent":
+            continue
+        values = [
+            value
+            for (unit, code), value in plan.values.items()
+            if code == indicator.code
+            and value is not None
+            and unit not in plan.missing_units
+            and (unit, code) not in plan.broken
+        ]
+        totals[indicator.code] = sum(values) if values else math.nan
+    return totals
+
+
+def in_order(headings: list[str]) -> list[str]:
+    shown, position = [], 0
+    for wanted in OUTLINE:
+        for index in range(position, len(headings)):
+            if headings[index].startswith(wanted):
+                shown.append(wanted)
+                position = index + 1
+                break
+    return shown
+
+
+def appendix_cells_html(soup) -> set[str]:
+    """Every table cell's text between the headings "Phụ lục I" and "Phụ lục II"."""
+    start = next(h for h in soup.find_all("h1") if h.get_text(strip=True) == "Phụ lục I")
+    cells = set()
+    for element in start.find_all_next(["h1", "table"]):
+        if element.name == "h1":
+            break
+        cells |= {" ".join(c.get_text(" ").split()) for c in element.find_all(["td", "th"])}
+    return cells
+
+
+def appendix_cells_docx(document) -> set[str]:
+    body = document.element.body
+    cells, inside = set(), False
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            text = "".join(t.text or "" for t in child.iter() if t.tag.endswith("}t")).strip()
+            if text == "Phụ lục I":
+                inside = True
+            elif text == "Phụ lục II":
+                inside = False
+        elif tag == "tbl" and inside:
+            for cell in child.iter():
+                if cell.tag.endswith("}tc"):
+                    texts = [t.text or "" for t in cell.iter() if t.tag.endswith("}t")]
+                    cells.add(" ".join("".join(texts).split()))
+    return cells
+
+
+def test_the_run_is_fast_enough(run):
+    # 65 communes and the 11 districts of 2025-H1, cold, on 2 cores: about a minute.
+    assert run["seconds"] < 300
+
+
+def test_every_commune_code_survives_to_the_processed_data(run, communes):
+    codes = [u.code for u in communes]
+    status = pd.read_csv(run["processed"] / PERIOD / "status.csv", dtype=str)
+    assert list(status["unit_code"]) == codes
+    values = pd.read_csv(run["processed"] / PERIOD / "values.csv", dtype=str)
+    assert set(values["unit_code"]) == set(codes) - {"06637"}  # Châu Sơn sent nothing
+    assert all(len(c) == 5 and c.startswith("0") for c in values["unit_code"])
+    units_folder = run["processed"] / PERIOD / "units"
+    assert {p.name.split(".")[0] for p in units_folder.glob("*.status.json")} == set(codes) - {
+        "06637"
+    }
+
+
+def test_names_as_communes_write_them_resolve_in_their_period(run):
+    # "xã Bắc Sơn", "Na Sam", "P. Kỳ Lừa", "Xã Thuỵ Hùng": no unit mismatch is reported.
+    folder = run["processed"] / PERIOD / "units"
+    for code in ("06325", "06124", "06187", "06148", "06001"):
+        record = json.loads((folder / f"{code}.status.json").read_text(encoding="utf-8"))
+        kinds = {issue.get("kind") for issue in record.get("issues") or []}
+        assert "unit_mismatch" not in kinds, (code, record.get("issues"))
+    # The district of the same name is still district 185 in 2025-H1.
+    earlier = pd.read_csv(run["processed"] / EARLIER / "status.csv", dtype=str)
+    assert "185" in set(earlier["unit_code"])
+
+
+def test_docx_has_the_2026_title_headings_and_65_communes(run, communes, project):
+    document = Document(str(run["output"] / f"bao-cao-{PERIOD}.docx"))
+    assert SUBJECT in folded(document.core_properties.title)
+    assert any(SUBJECT in folded(p.text) for p in document.paragraphs[:12])
+    headings = [p.text.strip() for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert in_order(headings) == OUTLINE
+    cells = appendix_cells_docx(document)
+    assert {u.short for u in communes} <= cells
+    totals = province_totals(PERIOD, project)
+    for code in ("tt_so_cuoc", "hg_vu_tiep_nhan", "vay_ho_du_no", "bc_nguoi_gioi_thieu"):
+        assert format_number(totals[code]) in cells, code
+
+
+@pytest.mark.parametrize("name", [f"bao-cao-{PERIOD}.html", f"bao-cao-{PERIOD}-cong-khai.html"])
+def test_html_has_the_2026_title_headings_comparisons_and_65_communes(run, communes, project, name):
+    soup = BeautifulSoup((run["output"] / name).read_text(encoding="utf-8"), "html.parser")
+    assert SUBJECT in folded(soup.title.get_text(" "))
+    headings = [" ".join(h.get_text(" ").split()) for h in soup.find_all(["h1", "h2", "h3", "h4"])]
+    assert in_order(headings) == OUTLINE
+    text = " ".join(soup.get_text(" ").split())
+    # One sentence says why units are not compared, and the outline says it is illustrative.
+    assert text.count("Từ ngày 01/7/2025, tỉnh Lạng Sơn có 65 đơn vị cấp xã") == 1
+    assert "so sánh cùng kỳ ở cấp tỉnh" in text
+    assert "Đề cương minh họa" in text and "Số liệu minh họa" in text
+    # Province totals compare with 2025-H1 for codes of both catalogue versions...
+    before = province_totals(EARLIER, project)
+    shown = format_figure(before["quy_vnn_van_dong"], "money", "đồng")
+    assert f"so với cùng kỳ ({shown})" in text
+    shown = format_figure(before["hg_vu_tiep_nhan"], "count", "vụ")
+    assert f"so với cùng kỳ ({shown})" in text
+    # ... and a figure new in 2026 has no "same period" to compare with.
+    sentence = text.split("Dư nợ vốn vay ủy thác qua các tổ chức chính trị - xã hội:", 1)[1]
+    assert "cùng kỳ" not in sentence.split(".", 1)[0]
+    cells = appendix_cells_html(soup)
+    assert {u.short for u in communes} <= cells
+    if "cong-khai" in name:
+        assert "không công bố" not in text
