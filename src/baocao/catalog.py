@@ -234,16 +234,19 @@ def parse_catalogue(data: dict, source: str = "config/indicators.yml") -> Catalo
 
 
 _UNIT_CODE = re.compile(r"^[A-Za-z0-9_]{1,32}$")
+# Names Windows reserves for devices, with or without an extension ("CON.values.csv" too).
+WINDOWS_RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])$", re.IGNORECASE)
 
 
 def _unit_code(code: Any) -> str:
     """A unit's code names its files (`<code>.values.csv`, `<code>.ipynb`): it must be a plain
     ASCII word, so that no code can point outside the output folders."""
     text = str(code if code is not None else "")
-    if not _UNIT_CODE.match(text):
+    if not _UNIT_CODE.match(text) or WINDOWS_RESERVED.match(text):
         raise ConfigError(
             f"config/units.yml: mã đơn vị “{text}” không hợp lệ; mã chỉ gồm chữ cái, chữ số và "
-            "dấu gạch dưới (ví dụ mã GSO 178)."
+            "dấu gạch dưới (ví dụ mã GSO 178), và không trùng tên thiết bị mà Windows dành riêng "
+            "(CON, PRN, AUX, NUL, COM1…, LPT1…)."
         )
     return text
 
