@@ -40,6 +40,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,7 @@ from .store import temporary_beside
 FORMATS = ("docx", "html")
 KERNEL = "python3"
 CELL_TIMEOUT = 600  # seconds per cell
+CPUS = os.cpu_count() or 1
 QUARTO_TIMEOUT = 1800  # seconds per `quarto render`
 # Where `_quarto.yml` (format: docx: reference-doc:) expects the reference document, relative
 # to the project root. Keep the two in step; tests/test_render.py checks they agree.
@@ -482,6 +484,7 @@ def render_builtin(job: RenderJob) -> dict[str, dict[str, Path]]:
             markdown = build / "report.md"
             markdown.write_text(notebook_markdown(nb, build), encoding="utf-8")
             reference = None
+            conversions = []  # (format pandoc writes, staged file, arguments)
             for profile in job.profiles:
                 names = job.names[profile]
                 config = quarto_config(job.paths.root, profile)
@@ -500,11 +503,16 @@ def render_builtin(job: RenderJob) -> dict[str, dict[str, Path]]:
                     reference = reference or build_reference_docx(build / "reference.docx")
                     files["docx"] = _temporary(job.out_dir, names["docx"])
                     docx_args = [*common, "--reference-doc", str(reference)]
-                    _pandoc(markdown, "docx", files["docx"], docx_args)
+                    conversions.append(("docx", files["docx"], docx_args))
                 if "html" in names:
                     files["html"] = _temporary(job.out_dir, names["html"])
                     html_args = [*common, *pandoc_html_args(html_options(config), job.paths.root)]
-                    _pandoc(markdown, "html5", files["html"], html_args)
+                    conversions.append(("html5", files["html"], html_args))
+            # Each conversion is its own pandoc process: they run side by side.
+            with ThreadPoolExecutor(max_workers=max(1, min(len(conversions), CPUS))) as pool:
+                running = [pool.submit(_pandoc, markdown, *c) for c in conversions]
+                for done in running:
+                    done.result()  # the first failure, as BaocaoError
         _finish_and_check(job, staged)
         job.timings["convert"] = round(time.perf_counter() - started, 3)
         return _publish(staged, job.out_dir, job.names)
