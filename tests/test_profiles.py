@@ -7,6 +7,7 @@ import subprocess
 
 import pypandoc
 import pytest
+from conftest import requires_quarto
 from test_render import PERIOD, SOURCE, write_processed
 
 from baocao import render
@@ -125,3 +126,37 @@ def test_gitignore_has_the_line_quarto_would_add():
     exact lines are missing (project-gitignore.ts in quarto-cli)."""
     lines = (SOURCE.root / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert "/.quarto/" in lines and "**/*.quarto_ipynb" in lines
+
+
+def _docx_texts(path) -> list[str]:
+    import docx
+
+    return [p.text.strip() for p in docx.Document(str(path)).paragraphs if p.text.strip()]
+
+
+def _html_text(path) -> str:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    main = soup.find("main") or soup.body
+    for nav in main.find_all(["nav", "script", "style"]):
+        nav.decompose()
+    return " ".join(main.get_text(" ").split())
+
+
+@pytest.mark.quarto
+@requires_quarto
+@pytest.mark.slow
+def test_quarto_and_builtin_backends_give_the_same_report_text(tmp_path):
+    paths = _project_with_counting_report(tmp_path)
+    write_processed(paths.processed)
+    results = {
+        backend: render.render_reports(PERIOD, PROFILES, paths, tmp_path / backend, backend=backend)
+        for backend in ("builtin", "quarto")
+    }
+    # One execution per render, whichever the backend.
+    assert (paths.processed / "executions.txt").read_text(encoding="utf-8") == "xx"
+    builtin, quarto = results["builtin"].files, results["quarto"].files
+    assert _docx_texts(quarto["internal"]["docx"]) == _docx_texts(builtin["internal"]["docx"])
+    for profile in PROFILES:
+        assert _html_text(quarto[profile]["html"]) == _html_text(builtin[profile]["html"])
