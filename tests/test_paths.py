@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from baocao.errors import BaocaoError
 from baocao.paths import ProjectPaths, is_project, project_root
 
 REPO = Path(__file__).resolve().parents[1]
@@ -24,9 +25,17 @@ PRINT_ROOT = (
 
 
 def test_baocao_root_names_the_project(tmp_path, monkeypatch):
+    (tmp_path / "config").mkdir()
+    (tmp_path / "report.qmd").write_text("---\n---\n", encoding="utf-8")
     monkeypatch.setenv("BAOCAO_ROOT", str(tmp_path))
     assert project_root() == tmp_path.resolve()
     assert ProjectPaths.default().raw == tmp_path.resolve() / "data" / "raw"
+
+
+def test_baocao_root_that_is_no_project_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("BAOCAO_ROOT", str(tmp_path))
+    with pytest.raises(BaocaoError, match="không phải thư mục dự án"):
+        project_root()
 
 
 def test_the_checkout_is_the_project_when_installed_from_it(monkeypatch):

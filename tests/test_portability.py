@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -307,3 +310,30 @@ def test_every_path_a_168_unit_period_writes_is_short_and_windows_safe(tmp_path)
     length = len(str(longest.relative_to(root))) + temporary_extra + staging_extra
     print(f"longest path from the project root: {longest.relative_to(root)} ({length} with extras)")
     assert PROJECT_FOLDER + length <= WINDOWS_LIMIT - 60, longest
+
+
+# --- the console -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "arguments, code, expected",
+    [
+        (["--help"], 0, "Tổng hợp báo cáo 6 tháng"),
+        (["status"], 2, "đó không phải thư mục dự án baocao"),
+    ],
+)
+def test_vietnamese_output_survives_a_windows_code_page(tmp_path, arguments, code, expected):
+    """Redirected output on Windows is encoded in the ANSI code page (cp1252 here): the command
+    must still print its Vietnamese, as UTF-8, with no traceback."""
+    env = {
+        **os.environ,
+        "PYTHONIOENCODING": "cp1252",
+        "BAOCAO_ROOT": str(tmp_path / "khong-co"),
+        "COLUMNS": "200",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "baocao", *arguments], cwd=tmp_path, env=env, capture_output=True
+    )
+    output = (done.stdout + done.stderr).decode("utf-8")
+    assert done.returncode == code, output
+    assert expected in output and "Traceback" not in output

@@ -21,6 +21,20 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _utf8_streams() -> None:
+    """Vietnamese on any console and in any redirected output. Windows encodes a redirected
+    stdout (`baocao run > nhat-ky.txt`, a pipe) in its ANSI code page, which has no "ệ"; rich
+    writes to a real console through its Unicode API, and to a file or pipe through the
+    stream, made UTF-8 here."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
+_utf8_streams()
 console = Console(highlight=False)
 STATE_STYLE = {"hợp lệ": "green", "có cảnh báo": "yellow", "có lỗi": "red", "chưa nộp": "magenta"}
 

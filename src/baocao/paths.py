@@ -33,7 +33,14 @@ def project_root() -> Path:
     """The project folder (see the module's docstring). Raises BaocaoError when none is found."""
     env = os.environ.get("BAOCAO_ROOT")
     if env:
-        return Path(env).resolve()
+        root = Path(env).resolve()
+        if not is_project(root):
+            raise BaocaoError(
+                f"Biến môi trường BAOCAO_ROOT chỉ tới {root}, nhưng đó không phải thư mục dự án "
+                "baocao (thư mục có config\\ và report.qmd). Hãy sửa BAOCAO_ROOT cho đúng thư mục "
+                "dự án."
+            )
+        return root
     for candidate in (_PACKAGE_ROOT, Path(sys.prefix).resolve().parent):
         if is_project(candidate):
             return candidate
