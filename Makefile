@@ -25,8 +25,16 @@ report: $(STAMP) ## Run the whole pipeline on the bundled sample (PERIOD=2021-H1
 test: $(STAMP) ## Run the test suite (unit tests and the end-to-end pipeline)
 	$(BIN)/python -m pytest
 
-bench: $(STAMP) ## Benchmark runs of 11, 65 and 700 synthetic units; prints ratios to a naive papermill run
-	$(BIN)/python benchmarks/bench.py
+bench: $(STAMP) ## Benchmark runs of 11, 65 and 700 synthetic units (SIZES="11 65" for fewer); ratios to a naive papermill run
+	$(BIN)/python benchmarks/bench.py $(if $(SIZES),--sizes $(SIZES))
+
+installed-run: ## Build the wheel, install it in a fresh venv from the lock, run the sample from outside the checkout
+	bash .ci/installed-run $(PYTHON)
+
+wheelhouse: $(STAMP) ## Download every pinned package for Windows and Linux into wheelhouse/ (for offline PCs)
+	$(BIN)/python -m pip wheel --no-deps --wheel-dir wheelhouse .
+	$(BIN)/python -m pip download --dest wheelhouse --no-deps --only-binary=:all: --python-version 3.11 --implementation cp --platform win_amd64 -r requirements.lock colorama==0.4.6
+	$(BIN)/python -m pip download --dest wheelhouse --no-deps --only-binary=:all: --python-version 3.11 --implementation cp --platform manylinux_2_28_x86_64 -r requirements.lock
 
 lint: $(STAMP) ## Check code style with ruff
 	$(BIN)/ruff check src tests benchmarks
@@ -38,10 +46,12 @@ sample: $(STAMP) ## Regenerate the illustrative sample workbooks under data/raw/
 lock: $(STAMP) ## Rewrite requirements.lock from the current environment
 	( echo "# Full pinned set (transitive included), used as pip constraints by the Makefile."; \
 	  echo "# Regenerate with: make lock"; \
-	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^baocao' ) > requirements.lock
+	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^baocao'; \
+	  echo "# Needed on Windows only (typer, tqdm, ipython, pytest use it there)."; \
+	  echo 'colorama==0.4.6 ; sys_platform == "win32"' ) > requirements.lock
 
 clean: ## Remove build products (_output/, data/processed/); data/raw/ is never touched
 	rm -rf _output
 	find data/processed -mindepth 1 ! -name README.md -exec rm -rf {} +
 
-.PHONY: help env report test bench lint sample lock clean
+.PHONY: help env report test bench installed-run wheelhouse lint sample lock clean

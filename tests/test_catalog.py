@@ -111,7 +111,9 @@ def test_periods_order_and_compare_with_the_same_period_a_year_earlier():
     assert Period.parse("2021").label() == "năm 2021"
 
 
-@pytest.mark.parametrize("code", ["../evil", "a/b", "", "x" * 40, "mã"])
+@pytest.mark.parametrize(
+    "code", ["../evil", "a/b", "", "x" * 40, "mã", "CON", "nul", "Com1", "LPT9"]
+)
 def test_a_unit_code_that_could_become_a_path_is_refused(code):
     data = {"unit_lists": [{"from": "2021-H1", "units": [{"code": code, "name": "Huyện X"}]}]}
     with pytest.raises(ConfigError, match="mã đơn vị"):

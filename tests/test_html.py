@@ -265,17 +265,17 @@ def test_check_html_raises_in_vietnamese_before_publishing(tmp_path):
     page.write_text(CLEAN.replace("{}", '<a href="notebooks/178.html">x</a>'), encoding="utf-8")
     job = render.RenderJob(
         period=PERIOD,
-        profile="public",
+        profiles=render.PROFILES,
         paths=make_paths(tmp_path),
         out_dir=tmp_path,
-        names=render.output_names(PERIOD, "public"),
+        names={p: render.output_names(PERIOD, p) for p in render.PROFILES},
         title="Tiêu đề",
     )
     with pytest.raises(BaocaoError, match="Không xuất bản trang HTML bản công khai") as caught:
-        render.check_html(job, {"html": page})
+        render.check_html(job, "public", {"html": page})
     assert "liên kết tới sổ tay nội bộ: notebooks/178.html" in str(caught.value)
-    internal = render.RenderJob(**{**job.__dict__, "profile": "internal"})
-    render.check_html(internal, {"html": page})  # notebook links belong in the internal page
+    assert "bao-cao-2021-H1-cong-khai.html" in str(caught.value)
+    render.check_html(job, "internal", {"html": page})  # notebook links belong in the internal page
 
 
 # --- the review pages of the notebooks ------------------------------------------------------
@@ -397,11 +397,8 @@ def pages(tmp_path_factory):
     paths = make_paths(tmp)
     write_processed(paths.processed)
     out = tmp / "out"
-    found = {}
-    for profile in render.PROFILES:
-        result = render.render_report(PERIOD, profile, paths, out, backend="builtin")
-        found[profile] = result.outputs["html"]
-    return found
+    result = render.render_reports(PERIOD, render.PROFILES, paths, out, backend="builtin")
+    return {profile: files["html"] for profile, files in result.files.items()}
 
 
 @pytest.mark.slow

@@ -233,27 +233,43 @@ def test_quarto_project_uses_the_generated_reference_doc():
     assert (SOURCE.root / "_quarto-public.yml").is_file()
 
 
-def test_quarto_command_carries_parameters_profile_and_output(tmp_path):
+def test_quarto_command_renders_the_executed_notebook_without_executing_it(tmp_path):
     job = render.RenderJob(
         period=PERIOD,
-        profile="public",
+        profiles=("internal", "public"),
         paths=make_paths(tmp_path),
         out_dir=tmp_path,
-        names=render.output_names(PERIOD, "public"),
+        names={p: render.output_names(PERIOD, p) for p in ("internal", "public")},
         title="Tiêu đề",
         parameters={"period": PERIOD},
     )
-    command = render.quarto_command("quarto", job, "html", tmp_path / "p.yml", tmp_path / "s")
-    assert command[:3] == ["quarto", "render", str(SOURCE.report_source)]
+    command = render.quarto_command("quarto", job, "public", "html")
+    assert command[:3] == ["quarto", "render", "report.ipynb"]
     pairs = dict(zip(command[3::2], command[4::2], strict=True))
     assert pairs == {
         "--to": "html",
         "--output": "bao-cao-2021-H1-cong-khai.html",
-        "--output-dir": str(tmp_path / "s"),
-        "--execute-params": str(tmp_path / "p.yml"),
         "--metadata": "title:Tiêu đề",
         "--profile": "public",
     }
+    assert "--execute" not in command and "--execute-params" not in command
+
+
+def test_quarto_project_keeps_the_settings_and_names_no_user_folder(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    render.quarto_project(SOURCE.root, project, project / "reference.docx")
+    assert sorted(p.name for p in project.iterdir()) == ["_quarto-public.yml", "_quarto.yml"]
+    config = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8"))
+    assert "output-dir" not in config["project"] and "render" not in config["project"]
+    assert config["format"]["docx"]["reference-doc"] == "reference.docx"
+    html = config["format"]["html"]
+    assert Path(html["css"]) == (SOURCE.root / "src/baocao/assets/report.css").resolve()
+    assert [Path(f) for f in html["filters"]] == [
+        (SOURCE.root / "src/baocao/assets/tables.lua").resolve()
+    ]
+    assert config["profile"] == {"group": [["internal", "public"]]}
+    assert render.quarto_config(project, "public")["format"]["html"]["toc"] is True
 
 
 def test_unknown_profile_is_refused(tmp_path):

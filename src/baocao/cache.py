@@ -21,6 +21,9 @@ from .store import atomic_write_text, read_json, write_json
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 COMPLETE_MARK = "complete.json"
+# 16 hex digits (64 bits) name a cache entry: a clash between two of a project's keys is
+# practically impossible, and when it happens `Cache.has` sees the other key and reruns.
+ENTRY_NAME_LENGTH = 16
 
 # Why a unit or the report reruns, in the analyst's words, by the name of the input that changed.
 REASONS = {
@@ -156,10 +159,13 @@ class Cache:
         return cls(paths.processed / ".cache")
 
     def entry(self, key: str) -> Path:
-        return self.root / "units" / key
+        """The entry's folder, named by the key's first ENTRY_NAME_LENGTH hex digits: paths
+        stay short (Windows' 260-character limit), and `has` checks the whole key."""
+        return self.root / "units" / key[:ENTRY_NAME_LENGTH]
 
     def has(self, key: str) -> bool:
-        return (self.entry(key) / COMPLETE_MARK).is_file()
+        mark = read_json(self.entry(key) / COMPLETE_MARK)
+        return isinstance(mark, dict) and mark.get("key") == key
 
     def seal(self, key: str, parts: dict[str, str]) -> None:
         """Mark an entry complete: only complete entries are ever reused."""

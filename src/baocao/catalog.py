@@ -316,6 +316,8 @@ def parse_catalogue(data: dict, source: str = "config/indicators.yml") -> Catalo
 
 
 _UNIT_CODE = re.compile(r"^[A-Za-z0-9_]{1,32}$")
+# Names Windows reserves for devices, with or without an extension ("CON.values.csv" too).
+WINDOWS_RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])$", re.IGNORECASE)
 
 
 def _unit_code(code: Any, where: str = "config/units.yml") -> str:
@@ -328,10 +330,11 @@ def _unit_code(code: Any, where: str = "config/units.yml") -> str:
             "không có ngoặc, YAML đọc mã thành số và làm mất số 0 ở đầu (06004 thành 3076)."
         )
     text = str(code if code is not None else "")
-    if not _UNIT_CODE.match(text):
+    if not _UNIT_CODE.match(text) or WINDOWS_RESERVED.match(text):
         raise ConfigError(
             f"{where}: mã đơn vị “{text}” không hợp lệ; mã chỉ gồm chữ cái, chữ số và "
-            "dấu gạch dưới (ví dụ mã GSO 178)."
+            "dấu gạch dưới (ví dụ mã GSO 178), và không trùng tên thiết bị mà Windows dành riêng "
+            "(CON, PRN, AUX, NUL, COM1…, LPT1…)."
         )
     return text
 

@@ -117,6 +117,20 @@ app = typer.Typer(
     subcommand_metavar="LỆNH [THAM SỐ]...",
 )
 COMMAND = {"cls": VietnameseCommand, "options_metavar": "[TÙY CHỌN]"}
+
+
+def _utf8_streams() -> None:
+    """Vietnamese on any console and in any redirected output. Windows encodes a redirected
+    stdout (`baocao run > nhat-ky.txt`, a pipe) in its ANSI code page, which has no "ệ"; rich
+    writes to a real console through its Unicode API, and to a file or pipe through the
+    stream, made UTF-8 here."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
+_utf8_streams()
 console = Console(highlight=False)
 STATE_STYLE = {"hợp lệ": "green", "có cảnh báo": "yellow", "có lỗi": "red", "chưa nộp": "magenta"}
 
@@ -181,9 +195,10 @@ def _config_problems(period: str, paths: ProjectPaths):
 @app.command("check-config", **COMMAND)
 def check_config(
     period: Annotated[
-        str, typer.Option(
+        str,
+        typer.Option(
             "--period", "-p", metavar="KỲ", help="Kỳ báo cáo cần kiểm tra, ví dụ 2026-H1."
-        )
+        ),
     ],
 ) -> None:
     """Kiểm tra toàn bộ cấu hình (config/) dùng cho một kỳ: đơn vị, danh mục, đề cương, báo cáo."""

@@ -47,7 +47,12 @@ def git_commit(root: Path) -> dict[str, Any] | None:
     """The checkout's commit and whether it has uncommitted changes (None outside git)."""
     try:
         commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10
+            ["git", "rev-parse", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=10,
         )
         if commit.returncode != 0:
             return None
@@ -55,7 +60,8 @@ def git_commit(root: Path) -> dict[str, Any] | None:
             ["git", "status", "--porcelain", "--untracked-files=no"],
             cwd=root,
             capture_output=True,
-            text=True,
+            encoding="utf-8",
+            errors="replace",
             timeout=10,
         )
     except (OSError, subprocess.SubprocessError):

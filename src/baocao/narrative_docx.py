@@ -1241,8 +1241,8 @@ def write_for_period(paths, period: str) -> tuple[Path, list[str]]:
     from .report_blocks import build_report, figure_glossary, load_report_data
 
     p = Period.parse(period)
-    catalogue = load_catalogue(paths.config)
-    outline = load_outline(paths.config, catalogue)
+    catalogue = load_catalogue(paths.config, str(p))
+    outline = load_outline(paths.config, catalogue, str(p))
     folder = paths.root / "narrative" / str(p)
     path = folder / file_name(str(p))
     shown = _display(path, paths.root)

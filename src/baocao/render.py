@@ -1,23 +1,29 @@
 """Rendering `report.qmd` to DOCX and HTML, with Quarto or with the built-in renderer.
 
-Two interchangeable backends, registered by name like papermill's engines:
+The report's code runs ONCE per render, whatever the formats and profiles asked for: it prints
+the content that differs between profiles once per profile, inside Quarto's conditional content
+(`.content-visible when-profile=…`, see `profiles`), and each output is converted from that one
+executed notebook with its profile choosing what it keeps. Two interchangeable backends,
+registered by name like papermill's engines:
 
-* `quarto` — `quarto render report.qmd --to docx|html` with `--execute-params`, `--profile`,
-  `--output-dir`; used when a `quarto` binary is on PATH.
-* `builtin` — the same steps from libraries: jupytext reads the .qmd, papermill's
-  `parameterize_notebook` injects the parameters after the cell tagged `parameters`, nbclient
-  runs it once in a fresh kernel, the outputs become one Markdown document (cells marked
-  `output: asis` print Markdown), and pandoc writes DOCX and HTML from it.
+* `builtin` — jupytext reads the .qmd, papermill's `parameterize_notebook` injects the
+  parameters after the cell tagged `parameters`, nbclient runs it once in a fresh kernel, the
+  outputs become one Markdown document (cells marked `output: asis` print Markdown), and pandoc
+  writes each profile's DOCX and HTML from it (assets/conditional.lua applies the profile).
+* `quarto` — the same single execution gives an executed `report.ipynb`, placed in a temporary
+  Quarto project (copies of `_quarto*.yml`); `quarto render report.ipynb --to FMT --profile P`
+  converts it without executing it again (Quarto does not execute an .ipynb unless told to),
+  once per format and profile. Quarto's own files (`.quarto/`, its .gitignore line) therefore
+  land in the temporary project, never in the user's folder.
 
-Both get the parameters `period`, `processed_dir`, `profile` and `root`, and the same reference
-document (`docx_style.build_reference_docx`). Every output is written under a temporary name in
-the output folder and moved into place with `os.replace`, so an interrupted run leaves the
-previous report whole.
+Both get the parameters `period`, `processed_dir`, `root` and `overrides`, and the same
+reference document (`docx_style.build_reference_docx`). Every output is written under a
+temporary name in the output folder and moved into place with `os.replace` once all of them are
+finished and checked, so an interrupted run leaves the previous report whole.
 
 The HTML settings (lang, toc, toc-title, toc-depth, css, filters, embed-resources) live in one
 place, `_quarto.yml` merged with `_quarto-<profile>.yml` the way Quarto merges profiles; the
-built-in backend reads them from there (`quarto_config`, `pandoc_html_args`) and also applies
-Quarto's conditional content (`.content-visible when-profile=…`, assets/conditional.lua).
+built-in backend reads them from there (`quarto_config`, `pandoc_html_args`).
 Before any HTML is moved into place it is checked (`html_check`): every resource inside the
 file, `lang` declared, and for the public profile no notebook link, nothing marked internal and
 no placeholder; otherwise the render fails and the previous page stays.
@@ -34,6 +40,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,13 +54,14 @@ from .errors import BaocaoError
 from .html_check import public_problems, self_contained_problems
 from .paths import ProjectPaths
 from .periods import Period
+from .profiles import PROFILES
 from .report_blocks import report_title
 from .store import temporary_beside
 
 FORMATS = ("docx", "html")
-PROFILES = ("internal", "public")
 KERNEL = "python3"
 CELL_TIMEOUT = 600  # seconds per cell
+CPUS = os.cpu_count() or 1
 QUARTO_TIMEOUT = 1800  # seconds per `quarto render`
 # Where `_quarto.yml` (format: docx: reference-doc:) expects the reference document, relative
 # to the project root. Keep the two in step; tests/test_render.py checks they agree.
@@ -69,26 +77,35 @@ _OWN_ERRORS = ("BaocaoError", "ConfigError", "InputError")
 @dataclass(frozen=True)
 class RenderResult:
     backend: str
-    outputs: dict[str, Path]  # format ("docx", "html") -> file
+    files: dict[str, dict[str, Path]]  # profile -> format ("docx", "html") -> file
     seconds: float
+    # Where the time went: "execute" (the report's code, once) and "convert" (every output).
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def outputs(self) -> dict[str, Path]:
+        """Format -> file of a render of one profile (ValueError when there were several)."""
+        (files,) = self.files.values()
+        return files
 
 
 @dataclass(frozen=True)
 class RenderJob:
-    """Everything a backend needs; backends return {format: finished file}."""
+    """Everything a backend needs; backends return {profile: {format: finished file}}."""
 
     period: str
-    profile: str
+    profiles: tuple[str, ...]
     paths: ProjectPaths
     out_dir: Path
-    names: dict[str, str]  # format -> output file name
+    names: dict[str, dict[str, str]]  # profile -> format -> output file name
     title: str
     parameters: dict[str, str] = field(default_factory=dict)
     # Values that replace config/report.yml in the DOCX (docx_finish.OVERRIDE_KEYS).
     overrides: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # filled by the backend
 
 
-Backend = Callable[[RenderJob], dict[str, Path]]
+Backend = Callable[[RenderJob], dict[str, dict[str, Path]]]
 
 
 def output_names(period: str, profile: str) -> dict[str, str]:
@@ -105,22 +122,31 @@ def _temporary(out_dir: Path, name: str) -> Path:
     return temporary_beside(out_dir / name)
 
 
-def _publish(staged: dict[str, Path], out_dir: Path, names: dict[str, str]) -> dict[str, Path]:
+def _publish(
+    staged: dict[str, dict[str, Path]], out_dir: Path, names: dict[str, dict[str, str]]
+) -> dict[str, dict[str, Path]]:
     """Move every finished temporary file to its final name (each move is atomic)."""
-    outputs = {}
-    for fmt, tmp in staged.items():
-        final = out_dir / names[fmt]
-        os.replace(tmp, final)
-        outputs[fmt] = final
+    outputs: dict[str, dict[str, Path]] = {}
+    for profile, files in staged.items():
+        for fmt, tmp in files.items():
+            final = out_dir / names[profile][fmt]
+            os.replace(tmp, final)
+            outputs.setdefault(profile, {})[fmt] = final
     return outputs
 
 
-def finish_staged_docx(job: RenderJob, staged: dict[str, Path]) -> None:
+def finish_staged_docx(job: RenderJob, profile: str, staged: dict[str, Path]) -> None:
     """Put a staged DOCX (from either backend) into the official layout, before it is moved
     into place: header, title, signature, page numbers, landscape appendices (docx_finish)."""
     if "docx" in staged:
         settings = load_report_settings(job.paths.config, job.period)
-        finish_docx(staged["docx"], settings, job.period, job.profile, job.overrides)
+        finish_docx(staged["docx"], settings, job.period, profile, job.overrides)
+
+
+def _finish_and_check(job: RenderJob, staged: dict[str, dict[str, Path]]) -> None:
+    for profile, files in staged.items():
+        finish_staged_docx(job, profile, files)
+        check_html(job, profile, files)
 
 
 # --- settings shared by both backends: _quarto.yml and its profiles ------------------------
@@ -203,17 +229,18 @@ def html_problems(html: str, profile: str) -> list[str]:
     return self_contained_problems(html)
 
 
-def check_html(job: RenderJob, staged: dict[str, Path]) -> None:
+def check_html(job: RenderJob, profile: str, staged: dict[str, Path]) -> None:
     """Refuse an HTML page that fetches anything or, when public, shows internal content."""
     if "html" not in staged:
         return
-    problems = html_problems(staged["html"].read_text(encoding="utf-8"), job.profile)
+    problems = html_problems(staged["html"].read_text(encoding="utf-8"), profile)
     if problems:
         listed = "\n".join(f"  - {p}" for p in problems[:10])
         more = f"\n  (và {len(problems) - 10} chỗ khác)" if len(problems) > 10 else ""
-        kind = "công khai" if job.profile == "public" else "nội bộ"
+        kind = "công khai" if profile == "public" else "nội bộ"
         raise BaocaoError(
-            f"Không xuất bản trang HTML bản {kind} {job.names['html']} vì:\n{listed}{more}\n"
+            f"Không xuất bản trang HTML bản {kind} {job.names[profile]['html']} vì:\n"
+            f"{listed}{more}\n"
             "Hãy sửa report.qmd hoặc cấu hình (_quarto.yml) rồi lập lại báo cáo; "
             "trang cũ (nếu có) được giữ nguyên."
         )
@@ -438,106 +465,167 @@ def _pandoc(source: Path, to: str, target: Path, args: list[str]) -> None:
         raise BaocaoError(f"Pandoc không chuyển được báo cáo sang {to.upper()}: {exc}") from None
 
 
-def render_builtin(job: RenderJob) -> dict[str, Path]:
-    nb = parameterize(read_report(job.paths.report_source), job.parameters)
-    staged: dict[str, Path] = {}
+def execute_report(job: RenderJob, cwd: Path):
+    """report.qmd, parameterized and executed once in a fresh kernel started in `cwd` (the
+    charts land in `cwd/figures`); records the seconds in `job.timings["execute"]`."""
+    started = time.perf_counter()
+    nb = execute(parameterize(read_report(job.paths.report_source), job.parameters), cwd=cwd)
+    job.timings["execute"] = round(time.perf_counter() - started, 3)
+    return nb
+
+
+def render_builtin(job: RenderJob) -> dict[str, dict[str, Path]]:
+    staged: dict[str, dict[str, Path]] = {}
     try:
         with tempfile.TemporaryDirectory(prefix="baocao-build-") as tmp:
             build = Path(tmp)
-            nb = execute(nb, cwd=build)
+            nb = execute_report(job, cwd=build)
+            started = time.perf_counter()
             markdown = build / "report.md"
             markdown.write_text(notebook_markdown(nb, build), encoding="utf-8")
-            config = quarto_config(job.paths.root, job.profile)
-            common = [
-                "--metadata",
-                f"lang={config.get('lang', 'vi')}",
-                "--metadata",
-                f"title={job.title}",
-                "--metadata",
-                f"baocao-profile={job.profile}",  # read (and dropped) by conditional.lua
-                f"--lua-filter={CONDITIONAL_FILTER}",
-                f"--resource-path={build}",
-            ]
-            if "docx" in job.names:
-                reference = build_reference_docx(build / "reference.docx")
-                staged["docx"] = _temporary(job.out_dir, job.names["docx"])
-                _pandoc(
-                    markdown, "docx", staged["docx"], [*common, "--reference-doc", str(reference)]
-                )
-            if "html" in job.names:
-                staged["html"] = _temporary(job.out_dir, job.names["html"])
-                options = html_options(config)
-                html_args = [*common, *pandoc_html_args(options, job.paths.root)]
-                _pandoc(markdown, "html5", staged["html"], html_args)
-        finish_staged_docx(job, staged)
-        check_html(job, staged)
+            reference = None
+            conversions = []  # (format pandoc writes, staged file, arguments)
+            for profile in job.profiles:
+                names = job.names[profile]
+                config = quarto_config(job.paths.root, profile)
+                common = [
+                    "--metadata",
+                    f"lang={config.get('lang', 'vi')}",
+                    "--metadata",
+                    f"title={job.title}",
+                    "--metadata",
+                    f"baocao-profile={profile}",  # read (and dropped) by conditional.lua
+                    f"--lua-filter={CONDITIONAL_FILTER}",
+                    f"--resource-path={build}",
+                ]
+                files = staged.setdefault(profile, {})
+                if "docx" in names:
+                    reference = reference or build_reference_docx(build / "reference.docx")
+                    files["docx"] = _temporary(job.out_dir, names["docx"])
+                    docx_args = [*common, "--reference-doc", str(reference)]
+                    conversions.append(("docx", files["docx"], docx_args))
+                if "html" in names:
+                    files["html"] = _temporary(job.out_dir, names["html"])
+                    html_args = [*common, *pandoc_html_args(html_options(config), job.paths.root)]
+                    conversions.append(("html5", files["html"], html_args))
+            # Each conversion is its own pandoc process: they run side by side.
+            with ThreadPoolExecutor(max_workers=max(1, min(len(conversions), CPUS))) as pool:
+                running = [pool.submit(_pandoc, markdown, *c) for c in conversions]
+                for done in running:
+                    done.result()  # the first failure, as BaocaoError
+        _finish_and_check(job, staged)
+        job.timings["convert"] = round(time.perf_counter() - started, 3)
         return _publish(staged, job.out_dir, job.names)
     finally:
-        for tmp_file in staged.values():
-            tmp_file.unlink(missing_ok=True)
+        for files in staged.values():
+            for tmp_file in files.values():
+                tmp_file.unlink(missing_ok=True)
 
 
 # --- the Quarto backend --------------------------------------------------------------------
 
 
-def quarto_command(quarto: str, job: RenderJob, fmt: str, params_file: Path, staging: Path):
-    """`quarto render report.qmd --to FMT` with the job's parameters, profile and output.
+QUARTO_NOTEBOOK = "report.ipynb"  # the executed report, in the temporary Quarto project
+_QUARTO_OWN = ("output-dir", "render")  # project keys that name the user's folder
 
-    As Quarto documents them (quarto.org/docs/cli/render.html, docs/projects/profiles.html):
-    `--output` takes a bare file name (a path is refused); `--output-dir` works because
-    report.qmd is inside a project (_quarto.yml) and, report.qmd being at the project root, the
-    file lands directly in it (an absolute folder is allowed); `--profile` replaces any
-    QUARTO_PROFILE and merges `_quarto-<profile>.yml` over `_quarto.yml`; `--execute-params`
-    is the YAML form of `-P key:value`. Quarto executes the code once per `--to` format (the
-    built-in backend runs it once for both).
+
+def _absolute_files(value: Any, root: Path) -> Any:
+    """A Quarto setting with every relative path of an existing project file made absolute,
+    so the settings mean the same from the temporary project."""
+    if isinstance(value, dict):
+        return {key: _absolute_files(item, root) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_absolute_files(item, root) for item in value]
+    if isinstance(value, str) and value and not Path(value).is_absolute():
+        candidate = Path(root) / value
+        if candidate.suffix and candidate.is_file():
+            return candidate.resolve().as_posix()
+    return value
+
+
+def quarto_project(root: Path, project: Path, reference: Path) -> None:
+    """Write the temporary Quarto project's settings: `_quarto.yml` and every
+    `_quarto-<profile>.yml` of `root`, their file paths made absolute, the output folder and
+    render list left out (the outputs stay beside the notebook), `reference` as the DOCX's
+    reference document."""
+    for source in sorted(Path(root).glob("_quarto*.yml")):
+        config = _absolute_files(_read_yaml(source), root)
+        if source.name == QUARTO_CONFIG:
+            settings = config.setdefault("project", {})
+            for key in _QUARTO_OWN:
+                settings.pop(key, None)
+            docx = config.setdefault("format", {}).setdefault("docx", {}) or {}
+            config["format"]["docx"] = {**docx, "reference-doc": reference.name}
+        text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+        (project / source.name).write_text(text, encoding="utf-8")
+
+
+def quarto_command(quarto: str, job: RenderJob, profile: str, fmt: str) -> list[str]:
+    """`quarto render report.ipynb --to FMT --profile P`, run inside the temporary project.
+
+    As Quarto documents them (quarto.org/docs/cli/render.html, docs/projects/profiles.html,
+    docs/tools/jupyter-lab.html): an .ipynb is rendered from its stored outputs and is not
+    executed unless `--execute` is given, so the report's code runs once for all outputs;
+    `--output` takes a bare file name, written beside the notebook; `--profile` replaces any
+    QUARTO_PROFILE and merges `_quarto-<profile>.yml` over `_quarto.yml` and decides Quarto's
+    conditional content (`.content-visible when-profile=…`).
     """
-    command = [
+    return [
         quarto,
         "render",
-        str(job.paths.report_source),
+        QUARTO_NOTEBOOK,
         "--to",
         fmt,
         "--output",
-        job.names[fmt],
-        "--output-dir",
-        str(staging),
-        "--execute-params",
-        str(params_file),
+        job.names[profile][fmt],
         "--metadata",
         f"title:{job.title}",
         "--profile",
-        job.profile,  # merges _quarto-<profile>.yml when there is one
+        profile,
     ]
-    return command
 
 
-def render_quarto(job: RenderJob) -> dict[str, Path]:
+def render_quarto(job: RenderJob) -> dict[str, dict[str, Path]]:
+    import nbformat
+
     quarto = shutil.which("quarto")
     if quarto is None:
         raise BaocaoError("Không tìm thấy chương trình quarto trên máy (PATH).")
-    build_reference_docx(job.paths.root / QUARTO_REFERENCE_DOC)
     staging = Path(tempfile.mkdtemp(prefix=".quarto-", dir=job.out_dir))
     try:
-        params_file = staging / "params.yml"
-        params_file.write_text(yaml.safe_dump(job.parameters, allow_unicode=True), encoding="utf-8")
+        project = staging / "project"
+        project.mkdir()
+        nb = execute_report(job, cwd=project)
+        started = time.perf_counter()
+        nb.metadata["kernelspec"] = {"name": KERNEL, "language": "python", "display_name": KERNEL}
+        nbformat.write(nb, str(project / QUARTO_NOTEBOOK))
+        reference = build_reference_docx(project / "reference.docx")
+        quarto_project(job.paths.root, project, reference)
         env = {**os.environ, "QUARTO_PYTHON": sys.executable}
-        for fmt in job.names:
-            command = quarto_command(quarto, job, fmt, params_file, staging)
-            done = subprocess.run(
-                command,
-                cwd=job.paths.root,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=QUARTO_TIMEOUT,
-                check=False,
-            )
-            if done.returncode != 0:
-                tail = "\n".join(done.stderr.strip().splitlines()[-15:])
-                raise BaocaoError(f"Quarto không lập được báo cáo dạng {fmt.upper()}:\n{tail}")
-        staged = {fmt: staging / name for fmt, name in job.names.items()}
-        finish_staged_docx(job, staged)
-        check_html(job, staged)
+        env.pop("QUARTO_PROFILE", None)
+        for profile in job.profiles:
+            for fmt in job.names[profile]:
+                done = subprocess.run(
+                    quarto_command(quarto, job, profile, fmt),
+                    cwd=project,
+                    env=env,
+                    capture_output=True,
+                    encoding="utf-8",
+                    errors="replace",
+                    timeout=QUARTO_TIMEOUT,
+                    check=False,
+                )
+                if done.returncode != 0:
+                    tail = "\n".join(done.stderr.strip().splitlines()[-15:])
+                    raise BaocaoError(
+                        f"Quarto không lập được báo cáo dạng {fmt.upper()} (bản {profile}):\n{tail}"
+                    )
+        staged = {
+            profile: {fmt: project / name for fmt, name in names.items()}
+            for profile, names in job.names.items()
+        }
+        _finish_and_check(job, staged)
+        job.timings["convert"] = round(time.perf_counter() - started, 3)
         return _publish(staged, job.out_dir, job.names)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -565,6 +653,55 @@ def choose_backend(requested: str | None = None) -> str:
     return "quarto" if shutil.which("quarto") else "builtin"
 
 
+def render_reports(
+    period: str,
+    profiles: tuple[str, ...] | list[str],
+    paths: ProjectPaths,
+    out_dir: Path,
+    backend: str | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> RenderResult:
+    """Render `report.qmd` for a period into `out_dir`, every profile in `profiles` from one
+    execution of its code; `overrides` replace values of config/report.yml for this run (keys
+    in `catalog.OVERRIDE_KEYS`). Raises BaocaoError with a message for the user."""
+    period = str(Period.parse(period))
+    profiles = tuple(dict.fromkeys(profiles))
+    for profile in profiles:
+        if profile not in PROFILES:
+            raise BaocaoError(
+                f"Bản báo cáo “{profile}” không có; hãy chọn internal (nội bộ) hoặc "
+                "public (công khai)."
+            )
+    if not profiles:
+        raise BaocaoError("Chưa chọn bản báo cáo nào để lập (internal hoặc public).")
+    started = time.perf_counter()
+    name = choose_backend(backend)
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    job = RenderJob(
+        period=period,
+        profiles=profiles,
+        paths=paths,
+        out_dir=out_dir,
+        names={profile: output_names(period, profile) for profile in profiles},
+        title=report_title(period, load_report_settings(paths.config, period)),
+        parameters={
+            "period": period,
+            "processed_dir": str(Path(paths.processed).resolve()),
+            "root": str(Path(paths.root).resolve()),
+            "overrides": json.dumps(overrides or {}, ensure_ascii=False, default=str),
+        },
+        overrides=dict(overrides or {}),
+    )
+    files = BACKENDS[name](job)
+    return RenderResult(
+        backend=name,
+        files=files,
+        seconds=time.perf_counter() - started,
+        timings=dict(job.timings),
+    )
+
+
 def render_report(
     period: str,
     profile: str,
@@ -573,32 +710,5 @@ def render_report(
     backend: str | None = None,
     overrides: dict[str, Any] | None = None,
 ) -> RenderResult:
-    """Render `report.qmd` for a period and profile into `out_dir`; `overrides` replace values
-    of config/report.yml for this run (keys in `catalog.OVERRIDE_KEYS`)."""
-    period = str(Period.parse(period))
-    if profile not in PROFILES:
-        raise BaocaoError(
-            f"Bản báo cáo “{profile}” không có; hãy chọn internal (nội bộ) hoặc public (công khai)."
-        )
-    started = time.perf_counter()
-    name = choose_backend(backend)
-    out_dir = Path(out_dir).resolve()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    job = RenderJob(
-        period=period,
-        profile=profile,
-        paths=paths,
-        out_dir=out_dir,
-        names=output_names(period, profile),
-        title=report_title(period, load_report_settings(paths.config, period)),
-        parameters={
-            "period": period,
-            "processed_dir": str(Path(paths.processed).resolve()),
-            "profile": profile,
-            "root": str(Path(paths.root).resolve()),
-            "overrides": json.dumps(overrides or {}, ensure_ascii=False, default=str),
-        },
-        overrides=dict(overrides or {}),
-    )
-    outputs = BACKENDS[name](job)
-    return RenderResult(backend=name, outputs=outputs, seconds=time.perf_counter() - started)
+    """`render_reports` for one profile; its `outputs` are {format: file}."""
+    return render_reports(period, (profile,), paths, out_dir, backend, overrides)

@@ -43,6 +43,7 @@ from .manifest import (
 )
 from .paths import ProjectPaths
 from .periods import Period
+from .profiles import PROFILES
 from .store import (
     RUN_FILE,
     UnitFiles,
@@ -55,7 +56,6 @@ from .store import (
 from .validate import STATE_ERRORS, STATE_MISSING
 
 NOTEBOOK = "clean_unit.ipynb"
-PROFILES = ("internal", "public")
 UNIT_CELL_TIMEOUT = 600  # seconds; a unit's cells take well under one
 
 
@@ -372,7 +372,7 @@ def narrative_summary(paths: ProjectPaths, period: str) -> dict:
     from .narrative_docx import load_narratives
     from .outline import load_outline
 
-    outline = load_outline(paths.config, load_catalogue(paths.config))
+    outline = load_outline(paths.config, load_catalogue(paths.config, period), period)
     found = load_narratives(
         paths.root / "narrative" / period, outline, Period.parse(period), paths.root
     )
@@ -476,7 +476,7 @@ def run_period(
         result = RunResult(period, current.outcomes, paths.processed_period(period), output_target)
         result.narrative = narrative
 
-        from .render import choose_backend, render_report
+        from .render import choose_backend, render_reports
 
         chosen = choose_backend(backend) if render else ""
         result.backend = chosen
@@ -497,14 +497,17 @@ def run_period(
         # Reports are rendered in a staging copy swapped in at the end; with nothing to render,
         # only the manifest changes, written in place (atomically) like every file.
         output = staging_copy(output_target) if to_render else output_target
+        # Every profile to render comes from one execution of the report's code.
         render_times: dict[str, float] = {}
-        for profile in to_render:
+        if to_render:
             t = time.perf_counter()
-            render_report(period, profile, paths, output, backend=chosen, overrides=overrides)
-            if profile == "internal":
+            rendered = render_reports(
+                period, to_render, paths, output, backend=chosen, overrides=overrides
+            )
+            if "internal" in to_render:
                 _export_appendices(period, paths, output)
-            render_times[profile] = round(time.perf_counter() - t, 3)
-            result.rendered.append(profile)
+            render_times = {**rendered.timings, "total": round(time.perf_counter() - t, 3)}
+            result.rendered.extend(to_render)
         timings["render"] = render_times
         for profile in profiles if render else ():
             for file_name in _report_files(period, profile):

@@ -637,10 +637,15 @@ def write_sample(
 
 
 def main() -> None:
+    from rich.console import Console  # a Windows console shows Vietnamese through rich
+
+    console = Console()
     paths = ProjectPaths.default()
     for period in ALL_PERIODS:
         plan = write_sample(period, paths.raw, paths)
-        print(f"Đã ghi {len(plan.file_names)} tệp số liệu minh họa vào {paths.raw / period}.")
+        console.print(
+            f"Đã ghi {len(plan.file_names)} tệp số liệu minh họa vào {paths.raw / period}."
+        )
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ same inputs give byte-identical files.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import math
 import os
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from filelock import FileLock, Timeout
 
 from .errors import BaocaoError, Issue
 
@@ -158,33 +158,46 @@ def read_unit_status(processed_period: Path, unit_code: str) -> dict[str, Any] |
     return read_json(UnitFiles.of(processed_period, unit_code).status)
 
 
+def lock_files(folder: Path, period: str) -> tuple[Path, Path]:
+    """The lock file of a period and the note naming the run that holds it."""
+    return folder / f".{period}.lock", folder / f".{period}.lock.txt"
+
+
 @contextmanager
 def period_lock(folder: Path, period: str):
     """Hold the lock of a period for the duration of a run (released even if the run dies).
 
     Two runs on the same period cannot interleave: the second one stops at once with a message
-    naming the first (its process number, machine and start time).
+    naming the first (its process number, machine and start time). The lock is `filelock`'s,
+    which the operating system releases when the process ends, on Windows as on Linux; the
+    holder's description is a separate file, since Windows forbids reading a locked file.
+    Raises BaocaoError when another run holds the lock.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f".{period}.lock"
-    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - closed below
+    path, note = lock_files(folder, period)
+    lock = FileLock(path, timeout=0, thread_local=False)
     try:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "không rõ"
-            raise BaocaoError(
-                f"Kỳ {period} đang được một lần chạy khác xử lý ({holder}). Hãy đợi lần chạy đó "
-                f"kết thúc rồi chạy lại; nếu chắc chắn không còn lần chạy nào, xóa tệp {path}."
-            ) from None
-        handle.seek(0)
-        handle.truncate()
+        lock.acquire()
+    except Timeout:
+        holder = (read_text(note) or "").strip() or "không rõ"
+        raise BaocaoError(
+            f"Kỳ {period} đang được một lần chạy khác xử lý ({holder}). Hãy đợi lần chạy đó "
+            f"kết thúc rồi chạy lại; nếu chắc chắn không còn lần chạy nào, xóa tệp {path}."
+        ) from None
+    try:
         started = datetime.now().astimezone().strftime("%H:%M:%S ngày %d/%m/%Y")
-        handle.write(
-            f"tiến trình {os.getpid()} trên máy {socket.gethostname()}, bắt đầu lúc {started}"
+        atomic_write_text(
+            note, f"tiến trình {os.getpid()} trên máy {socket.gethostname()}, bắt đầu lúc {started}"
         )
-        handle.flush()
         yield
     finally:
-        handle.close()  # closing the file releases the lock
+        note.unlink(missing_ok=True)
+        lock.release()
+
+
+def read_text(path: Path) -> str | None:
+    """A UTF-8 text file, or None when it is missing or unreadable."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

@@ -71,7 +71,7 @@ def write_processed(
     """`<processed>/<period>/{values,status}.csv` from the sample generator's figures, every
     figure reported and counted; the units `missing` sent nothing. Returns (values, status)."""
     missing = set(missing)
-    catalogue = load_catalogue(paths.config)
+    catalogue = load_catalogue(paths.config, period)
     units = load_units(paths.config).for_period(period)
     plan = sample_plan(period, paths)
     rows, status = [], []

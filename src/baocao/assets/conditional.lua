@@ -6,6 +6,12 @@
 -- format as FORMAT; Quarto does this itself and does not use this filter.
 
 local profile = nil
+local removed = false -- whether any conditional content was left out
+
+-- Identifiers: pandoc's reader numbers the headings of every profile's version (a heading
+-- printed for both profiles becomes "x" and "x-1"); once one version is left out, the headings
+-- that stay get back the identifiers they have in a document of their profile alone.
+local first_id = {} -- heading text -> identifier of its first occurrence
 
 local function words(value)
   local found = {}
@@ -74,10 +80,44 @@ local function filter(element)
   if shown then
     return element.content
   end
+  removed = true
   return {}
 end
 
+local function record_identifiers(doc)
+  pandoc.Div(doc.blocks):walk({
+    Header = function(header)
+      local text = pandoc.utils.stringify(header.content)
+      if first_id[text] == nil and header.identifier ~= "" then
+        first_id[text] = header.identifier
+      end
+    end,
+  })
+end
+
+local function renumber_identifiers(doc)
+  if not removed then
+    return nil
+  end
+  local seen = {}
+  local blocks = pandoc.Div(doc.blocks):walk({
+    Header = function(header)
+      local text = pandoc.utils.stringify(header.content)
+      local base = first_id[text]
+      if base == nil then
+        return nil
+      end
+      local count = seen[text] or 0
+      seen[text] = count + 1
+      header.identifier = count == 0 and base or (base .. "-" .. count)
+      return header
+    end,
+  }).content
+  return pandoc.Pandoc(blocks, doc.meta)
+end
+
 return {
+  { Pandoc = record_identifiers },
   {
     Meta = function(meta)
       if meta["baocao-profile"] ~= nil then
@@ -88,4 +128,5 @@ return {
     end,
   },
   { Div = filter, Span = filter },
+  { Pandoc = renumber_identifiers },
 }

@@ -1,0 +1,162 @@
+"""One execution of report.qmd serves every profile; the profile decides at conversion time."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pypandoc
+import pytest
+from conftest import requires_quarto
+from test_render import PERIOD, SOURCE, write_processed
+
+from baocao import render
+from baocao.paths import ProjectPaths
+from baocao.profiles import PROFILES, by_profile, when_profile
+
+
+def test_same_text_in_every_profile_is_printed_once_without_condition():
+    assert by_profile({"internal": "Chung.\n", "public": "Chung.\n"}) == "Chung.\n"
+
+
+def test_different_texts_are_each_inside_their_profile():
+    text = by_profile({"internal": "Bản nháp.", "public": "Bản công khai."})
+    assert text == (
+        ':::: {.content-visible when-profile="internal"}\n\nBản nháp.\n\n::::\n\n'
+        ':::: {.content-visible when-profile="public"}\n\nBản công khai.\n\n::::\n'
+    )
+    assert by_profile({"internal": "Chỉ nội bộ."}) == when_profile("internal", "Chỉ nội bộ.")
+
+
+def test_unknown_profile_is_an_error():
+    with pytest.raises(ValueError, match="draft"):
+        by_profile({"draft": "x"})
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_pandoc_keeps_only_the_profiles_content(tmp_path, profile):
+    """The built-in backend's conversion (conditional.lua) with the report's nested divs."""
+    internal = "# Phần\n\n::: {.internal}\n\n**Nội bộ**\n\n:::\n"
+    source = tmp_path / "report.md"
+    source.write_text(
+        by_profile({"internal": internal, "public": "# Phần\n\nCông khai."}), encoding="utf-8"
+    )
+    html = pypandoc.convert_file(
+        str(source),
+        "html5",
+        format="markdown",
+        extra_args=[
+            "--metadata",
+            f"baocao-profile={profile}",
+            f"--lua-filter={render.CONDITIONAL_FILTER}",
+        ],
+    )
+    assert ("Nội bộ" in html) == (profile == "internal")
+    assert ("Công khai." in html) == (profile == "public")
+    assert "content-visible" not in html and "when-profile" not in html
+    assert '<h1 id="phần">Phần</h1>' in html  # a real heading, in the table of contents
+
+
+def _project_with_counting_report(tmp_path) -> ProjectPaths:
+    """A copy of the project whose report.qmd also counts its own executions in a file."""
+    root = tmp_path / "root"
+    shutil.copytree(SOURCE.config, root / "config")
+    for name in ("report.qmd", "_quarto.yml", "_quarto-public.yml"):
+        shutil.copy(SOURCE.root / name, root / name)
+    if (SOURCE.root / "narrative").is_dir():
+        shutil.copytree(SOURCE.root / "narrative", root / "narrative")
+    counting = (
+        "\n```{python}\n#| output: false\n"
+        "with open(Path(processed_dir) / 'executions.txt', 'a', encoding='utf-8') as log:\n"
+        "    log.write('x')\n```\n"
+    )
+    with open(root / "report.qmd", "a", encoding="utf-8") as report:
+        report.write(counting)
+    return ProjectPaths(
+        root=root, raw=tmp_path / "raw", processed=tmp_path / "processed", output=tmp_path / "o"
+    )
+
+
+@pytest.mark.slow
+def test_every_output_of_every_profile_comes_from_one_execution(tmp_path):
+    paths = _project_with_counting_report(tmp_path)
+    write_processed(paths.processed)
+    result = render.render_reports(PERIOD, PROFILES, paths, tmp_path / "out", backend="builtin")
+    assert (paths.processed / "executions.txt").read_text(encoding="utf-8") == "x"
+    assert {p: sorted(f) for p, f in result.files.items()} == {
+        "internal": ["docx", "html"],
+        "public": ["html"],
+    }
+    assert set(result.timings) == {"execute", "convert"}
+    internal = result.files["internal"]["html"].read_text(encoding="utf-8")
+    public = result.files["public"]["html"].read_text(encoding="utf-8")
+    assert "Tình hình tiếp nhận số liệu" in internal
+    assert "Tình hình tiếp nhận số liệu" not in public
+    assert render.html_problems(public, "public") == []
+
+
+def _git_status() -> str:
+    done = subprocess.run(
+        ["git", "status", "--porcelain"],
+        cwd=SOURCE.root,
+        capture_output=True,
+        encoding="utf-8",
+        check=True,
+    )
+    return done.stdout
+
+
+@pytest.mark.skipif(
+    shutil.which("git") is None or not (SOURCE.root / ".git").exists(),
+    reason="not a git checkout (git status cannot be read)",
+)
+@pytest.mark.slow
+def test_a_render_from_the_repository_modifies_no_tracked_file(tmp_path):
+    before = _git_status()
+    paths = ProjectPaths(
+        root=SOURCE.root, raw=tmp_path / "raw", processed=tmp_path / "p", output=tmp_path / "o"
+    )
+    write_processed(paths.processed)
+    render.render_reports(PERIOD, PROFILES, paths, tmp_path / "out", backend="builtin")
+    assert _git_status() == before
+
+
+def test_gitignore_has_the_line_quarto_would_add():
+    """Quarto appends `/.quarto/` and `**/*.quarto_ipynb` to a project's .gitignore when those
+    exact lines are missing (project-gitignore.ts in quarto-cli)."""
+    lines = (SOURCE.root / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "/.quarto/" in lines and "**/*.quarto_ipynb" in lines
+
+
+def _docx_texts(path) -> list[str]:
+    import docx
+
+    return [p.text.strip() for p in docx.Document(str(path)).paragraphs if p.text.strip()]
+
+
+def _html_text(path) -> str:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    main = soup.find("main") or soup.body
+    for nav in main.find_all(["nav", "script", "style"]):
+        nav.decompose()
+    return " ".join(main.get_text(" ").split())
+
+
+@pytest.mark.quarto
+@requires_quarto
+@pytest.mark.slow
+def test_quarto_and_builtin_backends_give_the_same_report_text(tmp_path):
+    paths = _project_with_counting_report(tmp_path)
+    write_processed(paths.processed)
+    results = {
+        backend: render.render_reports(PERIOD, PROFILES, paths, tmp_path / backend, backend=backend)
+        for backend in ("builtin", "quarto")
+    }
+    # One execution per render, whichever the backend.
+    assert (paths.processed / "executions.txt").read_text(encoding="utf-8") == "xx"
+    builtin, quarto = results["builtin"].files, results["quarto"].files
+    assert _docx_texts(quarto["internal"]["docx"]) == _docx_texts(builtin["internal"]["docx"])
+    for profile in PROFILES:
+        assert _html_text(quarto[profile]["html"]) == _html_text(builtin[profile]["html"])
