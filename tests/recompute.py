@@ -155,11 +155,20 @@ def shown_in_appendix(totals: dict[str, float], config: Path) -> dict[str, str]:
 
 
 def appendix_totals_in_docx(docx: Path) -> dict[str, str]:
-    """Label -> the “Tổng cộng” cell of Phụ lục I, read back with python-docx."""
+    """Label -> the “Tổng cộng” row's cell of Phụ lục I, read back with python-docx. Phụ lục I
+    is a run of tables with units as rows, the province total as the last row, and indicators
+    as columns headed "label (unit of measure)"."""
     from docx import Document
 
     document = Document(str(docx))
-    table = next(
-        t for t in document.tables if "Tổng cộng" in [c.text.strip() for c in t.rows[0].cells]
-    )
-    return {row.cells[1].text.strip(): row.cells[-1].text.strip() for row in table.rows[1:]}
+    shown = {}
+    for table in document.tables:
+        if len(table.rows) < 2 or table.rows[-1].cells[1].text.strip() != "Tổng cộng":
+            continue
+        header = [cell.text.strip() for cell in table.rows[0].cells]
+        total = [cell.text.strip() for cell in table.rows[-1].cells]
+        for heading, value in zip(header[2:], total[2:], strict=True):
+            label = heading.rsplit(" (", 1)[0] if heading.endswith(")") else heading
+            shown[" ".join(label.split())] = value
+    assert shown, f"no table of Phụ lục I in {docx}"
+    return shown

@@ -156,6 +156,7 @@ def test_every_problem_is_collected_with_its_file(config_copy):
 def test_check_config_command_speaks_vietnamese(tmp_path, project, monkeypatch):
     root = tmp_path / "root"
     shutil.copytree(project.config, root / "config")
+    shutil.copy(project.report_source, root / "report.qmd")  # a project folder: config/ and report
     monkeypatch.setenv("BAOCAO_ROOT", str(root))
     runner = CliRunner()
     good = runner.invoke(app, ["check-config", "--period", "2026-H1"])

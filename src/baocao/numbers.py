@@ -83,7 +83,7 @@ class ShownFormat:
     known: bool  # False: the file does not record the format (.xls, .xlsb)
     percent: bool = False  # shown × 100 with a % sign
     decimals: int | None = None  # fixed decimals shown; None for General (all digits)
-    text: bool = False  # "@": the cell is text
+    as_text: bool = False  # "@": the cell is text
 
 
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
@@ -99,7 +99,7 @@ def shown_format(number_format: str | None) -> ShownFormat:
         return ShownFormat(known=True)
     section = _QUOTED.sub("", code).split(";")[0]
     if section.strip() == "@":
-        return ShownFormat(known=True, text=True)
+        return ShownFormat(known=True, as_text=True)
     if "general" in section.lower() or not re.search(r"[0#?]", section):
         return ShownFormat(known=True)
     if re.search(r"[eE][+-]", section):
@@ -202,7 +202,7 @@ def parse_value(
 def _as_displayed(x: float, shown: ShownFormat, sign: str = "") -> tuple[float, str | None]:
     """`x` as a fixed-decimals format shows it (Excel rounds half away from zero), and a remark
     when that is more than binary noise away from what the cell holds."""
-    if shown.decimals is None or shown.text:
+    if shown.decimals is None or shown.as_text:
         return x, None
     displayed = float(_round_half_away(x, shown.decimals))
     if displayed == x:
