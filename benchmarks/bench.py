@@ -35,8 +35,9 @@ import papermill
 import psutil
 from openpyxl import load_workbook
 
-from baocao import layout, synthetic
-from baocao.paths import ProjectPaths
+from baocao import synthetic
+from baocao.config.paths import ProjectPaths
+from baocao.intake import layout
 from baocao.sample import write_sample
 
 PERIOD = "2024-H1"  # no sample irregularities are planted in this period
@@ -122,7 +123,7 @@ def touch_one_workbook(paths: ProjectPaths) -> None:
 
 
 def render_alone(paths: ProjectPaths, folder: Path) -> float:
-    from baocao.render import PROFILES, render_reports
+    from baocao.report.render import PROFILES, render_reports
 
     target = folder / "render-alone"
     target.mkdir(parents=True)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from baocao.catalog import load_catalogue, load_units
-from baocao.paths import ProjectPaths
+from baocao.config.catalog import load_catalogue, load_units
+from baocao.config.paths import ProjectPaths
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -52,7 +52,7 @@ def write_workbook(
     """A small real .xlsx: `rows` under a header row (1-based `header_at`) of `columns`."""
     from openpyxl import Workbook
 
-    from baocao import layout
+    from baocao.intake import layout
 
     workbook = Workbook()
     data = workbook.active

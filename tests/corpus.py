@@ -1,7 +1,7 @@
 """A corpus of hostile and messy unit files, built at test time: one file per case.
 
 Each builder writes one real file into a folder and returns its path. Workbooks start from the
-project's own intake template (`baocao.template.build_template`, so merged section headings,
+project's own intake template (`baocao.intake.template.build_template`, so merged section headings,
 validations and protection are the real ones), filled for unit 181 Bình Gia, period 2021-H1.
 .xls files are written with xlwt and .ods with odfpy (through pandas); hostile zips are made by
 hand with `zipfile`. Nothing here is committed as a binary.
@@ -19,9 +19,9 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from baocao import layout
-from baocao.catalog import Catalogue, Unit
-from baocao.template import FIRST_ROW, build_template
+from baocao.config.catalog import Catalogue, Unit
+from baocao.intake import layout
+from baocao.intake.template import FIRST_ROW, build_template
 
 PERIOD = "2021-H1"
 UNIT_CODE = "181"

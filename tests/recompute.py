@@ -137,7 +137,9 @@ def totals(folder: Path, config: Path) -> dict[str, float]:
 
 def shown_in_appendix(totals: dict[str, float], config: Path) -> dict[str, str]:
     """Label -> the total as Phụ lục I prints it (money in triệu đồng, one decimal)."""
-    from baocao.numbers import format_number  # the report's number writing, not its reading
+    from baocao.intake.numbers import (
+        format_number,  # the report's number writing, not its reading
+    )
 
     data = catalogue_yaml(config)
     shown = {}

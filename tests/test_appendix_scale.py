@@ -20,12 +20,13 @@ from openpyxl import load_workbook
 from test_html import browser, needs_chromium  # noqa: F401 (a fixture)
 from test_render import vn
 
-from baocao import render, synthetic
-from baocao import table_layout as tl
-from baocao.aggregate import appendix_table
-from baocao.catalog import load_catalogue, load_units
-from baocao.export import CODE_ROW, FIRST_UNIT_ROW, build_workbook, write_workbook
-from baocao.report_blocks import appendix_tables
+from baocao import synthetic
+from baocao.config.catalog import load_catalogue, load_units
+from baocao.report import render
+from baocao.report import table_layout as tl
+from baocao.report.blocks import appendix_tables
+from baocao.report.export import CODE_ROW, FIRST_UNIT_ROW, build_workbook, write_workbook
+from baocao.run.aggregate import appendix_table
 
 pytestmark = pytest.mark.slow
 PERIOD = "2024-H1"  # the sample plants no irregularity in this period

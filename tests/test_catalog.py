@@ -3,9 +3,9 @@ import unicodedata
 import pytest
 import yaml
 
-from baocao.catalog import parse_catalogue, parse_units
+from baocao.config.catalog import parse_catalogue, parse_units
+from baocao.config.periods import Period
 from baocao.errors import ConfigError
-from baocao.periods import Period
 
 
 def test_catalogue_codes_are_stable_ascii_and_unique(catalogue):

@@ -23,15 +23,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from baocao import layout
-from baocao.catalog import load_units
-from baocao.checks import check_workbook
-from baocao.clean import clean_unit
+from baocao.config.catalog import load_units
 from baocao.errors import InputError
-from baocao.intake import read_unit_workbook
-from baocao.numbers import format_number
-from baocao.report_blocks import excluded_markdown
-from baocao.safety import check_file
+from baocao.intake import layout
+from baocao.intake.numbers import format_number
+from baocao.intake.read import read_unit_workbook
+from baocao.intake.safety import check_file
+from baocao.report.blocks import excluded_markdown
+from baocao.unit.checks import check_workbook
+from baocao.unit.clean import clean_unit
 
 
 @pytest.fixture(scope="session")
@@ -56,7 +56,7 @@ def checked(corpus, name, **kwargs):
 
 
 def corpus_config(corpus):
-    from baocao.paths import ProjectPaths
+    from baocao.config.paths import ProjectPaths
 
     return ProjectPaths.default().config
 
@@ -457,7 +457,7 @@ def examples_run(project, tmp_path_factory):
 
 
 def unit_values(examples_run):
-    from baocao.store import read_csv
+    from baocao.run.store import read_csv
 
     values = read_csv(examples_run["processed"] / "values.csv")
     return values[values["unit_code"].astype(str) == "181"].set_index("indicator_code")
@@ -566,7 +566,7 @@ def test_an_xls_file_gives_its_number_formats_and_error_values(corpus):
 
 
 def test_without_a_recorded_format_a_share_below_one_is_refused_as_ambiguous(catalogue):
-    from baocao.numbers import NumberParseError, parse_value
+    from baocao.intake.numbers import NumberParseError, parse_value
 
     with pytest.raises(NumberParseError, match="85%"):
         parse_value(0.85, "percent", number_format=None)

@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from baocao import charts
-from baocao import report_blocks as rb
-from baocao.catalog import load_catalogue, load_units
-from baocao.outline import load_outline
-from baocao.periods import Period
+from baocao.config.catalog import load_catalogue, load_units
+from baocao.config.outline import load_outline
+from baocao.config.periods import Period
+from baocao.report import blocks as rb
+from baocao.report import charts
 
 PERIOD = Period.parse("2021-H1")
 

@@ -5,8 +5,8 @@ import unicodedata
 import pandas as pd
 from conftest import write_workbook
 
-from baocao.clean import clean_unit
-from baocao.intake import read_unit_workbook
+from baocao.intake.read import read_unit_workbook
+from baocao.unit.clean import clean_unit
 
 
 def cleaned(tmp_path, rows, catalogue, **kwargs):

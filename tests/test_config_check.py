@@ -10,16 +10,16 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from baocao.catalog import (
+from baocao.cli import app
+from baocao.config.catalog import (
     load_catalogue,
     load_report_settings,
     load_units,
     version_for,
 )
-from baocao.cli import app
-from baocao.config_check import check_config
-from baocao.outline import load_outline
-from baocao.report_blocks import report_title
+from baocao.config.check import check_config
+from baocao.config.outline import load_outline
+from baocao.report.blocks import report_title
 
 CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "lang-son-units-2025.csv"
 SHARED_CSV = Path("/work/shared/data/lang-son-units-2025.csv")

@@ -2,8 +2,8 @@
 
 from conftest import write_workbook
 
-from baocao.discover import discover, identify
-from baocao.paths import ProjectPaths
+from baocao.config.paths import ProjectPaths
+from baocao.run.discover import discover, identify
 
 
 def test_the_info_sheet_wins_over_the_file_name_and_the_doubt_is_reported(tmp_path, units_2021):

@@ -20,10 +20,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-from baocao import docx_finish as fin
-from baocao.catalog import load_report_settings
-from baocao.docx_style import build_reference_docx
+from baocao.config.catalog import load_report_settings
 from baocao.errors import BaocaoError
+from baocao.report import docx_finish as fin
+from baocao.report.docx_style import build_reference_docx
 
 PERIOD = "2021-H1"
 SUBJECT = (
@@ -389,7 +389,7 @@ def test_command_line_overrides_reach_the_docx_header_signature_and_the_html(tmp
     from bs4 import BeautifulSoup
     from test_render import make_paths, write_processed
 
-    from baocao.render import render_report
+    from baocao.report.render import render_report
 
     paths = make_paths(tmp_path)
     write_processed(paths.processed)

@@ -7,9 +7,9 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 from test_render import PERIOD, make_paths, write_processed
 
-from baocao.catalog import load_units
-from baocao.export import build_workbook, write_workbook
-from baocao.store import read_csv
+from baocao.config.catalog import load_units
+from baocao.report.export import build_workbook, write_workbook
+from baocao.run.store import read_csv
 
 HOSTILE = ('=HYPERLINK("http://x","bấm")', "+1+2", "-3", "@SUM(A1)", "<script>alert(1)</script>")
 

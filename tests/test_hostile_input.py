@@ -24,14 +24,18 @@ from corpus import (
     value_ref,
 )
 
-from baocao import layout
-from baocao.catalog import load_units
-from baocao.checks import check_workbook
-from baocao.clean import clean_unit, declared_unit_mismatch
-from baocao.discover import discover
+from baocao.config.catalog import load_units
+from baocao.config.paths import ProjectPaths
 from baocao.errors import InputError
-from baocao.intake import read_declared_unit, read_unit_workbook, read_unit_workbook_or_issue
-from baocao.paths import ProjectPaths
+from baocao.intake import layout
+from baocao.intake.read import (
+    read_declared_unit,
+    read_unit_workbook,
+    read_unit_workbook_or_issue,
+)
+from baocao.run.discover import discover
+from baocao.unit.checks import check_workbook
+from baocao.unit.clean import clean_unit, declared_unit_mismatch
 
 
 @pytest.fixture(scope="session")

@@ -30,9 +30,9 @@ from conftest import requires_quarto
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from test_render import PERIOD, make_paths, write_processed
 
-from baocao import html_check, notebook_html, render
+from baocao.config.paths import ProjectPaths
 from baocao.errors import BaocaoError
-from baocao.paths import ProjectPaths
+from baocao.report import html_check, notebook_html, render
 
 SOURCE = ProjectPaths.default()
 # A 4×3 red PNG: small enough to inline, real enough for pandoc and browsers.
@@ -44,7 +44,7 @@ EXTERNAL = re.compile(r"^\s*(?:https?:|ftp:|//)", re.IGNORECASE)
 CSS_URL = re.compile(r"""@import|url\(\s*["']?(?!data:|#)""", re.IGNORECASE)
 
 
-# --- reading a page back (independently of baocao.html_check) -------------------------------
+# --- reading a page back (independently of baocao.report.html_check) -------------------------------
 
 
 def soup_of(path: Path) -> BeautifulSoup:

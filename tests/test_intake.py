@@ -3,9 +3,9 @@
 import pytest
 from conftest import write_workbook
 
-from baocao import layout
 from baocao.errors import InputError
-from baocao.intake import read_declared_unit, read_unit_workbook
+from baocao.intake import layout
+from baocao.intake.read import read_declared_unit, read_unit_workbook
 
 
 def test_rows_keep_their_cell_addresses_when_the_header_moves_down(tmp_path):
@@ -76,7 +76,7 @@ def test_unsupported_extension(tmp_path):
 def test_column_names_match_excel():
     from openpyxl.utils import get_column_letter
 
-    from baocao.layout import column_letter, column_number
+    from baocao.intake.layout import column_letter, column_number
 
     for number in (*range(1, 800), 16383, 16384):
         assert column_letter(number) == get_column_letter(number)

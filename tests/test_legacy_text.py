@@ -2,7 +2,7 @@
 
 import pytest
 
-from baocao.legacy_text import detect_legacy, looks_garbled, to_unicode
+from baocao.intake.legacy_text import detect_legacy, looks_garbled, to_unicode
 
 KNOWN = [
     ("hép møt tÕt", "tcvn3", "hộp mứt tết"),  # domain.md

@@ -6,15 +6,15 @@ import unicodedata
 
 import pytest
 
-from baocao.catalog import Unit, load_units
-from baocao.names import (
+from baocao.config.catalog import Unit, load_units
+from baocao.config.names import (
     ADMIN_PREFIXES,
     closest_units,
     match_key,
     resolve_unit,
     strip_admin_prefix,
 )
-from baocao.paths import ProjectPaths
+from baocao.config.paths import ProjectPaths
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,12 @@ import re
 import pandas as pd
 import pytest
 
-from baocao import narrative as nv
-from baocao import report_blocks as rb
-from baocao.catalog import load_catalogue, load_units
+from baocao.config.catalog import load_catalogue, load_units
+from baocao.config.outline import load_outline
+from baocao.config.periods import Period
 from baocao.errors import BaocaoError
-from baocao.outline import load_outline
-from baocao.periods import Period
+from baocao.report import blocks as rb
+from baocao.report import narrative as nv
 
 FIGURES = {
     "quy_vnn_van_dong": "13,55 tỷ đồng",

@@ -15,15 +15,16 @@ from bs4 import BeautifulSoup
 from docx.oxml.ns import qn
 from lxml import etree
 
-from baocao import narrative as nv
-from baocao import narrative_docx as nd
-from baocao import report_blocks as rb
-from baocao.cache import changed, report_key_parts
+from baocao.config.outline import load_outline
+from baocao.config.paths import ProjectPaths
+from baocao.config.periods import Period
 from baocao.errors import BaocaoError
-from baocao.legacy_text import _TCVN3
-from baocao.outline import load_outline
-from baocao.paths import ProjectPaths
-from baocao.periods import Period
+from baocao.intake.legacy_text import _TCVN3
+from baocao.pipeline import narrative_digest
+from baocao.report import blocks as rb
+from baocao.report import narrative as nv
+from baocao.report import narrative_docx as nd
+from baocao.run.cache import changed, report_key_parts
 
 PERIOD = "2021-H1"
 P = Period.parse(PERIOD)
@@ -74,7 +75,7 @@ def write_docx(paths: ProjectPaths, outline, names=None) -> Path:
 
 
 def load_catalogue_of(paths):
-    from baocao.catalog import load_catalogue
+    from baocao.config.catalog import load_catalogue
 
     return load_catalogue(paths.config)
 
@@ -445,15 +446,29 @@ def test_resaving_without_a_change_keeps_the_report_key(edited, tmp_path):
     paths = ProjectPaths(copy_root, paths.raw, tmp_path / "p", tmp_path / "o")
     path = copy_root / "narrative" / PERIOD / path.name
     before = path.read_bytes()
-    key = report_key_parts(paths, PERIOD, "2020-H1", "internal", "builtin")
+    key = report_key_parts(
+        paths, PERIOD, "2020-H1", "internal", "builtin", narrative=narrative_digest(paths, PERIOD)
+    )
     resave_as_word_does(path)
     assert path.read_bytes() != before
-    assert report_key_parts(paths, PERIOD, "2020-H1", "internal", "builtin") == key
+    assert (
+        report_key_parts(
+            paths,
+            PERIOD,
+            "2020-H1",
+            "internal",
+            "builtin",
+            narrative=narrative_digest(paths, PERIOD),
+        )
+        == key
+    )
     document = docx.Document(str(path))
     heading_paragraph(document, "6.2.")  # still there
     after(heading_paragraph(document, "6.2."), document.styles["Normal"]).add_run("Một câu mới.")
     document.save(str(path))
-    again = report_key_parts(paths, PERIOD, "2020-H1", "internal", "builtin")
+    again = report_key_parts(
+        paths, PERIOD, "2020-H1", "internal", "builtin", narrative=narrative_digest(paths, PERIOD)
+    )
     assert changed(key, again) == [
         "phần viết của chuyên viên (tài liệu Word hoặc tệp Markdown trong narrative/) đã thay đổi"
     ]
@@ -590,7 +605,7 @@ def test_a_document_edited_in_libreoffice_reads_as_accepted(tmp_path, outline):
 def test_report_prints_exactly_the_accepted_text(edited, tmp_path):
     from test_render import write_processed
 
-    from baocao import render
+    from baocao.report import render
 
     paths, _ = edited
     paths = ProjectPaths(paths.root, paths.raw, tmp_path / "processed", tmp_path / "out")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from baocao.numbers import (
+from baocao.intake.numbers import (
     NumberParseError,
     Parsed,
     format_change,

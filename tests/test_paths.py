@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from baocao.config.paths import ProjectPaths, is_project, project_root
 from baocao.errors import BaocaoError
-from baocao.paths import ProjectPaths, is_project, project_root
 
 REPO = Path(__file__).resolve().parents[1]
 PRINT_ROOT = (
     "from baocao.errors import BaocaoError\n"
-    "from baocao.paths import project_root\n"
+    "from baocao.config.paths import project_root\n"
     "try:\n    print(project_root())\n"
     "except BaocaoError as error:\n    print('ERROR', error.message)\n"
 )

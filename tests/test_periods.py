@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from baocao.periods import Period, is_period, read_written_period
+from baocao.config.periods import Period, is_period, read_written_period
 
 
 @pytest.mark.parametrize(

@@ -21,9 +21,9 @@ from docx import Document
 from test_appendix_scale import SOFFICE, export_figures, pdf_tokens
 from test_render import appendix_by_code
 
-from baocao.aggregate import appendix_table
+from baocao.run.aggregate import appendix_table
+from baocao.run.store import read_csv
 from baocao.sample import sample_plan
-from baocao.store import read_csv
 
 pytestmark = pytest.mark.slow
 PERIOD = "2021-H1"
@@ -168,7 +168,7 @@ def in_order(texts: list[str]) -> list[str]:
 
 
 def totals_shown(catalogue) -> dict[str, str]:
-    from baocao.numbers import format_number
+    from baocao.intake.numbers import format_number
 
     expected = expected_totals(catalogue, units_2021_list())
     shown = {}
@@ -184,8 +184,8 @@ def totals_shown(catalogue) -> dict[str, str]:
 
 
 def units_2021_list():
-    from baocao.catalog import load_units
-    from baocao.paths import ProjectPaths
+    from baocao.config.catalog import load_units
+    from baocao.config.paths import ProjectPaths
 
     return load_units(ProjectPaths.default().config).for_period(PERIOD)
 

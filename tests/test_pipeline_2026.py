@@ -19,9 +19,9 @@ import pytest
 from bs4 import BeautifulSoup
 from docx import Document
 
-from baocao.catalog import load_catalogue, load_units
-from baocao.numbers import format_number
-from baocao.report_blocks import format_figure
+from baocao.config.catalog import load_catalogue, load_units
+from baocao.intake.numbers import format_number
+from baocao.report.blocks import format_figure
 from baocao.sample import sample_plan
 
 pytestmark = pytest.mark.slow

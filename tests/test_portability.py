@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from baocao.catalog import WINDOWS_RESERVED
-from baocao.paths import ProjectPaths
-from baocao.runner import run_period
+from baocao.config.catalog import WINDOWS_RESERVED
+from baocao.config.paths import ProjectPaths
+from baocao.pipeline import run_period
+from baocao.run.store import temporary_beside
 from baocao.sample import write_sample
-from baocao.store import temporary_beside
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -10,9 +10,9 @@ import pytest
 from conftest import requires_quarto
 from test_render import PERIOD, SOURCE, write_processed
 
-from baocao import render
-from baocao.paths import ProjectPaths
-from baocao.profiles import PROFILES, by_profile, when_profile
+from baocao.config.paths import ProjectPaths
+from baocao.report import render
+from baocao.report.profiles import PROFILES, by_profile, when_profile
 
 
 def test_same_text_in_every_profile_is_printed_once_without_condition():

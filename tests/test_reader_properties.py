@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from baocao import layout
-from baocao.clean import clean_unit
 from baocao.errors import InputError, Issue
-from baocao.intake import read_unit_workbook
-from baocao.legacy_text import _TCVN3, detect_legacy, to_unicode
-from baocao.safety import OLE_MAGIC, ZIP_MAGIC
+from baocao.intake import layout
+from baocao.intake.legacy_text import _TCVN3, detect_legacy, to_unicode
+from baocao.intake.read import read_unit_workbook
+from baocao.intake.safety import OLE_MAGIC, ZIP_MAGIC
+from baocao.unit.clean import clean_unit
 
 SETTINGS = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -20,10 +20,10 @@ from bs4 import BeautifulSoup
 from conftest import requires_quarto
 from docx.shared import Mm
 
-from baocao import render
-from baocao.catalog import load_catalogue, load_units
+from baocao.config.catalog import load_catalogue, load_units
+from baocao.config.paths import ProjectPaths
 from baocao.errors import BaocaoError
-from baocao.paths import ProjectPaths
+from baocao.report import render
 
 PERIOD = "2021-H1"
 SOURCE = ProjectPaths.default()
@@ -159,7 +159,7 @@ def write_processed(processed: Path) -> pd.DataFrame:
 
 
 def expected_totals(values: pd.DataFrame) -> dict[str, float]:
-    """Totals worked out independently of baocao.aggregate: sums, and the weighted mean."""
+    """Totals worked out independently of baocao.run.aggregate: sums, and the weighted mean."""
     catalogue = load_catalogue(SOURCE.config)
     counted = values[values["included"]]
     wide = counted.pivot(index="unit_code", columns="indicator_code", values="value")
@@ -264,9 +264,9 @@ def test_quarto_project_keeps_the_settings_and_names_no_user_folder(tmp_path):
     assert "output-dir" not in config["project"] and "render" not in config["project"]
     assert config["format"]["docx"]["reference-doc"] == "reference.docx"
     html = config["format"]["html"]
-    assert Path(html["css"]) == (SOURCE.root / "src/baocao/assets/report.css").resolve()
+    assert Path(html["css"]) == (SOURCE.root / "src/baocao/report/assets/report.css").resolve()
     assert [Path(f) for f in html["filters"]] == [
-        (SOURCE.root / "src/baocao/assets/tables.lua").resolve()
+        (SOURCE.root / "src/baocao/report/assets/tables.lua").resolve()
     ]
     assert config["profile"] == {"group": [["internal", "public"]]}
     assert render.quarto_config(project, "public")["format"]["html"]["toc"] is True

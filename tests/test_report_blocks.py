@@ -11,11 +11,11 @@ import math
 import pandas as pd
 import pytest
 
-from baocao import report_blocks as rb
-from baocao.catalog import Unit, load_report_settings, parse_catalogue
-from baocao.narrative import Narrative
-from baocao.outline import load_outline
-from baocao.periods import Period
+from baocao.config.catalog import Unit, load_report_settings, parse_catalogue
+from baocao.config.outline import load_outline
+from baocao.config.periods import Period
+from baocao.report import blocks as rb
+from baocao.report.narrative import Narrative
 
 CATALOGUE = parse_catalogue(
     {
@@ -337,7 +337,7 @@ def test_format_figure(value, kind, unit, expected):
 
 
 def test_appendix_links_units_to_notebooks_only_when_asked():
-    from baocao.aggregate import appendix_table
+    from baocao.run.aggregate import appendix_table
 
     table = appendix_table(values_frame(CURRENT), CATALOGUE, UNITS)
     plain = rb.appendix_markdown(table, UNITS, CATALOGUE)
@@ -416,7 +416,7 @@ def test_models_appendix_groups_by_programme_and_escapes_the_units_text(project)
 
 
 def load_catalogue_real(project):
-    from baocao.catalog import load_catalogue
+    from baocao.config.catalog import load_catalogue
 
     return load_catalogue(project.config)
 
@@ -473,7 +473,7 @@ def test_illustrative_notice():
 
 @pytest.fixture(scope="module")
 def real_data(project):
-    from baocao.catalog import load_catalogue, load_units
+    from baocao.config.catalog import load_catalogue, load_units
 
     catalogue = load_catalogue(project.config)
     units = load_units(project.config).for_period("2021-H1")
@@ -629,8 +629,8 @@ def test_status_at_65_units_lists_only_the_units_needing_attention():
 
 
 def test_appendix_tables_split_a_section_too_wide_for_the_page():
-    from baocao import table_layout as tl
-    from baocao.aggregate import appendix_table
+    from baocao.report import table_layout as tl
+    from baocao.run.aggregate import appendix_table
 
     table = appendix_table(values_frame(CURRENT), CATALOGUE, UNITS)
     wide = rb.appendix_tables(table, UNITS, CATALOGUE)
@@ -723,8 +723,8 @@ def test_the_same_unit_list_still_compares_unit_by_unit():
 
 
 def test_compare_chart_across_unit_lists_shows_the_province_only():
-    from baocao import charts
-    from baocao.outline import ChartSpec
+    from baocao.config.outline import ChartSpec
+    from baocao.report import charts
 
     spec = ChartSpec("c", "compare", ("so_cuoc",), "Số cuộc, so với cùng kỳ")
     period = Period.parse("2021-H1")
@@ -736,7 +736,7 @@ def test_compare_chart_across_unit_lists_shows_the_province_only():
 
 
 def test_unit_change_sentence_from_the_unit_lists(project):
-    from baocao.catalog import load_units
+    from baocao.config.catalog import load_units
 
     units = load_units(project.config)
     old, new = units.list_for("2025-H1"), units.list_for("2026-H1")

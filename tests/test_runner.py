@@ -17,11 +17,12 @@ import papermill
 import pytest
 from openpyxl import load_workbook
 
+from baocao.config.paths import ProjectPaths
 from baocao.errors import BaocaoError
-from baocao.kernels import KernelPool, with_isolation_cell
-from baocao.paths import ProjectPaths
-from baocao.runner import explain_period, process_period, run_period
-from baocao.store import period_lock
+from baocao.pipeline import explain_period, run_period
+from baocao.run.kernels import KernelPool, with_isolation_cell
+from baocao.run.process import process_period
+from baocao.run.store import period_lock
 
 REPO = Path(__file__).resolve().parents[1]
 PERIOD = "2021-H1"
@@ -138,10 +139,10 @@ def test_a_warm_kernel_keeps_no_variable_from_one_unit_to_the_next(tmp_path):
 def test_manifest_names_inputs_outputs_and_says_the_rerun_reproduced_the_first(project):
     from test_narrative_docx import resave_as_word_does
 
-    from baocao.catalog import load_catalogue
-    from baocao.narrative_docx import file_name, write_narrative_docx
-    from baocao.outline import load_outline
-    from baocao.periods import Period
+    from baocao.config.catalog import load_catalogue
+    from baocao.config.outline import load_outline
+    from baocao.config.periods import Period
+    from baocao.report.narrative_docx import file_name, write_narrative_docx
 
     outline = load_outline(project.config, load_catalogue(project.config))
     narrative = project.root / "narrative" / PERIOD / file_name(PERIOD)
@@ -237,7 +238,7 @@ def test_a_run_killed_midway_leaves_the_previous_outputs_whole(project, tmp_path
 def test_running_many_notebooks_in_a_warm_kernel_leaks_no_sockets(tmp_path):
     import psutil
 
-    from baocao.kernels import register_engine
+    from baocao.run.kernels import register_engine
 
     notebook = nbformat.v4.new_notebook(
         cells=[nbformat.v4.new_code_cell("x = 1")],

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from baocao import layout
-from baocao.catalog import load_catalogue, load_units
+from baocao.config.catalog import load_catalogue, load_units
+from baocao.intake import layout
+from baocao.intake.template import template_file_name
 from baocao.sample import ALL_PERIODS, PERIODS, PERIODS_2026, sample_plan, write_sample
-from baocao.template import template_file_name
 
 MESSY = "2021-H1"
 CLEAN = "2020-H1"

@@ -12,9 +12,9 @@ import pytest
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from baocao import layout
-from baocao.catalog import load_units
-from baocao.template import slugify, write_template, write_templates
+from baocao.config.catalog import load_units
+from baocao.intake import layout
+from baocao.intake.template import slugify, write_template, write_templates
 
 PERIOD = "2021-H1"
 

@@ -1,7 +1,7 @@
 """The Great Expectations suite built from the catalogue, run for real on hand-made figures."""
 
-from baocao.clean import nothing_read
-from baocao.validate import (
+from baocao.unit.clean import nothing_read
+from baocao.unit.validate import (
     STATE_ERRORS,
     STATE_VALID,
     STATE_WARNINGS,

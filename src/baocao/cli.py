@@ -15,8 +15,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from typer._click import exceptions as click  # typer 0.29 vendors click; its errors live here
 
-from .errors import BaocaoError
-from .paths import ProjectPaths
+from baocao.config.paths import ProjectPaths
+from baocao.errors import BaocaoError
 
 # The help screens' own words, which typer and click write in English, in Vietnamese: the panel
 # titles and fixed strings are typer.rich_utils settings; "Usage:" and the help option's text
@@ -172,15 +172,15 @@ def _guarded(action):
 
 
 def _period(period: str | None, paths: ProjectPaths) -> str:
-    from .discover import latest_period
-    from .periods import Period
+    from baocao.config.periods import Period
+    from baocao.run.discover import latest_period
 
     return str(Period.parse(period)) if period else latest_period(paths)
 
 
 def _config_problems(period: str, paths: ProjectPaths):
     """The whole configuration of `period`, checked; its problems end the command."""
-    from .config_check import check_config
+    from baocao.config.check import check_config
 
     check = check_config(paths.config, period)
     if not check.ok:
@@ -204,7 +204,7 @@ def check_config(
     """Kiểm tra toàn bộ cấu hình (config/) dùng cho một kỳ: đơn vị, danh mục, đề cương, báo cáo."""
 
     def body():
-        from .periods import Period
+        from baocao.config.periods import Period
 
         paths = ProjectPaths.default()
         chosen = str(Period.parse(period))
@@ -234,8 +234,8 @@ def template(
     """Tạo biểu mẫu nhập số liệu (.xlsx) cho từng đơn vị."""
 
     def body():
-        from .periods import Period
-        from .template import write_templates
+        from baocao.config.periods import Period
+        from baocao.intake.template import write_templates
 
         paths = ProjectPaths.default()
         canonical = str(Period.parse(period))
@@ -339,8 +339,8 @@ def run(
     Chỉ những đơn vị có tệp (hoặc danh mục, sổ tay, mã nguồn) thay đổi mới được xử lý lại."""
 
     def body():
-        from .catalog import apply_overrides, load_report_settings
-        from .runner import PROFILES, explain_period, run_period
+        from baocao.config.catalog import apply_overrides, load_report_settings
+        from baocao.pipeline import PROFILES, explain_period, run_period
 
         paths = ProjectPaths.default()
         chosen = _period(period, paths)
@@ -427,7 +427,7 @@ def narrative(period: PeriodOption = None) -> None:
     được sửa."""
 
     def body():
-        from .narrative_docx import write_for_period
+        from baocao.report.narrative_docx import write_for_period
 
         paths = ProjectPaths.default()
         chosen = _period(period, paths)
@@ -463,8 +463,8 @@ def validate(
     cảnh báo (trang, ô, cách sửa). Không ghi gì vào tệp hay thư mục số liệu."""
 
     def body():
-        from .catalog import load_catalogue, load_units
-        from .checks import check_workbook
+        from baocao.config.catalog import load_catalogue, load_units
+        from baocao.unit.checks import check_workbook
 
         paths = ProjectPaths.default()
         report = check_workbook(
@@ -503,9 +503,9 @@ def status(period: PeriodOption = None) -> None:
     """Liệt kê đơn vị đã nộp và chưa nộp tệp số liệu của kỳ."""
 
     def body():
-        from .catalog import load_units
-        from .runner import discover
-        from .store import read_unit_status
+        from baocao.config.catalog import load_units
+        from baocao.run.discover import discover
+        from baocao.run.store import read_unit_status
 
         paths = ProjectPaths.default()
         chosen = _period(period, paths)

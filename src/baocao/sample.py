@@ -30,11 +30,11 @@ from pathlib import Path
 from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 
-from . import layout
-from .catalog import Catalogue, Unit, load_catalogue, load_units, version_for
-from .paths import ProjectPaths
-from .periods import Period
-from .template import (
+from baocao.config.catalog import Catalogue, Unit, load_catalogue, load_units, version_for
+from baocao.config.paths import ProjectPaths
+from baocao.config.periods import Period
+from baocao.intake import layout
+from baocao.intake.template import (
     FIRST_ROW,
     MARK_ROW,
     build_template,

@@ -19,12 +19,12 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .aggregate import STATUS_COLUMNS
-from .catalog import load_catalogue, load_units
-from .clean import VALUE_COLUMNS
-from .paths import ProjectPaths
-from .sample import sample_plan
-from .validate import STATE_MISSING, STATE_VALID
+from baocao.config.catalog import load_catalogue, load_units
+from baocao.config.paths import ProjectPaths
+from baocao.run.aggregate import STATUS_COLUMNS
+from baocao.sample import sample_plan
+from baocao.unit.clean import VALUE_COLUMNS
+from baocao.unit.validate import STATE_MISSING, STATE_VALID
 
 COPIED_FOLDERS = ("config", "notebooks", "narrative")
 COPIED_FILES = ("report.qmd", "_quarto.yml", "_quarto-public.yml", "requirements.lock")

@@ -1,0 +1,159 @@
+"""Checking the whole configuration of a period before anything runs (`baocao check-config`).
+
+Every file of `config/` that the period uses is read the way the pipeline reads it: the unit
+list in force, the catalogue, the outline and the report settings of the period's versions. Each
+problem is one Vietnamese sentence naming the file and the key at fault; the check collects them
+all instead of stopping at the first. Checks that span versions: an indicator code keeps its
+meaning (kind and unit of measure) in every catalogue version, and within a period's unit list
+every name, short name and alias points to its own unit only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from baocao.config.catalog import (
+    VERSIONED,
+    Catalogue,
+    ReportSettings,
+    UnitList,
+    config_versions,
+    load_catalogue,
+    load_report_settings,
+    load_units,
+    version_for,
+)
+from baocao.config.names import resolve_unit
+from baocao.config.outline import Outline, load_outline
+from baocao.config.periods import Period
+from baocao.errors import BaocaoError
+
+T = TypeVar("T")
+
+
+@dataclass
+class ConfigCheck:
+    """What the check found for one period: the problems, and what is in force when none."""
+
+    period: str
+    problems: list[str] = field(default_factory=list)
+    units: UnitList | None = None
+    catalogue: Catalogue | None = None
+    outline: Outline | None = None
+    settings: ReportSettings | None = None
+    files: dict[str, Path] = field(default_factory=dict)  # name → the version's file
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> list[str]:
+        """The configuration in force, one line each, in Vietnamese."""
+        lines = []
+        if self.units is not None:
+            lines.append(
+                f"Danh sách đơn vị: {len(self.units.units)} đơn vị"
+                f"{' cấp ' + self.units.level if self.units.level else ''} "
+                f"(config/units.yml, danh sách từ {self.units.first})."
+            )
+        if self.catalogue is not None:
+            lines.append(
+                f"Danh mục chỉ tiêu: {len(self.catalogue.indicators)} chỉ tiêu "
+                f"({self._file('indicators')})."
+            )
+        if self.outline is not None:
+            note = " — đề cương minh họa" if self.outline.illustrative else ""
+            lines.append(
+                f"Đề cương: {len(self.outline.sections)} mục ({self._file('outline')}){note}."
+            )
+        if self.settings is not None:
+            lines.append(f"Thiết lập báo cáo: {self._file('report')}.")
+        return lines
+
+    def _file(self, name: str) -> str:
+        path = self.files.get(name)
+        return f"config/{path.name}" if path else f"config/{name}.yml"
+
+
+def _attempt(problems: list[str], action: Callable[[], T]) -> T | None:
+    try:
+        return action()
+    except BaocaoError as error:
+        problems.append(error.message)
+        return None
+
+
+def _ambiguous_names(unit_list: UnitList, source: str) -> list[str]:
+    """Every name, short name or alias of the list that does not lead back to its own unit."""
+    problems = []
+    for unit in unit_list.units:
+        for text in (unit.name, unit.short, *unit.aliases):
+            found = resolve_unit(text, unit_list.units)
+            if found is not None and found.code == unit.code:
+                continue
+            what = (
+                "trùng với tên của đơn vị khác" if found is None else f"chỉ về đơn vị {found.code}"
+            )
+            problems.append(
+                f"{source}, danh sách từ {unit_list.first}, đơn vị {unit.code}: tên “{text}” "
+                f"{what}; hãy sửa tên hoặc bỏ tên đó khỏi aliases."
+            )
+    return problems
+
+
+def _codes_keep_meaning(config_dir: Path) -> list[str]:
+    """An indicator code means one thing in every catalogue version: same kind, same unit."""
+    problems = []
+    seen: dict[str, tuple[str, str, str]] = {}  # code → (kind, unit, file)
+    for version in config_versions(config_dir, "indicators"):
+        catalogue = load_catalogue(config_dir, version.first)
+        for indicator in catalogue.indicators:
+            before = seen.get(indicator.code)
+            mine = (indicator.kind, indicator.unit, version.path.name)
+            if before is None:
+                seen[indicator.code] = mine
+                continue
+            if before[:2] != mine[:2]:
+                problems.append(
+                    f"config/{version.path.name}, chỉ tiêu {indicator.code}: mã này đã dùng trong "
+                    f"config/{before[2]} với loại {before[0]}, đơn vị tính “{before[1]}”; một mã "
+                    "giữ nguyên ý nghĩa qua các phiên bản — chỉ tiêu mới cần mã mới."
+                )
+    return problems
+
+
+def check_config(config_dir: Path, period: str) -> ConfigCheck:
+    """Check every configuration file `period` uses; never raises for a configuration problem.
+
+    Raises `BaocaoError` only when `period` itself is not a period."""
+    config_dir = Path(config_dir)
+    period = str(Period.parse(period))
+    check = ConfigCheck(period)
+    problems = check.problems
+    versions_ok = True
+    for name in VERSIONED:
+        if _attempt(problems, lambda n=name: config_versions(config_dir, n)) is None:
+            versions_ok = False
+            continue
+        version = _attempt(problems, lambda n=name: version_for(config_dir, n, period))
+        if version is not None:
+            check.files[name] = version.path
+    units = _attempt(problems, lambda: load_units(config_dir))
+    if units is not None:
+        check.units = _attempt(problems, lambda: units.list_for(period))
+        if check.units is not None:
+            problems.extend(_ambiguous_names(check.units, str(config_dir / "units.yml")))
+    if "indicators" in check.files:
+        check.catalogue = _attempt(problems, lambda: load_catalogue(config_dir, period))
+    if check.catalogue is not None and "outline" in check.files:
+        check.outline = _attempt(
+            problems, lambda: load_outline(config_dir, check.catalogue, period)
+        )
+    if "report" in check.files:
+        check.settings = _attempt(problems, lambda: load_report_settings(config_dir, period))
+    if versions_ok:
+        problems.extend(_attempt(problems, lambda: _codes_keep_meaning(config_dir)) or [])
+    return check

@@ -1,0 +1,151 @@
+"""Matching the names units write (“TP Lạng Sơn”, “huyen trang dinh”, “178”) to the unit list.
+
+Everything is compared through keys: NFC, lower case, no punctuation and, for the folded key,
+no diacritics at all (so old and new tone placement, “Thụy”/“Thuỵ”, and NFD input agree).
+A name resolves only when exactly one unit matches; anything else is left to the caller to
+report, with `closest_units` for a “did you mean” hint.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+from baocao.config.catalog import Unit
+
+__all__ = [
+    "ADMIN_PREFIXES",
+    "closest_units",
+    "match_key",
+    "resolve_unit",
+    "strip_admin_prefix",
+]
+
+# Folded administrative prefixes, longest first so "thi xa" wins over any shorter overlap.
+ADMIN_PREFIXES: tuple[str, ...] = (
+    "thanh pho",
+    "thi tran",
+    "thi xa",
+    "phuong",
+    "huyen",
+    "quan",
+    "xa",
+    "tp",
+    "tx",
+    "tt",
+    # one-letter abbreviations of commune-level units ("P. Kỳ Lừa", "X. Na Sầm")
+    "p",
+    "x",
+)
+
+_SEPARATORS = re.compile(r"[\W_]+")
+
+
+def _clean(text: str) -> str:
+    """NFC, lower case, invisible format characters (zero-width space, BOM) removed."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return text.casefold()
+
+
+def _collapse(text: str) -> str:
+    return _SEPARATORS.sub(" ", text).strip()
+
+
+def _marked_key(text: str) -> str:
+    """Like `match_key` but keeping diacritics: tells “Lăng” from “Lãng” when both exist."""
+    return _collapse(_clean(text))
+
+
+def match_key(text: str) -> str:
+    """Fold a name for matching: lower case, no diacritics, đ→d, punctuation as single spaces.
+
+    >>> match_key("TP. Lạng Sơn")
+    'tp lang son'
+    """
+    text = _clean(text).replace("đ", "d")
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _collapse(unicodedata.normalize("NFC", bare))
+
+
+def strip_admin_prefix(key: str) -> str:
+    """Remove one leading administrative prefix (“huyen”, “tp”, …) from a folded key.
+
+    A key that is nothing but a prefix is returned unchanged.
+    """
+    for prefix in ADMIN_PREFIXES:
+        if key.startswith(prefix + " "):
+            return key[len(prefix) + 1 :]
+    return key
+
+
+def _unit_texts(unit: Unit) -> tuple[str, ...]:
+    return (unit.code, unit.name, unit.short, *unit.aliases)
+
+
+@lru_cache(maxsize=65536)
+def _keys(unit: Unit, key: Callable[[str], str], strip: bool) -> frozenset[str]:
+    """A unit's keys under one folding; cached, as every file of a period asks for all units."""
+    keys = {key(text) for text in _unit_texts(unit)}
+    if strip:
+        keys = {strip_admin_prefix(k) for k in keys}
+    return frozenset(keys - {""})
+
+
+@lru_cache(maxsize=64)
+def _index(
+    units: tuple[Unit, ...], key: Callable[[str], str], strip: bool
+) -> dict[str, tuple[Unit, ...]]:
+    """Key -> the units having it, for one unit list and one folding."""
+    index: dict[str, list[Unit]] = {}
+    for unit in units:
+        for k in _keys(unit, key, strip):
+            index.setdefault(k, []).append(unit)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def resolve_unit(text: str, units: Sequence[Unit]) -> Unit | None:
+    """The one unit `text` names, or None when no unit or more than one unit matches.
+
+    Tried in order, the first step with any match deciding: the key with diacritics, then the
+    folded key, then both again with an administrative prefix removed on both sides. Each step
+    compares with every unit's code, name, short name and aliases.
+    """
+    for key, strip in (
+        (_marked_key, False),
+        (match_key, False),
+        (_marked_key, True),
+        (match_key, True),
+    ):
+        wanted = key(text)
+        if strip:
+            wanted = strip_admin_prefix(wanted)
+        if not wanted:
+            return None
+        found = _index(tuple(units), key, strip).get(wanted, ())
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return None
+    return None
+
+
+def closest_units(text: str, units: Sequence[Unit], n: int = 3, cutoff: float = 0.6) -> list[Unit]:
+    """Up to `n` units whose names look most like `text`, best first, for “did you mean”."""
+    wanted = match_key(text)
+    probes = {wanted, strip_admin_prefix(wanted)} - {""}
+    scored: list[tuple[float, int, Unit]] = []
+    for index, unit in enumerate(units):
+        candidates = _keys(unit, match_key, False) | _keys(unit, match_key, True)
+        score = max(
+            (difflib.SequenceMatcher(None, p, c).ratio() for p in probes for c in candidates),
+            default=0.0,
+        )
+        if score >= cutoff:
+            scored.append((-score, index, unit))
+    scored.sort(key=lambda item: (item[0], item[1]))
+    return [unit for _, _, unit in scored[:n]]

@@ -1,0 +1,547 @@
+"""Vietnamese numbers in and out: reading what units type into a cell, writing report figures.
+
+Reading is by the indicator's kind (count, money, percent), never by guessing: in Vietnamese
+“.” groups thousands and “,” marks decimals, so “1.357” is one thousand three hundred and
+fifty-seven. A blank cell means “not reported” and stays None, distinct from 0.
+Writing uses the same separators, taken from babel's data for vi_VN.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import numbers
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
+
+from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
+
+from baocao.config.names import match_key
+
+__all__ = [
+    "NumberParseError",
+    "Parsed",
+    "format_change",
+    "format_money",
+    "format_number",
+    "format_percent",
+    "excel_precision",
+    "parse_value",
+    "shown_format",
+]
+
+LOCALE = "vi_VN"
+KINDS = ("count", "money", "percent")
+
+_DECIMAL = get_decimal_symbol(LOCALE)  # ","
+_GROUP = get_group_symbol(LOCALE)  # "."
+_MINUS = get_minus_sign_symbol(LOCALE)  # "-"
+
+_MAX_DIGITS = 300  # longer digit strings are a mistake, and would overflow a float
+
+_DASHES = frozenset({"-", "–", "—", "−"})
+_ZERO_WORDS = frozenset({match_key("không")})
+_NOT_REPORTED = frozenset(
+    match_key(word) for word in ("x", "chưa có", "chưa báo cáo", "k/c", "không có số liệu", "n/a")
+)
+
+# A money suffix, folded and with spaces and dots removed: an optional scale, then an
+# optional currency word ("15 triệu", "500k", "1,5 tỷ đồng", "2.500.000đ", "12 tr.đ").
+_SCALES = {
+    "nghin": 10**3,
+    "ngan": 10**3,
+    "k": 10**3,
+    "trieu": 10**6,
+    "tr": 10**6,
+    "ty": 10**9,
+    "ti": 10**9,
+}
+_MONEY_SUFFIX = re.compile(r"(?P<scale>nghin|ngan|k|trieu|tr|ty|ti)?(?P<currency>dong|vnd|d)?")
+
+# The number and whatever follows it; the word part holds no digit.
+_NUMBER_AND_WORD = re.compile(r"(?P<number>[0-9](?:[0-9., ]*[0-9])?) ?(?P<word>[^0-9]*)")
+# Vietnamese: plain digits or groups of three split by "." or by spaces; decimals after ",".
+_VIETNAMESE = re.compile(
+    r"(?P<int>[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+)(?:,(?P<frac>[0-9]+))?"
+)
+# Percent only: one dot followed by one or two digits is a decimal point ("85.5").
+_DOT_DECIMAL = re.compile(r"(?P<int>[0-9]+)\.(?P<frac>[0-9]{1,2})")
+_LETTERS = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
+
+_EXAMPLES = {"count": "1.357", "money": "1.250.000 hoặc 15 triệu", "percent": "85,5"}
+
+EXCEL_DIGITS = 15  # Excel keeps and shows 15 significant digits
+
+
+@dataclass(frozen=True)
+class ShownFormat:
+    """What a cell's number format does to the number Excel shows."""
+
+    known: bool  # False: the file does not record the format (.xls, .xlsb)
+    percent: bool = False  # shown × 100 with a % sign
+    decimals: int | None = None  # fixed decimals shown; None for General (all digits)
+    as_text: bool = False  # "@": the cell is text
+
+
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
+
+
+def shown_format(number_format: str | None) -> ShownFormat:
+    """Read an Excel number format code ("0%", "#,##0", "0.0", "General", "@" …) for how it
+    shows a positive number. None (format not recorded) gives `known=False`."""
+    if number_format is None:
+        return ShownFormat(known=False)
+    code = number_format.strip()
+    if not code or code.lower() == "general":
+        return ShownFormat(known=True)
+    section = _QUOTED.sub("", code).split(";")[0]
+    if section.strip() == "@":
+        return ShownFormat(known=True, as_text=True)
+    if "general" in section.lower() or not re.search(r"[0#?]", section):
+        return ShownFormat(known=True)
+    if re.search(r"[eE][+-]", section):
+        return ShownFormat(known=True)  # scientific: treated as General
+    whole, dot, frac = section.partition(".")
+    decimals = len(re.findall(r"[0#?]", frac)) if dot else 0
+    return ShownFormat(known=True, percent="%" in section, decimals=decimals)
+
+
+def excel_precision(x: float) -> float:
+    """`x` at Excel's 15 significant digits: the binary noise a file may carry beyond them
+    (1234.0000000000002, 0.29 × 100 = 28.999999999999996) is dropped, as Excel drops it."""
+    if not math.isfinite(x) or x == 0:
+        return x + 0.0
+    rounded = float(f"{x:.{EXCEL_DIGITS}g}")
+    return rounded + 0.0 if math.isfinite(rounded) else x  # near the float limit: keep x
+
+
+def _round_half_away(x: float, decimals: int) -> Decimal:
+    """Round as Excel displays: half away from zero."""
+    return Decimal(repr(x)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+class NumberParseError(ValueError):
+    """A cell that cannot be read as a number; `reason` says why and how to fix it."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A cell's value (None = not reported) and a remark when the reading needs a second look."""
+
+    value: int | float | None
+    note: str | None = None
+
+
+def parse_value(
+    raw: object, kind: str, *, number_format: str | None = "General", scale: int = 1
+) -> Parsed:
+    """Read one cell value, as python-calamine returns it, for an indicator of `kind`: the value
+    the unit sees in Excel.
+
+    `number_format` is the cell's format code (None when the file does not record it): a
+    percent format makes the stored 0.85 the 85 the unit sees (an error on a count or money
+    row); an integer format shows a whole number. Numbers are taken at Excel's 15 significant
+    digits. `scale` is the đồng per unit of the row's own money unit (10**6 for “triệu đồng”).
+    count and money give an int (money in đồng), percent a float, blank or “not reported” words
+    give None. Raises NumberParseError (with a Vietnamese `reason`) for anything that is not a
+    number.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown indicator kind {kind!r}; expected one of {KINDS}")
+    if raw is None:
+        return Parsed(None)
+    if isinstance(raw, str):
+        return _parse_text(raw, kind, scale)
+    if isinstance(raw, bool):
+        raise NumberParseError(
+            "Ô chứa giá trị đúng/sai (TRUE/FALSE), không phải là số. Hãy ghi số vào ô này."
+        )
+    if isinstance(raw, dt.date):  # also datetime
+        shown = raw.strftime("%d/%m/%Y")
+        raise NumberParseError(
+            f"Ô đang được định dạng kiểu ngày tháng nên Excel hiểu giá trị là ngày {shown}. "
+            "Hãy đổi định dạng ô sang kiểu số (Number) rồi ghi lại số."
+        )
+    if isinstance(raw, (dt.time, dt.timedelta)):
+        raise NumberParseError(
+            "Ô đang được định dạng kiểu giờ hoặc thời lượng nên không đọc được thành số. "
+            "Hãy đổi định dạng ô sang kiểu số (Number) rồi ghi lại số."
+        )
+    shown = shown_format(number_format)
+    if isinstance(raw, numbers.Integral) and not shown.percent:
+        if kind != "percent":
+            return Parsed(int(raw) * scale)
+        try:
+            return Parsed(float(int(raw)))
+        except OverflowError:
+            raise NumberParseError(
+                "Số trong ô quá lớn, không thể là một tỷ lệ. Hãy kiểm tra lại ô này."
+            ) from None
+    if isinstance(raw, numbers.Real):
+        try:
+            x = float(raw)
+        except OverflowError:
+            raise NumberParseError(_too_long(str(raw))) from None
+        return _parse_float(x, kind, shown, scale)
+    raise NumberParseError(
+        f"Ô chứa dữ liệu kiểu “{type(raw).__name__}”, không đọc được thành số. "
+        "Hãy ghi số vào ô này."
+    )
+
+
+# --- reading numbers stored as numbers -------------------------------------------------------
+
+
+def _as_displayed(x: float, shown: ShownFormat, sign: str = "") -> tuple[float, str | None]:
+    """`x` as a fixed-decimals format shows it (Excel rounds half away from zero), and a remark
+    when that is more than binary noise away from what the cell holds."""
+    if shown.decimals is None or shown.as_text:
+        return x, None
+    displayed = float(_round_half_away(x, shown.decimals))
+    if displayed == x:
+        return x, None
+    if abs(displayed - x) <= 1e-9 * max(1.0, abs(x)):
+        return displayed, None  # binary noise only
+    text = format_number(displayed, shown.decimals)
+    if shown.decimals == 0:
+        how = "được định dạng không có phần thập phân"
+    else:
+        how = f"được định dạng chỉ hiện {shown.decimals} chữ số thập phân"
+    return displayed, (
+        f"Ô chứa số {_show(x)}{sign} nhưng {how} nên Excel hiển thị {text}{sign}; đã đọc là "
+        f"{text}{sign} như đơn vị nhìn thấy. Hãy kiểm tra lại."
+    )
+
+
+def _parse_float(x: float, kind: str, shown: ShownFormat, scale: int = 1) -> Parsed:
+    if not math.isfinite(x):
+        raise NumberParseError(
+            "Ô chứa giá trị không phải số hữu hạn (lỗi công thức hoặc chia cho 0). "
+            "Hãy ghi số cụ thể vào ô này."
+        )
+    x = excel_precision(x)
+    if shown.percent:
+        seen = excel_precision(x * 100)
+        if kind != "percent":
+            what = "số tiền" if kind == "money" else "số lượng"
+            raise NumberParseError(
+                f"Ô được định dạng phần trăm nên Excel hiển thị "
+                f"“{format_number(seen, min(shown.decimals or 0, 10))}%”, nhưng chỉ tiêu này là "
+                f"{what}, không phải tỷ lệ. Hãy đổi định dạng ô sang kiểu số (Number) và ghi "
+                "lại số."
+            )
+        seen, note = _as_displayed(seen, shown, "%")
+        return Parsed(seen + 0.0, note)
+    if kind == "percent":
+        x = x + 0.0  # no negative zero
+        if not shown.known and 0 < abs(x) <= 1:
+            raise NumberParseError(
+                f"Tỷ lệ {_show(x)} không lớn hơn 1, và tệp dạng này không cho biết ô có được "
+                f"định dạng phần trăm không (nếu có, Excel hiển thị {_show(x * 100)}%). Hãy ghi "
+                f"tỷ lệ bằng số từ 0 đến 100 (ví dụ {_show(x * 100)}), hoặc lưu tệp dạng .xlsx."
+            )
+        x, note = _as_displayed(x, shown)
+        if 0 < abs(x) < 1:
+            small = (
+                f"Tỷ lệ {_show(x)} nhỏ hơn 1: nếu ô được định dạng phần trăm trong Excel thì giá "
+                f"trị đúng là {_show(x * 100)}%. Hãy kiểm tra lại."
+            )
+            note = f"{note} {small}" if note else small
+        return Parsed(x + 0.0, note)
+    if x.is_integer():
+        return Parsed(int(x) * scale)
+    exact = Decimal(repr(x))
+    decimals = -int(exact.as_tuple().exponent)
+    if scale == 1 and decimals == 3 and 1 <= abs(x) < 1000:
+        # An English-settings Excel stores a typed "1.357" as 1.357: the dot grouped thousands.
+        value = int(exact.scaleb(3))
+        return Parsed(
+            value,
+            f"Ô chứa số thập phân {_show(x)}, được hiểu là {format_number(value)} vì Excel cài "
+            "đặt tiếng Anh đã đọc dấu chấm tách hàng nghìn thành dấu thập phân. "
+            "Hãy kiểm tra lại.",
+        )
+    seen, note = _as_displayed(x, shown)
+    if scale != 1:
+        amount = Decimal(repr(seen)) * scale
+        if amount != amount.to_integral_value():
+            raise NumberParseError(_not_whole(_show(seen), kind))
+        return Parsed(int(amount), note)
+    if seen.is_integer():
+        return Parsed(int(seen), note)
+    reason = _not_whole(_show(x), kind)
+    if decimals < 3 and 1 <= abs(x) < 1000:
+        typed = f"{x:.3f}"
+        reason += (
+            f" Nếu trong ô đã gõ “{typed}”, Excel đã hiểu dấu chấm là dấu thập phân: hãy gõ lại "
+            f"{int(exact.scaleb(3))} không có dấu chấm, hoặc định dạng ô kiểu văn bản (Text)."
+        )
+    raise NumberParseError(reason)
+
+
+# --- reading text ----------------------------------------------------------------------------
+
+
+def _parse_text(raw: str, kind: str, scale: int = 1) -> Parsed:
+    text = unicodedata.normalize("NFC", raw)
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        return Parsed(None)
+    zero: int | float = 0.0 if kind == "percent" else 0
+    if text in _DASHES:
+        return Parsed(zero, f"“{text}” được hiểu là 0.")
+    folded = match_key(text)
+    if folded in _ZERO_WORDS:
+        return Parsed(zero, f"“{text}” được hiểu là 0.")
+    if folded in _NOT_REPORTED:
+        return Parsed(None, f"“{text}” được hiểu là không báo cáo.")
+    return _parse_number_text(text, kind, scale)
+
+
+def _parse_number_text(text: str, kind: str, scale: int = 1) -> Parsed:
+    shown = _quote(text)
+    body = text
+    negative = False
+    if body.startswith("(") and body.endswith(")"):
+        negative = True
+        body = body[1:-1].strip()
+    if body[:1] in _DASHES or body[:1] == "+":
+        if negative:
+            raise NumberParseError(_bad_separators(shown, kind))
+        negative = body[0] != "+"
+        body = body[1:].lstrip()
+    percent_sign = body.endswith("%")
+    if percent_sign:
+        if kind != "percent":
+            raise NumberParseError(
+                f"“{shown}” có dấu %, nhưng chỉ tiêu này không phải là tỷ lệ. "
+                "Hãy ghi số không kèm dấu %."
+            )
+        body = body[:-1].rstrip()
+
+    match = _NUMBER_AND_WORD.fullmatch(body)
+    if match is None:
+        raise NumberParseError(
+            f"“{shown}” không phải là số. Hãy ghi số, ví dụ {_EXAMPLES[kind]}; "
+            "để trống ô nếu không có số liệu."
+        )
+    number, word = match["number"], match["word"].strip()
+    value, note = _read_digits(number, kind, shown)
+    if word:
+        if percent_sign:
+            raise NumberParseError(_bad_percent_word(shown))
+        if scale != 1:
+            raise NumberParseError(
+                f"“{shown}”: dòng này đã ghi đơn vị tính riêng, nên trong ô chỉ ghi số, không "
+                f"kèm chữ “{word}”."
+            )
+        value, note = _apply_word(value, word, kind, shown, note)
+    value = value * scale
+    if negative:
+        value = -value
+
+    if kind == "percent":
+        try:
+            result = float(value)
+        except OverflowError:
+            raise NumberParseError(_too_long(shown)) from None
+        return Parsed(result + 0.0, note)
+    if value.denominator != 1:
+        reason = _not_whole(shown, kind)
+        frac = number.partition(",")[2]
+        if kind == "count" and len(frac) == 3 and not word:
+            reason += (
+                f" Nếu đây là số hàng nghìn, hãy dùng dấu chấm để tách: {number.replace(',', '.')}."
+            )
+        raise NumberParseError(reason)
+    return Parsed(int(value), note)
+
+
+def _read_digits(number: str, kind: str, shown: str) -> tuple[Fraction, str | None]:
+    note = None
+    match = _VIETNAMESE.fullmatch(number)
+    if match is None and kind == "percent":
+        match = _DOT_DECIMAL.fullmatch(number)
+        if match is not None:
+            fixed = number.replace(".", _DECIMAL)
+            note = (
+                f"“{shown}” được hiểu là {fixed} (dấu chấm được coi là dấu thập phân). "
+                f"Cách ghi đúng: {fixed}."
+            )
+    if match is None:
+        raise NumberParseError(_bad_separators(shown, kind))
+    digits = re.sub(r"[. ]", "", match["int"])
+    frac = match["frac"] or ""
+    if len(digits) + len(frac) > _MAX_DIGITS:
+        raise NumberParseError(_too_long(shown))
+    return Fraction(int(digits + frac), 10 ** len(frac)), note
+
+
+def _apply_word(
+    value: Fraction, word: str, kind: str, shown: str, note: str | None
+) -> tuple[Fraction, str | None]:
+    compact = match_key(word).replace(" ", "")
+    suffix = _MONEY_SUFFIX.fullmatch(compact) if compact else None
+    if kind == "money":
+        if suffix is None:
+            raise NumberParseError(
+                f"“{shown}”: không hiểu đơn vị “{word}”. Hãy ghi số đồng (ví dụ 1.250.000) "
+                "hoặc kèm nghìn, triệu, tỷ (ví dụ 15 triệu, 1,5 tỷ)."
+            )
+        return value * _SCALES.get(suffix["scale"] or "", 1), note
+    if kind == "percent":
+        raise NumberParseError(_bad_percent_word(shown))
+    # count: a money or scale word would change the number, so it is an error; a plain unit
+    # of measure ("12 căn") is dropped with a note.
+    if suffix is not None or _LETTERS.fullmatch(word) is None:
+        raise NumberParseError(
+            f"“{shown}” có chữ “{word}”, nhưng chỉ tiêu này là số lượng nên chỉ ghi số "
+            "đầy đủ, ví dụ 1.500."
+        )
+    return value, f"Đã bỏ chữ “{word}” sau số trong “{shown}”."
+
+
+def _quote(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _not_whole(shown: str, kind: str) -> str:
+    if kind == "money":
+        return (
+            f"“{shown}” không phải số đồng nguyên. Hãy ghi số tiền tròn đồng, ví dụ 1.250.000, "
+            "hoặc kèm đơn vị lớn hơn, ví dụ 1,5 triệu."
+        )
+    return (
+        f"“{shown}” phải là số nguyên vì chỉ tiêu này đếm số lượng. "
+        "Hãy ghi số không có phần thập phân, ví dụ 12."
+    )
+
+
+def _bad_separators(shown: str, kind: str) -> str:
+    return (
+        f"“{shown}” không đúng cách ghi số: dấu chấm (.) tách hàng nghìn theo từng nhóm 3 chữ "
+        f"số, dấu phẩy (,) ghi phần thập phân. Hãy ghi lại, ví dụ {_EXAMPLES[kind]}."
+    )
+
+
+def _bad_percent_word(shown: str) -> str:
+    return f"“{shown}”: tỷ lệ chỉ ghi số, có thể kèm dấu %, ví dụ 85,5 hoặc 85,5%."
+
+
+def _too_long(shown: str) -> str:
+    return f"“{shown}” có quá nhiều chữ số. Hãy kiểm tra lại ô này."
+
+
+def _show(x: float) -> str:
+    """A float from a cell, in Vietnamese notation with all its decimals (1.357 → "1,357")."""
+    decimals = max(0, -int(Decimal(repr(x)).as_tuple().exponent))
+    return format_number(x, min(decimals, 10), trim=True)
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _to_decimal(x: object) -> Decimal:
+    if isinstance(x, bool):
+        raise TypeError("expected a number, got a bool")
+    if isinstance(x, Decimal):
+        d = x
+    elif isinstance(x, numbers.Integral):
+        d = Decimal(int(x))
+    elif isinstance(x, numbers.Real):
+        d = Decimal(repr(float(x)))  # shortest form: 12.25 stays 12.25, not 12.2499…
+    else:
+        raise TypeError(f"expected a number, got {type(x).__name__}")
+    if not d.is_finite():
+        raise ValueError(f"cannot format {x!r}")
+    return d
+
+
+def _shift(d: Decimal, places: int) -> Decimal:
+    """d × 10**places, exactly (Decimal.scaleb would round to the context's 28 digits)."""
+    sign, digits, exponent = d.as_tuple()
+    return Decimal((sign, digits, int(exponent) + places))
+
+
+def _round(d: Decimal, decimals: int) -> Decimal:
+    """Round half up (12,25 → 12,3), as people round by hand, at any size."""
+    with localcontext() as ctx:
+        ctx.prec = max(28, d.adjusted() + decimals + 2)
+        return d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def format_number(x: int | float | Decimal, decimals: int = 0, *, trim: bool = False) -> str:
+    """Vietnamese notation: 1357 → "1.357"; 12.5 with decimals=1 → "12,5".
+
+    Rounds half up to `decimals` places and shows exactly that many, unless `trim` drops
+    trailing zeros (12.50 → "12,5", 2.00 → "2").
+    """
+    if decimals < 0:
+        raise ValueError("decimals must be >= 0")
+    rounded = _round(_to_decimal(x), decimals)
+    sign = rounded.is_signed() and rounded != 0  # never "-0"
+    text = f"{rounded.copy_abs():f}"
+    whole, _, frac = text.partition(".")
+    if trim:
+        frac = frac.rstrip("0")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    out = _GROUP.join(groups)
+    if frac:
+        out += _DECIMAL + frac
+    return (_MINUS if sign else "") + out
+
+
+def format_money(dong: int) -> str:
+    """An amount of đồng at a readable scale: "12,5 tỷ đồng", "350 triệu đồng", "850.000 đồng".
+
+    Tỷ and triệu show up to 2 decimals with trailing zeros dropped; an amount that rounds up
+    to the next scale is shown in it (999.999.999 → "1 tỷ đồng").
+    """
+    amount = _round(_to_decimal(dong), 0)
+    size = amount.copy_abs()
+    if size < 10**6:
+        return f"{format_number(amount)} đồng"
+    millions = _round(_shift(amount, -6), 2)
+    if size < 10**9 and millions.copy_abs() < 1000:
+        return f"{format_number(millions, 2, trim=True)} triệu đồng"
+    return f"{format_number(_shift(amount, -9), 2, trim=True)} tỷ đồng"
+
+
+def format_percent(x: int | float | Decimal, decimals: int = 1) -> str:
+    """A percentage already in percent units: 15.2 → "15,2%"."""
+    return f"{format_number(x, decimals)}%"
+
+
+def format_change(
+    current: int | float | Decimal | None, previous: int | float | Decimal | None
+) -> str | None:
+    """The change against the same period a year earlier, as the report words it.
+
+    "tăng 15,2% so với cùng kỳ", "giảm 3,0% so với cùng kỳ", "bằng cùng kỳ" when equal and
+    "tương đương cùng kỳ" when different but within 0,05%. None when either figure is missing
+    or the previous one is not positive (no meaningful percentage).
+    """
+    if current is None or previous is None:
+        return None
+    now, before = _to_decimal(current), _to_decimal(previous)
+    if before <= 0:
+        return None
+    if now == before:
+        return "bằng cùng kỳ"
+    change = (now - before) / before * 100
+    if _round(abs(change), 1) == 0:
+        return "tương đương cùng kỳ"
+    word = "tăng" if change > 0 else "giảm"
+    return f"{word} {format_percent(abs(change))} so với cùng kỳ"

@@ -1,0 +1,392 @@
+"""The whole run of a period: its units processed (`run`), then its report (`report`).
+
+In: a period and the project's folders. Out: `data/processed/<period>/`, the rendered DOCX,
+HTML and Excel export under `_output/<period>/`, and the run's manifest. This is the one
+module that uses both stages: `run` never imports `report`, and `report` reads only what
+`run` wrote.
+
+- The same period a year earlier is processed too, when it has raw data, for the comparisons.
+- Each profile's report is rendered only when something it reads changed (its content key).
+- Everything is built in staging folders and swapped into place at the end, so a run that is
+  interrupted leaves the previous outputs whole; a lock per period keeps two runs apart.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from baocao.config.catalog import load_units
+from baocao.config.paths import ProjectPaths
+from baocao.config.periods import Period
+from baocao.report.notebook_html import render_notebooks
+from baocao.report.profiles import PROFILES
+from baocao.run.cache import (
+    Cache,
+    changed,
+    code_digest,
+    json_digest,
+    key_of,
+    report_key_parts,
+    run_id,
+)
+from baocao.run.discover import IdentityMemo, discover
+from baocao.run.kernels import KernelPool
+from baocao.run.manifest import (
+    content_digest,
+    files_with_digests,
+    git_commit,
+    package_versions,
+    read_manifest,
+    reproducibility,
+    write_manifest,
+)
+from baocao.run.process import (
+    NOTEBOOK,
+    UnitOutcome,
+    default_jobs,
+    plan_units,
+    process_period,
+    recover,
+    staging_copy,
+    swap_into_place,
+)
+from baocao.run.store import (
+    period_lock,
+)
+
+
+@dataclass
+class RunResult:
+    period: str
+    outcomes: list[UnitOutcome]
+    processed_dir: Path
+    output_dir: Path
+    reports: dict[str, Path] = field(default_factory=dict)
+    backend: str = ""
+    seconds: float = 0.0
+    run_id: str = ""
+    rendered: list[str] = field(default_factory=list)  # profiles rendered (others reused)
+    manifest: Path | None = None
+    narrative: dict = field(default_factory=dict)  # where the analysts' text came from
+
+
+def narrative_summary(paths: ProjectPaths, period: str) -> dict:
+    """Where the report's narrative comes from (Word document or Markdown files), the tracked
+    changes still pending and the warnings, for the run's output and its manifest. Raises
+    `BaocaoError` when the Word document and the Markdown files were both edited."""
+    from baocao.config.catalog import load_catalogue
+    from baocao.config.outline import load_outline
+    from baocao.report.narrative_docx import load_narratives
+
+    outline = load_outline(paths.config, load_catalogue(paths.config, period), period)
+    found = load_narratives(
+        paths.root / "narrative" / period, outline, Period.parse(period), paths.root
+    )
+    return {
+        "source": found.source,
+        "file": found.shown,
+        "sections": sorted(found.narratives),
+        "pending_changes": found.pending,
+        "messages": list(found.messages),
+    }
+
+
+def narrative_digest(paths: ProjectPaths, period: str) -> str:
+    """The period's narrative by content (Markdown bytes, what the Word document says): a part
+    of the run's id and of the report's content key."""
+    from baocao.report.narrative_docx import folder_digest
+
+    return folder_digest(paths.root / "narrative" / period)
+
+
+def narrative_digests(paths: ProjectPaths, period: str) -> dict[str, str]:
+    """Each narrative file with its digest; the Word document's is of its content."""
+    from baocao.report.narrative_docx import content_digest
+
+    folder = paths.root / "narrative" / period
+    if not folder.is_dir():
+        return {}
+    return {
+        str(p.relative_to(paths.root)): content_digest(p)
+        for p in sorted(folder.iterdir())
+        if p.is_file() and not p.name.startswith((".", "~$"))
+    }
+
+
+def _report_files(period: str, profile: str) -> list[str]:
+    """The files a profile's render leaves in `_output/<period>/`."""
+    from baocao.report.export import export_name
+    from baocao.report.render import output_names
+
+    names = list(output_names(period, profile).values())
+    return [*names, export_name(period)] if profile == "internal" else names
+
+
+def _report_outputs_exist(folder: Path, period: str, profile: str) -> bool:
+    return all((folder / name).is_file() for name in _report_files(period, profile))
+
+
+def _export_appendices(period: str, paths: ProjectPaths, folder: Path) -> Path:
+    """Phụ lục I and II as an Excel workbook beside the internal report."""
+    from baocao.config.catalog import load_catalogue
+    from baocao.report.export import build_workbook, export_name, write_workbook
+    from baocao.run.store import read_csv
+
+    processed = paths.processed_period(period)
+    tables = {name: read_csv(processed / f"{name}.csv") for name in ("values", "models", "status")}
+    book = build_workbook(
+        period,
+        load_catalogue(paths.config, period),
+        load_units(paths.config).for_period(period),
+        tables["values"],
+        tables["models"],
+        tables["status"],
+    )
+    return write_workbook(book, folder / export_name(period))
+
+
+def run_period(
+    period: str,
+    paths: ProjectPaths,
+    *,
+    profiles: tuple[str, ...] = PROFILES,
+    backend: str | None = None,
+    render: bool = True,
+    jobs: int | None = None,
+    force: bool = False,
+    overrides: dict | None = None,
+    on_unit_done: Callable[[UnitOutcome], None] | None = None,
+    on_start: Callable[[int, int], None] | None = None,
+) -> RunResult:
+    """Process a period (and the same period a year earlier, when it has raw data, for the
+    comparison), render the report for each profile whose inputs changed, write the manifest."""
+    started = time.perf_counter()
+    jobs = jobs or default_jobs()
+    earlier = str(Period.parse(period).same_period_last_year())
+    output_target = paths.output_period(period)
+    timings: dict[str, object] = {}
+    # The analysts' text is checked first: a conflict between the Word document and the
+    # Markdown files stops the run before any unit is processed.
+    narrative = narrative_summary(paths, period) if render else {}
+    with (
+        period_lock(paths.processed, period),
+        KernelPool(jobs, log=paths.output / "kernels.log") as pool,
+    ):
+        if paths.raw_period(earlier).is_dir():
+            with period_lock(paths.processed, earlier):
+                earlier_result = process_period(
+                    earlier,
+                    paths,
+                    pool,
+                    narrative_digest=narrative_digest(paths, earlier),
+                    review_pages=render_notebooks,
+                    jobs=jobs,
+                    force=force,
+                )
+            timings["earlier_period"] = round(earlier_result.seconds, 3)
+        current = process_period(
+            period,
+            paths,
+            pool,
+            narrative_digest=narrative_digest(paths, period),
+            review_pages=render_notebooks,
+            jobs=jobs,
+            force=force,
+            on_unit_done=on_unit_done,
+            on_start=on_start,
+        )
+        timings["units"] = {o.unit_code: round(o.seconds, 3) for o in current.outcomes}
+        timings["period"] = round(current.seconds, 3)
+        result = RunResult(period, current.outcomes, paths.processed_period(period), output_target)
+        result.narrative = narrative
+
+        from baocao.report.render import choose_backend, render_reports
+
+        chosen = choose_backend(backend) if render else ""
+        result.backend = chosen
+        cache = Cache.of(paths)
+        written = narrative_digest(paths, period)
+        previous_manifest = read_manifest(output_target)
+        recover(output_target)
+        report_parts = {
+            profile: report_key_parts(
+                paths, period, earlier, profile, chosen, overrides, narrative=written
+            )
+            for profile in (profiles if render else ())
+        }
+        to_render = [
+            profile
+            for profile, parts in report_parts.items()
+            if force
+            or cache.last_parts(period, f"report-{profile}") != parts
+            or not _report_outputs_exist(output_target, period, profile)
+        ]
+        # Reports are rendered in a staging copy swapped in at the end; with nothing to render,
+        # only the manifest changes, written in place (atomically) like every file.
+        output = staging_copy(output_target) if to_render else output_target
+        # Every profile to render comes from one execution of the report's code.
+        render_times: dict[str, float] = {}
+        if to_render:
+            t = time.perf_counter()
+            rendered = render_reports(
+                period, to_render, paths, output, backend=chosen, overrides=overrides
+            )
+            if "internal" in to_render:
+                _export_appendices(period, paths, output)
+            render_times = {**rendered.timings, "total": round(time.perf_counter() - t, 3)}
+            result.rendered.extend(to_render)
+        timings["render"] = render_times
+        for profile in profiles if render else ():
+            for file_name in _report_files(period, profile):
+                kind = Path(file_name).suffix.lstrip(".")
+                result.reports[f"{kind} ({profile})"] = output_target / file_name
+
+        result.run_id = run_id(paths, period, {p.job.unit.code: p.key for p in current.plans})
+        manifest = _manifest(
+            paths,
+            period,
+            current,
+            result,
+            report_parts,
+            output,
+            timings,
+            profiles,
+            chosen,
+            jobs,
+            force,
+            previous_manifest,
+        )
+        manifest["timings"]["total"] = round(time.perf_counter() - started, 3)
+        write_manifest(output, manifest)
+        if to_render:
+            swap_into_place(output, output_target)
+        for profile in to_render:  # only once the reports are in place
+            cache.remember(period, f"report-{profile}", report_parts[profile])
+    result.manifest = output_target / "manifest.json"
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _manifest(
+    paths,
+    period,
+    current,
+    result,
+    report_parts,
+    output,
+    timings,
+    profiles,
+    backend,
+    jobs,
+    force,
+    previous,
+) -> dict:
+    processed = paths.processed_period(period)
+    processed_files = files_with_digests(
+        [p for p in processed.rglob("*") if not p.name.startswith(".")], processed
+    )
+    report_text = {}
+    for profile in profiles if result.backend else ():
+        for file_name in _report_files(period, profile):
+            if (output / file_name).is_file():
+                report_text[file_name] = content_digest(output / file_name)
+    manifest = {
+        "run_id": result.run_id,
+        "period": period,
+        "parameters": {
+            "profiles": list(profiles),
+            "backend": backend,
+            "jobs": jobs,
+            "force": force,
+        },
+        "git": git_commit(paths.root),
+        "packages": package_versions(),
+        "inputs": {
+            "raw": {
+                p.job.path.name: {"unit": p.job.unit.code, "sha256": p.parts["workbook"]}
+                for p in current.plans
+            },
+            "config": files_with_digests(list(paths.config.glob("*.yml")), paths.root),
+            "notebook": files_with_digests([paths.notebooks / NOTEBOOK], paths.root),
+            "report": files_with_digests(
+                [paths.report_source, *paths.root.glob("_quarto*.yml")], paths.root
+            ),
+            "narrative": narrative_digests(paths, period),
+            "code": code_digest(),
+        },
+        "inputs_digest": result.run_id,
+        "units": {
+            o.unit_code: {"state": o.state, "reused_from_cache": o.reused, "seconds": o.seconds}
+            for o in current.outcomes
+        },
+        "reused_units": sorted(o.unit_code for o in current.outcomes if o.reused),
+        "outputs": {
+            "processed": processed_files,
+            "reports": files_with_digests(
+                [output / n for prof in profiles for n in _report_files(period, prof)],
+                output,
+            )
+            if result.backend
+            else {},
+        },
+        "processed_digest": json_digest(processed_files),
+        "report_text": report_text,
+        "rendered_profiles": result.rendered,
+        "report_keys": {profile: key_of(parts) for profile, parts in report_parts.items()},
+        "narrative": result.narrative,
+        "timings": timings,
+    }
+    manifest["reproducibility"] = reproducibility(manifest, previous)
+    return manifest
+
+
+def explain_period(
+    period: str,
+    paths: ProjectPaths,
+    *,
+    profiles: tuple[str, ...] = PROFILES,
+    backend: str | None = None,
+    force: bool = False,
+    overrides: dict | None = None,
+) -> list[tuple[str, bool, list[str]]]:
+    """(what, would run, why) for each unit and each report profile; runs nothing."""
+    from baocao.report.render import choose_backend
+
+    units = load_units(paths.config).for_period(period)
+    cache = Cache.of(paths)
+    found, _ = discover(period, paths, units, IdentityMemo(cache.load_memo(period, "files")))
+    lines = []
+    plans = plan_units(found, period, paths, cache, force)
+    for plan in plans:
+        reasons = plan.reasons or ["không có gì thay đổi: dùng lại kết quả đã có"]
+        lines.append((f"{plan.job.unit.code} {plan.job.unit.name}", not plan.reuse, reasons))
+    chosen = choose_backend(backend)
+    earlier = str(Period.parse(period).same_period_last_year())
+    units_change = any(not p.reuse for p in plans)
+    for profile in profiles:
+        name = f"report-{profile}"
+        if force:
+            lines.append((f"báo cáo {profile}", True, ["chạy lại toàn bộ theo yêu cầu (--force)"]))
+            continue
+        if units_change:
+            lines.append((f"báo cáo {profile}", True, ["số liệu của đơn vị sẽ được xử lý lại"]))
+            continue
+        parts = report_key_parts(
+            paths,
+            period,
+            earlier,
+            profile,
+            chosen,
+            overrides,
+            narrative=narrative_digest(paths, period),
+        )
+        reasons = changed(cache.last_parts(period, name), parts)
+        if not reasons and not _report_outputs_exist(paths.output_period(period), period, profile):
+            reasons = ["tệp báo cáo không còn trong thư mục kết quả"]
+        lines.append(
+            (f"báo cáo {profile}", bool(reasons), reasons or ["không có gì thay đổi: giữ nguyên"])
+        )
+    return lines

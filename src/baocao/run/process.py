@@ -1,0 +1,346 @@
+"""Processing a period: each unit's notebook (only those whose inputs changed), then the totals.
+
+- Each unit's notebook runs under papermill in a warm kernel of a small pool (`kernels`), in
+  parallel across `jobs` workers, and only when its content key changed (`cache`).
+- Everything is built in staging folders and swapped into place at the end, so a run that is
+  interrupted leaves the previous `data/processed/<period>/` and `_output/<period>/` whole.
+- One bad unit never stops the others: whatever goes wrong with it becomes its summary row.
+- A lock per period keeps two runs from interleaving; a manifest records what the run did.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from baocao.config.catalog import load_units
+from baocao.config.paths import ProjectPaths
+from baocao.run.aggregate import collect_period
+from baocao.run.cache import (
+    Cache,
+    changed,
+    json_digest,
+    key_of,
+    run_id,
+    unit_key_parts,
+)
+from baocao.run.discover import IdentityMemo, UnitJob, discover
+from baocao.run.kernels import KernelPool, register_engine, with_isolation_cell
+from baocao.run.store import (
+    RUN_FILE,
+    UnitFiles,
+    read_json,
+    read_unit_status,
+    write_csv,
+    write_json,
+)
+from baocao.unit.validate import STATE_ERRORS, STATE_MISSING
+
+NOTEBOOK = "clean_unit.ipynb"
+UNIT_CELL_TIMEOUT = 600  # seconds; a unit's cells take well under one
+
+
+@dataclass
+class UnitOutcome:
+    """One row of the run's summary."""
+
+    unit_code: str
+    unit_name: str
+    state: str
+    rows_read: int = 0
+    errors: int = 0
+    warnings: int = 0
+    source_file: str = ""
+    notebook: Path | None = None
+    messages: list[str] = field(default_factory=list)
+    reused: bool = False
+    seconds: float = 0.0
+
+
+@dataclass
+class UnitPlan:
+    """What the run will do for one unit, and why."""
+
+    job: UnitJob
+    parts: dict[str, str]
+    key: str
+    reasons: list[str]
+
+    @property
+    def reuse(self) -> bool:
+        return not self.reasons
+
+
+@dataclass
+class PeriodResult:
+    period: str
+    outcomes: list[UnitOutcome]
+    plans: list[UnitPlan]
+    seconds: float = 0.0
+
+
+def default_jobs() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def _parameters(job: UnitJob, period: str) -> dict[str, str]:
+    """The notebook's parameters that matter to its result (paths do not)."""
+    return {"period": period, "unit_code": job.unit.code, "unit_name": job.unit.name}
+
+
+def plan_units(
+    jobs: list[UnitJob], period: str, paths: ProjectPaths, cache: Cache, force: bool
+) -> list[UnitPlan]:
+    notebook = paths.notebooks / NOTEBOOK
+    plans = []
+    for job in jobs:
+        parts = unit_key_parts(paths, job.path, notebook, _parameters(job, period))
+        key = key_of(parts)
+        if force:
+            reasons = ["chạy lại toàn bộ theo yêu cầu (--force)"]
+        elif cache.has(key):
+            reasons = []
+        else:
+            reasons = changed(cache.last_parts(period, job.unit.code), parts) or [
+                "kết quả trước đó không còn trong bộ nhớ đệm"
+            ]
+        plans.append(UnitPlan(job, parts, key, reasons))
+    return plans
+
+
+def run_unit_notebook(
+    plan: UnitPlan,
+    period: str,
+    paths: ProjectPaths,
+    cache: Cache,
+    pool: KernelPool,
+    review_pages: Callable[[Path], None] | None = None,
+) -> UnitOutcome:
+    """Execute the per-unit notebook into its cache entry; a failure becomes the outcome.
+    `review_pages(entry)`, when given, makes the reviewer's pages of the executed notebook
+    (once per cache entry)."""
+    # Imported here, not at the top: a rerun with nothing changed runs no notebook at all and
+    # should not pay for loading papermill.
+    import nbformat
+    import papermill
+
+    unit, started = plan.job.unit, time.perf_counter()
+    entry = cache.entry(plan.key)
+    cache.discard(plan.key)
+    entry.mkdir(parents=True)
+    executed = entry / f"{unit.code}.ipynb"
+    outcome = UnitOutcome(unit.code, unit.name, STATE_ERRORS, source_file=plan.job.path.name)
+    notebook = with_isolation_cell(nbformat.read(paths.notebooks / NOTEBOOK, as_version=4))
+    try:
+        with pool.kernel() as kernel:
+            papermill.execute_notebook(
+                notebook,
+                str(executed),
+                parameters={
+                    **_parameters(plan.job, period),
+                    "workbook": str(plan.job.path.resolve()),
+                    "processed_dir": str(entry.resolve()),
+                    "config_dir": str(paths.config.resolve()),
+                },
+                km=kernel,
+                engine_name=register_engine(),
+                execution_timeout=UNIT_CELL_TIMEOUT,
+                progress_bar=False,
+                request_save_on_cell_execute=False,
+                # No `cwd`: papermill would chdir the whole process, which threads share.
+            )
+    except papermill.PapermillExecutionError as exc:
+        outcome.messages.append(f"Sổ tay dừng ở ô {exc.exec_count}: {exc.ename}: {exc.evalue}")
+    except Exception as exc:  # noqa: BLE001 - kernel died, timed out, ...: the unit's own row
+        outcome.messages.append(f"Không chạy được sổ tay: {type(exc).__name__}: {exc}")
+    if executed.is_file() and review_pages is not None:
+        review_pages(entry)
+    if not outcome.messages and read_unit_status(entry, unit.code) is not None:
+        cache.seal(plan.key, plan.parts)
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def _fill_from_status(outcome: UnitOutcome, status: dict | None) -> None:
+    if status is None:
+        outcome.errors = max(1, outcome.errors)
+        return
+    outcome.state = status["state"]
+    outcome.rows_read = status["rows_read"]
+    outcome.errors = status["errors"]
+    outcome.warnings = status["warnings"]
+    outcome.messages += [i["message"] for i in status["issues"] if i["severity"] == "error"]
+
+
+def _copy_unit(entry: Path, unit_code: str, processed: Path, notebooks: Path) -> None:
+    source, target = UnitFiles.of(entry, unit_code), UnitFiles.of(processed, unit_code)
+    for name in ("values", "models", "validation", "status"):
+        if getattr(source, name).is_file():
+            getattr(target, name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(getattr(source, name), getattr(target, name))
+    for page in (entry / f"{unit_code}.ipynb", entry / f"{unit_code}.html"):
+        if page.is_file():
+            shutil.copyfile(page, notebooks / page.name)
+
+
+def swap_into_place(staging: Path, target: Path) -> None:
+    """Replace folder `target` by `staging`; the old one is kept until the new one is in."""
+    old = target.with_name(f".{target.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        os.replace(target, old)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(staging, target)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def recover(target: Path) -> None:
+    """After a run killed between the two renames of a swap, put the old folder back."""
+    old = target.with_name(f".{target.name}.old")
+    if old.exists() and not target.exists():
+        os.replace(old, target)
+
+
+def _fresh(folder: Path) -> Path:
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def staging_copy(target: Path) -> Path:
+    """A staging folder starting as a copy of `target` (outputs this run does not redo survive)."""
+    staging = target.with_name(f".{target.name}.staging")
+    if staging.exists():
+        shutil.rmtree(staging)
+    if target.exists():
+        shutil.copytree(target, staging)
+    else:
+        staging.mkdir(parents=True)
+    return staging
+
+
+def _run_record(
+    paths: ProjectPaths, period: str, units, plans: list[UnitPlan], narrative: str
+) -> dict:
+    """What `data/processed/<period>/run.json` says: the run's id and everything it was made of."""
+    unit_keys = {plan.job.unit.code: plan.key for plan in plans}
+    return {
+        "period": period,
+        "run_id": run_id(paths, unit_keys, narrative),
+        "units": unit_keys,
+        "unit_list": json_digest([(u.code, u.name) for u in units]),
+    }
+
+
+def _recorded_run(paths: ProjectPaths, period: str) -> dict | None:
+    return read_json(paths.processed_period(period) / RUN_FILE)
+
+
+def _summary_rows(units, outcomes: dict[str, UnitOutcome], rejected: list[UnitJob]) -> list:
+    rows = [outcomes.get(u.code) or UnitOutcome(u.code, u.name, STATE_MISSING) for u in units]
+    for job in rejected:
+        rows.append(
+            UnitOutcome(
+                job.unit.code if job.unit else "?",
+                job.unit.name if job.unit else job.path.name,
+                STATE_ERRORS,
+                errors=len(job.issues),
+                source_file=job.path.name,
+                messages=[i.message for i in job.issues],
+            )
+        )
+    return rows
+
+
+def process_period(
+    period: str,
+    paths: ProjectPaths,
+    pool: KernelPool,
+    *,
+    narrative_digest: str,
+    review_pages: Callable[[Path], None] | None = None,
+    jobs: int = 1,
+    force: bool = False,
+    on_unit_done: Callable[[UnitOutcome], None] | None = None,
+    on_start: Callable[[int, int], None] | None = None,
+) -> PeriodResult:
+    """Clean and validate every unit of a period (reusing unchanged ones), total it, and swap
+    `data/processed/<period>/` and `_output/<period>/notebooks/` into place.
+    `narrative_digest` (the period's narrative by content, `cache._static_parts`) names the run
+    in `run.json`; `review_pages(entry)` makes each executed notebook's reviewer pages."""
+    started = time.perf_counter()
+    units = load_units(paths.config).for_period(period)
+    cache = Cache.of(paths)
+    memo = IdentityMemo(cache.load_memo(period, "files"))
+    found, rejected = discover(period, paths, units, memo)
+    cache.save_memo(period, "files", memo.used)
+    plans = plan_units(found, period, paths, cache, force)
+    notebooks_target = paths.output_period(period) / "notebooks"
+    for target in (paths.processed_period(period), notebooks_target):
+        recover(target)
+    record = _run_record(paths, period, units, plans, narrative_digest)
+    to_run = [plan for plan in plans if not plan.reuse]
+    if on_start:
+        on_start(len(plans), len(to_run))
+
+    outcomes: dict[str, UnitOutcome] = {}
+
+    def finish(plan: UnitPlan, outcome: UnitOutcome, copy_to: tuple[Path, Path] | None) -> None:
+        entry = cache.entry(plan.key)
+        _fill_from_status(outcome, read_unit_status(entry, plan.job.unit.code))
+        if copy_to:
+            _copy_unit(entry, plan.job.unit.code, *copy_to)
+        outcome.messages = [i.message for i in plan.job.issues] + outcome.messages
+        outcome.errors += sum(i.severity == "error" for i in plan.job.issues)
+        outcome.warnings += sum(i.severity == "warning" for i in plan.job.issues)
+        outcome.notebook = notebooks_target / f"{plan.job.unit.code}.ipynb"
+        outcomes[plan.job.unit.code] = outcome
+        cache.remember(period, plan.job.unit.code, plan.parts)
+        if on_unit_done:
+            on_unit_done(outcome)
+
+    def reused(plan: UnitPlan) -> UnitOutcome:
+        unit = plan.job.unit
+        outcome = UnitOutcome(unit.code, unit.name, STATE_ERRORS, source_file=plan.job.path.name)
+        outcome.reused = True
+        return outcome
+
+    if not to_run and _recorded_run(paths, period) == record and notebooks_target.is_dir():
+        # Nothing changed since the run that made the processed data: it stays as it is.
+        for plan in plans:
+            finish(plan, reused(plan), None)
+        return PeriodResult(
+            period, _summary_rows(units, outcomes, rejected), plans, time.perf_counter() - started
+        )
+
+    processed = _fresh(paths.processed_period(period).with_name(f".{period}.staging"))
+    notebooks = _fresh(paths.output / f".{period}.notebooks.staging")
+    for plan in plans:
+        if plan.reuse:
+            finish(plan, reused(plan), (processed, notebooks))
+    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="unit") as executor:
+        futures = {
+            executor.submit(run_unit_notebook, plan, period, paths, cache, pool, review_pages): plan
+            for plan in to_run
+        }
+        for future in as_completed(futures):
+            finish(futures[future], future.result(), (processed, notebooks))
+
+    values, models, status = collect_period(processed, units)
+    write_csv(processed / "values.csv", values)
+    write_csv(processed / "models.csv", models)
+    write_csv(processed / "status.csv", status)
+    write_json(processed / RUN_FILE, record)
+    swap_into_place(processed, paths.processed_period(period))
+    swap_into_place(notebooks, notebooks_target)
+    return PeriodResult(
+        period, _summary_rows(units, outcomes, rejected), plans, time.perf_counter() - started
+    )

@@ -1,0 +1,203 @@
+"""Where processed data lives and how it is written: every file to a temporary name, then moved.
+
+An interrupted run therefore never leaves a half-written file behind. The CSV writer is
+deterministic (fixed column order, "\\n" line ends, integers without ".0") so two runs on the
+same inputs give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import socket
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from filelock import FileLock, Timeout
+
+from baocao.errors import BaocaoError, Issue
+
+UNITS_FOLDER = "units"
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def temporary_beside(path: Path) -> Path:
+    """A new empty file next to `path` (same folder, so a later `os.replace` is atomic), with
+    the permissions of an ordinary new file: mkstemp makes it private, outputs are shared."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    os.chmod(temporary, 0o666 & ~_UMASK)
+    return Path(temporary)
+
+
+@contextmanager
+def atomic_path(path: Path):
+    """Yield a temporary path for a writer (a program, a library) to fill; on success it
+    replaces `path` in one move, on failure it is removed and `path` is left as it was."""
+    temporary = temporary_beside(path)
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> Path:
+    with atomic_path(path) as temporary, open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return Path(path)
+
+
+def atomic_write_text(path: Path, text: str) -> Path:
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def write_json(path: Path, data: Any) -> Path:
+    return atomic_write_text(
+        path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    )
+
+
+def _cell_text(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value
+
+
+def write_csv(path: Path, frame: pd.DataFrame) -> Path:
+    text = frame.map(_cell_text).to_csv(index=False, lineterminator="\n")
+    return atomic_write_text(path, text)
+
+
+def read_csv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"unit_code": str, "period": str}, keep_default_na=True)
+
+
+@dataclass(frozen=True)
+class UnitFiles:
+    values: Path
+    models: Path
+    validation: Path
+    status: Path
+
+    @classmethod
+    def of(cls, processed_period: Path, unit_code: str) -> UnitFiles:
+        folder = Path(processed_period) / UNITS_FOLDER
+        return cls(
+            values=folder / f"{unit_code}.values.csv",
+            models=folder / f"{unit_code}.models.csv",
+            validation=folder / f"{unit_code}.validation.json",
+            status=folder / f"{unit_code}.status.json",
+        )
+
+
+def write_unit(
+    processed_period: Path,
+    *,
+    unit_code: str,
+    unit_name: str,
+    source_file: str,
+    state: str,
+    rows_read: int,
+    values: pd.DataFrame,
+    models: pd.DataFrame,
+    issues: tuple[Issue, ...],
+    gx_result: dict[str, Any] | None,
+    illustrative: bool = False,
+) -> UnitFiles:
+    """Write one unit's tidy data, models, validation results and status; status goes last."""
+    files = UnitFiles.of(processed_period, unit_code)
+    write_csv(files.values, values)
+    write_csv(files.models, models)
+    write_json(
+        files.validation,
+        {"issues": [i.as_dict() for i in issues], "great_expectations": gx_result},
+    )
+    write_json(
+        files.status,
+        {
+            "unit_code": unit_code,
+            "unit_name": unit_name,
+            "source_file": source_file,
+            "state": state,
+            "rows_read": rows_read,
+            "errors": sum(i.severity == "error" for i in issues),
+            "warnings": sum(i.severity == "warning" for i in issues),
+            "illustrative": illustrative,
+            "issues": [i.as_dict() for i in issues],
+        },
+    )
+    return files
+
+
+def read_json(path: Path) -> Any | None:
+    """A JSON file written by the pipeline, or None when it is missing or unreadable."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+RUN_FILE = "run.json"  # in data/processed/<period>/: the run that made the processed data
+
+
+def read_unit_status(processed_period: Path, unit_code: str) -> dict[str, Any] | None:
+    return read_json(UnitFiles.of(processed_period, unit_code).status)
+
+
+def lock_files(folder: Path, period: str) -> tuple[Path, Path]:
+    """The lock file of a period and the note naming the run that holds it."""
+    return folder / f".{period}.lock", folder / f".{period}.lock.txt"
+
+
+@contextmanager
+def period_lock(folder: Path, period: str):
+    """Hold the lock of a period for the duration of a run (released even if the run dies).
+
+    Two runs on the same period cannot interleave: the second one stops at once with a message
+    naming the first (its process number, machine and start time). The lock is `filelock`'s,
+    which the operating system releases when the process ends, on Windows as on Linux; the
+    holder's description is a separate file, since Windows forbids reading a locked file.
+    Raises BaocaoError when another run holds the lock.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    path, note = lock_files(folder, period)
+    lock = FileLock(path, timeout=0, thread_local=False)
+    try:
+        lock.acquire()
+    except Timeout:
+        holder = (read_text(note) or "").strip() or "không rõ"
+        raise BaocaoError(
+            f"Kỳ {period} đang được một lần chạy khác xử lý ({holder}). Hãy đợi lần chạy đó "
+            f"kết thúc rồi chạy lại; nếu chắc chắn không còn lần chạy nào, xóa tệp {path}."
+        ) from None
+    try:
+        started = datetime.now().astimezone().strftime("%H:%M:%S ngày %d/%m/%Y")
+        atomic_write_text(
+            note, f"tiến trình {os.getpid()} trên máy {socket.gethostname()}, bắt đầu lúc {started}"
+        )
+        yield
+    finally:
+        note.unlink(missing_ok=True)
+        lock.release()
+
+
+def read_text(path: Path) -> str | None:
+    """A UTF-8 text file, or None when it is missing or unreadable."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

@@ -1,0 +1,88 @@
+"""Checking one workbook in-process, for `baocao validate FILE`: the same read, clean and
+validation stages the per-unit notebook runs, without writing anything."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+from baocao.config.catalog import Catalogue, Unit
+from baocao.config.names import resolve_unit
+from baocao.config.periods import Period, is_period, read_written_period
+from baocao.errors import BaocaoError, Issue
+from baocao.intake.read import read_unit_workbook_or_issue, text_of
+from baocao.unit.clean import clean_unit
+from baocao.unit.validate import unit_state, validate_unit
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    period: str
+    state: str
+    issues: tuple[Issue, ...]
+
+
+def check_workbook(
+    path: Path,
+    catalogue: Catalogue,
+    *,
+    period: str | None = None,
+    units_of: Callable[[str], Sequence[Unit]] | None = None,
+    catalogue_of: Callable[[str], Catalogue] | None = None,
+) -> CheckReport:
+    """Read, clean and validate one workbook. Its period is `period` when given, else the one
+    written in its `Thông tin` sheet (in any form `periods.read_written_period` reads).
+    `units_of(period)` gives the period's unit list, so that a `Thông tin` sheet naming a unit
+    outside it is reported; `catalogue_of(period)` the catalogue in force for the period the
+    workbook declares (else `catalogue`)."""
+    workbook, read_issues = read_unit_workbook_or_issue(Path(path))
+    if workbook is None:
+        return CheckReport(period or "?", unit_state(read_issues), read_issues)
+    given = period is not None
+    if given:
+        period = str(Period.parse(period))
+    period_issues: tuple[Issue, ...] = ()
+    if period is None:
+        declared = workbook.info.get("period", ("", ""))
+        written = read_written_period(declared[0])
+        period = str(written) if written is not None else "?"
+        if written is None and workbook.info_sheet is not None:
+            shown = text_of(declared[0])
+            period_issues = (
+                Issue(
+                    "warning",
+                    "period_unreadable",
+                    "Trang “Thông tin”: không đọc được kỳ báo cáo"
+                    + (f" “{shown}”" if shown else " (ô trống)")
+                    + "; hãy ghi kỳ theo dạng “6 tháng đầu năm 2021”, hoặc chạy lại lệnh với "
+                    "--period.",
+                    sheet=workbook.info_sheet,
+                    cell=declared[1] or None,
+                ),
+            )
+    units = None
+    if units_of is not None and is_period(period):
+        with suppress(BaocaoError):
+            units = units_of(period)
+    if catalogue_of is not None and is_period(period):
+        with suppress(BaocaoError):
+            catalogue = catalogue_of(period)
+    declared = resolve_unit(text_of(workbook.info.get("unit", ("", ""))[0]), units or ())
+    if given:
+        period_from = f"theo tham số --period ({Period.parse(period).label()})"
+    else:
+        period_from = "không xác định được (hãy chạy lại lệnh với --period, ví dụ --period 2021-H1)"
+    cleaned = clean_unit(
+        workbook,
+        catalogue,
+        period=period,
+        unit_code=declared.code if declared else "",
+        units=units,
+        unit_from="không xác định được",
+        period_from=period_from,
+    )
+    checked = validate_unit(cleaned.values, catalogue)
+    issues = (*period_issues, *cleaned.issues, *checked.issues)
+    return CheckReport(period, unit_state(issues), issues)

@@ -1,0 +1,551 @@
+"""Cleaning a unit's rows into tidy data: one row per catalogue indicator.
+
+Pure: takes what `intake` read and the catalogue, returns frames and findings; reads no file.
+Every row is either matched to an indicator (by its code, by its label when the code is missing,
+or by a label close enough to one, with a warning) or reported as an issue; nothing is dropped
+silently. A blank cell stays blank (not reported), apart from a 0.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
+
+import pandas as pd
+
+from baocao.config.catalog import Catalogue, Indicator, Unit
+from baocao.config.names import match_key, resolve_unit
+from baocao.config.periods import Period, is_period, read_written_period
+from baocao.errors import Issue
+from baocao.intake import layout
+from baocao.intake.numbers import NumberParseError, format_number, parse_value
+from baocao.intake.read import DataRow, UnitWorkbook, text_of
+
+VALUE_COLUMNS = (
+    "period",
+    "unit_code",
+    "indicator_code",
+    "value",
+    "reported",
+    "included",
+    "source_file",
+    "sheet",
+    "cell",
+)
+MODEL_COLUMNS = ("period", "unit_code", *layout.MODEL_FIELDS, "sheet", "cell")
+_PROGRAMME = re.compile(r"^\D*(\d+)\D*$")
+DEFAULT_PROGRAMMES = ("1", "2", "3", "4", "5")
+
+# A relabelled row is matched to the indicator whose folded label is at least this similar, and
+# clearly more similar than to any other indicator (labels of one section differ by a word).
+FUZZY_CUTOFF = 0.8
+FUZZY_MARGIN = 0.05
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    values: pd.DataFrame  # VALUE_COLUMNS, one row per catalogue indicator, catalogue order
+    models: pd.DataFrame  # MODEL_COLUMNS
+    issues: tuple[Issue, ...]
+    rows_read: int  # rows of the data sheet matched to an indicator
+    illustrative: bool = False  # the workbook says its figures are illustrative
+
+
+def _closest_label(
+    label: str, catalogue: Catalogue, taken: set[str]
+) -> tuple[Indicator | None, float]:
+    """The indicator whose label is clearly closest to `label`, if close enough; else None."""
+    key = match_key(label)
+    if not key:
+        return None, 0.0
+    scored = sorted(
+        (
+            (difflib.SequenceMatcher(None, key, match_key(i.label)).ratio(), n)
+            for n, i in enumerate(catalogue.indicators)
+        ),
+        reverse=True,
+    )
+    best, index = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    indicator = catalogue.indicators[index]
+    if best < FUZZY_CUTOFF or best - runner_up < FUZZY_MARGIN or indicator.code in taken:
+        return None, best
+    return indicator, best
+
+
+def _match_row(
+    row: DataRow, catalogue: Catalogue, by_label: dict[str, Indicator], taken: set[str]
+) -> tuple[Indicator | None, Issue | None]:
+    code = row.code.strip().lower()
+    if code in catalogue.codes:
+        return catalogue.indicator(code), None
+    by_its_label = by_label.get(match_key(row.label)) if row.label else None
+    if code and by_its_label is not None:
+        return by_its_label, Issue(
+            "warning",
+            "unknown_code",
+            f"Mã chỉ tiêu “{row.code}” ở dòng {row.row_number} không có trong danh mục; "
+            f"đã nhận theo nội dung là “{by_its_label.code}”. Hãy giữ nguyên mã của biểu mẫu.",
+            cell=row.value_ref,
+            indicator_code=by_its_label.code,
+        )
+    if by_its_label is None and row.label:
+        close, score = _closest_label(row.label, catalogue, taken)
+        if close is not None:
+            return close, Issue(
+                "warning",
+                "label_fuzzy_match",
+                f"Dòng {row.row_number} ghi “{row.label}”, không đúng nội dung chỉ tiêu nào; đã "
+                f"nhận là chỉ tiêu gần giống nhất “{close.label}” ({close.code}, giống "
+                f"{round(score * 100)}%). Hãy kiểm tra số liệu ở ô {row.value_ref} và giữ "
+                "nguyên nội dung của biểu mẫu.",
+                cell=row.value_ref,
+                indicator_code=close.code,
+            )
+    return by_its_label, None
+
+
+def _is_blank_row(row: DataRow) -> bool:
+    return not row.code and not text_of(row.value)
+
+
+def _is_merged_heading(row: DataRow) -> bool:
+    """The value cell lies in a range merged across one row: a heading or a label, not a figure."""
+    if not row.merged:
+        return False
+    first, _, last = row.merged.partition(":")
+    return first.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") == last.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+EXCEL_ERROR = object()  # marks a value cell holding an Excel error value
+
+# What each Excel error value means, in the words of Excel's Vietnamese help.
+_EXCEL_ERROR_MEANINGS = {
+    "#DIV/0!": "công thức chia cho 0 hoặc cho ô trống",
+    "#REF!": "công thức tham chiếu đến ô không còn tồn tại (ô, dòng hoặc trang đã bị xóa)",
+    "#N/A": "công thức tra cứu không tìm thấy giá trị",
+    "#VALUE!": "công thức tính với giá trị sai kiểu (ví dụ cộng chữ với số)",
+    "#NAME?": "công thức dùng tên hàm hoặc tên vùng không tồn tại",
+    "#NUM!": "công thức cho kết quả không phải số hợp lệ",
+    "#NULL!": "công thức dùng vùng ô không giao nhau",
+    "#SPILL!": "kết quả công thức tràn sang ô đã có dữ liệu",
+    "#CALC!": "công thức không tính được",
+}
+
+
+def _excel_error_issue(row: DataRow, indicator: Indicator, sheet: str) -> Issue:
+    meaning = _EXCEL_ERROR_MEANINGS.get(row.error.upper(), "công thức bị lỗi")
+    return Issue(
+        "error",
+        "excel_error",
+        f"{indicator.label}: ô {row.value_ref} hiển thị lỗi {row.error} của Excel ({meaning}), "
+        "nên số liệu bị loại khỏi tổng cộng. Hãy sửa công thức trong ô hoặc ghi thẳng số vào "
+        "ô, rồi gửi lại.",
+        sheet=sheet,
+        cell=row.value_ref,
+        indicator_code=indicator.code,
+    )
+
+
+def _cell_problem(row: DataRow, indicator: Indicator, sheet: str) -> Issue | None:
+    """An error for a value cell whose content cannot be trusted: merged, or an uncalculated formula."""
+    if row.formula_without_value:
+        return Issue(
+            "error",
+            "formula_no_value",
+            f"{indicator.label}: ô {row.value_ref} chứa công thức nhưng tệp không lưu kết quả "
+            "tính (tệp được tạo bằng phần mềm khác Excel, hoặc chưa tính lại). Hãy mở tệp bằng "
+            "Excel, nhấn F9 rồi lưu lại, hoặc ghi thẳng số vào ô.",
+            sheet=sheet,
+            cell=row.value_ref,
+            indicator_code=indicator.code,
+        )
+    if row.merged:
+        return Issue(
+            "error",
+            "merged_value_cell",
+            f"{indicator.label}: ô {row.value_ref} nằm trong vùng ô gộp {row.merged}, nên không "
+            "biết số liệu thuộc dòng nào; chưa tính chỉ tiêu này. Hãy bỏ gộp ô (Merge & Center) "
+            "và ghi số riêng cho từng dòng.",
+            sheet=sheet,
+            cell=row.value_ref,
+            indicator_code=indicator.code,
+        )
+    return None
+
+
+def clean_values(
+    workbook: UnitWorkbook, catalogue: Catalogue, *, period: str, unit_code: str
+) -> tuple[pd.DataFrame, list[Issue], int]:
+    sheet = workbook.data_sheet
+    by_label = {match_key(i.label): i for i in catalogue.indicators}
+    # Indicators some row names exactly: a loosely labelled row is never matched to them.
+    taken = {row.code.strip().lower() for row in workbook.data_rows} & set(catalogue.codes)
+    taken |= {
+        by_label[k].code for row in workbook.data_rows if (k := match_key(row.label)) in by_label
+    }
+    found: dict[str, tuple[DataRow, object, bool]] = {}
+    issues: list[Issue] = []
+    duplicated: set[str] = set()
+    rows_read = 0
+    for row in workbook.data_rows:
+        indicator, issue = _match_row(row, catalogue, by_label, taken)
+        if issue:
+            issues.append(dataclass_replace(issue, sheet=sheet))
+        if indicator is None:
+            if _is_blank_row(row) or _is_merged_heading(row):
+                continue  # a blank line, or a section heading merged across the row
+            shown = row.label or row.code
+            issues.append(
+                Issue(
+                    "warning",
+                    "unknown_row",
+                    f"Dòng {row.row_number} (“{shown}”) không khớp chỉ tiêu nào trong danh mục nên "
+                    "chưa được tính. Hãy ghi đúng mã chỉ tiêu ở cột “Mã chỉ tiêu”.",
+                    sheet=sheet,
+                    cell=row.value_ref,
+                )
+            )
+            continue
+        rows_read += 1
+        if indicator.code in found:
+            first = found[indicator.code][0]
+            duplicated.add(indicator.code)
+            issues.append(
+                Issue(
+                    "error",
+                    "duplicate_row",
+                    f"Chỉ tiêu “{indicator.label}” được ghi hai lần (ô {first.value_ref} và ô "
+                    f"{row.value_ref}); chưa tính chỉ tiêu này. Hãy chỉ giữ một dòng.",
+                    sheet=sheet,
+                    cell=row.value_ref,
+                    indicator_code=indicator.code,
+                )
+            )
+            continue
+        cell_problem = _cell_problem(row, indicator, sheet)
+        if cell_problem is not None:
+            issues.append(cell_problem)
+            found[indicator.code] = (row, None, False)
+            continue
+        if row.error:
+            issues.append(_excel_error_issue(row, indicator, sheet))
+            found[indicator.code] = (row, EXCEL_ERROR, False)
+            continue
+        measure = catalogue.units_of_measure.reading(indicator, row.unit)
+        if measure.status == "other":
+            issues.append(
+                Issue(
+                    "error",
+                    "measure_mismatch",
+                    f"{indicator.label}: ô {row.unit_ref or row.value_ref} ghi đơn vị tính "
+                    f"“{row.unit}”, khác đơn vị “{indicator.unit}” của chỉ tiêu, nên chưa tính "
+                    f"số liệu ô {row.value_ref}. Hãy ghi số theo đơn vị “{indicator.unit}” và giữ "
+                    "nguyên cột “Đơn vị tính” của biểu mẫu.",
+                    sheet=sheet,
+                    cell=row.unit_ref or row.value_ref,
+                    indicator_code=indicator.code,
+                )
+            )
+            found[indicator.code] = (row, None, False)
+            continue
+        try:
+            parsed = parse_value(
+                row.value, indicator.kind, number_format=row.number_format, scale=measure.scale
+            )
+            value, ok = parsed.value, True
+            if parsed.note:
+                issues.append(
+                    Issue(
+                        "warning",
+                        "value_interpreted",
+                        f"{indicator.label}: {parsed.note}",
+                        sheet=sheet,
+                        cell=row.value_ref,
+                        indicator_code=indicator.code,
+                    )
+                )
+            if measure.status == "scaled" and value is not None:
+                issues.append(
+                    Issue(
+                        "warning",
+                        "measure_scaled",
+                        f"{indicator.label}: dòng {row.row_number} ghi đơn vị tính “{row.unit}” "
+                        f"(ô {row.unit_ref}) nên số ở ô {row.value_ref} được hiểu là "
+                        f"{format_number(value)} {indicator.unit}. Hãy kiểm tra lại; lần sau ghi "
+                        f"số theo đơn vị “{indicator.unit}” của biểu mẫu.",
+                        sheet=sheet,
+                        cell=row.value_ref,
+                        indicator_code=indicator.code,
+                    )
+                )
+        except NumberParseError as exc:
+            value, ok = None, False
+            issues.append(
+                Issue(
+                    "error",
+                    "not_a_number",
+                    f"{indicator.label}: {exc.reason}",
+                    sheet=sheet,
+                    cell=row.value_ref,
+                    indicator_code=indicator.code,
+                )
+            )
+        found[indicator.code] = (row, value, ok)
+
+    records = []
+    for indicator in catalogue.indicators:
+        if indicator.code in found:
+            row, value, ok = found[indicator.code]
+            cell = row.value_ref
+        else:
+            value, ok, cell = None, True, ""
+            issues.append(
+                Issue(
+                    "warning",
+                    "missing_row",
+                    f"Thiếu dòng chỉ tiêu “{indicator.label}” ({indicator.code}); coi như chưa báo cáo. "
+                    "Hãy dùng đủ các dòng của biểu mẫu.",
+                    sheet=sheet,
+                    indicator_code=indicator.code,
+                )
+            )
+        # An Excel error value was reported (the unit sees “#DIV/0!”): listed as left out.
+        reported = value is not None
+        if value is EXCEL_ERROR:
+            value = None
+        included = ok and value is not None and indicator.code not in duplicated
+        records.append(
+            {
+                "period": period,
+                "unit_code": unit_code,
+                "indicator_code": indicator.code,
+                "value": value if indicator.code not in duplicated else None,
+                "reported": reported,
+                "included": included,
+                "source_file": workbook.path.name,
+                "sheet": sheet,
+                "cell": cell,
+            }
+        )
+    frame = pd.DataFrame.from_records(records, columns=list(VALUE_COLUMNS))
+    frame["value"] = frame["value"].astype(object)
+    return frame, issues, rows_read
+
+
+def programme_numbers(catalogue: Catalogue) -> tuple[str, ...]:
+    """The programme numbers a model may name: the leading numbers of the catalogue's sections."""
+    heads = {section.split(".")[0] for section in catalogue.sections}
+    return tuple(sorted((h for h in heads if h.isdigit()), key=int))
+
+
+def clean_models(
+    workbook: UnitWorkbook,
+    *,
+    period: str,
+    unit_code: str,
+    programmes: tuple[str, ...] = DEFAULT_PROGRAMMES,
+) -> tuple[pd.DataFrame, list[Issue]]:
+    """The models sheet as rows; `programmes` are the numbers the catalogue version's sections
+    start with (1–5 in 2021, 1–7 from 2025-H2): any other is a warning and left blank."""
+    records, issues = [], []
+    shown = f"{programmes[0]} đến {programmes[-1]}" if programmes else "1 đến 5"
+    for model in workbook.model_rows:
+        fields = {name: text_of(value) for name, value in model.fields.items()}
+        programme = _PROGRAMME.match(fields["programme"] or "")
+        if programme and programme.group(1).lstrip("0") not in programmes:
+            programme = None
+        if fields["programme"] and not programme:
+            issues.append(
+                Issue(
+                    "warning",
+                    "model_programme",
+                    f"Mô hình “{fields['name']}” (dòng {model.row_number}): chương trình "
+                    f"“{fields['programme']}” không phải số từ {shown}.",
+                    sheet=workbook.models_sheet,
+                    cell=model.first_ref,
+                )
+            )
+        fields["programme"] = programme.group(1).lstrip("0") if programme else ""
+        records.append(
+            {
+                "period": period,
+                "unit_code": unit_code,
+                **fields,
+                "sheet": workbook.models_sheet,
+                "cell": model.first_ref,
+            }
+        )
+    return pd.DataFrame.from_records(records, columns=list(MODEL_COLUMNS)), issues
+
+
+def check_declared_period(workbook: UnitWorkbook, period: str) -> list[Issue]:
+    """A warning when `Thông tin` names another period than `period`, or one that cannot be
+    read; both periods are shown in the report's words (“6 tháng đầu năm 2021”)."""
+    declared = workbook.info.get("period")
+    if not declared or not text_of(declared[0]):
+        return []
+    text = text_of(declared[0])
+    written = read_written_period(declared[0])
+    compiled = Period.parse(period)
+    if written == compiled:
+        return []
+    if written is None:
+        problem = (
+            f"ghi kỳ báo cáo “{text}”, không đọc được là kỳ nào; số liệu được tính cho kỳ "
+            f"{compiled.label()}. Hãy ghi kỳ theo dạng “{compiled.label()}”."
+        )
+    else:
+        problem = (
+            f"ghi kỳ báo cáo “{text}” ({written.label()}), khác kỳ đang tổng hợp "
+            f"({compiled.label()}). Hãy kiểm tra đơn vị có gửi nhầm tệp của kỳ khác không."
+        )
+    return [
+        Issue(
+            "warning",
+            "period_mismatch" if written is not None else "period_unreadable",
+            f"Trang “{layout.SHEET_INFO}”, ô {declared[1]}: {problem}",
+            sheet=layout.SHEET_INFO,
+            cell=declared[1],
+        )
+    ]
+
+
+def info_sheet_missing(workbook: UnitWorkbook, *, unit_from: str, period_from: str) -> Issue | None:
+    """A warning when the workbook has no `Thông tin` sheet, saying where the unit and the
+    period were taken from instead."""
+    if workbook.info_sheet is not None:
+        return None
+    return Issue(
+        "warning",
+        "info_sheet_missing",
+        f"Không tìm thấy trang “{layout.SHEET_INFO}” (trang ghi tên đơn vị và kỳ báo cáo). "
+        f"Đơn vị: {unit_from}; kỳ báo cáo: {period_from}. Hãy dùng biểu mẫu do tỉnh gửi và giữ "
+        f"nguyên trang “{layout.SHEET_INFO}”.",
+    )
+
+
+def declared_unit_mismatch(
+    workbook: UnitWorkbook, unit: Unit | str, units: Sequence[Unit]
+) -> Issue | None:
+    """A warning when `Thông tin` names another unit than the one the file is processed for.
+
+    `unit` is the expected unit (or its code); `units` the unit list of the period. A name that
+    matches no unit of the list is also reported; an empty field is not (the file name decided).
+    """
+    declared = workbook.info.get("unit")
+    if not declared or not text_of(declared[0]):
+        return None
+    return unit_mismatch_issue(
+        text_of(declared[0]), declared[1], unit, units, file_name=workbook.path.name
+    )
+
+
+def unit_mismatch_issue(
+    declared: str, cell: str, unit: Unit | str, units: Sequence[Unit], *, file_name: str
+) -> Issue | None:
+    """The check of `declared_unit_mismatch` on a name already read, e.g. by
+    `intake.read_declared_unit` (which returns exactly `(declared, cell)`)."""
+    code = unit if isinstance(unit, str) else unit.code
+    expected = next((u for u in units if u.code == code), None)
+    if expected is None or not declared.strip():
+        return None
+    named = resolve_unit(declared, units)
+    if named is not None and named.code == expected.code:
+        return None
+    if named is None:
+        problem = f"ghi đơn vị “{declared}”, không có trong danh sách đơn vị của kỳ"
+    else:
+        problem = f"ghi đơn vị “{declared}” ({named.name}, mã {named.code})"
+    return Issue(
+        "warning",
+        "unit_mismatch",
+        f"Trang “{layout.SHEET_INFO}”, ô {cell}: {problem}, nhưng tệp “{file_name}” đang "
+        f"được tổng hợp cho {expected.name} (mã {expected.code}). Hãy kiểm tra đơn vị có gửi "
+        "nhầm tệp của đơn vị khác không, rồi sửa tên đơn vị hoặc tên tệp.",
+        sheet=layout.SHEET_INFO,
+        cell=cell,
+    )
+
+
+def is_illustrative(workbook: UnitWorkbook) -> bool:
+    note = workbook.info.get("note")
+    return bool(note) and match_key(layout.ILLUSTRATIVE_WORDS) in match_key(text_of(note[0]))
+
+
+def clean_unit(
+    workbook: UnitWorkbook,
+    catalogue: Catalogue,
+    *,
+    period: str,
+    unit_code: str,
+    units: Sequence[Unit] | None = None,
+    unit_from: str = "theo tên tệp",
+    period_from: str | None = None,
+) -> CleanResult:
+    """Clean one unit's workbook. With the period's `units`, a `Thông tin` sheet naming another
+    unit than `unit_code` gets a warning. Without a `Thông tin` sheet, a warning says the unit
+    was taken from `unit_from` and the period from `period_from` (default: the period's folder)."""
+    values, value_issues, rows_read = clean_values(
+        workbook, catalogue, period=period, unit_code=unit_code
+    )
+    models, model_issues = clean_models(
+        workbook,
+        period=period,
+        unit_code=unit_code,
+        programmes=programme_numbers(catalogue),
+    )
+    mismatch = declared_unit_mismatch(workbook, unit_code, units) if units else None
+    known = is_period(period)
+    if period_from is None:
+        period_from = (
+            f"theo thư mục của kỳ ({Period.parse(period).label()})"
+            if known
+            else "không xác định được"
+        )
+    missing_info = info_sheet_missing(workbook, unit_from=unit_from, period_from=period_from)
+    issues = [
+        *workbook.issues,
+        *([missing_info] if missing_info else []),
+        *(check_declared_period(workbook, period) if known else []),
+        *([mismatch] if mismatch else []),
+        *value_issues,
+        *model_issues,
+    ]
+    return CleanResult(
+        values=values,
+        models=models,
+        issues=tuple(issues),
+        rows_read=rows_read,
+        illustrative=is_illustrative(workbook),
+    )
+
+
+def nothing_read(
+    catalogue: Catalogue, *, period: str, unit_code: str, source_file: str
+) -> CleanResult:
+    """The result for a workbook that could not be read: every indicator not reported."""
+    values = pd.DataFrame.from_records(
+        [
+            {
+                "period": period,
+                "unit_code": unit_code,
+                "indicator_code": indicator.code,
+                "value": None,
+                "reported": False,
+                "included": False,
+                "source_file": source_file,
+                "sheet": "",
+                "cell": "",
+            }
+            for indicator in catalogue.indicators
+        ],
+        columns=list(VALUE_COLUMNS),
+    )
+    values["value"] = values["value"].astype(object)
+    return CleanResult(
+        values=values, models=pd.DataFrame(columns=list(MODEL_COLUMNS)), issues=(), rows_read=0
+    )

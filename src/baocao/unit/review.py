@@ -1,0 +1,57 @@
+"""Small Vietnamese tables that the per-unit notebook shows its reviewer."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from baocao.config.catalog import Catalogue
+from baocao.errors import Issue
+from baocao.intake.numbers import format_number
+from baocao.intake.read import UnitWorkbook
+
+SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo"}
+
+
+def read_summary(workbook: UnitWorkbook | None, issues: tuple[Issue, ...]) -> pd.DataFrame:
+    if workbook is None:
+        rows = [("Đọc tệp", "không đọc được"), *(("Lỗi", i.message) for i in issues)]
+    else:
+        declared = workbook.info.get("unit")
+        rows = [
+            ("Tệp", workbook.path.name),
+            ("Trang số liệu", workbook.data_sheet),
+            ("Số dòng dưới tiêu đề", str(len(workbook.data_rows))),
+            ("Trang mô hình", workbook.models_sheet or "không có"),
+            ("Số mô hình", str(len(workbook.model_rows))),
+            ("Đơn vị ghi trong tệp", str(declared[0]) if declared else "không ghi"),
+        ]
+    return pd.DataFrame(rows, columns=["Mục", "Nội dung"])
+
+
+def figures_table(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """Every indicator with the value read, its cell and whether it counts in the totals."""
+    rows = []
+    for record in values.itertuples(index=False):
+        indicator = catalogue.indicator(record.indicator_code)
+        if record.value is None or pd.isna(record.value):
+            shown = "—"
+        else:
+            shown = format_number(record.value, decimals=0 if indicator.whole else 1)
+        rows.append(
+            (
+                indicator.code,
+                indicator.label,
+                indicator.unit,
+                shown,
+                record.cell or "",
+                "có" if record.included else "không",
+            )
+        )
+    return pd.DataFrame(
+        rows, columns=["Mã", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Ô", "Tính vào tổng"]
+    )
+
+
+def issues_table(issues: tuple[Issue, ...] | list[Issue]) -> pd.DataFrame:
+    rows = [(SEVERITY_LABEL[i.severity], i.sheet or "", i.cell or "", i.message) for i in issues]
+    return pd.DataFrame(rows, columns=["Mức độ", "Trang", "Ô", "Nội dung"])
