@@ -171,6 +171,7 @@ def run_period(
     # The analysts' text is checked first: a conflict between the Word document and the
     # Markdown files stops the run before any unit is processed.
     narrative = narrative_summary(paths, period) if render else {}
+    written = narrative_digest(paths, period)
     with (
         period_lock(paths.processed, period),
         KernelPool(jobs, log=paths.output / "kernels.log") as pool,
@@ -191,7 +192,7 @@ def run_period(
             period,
             paths,
             pool,
-            narrative_digest=narrative_digest(paths, period),
+            narrative_digest=written,
             review_pages=render_notebooks,
             jobs=jobs,
             force=force,
@@ -208,7 +209,6 @@ def run_period(
         chosen = choose_backend(backend) if render else ""
         result.backend = chosen
         cache = Cache.of(paths)
-        written = narrative_digest(paths, period)
         previous_manifest = read_manifest(output_target)
         recover(output_target)
         report_parts = {
@@ -244,7 +244,7 @@ def run_period(
                 kind = Path(file_name).suffix.lstrip(".")
                 result.reports[f"{kind} ({profile})"] = output_target / file_name
 
-        result.run_id = run_id(paths, period, {p.job.unit.code: p.key for p in current.plans})
+        result.run_id = run_id(paths, {p.job.unit.code: p.key for p in current.plans}, written)
         manifest = _manifest(
             paths,
             period,
