@@ -23,7 +23,10 @@ from baocao.intake.legacy_text import _TCVN3
 from baocao.pipeline import narrative_digest
 from baocao.report import blocks as rb
 from baocao.report import narrative as nv
-from baocao.report import narrative_docx as nd
+from baocao.report import narrative_read as nread
+from baocao.report import narrative_runs as nruns
+from baocao.report import narrative_source as nsource
+from baocao.report import narrative_write as nwrite
 from baocao.run.cache import changed, report_key_parts
 
 PERIOD = "2021-H1"
@@ -71,7 +74,9 @@ def write_docx(paths: ProjectPaths, outline, names=None) -> Path:
     folder = paths.root / "narrative" / PERIOD
     markdown = nv.read_narratives(folder, outline.text_ids(), paths.root)
     glossary = rb.figure_glossary(load_catalogue_of(paths), outline, names)
-    return nd.write_narrative_docx(folder / nd.file_name(PERIOD), outline, P, markdown, glossary)
+    return nwrite.write_narrative_docx(
+        folder / nsource.file_name(PERIOD), outline, P, markdown, glossary
+    )
 
 
 def load_catalogue_of(paths):
@@ -233,13 +238,13 @@ def test_written_document_holds_outline_text_guidance_and_figures(tmp_path, outl
             expected.append(section.heading.replace("{ky_toi}", "6 tháng cuối năm 2021"))
             expected += [i.title for i in section.internal]
     expected = [e.replace("{KY_TOI}", "6 THÁNG CUỐI NĂM 2021") for e in expected]
-    assert headings == [*expected, nd.GLOSSARY_HEADING]
+    assert headings == [*expected, nread.GLOSSARY_HEADING]
     texts = [(p.style.name, p.text) for p in document.paragraphs]
     at = texts.index(("Heading 4", heading_paragraph(document, "2.2.").text))
     assert texts[at + 1] == ("Normal", "Vận động được {quy_vnn_van_dong} (tăng).")
     assert [r.bold for r in document.paragraphs[at + 1].runs if r.text == "tăng"] == [True]
     at = texts.index(("Heading 4", heading_paragraph(document, "2.3.").text))
-    assert texts[at + 1][0] == nd.NOTE_STYLE
+    assert texts[at + 1][0] == nsource.NOTE_STYLE
     assert texts[at + 1][1].startswith("Hướng dẫn: Tham mưu cho cấp ủy")
     rows = {tuple(c.text for c in r.cells) for r in document.tables[-1].rows}
     assert (
@@ -271,8 +276,8 @@ def test_glossary_lists_exactly_the_names_a_narrative_may_use(outline, catalogue
 def test_shipped_narratives_round_trip_through_word(tmp_path, outline, project):
     folder = project.root / "narrative" / PERIOD
     markdown = nv.read_narratives(folder, outline.text_ids(), project.root)
-    path = nd.write_narrative_docx(tmp_path / "n.docx", outline, P, markdown, [])
-    read = nd.assign(nd.extract(path), outline, P, "n.docx")
+    path = nwrite.write_narrative_docx(tmp_path / "n.docx", outline, P, markdown, [])
+    read = nsource.assign(nread.extract(path), outline, P, "n.docx")
     assert read.orphans == () and read.warnings == ()
     assert read.sections == {sid: n.text.strip() for sid, n in markdown.items()}
 
@@ -282,9 +287,9 @@ def test_shipped_narratives_round_trip_through_word(tmp_path, outline, project):
 
 def test_review_reads_as_if_every_change_were_accepted(edited, outline):
     paths, path = edited
-    extracted = nd.extract(path)
+    extracted = nread.extract(path)
     assert extracted.pending == 2 and extracted.comments == 1
-    read = nd.assign(extracted, outline, P, path.name)
+    read = nsource.assign(extracted, outline, P, path.name)
     assert read.sections["2.2"] == EXPECTED_22
     assert read.sections["6.1"] == EXPECTED_61
     everything = "\n".join(b.text for b in extracted.blocks)
@@ -292,14 +297,14 @@ def test_review_reads_as_if_every_change_were_accepted(edited, outline):
     assert "DATE" not in everything and "NUMPAGES" not in everything
     assert read.sections["2.1"] == "Đoạn **có sẵn** của mục 2.1."  # from its Markdown file
     assert "2.3" not in read.sections  # only guidance there: nothing to print
-    source = nd.load_narratives(path.parent, outline, P, paths.root)
+    source = nsource.load_narratives(path.parent, outline, P, paths.root)
     assert source.source == "docx" and source.pending == 2
     assert any("còn 2 thay đổi" in m for m in source.messages)
 
 
 def test_unknown_heading_is_reported_and_its_text_kept(edited, outline):
     paths, path = edited
-    source = nd.load_narratives(path.parent, outline, P, paths.root)
+    source = nsource.load_narratives(path.parent, outline, P, paths.root)
     assert [(o.anchor, o.heading, o.text) for o in source.orphans] == [
         ("2.5", UNKNOWN_HEADING, UNKNOWN_TEXT)
     ]
@@ -323,20 +328,23 @@ def test_unknown_heading_is_reported_and_its_text_kept(edited, outline):
     ],
 )
 def test_headings_match_whatever_their_numbering_case_and_tones(outline, typed, section):
-    blocks = (nd.Block("heading", typed, typed, 4), nd.Block("text", "Nội dung.", "Nội dung."))
-    read = nd.assign(nd.Extracted(blocks, 0, (), None), outline, P, "x.docx")
+    blocks = (
+        nread.Block("heading", typed, typed, 4),
+        nread.Block("text", "Nội dung.", "Nội dung."),
+    )
+    read = nsource.assign(nread.Extracted(blocks, 0, (), None), outline, P, "x.docx")
     assert read.sections == {section: "Nội dung."}
-    assert nd.heading_key("Hoà giải Thuỵ") == nd.heading_key("Hòa giải Thụy")
+    assert nsource.heading_key("Hoà giải Thuỵ") == nsource.heading_key("Hòa giải Thụy")
 
 
 def test_markdown_signs_typed_in_word_are_printed_as_typed():
     chars = [(c, frozenset()) for c in "1. Giá <b>5*3</b> #1 [x] $2 {quy_vnn_van_dong} {{a}}"]
-    text = nd.inline_markdown(chars)
+    text = nruns.inline_markdown(chars)
     assert text == ("1\\. Giá \\<b\\>5\\*3\\</b\\> \\#1 \\[x\\] \\$2 {quy_vnn_van_dong} {{a}}")
     bold = [
         (c, frozenset({"b"}) if 4 <= i < 8 else frozenset()) for i, c in enumerate("Rất tốt lắm")
     ]
-    assert nd.inline_markdown(bold) == "Rất **tốt** lắm"  # the bold space stays outside
+    assert nruns.inline_markdown(bold) == "Rất **tốt** lắm"  # the bold space stays outside
 
 
 def test_unknown_figure_name_names_the_section_and_the_word(tmp_path, outline):
@@ -347,7 +355,7 @@ def test_unknown_figure_name_names_the_section_and_the_word(tmp_path, outline):
         "Tổ chức {gs_cuoc_giam_satt} cuộc giám sát."
     )
     document.save(str(path))
-    source = nd.load_narratives(path.parent, outline, P, paths.root)
+    source = nsource.load_narratives(path.parent, outline, P, paths.root)
     with pytest.raises(BaocaoError) as caught:
         nv.fill(
             source.narratives["3.2"].text,
@@ -373,44 +381,44 @@ def test_both_edited_is_refused_naming_the_sections(tmp_path, outline):
     )
     document.save(str(path))
     folder = path.parent
-    assert nd.load_narratives(folder, outline, P, paths.root).narratives["3.1"].kind == "docx"
+    assert nsource.load_narratives(folder, outline, P, paths.root).narratives["3.1"].kind == "docx"
     (folder / "2.2.md").write_text("Bản Markdown đã sửa.", encoding="utf-8")
     with pytest.raises(BaocaoError) as caught:
-        nd.load_narratives(folder, outline, P, paths.root)
+        nsource.load_narratives(folder, outline, P, paths.root)
     message = str(caught.value)
     assert "trong Word sửa mục 3.1" in message and "trong Markdown sửa mục 2.2 (2.2.md)" in message
     # `baocao narrative` on an edited document refreshes the figures table only
-    before = nd.extract(path)
-    written, notes = nd.write_for_period(paths, PERIOD)
+    before = nread.extract(path)
+    written, notes = nwrite.write_for_period(paths, PERIOD)
     assert written == path and "chỉ cập nhật bảng tên số liệu" in notes[-1]
-    after_refresh = nd.extract(path)
+    after_refresh = nread.extract(path)
     assert after_refresh.record == before.record
     assert [b for b in after_refresh.blocks if b.kind != "table"] == [
         b for b in before.blocks if b.kind != "table"
     ]
     document = docx.Document(str(path))
-    glossary = heading_paragraph(document, nd.GLOSSARY_HEADING[:10])
+    glossary = heading_paragraph(document, nread.GLOSSARY_HEADING[:10])
     glossary._p.getparent().remove(glossary._p)  # the writers removed it: nothing to refresh
     document.save(str(path))
     with pytest.raises(BaocaoError, match="không ghi đè"):
-        nd.write_for_period(paths, PERIOD)
+        nwrite.write_for_period(paths, PERIOD)
 
 
 def test_markdown_edited_after_an_untouched_document_is_used(tmp_path, outline):
     paths = make_root(tmp_path, {"2.2": "Bản đầu."})
     path = write_docx(paths, outline)
     folder = path.parent
-    source = nd.load_narratives(folder, outline, P, paths.root)
+    source = nsource.load_narratives(folder, outline, P, paths.root)
     assert source.source == "docx" and source.narratives["2.2"].text == "Bản đầu."
     (folder / "2.2.md").write_text("Bản sửa trong Markdown.", encoding="utf-8")
-    source = nd.load_narratives(folder, outline, P, paths.root)
+    source = nsource.load_narratives(folder, outline, P, paths.root)
     assert (
         source.source == "markdown" and source.narratives["2.2"].text == "Bản sửa trong Markdown."
     )
     assert "baocao narrative --period 2021-H1" in source.messages[0]
-    written, notes = nd.write_for_period(paths, PERIOD)  # untouched: refreshed from Markdown
+    written, notes = nwrite.write_for_period(paths, PERIOD)  # untouched: refreshed from Markdown
     assert written == path and any("chưa ai sửa" in n for n in notes)
-    assert nd.load_narratives(folder, outline, P, paths.root).source == "docx"
+    assert nsource.load_narratives(folder, outline, P, paths.root).source == "docx"
 
 
 def test_a_wrongly_named_word_file_is_not_silently_ignored(tmp_path, outline):
@@ -418,10 +426,10 @@ def test_a_wrongly_named_word_file_is_not_silently_ignored(tmp_path, outline):
     folder = paths.root / "narrative" / PERIOD
     write_docx(paths, outline)
     (folder / "~$i-dung-viet-2021-H1.docx").write_bytes(b"Word's lock file")
-    assert nd.load_narratives(folder, outline, P, paths.root).source == "docx"
-    shutil.copy(folder / nd.file_name(PERIOD), folder / "noi-dung-viet-2021-H1 (1).docx")
+    assert nsource.load_narratives(folder, outline, P, paths.root).source == "docx"
+    shutil.copy(folder / nsource.file_name(PERIOD), folder / "noi-dung-viet-2021-H1 (1).docx")
     with pytest.raises(BaocaoError, match=r"phải mang đúng tên noi-dung-viet-2021-H1\.docx"):
-        nd.load_narratives(folder, outline, P, paths.root)
+        nsource.load_narratives(folder, outline, P, paths.root)
 
 
 # --- the report's cache key ----------------------------------------------------------------
@@ -501,8 +509,8 @@ def soffice_convert(source: Path, target_format: str, out: Path) -> Path:
 def test_a_document_saved_by_libreoffice_reads_the_same(edited, outline, tmp_path):
     _, path = edited
     saved = soffice_convert(path, "docx:MS Word 2007 XML", tmp_path / "lo")
-    extracted = nd.extract(saved)
-    read = nd.assign(extracted, outline, P, saved.name)
+    extracted = nread.extract(saved)
+    read = nsource.assign(extracted, outline, P, saved.name)
     assert read.sections["2.2"] == EXPECTED_22
     # LibreOffice computes DATE and NUMPAGES again when it opens the document: the report takes
     # whatever result the field shows, never its instruction.
@@ -589,8 +597,8 @@ def test_a_document_edited_in_libreoffice_reads_as_accepted(tmp_path, outline):
         for name, data in parts.items():
             archive.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
     saved = soffice_convert(edited_odt, "docx:MS Word 2007 XML", tmp_path / "back")
-    extracted = nd.extract(saved)
-    read = nd.assign(extracted, outline, P, saved.name)
+    extracted = nread.extract(saved)
+    read = nsource.assign(extracted, outline, P, saved.name)
     assert read.sections["6.2"] == (
         f"Còn **chậm** ở một số nơi. {INSERTED}\n\n- {BULLETS[0]}\n- {BULLETS[1]}"
     )
@@ -630,7 +638,7 @@ def test_report_prints_exactly_the_accepted_text(edited, tmp_path):
     # 2.2's guidance was left in the Word document under the text: it is never printed. (The
     # internal draft keeps its own placeholder for sections nobody wrote, e.g. 2.3.)
     guidance_22 = "Kết quả hoạt động giám sát trong xây dựng nông thôn mới"
-    forbidden = (DELETED, COMMENT, nd.GUIDANCE_PREFIX.strip(), guidance_22, "{", "DATE")
+    forbidden = (DELETED, COMMENT, nsource.GUIDANCE_PREFIX.strip(), guidance_22, "{", "DATE")
     for word in forbidden:
         assert word not in docx_text, word
     assert UNKNOWN_TEXT in docx_text  # internal draft: kept, marked
@@ -671,7 +679,7 @@ def test_narrative_command_writes_the_document_with_this_periods_figures(tmp_pat
     command = [sys.executable, "-m", "baocao", "narrative", "--period", PERIOD]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
-    path = paths.root / "narrative" / PERIOD / nd.file_name(PERIOD)
+    path = paths.root / "narrative" / PERIOD / nsource.file_name(PERIOD)
     assert str(path) in " ".join(done.stdout.split())
     names = rb.build_report(rb.load_report_data(PERIOD, paths.processed, paths.root)).names
     rows = {r.cells[0].text: r.cells[2].text for r in docx.Document(str(path)).tables[-1].rows}
@@ -684,11 +692,11 @@ def test_narrative_command_writes_the_document_with_this_periods_figures(tmp_pat
     tracked_insertion(written, "Câu chờ duyệt.", 990)
     document.add_comment(written.runs[0], text=COMMENT, author=REVIEWER, initials="PCT")
     document.save(str(path))
-    before = nd.extract(path)
+    before = nread.extract(path)
     again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stdout + again.stderr
     assert "không ghi đè" in " ".join(again.stdout.split())
-    kept = nd.extract(path)
+    kept = nread.extract(path)
     assert (kept.pending, kept.comments) == (1, 1)
     assert kept.blocks == before.blocks  # the same table values: nothing else touched
 
@@ -720,11 +728,11 @@ def test_lists_deleted_paragraphs_and_retyped_headings(tmp_path, outline):
     retyped = document.add_paragraph("6.3. CÁC KIẾN NGHỊ, ĐỀ XUẤT", style=styles["Normal"])
     document.add_paragraph("Kiến nghị tăng kinh phí.", style=styles["Normal"])
     # the glossary must stay last for this test: move both before the glossary heading
-    glossary = heading_paragraph(document, nd.GLOSSARY_HEADING[:10])
+    glossary = heading_paragraph(document, nread.GLOSSARY_HEADING[:10])
     glossary._p.addprevious(retyped._p)
     glossary._p.addprevious(document.paragraphs[-1]._p)
     document.save(str(path))
-    read = nd.assign(nd.extract(path), outline, P, path.name)
+    read = nsource.assign(nread.extract(path), outline, P, path.name)
     assert read.sections["3.3"] == "Đoạn A.\n\n1. Bước một\n    - Ý phụ\n2. Bước hai\n\nĐoạn B."
     assert read.sections["6.3"] == "Kiến nghị tăng kinh phí."
 
@@ -732,11 +740,11 @@ def test_lists_deleted_paragraphs_and_retyped_headings(tmp_path, outline):
 def test_an_edited_guidance_note_is_text_not_lost(outline):
     typed = "Hướng dẫn đã được sửa thành một câu của người viết."
     blocks = (
-        nd.Block("heading", "3.2. Về hoạt động giám sát", "", 4),
-        nd.Block("note", "Hướng dẫn: Hoạt động giám sát, trong đó có kết quả giám sát", ""),
-        nd.Block("note", typed, typed),
+        nread.Block("heading", "3.2. Về hoạt động giám sát", "", 4),
+        nread.Block("note", "Hướng dẫn: Hoạt động giám sát, trong đó có kết quả giám sát", ""),
+        nread.Block("note", typed, typed),
     )
-    read = nd.assign(nd.Extracted(blocks, 0, (), None), outline, P, "x.docx")
+    read = nsource.assign(nread.Extracted(blocks, 0, (), None), outline, P, "x.docx")
     assert read.sections == {"3.2": typed}
     assert any(typed[:40] in w and "Normal" in w for w in read.warnings)
 
@@ -751,11 +759,11 @@ def test_an_edited_guidance_note_is_text_not_lost(outline):
 def test_a_damaged_or_protected_document_is_named(tmp_path, outline, data, words):
     folder = tmp_path / "narrative" / PERIOD
     folder.mkdir(parents=True)
-    (folder / nd.file_name(PERIOD)).write_bytes(data)
+    (folder / nsource.file_name(PERIOD)).write_bytes(data)
     with pytest.raises(BaocaoError, match=words) as caught:
-        nd.load_narratives(folder, outline, P, tmp_path)
-    assert f"narrative/{PERIOD}/{nd.file_name(PERIOD)}" in str(caught.value)
-    assert nd.content_digest(folder / nd.file_name(PERIOD))  # the cache key still has one
+        nsource.load_narratives(folder, outline, P, tmp_path)
+    assert f"narrative/{PERIOD}/{nsource.file_name(PERIOD)}" in str(caught.value)
+    assert nsource.content_digest(folder / nsource.file_name(PERIOD))  # the cache key still has one
 
 
 @requires_soffice
@@ -764,14 +772,14 @@ def test_a_document_saved_again_by_libreoffice_keeps_its_content_key(tmp_path, o
     path = write_docx(paths, outline)
     saved = soffice_convert(path, "docx:MS Word 2007 XML", tmp_path / "lo")
     assert saved.read_bytes() != path.read_bytes()
-    assert nd.content_digest(saved) == nd.content_digest(path)
-    assert not nd.extract(saved).edited_since_written()
+    assert nsource.content_digest(saved) == nsource.content_digest(path)
+    assert not nread.extract(saved).edited_since_written()
 
 
 def test_superscript_and_legacy_fonts():
     sup = [(c, frozenset({"sup"}) if i == 5 else frozenset()) for i, c in enumerate("120 m2 đất")]
-    assert nd.inline_markdown(sup) == "120 m^2^ đất"
-    assert nd._legacy(tcvn3("tuyên truyền"), ".VnTime") == "tuyên truyền"
-    assert nd._legacy(tcvn3("việt nam"), ".VnTimeH") == "VIỆT NAM"
-    assert nd._legacy("Vieät Nam", "VNI-Times") == "Việt Nam"
-    assert nd._legacy("Việt Nam", "Times New Roman") == "Việt Nam"
+    assert nruns.inline_markdown(sup) == "120 m^2^ đất"
+    assert nruns._legacy(tcvn3("tuyên truyền"), ".VnTime") == "tuyên truyền"
+    assert nruns._legacy(tcvn3("việt nam"), ".VnTimeH") == "VIỆT NAM"
+    assert nruns._legacy("Vieät Nam", "VNI-Times") == "Việt Nam"
+    assert nruns._legacy("Việt Nam", "Times New Roman") == "Việt Nam"

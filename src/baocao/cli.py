@@ -427,7 +427,7 @@ def narrative(period: PeriodOption = None) -> None:
     được sửa."""
 
     def body():
-        from baocao.report.narrative_docx import write_for_period
+        from baocao.report.narrative_write import write_for_period
 
         paths = ProjectPaths.default()
         chosen = _period(period, paths)

@@ -79,7 +79,7 @@ def narrative_summary(paths: ProjectPaths, period: str) -> dict:
     `BaocaoError` when the Word document and the Markdown files were both edited."""
     from baocao.config.catalog import load_catalogue
     from baocao.config.outline import load_outline
-    from baocao.report.narrative_docx import load_narratives
+    from baocao.report.narrative_source import load_narratives
 
     outline = load_outline(paths.config, load_catalogue(paths.config, period), period)
     found = load_narratives(
@@ -97,14 +97,14 @@ def narrative_summary(paths: ProjectPaths, period: str) -> dict:
 def narrative_digest(paths: ProjectPaths, period: str) -> str:
     """The period's narrative by content (Markdown bytes, what the Word document says): a part
     of the run's id and of the report's content key."""
-    from baocao.report.narrative_docx import folder_digest
+    from baocao.report.narrative_source import folder_digest
 
     return folder_digest(paths.root / "narrative" / period)
 
 
 def narrative_digests(paths: ProjectPaths, period: str) -> dict[str, str]:
     """Each narrative file with its digest; the Word document's is of its content."""
-    from baocao.report.narrative_docx import content_digest
+    from baocao.report.narrative_source import content_digest
 
     folder = paths.root / "narrative" / period
     if not folder.is_dir():

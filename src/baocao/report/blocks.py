@@ -42,7 +42,7 @@ from baocao.errors import BaocaoError, ConfigError
 from baocao.intake.numbers import format_change, format_money, format_number, format_percent
 from baocao.report import narrative as nv
 from baocao.report import table_layout as tl
-from baocao.report.narrative_docx import Orphan, load_narratives
+from baocao.report.narrative_source import Orphan, load_narratives
 from baocao.run.aggregate import appendix_table
 from baocao.run.store import RUN_FILE, read_csv, read_json, read_unit_status
 from baocao.unit.validate import STATE_MISSING, STATE_VALID

@@ -1,0 +1,207 @@
+"""A narrative DOCX's package as parsed XML: what `narrative_read` reads the body with.
+
+A DOCX (a path) enters; its parts leave, each found through the package's relationships
+(`_Package.related`) and parsed without entities or DOCTYPEs (`_Package.xml`), with a
+`BaocaoError` in Vietnamese for a protected, old-format, damaged or oversized document. Also
+here: the custom properties baocao recorded when it wrote the document (`read_record`) and the
+style and numbering definitions (`_Styles`, `_Numbering`) that say a paragraph's formatting,
+heading level and list level.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from baocao.errors import BaocaoError
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W}
+_W = "{" + W + "}"
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+RT_DOCUMENT = "/officeDocument"
+RT_CUSTOM = "/custom-properties"
+PROPERTY_PREFIX = "baocao."
+MAX_PART_BYTES = 50 * 1024 * 1024  # a narrative document is tens of kilobytes
+_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
+def _w(tag: str) -> str:
+    return _W + tag
+
+
+# --- styles and numbering ------------------------------------------------------------------
+
+
+@dataclass
+class _Style:
+    name: str
+    based_on: str | None
+    rpr: object | None
+    ppr: object | None
+
+
+class _Styles:
+    def __init__(self, root):
+        self.by_id: dict[str, _Style] = {}
+        self.default_rpr = None
+        self.default_paragraph: str | None = None
+        if root is None:
+            return
+        defaults = root.find("w:docDefaults/w:rPrDefault/w:rPr", NS)
+        self.default_rpr = defaults
+        for style in root.findall("w:style", NS):
+            sid = style.get(_w("styleId"))
+            name = style.find("w:name", NS)
+            based = style.find("w:basedOn", NS)
+            self.by_id[sid] = _Style(
+                name=name.get(_w("val")) if name is not None else sid,
+                based_on=based.get(_w("val")) if based is not None else None,
+                rpr=style.find("w:rPr", NS),
+                ppr=style.find("w:pPr", NS),
+            )
+            if style.get(_w("type")) == "paragraph" and style.get(_w("default")) in ("1", "true"):
+                self.default_paragraph = sid
+
+    def chain(self, sid: str | None) -> list[_Style]:
+        """The style and the ones it is based on, nearest first."""
+        out, seen = [], set()
+        while sid and sid in self.by_id and sid not in seen:
+            seen.add(sid)
+            out.append(self.by_id[sid])
+            sid = self.by_id[sid].based_on
+        return out
+
+    def name(self, sid: str | None) -> str:
+        return self.by_id[sid].name if sid in self.by_id else (sid or "")
+
+
+class _Numbering:
+    """numId → (abstract levels, overrides): whether a list level is a bullet, and its start."""
+
+    def __init__(self, root):
+        self.abstract: dict[str, dict[int, tuple[str, int, str | None]]] = {}
+        self.nums: dict[str, tuple[str, dict[int, int]]] = {}
+        if root is None:
+            return
+        for abstract in root.findall("w:abstractNum", NS):
+            levels = {}
+            for lvl in abstract.findall("w:lvl", NS):
+                fmt = lvl.find("w:numFmt", NS)
+                start = lvl.find("w:start", NS)
+                pstyle = lvl.find("w:pStyle", NS)
+                levels[int(lvl.get(_w("ilvl"), "0"))] = (
+                    fmt.get(_w("val")) if fmt is not None else "decimal",
+                    int(start.get(_w("val"), "1")) if start is not None else 1,
+                    pstyle.get(_w("val")) if pstyle is not None else None,
+                )
+            self.abstract[abstract.get(_w("abstractNumId"))] = levels
+        for num in root.findall("w:num", NS):
+            ref = num.find("w:abstractNumId", NS)
+            starts = {}
+            for override in num.findall("w:lvlOverride", NS):
+                start = override.find("w:startOverride", NS)
+                if start is not None:
+                    starts[int(override.get(_w("ilvl"), "0"))] = int(start.get(_w("val"), "1"))
+            if ref is not None:
+                self.nums[num.get(_w("numId"))] = (ref.get(_w("val")), starts)
+
+    def level(self, num_id: str, ilvl: int) -> tuple[str, int] | None:
+        """(numFmt, start) of a list level; None for numId 0 ("no numbering") or unknown."""
+        if num_id in (None, "0") or num_id not in self.nums:
+            return None
+        abstract, starts = self.nums[num_id]
+        fmt, start, _ = self.abstract.get(abstract, {}).get(ilvl, ("decimal", 1, None))
+        return fmt, starts.get(ilvl, start)
+
+    def level_of_style(self, num_id: str, style_id: str | None) -> int | None:
+        if num_id not in self.nums:
+            return None
+        for ilvl, (_, _, pstyle) in self.abstract.get(self.nums[num_id][0], {}).items():
+            if pstyle and pstyle == style_id:
+                return ilvl
+        return None
+
+
+# --- the package ---------------------------------------------------------------------------
+
+
+class _Package:
+    """The parts of a DOCX found through its relationships, each parsed without entities."""
+
+    def __init__(self, path: Path, shown: str):
+        self.shown = shown
+        try:
+            with open(path, "rb") as handle:
+                ole = handle.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        except OSError:
+            ole = False
+        if ole:
+            raise BaocaoError(
+                f"Tài liệu Word {shown} được đặt mật khẩu hoặc là tệp .doc đời cũ. Hãy mở bằng "
+                "Word, bỏ mật khẩu (File > Info > Protect Document) và lưu lại dưới dạng “Word "
+                "Document (*.docx)”."
+            )
+        try:
+            self.zip = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError):
+            raise BaocaoError(
+                f"Tài liệu Word {shown} bị hỏng hoặc không phải tệp .docx. Hãy mở bằng Word và "
+                "lưu lại dưới dạng “Word Document (*.docx)”."
+            ) from None
+
+    def read(self, name: str) -> bytes | None:
+        try:
+            info = self.zip.getinfo(name)
+        except KeyError:
+            return None
+        if info.file_size > MAX_PART_BYTES:
+            raise BaocaoError(f"Tài liệu Word {self.shown}: phần {name} quá lớn.")
+        return self.zip.read(name)
+
+    def xml(self, name: str | None):
+        data = self.read(name) if name else None
+        if data is None:
+            return None
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            raise BaocaoError(f"Tài liệu Word {self.shown}: phần {name} chứa khai báo DOCTYPE.")
+        try:
+            return etree.fromstring(data, _XML)
+        except etree.XMLSyntaxError:
+            raise BaocaoError(
+                f"Tài liệu Word {self.shown} bị hỏng (phần {name}). Hãy mở bằng Word và lưu lại."
+            ) from None
+
+    def related(self, source: str, kind: str) -> str | None:
+        """The part a relationship of type `…/kind` points to, from part `source` ("" = package)."""
+        folder, base = posixpath.split(source)
+        rels = self.xml(posixpath.join(folder, "_rels", base + ".rels"))
+        if rels is None:
+            return None
+        for rel in rels.findall(f"{{{REL_NS}}}Relationship"):
+            if rel.get("Type", "").endswith(kind) and rel.get("TargetMode") != "External":
+                target = rel.get("Target", "")
+                if target.startswith("/"):
+                    return target.lstrip("/")
+                return posixpath.normpath(posixpath.join(folder, target))
+        return None
+
+
+def read_record(package: _Package) -> dict[str, str] | None:
+    """The custom properties named `baocao.*` (what `write_narrative_docx` recorded)."""
+    root = package.xml(package.related("", RT_CUSTOM))
+    if root is None:
+        return None
+    record = {}
+    for prop in root.findall(f"{{{CUSTOM_NS}}}property"):
+        name = prop.get("name", "")
+        if name.startswith(PROPERTY_PREFIX):
+            value = "".join(prop.itertext())
+            record[name[len(PROPERTY_PREFIX) :]] = value
+    return record or None

@@ -1,0 +1,308 @@
+"""A narrative DOCX read back as blocks, as if every tracked change were accepted.
+
+`extract(path)` reads the body XML directly (python-docx would hide tracked changes) and returns
+an `Extracted`: the body's `Block`s in order — headings (by style name or outline level), notes
+in a not-printed style, the writer's text as Markdown (paragraphs, Word's and LibreOffice's
+bullet and numbered lists, tables) — with the tracked changes still pending and the comments
+counted, what could not be carried named, and the custom properties baocao recorded. The
+figures table under `GLOSSARY_HEADING` is kept only as its words. Its digests say what the
+document says, not its bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from baocao.config.names import match_key
+from baocao.errors import BaocaoError
+from baocao.report.narrative_ooxml import (
+    NS,
+    RT_DOCUMENT,
+    _Numbering,
+    _Package,
+    _Styles,
+    _w,
+    read_record,
+)
+from baocao.report.narrative_runs import _clean_chars, _Para, _Reader, inline_markdown
+
+GLOSSARY_HEADING = "Số liệu dùng được trong bài viết (không in vào báo cáo)"
+_GLOSSARY_KEY = match_key(GLOSSARY_HEADING)
+
+# Revisions still pending in a document, by element: what Word lists in its Reviewing pane.
+_REVISIONS = (
+    "ins",
+    "del",
+    "moveFrom",
+    "moveTo",
+    "pPrChange",
+    "rPrChange",
+    "tblPrChange",
+    "trPrChange",
+    "tcPrChange",
+    "sectPrChange",
+    "numberingChange",
+    "cellIns",
+    "cellDel",
+    "cellMerge",
+)
+
+
+# --- the extracted document ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of the body in order: a heading (plain text), a note in a not-printed style
+    (plain text), or the writer's text (Markdown; `plain` its words, for heading matching)."""
+
+    kind: str  # "heading" | "note" | "text" | "table"
+    text: str
+    plain: str = ""
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class Extracted:
+    blocks: tuple[Block, ...]
+    pending: int  # tracked changes not yet accepted or rejected
+    dropped: tuple[str, ...]  # what could not be carried (images, footnotes...), in Vietnamese
+    record: dict[str, str] | None  # the custom properties baocao wrote, None if none
+    comments: int = 0  # Word comments (never printed)
+
+    def body_digest(self) -> str:
+        """What the body says (headings, notes, text, tables), whatever the file's bytes."""
+        data = {"blocks": [[b.kind, b.text, b.level] for b in self.blocks]}
+        data["dropped"] = list(self.dropped)
+        return _sha(json.dumps(data, ensure_ascii=False, sort_keys=True))
+
+    def digest(self) -> str:
+        """What the document says, not its bytes: equal for a re-save without a change."""
+        return _sha(self.body_digest() + json.dumps(self.record, sort_keys=True))
+
+    def edited_since_written(self) -> bool:
+        """Whether anyone changed the document since baocao wrote it (text, pending changes,
+        comments): overwriting it would lose their work."""
+        record = self.record or {}
+        return (
+            record.get("tailieu") != self.body_digest()[:16]
+            or self.pending > 0
+            or self.comments > 0
+        )
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _cell_markdown(paragraphs: list[_Para]) -> str:
+    pieces = [inline_markdown(p.chars) for p in paragraphs]
+    return " ".join(p.replace("\\\n", " ") for p in pieces if p).replace("|", "\\|")
+
+
+class _Body:
+    """The body's blocks in order, with list items grouped into lists."""
+
+    def __init__(self, reader: _Reader):
+        self.reader = reader
+        self.blocks: list[Block] = []
+        self.items: list[str] = []
+        self.counters: dict[tuple[str, int], int] = {}
+
+    def in_glossary(self) -> bool:
+        headings = [b for b in self.blocks if b.kind == "heading"]
+        return bool(headings) and match_key(headings[-1].text) == _GLOSSARY_KEY
+
+    def flush(self) -> None:
+        if self.items:
+            self.blocks.append(Block("text", "\n".join(self.items), ""))
+            self.items = []
+
+    def add_paragraph(self, para: _Para) -> None:
+        reader = self.reader
+        styles = reader.styles
+        names = [s.name for s in styles.chain(para.style)]
+        plain = " ".join("".join(c for c, _ in _clean_chars(para.chars)).split())
+        if any(match_key(n).endswith("khong in") for n in names[:1]):
+            self.flush()
+            if plain:
+                self.blocks.append(Block("note", plain, plain))
+            return
+        level = _heading_level(styles, para.style)
+        if level is not None:
+            self.flush()
+            if plain:
+                self.blocks.append(Block("heading", plain, plain, level))
+            return
+        markdown = inline_markdown(para.chars)
+        if para.numbering is not None:
+            num_id, ilvl = para.numbering
+            level_def = reader.numbering.level(num_id, ilvl)
+            if level_def is not None and markdown:
+                fmt, start = level_def
+                # Word's "List Bullet 2", "List Number 3"… are single-level lists nested by
+                # their indentation: the style's number says how deep.
+                depth = re.search(r"^list\b.*?(\d)$", names[0].strip().lower()) if names else None
+                ilvl = min(ilvl + (int(depth.group(1)) - 1 if depth else 0), 8)
+                if fmt in ("bullet", "none"):
+                    marker = "-"
+                else:
+                    key = (num_id, ilvl)
+                    number = self.counters.get(key, start)
+                    self.counters[key] = number + 1
+                    for deeper in [k for k in self.counters if k[0] == num_id and k[1] > ilvl]:
+                        del self.counters[deeper]
+                    marker = f"{number}."
+                self.items.append("    " * ilvl + f"{marker} {markdown}")
+                return
+        self.flush()
+        if markdown:
+            self.blocks.append(Block("text", markdown, plain))
+
+    def add_table(self, tbl) -> None:
+        self.flush()
+        rows: list[list[str]] = []
+        for tr in tbl.findall("w:tr", NS):
+            trpr = tr.find("w:trPr", NS)
+            if trpr is not None and trpr.find("w:del", NS) is not None:
+                continue  # a row whose deletion is pending: accepted, it is gone
+            row: list[str] = []
+            for tc in _cells(tr):
+                tcpr = tc.find("w:tcPr", NS)
+                span = 1
+                merged = False
+                if tcpr is not None:
+                    grid = tcpr.find("w:gridSpan", NS)
+                    span = int(grid.get(_w("val"), "1")) if grid is not None else 1
+                    vmerge = tcpr.find("w:vMerge", NS)
+                    merged = vmerge is not None and vmerge.get(_w("val")) != "restart"
+                paragraphs = []
+                for p in tc.iter(_w("p")):
+                    if p.getparent() is not None and etree.QName(p.getparent()).localname == "tc":
+                        paragraphs.append(self.reader.paragraph(p))
+                text = "" if merged else _cell_markdown(_merged(paragraphs))
+                row.extend([text] * span)
+            if any(cell for cell in row):
+                rows.append(row)
+        if not rows:
+            return
+        width = max(len(r) for r in rows)
+        rows = [r + [""] * (width - len(r)) for r in rows]
+        lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * width]
+        lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+        plain = " ".join(" ".join(r) for r in rows)
+        self.blocks.append(Block("table", "\n".join(lines), plain))
+
+
+def _cells(tr) -> list:
+    cells = []
+    for child in tr:
+        tag = etree.QName(child).localname if isinstance(child.tag, str) else ""
+        if tag == "tc":
+            cells.append(child)
+        elif tag in ("sdt", "customXml"):
+            content = child.find("w:sdtContent", NS) if tag == "sdt" else child
+            if content is not None:
+                cells.extend(_cells(content))
+    return cells
+
+
+def _merged(paragraphs: list[_Para]) -> list[_Para]:
+    """Paragraphs whose mark is a pending deletion joined to the next one (as Word accepts)."""
+    out: list[_Para] = []
+    carry: list[tuple[str, frozenset]] = []
+    for para in paragraphs:
+        if para.merge_next:
+            carry += para.chars
+            continue
+        if carry:
+            para = _Para(carry + para.chars, para.style, para.numbering, False)
+            carry = []
+        out.append(para)
+    if carry:
+        out.append(_Para(carry))
+    return out
+
+
+def _heading_level(styles: _Styles, style_id: str | None) -> int | None:
+    for style in styles.chain(style_id):
+        found = re.fullmatch(r"heading\s*(\d)", style.name.strip(), re.IGNORECASE)
+        if found:
+            return int(found.group(1))
+        if style.ppr is not None:
+            outline = style.ppr.find("w:outlineLvl", NS)
+            if outline is not None and int(outline.get(_w("val"), "9")) < 9:
+                return int(outline.get(_w("val"))) + 1
+    return None
+
+
+def _body_elements(parent) -> Iterable:
+    for child in parent:
+        if not isinstance(child.tag, str):
+            continue
+        tag = etree.QName(child).localname
+        if tag in ("p", "tbl"):
+            yield child
+        elif tag == "sdt":
+            content = child.find("w:sdtContent", NS)
+            if content is not None:
+                yield from _body_elements(content)
+        elif tag in ("customXml", "ins", "moveTo"):
+            yield from _body_elements(child)
+
+
+def extract(path: Path, shown: str | None = None) -> Extracted:
+    """Read a narrative DOCX: its blocks as if every tracked change were accepted."""
+    shown = shown or Path(path).name
+    package = _Package(Path(path), shown)
+    main = package.related("", RT_DOCUMENT) or "word/document.xml"
+    document = package.xml(main)
+    body = document.find("w:body", NS) if document is not None else None
+    if body is None:
+        raise BaocaoError(f"Tài liệu Word {shown} không có nội dung (word/document.xml).")
+    reader = _Reader(
+        _Styles(package.xml(package.related(main, "/styles"))),
+        _Numbering(package.xml(package.related(main, "/numbering"))),
+    )
+    builder = _Body(reader)
+    pending = sum(len(body.findall(f".//w:{tag}", NS)) for tag in _REVISIONS)
+    carry: _Para | None = None
+    for element in _body_elements(body):
+        if etree.QName(element).localname == "tbl":
+            if carry is not None:
+                builder.add_paragraph(carry)
+                carry = None
+            if builder.in_glossary():
+                # The figures table: never printed, only its words count (cheaply).
+                words = " ".join("".join(element.itertext()).split())
+                builder.blocks.append(Block("table", words, ""))
+            else:
+                builder.add_table(element)
+            continue
+        para = reader.paragraph(element)
+        if carry is not None:
+            para = _Para(carry.chars + para.chars, para.style, para.numbering, para.merge_next)
+            carry = None
+        if para.merge_next:
+            carry = para
+            continue
+        builder.add_paragraph(para)
+    if carry is not None:
+        builder.add_paragraph(carry)
+    builder.flush()
+    dropped = tuple(f"{count} {what}" for what, count in sorted(reader.dropped.items()))
+    comments = package.xml(package.related(main, "/comments"))
+    return Extracted(
+        tuple(builder.blocks),
+        pending,
+        dropped,
+        read_record(package),
+        len(comments.findall("w:comment", NS)) if comments is not None else 0,
+    )

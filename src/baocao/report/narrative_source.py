@@ -1,0 +1,371 @@
+"""Which narrative a run uses: the Word document's headings matched to the outline, the
+source chosen between the Word document and the Markdown files, and the digests for the cache.
+
+`assign` takes an `Extracted` document and returns its text by section of the outline
+(headings matched by their text whatever their numbering, case or tone placement; the notes the
+document is written with recognised and skipped; text with no place kept as an `Orphan`).
+`load_narratives` is what the report and the runner call: the DOCX when it exists (the Markdown
+files when only they were edited since the DOCX was written, by the digests it recorded),
+refusing when both were edited. `folder_digest` and `content_digest` are the report cache's view
+of a period's narrative folder: what the DOCX says, not its bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from baocao.config.names import match_key
+from baocao.config.outline import Outline, fill_period
+from baocao.config.periods import Period
+from baocao.errors import BaocaoError
+from baocao.report import narrative as nv
+from baocao.report.narrative_read import GLOSSARY_HEADING, Extracted, _sha, extract
+from baocao.report.narrative_runs import inline_markdown
+
+NOTE_STYLE = "Hướng dẫn (không in)"
+_NUMBERING = re.compile(
+    r"^\s*(?:(?:phần\s+thứ\s+\S+|\d+(?:\.\d+)+[.):]?|\(?(?:\d+|[ivxlcdm]+|[a-zđ])[.):])\s*)+",
+    re.IGNORECASE,
+)
+
+# The notes the document is written with (`narrative_write`), recognised by `known_notes`.
+GUIDANCE_PREFIX = "Hướng dẫn: "
+INSTRUCTIONS = (
+    "Viết nội dung của từng mục ngay dưới tiêu đề của mục, bằng kiểu chữ Normal. Giữ nguyên các "
+    "tiêu đề (có thể sửa số thứ tự); chương trình ghép nội dung vào báo cáo theo tiêu đề.",
+    "Các đoạn nền xám, chữ nghiêng là hướng dẫn của đề cương và không bao giờ được in vào báo "
+    "cáo; có thể để nguyên hoặc xóa đi.",
+    "Số liệu ghi bằng tên trong ngoặc nhọn, ví dụ {quy_vnn_van_dong}: khi lập báo cáo tên được "
+    "thay bằng số liệu của kỳ. Bảng tên số liệu ở cuối tài liệu. Muốn in dấu ngoặc nhọn, viết "
+    "{{ hoặc }}.",
+    "Được dùng chữ đậm, nghiêng, danh sách gạch đầu dòng hoặc đánh số, bảng đơn giản. Có thể "
+    "gửi tài liệu đi góp ý bằng Track Changes và Comment: báo cáo dùng nội dung như khi chấp "
+    "nhận mọi thay đổi và không in Comment.",
+)
+APPENDIX_NOTE = "Phần này do chương trình lập từ số liệu của các đơn vị; không viết ở đây."
+HEADING_ONLY_NOTE = "Tiêu đề của nhóm mục, không viết nội dung ở đây."
+GLOSSARY_NOTE = (
+    "Bảng này chỉ để tra cứu khi viết, không in vào báo cáo. Giá trị là của lần chạy gần nhất."
+)
+
+
+def _title(period: Period) -> str:
+    return f"Nội dung viết tay của báo cáo kết quả công tác Mặt trận {period.label()}"
+
+
+def file_name(period: str) -> str:
+    """`noi-dung-viet-2021-H1.docx`: the one narrative document of a period."""
+    return nv.word_file_name(period)
+
+
+def section_digest(text: str | None) -> str:
+    """A short digest of a section's text (empty text and no text are the same)."""
+    text = unicodedata.normalize("NFC", text or "").strip()
+    return _sha(text)[:16] if text else "-"
+
+
+# --- matching the headings to the outline --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Orphan:
+    """Text the outline has no place for: under an unknown heading, under a heading that takes
+    no text, or before the first heading. `anchor`: the outline id it follows (None = start)."""
+
+    anchor: str | None
+    heading: str | None
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Assigned:
+    sections: dict[str, str]  # text id → Markdown
+    orphans: tuple[Orphan, ...]
+    warnings: tuple[str, ...]
+
+
+def heading_key(text: str, *, numbered: bool = True) -> str:
+    """A heading folded for matching: case, tone placement, NFD/NFC, punctuation and spacing
+    do not matter; without `numbered`, a leading "1.", "2.2.", "I.", "a)" does not either."""
+    text = unicodedata.normalize("NFC", text)
+    if not numbered:
+        text = _NUMBERING.sub("", text)
+    return match_key(text)
+
+
+def _targets(outline: Outline, period: Period) -> list[tuple[str, str, str]]:
+    """(kind, id, heading) of every heading the document holds, in order."""
+    targets = []
+    for part in outline.parts:
+        targets.append(("part", part.id, fill_period(part.heading, period)))
+        targets.append(("part", part.id, fill_period(part.title, period)))
+        for section in part.sections:
+            kind = "text" if section.takes_text else "heading"
+            targets.append((kind, section.id, fill_period(section.heading, period)))
+            for extra in section.internal:
+                targets.append(("text", extra.id, fill_period(extra.title, period)))
+    targets.append(("glossary", "", GLOSSARY_HEADING))
+    return targets
+
+
+def known_notes(outline: Outline, period: Period) -> set[str]:
+    """The folded texts of every note the document is written with."""
+    texts = [_title(period), *INSTRUCTIONS, APPENDIX_NOTE, GLOSSARY_NOTE, HEADING_ONLY_NOTE]
+    for section in outline.sections:
+        texts += [GUIDANCE_PREFIX + fill_period(g, period) for g in section.guidance]
+        for extra in section.internal:
+            texts += [GUIDANCE_PREFIX + fill_period(g, period) for g in extra.guidance]
+    return {match_key(t) for t in texts}
+
+
+def assign(extracted: Extracted, outline: Outline, period: Period, shown: str) -> Assigned:
+    """The document's text by section of the outline; what has no place is an `Orphan`."""
+    targets = _targets(outline, period)
+    full = {heading_key(h): (kind, tid, h) for kind, tid, h in targets}
+    bare: dict[str, list[tuple[str, str, str]]] = {}
+    for kind, tid, h in targets:
+        bare.setdefault(heading_key(h, numbered=False), []).append((kind, tid, h))
+    notes = known_notes(outline, period)
+
+    def match(text: str):
+        found = full.get(heading_key(text))
+        if found:
+            return found
+        candidates = bare.get(heading_key(text, numbered=False), [])
+        return candidates[0] if len({c[1] for c in candidates}) == 1 else None
+
+    chunks: dict[str, list[str]] = {}
+    orphans: list[tuple[str | None, str | None, list[str], str]] = []
+    warnings: list[str] = []
+    seen: list[str] = []
+    current: tuple[str, str, str] | None = None
+    anchor: str | None = None
+    orphan: tuple[str | None, str | None, list[str], str] | None = None
+    for block in extracted.blocks:
+        target = None
+        if block.kind == "heading":
+            target = match(block.text)
+            if target is None:
+                orphan = (anchor, block.text, [], "unknown")
+                orphans.append(orphan)
+                current = None
+                continue
+        elif block.kind == "text" and block.plain and full.get(heading_key(block.plain)):
+            target = full[heading_key(block.plain)]  # a heading typed without a heading style
+        if target is not None:
+            current, orphan = target, None
+            if target[0] != "glossary":
+                anchor = target[1]
+            if target[0] == "text" and target[1] in seen:
+                warnings.append(
+                    f"Tiêu đề mục “{target[2]}” có hơn một lần; nội dung dưới các lần đó được "
+                    "ghép vào mục này."
+                )
+            if target[0] in ("text", "heading"):
+                seen.append(target[1])
+            continue
+        text = block.text
+        if block.kind == "note":
+            folded = match_key(block.text)
+            if folded in notes or any(folded in known for known in notes):
+                continue  # guidance, whole or shortened: nothing the writer typed
+            warnings.append(
+                f"Đoạn “{_snippet(block.text)}” mang kiểu chữ “{NOTE_STYLE}” nhưng không phải "
+                "hướng dẫn của đề cương: được coi là nội dung viết (hãy đổi sang kiểu Normal)."
+            )
+            text = nv_escape_plain(block.text)
+        if current is not None and current[0] == "text":
+            chunks.setdefault(current[1], []).append(text)
+        elif current is not None and current[0] == "glossary" and block.kind == "table":
+            continue
+        else:
+            if orphan is None:
+                reason = "heading_only" if current is not None else "before"
+                orphan = (anchor, None, [], reason)
+                orphans.append(orphan)
+            orphan[2].append(text)
+    missing = [h for kind, tid, h in targets if kind in ("text", "heading") and tid not in seen]
+    if missing:
+        warnings.append(
+            f"Tài liệu Word {shown} thiếu (hoặc ghi khác đề cương) tiêu đề: "
+            + "; ".join(f"“{h}”" for h in missing)
+            + ". Nội dung của mục đó (nếu có) đang nằm trong mục đứng trước nó."
+        )
+    result = []
+    for where, heading, texts, reason in orphans:
+        body = "\n\n".join(texts)
+        result.append(Orphan(where, heading, body, reason))
+        said = {
+            "unknown": f"Tiêu đề “{heading}” không có trong đề cương",
+            "heading_only": "Đoạn viết dưới một tiêu đề không nhận nội dung",
+            "before": "Đoạn viết trước tiêu đề đầu tiên",
+        }[reason]
+        where_text = f" (sau mục {where})" if where else ""
+        shown_text = f": “{_snippet(_plain_of(body))}”" if body else " (không có nội dung)"
+        warnings.append(
+            f"{said}{where_text}{shown_text}. Phần này chỉ hiện trong bản nội bộ, đánh dấu để "
+            "sửa; hãy đổi tiêu đề cho khớp đề cương hoặc chuyển đoạn vào đúng mục."
+        )
+    sections = {sid: "\n\n".join(texts) for sid, texts in chunks.items() if any(texts)}
+    return Assigned(sections, tuple(result), tuple(warnings))
+
+
+def nv_escape_plain(text: str) -> str:
+    return inline_markdown([(c, frozenset()) for c in text])
+
+
+def _plain_of(markdown: str) -> str:
+    return " ".join(re.sub(r"\\(.)", r"\1", markdown.replace("**", "").replace("*", "")).split())
+
+
+def _snippet(text: str, size: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
+
+# --- which source a run uses ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NarrativeSource:
+    """The period's narratives as the report uses them, and what the run says about them."""
+
+    narratives: dict[str, nv.Narrative]
+    source: str  # "docx" | "markdown" | "none"
+    shown: str  # the file or folder, as the user finds it
+    pending: int = 0
+    orphans: tuple[Orphan, ...] = ()
+    messages: tuple[str, ...] = ()
+
+
+def _display(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+def load_narratives(
+    folder: Path, outline: Outline, period: Period, display_root: Path | None = None
+) -> NarrativeSource:
+    """The narratives of one period's folder, from the Word document when it exists.
+
+    - No DOCX: the Markdown files (`narrative.read_narratives`).
+    - DOCX and Markdown files, and both edited since the DOCX was written (its recorded
+      digests): `BaocaoError` naming the sections on each side.
+    - DOCX not edited since written, Markdown edited: the Markdown files (they are newer).
+    - Otherwise the DOCX; its orphans (text under unknown headings) travel with the result.
+    """
+    folder = Path(folder)
+    markdown = nv.read_narratives(folder, outline.text_ids(), display_root)
+    path = folder / file_name(str(period))
+    if not path.is_file():
+        source = "markdown" if markdown else "none"
+        shown = _display(folder, display_root)
+        message = (
+            f"Nội dung viết tay lấy từ các tệp Markdown trong {shown} ({len(markdown)} mục)."
+            if markdown
+            else f"Chưa có nội dung viết tay cho kỳ {period} (thư mục {shown})."
+        )
+        return NarrativeSource(markdown, source, shown, messages=(message,))
+    shown = _display(path, display_root)
+    extracted = extract(path, shown)
+    assigned = assign(extracted, outline, period, shown)
+    record = extracted.record or {}
+    ids = outline.text_ids()
+    md_changed, docx_changed = [], []
+    if record.get("ky") == str(period):
+        for sid in ids:
+            said = (record.get(f"muc.{sid}") or "- -").split()
+            docx_then, md_then = (said + ["-", "-"])[:2]
+            if section_digest(assigned.sections.get(sid)) != docx_then:
+                docx_changed.append(sid)
+            now = markdown.get(sid)
+            # A Markdown file removed since is no edit: its text is in the document already.
+            if now is not None and section_digest(now.text) != md_then:
+                md_changed.append(sid)
+    else:
+        # Not written by baocao for this period: any Markdown that says something else than
+        # the document is a conflict (nobody can tell which is newer).
+        docx_changed = list(assigned.sections)
+        md_changed = [
+            sid
+            for sid, n in markdown.items()
+            if _words(n.text) != _words(assigned.sections.get(sid, ""))
+        ]
+    if md_changed and docx_changed:
+        raise BaocaoError(
+            f"Cả tài liệu Word {shown} và các tệp Markdown đều đã được sửa sau khi tài liệu Word "
+            f"được tạo: trong Word sửa mục {', '.join(docx_changed)}; trong Markdown sửa mục "
+            f"{', '.join(md_changed)} ({', '.join(sid + nv.SUFFIX for sid in md_changed)}). Để "
+            "không bỏ sót phần nào, hãy chép phần sửa trong các tệp Markdown vào tài liệu Word "
+            "rồi xóa (hoặc chuyển ra ngoài thư mục) các tệp .md đó; hoặc, nếu muốn giữ bản "
+            "Markdown, chuyển tài liệu Word ra ngoài thư mục."
+        )
+    if md_changed:
+        return NarrativeSource(
+            markdown,
+            "markdown",
+            _display(folder, display_root),
+            messages=(
+                f"Nội dung viết tay lấy từ các tệp Markdown (mục {', '.join(md_changed)} đã sửa "
+                f"sau khi tạo tài liệu Word {shown}, tài liệu Word chưa sửa). Chạy “baocao "
+                f"narrative --period {period}” để đưa phần sửa vào tài liệu Word.",
+            ),
+        )
+    narratives = {
+        sid: nv.Narrative(sid, text, f"Tài liệu Word {shown}, mục {sid}", kind="docx")
+        for sid, text in assigned.sections.items()
+        if sid in ids
+    }
+    messages = [f"Nội dung viết tay lấy từ tài liệu Word {shown} ({len(narratives)} mục có bài)."]
+    if extracted.pending:
+        messages.append(
+            f"Tài liệu Word còn {extracted.pending} thay đổi (Track Changes) chưa được chấp nhận "
+            "hoặc từ chối; báo cáo dùng nội dung như khi chấp nhận tất cả."
+        )
+    if extracted.dropped:
+        messages.append(
+            "Không đưa được vào báo cáo: " + ", ".join(extracted.dropped) + " trong tài liệu Word "
+            "(báo cáo chỉ nhận chữ, đậm, nghiêng, chỉ số trên/dưới, danh sách và bảng)."
+        )
+    messages += assigned.warnings
+    return NarrativeSource(
+        narratives, "docx", shown, extracted.pending, assigned.orphans, tuple(messages)
+    )
+
+
+def _words(text: str) -> str:
+    return match_key(re.sub(r"\\(.)", r"\1", text or ""))
+
+
+def folder_digest(folder: Path) -> str:
+    """The report cache key's view of a period's narrative folder: each Markdown file's bytes,
+    the DOCX's content (`Extracted.digest`), never Word's lock files."""
+    folder = Path(folder)
+    entries: dict[str, str] = {}
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith((".", "~$")) or not path.is_file():
+                continue
+            entries[path.name] = content_digest(path)
+    return _sha(json.dumps(entries, sort_keys=True))
+
+
+def content_digest(path: Path) -> str:
+    """A narrative file's digest: for the DOCX what it says, for any other file its bytes."""
+    path = Path(path)
+    if path.suffix.lower() == ".docx":
+        try:
+            return "docx:" + extract(path).digest()
+        except BaocaoError:
+            pass  # unreadable: its bytes, and the report itself says what is wrong
+    return hashlib.sha256(path.read_bytes()).hexdigest()
