@@ -23,6 +23,8 @@ from docx.shared import Cm, Mm, Pt
 from baocao.config.catalog import load_report_settings
 from baocao.errors import BaocaoError
 from baocao.report import docx_finish as fin
+from baocao.report import docx_form as form
+from baocao.report import docx_layout as layout
 from baocao.report.docx_style import build_reference_docx
 
 PERIOD = "2021-H1"
@@ -142,31 +144,31 @@ def _body(document) -> list:
 
 
 def test_number_is_zero_padded_below_ten(settings):
-    assert fin.document_number(settings, PERIOD) == "Số: 12/BC-MTTQ-BTT"
+    assert form.document_number(settings, PERIOD) == "Số: 12/BC-MTTQ-BTT"
     nine = fin.apply_overrides(settings, PERIOD, {"number": 9})
-    assert fin.document_number(nine, PERIOD) == "Số: 09/BC-MTTQ-BTT"
+    assert form.document_number(nine, PERIOD) == "Số: 09/BC-MTTQ-BTT"
     none = fin.apply_overrides(settings, PERIOD, {"number": ""})
-    assert fin.document_number(none, PERIOD) == "Số: …/BC-MTTQ-BTT"
+    assert form.document_number(none, PERIOD) == "Số: …/BC-MTTQ-BTT"
 
 
 def test_date_pads_days_below_ten_and_months_one_and_two(settings):
-    assert fin.place_and_date(settings, PERIOD) == "Lạng Sơn, ngày 05 tháng 7 năm 2021"
+    assert form.place_and_date(settings, PERIOD) == "Lạng Sơn, ngày 05 tháng 7 năm 2021"
     january = fin.apply_overrides(settings, PERIOD, {"date": "03/01/2022"})
-    assert fin.place_and_date(january, PERIOD) == "Lạng Sơn, ngày 03 tháng 01 năm 2022"
+    assert form.place_and_date(january, PERIOD) == "Lạng Sơn, ngày 03 tháng 01 năm 2022"
     december = fin.apply_overrides(settings, PERIOD, {"date": date(2021, 12, 15)})
-    assert fin.place_and_date(december, PERIOD) == "Lạng Sơn, ngày 15 tháng 12 năm 2021"
+    assert form.place_and_date(december, PERIOD) == "Lạng Sơn, ngày 15 tháng 12 năm 2021"
     # A period without a configured date leaves day and month for writing by hand.
-    assert fin.place_and_date(settings, "2022-H1") == "Lạng Sơn, ngày … tháng … năm 2022"
+    assert form.place_and_date(settings, "2022-H1") == "Lạng Sơn, ngày … tháng … năm 2022"
 
 
 def test_recipients_end_with_the_archive_line_once():
-    lines = fin.recipient_lines(["Thường trực Tỉnh ủy (b/c)", " - Lãnh đạo; ", "Lưu: VT"])
+    lines = form.recipient_lines(["Thường trực Tỉnh ủy (b/c)", " - Lãnh đạo; ", "Lưu: VT"])
     assert lines == ["- Thường trực Tỉnh ủy (b/c);", "- Lãnh đạo;", "- Lưu: VT."]
 
 
 def test_subject_comes_from_the_period():
-    assert fin.subject_line(PERIOD) == SUBJECT
-    assert fin.subject_line("2021-H2") == (
+    assert form.subject_line(PERIOD) == SUBJECT
+    assert form.subject_line("2021-H2") == (
         "Kết quả công tác Mặt trận 6 tháng cuối năm 2021, "
         "nhiệm vụ trọng tâm công tác 6 tháng đầu năm 2022"
     )
@@ -280,7 +282,9 @@ def test_official_title_replaces_the_pandoc_title(finished):
 
 
 def _signature(document):
-    return next(t for t in document.tables if fin._description(t._tbl) == fin.SIGNATURE_MARKER)
+    return next(
+        t for t in document.tables if layout._description(t._tbl) == layout.SIGNATURE_MARKER
+    )
 
 
 def test_signature_block_before_the_appendices(finished):

@@ -32,7 +32,8 @@ from test_render import PERIOD, make_paths, write_processed
 
 from baocao.config.paths import ProjectPaths
 from baocao.errors import BaocaoError
-from baocao.report import html_check, notebook_html, render
+from baocao.report import html_check, notebook_html, render, render_builtin, render_job
+from baocao.report import quarto_config as qc
 
 SOURCE = ProjectPaths.default()
 # A 4×3 red PNG: small enough to inline, real enough for pandoc and browsers.
@@ -84,12 +85,12 @@ def style_text(soup: BeautifulSoup) -> str:
 
 
 def test_profile_config_is_merged_like_quarto():
-    assert render.merge_config(
+    assert qc.merge_config(
         {"format": {"html": {"toc": True, "css": ["a.css"]}}, "lang": "vi"},
         {"format": {"html": {"toc": False, "css": ["a.css", "b.css"]}}},
     ) == {"format": {"html": {"toc": False, "css": ["a.css", "b.css"]}}, "lang": "vi"}
     for profile in render.PROFILES:
-        options = render.html_options(render.quarto_config(SOURCE.root, profile))
+        options = qc.html_options(qc.quarto_config(SOURCE.root, profile))
         assert options["lang"] == "vi"
         assert options["toc"] is True
         assert options["toc-title"] == "Mục lục"
@@ -105,29 +106,29 @@ def test_quarto_profiles_are_declared():
 
 
 def test_pandoc_html_args_come_from_the_project_settings():
-    options = render.html_options(render.quarto_config(SOURCE.root, "public"))
-    args = render.pandoc_html_args(options, SOURCE.root)
+    options = qc.html_options(qc.quarto_config(SOURCE.root, "public"))
+    args = qc.pandoc_html_args(options, SOURCE.root)
     assert {"--standalone", "--embed-resources", "--toc"} <= set(args)
     assert "toc-title=Mục lục" in args
     files = [Path(a.split("=", 1)[1]) for a in args if a.startswith(("--css=", "--lua-filter="))]
     assert [f.name for f in files] == ["report.css", "tables.lua"]
-    assert all(f.is_file() and f.parent == render.ASSETS for f in files)
+    assert all(f.is_file() and f.parent == qc.ASSETS for f in files)
 
 
 def test_a_missing_stylesheet_is_named(tmp_path):
     with pytest.raises(BaocaoError, match="khong-co.css"):
-        render.pandoc_html_args({"css": "khong-co.css"}, tmp_path)
+        qc.pandoc_html_args({"css": "khong-co.css"}, tmp_path)
 
 
 def test_assets_are_package_data():
     pyproject = tomllib.loads((SOURCE.root / "pyproject.toml").read_text(encoding="utf-8"))
     patterns = pyproject["tool"]["setuptools"]["package-data"]["baocao"]
-    for asset in render.ASSETS.iterdir():
+    for asset in qc.ASSETS.iterdir():
         assert any(asset.match(p) for p in patterns), asset.name
 
 
 def test_stylesheet_is_offline_with_an_a4_print_layout():
-    css = (render.ASSETS / "report.css").read_text(encoding="utf-8")
+    css = (qc.ASSETS / "report.css").read_text(encoding="utf-8")
     assert not CSS_URL.search(css) and "http" not in css
     assert re.search(r"@page\s*{\s*size:\s*A4;\s*margin:\s*20mm 15mm 20mm 30mm;", css)
     assert '"Times New Roman", Times' in css and "serif" in css
@@ -170,16 +171,16 @@ def pandoc_page(tmp_path: Path, profile: str) -> Path:
     (tmp_path / "chart.png").write_bytes(PNG)
     source = tmp_path / "page.md"
     source.write_text(SMALL, encoding="utf-8")
-    options = render.html_options(render.quarto_config(SOURCE.root, profile))
+    options = qc.html_options(qc.quarto_config(SOURCE.root, profile))
     target = tmp_path / f"{profile}.html"
     args = [
         "--metadata=lang=vi",
         f"--metadata=baocao-profile={profile}",
-        f"--lua-filter={render.CONDITIONAL_FILTER}",
+        f"--lua-filter={render_builtin.CONDITIONAL_FILTER}",
         f"--resource-path={tmp_path}",
-        *render.pandoc_html_args(options, SOURCE.root),
+        *qc.pandoc_html_args(options, SOURCE.root),
     ]
-    render._pandoc(source, "html5", target, args)
+    render_builtin._pandoc(source, "html5", target, args)
     return target
 
 
@@ -263,19 +264,21 @@ def test_public_page_refuses_internal_content(body, reason):
 def test_check_html_raises_in_vietnamese_before_publishing(tmp_path):
     page = tmp_path / ".staged.part"
     page.write_text(CLEAN.replace("{}", '<a href="notebooks/178.html">x</a>'), encoding="utf-8")
-    job = render.RenderJob(
+    job = render_job.RenderJob(
         period=PERIOD,
         profiles=render.PROFILES,
         paths=make_paths(tmp_path),
         out_dir=tmp_path,
-        names={p: render.output_names(PERIOD, p) for p in render.PROFILES},
+        names={p: render_job.output_names(PERIOD, p) for p in render.PROFILES},
         title="Tiêu đề",
     )
     with pytest.raises(BaocaoError, match="Không xuất bản trang HTML bản công khai") as caught:
-        render.check_html(job, "public", {"html": page})
+        render_job.check_html(job, "public", {"html": page})
     assert "liên kết tới sổ tay nội bộ: notebooks/178.html" in str(caught.value)
     assert "bao-cao-2021-H1-cong-khai.html" in str(caught.value)
-    render.check_html(job, "internal", {"html": page})  # notebook links belong in the internal page
+    render_job.check_html(
+        job, "internal", {"html": page}
+    )  # notebook links belong in the internal page
 
 
 # --- the review pages of the notebooks ------------------------------------------------------
@@ -405,7 +408,7 @@ def pages(tmp_path_factory):
 @pytest.mark.parametrize("profile", render.PROFILES)
 def test_report_page_is_self_contained(pages, profile):
     page = pages[profile]
-    assert page.name == render.output_names(PERIOD, profile)["html"]
+    assert page.name == render_job.output_names(PERIOD, profile)["html"]
     assert oct(page.stat().st_mode & 0o044) == oct(0o044), "readable by a web server"
     soup = soup_of(page)
     assert soup.html["lang"] == "vi"

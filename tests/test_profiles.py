@@ -11,7 +11,7 @@ from conftest import requires_quarto
 from test_render import PERIOD, SOURCE, write_processed
 
 from baocao.config.paths import ProjectPaths
-from baocao.report import render
+from baocao.report import render, render_builtin, render_job
 from baocao.report.profiles import PROFILES, by_profile, when_profile
 
 
@@ -48,7 +48,7 @@ def test_pandoc_keeps_only_the_profiles_content(tmp_path, profile):
         extra_args=[
             "--metadata",
             f"baocao-profile={profile}",
-            f"--lua-filter={render.CONDITIONAL_FILTER}",
+            f"--lua-filter={render_builtin.CONDITIONAL_FILTER}",
         ],
     )
     assert ("Nội bộ" in html) == (profile == "internal")
@@ -92,7 +92,7 @@ def test_every_output_of_every_profile_comes_from_one_execution(tmp_path):
     public = result.files["public"]["html"].read_text(encoding="utf-8")
     assert "Tình hình tiếp nhận số liệu" in internal
     assert "Tình hình tiếp nhận số liệu" not in public
-    assert render.html_problems(public, "public") == []
+    assert render_job.html_problems(public, "public") == []
 
 
 def _git_status() -> str:

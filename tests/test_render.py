@@ -23,7 +23,8 @@ from docx.shared import Mm
 from baocao.config.catalog import load_catalogue, load_units
 from baocao.config.paths import ProjectPaths
 from baocao.errors import BaocaoError
-from baocao.report import render
+from baocao.report import quarto_config as qc
+from baocao.report import render, render_execute, render_job, render_quarto
 
 PERIOD = "2021-H1"
 SOURCE = ProjectPaths.default()
@@ -205,11 +206,11 @@ def rendered(tmp_path_factory):
 
 
 def test_output_names_by_profile():
-    assert render.output_names(PERIOD, "internal") == {
+    assert render_job.output_names(PERIOD, "internal") == {
         "docx": "bao-cao-2021-H1.docx",
         "html": "bao-cao-2021-H1.html",
     }
-    assert render.output_names(PERIOD, "public") == {"html": "bao-cao-2021-H1-cong-khai.html"}
+    assert render_job.output_names(PERIOD, "public") == {"html": "bao-cao-2021-H1-cong-khai.html"}
 
 
 def test_choose_backend_follows_quarto_on_path():
@@ -221,29 +222,31 @@ def test_choose_backend_follows_quarto_on_path():
 
 
 def test_cell_options_are_yaml():
-    options, code = render.cell_options('#| tags: [parameters]\n#| output: asis\nprint("x")')
+    options, code = render_execute.cell_options(
+        '#| tags: [parameters]\n#| output: asis\nprint("x")'
+    )
     assert options == {"tags": ["parameters"], "output": "asis"}
     assert code == 'print("x")'
 
 
 def test_quarto_project_uses_the_generated_reference_doc():
     config = yaml.safe_load((SOURCE.root / "_quarto.yml").read_text(encoding="utf-8"))
-    assert Path(config["format"]["docx"]["reference-doc"]) == render.QUARTO_REFERENCE_DOC
+    assert Path(config["format"]["docx"]["reference-doc"]) == qc.QUARTO_REFERENCE_DOC
     assert config["format"]["html"]["embed-resources"] is True
     assert (SOURCE.root / "_quarto-public.yml").is_file()
 
 
 def test_quarto_command_renders_the_executed_notebook_without_executing_it(tmp_path):
-    job = render.RenderJob(
+    job = render_job.RenderJob(
         period=PERIOD,
         profiles=("internal", "public"),
         paths=make_paths(tmp_path),
         out_dir=tmp_path,
-        names={p: render.output_names(PERIOD, p) for p in ("internal", "public")},
+        names={p: render_job.output_names(PERIOD, p) for p in ("internal", "public")},
         title="Tiêu đề",
         parameters={"period": PERIOD},
     )
-    command = render.quarto_command("quarto", job, "public", "html")
+    command = render_quarto.quarto_command("quarto", job, "public", "html")
     assert command[:3] == ["quarto", "render", "report.ipynb"]
     pairs = dict(zip(command[3::2], command[4::2], strict=True))
     assert pairs == {
@@ -258,7 +261,7 @@ def test_quarto_command_renders_the_executed_notebook_without_executing_it(tmp_p
 def test_quarto_project_keeps_the_settings_and_names_no_user_folder(tmp_path):
     project = tmp_path / "project"
     project.mkdir()
-    render.quarto_project(SOURCE.root, project, project / "reference.docx")
+    render_quarto.quarto_project(SOURCE.root, project, project / "reference.docx")
     assert sorted(p.name for p in project.iterdir()) == ["_quarto-public.yml", "_quarto.yml"]
     config = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8"))
     assert "output-dir" not in config["project"] and "render" not in config["project"]
@@ -269,7 +272,7 @@ def test_quarto_project_keeps_the_settings_and_names_no_user_folder(tmp_path):
         (SOURCE.root / "src/baocao/report/assets/tables.lua").resolve()
     ]
     assert config["profile"] == {"group": [["internal", "public"]]}
-    assert render.quarto_config(project, "public")["format"]["html"]["toc"] is True
+    assert qc.quarto_config(project, "public")["format"]["html"]["toc"] is True
 
 
 def test_unknown_profile_is_refused(tmp_path):
@@ -451,7 +454,7 @@ def test_failed_render_names_the_cell_and_keeps_previous_outputs(tmp_path):
     with pytest.raises(BaocaoError) as caught:
         render.render_report(PERIOD, "internal", paths, out, backend="builtin")
     message = str(caught.value)
-    assert "ô lệnh thứ 2 (“from baocao import report_blocks as rb”)" in message
+    assert "ô lệnh thứ 2 (“from baocao.report import blocks as rb”)" in message
     assert "Chưa có dữ liệu đã xử lý của kỳ 2021-H1" in message
     assert previous.read_bytes() == b"previous report"
     assert sorted(p.name for p in out.iterdir()) == ["bao-cao-2021-H1.docx"]

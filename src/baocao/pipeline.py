@@ -119,7 +119,7 @@ def narrative_digests(paths: ProjectPaths, period: str) -> dict[str, str]:
 def _report_files(period: str, profile: str) -> list[str]:
     """The files a profile's render leaves in `_output/<period>/`."""
     from baocao.report.export import export_name
-    from baocao.report.render import output_names
+    from baocao.report.render_job import output_names
 
     names = list(output_names(period, profile).values())
     return [*names, export_name(period)] if profile == "internal" else names

@@ -1,0 +1,292 @@
+"""The official layout's sizes (`FinishLayout`) and the OOXML helpers every finishing step uses.
+
+What enters: python-docx objects (runs, paragraphs, cells, tables, w:tbl elements) and sizes
+in mm or pt. What leaves: the same objects edited in place, in schema order — text in Times
+New Roman at a given size, plain layout paragraphs, short rules, borderless tables of fixed
+columns (the header and the signature) — and the small queries the steps share (which table
+is a block of the form, which one of Phụ lục I's tables by unit, how many columns).
+The defaults of `FinishLayout` follow Nghị định 30/2020/NĐ-CP; the landscape page and the
+data tables' sizes come from `table_layout`, which `report_blocks` sizes Phụ lục I with.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from baocao.report import table_layout as tl
+from baocao.report.blocks import BY_UNIT_CAPTION
+from baocao.report.docx_style import BLACK, STYLE, set_font
+
+# Marks the header table of a finished file (w:tblDescription), so finishing twice is a no-op.
+MARKER = "baocao:docx-finish"
+SIGNATURE_MARKER = "baocao:signature"
+
+
+@dataclass(frozen=True)
+class FinishLayout:
+    """Sizes of the blocks added to the DOCX; the defaults follow Nghị định 30/2020/NĐ-CP."""
+
+    header_left_mm: float = 72
+    header_right_mm: float = 100
+    header_indent_mm: float = -4  # the header table reaches a little into the left margin
+    parent_pt: float = 13
+    issuing_pt: float = 13
+    number_pt: float = 13
+    nation_pt: float = 12
+    motto_pt: float = 13
+    date_pt: float = 14
+    title_pt: float = 14
+    subject_pt: float = 14
+    issuing_rule_mm: float = 22
+    motto_rule_mm: float = 60
+    subject_rule_mm: float = 40
+    rule_eighths_pt: int = 6  # 0.75 pt
+    signature_left_mm: float = 88
+    signature_right_mm: float = 80
+    signature_indent_mm: float = -3
+    recipients_heading_pt: float = 12
+    recipients_pt: float = 11
+    signer_pt: float = 14
+    signature_space_pt: float = 80  # room for the signature and the stamp
+    page_number_pt: float = 13
+    header_distance_mm: float = 10
+    # Appendix pages: A4 landscape when a table has at least `wide_columns` columns or is one
+    # of Phụ lục I's tables by unit (captioned "Bảng …", sized for landscape by report_blocks).
+    wide_columns: int = 8
+    landscape_margin_top_mm: float = tl.LANDSCAPE_MARGIN_TOP_MM
+    landscape_margin_bottom_mm: float = tl.LANDSCAPE_MARGIN_BOTTOM_MM
+    landscape_margin_left_mm: float = tl.LANDSCAPE_MARGIN_LEFT_MM
+    landscape_margin_right_mm: float = tl.LANDSCAPE_MARGIN_RIGHT_MM
+    wide_table_pt: float = tl.APPENDIX_PT
+    table_cell_margin_mm: float = tl.CELL_MARGIN_MM
+
+
+LAYOUT = FinishLayout()
+_TWIPS_PER_MM = 1440 / 25.4
+
+
+def _twips(mm: float) -> int:
+    return round(mm * _TWIPS_PER_MM)
+
+
+# --- small OOXML helpers -----------------------------------------------------------------------
+
+
+def _set_run(run, size_pt: float, bold=False, italic=False, font: str = STYLE.font) -> None:
+    set_font(run._r, font)
+    run.font.size = Pt(size_pt)
+    run.font.bold = bold
+    run.font.italic = italic
+    run.font.color.rgb = BLACK
+
+
+def _plain(paragraph: Paragraph, align=WD_ALIGN_PARAGRAPH.CENTER, before=0, after=0) -> None:
+    """No indent, single spacing, the given alignment: text inside a layout block."""
+    fmt = paragraph.paragraph_format
+    fmt.alignment = align
+    fmt.first_line_indent = Pt(0)
+    fmt.left_indent = Pt(0)
+    fmt.right_indent = Pt(0)
+    fmt.space_before = Pt(before)
+    fmt.space_after = Pt(after)
+    fmt.line_spacing = 1.0
+
+
+def _text(paragraph: Paragraph, text: str, size_pt: float, bold=False, italic=False) -> None:
+    """Add `text` to `paragraph`; a "\n" in it becomes a line break."""
+    for number, line in enumerate(text.split("\n")):
+        run = paragraph.add_run(line)
+        if number:
+            run._r.insert(run._r.index(run._r.find(qn("w:t"))), OxmlElement("w:br"))
+        _set_run(run, size_pt, bold, italic)
+    _mark_size(paragraph, size_pt)
+
+
+# Child order of the OOXML elements we edit (ECMA-376 sequences), to insert in schema order.
+_ORDER = {
+    "w:pPr": (
+        "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr "
+        "suppressLineNumbers pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct "
+        "topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid spacing ind "
+        "contextualSpacing mirrorIndents suppressOverlap jc textDirection textAlignment "
+        "textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"
+    ),
+    "w:rPr": (
+        "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
+        "noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u "
+        "effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath"
+    ),
+    "w:tblPr": (
+        "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
+        "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption "
+        "tblDescription"
+    ),
+    "w:trPr": (
+        "cnfStyle divId gridBefore gridAfter wBefore wAfter cantSplit trHeight tblHeader "
+        "tblCellSpacing jc hidden ins del trPrChange"
+    ),
+}
+
+
+def _put(parent, tag: str, attrs: dict[str, str] | None = None):
+    """Replace `parent`'s child `tag` with a new one (attributes `attrs`), in schema order."""
+    for old in parent.findall(qn(tag)):
+        parent.remove(old)
+    el = OxmlElement(tag)
+    for name, value in (attrs or {}).items():
+        el.set(qn(name), value)
+    order = [f"w:{t}" for t in _ORDER[parent.tag.replace(qn("w:x")[:-1], "w:")].split()]
+    parent.insert_element_before(el, *order[order.index(tag) + 1 :])
+    return el
+
+
+def _mark_size(paragraph: Paragraph, size_pt: float) -> None:
+    """The paragraph mark's size, which sets the height of an empty paragraph."""
+    ppr = paragraph._p.get_or_add_pPr()
+    rpr = ppr.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = _put(ppr, "w:rPr")
+    for tag in ("w:sz", "w:szCs"):
+        _put(rpr, tag, {"w:val": str(round(size_pt * 2))})
+
+
+def _border(paragraph: Paragraph, edge: str, eighths_pt: int) -> None:
+    bdr = _put(paragraph._p.get_or_add_pPr(), "w:pBdr")
+    line = OxmlElement(f"w:{edge}")
+    for name, value in (("val", "single"), ("sz", str(eighths_pt)), ("space", "1")):
+        line.set(qn(f"w:{name}"), value)
+    line.set(qn("w:color"), "000000")
+    bdr.append(line)
+
+
+def _rule(cell, width_mm: float, column_mm: float, layout: FinishLayout) -> Paragraph:
+    """A short centred line: an empty paragraph with a bottom border, indented to `width_mm`.
+
+    A paragraph border with indents draws the same in Word and LibreOffice (a drawn shape
+    would float and move with the text around it).
+    """
+    paragraph = cell.add_paragraph()
+    _plain(paragraph)
+    side = max((column_mm - 2 * layout.table_cell_margin_mm - width_mm) / 2, 0)
+    paragraph.paragraph_format.left_indent = Mm(side)
+    paragraph.paragraph_format.right_indent = Mm(side)
+    _border(paragraph, "bottom", layout.rule_eighths_pt)
+    _mark_size(paragraph, 3)
+    return paragraph
+
+
+def _tbl_pr(table: Table):
+    return table._tbl.tblPr
+
+
+def _table_geometry(table: Table, widths_mm: list[float], indent_mm: float = 0) -> None:
+    """Fixed column widths (grid, every cell), table width and indent, in twips."""
+    tbl_pr = _tbl_pr(table)
+    total = sum(_twips(w) for w in widths_mm)
+    _put(tbl_pr, "w:tblW", {"w:w": str(total), "w:type": "dxa"})
+    _put(tbl_pr, "w:tblInd", {"w:w": str(_twips(indent_mm)), "w:type": "dxa"})
+    _put(tbl_pr, "w:tblLayout", {"w:type": "fixed"})
+    grid = table._tbl.tblGrid
+    for col in list(grid):
+        grid.remove(col)
+    for width in widths_mm:
+        col = OxmlElement("w:gridCol")
+        col.set(qn("w:w"), str(_twips(width)))
+        grid.append(col)
+    for row in table.rows:
+        column = 0
+        for tc in row._tr.tc_lst:
+            span = tc.grid_span
+            tc_w = tc.get_or_add_tcPr().get_or_add_tcW()
+            tc_w.set(qn("w:type"), "dxa")
+            tc_w.set(qn("w:w"), str(sum(_twips(w) for w in widths_mm[column : column + span])))
+            column += span
+
+
+def _cell_margins(table: Table, side_mm: float) -> None:
+    mar = _put(_tbl_pr(table), "w:tblCellMar")
+    for edge, mm in (("top", 0), ("left", side_mm), ("bottom", 0), ("right", side_mm)):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(_twips(mm)))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+
+
+def _no_borders(table: Table) -> None:
+    """No rules at all: neither the table's nor the default table style's header-row rule."""
+    borders = _put(_tbl_pr(table), "w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    look = {"w:val": "0000", "w:firstRow": "0", "w:lastRow": "0", "w:firstColumn": "0"}
+    _put(_tbl_pr(table), "w:tblLook", {**look, "w:lastColumn": "0", "w:noHBand": "1"})
+
+
+def _describe(table: Table, text: str) -> None:
+    _put(_tbl_pr(table), "w:tblDescription", {"w:val": text})
+
+
+def _description(tbl) -> str | None:
+    tbl_pr = tbl.find(qn("w:tblPr"))
+    el = tbl_pr.find(qn("w:tblDescription")) if tbl_pr is not None else None
+    return el.get(qn("w:val")) if el is not None else None
+
+
+def _by_unit(tbl) -> bool:
+    """One of Phụ lục I's tables by unit: pandoc wrote its caption "Bảng 1. …" as w:tblCaption."""
+    tbl_pr = tbl.find(qn("w:tblPr"))
+    el = tbl_pr.find(qn("w:tblCaption")) if tbl_pr is not None else None
+    text = unicodedata.normalize("NFC", el.get(qn("w:val")) or "") if el is not None else ""
+    return text.startswith(f"{BY_UNIT_CAPTION} ")
+
+
+def _layout_table(document, rows: int, widths_mm: list[float], indent_mm: float = 0) -> Table:
+    """A borderless table of fixed columns, for a block of the form; rows are not split."""
+    table = document.add_table(rows=rows, cols=len(widths_mm))
+    _no_borders(table)
+    _cell_margins(table, LAYOUT.table_cell_margin_mm)
+    _table_geometry(table, widths_mm, indent_mm)
+    for row in table.rows:
+        _cant_split(row._tr)
+        for cell in row.cells:
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+    return table
+
+
+def _cant_split(tr) -> None:
+    _put(tr.get_or_add_trPr(), "w:cantSplit")
+
+
+def _first_paragraph(cell) -> Paragraph:
+    return cell.paragraphs[0]
+
+
+def _cell_text(cell, text: str, size_pt: float, bold=False, italic=False, before=0, after=0):
+    """Write into the cell's first, still empty paragraph, else a new one."""
+    first = _first_paragraph(cell)
+    paragraph = first if not first.runs and not first.text else cell.add_paragraph()
+    _plain(paragraph, before=before, after=after)
+    _text(paragraph, text, size_pt, bold, italic)
+    return paragraph
+
+
+# --- the body and its tables ------------------------------------------------------------------
+
+
+def _body_children(document) -> list:
+    return list(document.element.body.iterchildren())
+
+
+def _columns(tbl) -> int:
+    grid = tbl.find(qn("w:tblGrid"))
+    return len(grid) if grid is not None else 0

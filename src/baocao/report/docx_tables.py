@@ -1,0 +1,244 @@
+"""The report's data tables in the finished DOCX: column widths fitted to their page, header rows.
+
+What enters: each data table of the rendered document (every w:tbl but the form's blocks)
+with the section it lies in, the `DocxStyle` and the `FinishLayout`. What leaves: the table
+edited in place — column widths that fill its section's text width, from measured text widths
+(`table_layout`: no figure narrower than its column, so none breaks; Phụ lục I's tables by
+unit sized as `table_layout.figure_column_mm` measures them), group titles spanning their row,
+the header row repeated on every page and bold, rows kept whole, figures right-aligned, wide
+tables (and Phụ lục I's) in a smaller font.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from docx.table import Table
+from docx.text.run import Run
+
+from baocao.report import table_layout as tl
+from baocao.report.docx_layout import (
+    _TWIPS_PER_MM,
+    MARKER,
+    SIGNATURE_MARKER,
+    FinishLayout,
+    _body_children,
+    _by_unit,
+    _cant_split,
+    _cell_margins,
+    _columns,
+    _description,
+    _mark_size,
+    _put,
+    _table_geometry,
+)
+from baocao.report.docx_style import DocxStyle, set_font
+
+_NUMERIC = re.compile(r"^[-+–]?[\d.,\s]*\d[\d.,]*\s*%?$|^[–-]$")
+
+
+def _section_of_tables(document) -> list[tuple[Any, Any]]:
+    """(table element, the w:sectPr of its section) for every data table in the body."""
+    pending, found = [], []
+    for el in _body_children(document):
+        if el.tag == qn("w:tbl") and _description(el) not in (MARKER, SIGNATURE_MARKER):
+            pending.append(el)
+        elif el.tag == qn("w:p"):
+            ppr = el.find(qn("w:pPr"))
+            sect = ppr.find(qn("w:sectPr")) if ppr is not None else None
+            if sect is not None:
+                found += [(t, sect) for t in pending]
+                pending = []
+        elif el.tag == qn("w:sectPr"):
+            found += [(t, el) for t in pending]
+            pending = []
+    return found
+
+
+def _sect_text_width_mm(sect) -> float:
+    size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+    width = int(size.get(qn("w:w")))
+    left, right = int(margins.get(qn("w:left"))), int(margins.get(qn("w:right")))
+    return (width - left - right) / _TWIPS_PER_MM
+
+
+def _level(width_at: Callable[[float], float], total: float, high: float) -> float:
+    """The level in [0, high] at which the increasing `width_at(level)` reaches `total`."""
+    low = 0.0
+    for _ in range(60):
+        level = (low + high) / 2
+        if width_at(level) > total:
+            high = level
+        else:
+            low = level
+    return low
+
+
+def _waterfill(least: list[float], total: float) -> list[float]:
+    """Widths max(least, level) summing to `total`: the narrow columns are raised first, so
+    columns of figures come out as even as their longest numbers allow."""
+    level = _level(lambda x: sum(max(w, x) for w in least), total, total)
+    return [max(w, level) for w in least]
+
+
+def _capfill(least: list[float], total: float) -> list[float]:
+    """Widths min(least, level) summing to `total`: only the widest columns are narrowed."""
+    level = _level(lambda x: sum(min(w, x) for w in least), total, max(least, default=0.0))
+    return [min(w, level) for w in least]
+
+
+def _fit_widths(
+    cells: list[list[str]], numeric: list[bool], available: float, size_pt: float, pad: float
+) -> list[float]:
+    """Column widths (mm) that fill `available`.
+
+    No column is narrower than its longest word, so a figure never breaks. Text columns get
+    their full width or a fair share of the page, whichever is less; figure columns share
+    what is left evenly, each up to the width of its own widest cell; what is still left
+    goes to the text columns. When the figures alone are too wide (sums in đồng across many
+    units), text columns keep a readable width and the figures wrap.
+    """
+    columns = max(len(r) for r in cells)
+    least, want = [pad] * columns, [pad] * columns
+    for number, row in enumerate(cells):
+        bold = number == 0
+        for c, text in enumerate(row):
+            words = text.split() or [""]
+            least[c] = max(least[c], pad + max(tl.cell_width_mm(w, size_pt, bold) for w in words))
+            want[c] = max(want[c], pad + tl.cell_width_mm(text, size_pt, bold))
+    text = [c for c in range(columns) if not numeric[c]] or list(range(columns))
+    figures = [c for c in range(columns) if c not in text]
+    widths = list(least)
+    for c in text:
+        widths[c] = min(want[c], max(least[c], 0.22 * available))
+    room = available - sum(widths[c] for c in text)
+    need = sum(least[c] for c in figures)
+    if need > room:
+        floor = {c: min(want[c], max(least[c], 0.12 * available)) for c in text}
+        if sum(floor.values()) + need <= available:  # text columns give way to the figures
+            give = sum(widths[c] - floor[c] for c in text)
+            keep = (available - need - sum(floor.values())) / give if give else 0
+            for c in text:
+                widths[c] = floor[c] + (widths[c] - floor[c]) * keep
+        else:  # the figures cannot fit: they wrap, the text stays readable
+            for c in text:
+                widths[c] = floor[c]
+            rest = max(available - sum(floor.values()), 0)
+            capped = _capfill([least[c] for c in figures], rest)
+            for c, width in zip(figures, capped, strict=True):
+                widths[c] = width  # short figures (STT, counts) keep their width
+            return widths
+    elif figures:
+        even = _waterfill([least[c] for c in figures], room)
+        for c, width in zip(figures, even, strict=True):
+            widths[c] = min(width, max(want[c], least[c]))
+    spare = available - sum(widths)
+    short = {c: want[c] - widths[c] for c in text if want[c] > widths[c]}
+    if spare > 0 and short:
+        grant = min(1.0, spare / sum(short.values()))
+        for c, missing in short.items():
+            widths[c] += missing * grant
+    spare = available - sum(widths)
+    base = sum(widths[c] for c in text)
+    for c in text:
+        widths[c] += spare * widths[c] / base
+    return widths
+
+
+def _by_unit_widths(cells: list[list[str]], available: float, size_pt: float, pad: float):
+    """Widths (mm) of a table of Phụ lục I (STT | Đơn vị | figures…, "Tổng cộng" last): STT
+    and the unit names as wide as their text (a long name wraps past a quarter of the page),
+    each figure column as `table_layout.figure_column_mm` measures it, then what is left of
+    the page shared among the figure columns, narrowest first."""
+    header, body = cells[0], cells[1:]
+    stt = pad + max(
+        [
+            tl.cell_width_mm(header[0], size_pt, True),
+            *(tl.cell_width_mm(r[0], size_pt) for r in body),
+        ]
+    )
+    names = [tl.cell_width_mm(r[1], size_pt, bold=n == len(body) - 1) for n, r in enumerate(body)]
+    words = [tl.longest_word_mm(r[1], size_pt) for r in body] + [
+        tl.longest_word_mm(header[1], size_pt, True)
+    ]
+    unit = pad + min(max(names), max(0.25 * available - pad, max(words)))
+    figures = [
+        tl.figure_column_mm(header[c], [r[c] for r in body], size_pt) - tl.cell_pad_mm() + pad
+        for c in range(2, len(header))
+    ]
+    spare = available - stt - unit - sum(figures)
+    if spare > 0 and figures:
+        figures = _waterfill(figures, sum(figures) + spare)
+    return [stt, unit, *figures]
+
+
+def _is_numeric_column(rows: list[list[str]], c: int) -> bool:
+    body = [row[c].strip() for row in rows[1:] if c < len(row) and row[c].strip()]
+    return (
+        bool(body)
+        and all(_NUMERIC.match(t) for t in body)
+        and any(any(ch.isdigit() for ch in t) for t in body)
+    )
+
+
+def _group_rows(rows: list[list[str]]) -> list[int]:
+    """Rows that only carry a group title in their second cell ("I | 1.1. …", the rest empty)."""
+    return [
+        n
+        for n, row in enumerate(rows)
+        if n > 0 and len(row) > 3 and row[1].strip() and not any(t.strip() for t in row[2:])
+    ]
+
+
+def _finish_data_table(document, tbl, sect, style: DocxStyle, layout: FinishLayout) -> None:
+    table = Table(tbl, document._body)
+    by_unit = _by_unit(tbl)
+    wide = _columns(tbl) >= layout.wide_columns or by_unit
+    size = layout.wide_table_pt if wide else style.table_pt
+    rows = table.rows
+    cells = [[c.text for c in row.cells] for row in rows]
+    groups = [] if by_unit else _group_rows(cells)
+    sized = [row for n, row in enumerate(cells) if n not in groups]
+    numeric = [_is_numeric_column(sized, c) for c in range(len(cells[0]))]
+    pad = 2 * layout.table_cell_margin_mm + tl.CELL_SLACK_MM
+    if by_unit:
+        widths = _by_unit_widths(sized, _sect_text_width_mm(sect), size, pad)
+    else:
+        widths = _fit_widths(sized, numeric, _sect_text_width_mm(sect), size, pad)
+    _cell_margins(table, layout.table_cell_margin_mm)
+    _table_geometry(table, widths)
+    for n in groups:  # the group's title spans the row
+        row_cells = rows[n].cells
+        row_cells[1].merge(row_cells[-1])
+    rows = table.rows
+    for number, row in enumerate(rows):
+        tr = row._tr
+        _cant_split(tr)
+        if number == 0:
+            _put(tr.get_or_add_trPr(), "w:tblHeader")  # repeated at the top of every page
+        for cell in row.cells:
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            for paragraph in cell.paragraphs:
+                fmt = paragraph.paragraph_format
+                fmt.first_line_indent = Pt(0)
+                fmt.space_before = Pt(1)
+                fmt.space_after = Pt(1)
+                fmt.line_spacing = 1.0
+                text = paragraph.text.strip()
+                if number == 0:
+                    fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                elif text and _NUMERIC.match(text) and fmt.alignment != WD_ALIGN_PARAGRAPH.CENTER:
+                    fmt.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                for r in paragraph._p.iter(qn("w:r")):  # runs inside links too
+                    run = Run(r, paragraph)
+                    set_font(run._r, style.font)
+                    run.font.size = Pt(size)
+                    if number == 0:
+                        run.font.bold = True
+                _mark_size(paragraph, size)

@@ -1,0 +1,156 @@
+"""report.qmd executed once per render, whatever the formats and profiles: both backends' step.
+
+What enters: the `RenderJob` (report.qmd's path, the parameters `period`, `processed_dir`,
+`root` and `overrides`) and the folder the kernel starts in. What leaves: the executed notebook
+(nbformat), its code cells carrying their Quarto options (`#| key: value`) in their metadata.
+jupytext reads the .qmd, papermill's `parameterize_notebook` injects the parameters after the
+cell tagged `parameters`, nbclient runs every cell once in a fresh kernel. A failing cell
+raises `BaocaoError` naming the cell as the user finds it in report.qmd.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from baocao.errors import BaocaoError
+from baocao.report.render_job import RenderJob
+
+KERNEL = "python3"
+
+
+CELL_TIMEOUT = 600  # seconds per cell
+
+
+_OWN_ERRORS = ("BaocaoError", "ConfigError", "InputError")
+
+
+def cell_options(source: str) -> tuple[dict[str, Any], str]:
+    """Split a Quarto cell into its `#| key: value` options (YAML) and the code below them."""
+    lines = source.splitlines()
+    option_lines = []
+    for line in lines:
+        if not line.startswith("#|"):
+            break
+        option_lines.append(line[2:].removeprefix(" "))
+    code = "\n".join(lines[len(option_lines) :])
+    if not option_lines:
+        return {}, code
+    try:
+        options = yaml.safe_load("\n".join(option_lines)) or {}
+    except yaml.YAMLError as exc:
+        raise BaocaoError(
+            f"Tùy chọn “#|” của ô lệnh “{_first_line(code)}” trong report.qmd sai cú pháp YAML: "
+            f"{exc}."
+        ) from None
+    return (options if isinstance(options, dict) else {}), code
+
+
+def _first_line(code: str) -> str:
+    for line in code.splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def _cell_name(cell) -> str:
+    """How a user finds the cell in report.qmd: its label, else its place and first line."""
+    options = cell.metadata.get("baocao_options", {})
+    if "injected-parameters" in cell.metadata.get("tags", []):
+        return "ô tham số được truyền vào"
+    if options.get("label"):
+        return f"ô lệnh “{options['label']}”"
+    first = _first_line(cell.metadata.get("baocao_code", cell.source))
+    return f"ô lệnh thứ {cell.metadata.get('baocao_number', '?')} (“{first}”)"
+
+
+def read_report(source: Path):
+    """The .qmd as a notebook. jupytext's own .qmd reader calls the quarto binary, but the
+    R Markdown reader parses the same chunks: front matter → raw cell, ```{python} → code."""
+    import jupytext
+
+    try:
+        text = source.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BaocaoError(f"Không đọc được tệp báo cáo {source}: {exc.strerror}.") from None
+    nb = jupytext.reads(text, fmt={"extension": ".Rmd", "format_name": "rmarkdown"})
+    code_cells = 0
+    for cell in nb.cells:
+        cell.metadata["tags"] = []  # papermill looks at every cell's tags
+        if cell.cell_type != "code":
+            continue
+        code_cells += 1
+        options, code = cell_options(cell.source)
+        cell.metadata["baocao_number"] = code_cells  # "ô lệnh thứ N" of report.qmd
+        cell.metadata["baocao_options"] = options
+        cell.metadata["baocao_code"] = code
+        cell.metadata["tags"] = list(options.get("tags") or [])
+    return nb
+
+
+def parameterize(nb, parameters: dict[str, Any]):
+    """Insert papermill's injected-parameters cell after the cell tagged `parameters`."""
+    from papermill.parameterize import parameterize_notebook
+
+    if not any("parameters" in c.metadata.get("tags", []) for c in nb.cells):
+        raise BaocaoError(
+            "report.qmd không có ô tham số: cần một ô lệnh có dòng “#| tags: [parameters]”."
+        )
+    nb.metadata.setdefault("papermill", {})
+    nb = parameterize_notebook(nb, parameters, kernel_name=KERNEL, language="python")
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "baocao_options" not in cell.metadata:
+            cell.metadata["baocao_options"] = {}
+            cell.metadata["baocao_code"] = cell.source
+    return nb
+
+
+def execute(nb, cwd: Path, timeout: int = CELL_TIMEOUT):
+    """Run every cell once, in order, in a fresh kernel started in `cwd`."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellControlSignal, CellExecutionError, CellTimeoutError
+
+    client = NotebookClient(
+        nb, kernel_name=KERNEL, timeout=timeout, resources={"metadata": {"path": str(cwd)}}
+    )
+    index = 0
+    try:
+        # The kernel's own console chatter (ZMQ warnings) is not for the report's user.
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        with client.setup_kernel(cwd=str(cwd), **quiet):
+            for index, cell in enumerate(nb.cells):
+                client.execute_cell(cell, index)
+    except CellTimeoutError:
+        raise BaocaoError(
+            f"Lỗi khi chạy report.qmd: {_cell_name(nb.cells[index])} chạy quá {timeout} giây."
+        ) from None
+    except CellExecutionError as exc:
+        # baocao's own errors already speak to the user; anything else shows its type too.
+        ours = exc.ename in _OWN_ERRORS and exc.evalue
+        detail = exc.evalue if ours else f"{exc.ename}: {exc.evalue}"
+        raise BaocaoError(
+            f"Lỗi khi chạy report.qmd, {_cell_name(nb.cells[index])}: {detail}"
+        ) from None
+    except CellControlSignal as exc:
+        raise BaocaoError(f"Lỗi khi chạy report.qmd: {exc}") from None
+    except BaocaoError:
+        raise
+    except Exception as exc:  # the kernel did not start or died
+        raise BaocaoError(
+            f"Không chạy được nhân Python “{KERNEL}” để lập báo cáo: {exc}. "
+            "Hãy kiểm tra môi trường (make env)."
+        ) from None
+    return nb
+
+
+def execute_report(job: RenderJob, cwd: Path):
+    """report.qmd, parameterized and executed once in a fresh kernel started in `cwd` (the
+    charts land in `cwd/figures`); records the seconds in `job.timings["execute"]`."""
+    started = time.perf_counter()
+    nb = execute(parameterize(read_report(job.paths.report_source), job.parameters), cwd=cwd)
+    job.timings["execute"] = round(time.perf_counter() - started, 3)
+    return nb
