@@ -79,6 +79,8 @@ def test_every_module_belongs_to_a_stage_or_is_a_known_top_level_module():
         "baocao.errors",
         "baocao.pipeline",
         "baocao.sample",
+        "baocao.sample_figures",
+        "baocao.sample_plan",
         "baocao.synthetic",
     }
     assert {
