@@ -74,9 +74,13 @@ def test_every_module_belongs_to_a_stage_or_is_a_known_top_level_module():
         "baocao.__init__",
         "baocao.__main__",
         "baocao.cli",
+        "baocao.cli_console",
+        "baocao.cli_vietnamese",
         "baocao.errors",
         "baocao.pipeline",
         "baocao.sample",
+        "baocao.sample_figures",
+        "baocao.sample_plan",
         "baocao.synthetic",
     }
     assert {

@@ -35,7 +35,8 @@ from baocao.intake.read import (
 )
 from baocao.run.discover import discover
 from baocao.unit.checks import check_workbook
-from baocao.unit.clean import clean_unit, declared_unit_mismatch
+from baocao.unit.clean import clean_unit
+from baocao.unit.declared import declared_unit_mismatch
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ from test_render import appendix_by_code
 
 from baocao.run.aggregate import appendix_table
 from baocao.run.store import read_csv
-from baocao.sample import sample_plan
+from baocao.sample_plan import sample_plan
 
 pytestmark = pytest.mark.slow
 PERIOD = "2021-H1"

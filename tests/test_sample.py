@@ -11,7 +11,8 @@ from python_calamine import CalamineWorkbook
 from baocao.config.catalog import load_catalogue, load_units
 from baocao.intake import layout
 from baocao.intake.template import template_file_name
-from baocao.sample import ALL_PERIODS, PERIODS, PERIODS_2026, sample_plan, write_sample
+from baocao.sample import write_sample
+from baocao.sample_plan import ALL_PERIODS, PERIODS, PERIODS_2026, sample_plan
 
 MESSY = "2021-H1"
 CLEAN = "2020-H1"

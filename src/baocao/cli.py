@@ -1,111 +1,21 @@
-"""The `baocao` command: template, run, validate, status. Every message is Vietnamese."""
+"""The `baocao` command: template, run, validate, status. Every message is Vietnamese.
+
+In: the command line. Out: what each command prints to the console (`cli_console`) and its exit
+code. The help screens and usage errors are said in Vietnamese by `cli_vietnamese`."""
 
 from __future__ import annotations
 
 import sys
-import traceback
 from pathlib import Path
 from typing import Annotated
 
 import typer
-import typer.core
-import typer.rich_utils
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from typer._click import exceptions as click  # typer 0.29 vendors click; its errors live here
 
+from baocao.cli_console import STATE_STYLE, _fail, _guarded, console
+from baocao.cli_vietnamese import VietnameseCommand, VietnameseGroup
 from baocao.config.paths import ProjectPaths
-from baocao.errors import BaocaoError
-
-# The help screens' own words, which typer and click write in English, in Vietnamese: the panel
-# titles and fixed strings are typer.rich_utils settings; "Usage:" and the help option's text
-# come from click's Command, so the command classes below override them.
-HELP_TEXT = "Hiện hướng dẫn này rồi thoát."
-USAGE = "Cách dùng:"
-for _name, _text in {
-    "ARGUMENTS_PANEL_TITLE": "Tham số",
-    "OPTIONS_PANEL_TITLE": "Tùy chọn",
-    "COMMANDS_PANEL_TITLE": "Lệnh",
-    "ERRORS_PANEL_TITLE": "Lỗi",
-    "ABORTED_TEXT": "Đã dừng.",
-    "DEFAULT_STRING": "[mặc định: {}]",
-    "ENVVAR_STRING": "[biến môi trường: {}]",
-    "REQUIRED_LONG_STRING": "[bắt buộc]",
-    "DEPRECATED_STRING": "(không còn dùng) ",
-    "RICH_HELP": "Gõ [blue]'{command_path} {help_option}'[/] để xem hướng dẫn.",
-}.items():
-    setattr(typer.rich_utils, _name, _text)
-
-
-def _vietnamese_usage_error(error: click.UsageError) -> click.UsageError:
-    """click's usage errors (written in English) said in Vietnamese, same type and context."""
-    if isinstance(error, click.MissingParameter):
-        param = error.param
-        is_argument = isinstance(param, typer.core.TyperArgument)
-        name = (param.metavar or param.name or "") if is_argument else (param.opts or [""])[0]
-        text = f"Thiếu {'tham số' if is_argument else 'tùy chọn'} “{name}”."
-    elif isinstance(error, click.NoSuchOption):
-        text = f"Không có tùy chọn “{error.option_name}”."
-        if error.possibilities:
-            text += f" Có phải là: {', '.join(sorted(error.possibilities))}?"
-    elif isinstance(error, click.BadParameter):
-        param = error.param
-        name = (param.opts or [param.metavar or param.name or ""])[0] if param else ""
-        text = f"Giá trị không hợp lệ cho “{name}”." if name else "Giá trị không hợp lệ."
-    elif isinstance(error, click.BadOptionUsage):
-        text = f"Tùy chọn “{error.option_name}” dùng không đúng (thiếu giá trị hoặc thừa giá trị)."
-    else:
-        text = "Lệnh gọi không đúng cách (thừa tham số hoặc sai tên lệnh)."
-    translated = click.UsageError(text, error.ctx)
-    return translated
-
-
-class _Vietnamese:
-    """Mixin for click commands: the usage line, the help option and usage errors in Vietnamese."""
-
-    def parse_args(self, ctx, args):
-        try:
-            return super().parse_args(ctx, args)  # type: ignore[misc]
-        except click.UsageError as error:
-            raise _vietnamese_usage_error(error) from None
-
-    def resolve_command(self, ctx, args):
-        try:
-            return super().resolve_command(ctx, args)  # type: ignore[misc]
-        except click.UsageError:
-            name = args[0] if args else ""
-            raise click.UsageError(
-                f"Không có lệnh “{name}”. Các lệnh: template, run, validate, status.", ctx
-            ) from None
-
-    def get_usage(self, ctx) -> str:
-        usage = super().get_usage(ctx)  # type: ignore[misc]
-        return usage.replace("Usage:", USAGE, 1)
-
-    def get_params(self, ctx):
-        params = super().get_params(ctx)  # type: ignore[misc]
-        for param in params:
-            if isinstance(param, typer.core.TyperArgument) and param.metavar:
-                # The argument's Vietnamese name says what it is; typer would add "<path>".
-                param.display_type_rich = lambda ctx: None
-        return params
-
-    def get_help_option(self, ctx):
-        option = super().get_help_option(ctx)  # type: ignore[misc]
-        if option is not None:
-            option.help = HELP_TEXT
-            option.metavar = ""  # a switch takes no value: no "<bool>"
-        return option
-
-
-class VietnameseCommand(_Vietnamese, typer.core.TyperCommand):
-    pass
-
-
-class VietnameseGroup(_Vietnamese, typer.core.TyperGroup):
-    pass
-
 
 app = typer.Typer(
     help="Tổng hợp báo cáo 6 tháng của Ủy ban MTTQ: từ bảng tính của các đơn vị đến DOCX và HTML.",
@@ -119,21 +29,6 @@ app = typer.Typer(
 COMMAND = {"cls": VietnameseCommand, "options_metavar": "[TÙY CHỌN]"}
 
 
-def _utf8_streams() -> None:
-    """Vietnamese on any console and in any redirected output. Windows encodes a redirected
-    stdout (`baocao run > nhat-ky.txt`, a pipe) in its ANSI code page, which has no "ệ"; rich
-    writes to a real console through its Unicode API, and to a file or pipe through the
-    stream, made UTF-8 here."""
-    for stream in (sys.stdout, sys.stderr):
-        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
-        if encoding != "utf8" and hasattr(stream, "reconfigure"):
-            stream.reconfigure(encoding="utf-8", errors="replace")
-
-
-_utf8_streams()
-console = Console(highlight=False)
-STATE_STYLE = {"hợp lệ": "green", "có cảnh báo": "yellow", "có lỗi": "red", "chưa nộp": "magenta"}
-
 PeriodOption = Annotated[
     str | None,
     typer.Option(
@@ -143,32 +38,6 @@ PeriodOption = Annotated[
         help="Kỳ báo cáo, ví dụ 2021-H1; mặc định là kỳ mới nhất trong data/raw/.",
     ),
 ]
-
-
-def _fail(message: str, code: int = 2) -> None:
-    console.print(f"[bold red]Lỗi:[/] {message}")
-    raise typer.Exit(code)
-
-
-def _guarded(action):
-    """Run a command body: our own errors print as one Vietnamese line, others are logged."""
-    try:
-        return action()
-    except BaocaoError as error:
-        _fail(error.message)
-    except KeyboardInterrupt:
-        _fail("Đã dừng theo yêu cầu. Kết quả của lần chạy trước vẫn được giữ nguyên.", 130)
-    except typer.Exit:
-        raise
-    except Exception:
-        log = ProjectPaths.default().output / "baocao-loi.log"
-        log.parent.mkdir(parents=True, exist_ok=True)
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-        _fail(
-            f"Lỗi ngoài dự kiến của chương trình; chi tiết kỹ thuật đã ghi vào {log}. "
-            "Hãy gửi tệp này cho người phụ trách kỹ thuật.",
-            3,
-        )
 
 
 def _period(period: str | None, paths: ProjectPaths) -> str:

@@ -2,7 +2,7 @@
 
 A synthetic province is a project root of its own: the real configuration, notebooks and
 report, with a unit list of `size` invented communes ("Xã Thử Nghiệm 12"), valid from 2020-H1.
-Its figures come from the sample generator (`sample.sample_plan`), so they have realistic
+Its figures come from the sample generator (`sample_plan.sample_plan`), so they have realistic
 magnitudes and obey the catalogue's rules. `write_processed` writes a period's processed tables
 directly (what `baocao run` would produce from the sample workbooks), for tests of the report
 that need many units but not the cost of running every unit's notebook.
@@ -22,7 +22,7 @@ import yaml
 from baocao.config.catalog import load_catalogue, load_units
 from baocao.config.paths import ProjectPaths
 from baocao.run.aggregate import STATUS_COLUMNS
-from baocao.sample import sample_plan
+from baocao.sample_plan import sample_plan
 from baocao.unit.clean import VALUE_COLUMNS
 from baocao.unit.validate import STATE_MISSING, STATE_VALID
 

@@ -13,7 +13,8 @@ import pandas as pd
 
 from baocao.config.catalog import Catalogue, Indicator, Unit
 from baocao.run.store import UNITS_FOLDER, read_csv, read_unit_status
-from baocao.unit.clean import MODEL_COLUMNS, VALUE_COLUMNS
+from baocao.unit.clean import VALUE_COLUMNS
+from baocao.unit.models import MODEL_COLUMNS
 from baocao.unit.validate import STATE_MISSING
 
 STATUS_COLUMNS = (

@@ -21,7 +21,7 @@ from baocao.config.periods import is_period, sort_periods
 from baocao.errors import BaocaoError, InputError, Issue
 from baocao.intake import layout
 from baocao.intake.read import SUPPORTED_SUFFIXES, read_declared_unit
-from baocao.unit.clean import unit_mismatch_issue
+from baocao.unit.declared import unit_mismatch_issue
 
 IGNORED_FILES = ("README.md", ".gitkeep", "desktop.ini", "Thumbs.db")
 

@@ -1,7 +1,9 @@
 """Cleaning a unit's rows into tidy data: one row per catalogue indicator.
 
 Pure: takes what `intake` read and the catalogue, returns frames and findings; reads no file.
-Every row is either matched to an indicator (by its code, by its label when the code is missing,
+Here: the data sheet's rows matched to indicators, their cells and units of measure read into
+figures (`clean_values`), and `clean_unit`, which adds the models sheet (`unit.models`) and the
+checks of what `Thông tin` declares (`unit.declared`). Every row is either matched to an indicator (by its code, by its label when the code is missing,
 or by a label close enough to one, with a warning) or reported as an issue; nothing is dropped
 silently. A blank cell stays blank (not reported), apart from a 0.
 """
@@ -9,7 +11,6 @@ silently. A blank cell stays blank (not reported), apart from a 0.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import replace as dataclass_replace
@@ -17,12 +18,18 @@ from dataclasses import replace as dataclass_replace
 import pandas as pd
 
 from baocao.config.catalog import Catalogue, Indicator, Unit
-from baocao.config.names import match_key, resolve_unit
-from baocao.config.periods import Period, is_period, read_written_period
+from baocao.config.names import match_key
+from baocao.config.periods import Period, is_period
 from baocao.errors import Issue
-from baocao.intake import layout
 from baocao.intake.numbers import NumberParseError, format_number, parse_value
 from baocao.intake.read import DataRow, UnitWorkbook, text_of
+from baocao.unit.declared import (
+    check_declared_period,
+    declared_unit_mismatch,
+    info_sheet_missing,
+    is_illustrative,
+)
+from baocao.unit.models import MODEL_COLUMNS, clean_models, programme_numbers
 
 VALUE_COLUMNS = (
     "period",
@@ -35,9 +42,6 @@ VALUE_COLUMNS = (
     "sheet",
     "cell",
 )
-MODEL_COLUMNS = ("period", "unit_code", *layout.MODEL_FIELDS, "sheet", "cell")
-_PROGRAMME = re.compile(r"^\D*(\d+)\D*$")
-DEFAULT_PROGRAMMES = ("1", "2", "3", "4", "5")
 
 # A relabelled row is matched to the indicator whose folded label is at least this similar, and
 # clearly more similar than to any other indicator (labels of one section differ by a word).
@@ -334,146 +338,6 @@ def clean_values(
     frame = pd.DataFrame.from_records(records, columns=list(VALUE_COLUMNS))
     frame["value"] = frame["value"].astype(object)
     return frame, issues, rows_read
-
-
-def programme_numbers(catalogue: Catalogue) -> tuple[str, ...]:
-    """The programme numbers a model may name: the leading numbers of the catalogue's sections."""
-    heads = {section.split(".")[0] for section in catalogue.sections}
-    return tuple(sorted((h for h in heads if h.isdigit()), key=int))
-
-
-def clean_models(
-    workbook: UnitWorkbook,
-    *,
-    period: str,
-    unit_code: str,
-    programmes: tuple[str, ...] = DEFAULT_PROGRAMMES,
-) -> tuple[pd.DataFrame, list[Issue]]:
-    """The models sheet as rows; `programmes` are the numbers the catalogue version's sections
-    start with (1–5 in 2021, 1–7 from 2025-H2): any other is a warning and left blank."""
-    records, issues = [], []
-    shown = f"{programmes[0]} đến {programmes[-1]}" if programmes else "1 đến 5"
-    for model in workbook.model_rows:
-        fields = {name: text_of(value) for name, value in model.fields.items()}
-        programme = _PROGRAMME.match(fields["programme"] or "")
-        if programme and programme.group(1).lstrip("0") not in programmes:
-            programme = None
-        if fields["programme"] and not programme:
-            issues.append(
-                Issue(
-                    "warning",
-                    "model_programme",
-                    f"Mô hình “{fields['name']}” (dòng {model.row_number}): chương trình "
-                    f"“{fields['programme']}” không phải số từ {shown}.",
-                    sheet=workbook.models_sheet,
-                    cell=model.first_ref,
-                )
-            )
-        fields["programme"] = programme.group(1).lstrip("0") if programme else ""
-        records.append(
-            {
-                "period": period,
-                "unit_code": unit_code,
-                **fields,
-                "sheet": workbook.models_sheet,
-                "cell": model.first_ref,
-            }
-        )
-    return pd.DataFrame.from_records(records, columns=list(MODEL_COLUMNS)), issues
-
-
-def check_declared_period(workbook: UnitWorkbook, period: str) -> list[Issue]:
-    """A warning when `Thông tin` names another period than `period`, or one that cannot be
-    read; both periods are shown in the report's words (“6 tháng đầu năm 2021”)."""
-    declared = workbook.info.get("period")
-    if not declared or not text_of(declared[0]):
-        return []
-    text = text_of(declared[0])
-    written = read_written_period(declared[0])
-    compiled = Period.parse(period)
-    if written == compiled:
-        return []
-    if written is None:
-        problem = (
-            f"ghi kỳ báo cáo “{text}”, không đọc được là kỳ nào; số liệu được tính cho kỳ "
-            f"{compiled.label()}. Hãy ghi kỳ theo dạng “{compiled.label()}”."
-        )
-    else:
-        problem = (
-            f"ghi kỳ báo cáo “{text}” ({written.label()}), khác kỳ đang tổng hợp "
-            f"({compiled.label()}). Hãy kiểm tra đơn vị có gửi nhầm tệp của kỳ khác không."
-        )
-    return [
-        Issue(
-            "warning",
-            "period_mismatch" if written is not None else "period_unreadable",
-            f"Trang “{layout.SHEET_INFO}”, ô {declared[1]}: {problem}",
-            sheet=layout.SHEET_INFO,
-            cell=declared[1],
-        )
-    ]
-
-
-def info_sheet_missing(workbook: UnitWorkbook, *, unit_from: str, period_from: str) -> Issue | None:
-    """A warning when the workbook has no `Thông tin` sheet, saying where the unit and the
-    period were taken from instead."""
-    if workbook.info_sheet is not None:
-        return None
-    return Issue(
-        "warning",
-        "info_sheet_missing",
-        f"Không tìm thấy trang “{layout.SHEET_INFO}” (trang ghi tên đơn vị và kỳ báo cáo). "
-        f"Đơn vị: {unit_from}; kỳ báo cáo: {period_from}. Hãy dùng biểu mẫu do tỉnh gửi và giữ "
-        f"nguyên trang “{layout.SHEET_INFO}”.",
-    )
-
-
-def declared_unit_mismatch(
-    workbook: UnitWorkbook, unit: Unit | str, units: Sequence[Unit]
-) -> Issue | None:
-    """A warning when `Thông tin` names another unit than the one the file is processed for.
-
-    `unit` is the expected unit (or its code); `units` the unit list of the period. A name that
-    matches no unit of the list is also reported; an empty field is not (the file name decided).
-    """
-    declared = workbook.info.get("unit")
-    if not declared or not text_of(declared[0]):
-        return None
-    return unit_mismatch_issue(
-        text_of(declared[0]), declared[1], unit, units, file_name=workbook.path.name
-    )
-
-
-def unit_mismatch_issue(
-    declared: str, cell: str, unit: Unit | str, units: Sequence[Unit], *, file_name: str
-) -> Issue | None:
-    """The check of `declared_unit_mismatch` on a name already read, e.g. by
-    `intake.read_declared_unit` (which returns exactly `(declared, cell)`)."""
-    code = unit if isinstance(unit, str) else unit.code
-    expected = next((u for u in units if u.code == code), None)
-    if expected is None or not declared.strip():
-        return None
-    named = resolve_unit(declared, units)
-    if named is not None and named.code == expected.code:
-        return None
-    if named is None:
-        problem = f"ghi đơn vị “{declared}”, không có trong danh sách đơn vị của kỳ"
-    else:
-        problem = f"ghi đơn vị “{declared}” ({named.name}, mã {named.code})"
-    return Issue(
-        "warning",
-        "unit_mismatch",
-        f"Trang “{layout.SHEET_INFO}”, ô {cell}: {problem}, nhưng tệp “{file_name}” đang "
-        f"được tổng hợp cho {expected.name} (mã {expected.code}). Hãy kiểm tra đơn vị có gửi "
-        "nhầm tệp của đơn vị khác không, rồi sửa tên đơn vị hoặc tên tệp.",
-        sheet=layout.SHEET_INFO,
-        cell=cell,
-    )
-
-
-def is_illustrative(workbook: UnitWorkbook) -> bool:
-    note = workbook.info.get("note")
-    return bool(note) and match_key(layout.ILLUSTRATIVE_WORDS) in match_key(text_of(note[0]))
 
 
 def clean_unit(

@@ -1,0 +1,60 @@
+"""The console the `baocao` commands write to, and how a command fails.
+
+In: the process's stdout and stderr, made UTF-8 on import (`_utf8_streams`). Out: the rich
+`console`, the colour of each unit state (`STATE_STYLE`), `_fail` (one Vietnamese line, then the
+exit code) and `_guarded`, which runs a command body so a user never sees a traceback (an
+unexpected error is written to `baocao-loi.log` in the output folder).
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+import typer
+from rich.console import Console
+
+from baocao.config.paths import ProjectPaths
+from baocao.errors import BaocaoError
+
+
+def _utf8_streams() -> None:
+    """Vietnamese on any console and in any redirected output. Windows encodes a redirected
+    stdout (`baocao run > nhat-ky.txt`, a pipe) in its ANSI code page, which has no "ệ"; rich
+    writes to a real console through its Unicode API, and to a file or pipe through the
+    stream, made UTF-8 here."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
+_utf8_streams()
+console = Console(highlight=False)
+STATE_STYLE = {"hợp lệ": "green", "có cảnh báo": "yellow", "có lỗi": "red", "chưa nộp": "magenta"}
+
+
+def _fail(message: str, code: int = 2) -> None:
+    console.print(f"[bold red]Lỗi:[/] {message}")
+    raise typer.Exit(code)
+
+
+def _guarded(action):
+    """Run a command body: our own errors print as one Vietnamese line, others are logged."""
+    try:
+        return action()
+    except BaocaoError as error:
+        _fail(error.message)
+    except KeyboardInterrupt:
+        _fail("Đã dừng theo yêu cầu. Kết quả của lần chạy trước vẫn được giữ nguyên.", 130)
+    except typer.Exit:
+        raise
+    except Exception:
+        log = ProjectPaths.default().output / "baocao-loi.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        _fail(
+            f"Lỗi ngoài dự kiến của chương trình; chi tiết kỹ thuật đã ghi vào {log}. "
+            "Hãy gửi tệp này cho người phụ trách kỹ thuật.",
+            3,
+        )

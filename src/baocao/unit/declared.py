@@ -1,0 +1,112 @@
+"""What a unit's `Thông tin` sheet declares, checked against what the run expects.
+
+Pure: takes the workbook `intake` read (or a name already read from it), the expected unit and
+period, and returns warnings (`Issue`) when the sheet is missing, names another unit or period,
+or cannot be read; `is_illustrative` says whether its note marks the figures as illustrative.
+Reads no file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from baocao.config.catalog import Unit
+from baocao.config.names import match_key, resolve_unit
+from baocao.config.periods import Period, read_written_period
+from baocao.errors import Issue
+from baocao.intake import layout
+from baocao.intake.read import UnitWorkbook, text_of
+
+
+def check_declared_period(workbook: UnitWorkbook, period: str) -> list[Issue]:
+    """A warning when `Thông tin` names another period than `period`, or one that cannot be
+    read; both periods are shown in the report's words (“6 tháng đầu năm 2021”)."""
+    declared = workbook.info.get("period")
+    if not declared or not text_of(declared[0]):
+        return []
+    text = text_of(declared[0])
+    written = read_written_period(declared[0])
+    compiled = Period.parse(period)
+    if written == compiled:
+        return []
+    if written is None:
+        problem = (
+            f"ghi kỳ báo cáo “{text}”, không đọc được là kỳ nào; số liệu được tính cho kỳ "
+            f"{compiled.label()}. Hãy ghi kỳ theo dạng “{compiled.label()}”."
+        )
+    else:
+        problem = (
+            f"ghi kỳ báo cáo “{text}” ({written.label()}), khác kỳ đang tổng hợp "
+            f"({compiled.label()}). Hãy kiểm tra đơn vị có gửi nhầm tệp của kỳ khác không."
+        )
+    return [
+        Issue(
+            "warning",
+            "period_mismatch" if written is not None else "period_unreadable",
+            f"Trang “{layout.SHEET_INFO}”, ô {declared[1]}: {problem}",
+            sheet=layout.SHEET_INFO,
+            cell=declared[1],
+        )
+    ]
+
+
+def info_sheet_missing(workbook: UnitWorkbook, *, unit_from: str, period_from: str) -> Issue | None:
+    """A warning when the workbook has no `Thông tin` sheet, saying where the unit and the
+    period were taken from instead."""
+    if workbook.info_sheet is not None:
+        return None
+    return Issue(
+        "warning",
+        "info_sheet_missing",
+        f"Không tìm thấy trang “{layout.SHEET_INFO}” (trang ghi tên đơn vị và kỳ báo cáo). "
+        f"Đơn vị: {unit_from}; kỳ báo cáo: {period_from}. Hãy dùng biểu mẫu do tỉnh gửi và giữ "
+        f"nguyên trang “{layout.SHEET_INFO}”.",
+    )
+
+
+def declared_unit_mismatch(
+    workbook: UnitWorkbook, unit: Unit | str, units: Sequence[Unit]
+) -> Issue | None:
+    """A warning when `Thông tin` names another unit than the one the file is processed for.
+
+    `unit` is the expected unit (or its code); `units` the unit list of the period. A name that
+    matches no unit of the list is also reported; an empty field is not (the file name decided).
+    """
+    declared = workbook.info.get("unit")
+    if not declared or not text_of(declared[0]):
+        return None
+    return unit_mismatch_issue(
+        text_of(declared[0]), declared[1], unit, units, file_name=workbook.path.name
+    )
+
+
+def unit_mismatch_issue(
+    declared: str, cell: str, unit: Unit | str, units: Sequence[Unit], *, file_name: str
+) -> Issue | None:
+    """The check of `declared_unit_mismatch` on a name already read, e.g. by
+    `intake.read_declared_unit` (which returns exactly `(declared, cell)`)."""
+    code = unit if isinstance(unit, str) else unit.code
+    expected = next((u for u in units if u.code == code), None)
+    if expected is None or not declared.strip():
+        return None
+    named = resolve_unit(declared, units)
+    if named is not None and named.code == expected.code:
+        return None
+    if named is None:
+        problem = f"ghi đơn vị “{declared}”, không có trong danh sách đơn vị của kỳ"
+    else:
+        problem = f"ghi đơn vị “{declared}” ({named.name}, mã {named.code})"
+    return Issue(
+        "warning",
+        "unit_mismatch",
+        f"Trang “{layout.SHEET_INFO}”, ô {cell}: {problem}, nhưng tệp “{file_name}” đang "
+        f"được tổng hợp cho {expected.name} (mã {expected.code}). Hãy kiểm tra đơn vị có gửi "
+        "nhầm tệp của đơn vị khác không, rồi sửa tên đơn vị hoặc tên tệp.",
+        sheet=layout.SHEET_INFO,
+        cell=cell,
+    )
+
+
+def is_illustrative(workbook: UnitWorkbook) -> bool:
+    note = workbook.info.get("note")
+    return bool(note) and match_key(layout.ILLUSTRATIVE_WORDS) in match_key(text_of(note[0]))

@@ -1,0 +1,67 @@
+"""The unit's models sheet (“Mô hình”) as rows: one row per model it lists.
+
+Pure: takes the workbook `intake` read, returns a frame of `MODEL_COLUMNS` (the layout's model
+fields, with the programme reduced to its number) and warnings for a programme that is not one
+of the catalogue version's (`programme_numbers`); reads no file.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from baocao.config.catalog import Catalogue
+from baocao.errors import Issue
+from baocao.intake import layout
+from baocao.intake.read import UnitWorkbook, text_of
+
+MODEL_COLUMNS = ("period", "unit_code", *layout.MODEL_FIELDS, "sheet", "cell")
+_PROGRAMME = re.compile(r"^\D*(\d+)\D*$")
+DEFAULT_PROGRAMMES = ("1", "2", "3", "4", "5")
+
+
+def programme_numbers(catalogue: Catalogue) -> tuple[str, ...]:
+    """The programme numbers a model may name: the leading numbers of the catalogue's sections."""
+    heads = {section.split(".")[0] for section in catalogue.sections}
+    return tuple(sorted((h for h in heads if h.isdigit()), key=int))
+
+
+def clean_models(
+    workbook: UnitWorkbook,
+    *,
+    period: str,
+    unit_code: str,
+    programmes: tuple[str, ...] = DEFAULT_PROGRAMMES,
+) -> tuple[pd.DataFrame, list[Issue]]:
+    """The models sheet as rows; `programmes` are the numbers the catalogue version's sections
+    start with (1–5 in 2021, 1–7 from 2025-H2): any other is a warning and left blank."""
+    records, issues = [], []
+    shown = f"{programmes[0]} đến {programmes[-1]}" if programmes else "1 đến 5"
+    for model in workbook.model_rows:
+        fields = {name: text_of(value) for name, value in model.fields.items()}
+        programme = _PROGRAMME.match(fields["programme"] or "")
+        if programme and programme.group(1).lstrip("0") not in programmes:
+            programme = None
+        if fields["programme"] and not programme:
+            issues.append(
+                Issue(
+                    "warning",
+                    "model_programme",
+                    f"Mô hình “{fields['name']}” (dòng {model.row_number}): chương trình "
+                    f"“{fields['programme']}” không phải số từ {shown}.",
+                    sheet=workbook.models_sheet,
+                    cell=model.first_ref,
+                )
+            )
+        fields["programme"] = programme.group(1).lstrip("0") if programme else ""
+        records.append(
+            {
+                "period": period,
+                "unit_code": unit_code,
+                **fields,
+                "sheet": workbook.models_sheet,
+                "cell": model.first_ref,
+            }
+        )
+    return pd.DataFrame.from_records(records, columns=list(MODEL_COLUMNS)), issues
