@@ -57,7 +57,7 @@ def project(tmp_path) -> ProjectPaths:
 
 def run_units(project: ProjectPaths):
     with KernelPool(2) as pool:
-        result = process_period(PERIOD, project, pool, jobs=2)
+        result = process_period(PERIOD, project, pool, narrative_digest="", jobs=2)
         return result, pool.started
 
 
