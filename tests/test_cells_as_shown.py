@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from baocao.config.catalog import load_units
+from baocao.config.units import load_units
 from baocao.errors import InputError
 from baocao.intake import layout
 from baocao.intake.numbers import format_number

@@ -24,8 +24,8 @@ from corpus import (
     value_ref,
 )
 
-from baocao.config.catalog import load_units
 from baocao.config.paths import ProjectPaths
+from baocao.config.units import load_units
 from baocao.errors import InputError
 from baocao.intake import layout
 from baocao.intake.read import (

@@ -184,8 +184,8 @@ def totals_shown(catalogue) -> dict[str, str]:
 
 
 def units_2021_list():
-    from baocao.config.catalog import load_units
     from baocao.config.paths import ProjectPaths
+    from baocao.config.units import load_units
 
     return load_units(ProjectPaths.default().config).for_period(PERIOD)
 

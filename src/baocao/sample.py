@@ -30,9 +30,11 @@ from pathlib import Path
 from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 
-from baocao.config.catalog import Catalogue, Unit, load_catalogue, load_units, version_for
+from baocao.config.catalog import Catalogue, load_catalogue
 from baocao.config.paths import ProjectPaths
 from baocao.config.periods import Period
+from baocao.config.units import Unit, load_units
+from baocao.config.versions import version_for
 from baocao.intake import layout
 from baocao.intake.template import (
     FIRST_ROW,

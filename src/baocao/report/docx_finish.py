@@ -44,8 +44,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from baocao.config.catalog import OVERRIDE_KEYS, ReportSettings, apply_overrides
 from baocao.config.periods import Period
+from baocao.config.settings import OVERRIDE_KEYS, ReportSettings, apply_overrides
 from baocao.errors import BaocaoError
 from baocao.report import table_layout as tl
 from baocao.report.blocks import BY_UNIT_CAPTION, attachment_note, report_title

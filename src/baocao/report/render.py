@@ -47,9 +47,10 @@ from typing import Any
 
 import yaml
 
-from baocao.config.catalog import load_report_settings, read_yaml
 from baocao.config.paths import ProjectPaths
 from baocao.config.periods import Period
+from baocao.config.settings import load_report_settings
+from baocao.config.versions import read_yaml
 from baocao.errors import BaocaoError
 from baocao.report.blocks import report_title
 from baocao.report.docx_finish import finish_docx

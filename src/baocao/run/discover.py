@@ -14,10 +14,10 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from baocao.config.catalog import Unit
 from baocao.config.names import closest_units, match_key, resolve_unit, strip_admin_prefix
 from baocao.config.paths import ProjectPaths
 from baocao.config.periods import is_period, sort_periods
+from baocao.config.units import Unit
 from baocao.errors import BaocaoError, InputError, Issue
 from baocao.intake import layout
 from baocao.intake.read import SUPPORTED_SUFFIXES, read_declared_unit

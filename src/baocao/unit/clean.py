@@ -16,9 +16,10 @@ from dataclasses import replace as dataclass_replace
 
 import pandas as pd
 
-from baocao.config.catalog import Catalogue, Indicator, Unit
+from baocao.config.catalog import Catalogue, Indicator
 from baocao.config.names import match_key, resolve_unit
 from baocao.config.periods import Period, is_period, read_written_period
+from baocao.config.units import Unit
 from baocao.errors import Issue
 from baocao.intake import layout
 from baocao.intake.numbers import NumberParseError, format_number, parse_value
