@@ -23,9 +23,11 @@ import python_calamine as calamine
 from baocao.config.names import match_key
 from baocao.errors import InputError, Issue, Location
 from baocao.intake import layout
+from baocao.intake.cell_formats import EXCEL_ERRORS, FileScan, SheetScan
 from baocao.intake.layout import column_letter
 from baocao.intake.legacy_text import ENCODING_NAMES, detect_legacy, looks_garbled, to_unicode
-from baocao.intake.safety import EXCEL_ERRORS, MAX_FILE_BYTES, FileScan, SheetScan, check_file
+from baocao.intake.limits import MAX_FILE_BYTES
+from baocao.intake.safety import check_file
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 HEADER_SEARCH_ROWS = 30
