@@ -36,7 +36,7 @@ from baocao.config.settings import (
 )
 from baocao.config.units import Unit, UnitList, load_units
 from baocao.errors import BaocaoError, ConfigError
-from baocao.intake.numbers import format_change, format_money, format_number, format_percent
+from baocao.intake.format_numbers import format_change, format_money, format_number, format_percent
 from baocao.report import narrative as nv
 from baocao.report import table_layout as tl
 from baocao.report.narrative_docx import Orphan, load_narratives

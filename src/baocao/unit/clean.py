@@ -22,7 +22,8 @@ from baocao.config.periods import Period, is_period, read_written_period
 from baocao.config.units import Unit
 from baocao.errors import Issue
 from baocao.intake import layout
-from baocao.intake.numbers import NumberParseError, format_number, parse_value
+from baocao.intake.format_numbers import format_number
+from baocao.intake.numbers import NumberParseError, parse_value
 from baocao.intake.read import DataRow, UnitWorkbook, text_of
 
 VALUE_COLUMNS = (
