@@ -20,7 +20,8 @@ from baocao.config.periods import is_period, sort_periods
 from baocao.config.units import Unit
 from baocao.errors import BaocaoError, InputError, Issue
 from baocao.intake import layout
-from baocao.intake.read import SUPPORTED_SUFFIXES, read_declared_unit
+from baocao.intake.info_sheet import read_declared_unit
+from baocao.intake.workbook import SUPPORTED_SUFFIXES
 from baocao.unit.clean import unit_mismatch_issue
 
 IGNORED_FILES = ("README.md", ".gitkeep", "desktop.ini", "Thumbs.db")

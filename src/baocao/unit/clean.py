@@ -24,7 +24,8 @@ from baocao.errors import Issue
 from baocao.intake import layout
 from baocao.intake.format_numbers import format_number
 from baocao.intake.numbers import NumberParseError, parse_value
-from baocao.intake.read import DataRow, UnitWorkbook, text_of
+from baocao.intake.read import DataRow, UnitWorkbook
+from baocao.intake.workbook import text_of
 
 VALUE_COLUMNS = (
     "period",
