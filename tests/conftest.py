@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from baocao.config.catalog import load_catalogue, load_units
+from baocao.config.catalog import load_catalogue
 from baocao.config.paths import ProjectPaths
+from baocao.config.units import load_units
 
 REPO = Path(__file__).resolve().parents[1]
 

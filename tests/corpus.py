@@ -19,7 +19,8 @@ from pathlib import Path
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from baocao.config.catalog import Catalogue, Unit
+from baocao.config.catalog import Catalogue
+from baocao.config.units import Unit
 from baocao.intake import layout
 from baocao.intake.template import FIRST_ROW, build_template
 

@@ -137,7 +137,7 @@ def totals(folder: Path, config: Path) -> dict[str, float]:
 
 def shown_in_appendix(totals: dict[str, float], config: Path) -> dict[str, str]:
     """Label -> the total as Phụ lục I prints it (money in triệu đồng, one decimal)."""
-    from baocao.intake.numbers import (
+    from baocao.intake.format_numbers import (
         format_number,  # the report's number writing, not its reading
     )
 

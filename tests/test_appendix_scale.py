@@ -21,7 +21,8 @@ from test_html import browser, needs_chromium  # noqa: F401 (a fixture)
 from test_render import vn
 
 from baocao import synthetic
-from baocao.config.catalog import load_catalogue, load_units
+from baocao.config.catalog import load_catalogue
+from baocao.config.units import load_units
 from baocao.report import render
 from baocao.report import table_layout as tl
 from baocao.report.blocks import appendix_tables

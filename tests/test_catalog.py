@@ -3,8 +3,9 @@ import unicodedata
 import pytest
 import yaml
 
-from baocao.config.catalog import parse_catalogue, parse_units
+from baocao.config.catalog import parse_catalogue
 from baocao.config.periods import Period
+from baocao.config.units import parse_units
 from baocao.errors import ConfigError
 
 

@@ -7,9 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from baocao.config.catalog import load_catalogue, load_units
+from baocao.config.catalog import load_catalogue
 from baocao.config.outline import load_outline
 from baocao.config.periods import Period
+from baocao.config.units import load_units
 from baocao.report import blocks as rb
 from baocao.report import charts
 

@@ -11,14 +11,12 @@ import pytest
 from typer.testing import CliRunner
 
 from baocao.cli import app
-from baocao.config.catalog import (
-    load_catalogue,
-    load_report_settings,
-    load_units,
-    version_for,
-)
+from baocao.config.catalog import load_catalogue
 from baocao.config.check import check_config
 from baocao.config.outline import load_outline
+from baocao.config.settings import load_report_settings
+from baocao.config.units import load_units
+from baocao.config.versions import version_for
 from baocao.report.blocks import report_title
 
 CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "lang-son-units-2025.csv"

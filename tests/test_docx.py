@@ -20,7 +20,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-from baocao.config.catalog import load_report_settings
+from baocao.config.settings import load_report_settings
 from baocao.errors import BaocaoError
 from baocao.report import docx_finish as fin
 from baocao.report import docx_form as form

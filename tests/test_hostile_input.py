@@ -24,15 +24,12 @@ from corpus import (
     value_ref,
 )
 
-from baocao.config.catalog import load_units
 from baocao.config.paths import ProjectPaths
+from baocao.config.units import load_units
 from baocao.errors import InputError
 from baocao.intake import layout
-from baocao.intake.read import (
-    read_declared_unit,
-    read_unit_workbook,
-    read_unit_workbook_or_issue,
-)
+from baocao.intake.info_sheet import read_declared_unit
+from baocao.intake.read import read_unit_workbook, read_unit_workbook_or_issue
 from baocao.run.discover import discover
 from baocao.unit.checks import check_workbook
 from baocao.unit.clean import clean_unit

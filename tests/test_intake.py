@@ -5,7 +5,8 @@ from conftest import write_workbook
 
 from baocao.errors import InputError
 from baocao.intake import layout
-from baocao.intake.read import read_declared_unit, read_unit_workbook
+from baocao.intake.info_sheet import read_declared_unit
+from baocao.intake.read import read_unit_workbook
 
 
 def test_rows_keep_their_cell_addresses_when_the_header_moves_down(tmp_path):

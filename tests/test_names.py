@@ -6,7 +6,6 @@ import unicodedata
 
 import pytest
 
-from baocao.config.catalog import Unit, load_units
 from baocao.config.names import (
     ADMIN_PREFIXES,
     closest_units,
@@ -15,6 +14,7 @@ from baocao.config.names import (
     strip_admin_prefix,
 )
 from baocao.config.paths import ProjectPaths
+from baocao.config.units import Unit, load_units
 
 
 @pytest.fixture(scope="module")

@@ -10,15 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from baocao.intake.numbers import (
-    NumberParseError,
-    Parsed,
-    format_change,
-    format_money,
-    format_number,
-    format_percent,
-    parse_value,
-)
+from baocao.intake.format_numbers import format_change, format_money, format_number, format_percent
+from baocao.intake.numbers import NumberParseError, Parsed, parse_value
 
 
 def nfd(text: str) -> str:

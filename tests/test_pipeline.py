@@ -168,7 +168,7 @@ def in_order(texts: list[str]) -> list[str]:
 
 
 def totals_shown(catalogue) -> dict[str, str]:
-    from baocao.intake.numbers import format_number
+    from baocao.intake.format_numbers import format_number
 
     expected = expected_totals(catalogue, units_2021_list())
     shown = {}
@@ -184,8 +184,8 @@ def totals_shown(catalogue) -> dict[str, str]:
 
 
 def units_2021_list():
-    from baocao.config.catalog import load_units
     from baocao.config.paths import ProjectPaths
+    from baocao.config.units import load_units
 
     return load_units(ProjectPaths.default().config).for_period(PERIOD)
 

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from baocao.config.catalog import WINDOWS_RESERVED
 from baocao.config.paths import ProjectPaths
+from baocao.config.units import WINDOWS_RESERVED
 from baocao.pipeline import run_period
 from baocao.run.store import temporary_beside
 from baocao.sample import write_sample

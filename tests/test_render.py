@@ -20,8 +20,9 @@ from bs4 import BeautifulSoup
 from conftest import requires_quarto
 from docx.shared import Mm
 
-from baocao.config.catalog import load_catalogue, load_units
+from baocao.config.catalog import load_catalogue
 from baocao.config.paths import ProjectPaths
+from baocao.config.units import load_units
 from baocao.errors import BaocaoError
 from baocao.report import quarto_config as qc
 from baocao.report import render, render_execute, render_job, render_quarto

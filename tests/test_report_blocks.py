@@ -11,9 +11,11 @@ import math
 import pandas as pd
 import pytest
 
-from baocao.config.catalog import Unit, load_report_settings, parse_catalogue
+from baocao.config.catalog import parse_catalogue
 from baocao.config.outline import load_outline
 from baocao.config.periods import Period
+from baocao.config.settings import load_report_settings
+from baocao.config.units import Unit
 from baocao.report import blocks as rb
 from baocao.report.narrative import Narrative
 
@@ -473,7 +475,8 @@ def test_illustrative_notice():
 
 @pytest.fixture(scope="module")
 def real_data(project):
-    from baocao.config.catalog import load_catalogue, load_units
+    from baocao.config.catalog import load_catalogue
+    from baocao.config.units import load_units
 
     catalogue = load_catalogue(project.config)
     units = load_units(project.config).for_period("2021-H1")
@@ -736,7 +739,7 @@ def test_compare_chart_across_unit_lists_shows_the_province_only():
 
 
 def test_unit_change_sentence_from_the_unit_lists(project):
-    from baocao.config.catalog import load_units
+    from baocao.config.units import load_units
 
     units = load_units(project.config)
     old, new = units.list_for("2025-H1"), units.list_for("2026-H1")

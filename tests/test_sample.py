@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from baocao.config.catalog import load_catalogue, load_units
+from baocao.config.catalog import load_catalogue
+from baocao.config.units import load_units
 from baocao.intake import layout
 from baocao.intake.template import template_file_name
 from baocao.sample import write_sample

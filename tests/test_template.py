@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from baocao.config.catalog import load_units
+from baocao.config.units import load_units
 from baocao.intake import layout
 from baocao.intake.template import slugify, write_template, write_templates
 

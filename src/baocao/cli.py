@@ -208,7 +208,7 @@ def run(
     Chỉ những đơn vị có tệp (hoặc danh mục, sổ tay, mã nguồn) thay đổi mới được xử lý lại."""
 
     def body():
-        from baocao.config.catalog import apply_overrides, load_report_settings
+        from baocao.config.settings import apply_overrides, load_report_settings
         from baocao.pipeline import PROFILES, explain_period, run_period
 
         paths = ProjectPaths.default()
@@ -332,7 +332,8 @@ def validate(
     cảnh báo (trang, ô, cách sửa). Không ghi gì vào tệp hay thư mục số liệu."""
 
     def body():
-        from baocao.config.catalog import load_catalogue, load_units
+        from baocao.config.catalog import load_catalogue
+        from baocao.config.units import load_units
         from baocao.unit.checks import check_workbook
 
         paths = ProjectPaths.default()
@@ -372,7 +373,7 @@ def status(period: PeriodOption = None) -> None:
     """Liệt kê đơn vị đã nộp và chưa nộp tệp số liệu của kỳ."""
 
     def body():
-        from baocao.config.catalog import load_units
+        from baocao.config.units import load_units
         from baocao.run.discover import discover
         from baocao.run.store import read_unit_status
 

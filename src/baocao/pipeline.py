@@ -18,9 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from baocao.config.catalog import load_units
 from baocao.config.paths import ProjectPaths
 from baocao.config.periods import Period
+from baocao.config.units import load_units
 from baocao.report.notebook_html import render_notebooks
 from baocao.report.profiles import PROFILES
 from baocao.run.cache import (

@@ -14,8 +14,9 @@ from pathlib import Path
 from openpyxl.styles import Font
 from openpyxl.workbook import Workbook
 
-from baocao.config.catalog import Unit, load_catalogue, load_units
+from baocao.config.catalog import load_catalogue
 from baocao.config.paths import ProjectPaths
+from baocao.config.units import Unit, load_units
 from baocao.intake import layout
 from baocao.intake.template import FIRST_ROW, MARK_ROW, build_template, save_reproducibly
 from baocao.sample_plan import ALL_PERIODS, SamplePlan, sample_plan

@@ -24,9 +24,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from baocao.config.catalog import Catalogue, load_catalogue, load_units, version_for
+from baocao.config.catalog import Catalogue, load_catalogue
 from baocao.config.paths import ProjectPaths
 from baocao.config.periods import Period
+from baocao.config.units import load_units
+from baocao.config.versions import version_for
 from baocao.intake import layout
 from baocao.intake.template import template_file_name
 from baocao.sample_figures import (

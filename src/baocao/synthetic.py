@@ -19,8 +19,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from baocao.config.catalog import load_catalogue, load_units
+from baocao.config.catalog import load_catalogue
 from baocao.config.paths import ProjectPaths
+from baocao.config.units import load_units
 from baocao.run.aggregate import STATUS_COLUMNS
 from baocao.sample_plan import sample_plan
 from baocao.unit.clean import VALUE_COLUMNS

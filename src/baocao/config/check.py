@@ -15,20 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from baocao.config.catalog import (
-    VERSIONED,
-    Catalogue,
-    ReportSettings,
-    UnitList,
-    config_versions,
-    load_catalogue,
-    load_report_settings,
-    load_units,
-    version_for,
-)
+from baocao.config.catalog import Catalogue, load_catalogue
 from baocao.config.names import resolve_unit
 from baocao.config.outline import Outline, load_outline
 from baocao.config.periods import Period
+from baocao.config.settings import ReportSettings, load_report_settings
+from baocao.config.units import UnitList, load_units
+from baocao.config.versions import VERSIONED, config_versions, version_for
 from baocao.errors import BaocaoError
 
 T = TypeVar("T")

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from baocao.config.catalog import Unit
+from baocao.config.units import Unit
 
 __all__ = [
     "ADMIN_PREFIXES",

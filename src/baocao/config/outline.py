@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from baocao.config.catalog import Catalogue, load_versioned_yaml
+from baocao.config.catalog import Catalogue
 from baocao.config.periods import Period
+from baocao.config.versions import load_versioned_yaml
 from baocao.errors import ConfigError
 
 CHART_TYPES = ("stacked", "compare", "share")
@@ -233,7 +234,7 @@ def share_base(catalogue: Catalogue, code: str) -> str | None:
 
 
 def load_outline(config_dir: Path, catalogue: Catalogue, period: str | None = None) -> Outline:
-    """The outline in force for `period` (`config/outline*.yml`, see `catalog.config_versions`),
+    """The outline in force for `period` (`config/outline*.yml`, see `versions.config_versions`),
     checked against `catalogue`; without a period, the base file. Raises `ConfigError`."""
     data, source = load_versioned_yaml(config_dir, "outline", period)
     try:

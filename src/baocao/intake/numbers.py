@@ -1,9 +1,10 @@
-"""Vietnamese numbers in and out: reading what units type into a cell, writing report figures.
+"""Vietnamese numbers in: reading what units type into a cell, as the unit sees it in Excel.
 
 Reading is by the indicator's kind (count, money, percent), never by guessing: in Vietnamese
 “.” groups thousands and “,” marks decimals, so “1.357” is one thousand three hundred and
-fifty-seven. A blank cell means “not reported” and stays None, distinct from 0.
-Writing uses the same separators, taken from babel's data for vi_VN.
+fifty-seven. A blank cell means “not reported” and stays None, distinct from 0. A cell's Excel
+number format says what it shows (a percent-styled 0.85 is 85). The numbers in the messages
+are written by `format_numbers`.
 """
 
 from __future__ import annotations
@@ -14,31 +15,21 @@ import numbers
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
-
 from baocao.config.names import match_key
+from baocao.intake.format_numbers import _DECIMAL, format_number
 
 __all__ = [
     "NumberParseError",
     "Parsed",
-    "format_change",
-    "format_money",
-    "format_number",
-    "format_percent",
     "excel_precision",
     "parse_value",
     "shown_format",
 ]
 
-LOCALE = "vi_VN"
 KINDS = ("count", "money", "percent")
-
-_DECIMAL = get_decimal_symbol(LOCALE)  # ","
-_GROUP = get_group_symbol(LOCALE)  # "."
-_MINUS = get_minus_sign_symbol(LOCALE)  # "-"
 
 _MAX_DIGITS = 300  # longer digit strings are a mistake, and would overflow a float
 
@@ -444,104 +435,3 @@ def _show(x: float) -> str:
     """A float from a cell, in Vietnamese notation with all its decimals (1.357 → "1,357")."""
     decimals = max(0, -int(Decimal(repr(x)).as_tuple().exponent))
     return format_number(x, min(decimals, 10), trim=True)
-
-
-# --- writing ---------------------------------------------------------------------------------
-
-
-def _to_decimal(x: object) -> Decimal:
-    if isinstance(x, bool):
-        raise TypeError("expected a number, got a bool")
-    if isinstance(x, Decimal):
-        d = x
-    elif isinstance(x, numbers.Integral):
-        d = Decimal(int(x))
-    elif isinstance(x, numbers.Real):
-        d = Decimal(repr(float(x)))  # shortest form: 12.25 stays 12.25, not 12.2499…
-    else:
-        raise TypeError(f"expected a number, got {type(x).__name__}")
-    if not d.is_finite():
-        raise ValueError(f"cannot format {x!r}")
-    return d
-
-
-def _shift(d: Decimal, places: int) -> Decimal:
-    """d × 10**places, exactly (Decimal.scaleb would round to the context's 28 digits)."""
-    sign, digits, exponent = d.as_tuple()
-    return Decimal((sign, digits, int(exponent) + places))
-
-
-def _round(d: Decimal, decimals: int) -> Decimal:
-    """Round half up (12,25 → 12,3), as people round by hand, at any size."""
-    with localcontext() as ctx:
-        ctx.prec = max(28, d.adjusted() + decimals + 2)
-        return d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-
-
-def format_number(x: int | float | Decimal, decimals: int = 0, *, trim: bool = False) -> str:
-    """Vietnamese notation: 1357 → "1.357"; 12.5 with decimals=1 → "12,5".
-
-    Rounds half up to `decimals` places and shows exactly that many, unless `trim` drops
-    trailing zeros (12.50 → "12,5", 2.00 → "2").
-    """
-    if decimals < 0:
-        raise ValueError("decimals must be >= 0")
-    rounded = _round(_to_decimal(x), decimals)
-    sign = rounded.is_signed() and rounded != 0  # never "-0"
-    text = f"{rounded.copy_abs():f}"
-    whole, _, frac = text.partition(".")
-    if trim:
-        frac = frac.rstrip("0")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    out = _GROUP.join(groups)
-    if frac:
-        out += _DECIMAL + frac
-    return (_MINUS if sign else "") + out
-
-
-def format_money(dong: int) -> str:
-    """An amount of đồng at a readable scale: "12,5 tỷ đồng", "350 triệu đồng", "850.000 đồng".
-
-    Tỷ and triệu show up to 2 decimals with trailing zeros dropped; an amount that rounds up
-    to the next scale is shown in it (999.999.999 → "1 tỷ đồng").
-    """
-    amount = _round(_to_decimal(dong), 0)
-    size = amount.copy_abs()
-    if size < 10**6:
-        return f"{format_number(amount)} đồng"
-    millions = _round(_shift(amount, -6), 2)
-    if size < 10**9 and millions.copy_abs() < 1000:
-        return f"{format_number(millions, 2, trim=True)} triệu đồng"
-    return f"{format_number(_shift(amount, -9), 2, trim=True)} tỷ đồng"
-
-
-def format_percent(x: int | float | Decimal, decimals: int = 1) -> str:
-    """A percentage already in percent units: 15.2 → "15,2%"."""
-    return f"{format_number(x, decimals)}%"
-
-
-def format_change(
-    current: int | float | Decimal | None, previous: int | float | Decimal | None
-) -> str | None:
-    """The change against the same period a year earlier, as the report words it.
-
-    "tăng 15,2% so với cùng kỳ", "giảm 3,0% so với cùng kỳ", "bằng cùng kỳ" when equal and
-    "tương đương cùng kỳ" when different but within 0,05%. None when either figure is missing
-    or the previous one is not positive (no meaningful percentage).
-    """
-    if current is None or previous is None:
-        return None
-    now, before = _to_decimal(current), _to_decimal(previous)
-    if before <= 0:
-        return None
-    if now == before:
-        return "bằng cùng kỳ"
-    change = (now - before) / before * 100
-    if _round(abs(change), 1) == 0:
-        return "tương đương cùng kỳ"
-    word = "tăng" if change > 0 else "giảm"
-    return f"{word} {format_percent(abs(change))} so với cùng kỳ"

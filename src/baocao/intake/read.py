@@ -1,19 +1,19 @@
 """Reading a unit's workbook (.xlsx, .xlsm, .xlsb, .xls, .ods) into rows that remember their cells.
 
-This is the only module that opens a unit's file. It reads the file's bytes once, never writes,
-checks them before any parser sees them (`safety`: size, zip bombs, XML entity bombs, encryption,
-formulas without a saved result), then reads the cells with python-calamine. Every way a file can
-be unreadable becomes an `InputError` naming the file, the sheet and the cell. It interprets
-nothing: numbers stay as the cell holds them, for `clean` to parse, together with what the file
-says about how Excel shows them (the cell's number format, or the Excel error value it holds;
-see `safety` for what each format records); only text typed in a legacy Vietnamese encoding
-(TCVN3, VNI) is converted to Unicode, with a warning naming the cell.
+In: a unit's file. Out: a `UnitWorkbook`: the rows of `Số liệu` and `Mô hình`, the fields of
+`Thông tin` (`info_sheet`), and the issues met on the way. The file's bytes are read once, never
+written, and checked before any parser sees them (`workbook.open_checked`, then `safety`: size,
+zip bombs, XML entity bombs, encryption, formulas without a saved result); the cells are read
+with python-calamine. Every way a file can be unreadable becomes an `InputError` naming the file,
+the sheet and the cell. It interprets nothing: numbers stay as the cell holds them, for `clean`
+to parse, together with what the file says about how Excel shows them (the cell's number
+format, or the Excel error value it holds; see `cell_formats` for what each format records);
+only text typed in a legacy Vietnamese encoding (TCVN3, VNI) is converted to Unicode, with a
+warning naming the cell.
 """
 
 from __future__ import annotations
 
-import io
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,11 +23,19 @@ import python_calamine as calamine
 from baocao.config.names import match_key
 from baocao.errors import InputError, Issue, Location
 from baocao.intake import layout
-from baocao.intake.layout import column_letter
-from baocao.intake.legacy_text import ENCODING_NAMES, detect_legacy, looks_garbled, to_unicode
-from baocao.intake.safety import EXCEL_ERRORS, MAX_FILE_BYTES, FileScan, SheetScan, check_file
+from baocao.intake.cell_formats import EXCEL_ERRORS
+from baocao.intake.info_sheet import read_info
+from baocao.intake.limits import MAX_FILE_BYTES
+from baocao.intake.workbook import (
+    OpenedWorkbook,
+    _find_sheet,
+    _rows,
+    _Texts,
+    cell_ref,
+    open_checked,
+    text_of,
+)
 
-SUPPORTED_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 HEADER_SEARCH_ROWS = 30
 
 
@@ -69,89 +77,6 @@ class UnitWorkbook:
     info_sheet: str | None = None  # the `Thông tin` sheet's name as found; None when absent
 
 
-def cell_ref(row: int, col: int) -> str:
-    """Excel reference of a 0-based (row, column)."""
-    return f"{column_letter(col + 1)}{row + 1}"
-
-
-def text_of(value: Any) -> str:
-    """A cell as NFC text with outer spaces removed ("" for empty)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return unicodedata.normalize("NFC", str(value)).strip()
-
-
-@dataclass
-class OpenedWorkbook:
-    """A workbook open in calamine, with what the safety scan learnt about its sheets."""
-
-    book: calamine.CalamineWorkbook
-    scan: FileScan
-
-    def sheet_scan(self, sheet: str) -> SheetScan:
-        found = self.scan.sheets.get(sheet)
-        if found is None:
-            key = match_key(sheet)
-            found = next((v for k, v in self.scan.sheets.items() if match_key(k) == key), None)
-        if found is None:  # .xlsx/.ods sheets are all scanned: an empty one has no notes
-            found = SheetScan(formats_known=self.scan.format in ("xlsx", "ods"))
-        return found
-
-    def hidden(self, sheet: str) -> bool:
-        for meta in self.book.sheets_metadata:
-            if meta.name == sheet:
-                return meta.visible != calamine.SheetVisibleEnum.Visible
-        return False
-
-
-def open_checked(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> OpenedWorkbook:
-    """Check the file's bytes (`safety.check_file`), then open them with calamine."""
-    where = Location(file=str(path))
-    if not path.is_file():
-        raise InputError("file_missing", "không tìm thấy tệp", "Hãy kiểm tra lại đường dẫn.", where)
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise InputError(
-            "unsupported_format",
-            f"định dạng “{path.suffix or '(không có đuôi)'}” không phải bảng tính được hỗ trợ",
-            "Hãy gửi tệp Excel (.xlsx, .xlsb, .xls) hoặc LibreOffice (.ods) theo biểu mẫu.",
-            where,
-        )
-    scan = check_file(path, max_bytes=max_bytes)
-    try:
-        # From the bytes already checked, never the path: the file is read once, and the
-        # format is told by content, so an .xls saved under an .xlsx name still reads.
-        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(scan.data))
-    except calamine.PasswordError:
-        raise InputError(
-            "password_protected",
-            "tệp được đặt mật khẩu nên không đọc được",
-            "Hãy mở tệp, gỡ mật khẩu (Tệp > Thông tin > Bảo vệ sổ làm việc) rồi gửi lại.",
-            where,
-        ) from None
-    except Exception:  # calamine raises several types for a damaged or foreign file
-        raise InputError(
-            "not_a_workbook",
-            "tệp bị hỏng hoặc không phải bảng tính dù có đuôi " + path.suffix,
-            "Hãy mở tệp bằng Excel, lưu lại dưới dạng .xlsx rồi gửi lại.",
-            where,
-        ) from None
-    return OpenedWorkbook(book, scan)
-
-
-def _rows(workbook: calamine.CalamineWorkbook, sheet: str, path: Path) -> list[list[Any]]:
-    try:
-        return workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    except Exception:
-        raise InputError(
-            "sheet_unreadable",
-            "không đọc được nội dung trang",
-            "Hãy mở tệp bằng Excel, lưu lại rồi gửi lại.",
-            Location(file=str(path), sheet=sheet),
-        ) from None
-
-
 def _merged_ranges(workbook: calamine.CalamineWorkbook, sheet: str) -> list[tuple[int, ...]]:
     """Merged ranges as 0-based (first row, first col, last row, last col); [] if unknown (.ods)."""
     try:
@@ -166,14 +91,6 @@ def _merged_at(ranges: list[tuple[int, ...]], row: int, col: int) -> str:
         if r0 <= row <= r1 and c0 <= col <= c1 and (r0, c0) != (r1, c1):
             return f"{cell_ref(r0, c0)}:{cell_ref(r1, c1)}"
     return ""
-
-
-def _find_sheet(names: list[str], wanted: str) -> str | None:
-    key = match_key(wanted)
-    for name in names:
-        if match_key(name) == key:
-            return name
-    return None
 
 
 def _header_columns(row: list[Any], columns: tuple[str, ...]) -> dict[str, int]:
@@ -200,61 +117,6 @@ def _get(row: list[Any], index: int | None) -> Any:
     if index is None or index >= len(row):
         return ""
     return row[index]
-
-
-class _Texts:
-    """Reads text cells of one sheet, converting TCVN3/VNI text and refusing mojibake.
-
-    Each conversion is a warning naming the cell; text that is neither Unicode Vietnamese nor a
-    known legacy encoding is an error and is read as empty, so it never reaches the report.
-    """
-
-    def __init__(self, sheet: str, issues: list[Issue]):
-        self.sheet = sheet
-        self.issues = issues
-
-    def raw(self, value: Any, ref: str) -> Any:
-        """A cell's value, converted when it is legacy-encoded text; other values unchanged."""
-        if not isinstance(value, str) or value.isascii():
-            return value
-        encoding = detect_legacy(value)
-        if encoding is not None:
-            converted = to_unicode(value, encoding)
-            self.issues.append(
-                Issue(
-                    "warning",
-                    "legacy_encoding",
-                    f"Trang “{self.sheet}”, ô {ref}: chữ được gõ bằng bảng mã "
-                    f"{ENCODING_NAMES[encoding]} (“{_quote(value)}”), đã chuyển sang Unicode thành "
-                    f"“{_quote(converted)}”. Hãy chuyển tệp sang Unicode (Unikey: Công cụ chuyển "
-                    "mã) và dùng phông Times New Roman.",
-                    sheet=self.sheet,
-                    cell=ref,
-                )
-            )
-            return converted
-        if looks_garbled(value):
-            self.issues.append(
-                Issue(
-                    "error",
-                    "garbled_text",
-                    f"Trang “{self.sheet}”, ô {ref}: chữ bị lỗi phông, không đọc được "
-                    f"(“{_quote(value)}”) nên bị bỏ qua. Hãy gõ lại bằng Unicode (phông Times "
-                    "New Roman).",
-                    sheet=self.sheet,
-                    cell=ref,
-                )
-            )
-            return ""
-        return value
-
-    def text(self, value: Any, ref: str) -> str:
-        return text_of(self.raw(value, ref))
-
-
-def _quote(text: str, limit: int = 60) -> str:
-    text = unicodedata.normalize("NFC", text).strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _has_content(rows: list[list[Any]]) -> bool:
@@ -433,31 +295,6 @@ def _read_models_sheet(
     return sheet, models, issues
 
 
-def read_info(
-    workbook: calamine.CalamineWorkbook | OpenedWorkbook,
-    path: Path,
-    issues: list[Issue] | None = None,
-) -> dict[str, tuple[Any, str]]:
-    """The `Thông tin` sheet: label in any column, its value in the next non-empty cell."""
-    book = workbook.book if isinstance(workbook, OpenedWorkbook) else workbook
-    sheet = _find_sheet(list(book.sheet_names), layout.SHEET_INFO)
-    if sheet is None:
-        return {}
-    texts = _Texts(sheet, issues if issues is not None else [])
-    labels = {match_key(label): key for key, label in layout.INFO_FIELDS.items()}
-    info: dict[str, tuple[Any, str]] = {}
-    for r, row in enumerate(_rows(book, sheet, path)):
-        for c, value in enumerate(row):
-            key = labels.get(match_key(text_of(value)))
-            if key and key not in info:
-                for c2 in range(c + 1, len(row)):
-                    if text_of(row[c2]):
-                        ref = cell_ref(r, c2)
-                        info[key] = (texts.raw(row[c2], ref), ref)
-                        break
-    return info
-
-
 def _check_not_empty(opened: OpenedWorkbook, path: Path) -> None:
     names = list(opened.book.sheet_names)
     if any(_has_content(_rows(opened.book, name, path)) for name in names):
@@ -493,18 +330,6 @@ def read_unit_workbook(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> UnitWo
         issues=tuple(issues + model_issues + info_issues),
         info_sheet=info_sheet,
     )
-
-
-def read_declared_unit(path: Path) -> tuple[str, str] | None:
-    """The unit name written in `Thông tin` and its cell, or None (raises `InputError`)."""
-    opened = open_checked(Path(path))
-    try:
-        value = read_info(opened, Path(path)).get("unit")
-    finally:
-        opened.book.close()
-    if value is None or not text_of(value[0]):
-        return None
-    return text_of(value[0]), value[1]
 
 
 def read_unit_workbook_or_issue(path: Path) -> tuple[UnitWorkbook | None, tuple[Issue, ...]]:

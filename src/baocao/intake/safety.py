@@ -19,38 +19,37 @@ which calamine also reads as empty), each cell's number format (from `xl/styles.
 percent-styled 0.85 is the 85 % the unit sees), hidden rows, and how far the cells reach (a
 single cell at XFD1048576 would make calamine allocate the whole grid).
 
-What each format records, and so what is detected:
-- .xlsx/.xlsm: number formats and error values per cell, as above.
-- .ods: percent cells (`office:value-type="percentage"`) and error results
-  (`calcext:value-type="error"`, or a formula whose text result is "#…!" / "Err:…"). Other number
-  formats are not read: such cells count as General.
-- .xls (BIFF8, read with olefile): number formats (XF and FORMAT records) and error values
-  (BOOLERR records, and FORMULA records whose saved result is an error), per cell.
-- .xlsb, and .xls older than Excel 97 (BIFF5): not read here; number formats are unknown, so
-  a 0 < x ≤ 1 in a percent row is refused as ambiguous, and an error value reads as an empty
-  cell unless calamine gives its text (e.g. "#DIV/0!"), which `intake` recognises.
+`cell_formats` and `cell_formats_xls` say what each format records; `limits` holds the sizes.
 """
 
 from __future__ import annotations
 
 import io
 import posixpath
-import struct
 import xml.parsers.expat
 import zipfile
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from baocao.errors import InputError, Location
-from baocao.intake.layout import column_letter, column_number
+from baocao.intake.cell_formats import (
+    FileScan,
+    SheetScan,
+    _cell_formats,
+    _local,
+    _ods_handlers,
+    _sheet_handlers,
+)
+from baocao.intake.cell_formats_xls import _scan_xls
+from baocao.intake.limits import (
+    MAX_CELLS,
+    MAX_FILE_BYTES,
+    MAX_PARTS,
+    MAX_RATIO,
+    MAX_UNPACKED_BYTES,
+    RATIO_FLOOR,
+)
 
-MAX_FILE_BYTES = 20 * 1024 * 1024  # real submissions are tens of kilobytes
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # sum of the parts' declared uncompressed sizes
-MAX_RATIO = 100  # a part larger than RATIO_FLOOR may expand at most this many times
-RATIO_FLOOR = 1024 * 1024
-MAX_PARTS = 5_000
-MAX_CELLS = 2_000_000  # rows × columns of one sheet's used area
 CHUNK = 64 * 1024
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -71,92 +70,7 @@ _ZIP_ERRORS = (
     NotImplementedError,
 )
 
-# Excel's error values, as the file stores them.
-EXCEL_ERRORS = (
-    "#NULL!",
-    "#DIV/0!",
-    "#VALUE!",
-    "#REF!",
-    "#NAME?",
-    "#NUM!",
-    "#N/A",
-    "#GETTING_DATA",
-    "#SPILL!",
-    "#CALC!",
-    "#FIELD!",
-    "#BLOCKED!",
-    "#CONNECT!",
-    "#BUSY!",
-    "#UNKNOWN!",
-    "#PYTHON!",
-)
-# Excel's built-in number formats (ECMA-376 §18.8.30) that a cell may name by id alone.
-BUILTIN_FORMATS = {
-    0: "General",
-    1: "0",
-    2: "0.00",
-    3: "#,##0",
-    4: "#,##0.00",
-    5: '"$"#,##0_);("$"#,##0)',
-    6: '"$"#,##0_);[Red]("$"#,##0)',
-    7: '"$"#,##0.00_);("$"#,##0.00)',
-    8: '"$"#,##0.00_);[Red]("$"#,##0.00)',
-    9: "0%",
-    10: "0.00%",
-    11: "0.00E+00",
-    12: "# ?/?",
-    13: "# ??/??",
-    37: "#,##0 ;(#,##0)",
-    38: "#,##0 ;[Red](#,##0)",
-    39: "#,##0.00;(#,##0.00)",
-    40: "#,##0.00;[Red](#,##0.00)",
-    48: "##0.0E+0",
-    49: "@",
-}
-MAX_STYLED_CELLS = 200_000  # beyond this, formats of further cells are not kept (unknown)
-
 RESAVE = "Hãy mở tệp bằng Excel, lưu lại dưới dạng .xlsx (Excel Workbook) rồi gửi lại."
-
-
-@dataclass
-class SheetScan:
-    """What the XML of one .xlsx sheet says that calamine does not."""
-
-    formulas_without_value: set[str] = field(default_factory=set)  # cell references
-    hidden_rows: set[int] = field(default_factory=set)  # 1-based row numbers
-    max_row: int = 0  # 1-based extent of the cells holding a value or a formula
-    max_col: int = 0
-    far_cell: str = ""
-    errors: dict[str, str] = field(default_factory=dict)  # cell reference -> "#DIV/0!" ...
-    styles: dict[str, int] = field(default_factory=dict)  # cell reference -> style index
-    number_formats: dict[str, str] = field(default_factory=dict)  # .ods: cell -> format code
-    formats_known: bool = False  # the format records number formats (see the module's notes)
-    default_format: str = "General"  # the format of a cell with no style of its own
-    formats_complete: bool = True  # False when the sheet had too many styled cells to keep
-
-
-@dataclass
-class FileScan:
-    """The checked bytes of a file and what was learnt on the way."""
-
-    data: bytes
-    format: str  # "xlsx", "xlsb", "ods" or "xls"
-    sheets: dict[str, SheetScan] = field(default_factory=dict)  # by sheet name (.xlsx, .ods)
-    cell_formats: tuple[str, ...] = ()  # .xlsx: number format code of each cellXfs style
-
-    def number_format(self, sheet: SheetScan, ref: str) -> str | None:
-        """The number format code of a cell ("General", "0%", "#,##0" ...); None when the file
-        format does not record it (.xls, .xlsb) or it could not be kept."""
-        if not sheet.formats_known:
-            return None
-        if ref in sheet.number_formats:
-            return sheet.number_formats[ref]
-        style = sheet.styles.get(ref)
-        if style is None:
-            return sheet.default_format if sheet.formats_complete else None
-        if style < len(self.cell_formats):
-            return self.cell_formats[style]
-        return "General"
 
 
 class _Refused(Exception):
@@ -299,10 +213,6 @@ def _damaged(path: Path, sheet: str | None = None) -> InputError:
     )
 
 
-def _local(name: str) -> str:
-    return name.rpartition(":")[2]
-
-
 def _parse_part(
     archive: zipfile.ZipFile,
     info: zipfile.ZipInfo,
@@ -352,86 +262,6 @@ def _parse_part(
         raise _damaged(path, sheet) from None
 
 
-def _sheet_handlers(parser, scan: SheetScan) -> None:
-    # A formula's result is its <v>; an empty <v> (as openpyxl writes) is no result, unless the
-    # cell is typed as text (t="str"), whose result may be the empty string.
-    state = {
-        "row": 0,
-        "col": 0,
-        "ref": "",
-        "f": False,
-        "v": False,
-        "in_v": False,
-        "str": False,
-        "err": False,
-        "text": "",
-    }
-
-    def text(data):
-        if state["in_v"] and data.strip():
-            state["v"] = True
-        if state["in_v"] and state["err"] and len(state["text"]) < 64:
-            state["text"] += data
-
-    def start(name, attrs):
-        name = _local(name)
-        if name == "c":
-            ref = attrs.get("r")
-            row, col = state["row"], state["col"] + 1
-            if ref:
-                letters = ref.rstrip("0123456789")
-                try:
-                    col = column_number(letters)
-                    row = int(ref[len(letters) :])
-                except ValueError:
-                    pass
-            state.update(col=col, row=row, ref=f"{column_letter(min(col, 16384))}{row}")
-            state["f"] = state["v"] = False
-            state["str"] = attrs.get("t") in ("str", "s", "inlineStr")
-            state["err"] = attrs.get("t") == "e"
-            state["text"] = ""
-            style = attrs.get("s")
-            if style and style != "0" and style.isdigit():
-                if len(scan.styles) < MAX_STYLED_CELLS:
-                    scan.styles[state["ref"]] = int(style)
-                else:
-                    scan.formats_complete = False
-        elif name == "f":
-            state["f"] = True
-        elif name == "v":
-            state["in_v"] = True
-            state["v"] = state["v"] or state["str"]
-        elif name == "is":
-            state["v"] = True
-        elif name == "row":
-            try:
-                state["row"] = int(attrs.get("r", state["row"] + 1))
-            except ValueError:
-                state["row"] += 1
-            state["col"] = 0
-            if attrs.get("hidden") in ("1", "true"):
-                scan.hidden_rows.add(state["row"])
-
-    def end(name):
-        name = _local(name)
-        if name == "v":
-            state["in_v"] = False
-        if name != "c" or not (state["f"] or state["v"]):
-            return
-        if state["f"] and not state["v"]:
-            scan.formulas_without_value.add(state["ref"])
-        if state["err"] and state["v"]:
-            scan.errors[state["ref"]] = state["text"].strip()[:16] or "#VALUE!"
-        if state["row"] * state["col"] > scan.max_row * scan.max_col:
-            scan.far_cell = state["ref"]
-        scan.max_row = max(scan.max_row, state["row"])
-        scan.max_col = max(scan.max_col, state["col"])
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
-
-
 def _check_extent(scan: SheetScan, path: Path, sheet: str) -> None:
     if scan.max_row * scan.max_col > MAX_CELLS:
         raise _error(
@@ -476,216 +306,3 @@ def _styles_part(archive: zipfile.ZipFile) -> str:
     """The styles part of an .xlsx (named by the workbook's relationships; usually xl/styles.xml)."""
     names = set(archive.namelist())
     return "xl/styles.xml" if "xl/styles.xml" in names else ""
-
-
-# Sections of styles.xml, in order: a <numFmt> counts only under <numFmts>, an <xf> only under
-# <cellXfs> (cellStyleXfs and dxfs hold the same element names).
-_STYLE_SECTIONS = frozenset(
-    {
-        "numFmts",
-        "fonts",
-        "fills",
-        "borders",
-        "cellStyleXfs",
-        "cellXfs",
-        "cellStyles",
-        "dxfs",
-        "tableStyles",
-        "colors",
-        "extLst",
-    }
-)
-
-
-def _cell_formats(elements: list[tuple[str, dict]]) -> tuple[str, ...]:
-    """The number format code of each cell style (`<cellXfs>` order) of a styles.xml."""
-    custom: dict[int, str] = {}
-    formats: list[str] = []
-    section = ""
-    for name, attrs in elements:
-        if name in _STYLE_SECTIONS:
-            section = name
-        elif name == "numFmt" and section == "numFmts":
-            try:
-                custom[int(attrs.get("numFmtId", ""))] = attrs.get("formatCode", "General")
-            except ValueError:
-                continue
-        elif name == "xf" and section == "cellXfs":
-            try:
-                number = int(attrs.get("numFmtId", "0"))
-            except ValueError:
-                number = 0
-            formats.append(custom.get(number) or BUILTIN_FORMATS.get(number, "General"))
-    return tuple(formats)
-
-
-def _repeat(attrs: dict, name: str) -> int:
-    try:
-        return max(1, int(attrs.get(name, "1")))
-    except ValueError:
-        return 1
-
-
-def _ods_handlers(parser, sheets: dict[str, SheetScan]) -> None:
-    """Note, per table of an .ods content.xml, percent cells and error results."""
-    state: dict = {"sheet": None, "row": 0, "col": 0, "cell": None, "text": "", "rows": 1}
-
-    def start(name, attrs):
-        name = _local(name)
-        if name == "table":
-            table = next((v for k, v in attrs.items() if _local(k) == "name"), "")
-            state["sheet"] = sheets.setdefault(table, SheetScan(formats_known=True))
-            state["row"] = 0
-        elif name == "table-row":
-            state["rows"] = _repeat(
-                {_local(k): v for k, v in attrs.items()}, "number-rows-repeated"
-            )
-            state["col"] = 0
-        elif name in ("table-cell", "covered-table-cell"):
-            local = {_local(k): v for k, v in attrs.items()}
-            state["repeat"] = _repeat(local, "number-columns-repeated")
-            value_type = next((v for k, v in attrs.items() if k.endswith("office:value-type")), "")
-            calc_type = next((v for k, v in attrs.items() if k.endswith("calcext:value-type")), "")
-            state["cell"] = (value_type, calc_type, "formula" in local)
-            state["text"] = ""
-
-    def text(data):
-        if state["cell"] is not None and len(state["text"]) < 64:
-            state["text"] += data
-
-    def end(name):
-        name = _local(name)
-        sheet = state["sheet"]
-        if name in ("table-cell", "covered-table-cell") and state["cell"] is not None:
-            value_type, calc_type, formula = state["cell"]
-            shown = state["text"].strip()
-            refs = [
-                f"{column_letter(min(state['col'] + 1 + n, 16384))}{state['row'] + 1}"
-                for n in range(min(state["repeat"], 4))
-            ]
-            if sheet is not None and state["rows"] == 1:
-                is_error = calc_type == "error" or (
-                    formula and (shown in EXCEL_ERRORS or shown.startswith("Err:"))
-                )
-                for ref in refs:
-                    if is_error:
-                        sheet.errors[ref] = shown[:16] or "#VALUE!"
-                    elif value_type == "percentage":
-                        sheet.number_formats[ref] = "0%"
-            state["col"] += state["repeat"]
-            state["cell"] = None
-        elif name == "table-row":
-            state["row"] += state["rows"]
-            state["rows"] = 1
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
-
-
-# --- .xls (BIFF8) ---------------------------------------------------------------------------------
-
-_BIFF_ERRORS = {
-    0x00: "#NULL!",
-    0x07: "#DIV/0!",
-    0x0F: "#VALUE!",
-    0x17: "#REF!",
-    0x1D: "#NAME?",
-    0x24: "#NUM!",
-    0x2A: "#N/A",
-    0x2B: "#GETTING_DATA",
-}
-_BOF, _EOF, _BOUNDSHEET, _FORMAT, _XF, _FILEPASS = 0x0809, 0x000A, 0x0085, 0x041E, 0x00E0, 0x002F
-_NUMBER, _RK, _MULRK, _LABELSST, _BOOLERR, _FORMULA = 0x0203, 0x027E, 0x00BD, 0x00FD, 0x0205, 0x0006
-
-
-def _biff_records(stream: bytes, start: int = 0):
-    """(offset, type, payload) of the BIFF records from `start` (CONTINUE records included)."""
-    at = start
-    while at + 4 <= len(stream):
-        kind, length = struct.unpack_from("<HH", stream, at)
-        yield at, kind, stream[at + 4 : at + 4 + length]
-        at += 4 + length
-
-
-def _biff_string(payload: bytes, at: int, count_bytes: int) -> str:
-    (count,) = struct.unpack_from("<B" if count_bytes == 1 else "<H", payload, at)
-    flags = payload[at + count_bytes]
-    body = payload[at + count_bytes + 1 :]
-    if flags & 0x01:
-        return body[: 2 * count].decode("utf-16-le", "replace")
-    return body[:count].decode("latin-1")
-
-
-def _scan_xls(scan: FileScan) -> None:
-    """Note the number format and error value of each cell of an .xls (BIFF8) workbook.
-
-    Anything unexpected (BIFF5, a damaged stream) leaves the scan empty: formats stay unknown,
-    and calamine then says whether the file can be read at all."""
-    import olefile
-
-    try:
-        with olefile.OleFileIO(io.BytesIO(scan.data)) as ole:
-            if not ole.exists("Workbook"):
-                return
-            stream = ole.openstream("Workbook").read(MAX_UNPACKED_BYTES)
-        formats: dict[int, str] = {}
-        xf_formats: list[int] = []
-        sheets: list[tuple[int, str]] = []
-        for _at, kind, payload in _biff_records(stream):
-            if kind == _FORMAT and len(payload) >= 5:
-                formats[struct.unpack_from("<H", payload)[0]] = _biff_string(payload, 2, 2)
-            elif kind == _XF and len(payload) >= 4:
-                xf_formats.append(struct.unpack_from("<H", payload, 2)[0])
-            elif kind == _BOUNDSHEET and len(payload) >= 8:
-                offset = struct.unpack_from("<I", payload)[0]
-                sheets.append((offset, _biff_string(payload, 6, 1)))
-            elif kind == _FILEPASS:
-                return  # encrypted records: nothing to learn (calamine refuses the file)
-            elif kind == _EOF:
-                break
-        scan.cell_formats = tuple(
-            formats.get(n) or BUILTIN_FORMATS.get(n, "General") for n in xf_formats
-        )
-        for offset, name in sheets:
-            scan.sheets[name] = _scan_xls_sheet(stream, offset)
-    except Exception:  # olefile and struct raise many types on a damaged file
-        scan.sheets.clear()
-        scan.cell_formats = ()
-
-
-def _scan_xls_sheet(stream: bytes, offset: int) -> SheetScan:
-    sheet = SheetScan(formats_known=True)
-
-    def note(row: int, col: int, xf: int) -> str:
-        ref = f"{column_letter(col + 1)}{row + 1}"
-        if xf and len(sheet.styles) < MAX_STYLED_CELLS:
-            sheet.styles[ref] = xf
-        elif xf:
-            sheet.formats_complete = False
-        return ref
-
-    for at, kind, payload in _biff_records(stream, offset):
-        if kind == _EOF:
-            break
-        if kind == _BOF and at != offset:
-            break  # the next substream: this sheet had no EOF
-        if kind in (_NUMBER, _RK, _LABELSST) and len(payload) >= 6:
-            note(*struct.unpack_from("<HHH", payload))
-        elif kind == _MULRK and len(payload) >= 6:
-            row, first = struct.unpack_from("<HH", payload)
-            for n in range((len(payload) - 6) // 6):
-                (xf,) = struct.unpack_from("<H", payload, 4 + 6 * n)
-                note(row, first + n, xf)
-        elif kind == _BOOLERR and len(payload) >= 8:
-            row, col, xf = struct.unpack_from("<HHH", payload)
-            ref = note(row, col, xf)
-            if payload[7] == 1:
-                sheet.errors[ref] = _BIFF_ERRORS.get(payload[6], "#VALUE!")
-        elif kind == _FORMULA and len(payload) >= 14:
-            row, col, xf = struct.unpack_from("<HHH", payload)
-            ref = note(row, col, xf)
-            result = payload[6:14]
-            if result[6:8] == b"\xff\xff" and result[0] == 0x02:
-                sheet.errors[ref] = _BIFF_ERRORS.get(result[2], "#VALUE!")
-    return sheet

@@ -20,9 +20,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from baocao.config.catalog import Catalogue, Indicator, Unit, load_catalogue, load_units
+from baocao.config.catalog import Catalogue, Indicator, load_catalogue
 from baocao.config.paths import ProjectPaths
 from baocao.config.periods import Period
+from baocao.config.units import Unit, load_units
 from baocao.intake import layout
 
 # Row numbers shared with the sample generator. The reader does not rely on them: it finds the

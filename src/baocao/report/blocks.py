@@ -24,22 +24,19 @@ from typing import Any
 
 import pandas as pd
 
-from baocao.config.catalog import (
-    DEFAULT_TITLE,
-    Catalogue,
-    ReportSettings,
-    Unit,
-    UnitList,
-    apply_overrides,
-    load_catalogue,
-    load_report_settings,
-    load_units,
-)
+from baocao.config.catalog import Catalogue, load_catalogue
 from baocao.config.outline import Outline, Part, Section, fill_period, load_outline, share_base
 from baocao.config.paths import ProjectPaths
 from baocao.config.periods import Period
+from baocao.config.settings import (
+    DEFAULT_TITLE,
+    ReportSettings,
+    apply_overrides,
+    load_report_settings,
+)
+from baocao.config.units import Unit, UnitList, load_units
 from baocao.errors import BaocaoError, ConfigError
-from baocao.intake.numbers import format_change, format_money, format_number, format_percent
+from baocao.intake.format_numbers import format_change, format_money, format_number, format_percent
 from baocao.report import narrative as nv
 from baocao.report import table_layout as tl
 from baocao.report.narrative_source import Orphan, load_narratives

@@ -29,8 +29,8 @@ from typing import Any
 import docx
 from docx.oxml.ns import qn
 
-from baocao.config.catalog import OVERRIDE_KEYS, ReportSettings, apply_overrides
 from baocao.config.periods import Period
+from baocao.config.settings import OVERRIDE_KEYS, ReportSettings, apply_overrides
 from baocao.errors import BaocaoError
 from baocao.report.docx_form import (
     _header_block,

@@ -28,8 +28,8 @@ from docx.shared import Mm
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from baocao.config.catalog import ReportSettings
 from baocao.config.periods import Period
+from baocao.config.settings import ReportSettings
 from baocao.report import table_layout as tl
 from baocao.report.blocks import report_title
 from baocao.report.docx_layout import (

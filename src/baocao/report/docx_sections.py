@@ -25,7 +25,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.text.paragraph import Paragraph
 
-from baocao.config.catalog import ReportSettings
+from baocao.config.settings import ReportSettings
 from baocao.report.blocks import attachment_note
 from baocao.report.docx_layout import (
     MARKER,

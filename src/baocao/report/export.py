@@ -19,8 +19,9 @@ from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from baocao.config.catalog import Catalogue, Unit
+from baocao.config.catalog import Catalogue
 from baocao.config.periods import Period
+from baocao.config.units import Unit
 from baocao.intake import layout
 from baocao.report.blocks import TOTAL_HEADER, appendix_tables
 from baocao.run.aggregate import STATUS_COLUMNS, appendix_table

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from baocao.config.catalog import read_yaml
+from baocao.config.versions import read_yaml
 from baocao.errors import BaocaoError
 
 # Where `_quarto.yml` (format: docx: reference-doc:) expects the reference document, relative

@@ -31,9 +31,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from baocao.config.catalog import load_report_settings
 from baocao.config.paths import ProjectPaths
 from baocao.config.periods import Period
+from baocao.config.settings import load_report_settings
 from baocao.errors import BaocaoError
 from baocao.report.blocks import report_title
 from baocao.report.profiles import PROFILES

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from baocao.config.catalog import load_report_settings
 from baocao.config.paths import ProjectPaths
+from baocao.config.settings import load_report_settings
 from baocao.errors import BaocaoError
 from baocao.report.docx_finish import finish_docx
 from baocao.report.html_check import public_problems, self_contained_problems

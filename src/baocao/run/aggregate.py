@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from baocao.config.catalog import Catalogue, Indicator, Unit
+from baocao.config.catalog import Catalogue, Indicator
+from baocao.config.units import Unit
 from baocao.run.store import UNITS_FOLDER, read_csv, read_unit_status
 from baocao.unit.clean import VALUE_COLUMNS
 from baocao.unit.models import MODEL_COLUMNS

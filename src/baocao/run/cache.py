@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from baocao.config.catalog import version_files
 from baocao.config.paths import ProjectPaths
+from baocao.config.versions import version_files
 from baocao.run.store import atomic_write_text, read_json, write_json
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]

@@ -14,13 +14,14 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from baocao.config.catalog import Unit
 from baocao.config.names import closest_units, match_key, resolve_unit, strip_admin_prefix
 from baocao.config.paths import ProjectPaths
 from baocao.config.periods import is_period, sort_periods
+from baocao.config.units import Unit
 from baocao.errors import BaocaoError, InputError, Issue
 from baocao.intake import layout
-from baocao.intake.read import SUPPORTED_SUFFIXES, read_declared_unit
+from baocao.intake.info_sheet import read_declared_unit
+from baocao.intake.workbook import SUPPORTED_SUFFIXES
 from baocao.unit.declared import unit_mismatch_issue
 
 IGNORED_FILES = ("README.md", ".gitkeep", "desktop.ini", "Thumbs.db")

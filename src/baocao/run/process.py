@@ -18,8 +18,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from baocao.config.catalog import load_units
 from baocao.config.paths import ProjectPaths
+from baocao.config.units import load_units
 from baocao.run.aggregate import collect_period
 from baocao.run.cache import (
     Cache,

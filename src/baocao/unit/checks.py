@@ -8,11 +8,13 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from baocao.config.catalog import Catalogue, Unit
+from baocao.config.catalog import Catalogue
 from baocao.config.names import resolve_unit
 from baocao.config.periods import Period, is_period, read_written_period
+from baocao.config.units import Unit
 from baocao.errors import BaocaoError, Issue
-from baocao.intake.read import read_unit_workbook_or_issue, text_of
+from baocao.intake.read import read_unit_workbook_or_issue
+from baocao.intake.workbook import text_of
 from baocao.unit.clean import clean_unit
 from baocao.unit.validate import unit_state, validate_unit
 

@@ -17,9 +17,10 @@ from dataclasses import replace as dataclass_replace
 
 import pandas as pd
 
-from baocao.config.catalog import Catalogue, Indicator, Unit
+from baocao.config.catalog import Catalogue, Indicator
 from baocao.config.names import match_key
 from baocao.config.periods import Period, is_period
+from baocao.config.units import Unit
 from baocao.errors import Issue
 from baocao.intake.numbers import NumberParseError, format_number, parse_value
 from baocao.intake.read import DataRow, UnitWorkbook, text_of

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from baocao.config.catalog import Unit
 from baocao.config.names import match_key, resolve_unit
 from baocao.config.periods import Period, read_written_period
+from baocao.config.units import Unit
 from baocao.errors import Issue
 from baocao.intake import layout
 from baocao.intake.read import UnitWorkbook, text_of

@@ -6,7 +6,7 @@ import pandas as pd
 
 from baocao.config.catalog import Catalogue
 from baocao.errors import Issue
-from baocao.intake.numbers import format_number
+from baocao.intake.format_numbers import format_number
 from baocao.intake.read import UnitWorkbook
 
 SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo"}

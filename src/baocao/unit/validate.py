@@ -20,7 +20,7 @@ import pandas as pd
 
 from baocao.config.catalog import Catalogue, Indicator, Rule
 from baocao.errors import Issue
-from baocao.intake.numbers import format_number
+from baocao.intake.format_numbers import format_number
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 SUITE_NAME = "baocao_unit_figures"

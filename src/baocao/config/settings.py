@@ -1,0 +1,163 @@
+"""The report's settings (issuing body, number, date, signer, recipients, title) and a run's
+overrides of them.
+
+In: `config/report*.yml` (the version in force for the period, see `versions`) and, for one
+run, the command line's overrides (`OVERRIDE_KEYS`). Out: `ReportSettings`; bad overrides as a
+Vietnamese `BaocaoError`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from baocao.config.periods import Period
+from baocao.config.versions import _guard, _merged, _versioned_texts, nfc
+from baocao.errors import BaocaoError
+
+DEFAULT_TITLE = (
+    "Báo cáo kết quả công tác Mặt trận {ky_bao_cao}, nhiệm vụ trọng tâm công tác {ky_toi}"
+)
+
+
+@dataclass(frozen=True)
+class PeriodSettings:
+    number: int | None = None
+    date: date | None = None
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    parent_body: str
+    issuing_body: str
+    document_code: str
+    place: str
+    signer_on_behalf: str
+    signer_title: str
+    signer_name: str
+    recipients: tuple[str, ...]
+    periods: dict[str, PeriodSettings] = field(default_factory=dict)
+    # The report's subject line; {ky_bao_cao} / {ky_toi} are the period and the next one.
+    title: str = DEFAULT_TITLE
+
+    def for_period(self, period: str) -> PeriodSettings:
+        return self.periods.get(period, PeriodSettings())
+
+
+def parse_report_settings(data: dict) -> ReportSettings:
+    signer = data.get("signer", {})
+    periods = {}
+    for key, raw in (data.get("periods") or {}).items():
+        raw_date = raw.get("date")
+        periods[str(key)] = PeriodSettings(
+            number=raw.get("number"),
+            date=date.fromisoformat(str(raw_date)) if raw_date else None,
+        )
+    return ReportSettings(
+        parent_body=data["parent_body"],
+        issuing_body=data["issuing_body"],
+        document_code=data["document_code"],
+        place=data["place"],
+        signer_on_behalf=signer.get("on_behalf", ""),
+        signer_title=signer.get("title", ""),
+        signer_name=signer.get("name", ""),
+        recipients=tuple(data.get("recipients", ())),
+        periods=periods,
+        title=nfc(str(data.get("title") or DEFAULT_TITLE)),
+    )
+
+
+# Parsed once per content: a file edited while the process lives is read anew.
+@cache
+def _settings_from(texts: tuple[tuple[str, str], ...]) -> ReportSettings:
+    data, source = _merged(texts)
+    return _guard(lambda d, s: parse_report_settings(d), data, source)
+
+
+def load_report_settings(config_dir: Path, period: str | None = None) -> ReportSettings:
+    """The report settings in force for `period` (`config/report*.yml`); without a period, the
+    base file. Raises `ConfigError`."""
+    return _settings_from(_versioned_texts(config_dir, "report", period))
+
+
+# --- overrides of the report settings for one run (command line) ------------------------
+
+OVERRIDE_KEYS = (
+    "number",
+    "date",
+    "place",
+    "parent_body",
+    "issuing_body",
+    "document_code",
+    "signer_on_behalf",
+    "signer_title",
+    "signer_name",
+    "recipients",
+)
+
+
+def _as_date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise BaocaoError(
+        f"Ngày báo cáo “{value}” không hợp lệ. Hãy ghi theo dạng 2021-07-05 hoặc 05/07/2021."
+    )
+
+
+def _as_number(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or int(text) < 1:
+        raise BaocaoError(f"Số báo cáo “{value}” không hợp lệ: phải là số nguyên dương, ví dụ 12.")
+    return int(text)
+
+
+def apply_overrides(
+    settings: ReportSettings, period: str, overrides: Mapping[str, Any] | None = None
+) -> ReportSettings:
+    """`settings` with this run's overrides (keys in `OVERRIDE_KEYS`) applied.
+
+    A value of None keeps the configured one; an empty string clears the number or the date
+    (the header then leaves it for writing by hand). `date` takes a date or "2021-07-05" /
+    "05/07/2021"; `recipients` a list of strings.
+    """
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    unknown = sorted(set(overrides) - set(OVERRIDE_KEYS))
+    if unknown:
+        raise BaocaoError(
+            f"Không thể thay “{', '.join(unknown)}” trong báo cáo; chỉ thay được: "
+            f"{', '.join(OVERRIDE_KEYS)}."
+        )
+    key = str(Period.parse(period))
+    own = settings.for_period(key)
+    own = PeriodSettings(
+        number=_as_number(overrides["number"]) if "number" in overrides else own.number,
+        date=_as_date(overrides["date"]) if "date" in overrides else own.date,
+    )
+    fields = {k: overrides[k] for k in OVERRIDE_KEYS[2:] if k in overrides}
+    if "recipients" in fields:
+        recipients = fields["recipients"]
+        if isinstance(recipients, str):
+            recipients = [recipients]
+        fields["recipients"] = tuple(str(r) for r in recipients)
+    for name, value in fields.items():
+        if name != "recipients":
+            fields[name] = unicodedata.normalize("NFC", str(value))
+    return dataclasses.replace(settings, periods={**settings.periods, key: own}, **fields)

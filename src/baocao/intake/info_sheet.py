@@ -1,0 +1,63 @@
+"""The `Thông tin` sheet of a unit's workbook: what the unit declares about its file.
+
+In: an open workbook (or, for `read_declared_unit`, a file's path). Out: the declared fields
+(`layout.INFO_FIELDS`: unit, period, who filled it in, date, note) with their cells; the
+declared unit's name and cell, which `discover` matches against the unit list.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import python_calamine as calamine
+
+from baocao.config.names import match_key
+from baocao.errors import Issue
+from baocao.intake import layout
+from baocao.intake.workbook import (
+    OpenedWorkbook,
+    _find_sheet,
+    _rows,
+    _Texts,
+    cell_ref,
+    open_checked,
+    text_of,
+)
+
+
+def read_info(
+    workbook: calamine.CalamineWorkbook | OpenedWorkbook,
+    path: Path,
+    issues: list[Issue] | None = None,
+) -> dict[str, tuple[Any, str]]:
+    """The `Thông tin` sheet: label in any column, its value in the next non-empty cell."""
+    book = workbook.book if isinstance(workbook, OpenedWorkbook) else workbook
+    sheet = _find_sheet(list(book.sheet_names), layout.SHEET_INFO)
+    if sheet is None:
+        return {}
+    texts = _Texts(sheet, issues if issues is not None else [])
+    labels = {match_key(label): key for key, label in layout.INFO_FIELDS.items()}
+    info: dict[str, tuple[Any, str]] = {}
+    for r, row in enumerate(_rows(book, sheet, path)):
+        for c, value in enumerate(row):
+            key = labels.get(match_key(text_of(value)))
+            if key and key not in info:
+                for c2 in range(c + 1, len(row)):
+                    if text_of(row[c2]):
+                        ref = cell_ref(r, c2)
+                        info[key] = (texts.raw(row[c2], ref), ref)
+                        break
+    return info
+
+
+def read_declared_unit(path: Path) -> tuple[str, str] | None:
+    """The unit name written in `Thông tin` and its cell, or None (raises `InputError`)."""
+    opened = open_checked(Path(path))
+    try:
+        value = read_info(opened, Path(path)).get("unit")
+    finally:
+        opened.book.close()
+    if value is None or not text_of(value[0]):
+        return None
+    return text_of(value[0]), value[1]

@@ -1,0 +1,13 @@
+"""How large a unit's file, its parts and its sheets may be before it is refused.
+
+Used by `safety` (checked before and while the bytes are read) and by the cell scans of
+`cell_formats` and `cell_formats_xls` (how much of a file they note). Sizes in bytes.
+"""
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # real submissions are tens of kilobytes
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # sum of the parts' declared uncompressed sizes
+MAX_RATIO = 100  # a part larger than RATIO_FLOOR may expand at most this many times
+RATIO_FLOOR = 1024 * 1024
+MAX_PARTS = 5_000
+MAX_CELLS = 2_000_000  # rows × columns of one sheet's used area
+MAX_STYLED_CELLS = 200_000  # beyond this, formats of further cells are not kept (unknown)
