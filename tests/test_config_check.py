@@ -19,7 +19,7 @@ from baocao.config.catalog import (
 )
 from baocao.config.check import check_config
 from baocao.config.outline import load_outline
-from baocao.report.blocks import report_title
+from baocao.report.titles import report_title
 
 CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "lang-son-units-2025.csv"
 SHARED_CSV = Path("/work/shared/data/lang-son-units-2025.csv")

@@ -21,7 +21,7 @@ from docx import Document
 
 from baocao.config.catalog import load_catalogue, load_units
 from baocao.intake.numbers import format_number
-from baocao.report.blocks import format_figure
+from baocao.report.markdown import format_figure
 from baocao.sample import sample_plan
 
 pytestmark = pytest.mark.slow

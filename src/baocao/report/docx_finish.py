@@ -48,8 +48,9 @@ from baocao.config.catalog import OVERRIDE_KEYS, ReportSettings, apply_overrides
 from baocao.config.periods import Period
 from baocao.errors import BaocaoError
 from baocao.report import table_layout as tl
-from baocao.report.blocks import BY_UNIT_CAPTION, attachment_note, report_title
+from baocao.report.appendices import BY_UNIT_CAPTION
 from baocao.report.docx_style import BLACK, STYLE, DocxStyle, portrait, restyle, set_font
+from baocao.report.titles import attachment_note, report_title
 
 __all__ = [
     "LAYOUT",

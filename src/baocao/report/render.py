@@ -51,11 +51,11 @@ from baocao.config.catalog import load_report_settings, read_yaml
 from baocao.config.paths import ProjectPaths
 from baocao.config.periods import Period
 from baocao.errors import BaocaoError
-from baocao.report.blocks import report_title
 from baocao.report.docx_finish import finish_docx
 from baocao.report.docx_style import build_reference_docx
 from baocao.report.html_check import public_problems, self_contained_problems
 from baocao.report.profiles import PROFILES
+from baocao.report.titles import report_title
 from baocao.run.store import temporary_beside
 
 FORMATS = ("docx", "html")
