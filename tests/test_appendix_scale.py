@@ -25,7 +25,7 @@ from baocao.config.catalog import load_catalogue
 from baocao.config.units import load_units
 from baocao.report import render
 from baocao.report import table_layout as tl
-from baocao.report.blocks import appendix_tables
+from baocao.report.appendices import appendix_tables
 from baocao.report.export import CODE_ROW, FIRST_UNIT_ROW, build_workbook, write_workbook
 from baocao.run.aggregate import appendix_table
 

@@ -11,8 +11,8 @@ from baocao.config.catalog import load_catalogue
 from baocao.config.outline import load_outline
 from baocao.config.periods import Period
 from baocao.config.units import load_units
-from baocao.report import blocks as rb
 from baocao.report import charts
+from baocao.report.figures import build_figures
 
 PERIOD = Period.parse("2021-H1")
 
@@ -125,7 +125,7 @@ def report_figures(project):
     status = pd.DataFrame(
         [{"unit_code": u.code, "unit_name": u.name, "state": "hợp lệ"} for u in units]
     )
-    figures = rb.build_figures(
+    figures = build_figures(
         values(1_000_000, "189"), status, catalogue, units, outline, values(900_000, None), units
     )
     return outline, figures
@@ -178,6 +178,6 @@ def test_no_chart_without_figures(project):
     status = pd.DataFrame(
         [{"unit_code": u.code, "unit_name": u.name, "state": "hợp lệ"} for u in units]
     )
-    figures = rb.build_figures(empty, status, catalogue, units, outline)
+    figures = build_figures(empty, status, catalogue, units, outline)
     for spec in outline.charts.values():
         assert charts.report_chart(spec, figures, PERIOD) is None

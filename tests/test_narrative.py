@@ -12,8 +12,9 @@ from baocao.config.outline import load_outline
 from baocao.config.periods import Period
 from baocao.config.units import load_units
 from baocao.errors import BaocaoError
-from baocao.report import blocks as rb
 from baocao.report import narrative as nv
+from baocao.report.figures import build_figures
+from baocao.report.sentences import figure_names
 
 FIGURES = {
     "quy_vnn_van_dong": "13,55 tỷ đồng",
@@ -127,8 +128,8 @@ def real_names(project):
     status = pd.DataFrame(
         [{"unit_code": u.code, "unit_name": u.name, "state": "hợp lệ"} for u in units]
     )
-    figures = rb.build_figures(pd.DataFrame(rows), status, catalogue, units, outline)
-    return outline, rb.figure_names(figures, Period.parse("2021-H1"))
+    figures = build_figures(pd.DataFrame(rows), status, catalogue, units, outline)
+    return outline, figure_names(figures, Period.parse("2021-H1"))
 
 
 def test_every_shipped_narrative_fills(project, real_names):

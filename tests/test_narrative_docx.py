@@ -21,12 +21,15 @@ from baocao.config.periods import Period
 from baocao.errors import BaocaoError
 from baocao.intake.legacy_text import _TCVN3
 from baocao.pipeline import narrative_digest
-from baocao.report import blocks as rb
 from baocao.report import narrative as nv
 from baocao.report import narrative_read as nread
 from baocao.report import narrative_runs as nruns
 from baocao.report import narrative_source as nsource
 from baocao.report import narrative_write as nwrite
+from baocao.report.data import load_report_data
+from baocao.report.figures import build_figures
+from baocao.report.parts import build_report
+from baocao.report.sentences import figure_glossary, figure_names
 from baocao.run.cache import changed, report_key_parts
 
 PERIOD = "2021-H1"
@@ -73,7 +76,7 @@ def make_root(tmp: Path, narratives: dict[str, str] | None = None) -> ProjectPat
 def write_docx(paths: ProjectPaths, outline, names=None) -> Path:
     folder = paths.root / "narrative" / PERIOD
     markdown = nv.read_narratives(folder, outline.text_ids(), paths.root)
-    glossary = rb.figure_glossary(load_catalogue_of(paths), outline, names)
+    glossary = figure_glossary(load_catalogue_of(paths), outline, names)
     return nwrite.write_narrative_docx(
         folder / nsource.file_name(PERIOD), outline, P, markdown, glossary
     )
@@ -266,9 +269,9 @@ def test_glossary_lists_exactly_the_names_a_narrative_may_use(outline, catalogue
     status = pd.DataFrame(
         [{"unit_code": u.code, "unit_name": u.name, "state": "hợp lệ"} for u in units_2021]
     )
-    figures = rb.build_figures(pd.DataFrame(rows), status, catalogue, units_2021, outline)
-    names = rb.figure_names(figures, P)
-    glossary = rb.figure_glossary(catalogue, outline, names)
+    figures = build_figures(pd.DataFrame(rows), status, catalogue, units_2021, outline)
+    names = figure_names(figures, P)
+    glossary = figure_glossary(catalogue, outline, names)
     assert [name for name, _, _ in glossary] == list(names)
     assert all(value == names[name] for name, _, value in glossary)
 
@@ -620,7 +623,7 @@ def test_report_prints_exactly_the_accepted_text(edited, tmp_path):
     write_processed(paths.processed)
     internal = render.render_report(PERIOD, "internal", paths, tmp_path / "o", backend="builtin")
     public = render.render_report(PERIOD, "public", paths, tmp_path / "o", backend="builtin")
-    names = rb.build_report(rb.load_report_data(PERIOD, paths.processed, paths.root)).names
+    names = build_report(load_report_data(PERIOD, paths.processed, paths.root)).names
     money = names["quy_vnn_van_dong"]
     document = docx.Document(str(internal.outputs["docx"]))
     paragraphs = [p.text for p in document.paragraphs]
@@ -681,7 +684,7 @@ def test_narrative_command_writes_the_document_with_this_periods_figures(tmp_pat
     assert done.returncode == 0, done.stdout + done.stderr
     path = paths.root / "narrative" / PERIOD / nsource.file_name(PERIOD)
     assert str(path) in " ".join(done.stdout.split())
-    names = rb.build_report(rb.load_report_data(PERIOD, paths.processed, paths.root)).names
+    names = build_report(load_report_data(PERIOD, paths.processed, paths.root)).names
     rows = {r.cells[0].text: r.cells[2].text for r in docx.Document(str(path)).tables[-1].rows}
     assert rows["{quy_vnn_van_dong}"] == names["quy_vnn_van_dong"] != ""
     assert rows["{don_vi_chua_nop}"] == names["don_vi_chua_nop"]

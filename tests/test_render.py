@@ -455,7 +455,7 @@ def test_failed_render_names_the_cell_and_keeps_previous_outputs(tmp_path):
     with pytest.raises(BaocaoError) as caught:
         render.render_report(PERIOD, "internal", paths, out, backend="builtin")
     message = str(caught.value)
-    assert "ô lệnh thứ 2 (“from baocao.report import blocks as rb”)" in message
+    assert "ô lệnh thứ 2 (“from baocao.report.data import load_report_data”)" in message
     assert "Chưa có dữ liệu đã xử lý của kỳ 2021-H1" in message
     assert previous.read_bytes() == b"previous report"
     assert sorted(p.name for p in out.iterdir()) == ["bao-cao-2021-H1.docx"]

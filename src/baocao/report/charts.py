@@ -302,7 +302,7 @@ PROVINCE_LABEL = "Toàn tỉnh"
 
 
 def report_chart(spec, figures, period) -> Figure | None:
-    """The chart of an outline `ChartSpec` from a `report_blocks.FigureSet`; None when no unit
+    """The chart of an outline `ChartSpec` from a `report.figures.FigureSet`; None when no unit
     has a figure to draw. A `compare` chart whose earlier period had another unit list
     (`figures.compare_units` False) compares the province totals only."""
     labels = [u.short for u in figures.units]

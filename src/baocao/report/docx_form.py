@@ -31,7 +31,6 @@ from docx.text.paragraph import Paragraph
 from baocao.config.periods import Period
 from baocao.config.settings import ReportSettings
 from baocao.report import table_layout as tl
-from baocao.report.blocks import report_title
 from baocao.report.docx_layout import (
     MARKER,
     SIGNATURE_MARKER,
@@ -45,6 +44,7 @@ from baocao.report.docx_layout import (
     _rule,
     _text,
 )
+from baocao.report.titles import report_title
 
 # Fixed words of the form (Nghị định 30/2020/NĐ-CP), not settings.
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"

@@ -6,7 +6,7 @@ New Roman at a given size, plain layout paragraphs, short rules, borderless tabl
 columns (the header and the signature) — and the small queries the steps share (which table
 is a block of the form, which one of Phụ lục I's tables by unit, how many columns).
 The defaults of `FinishLayout` follow Nghị định 30/2020/NĐ-CP; the landscape page and the
-data tables' sizes come from `table_layout`, which `report_blocks` sizes Phụ lục I with.
+data tables' sizes come from `table_layout`, which `appendices` sizes Phụ lục I with.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from baocao.report import table_layout as tl
-from baocao.report.blocks import BY_UNIT_CAPTION
+from baocao.report.appendices import BY_UNIT_CAPTION
 from baocao.report.docx_style import BLACK, STYLE, set_font
 
 # Marks the header table of a finished file (w:tblDescription), so finishing twice is a no-op.
@@ -60,7 +60,7 @@ class FinishLayout:
     page_number_pt: float = 13
     header_distance_mm: float = 10
     # Appendix pages: A4 landscape when a table has at least `wide_columns` columns or is one
-    # of Phụ lục I's tables by unit (captioned "Bảng …", sized for landscape by report_blocks).
+    # of Phụ lục I's tables by unit (captioned "Bảng …", sized for landscape by `appendices`).
     wide_columns: int = 8
     landscape_margin_top_mm: float = tl.LANDSCAPE_MARGIN_TOP_MM
     landscape_margin_bottom_mm: float = tl.LANDSCAPE_MARGIN_BOTTOM_MM

@@ -26,7 +26,6 @@ from docx.shared import Mm
 from docx.text.paragraph import Paragraph
 
 from baocao.config.settings import ReportSettings
-from baocao.report.blocks import attachment_note
 from baocao.report.docx_layout import (
     MARKER,
     SIGNATURE_MARKER,
@@ -40,6 +39,7 @@ from baocao.report.docx_layout import (
     _text,
 )
 from baocao.report.docx_style import STYLE, DocxStyle, portrait
+from baocao.report.titles import attachment_note
 
 APPENDIX_PREFIX = "Phụ lục"
 ATTACHMENT_PREFIX = "(Kèm theo"

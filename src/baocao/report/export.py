@@ -23,7 +23,7 @@ from baocao.config.catalog import Catalogue
 from baocao.config.periods import Period
 from baocao.config.units import Unit
 from baocao.intake import layout
-from baocao.report.blocks import TOTAL_HEADER, appendix_tables
+from baocao.report.appendices import TOTAL_HEADER, appendix_tables
 from baocao.run.aggregate import STATUS_COLUMNS, appendix_table
 from baocao.run.store import atomic_write_bytes
 
@@ -73,7 +73,7 @@ _NUMBER_FORMATS = {"count": "#,##0", "money": "#,##0", "percent": "0.0"}
 
 def _figures_sheet(sheet, catalogue: Catalogue, units: tuple[Unit, ...], values) -> None:
     """Phụ lục I in the report's layout: units as rows (then "Tổng cộng"), indicators as
-    columns in the order and grouping of the report's tables (`report_blocks.appendix_tables`),
+    columns in the order and grouping of the report's tables (`appendices.appendix_tables`),
     a band over each group with the table's caption; money in đồng, exact. Panes frozen below
     the header rows and right of the unit names; printed A4 landscape with them repeated."""
     table = appendix_table(values, catalogue, units)

@@ -127,7 +127,9 @@ def write_for_period(paths, period: str) -> tuple[Path, list[str]]:
     Returns the document and what to tell the user."""
     from baocao.config.catalog import load_catalogue
     from baocao.config.outline import load_outline
-    from baocao.report.blocks import build_report, figure_glossary, load_report_data
+    from baocao.report.data import load_report_data
+    from baocao.report.parts import build_report
+    from baocao.report.sentences import figure_glossary
 
     p = Period.parse(period)
     catalogue = load_catalogue(paths.config, str(p))

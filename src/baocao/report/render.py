@@ -35,11 +35,11 @@ from baocao.config.paths import ProjectPaths
 from baocao.config.periods import Period
 from baocao.config.settings import load_report_settings
 from baocao.errors import BaocaoError
-from baocao.report.blocks import report_title
 from baocao.report.profiles import PROFILES
 from baocao.report.render_builtin import render_builtin
 from baocao.report.render_job import Backend, RenderJob, RenderResult, output_names
 from baocao.report.render_quarto import render_quarto
+from baocao.report.titles import report_title
 
 BACKENDS: dict[str, Backend] = {"quarto": render_quarto, "builtin": render_builtin}
 
@@ -71,7 +71,7 @@ def render_reports(
 ) -> RenderResult:
     """Render `report.qmd` for a period into `out_dir`, every profile in `profiles` from one
     execution of its code; `overrides` replace values of config/report.yml for this run (keys
-    in `catalog.OVERRIDE_KEYS`). Raises BaocaoError with a message for the user."""
+    in `settings.OVERRIDE_KEYS`). Raises BaocaoError with a message for the user."""
     period = str(Period.parse(period))
     profiles = tuple(dict.fromkeys(profiles))
     for profile in profiles:

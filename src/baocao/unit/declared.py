@@ -84,7 +84,7 @@ def unit_mismatch_issue(
     declared: str, cell: str, unit: Unit | str, units: Sequence[Unit], *, file_name: str
 ) -> Issue | None:
     """The check of `declared_unit_mismatch` on a name already read, e.g. by
-    `intake.read_declared_unit` (which returns exactly `(declared, cell)`)."""
+    `intake.info_sheet.read_declared_unit` (which returns exactly `(declared, cell)`)."""
     code = unit if isinstance(unit, str) else unit.code
     expected = next((u for u in units if u.code == code), None)
     if expected is None or not declared.strip():

@@ -1,6 +1,6 @@
 -- baocao: wrap every table of the HTML page in <div class="table-scroll">, adding the class
 -- "wide" when it has more than WIDE_COLUMNS columns or is one of Phụ lục I's tables by unit
--- (captioned "Bảng 1. …", see report_blocks.BY_UNIT_CAPTION), so report.css can make it scroll
+-- (captioned "Bảng 1. …", see appendices.BY_UNIT_CAPTION), so report.css can make it scroll
 -- on screen with its header and first columns in view, and print it landscape.
 -- Named in _quarto.yml (format: html: filters:) and read from there by the built-in backend.
 

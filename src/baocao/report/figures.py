@@ -1,0 +1,215 @@
+"""The period's figures and what they compare with: frames in, a `FigureSet` out.
+
+In: the period's tidy values and the units' status, the catalogue, unit list and outline (for
+derived figures), and the same period a year earlier (its values, unit list and catalogue
+version). Out: a `FigureSet` (one row per figure, one column per unit and the total; the earlier
+totals where they compare; shares; the units that sent nothing or left figures out) that the
+sentences, charts and narratives read, and the sentence saying why units do not compare across
+two unit lists. Nothing here reads a file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from baocao.config.catalog import Catalogue
+from baocao.config.outline import Outline, share_base
+from baocao.config.periods import Period
+from baocao.config.units import Unit, UnitList
+from baocao.intake.numbers import format_number
+from baocao.report.markdown import _missing, _truthy, md_escape
+from baocao.run.aggregate import appendix_table
+from baocao.unit.validate import STATE_MISSING
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What a sentence needs to know about a figure (a catalogue indicator or a derived one)."""
+
+    code: str
+    label: str
+    unit: str
+    kind: str
+    section: str
+    weighted: bool = False  # a weighted mean over units, not a sum
+
+
+@dataclass(frozen=True)
+class FigureSet:
+    """The period's figures as the sentences and charts use them.
+
+    `table`: one row per figure (index: code), one column per unit code, and `total`; catalogue
+    indicators then derived figures in outline order. `previous`: the same for the same period a
+    year earlier, None when there is no earlier data. `gaps`: unit code → [(figure code, reason)]
+    for the figures a submitting unit left blank ("blank") or got wrong ("excluded").
+    """
+
+    table: pd.DataFrame
+    previous: pd.DataFrame | None
+    units: tuple[Unit, ...]
+    meta: dict[str, Meta]
+    shares: dict[str, str]  # code → the code its share is taken of
+    missing_units: tuple[str, ...]  # units that sent nothing
+    gaps: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # False when the same period a year earlier was reported by another unit list: `previous`
+    # then holds province totals only, and `unit_change` says why (one sentence).
+    compare_units: bool = True
+    unit_change: str = ""
+
+    def names(self) -> dict[str, str]:
+        return {u.code: u.short for u in self.units}
+
+    def codes_of(self, section: str) -> list[str]:
+        return [c for c, m in self.meta.items() if m.section == section]
+
+
+def _with_derived(table: pd.DataFrame, outline: Outline | None, unit_codes: list[str]):
+    table = table.set_index("code", drop=False)
+    if outline is None:
+        return table
+    rows = []
+    for derived in outline.derived:
+        if not set(derived.of) <= set(table.index):  # a part not in that catalogue version
+            continue
+        parts = table.loc[list(derived.of)]
+        row = {
+            "code": derived.code,
+            "section": parts["section"].iloc[0],
+            "label": derived.label,
+            "unit": parts["unit"].iloc[0],
+        }
+        for code in unit_codes:
+            row[code] = parts[code].sum(min_count=1)
+        row["total"] = parts["total"].sum(min_count=1)
+        rows.append(row)
+    if not rows:
+        return table
+    extra = pd.DataFrame(rows).set_index("code", drop=False)
+    return pd.concat([table, extra])
+
+
+def _metas(catalogue: Catalogue, outline: Outline | None) -> dict[str, Meta]:
+    metas = {
+        i.code: Meta(
+            i.code, i.label, i.unit, i.kind, i.section, weighted=i.total_method == "weighted_mean"
+        )
+        for i in catalogue.indicators
+    }
+    for derived in outline.derived if outline is not None else ():
+        first = catalogue.indicator(derived.of[0])
+        metas[derived.code] = Meta(
+            derived.code, derived.label, first.unit, first.kind, first.section
+        )
+    # A derived figure follows the last of its parts.
+    ordered: dict[str, Meta] = {}
+    pending = {d.code: d for d in (outline.derived if outline is not None else ())}
+    for code, meta in metas.items():
+        if code in pending:
+            continue
+        ordered[code] = meta
+        for d_code, derived in list(pending.items()):
+            if derived.of[-1] == code:
+                ordered[d_code] = metas[d_code]
+                del pending[d_code]
+    for d_code in pending:
+        ordered[d_code] = metas[d_code]
+    return ordered
+
+
+def figure_gaps(
+    values: pd.DataFrame, status: pd.DataFrame
+) -> tuple[tuple[str, ...], dict[str, list[tuple[str, str]]]]:
+    """Units that sent nothing, and per submitting unit the figures blank or excluded."""
+    missing = tuple(str(c) for c in status.loc[status["state"] == STATE_MISSING, "unit_code"])
+    gaps: dict[str, list[tuple[str, str]]] = {}
+    for row in values.to_dict("records"):
+        unit = str(row["unit_code"])
+        if unit in missing:
+            continue
+        if not _truthy(row.get("reported")) or _missing(row.get("value")):
+            gaps.setdefault(unit, []).append((str(row["indicator_code"]), "blank"))
+        elif not _truthy(row.get("included")):
+            gaps.setdefault(unit, []).append((str(row["indicator_code"]), "excluded"))
+    return missing, gaps
+
+
+def build_figures(
+    values: pd.DataFrame,
+    status: pd.DataFrame,
+    catalogue: Catalogue,
+    units: tuple[Unit, ...],
+    outline: Outline | None = None,
+    previous_values: pd.DataFrame | None = None,
+    previous_units: tuple[Unit, ...] | None = None,
+    previous_catalogue: Catalogue | None = None,
+    unit_change: str = "",
+) -> FigureSet:
+    """The `FigureSet` of a period (and, with `previous_values`, of the same period a year
+    earlier, totalled with its own unit list and catalogue version, `previous_units` and
+    `previous_catalogue`).
+
+    Figures compare only where they mean the same: an indicator code in both catalogue
+    versions. Units compare only when both periods have the same unit list; otherwise
+    (`unit_change`, the sentence saying why, or another list) `previous` keeps the province
+    totals alone and `compare_units` is False — nothing is matched by name or code across lists.
+    """
+    codes = [u.code for u in units]
+    table = _with_derived(appendix_table(values, catalogue, units), outline, codes)
+    previous = None
+    before = tuple(previous_units) if previous_units is not None else tuple(units)
+    compare_units = not unit_change and before == tuple(units)
+    if previous_values is not None:
+        earlier_catalogue = previous_catalogue if previous_catalogue is not None else catalogue
+        previous = _with_derived(
+            appendix_table(previous_values, earlier_catalogue, before),
+            outline,
+            [u.code for u in before],
+        )
+        previous = previous[previous.index.isin(table.index)]
+        if not compare_units:
+            previous = previous[["code", "section", "label", "unit", "total"]]
+    shares = {}
+    for indicator in catalogue.indicators:
+        base = share_base(catalogue, indicator.code)
+        if base is not None:
+            shares[indicator.code] = base
+    missing, gaps = figure_gaps(values, status)
+    return FigureSet(
+        table=table,
+        previous=previous,
+        units=tuple(units),
+        meta=_metas(catalogue, outline),
+        shares=shares,
+        missing_units=missing,
+        gaps=gaps,
+        compare_units=compare_units,
+        unit_change=unit_change if previous is not None else "",
+    )
+
+
+def unit_change_sentence(before: UnitList, after: UnitList, province: str = "") -> str:
+    """Why units are not compared with the same period a year earlier, from the unit lists:
+    "Từ ngày 01/7/2025, tỉnh Lạng Sơn có 65 đơn vị cấp xã thay cho 11 đơn vị cấp huyện (theo …);
+    so sánh cùng kỳ ở cấp tỉnh." Empty when both periods have the same list."""
+    if before == after:
+        return ""
+    start = after.effective
+    when = (
+        f"Từ ngày {start.day:02d}/{start.month}/{start.year}"
+        if start is not None
+        else f"Từ {Period.parse(after.first).label()}"
+    )
+    where = f"tỉnh {province}" if province else "tỉnh"
+
+    def count(unit_list: UnitList) -> str:
+        level = f" cấp {unit_list.level}" if unit_list.level else ""
+        return f"{format_number(len(unit_list.units))} đơn vị{level}"
+
+    basis = f" (theo {md_escape(after.basis)})" if after.basis else ""
+    return (
+        f"{when}, {where} có {count(after)} thay cho {count(before)}{basis}, nên số liệu "
+        "không so sánh theo từng đơn vị; so sánh cùng kỳ ở cấp tỉnh, với các chỉ tiêu có ở cả "
+        "hai kỳ."
+    )

@@ -1,0 +1,252 @@
+"""The report's sentences about its figures: a `FigureSet` in, Vietnamese Markdown out.
+
+One "- …" paragraph per figure (total or weighted mean, share of its base, change against the
+same period a year earlier, leading units), the units a section's totals leave out, the note on
+sources opening Part 1; and for the analysts' narratives, the names they may use in braces
+(`{code}`, `{code_thay_doi}`, …) with their formatted values, and the glossary of those names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+from baocao.config.catalog import Catalogue
+from baocao.config.outline import Outline, share_base
+from baocao.config.periods import Period
+from baocao.intake.format_numbers import format_change, format_percent
+from baocao.intake.numbers import format_number
+from baocao.report.figures import FigureSet, Meta, _metas
+from baocao.report.markdown import _cell, _lower_first, _missing, format_figure
+
+LEADERS = 3  # units named as leading a figure
+
+
+def change_phrase(current: float | None, previous: float | None, meta: Meta) -> str | None:
+    """ "tăng 15,2% so với cùng kỳ (1.071 cuộc)"; a share changes in percentage points.
+    None when either figure is missing."""
+    if _missing(current) or _missing(previous):
+        return None
+    before = format_figure(previous, meta.kind, meta.unit)
+    if meta.kind == "percent":
+        points = round(float(current) - float(previous), 1)
+        if points == 0:
+            return f"bằng cùng kỳ ({before})"
+        word = "tăng" if points > 0 else "giảm"
+        return f"{word} {format_number(abs(points), 1)} điểm phần trăm so với cùng kỳ ({before})"
+    change = format_change(float(current), float(previous))
+    if change is None:  # the previous figure was 0
+        return f"cùng kỳ: {before}"
+    return f"{change} ({before})"
+
+
+def leading_units(by_unit: Mapping[str, float], n: int = LEADERS) -> list[tuple[str, float]]:
+    """The `n` units with the largest positive figure (ties keep the unit list's order);
+    none when fewer than two units have a figure to compare."""
+    present = [(code, float(v)) for code, v in by_unit.items() if not _missing(v)]
+    if len(present) < 2:
+        return []
+    ranked = sorted((p for p in present if p[1] > 0), key=lambda p: -p[1])
+    return ranked[:n]
+
+
+def share_value(table: pd.DataFrame, code: str, base: str, unit_codes: Iterable[str]) -> float:
+    """`code` as a percentage of `base`, over the units that have both figures (NaN if none)."""
+    unit_codes = list(unit_codes)
+    part = table.loc[code, unit_codes].astype("float64")
+    whole = table.loc[base, unit_codes].astype("float64")
+    both = part.notna() & whole.notna()
+    if not both.any() or whole[both].sum() <= 0:
+        return float("nan")
+    return float(part[both].sum() / whole[both].sum() * 100)
+
+
+def figure_sentence(code: str, figures: FigureSet) -> str:
+    """One figure's sentence: total (or weighted mean), share of its base, change against the
+    same period a year earlier, and the leading units.
+
+    "Số cuộc tuyên truyền: 1.234 cuộc, tăng 15,2% so với cùng kỳ (1.071 cuộc); dẫn đầu là
+    TP Lạng Sơn (200 cuộc), Cao Lộc (180 cuộc), Hữu Lũng (150 cuộc)."
+    """
+    meta = figures.meta[code]
+    row = figures.table.loc[code]
+    label = _cell(meta.label)
+    total = row["total"]
+    if _missing(total):
+        return f"{label}: chưa có đơn vị báo cáo."
+    shown = format_figure(total, meta.kind, meta.unit)
+    parts = [f"bình quân {shown}" if meta.weighted else shown]
+    unit_codes = [u.code for u in figures.units]
+    base = figures.shares.get(code)
+    if base is not None and base in figures.table.index:
+        share = share_value(figures.table, code, base, unit_codes)
+        if not _missing(share):
+            parts.append(
+                f"bằng {format_percent(share)} {_cell(_lower_first(figures.meta[base].label))}"
+            )
+    if figures.previous is not None and code in figures.previous.index:
+        change = change_phrase(total, figures.previous.loc[code, "total"], meta)
+        if change:
+            parts.append(change)
+    text = f"{label}: {', '.join(parts)}"
+    names = figures.names()
+    leaders = leading_units({c: row[c] for c in unit_codes})
+    if leaders:
+        listed = ", ".join(
+            f"{_cell(names[c])} ({format_figure(v, meta.kind, meta.unit)})" for c, v in leaders
+        )
+        text += f"; dẫn đầu là {listed}"
+    return text + "."
+
+
+def gaps_sentence(codes: Iterable[str], figures: FigureSet, *, detailed: bool) -> str:
+    """Which units the section's totals leave out: those that sent nothing, and those whose
+    figures are blank or (internal draft, `detailed`) excluded by an error rule."""
+    codes = set(codes)
+    names = figures.names()
+    pieces = [f"{_cell(names.get(c, c))} (chưa nộp báo cáo)" for c in figures.missing_units]
+    for unit in figures.units:
+        own = [(c, why) for c, why in figures.gaps.get(unit.code, []) if c in codes]
+        if not own:
+            continue
+        if detailed:
+            said = []
+            for c, why in own:
+                word = "để trống" if why == "blank" else "không hợp lệ, chưa tính vào tổng"
+                said.append(f"{_cell(_lower_first(figures.meta[c].label))}: {word}")
+            pieces.append(f"{_cell(unit.short)} ({'; '.join(said)})")
+        else:
+            labels = ", ".join(_cell(_lower_first(figures.meta[c].label)) for c, _ in own)
+            pieces.append(f"{_cell(unit.short)} ({labels})")
+    if not pieces:
+        return ""
+    return f"*Số liệu chưa gồm: {'; '.join(pieces)}.*\n"
+
+
+def section_figures_markdown(section: str, figures: FigureSet, *, detailed: bool = False) -> str:
+    """The figures of one catalogue section, one "- …" paragraph per figure, then the gaps.
+
+    Lines start with a literal dash, as in the printed report, not with a Word list.
+    """
+    codes = figures.codes_of(section)
+    if not codes:
+        return ""
+    lines = [f"\\- {figure_sentence(code, figures)}" for code in codes]
+    gaps = gaps_sentence(codes, figures, detailed=detailed)
+    return "\n\n".join(lines) + "\n" + ("\n" + gaps if gaps else "")
+
+
+def sources_note(figures: FigureSet, period: Period) -> str:
+    """The paragraph opening Part 1: how many units the figures come from, and whether they are
+    compared with the same period a year earlier."""
+    total = len(figures.units)
+    sent = total - len(figures.missing_units)
+    earlier = period.same_period_last_year().label()
+    text = f"Số liệu trong báo cáo được tổng hợp từ báo cáo của {sent}/{total} đơn vị"
+    if figures.missing_units:
+        names = figures.names()
+        text += f" (chưa nộp: {', '.join(_cell(names.get(c, c)) for c in figures.missing_units)})"
+    if figures.previous is None:
+        text += (
+            f". Chưa có số liệu cùng kỳ ({earlier}) nên các số liệu không được so sánh với "
+            "cùng kỳ năm trước."
+        )
+    else:
+        text += f"; các so sánh “cùng kỳ” là so với {earlier}."
+        if figures.unit_change:
+            text += f" {figures.unit_change}"
+    return text + "\n"
+
+
+def figure_names(figures: FigureSet, period: Period) -> dict[str, str]:
+    """The names a narrative may use in braces, each with its formatted text.
+
+    For every figure code (catalogue indicators and derived figures): `{code}` the total with
+    its unit, `{code_cung_ky}` the same period a year earlier, `{code_thay_doi}` the change,
+    `{code_dan_dau}` the leading units, and `{code_ty_le}` for a figure with a base (answered
+    of collected…). Also `{ky_bao_cao}`, `{ky_toi}`, `{ky_cung_ky}`, `{so_don_vi_nop}`,
+    `{tong_so_don_vi}`, `{don_vi_chua_nop}`.
+    """
+    names = figures.names()
+    unit_codes = [u.code for u in figures.units]
+    out: dict[str, str] = {}
+    for code, meta in figures.meta.items():
+        row = figures.table.loc[code]
+        total = row["total"]
+        out[code] = (
+            format_figure(total, meta.kind, meta.unit) if not _missing(total) else "chưa có số liệu"
+        )
+        before = None
+        if figures.previous is not None and code in figures.previous.index:
+            before = figures.previous.loc[code, "total"]
+        out[f"{code}_cung_ky"] = (
+            format_figure(before, meta.kind, meta.unit)
+            if not _missing(before)
+            else "chưa có số liệu"
+        )
+        change = change_phrase(total, before, meta)
+        out[f"{code}_thay_doi"] = (
+            change.rsplit(" (", 1)[0] if change else "chưa có số liệu cùng kỳ để so sánh"
+        )
+        leaders = leading_units({c: row[c] for c in unit_codes})
+        out[f"{code}_dan_dau"] = (
+            ", ".join(
+                f"{_cell(names[c])} ({format_figure(v, meta.kind, meta.unit)})" for c, v in leaders
+            )
+            or "chưa đủ số liệu để so sánh giữa các đơn vị"
+        )
+        base = figures.shares.get(code)
+        if base is not None:
+            share = share_value(figures.table, code, base, unit_codes)
+            out[f"{code}_ty_le"] = (
+                format_percent(share) if not _missing(share) else "chưa có số liệu"
+            )
+    sent = len(figures.units) - len(figures.missing_units)
+    out.update(
+        {
+            "ky_bao_cao": period.label(),
+            "ky_toi": period.next_label(),
+            "ky_cung_ky": period.same_period_last_year().label(),
+            "so_don_vi_nop": format_number(sent),
+            "tong_so_don_vi": format_number(len(figures.units)),
+            "don_vi_chua_nop": ", ".join(_cell(names[c]) for c in figures.missing_units)
+            or "không có",
+        }
+    )
+    return out
+
+
+GENERAL_NAMES = {
+    "ky_bao_cao": "Kỳ báo cáo",
+    "ky_toi": "Kỳ tới (Phần thứ hai)",
+    "ky_cung_ky": "Cùng kỳ năm trước",
+    "so_don_vi_nop": "Số đơn vị đã nộp báo cáo",
+    "tong_so_don_vi": "Tổng số đơn vị",
+    "don_vi_chua_nop": "Tên các đơn vị chưa nộp",
+}
+
+
+def figure_glossary(
+    catalogue: Catalogue, outline: Outline | None, names: Mapping[str, str] | None = None
+) -> list[tuple[str, str, str]]:
+    """(name, meaning, value) of every name `figure_names` gives, in its order, for the table
+    the writers look names up in. `names`: the period's values (None: not processed yet)."""
+    metas = _metas(catalogue, outline)
+    rows: list[tuple[str, str, str]] = []
+    for code, meta in metas.items():
+        label = meta.label
+        rows += [
+            (code, f"{label}: {'bình quân' if meta.weighted else 'tổng cộng'} của kỳ"),
+            (f"{code}_cung_ky", f"{label}: cùng kỳ năm trước"),
+            (f"{code}_thay_doi", f"{label}: so sánh với cùng kỳ"),
+            (f"{code}_dan_dau", f"{label}: {LEADERS} đơn vị dẫn đầu"),
+        ]
+        base = share_base(catalogue, code)
+        if base is not None:
+            rows.append(
+                (f"{code}_ty_le", f"{label}: tỷ lệ so với “{_lower_first(metas[base].label)}”")
+            )
+    rows += list(GENERAL_NAMES.items())
+    missing = "chưa có (chưa xử lý số liệu của kỳ)"
+    return [(n, m, (names or {}).get(n, missing)) for n, m in rows]

@@ -1,0 +1,160 @@
+"""report/sentences.py: the sentences built from figures, the gaps, the sources note, the names
+narratives use.
+
+Small hand-made frames with a small catalogue (`report_frames`), so every expected string can be
+worked out by hand.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from report_frames import CATALOGUE, UNITS, figures, status_frame, values_frame
+
+from baocao.config.periods import Period
+from baocao.report.figures import Meta, build_figures
+from baocao.report.sentences import (
+    change_phrase,
+    figure_names,
+    figure_sentence,
+    gaps_sentence,
+    leading_units,
+    section_figures_markdown,
+    share_value,
+    sources_note,
+)
+
+
+@pytest.mark.parametrize(
+    ("code", "previous", "expected"),
+    [
+        (
+            "so_cuoc",
+            True,
+            "Số cuộc: 60 cuộc, tăng 20,0% so với cùng kỳ (50 cuộc); "
+            "dẫn đầu là Bình (30 cuộc), Cường (20 cuộc), An (10 cuộc).",
+        ),
+        (
+            "so_cuoc",
+            False,
+            "Số cuộc: 60 cuộc; dẫn đầu là Bình (30 cuộc), Cường (20 cuộc), An (10 cuộc).",
+        ),
+        (
+            "tien",
+            True,
+            "Tiền vận động: 1,75 tỷ đồng, bằng cùng kỳ (1,75 tỷ đồng); "
+            "dẫn đầu là Bình (1,5 tỷ đồng), An (250 triệu đồng).",
+        ),
+        (
+            # the excluded figure of Cường is out of the total and of the share
+            "thanh",
+            True,
+            "Số vụ hòa giải thành: 75 vụ, bằng 75,0% số vụ tiếp nhận, "
+            "tăng 50,0% so với cùng kỳ (50 vụ); dẫn đầu là Bình (45 vụ), An (30 vụ).",
+        ),
+        (
+            # weighted by tiep_nhan: (80*40 + 90*60 + 85*100) / 200 = 85.5
+            "hai_long",
+            True,
+            "Tỷ lệ hài lòng: bình quân 85,5%, giảm 0,5 điểm phần trăm so với cùng kỳ (86,0%); "
+            "dẫn đầu là Bình (90,0%), Cường (85,0%), An (80,0%).",
+        ),
+    ],
+)
+def test_figure_sentence(code, previous, expected):
+    assert figure_sentence(code, figures(previous=previous)) == expected
+
+
+def test_sentence_when_nobody_reported():
+    fs = build_figures(values_frame({("01", "so_cuoc"): None}), status_frame({}), CATALOGUE, UNITS)
+    assert figure_sentence("so_cuoc", fs) == "Số cuộc: chưa có đơn vị báo cáo."
+
+
+def test_leading_units_need_two_units_and_keep_the_list_order_on_ties():
+    assert leading_units({"a": 5.0}) == []
+    assert leading_units({"a": 5.0, "b": float("nan")}) == []
+    assert leading_units({"a": 1.0, "b": 3.0, "c": 3.0, "d": 2.0}) == [
+        ("b", 3.0),
+        ("c", 3.0),
+        ("d", 2.0),
+    ]
+    assert leading_units({"a": 0.0, "b": 0.0}) == []
+
+
+@pytest.mark.parametrize(
+    ("current", "previous", "kind", "expected"),
+    [
+        (115.2, 100, "count", "tăng 15,2% so với cùng kỳ (100 cuộc)"),
+        (97, 100, "count", "giảm 3,0% so với cùng kỳ (100 cuộc)"),
+        (5, 0, "count", "cùng kỳ: 0 cuộc"),
+        (5, None, "count", None),
+        (float("nan"), 3, "count", None),
+        (88.5, 92.0, "percent", "giảm 3,5 điểm phần trăm so với cùng kỳ (92,0%)"),
+        (90.0, 90.0, "percent", "bằng cùng kỳ (90,0%)"),
+    ],
+)
+def test_change_phrase(current, previous, kind, expected):
+    meta = Meta("x", "X", "cuộc", kind, "1")
+    assert change_phrase(current, previous, meta) == expected
+
+
+def test_gaps_name_units_that_did_not_send_and_blank_or_excluded_figures():
+    fs = figures()
+    detailed = gaps_sentence(fs.codes_of("1"), fs, detailed=True)
+    assert (
+        detailed
+        == "*Số liệu chưa gồm: Đông (chưa nộp báo cáo); Cường (tiền vận động: để trống).*\n"
+    )
+    section_2 = gaps_sentence(fs.codes_of("2"), fs, detailed=True)
+    assert "Cường (số vụ hòa giải thành: không hợp lệ, chưa tính vào tổng)" in section_2
+    public = gaps_sentence(fs.codes_of("2"), fs, detailed=False)
+    assert public == "*Số liệu chưa gồm: Đông (chưa nộp báo cáo); Cường (số vụ hòa giải thành).*\n"
+    everyone = figures(states={})
+    assert gaps_sentence(["so_cuoc"], everyone, detailed=True) == ""
+
+
+def test_section_figures_markdown_is_dash_paragraphs_then_gaps():
+    text = section_figures_markdown("1", figures())
+    paragraphs = text.strip().split("\n\n")
+    assert paragraphs[0].startswith("\\- Số cuộc: 60 cuộc")
+    assert paragraphs[1].startswith("\\- Tiền vận động: 1,75 tỷ đồng")
+    assert paragraphs[2].startswith("*Số liệu chưa gồm: Đông")
+    assert section_figures_markdown("9", figures()) == ""
+
+
+def test_sources_note_with_and_without_earlier_data():
+    period = Period.parse("2021-H1")
+    with_previous = sources_note(figures(), period)
+    assert with_previous == (
+        "Số liệu trong báo cáo được tổng hợp từ báo cáo của 3/4 đơn vị (chưa nộp: Đông); "
+        "các so sánh “cùng kỳ” là so với 6 tháng đầu năm 2020.\n"
+    )
+    without = sources_note(figures(previous=False), period)
+    assert "Chưa có số liệu cùng kỳ (6 tháng đầu năm 2020)" in without
+    assert "không được so sánh với cùng kỳ" in without
+
+
+def test_figure_names_for_narratives():
+    names = figure_names(figures(), Period.parse("2021-H1"))
+    assert names["so_cuoc"] == "60 cuộc"
+    assert names["so_cuoc_cung_ky"] == "50 cuộc"
+    assert names["so_cuoc_thay_doi"] == "tăng 20,0% so với cùng kỳ"
+    assert names["so_cuoc_dan_dau"] == "Bình (30 cuộc), Cường (20 cuộc), An (10 cuộc)"
+    assert names["thanh_ty_le"] == "75,0%"
+    assert "so_cuoc_ty_le" not in names
+    assert names["tien"] == "1,75 tỷ đồng"
+    assert names["ky_bao_cao"] == "6 tháng đầu năm 2021"
+    assert names["ky_toi"] == "6 tháng cuối năm 2021"
+    assert names["so_don_vi_nop"] == "3" and names["tong_so_don_vi"] == "4"
+    assert names["don_vi_chua_nop"] == "Đông"
+    without = figure_names(figures(previous=False), Period.parse("2021-H1"))
+    assert without["so_cuoc_thay_doi"] == "chưa có số liệu cùng kỳ để so sánh"
+    assert without["so_cuoc_cung_ky"] == "chưa có số liệu"
+
+
+def test_share_is_nan_without_a_base():
+    fs = figures()
+    table = fs.table.copy()
+    table.loc["tiep_nhan", ["01", "02", "03", "04"]] = float("nan")
+    assert math.isnan(share_value(table, "thanh", "tiep_nhan", ["01", "02", "03", "04"]))

@@ -1,0 +1,83 @@
+"""report/submissions.py: the units' submissions, issues and excluded figures of the internal
+draft's review, escaped and readable at 65 units."""
+
+from __future__ import annotations
+
+import pandas as pd
+from report_frames import CATALOGUE, CURRENT, UNITS, status_frame, values_frame
+
+from baocao.report.submissions import excluded_markdown, issues_markdown, status_markdown
+
+
+def test_status_links_only_units_that_sent_a_file():
+    status = status_frame({"04": "chưa nộp"})
+    text = status_markdown(status, notebook_links=True)
+    assert "[Huyện An](notebooks/01.html)" in text
+    assert "notebooks/04.html" not in text
+    assert "notebooks/" not in status_markdown(status)
+
+
+def test_issues_and_excluded_figures_are_listed_and_escaped():
+    issues = pd.DataFrame(
+        [
+            {
+                "unit_code": "02",
+                "unit_name": "Huyện Bình",
+                "severity": "warning",
+                "kind": "k",
+                "message": "Ô ghi “<b>12</b>”",
+                "sheet": "Số liệu",
+                "cell": "E7",
+            },
+            {
+                "unit_code": "02",
+                "unit_name": "Huyện Bình",
+                "severity": "error",
+                "kind": "k",
+                "message": "Sai _quy tắc_",
+                "sheet": None,
+                "cell": None,
+            },
+        ]
+    )
+    text = issues_markdown(issues, status_frame({"04": "chưa nộp"}), UNITS)
+    rows = text.splitlines()[2:4]
+    assert rows[0].startswith("| 1 | Bình | Lỗi | – | Sai \\_quy tắc\\_ |")
+    assert rows[1] == "| 2 | Bình | Cảnh báo | trang “Số liệu”, ô E7 | Ô ghi “\\<b\\>12\\</b\\>” |"
+    assert "Đơn vị không có lỗi, cảnh báo: An, Cường." in text
+    assert issues_markdown(issues.iloc[0:0], status_frame({}), UNITS).startswith("Không đơn vị")
+
+    values = values_frame(CURRENT, excluded=frozenset({("03", "thanh")}))
+    excluded = excluded_markdown(values, CATALOGUE, UNITS)
+    assert "| 1 | Cường | Số vụ hòa giải thành | 120 | trang “Số liệu”, ô E16 |" in excluded
+    clean = values_frame(CURRENT)
+    assert excluded_markdown(clean, CATALOGUE, UNITS).startswith("Không có số liệu nào")
+
+
+def test_status_at_65_units_lists_only_the_units_needing_attention():
+    rows = [
+        {
+            "unit_code": f"S{i:04d}",
+            "unit_name": f"Xã Thử Nghiệm {i}",
+            "state": "hợp lệ",
+            "rows_read": 40,
+            "errors": 0,
+            "warnings": 0,
+        }
+        for i in range(1, 66)
+    ]
+    rows[2].update(state="chưa nộp", rows_read=0)
+    rows[9].update(state="có lỗi", errors=2)
+    rows[40].update(state="có cảnh báo", warnings=1)
+    text = status_markdown(pd.DataFrame(rows), notebook_links=True)
+    table_rows = [line for line in text.splitlines() if line.startswith("| ")]
+    assert len(table_rows) == 3  # the header, the unit with errors, the unit with a warning
+    assert "[Xã Thử Nghiệm 10](notebooks/S0010.html)" in table_rows[1]
+    assert "[Xã Thử Nghiệm 41](notebooks/S0041.html)" in table_rows[2]
+    assert "Đã tiếp nhận tệp số liệu của 64/65 đơn vị" in text
+    assert "Đơn vị chưa nộp tệp số liệu (1): Xã Thử Nghiệm 3." in text
+    assert "Đơn vị có tệp số liệu hợp lệ (62): [Xã Thử Nghiệm 1](notebooks/S0001.html)" in text
+    assert "notebooks/S0003.html" not in text
+    every = pd.DataFrame(rows).assign(state="hợp lệ", errors=0, warnings=0)
+    calm = status_markdown(every)
+    assert "| " not in calm and "Tất cả các đơn vị đã nộp tệp số liệu." in calm
