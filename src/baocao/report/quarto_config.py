@@ -18,7 +18,7 @@ from baocao.config.versions import read_yaml
 from baocao.errors import BaocaoError
 
 # Where `_quarto.yml` (format: docx: reference-doc:) expects the reference document, relative
-# to the project root. Keep the two in step; tests/test_render.py checks they agree.
+# to the project root. Keep the two in step; tests/report/test_render.py checks they agree.
 QUARTO_REFERENCE_DOC = Path("_output") / "reference.docx"
 
 

@@ -19,7 +19,7 @@ from baocao.config.units import load_units
 from baocao.config.versions import version_for
 from baocao.report.titles import report_title
 
-CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "lang-son-units-2025.csv"
+CSV = Path(__file__).resolve().parents[3] / "shared" / "data" / "lang-son-units-2025.csv"
 SHARED_CSV = Path("/work/shared/data/lang-son-units-2025.csv")
 
 

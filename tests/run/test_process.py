@@ -24,7 +24,7 @@ from baocao.run.kernels import KernelPool, with_isolation_cell
 from baocao.run.process import process_period
 from baocao.run.store import period_lock
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PERIOD = "2021-H1"
 FILES = ("181-binh-gia-2021-H1.xlsx", "183-cao-loc-2021-H1.xlsx", "187-chi-lang-2021-H1.xlsx")
 pytestmark = pytest.mark.slow

@@ -15,7 +15,7 @@ import pytest
 from baocao.config.paths import ProjectPaths, is_project, project_root
 from baocao.errors import BaocaoError
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PRINT_ROOT = (
     "from baocao.errors import BaocaoError\n"
     "from baocao.config.paths import project_root\n"

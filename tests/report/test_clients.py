@@ -1,6 +1,6 @@
 """The DOCX as a real office suite sees it: LibreOffice opens it and converts it to PDF.
 
-(The HTML's real client, headless Chromium, is exercised in tests/test_html.py.)
+(The HTML's real client, headless Chromium, is exercised in tests/report/test_html.py.)
 """
 
 from __future__ import annotations
