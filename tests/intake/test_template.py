@@ -12,10 +12,10 @@ import pytest
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from baocao.config.units import load_units
-from baocao.intake import layout
 from baocao.config.catalog import load_catalogue
 from baocao.config.periods import Period
+from baocao.config.units import load_units
+from baocao.intake import layout
 from baocao.intake.read import read_unit_workbook
 from baocao.intake.row_heights import column_width_pt
 from baocao.intake.template import slugify, work_for, write_template, write_templates
