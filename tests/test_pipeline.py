@@ -144,6 +144,33 @@ def test_each_unit_keeps_its_executed_notebook_for_review(run):
     assert notebooks == set(plan.file_names) - plan.missing_units
 
 
+def test_each_unit_notebook_page_is_a_reviewers_page(run):
+    """The real notebook, run by papermill in a warm kernel: the page shows the notebook's
+    Vietnamese text and its tables (no index column), never code, the isolation cell or the
+    parameters (another unit's defaults, papermill's escaped names); the executed .ipynb keeps
+    the code and names the unit with its diacritics."""
+    page = run["output"] / "notebooks" / "181.html"
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    text = soup.get_text()
+    for code in ("import", "Isolation", "reset_selective", "unit_name", "review.", "Parameters"):
+        assert code not in text, code
+    assert "Thành phố Lạng Sơn" not in text and "\\x" not in text and "\\u" not in text
+    header = soup.find("table", class_="thong-tin-so-tay")
+    rows = {tr.th.get_text(): tr.td.get_text() for tr in header.find_all("tr")}
+    assert rows["Đơn vị"] == "Huyện Bình Gia (mã 181)"
+    assert rows["Kỳ báo cáo"] == "6 tháng đầu năm 2021"
+    assert rows["Tệp số liệu"] == sample_plan(PERIOD).file_names["181"]
+    assert rows["Chạy lúc"].endswith("(giờ Việt Nam)")
+    tables = soup.find_all("table", class_="bang-so-tay")
+    assert len(tables) == 4  # read, figures, issues, files written
+    for table in tables:
+        first_header = table.find("thead").find("th").get_text()
+        assert first_header in ("Mục", "Mã", "Mức độ", "Tệp"), first_header
+    assert "1. Đọc bảng tính" in text
+    executed = (run["output"] / "notebooks" / "181.ipynb").read_text(encoding="utf-8")
+    assert 'unit_name = \\"Huyện Bình Gia\\"' in executed and "reset_selective" in executed
+
+
 def test_the_command_prints_where_the_reports_are(run):
     docx, html = run["output"] / f"bao-cao-{PERIOD}.docx", run["output"] / f"bao-cao-{PERIOD}.html"
     assert docx.is_file() and html.is_file()

@@ -9,6 +9,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from baocao.config.catalog import load_catalogue
+from baocao.config.periods import Period, read_written_period
 from baocao.config.units import load_units
 from baocao.intake import layout
 from baocao.intake.template import template_file_name
@@ -111,7 +112,9 @@ def test_info_sheet(out_root, plans):
             table = sheets(out_root / period / name)[layout.SHEET_INFO]
             info = {nfc(row[0]): row[1] for row in table}
             assert info[layout.INFO_FIELDS["unit"]] == plan.info_unit_names[unit]
-            assert info[layout.INFO_FIELDS["period"]] == period
+            written = nfc(info[layout.INFO_FIELDS["period"]])
+            assert written == Period.parse(period).label()  # in words, as the report says it
+            assert read_written_period(written) == Period.parse(period)
             person, filled_on = plan.filled[unit]
             assert nfc(info[layout.INFO_FIELDS["filled_by"]]) == person
             assert info[layout.INFO_FIELDS["date"]] == filled_on

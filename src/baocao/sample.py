@@ -18,7 +18,14 @@ from baocao.config.catalog import load_catalogue
 from baocao.config.paths import ProjectPaths
 from baocao.config.units import Unit, load_units
 from baocao.intake import layout
-from baocao.intake.template import FIRST_ROW, MARK_ROW, build_template, save_reproducibly
+from baocao.intake.row_heights import fit_workbook
+from baocao.intake.template import (
+    FIRST_ROW,
+    MARK_ROW,
+    build_template,
+    save_reproducibly,
+    work_for,
+)
 from baocao.sample_plan import ALL_PERIODS, SamplePlan, sample_plan
 
 _MARK_FONT = Font(italic=True, bold=True, color="C00000")
@@ -72,13 +79,15 @@ def write_sample(
     plan = sample_plan(period, paths)
     catalogue = load_catalogue(paths.config, plan.period)
     units = load_units(paths.config)
+    work = work_for(paths, plan.period, catalogue)
     folder = Path(out_root if out_root is not None else paths.raw) / plan.period
     folder.mkdir(parents=True, exist_ok=True)
     for unit in units.for_period(plan.period):
         if unit.code in plan.missing_units:
             continue
-        wb = build_template(unit, plan.period, catalogue, units.province)
+        wb = build_template(unit, plan.period, catalogue, units.province, work=work)
         _fill(wb, unit, plan)
+        fit_workbook(wb)
         save_reproducibly(wb, folder / plan.file_names[unit.code])
     return plan
 

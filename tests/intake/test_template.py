@@ -12,9 +12,14 @@ import pytest
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
+from baocao.config.catalog import load_catalogue
+from baocao.config.periods import Period
 from baocao.config.units import load_units
 from baocao.intake import layout
-from baocao.intake.template import slugify, write_template, write_templates
+from baocao.intake.read import read_unit_workbook
+from baocao.intake.row_heights import column_width_pt
+from baocao.intake.template import slugify, work_for, write_template, write_templates
+from baocao.unit.declared import check_declared_period
 
 PERIOD = "2021-H1"
 
@@ -81,6 +86,82 @@ def test_title_names_unit_and_period(written):
     assert "Thành phố Lạng Sơn" in title
     assert "6 tháng đầu năm 2021" in title
     assert unicodedata.is_normalized("NFC", title)
+
+
+def _template_2026(folder: Path, paths) -> Path:
+    period = "2026-H1"
+    catalogue = load_catalogue(paths.config, period)
+    units = load_units(paths.config)
+    unit = units.for_period(period)[0]
+    work = work_for(paths, period, catalogue)
+    return write_template(folder / "t.xlsx", unit, period, catalogue, units.province, work=work)
+
+
+def test_title_is_the_work_in_force_for_the_period(written, tmp_path, paths):
+    """From 2025-H2 the Front reports with the socio-political organisations (outline-2025-H2's
+    `work`); before, on the Front's work alone."""
+    old = rows(written[0], layout.SHEET_DATA)[0][0]
+    assert old.startswith("BIỂU SỐ LIỆU BÁO CÁO CÔNG TÁC MẶT TRẬN – ")
+    new = rows(_template_2026(tmp_path, paths), layout.SHEET_DATA)[0][0]
+    assert new.startswith(
+        "BIỂU SỐ LIỆU BÁO CÁO CÔNG TÁC MẶT TRẬN VÀ CÁC TỔ CHỨC CHÍNH TRỊ - XÃ HỘI – "
+    ), new
+    assert "6 tháng đầu năm 2026" in new
+
+
+@pytest.mark.parametrize("period", ["2021-H1", "2021-H2", "2021", "2026-H1"])
+def test_info_period_in_words_reads_back_as_the_period(tmp_path, paths, period):
+    """Thông tin B2 says the period as the report does; the reader understands it."""
+    catalogue = load_catalogue(paths.config, period)
+    path = write_template(tmp_path / "t.xlsx", None, period, catalogue, "Lạng Sơn")
+    assert rows(path, layout.SHEET_INFO)[1][1] == Period.parse(period).label()
+    workbook = read_unit_workbook(path)
+    assert check_declared_period(workbook, period) == []
+
+
+def _wrapped_cells(path: Path):
+    """(sheet, row, text, column width in pt, row height in pt or None) of every text cell
+    with wrapping on, merged cells spanning their columns."""
+    book = load_workbook(path)
+    for ws in book.worksheets:
+        spans = {(r.min_row, r.min_col): r for r in ws.merged_cells.ranges}
+        for row in ws.iter_rows():
+            for cell in row:
+                if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
+                    continue
+                span = spans.get((cell.row, cell.column))
+                columns = range(span.min_col, span.max_col + 1) if span else [cell.column]
+                width = sum(
+                    ws.column_dimensions[layout.column_letter(c)].width or 8.43 for c in columns
+                )
+                height = ws.row_dimensions[cell.row].height
+                yield ws.title, cell.row, cell.value, column_width_pt(width), height
+
+
+def test_rows_are_as_tall_as_their_wrapped_text(written, tmp_path, paths):
+    """Neither Excel nor LibreOffice grows a row on open: a label longer than its column must
+    come with a row height of as many lines (at 4.8 pt per character of 11 pt text, a lower
+    bound for Calibri and DejaVu Sans alike; LibreOffice's PDF is checked below)."""
+    long_rows = 0
+    for path in (written[0], _template_2026(tmp_path, paths)):
+        for sheet, row, text, width_pt, height in _wrapped_cells(path):
+            lines = -(-len(text) * 4.8 // width_pt)
+            if lines > 1:
+                long_rows += 1
+                assert height is not None and height >= lines * 13, (sheet, row, text, height)
+    assert long_rows >= 5
+
+
+def test_long_label_row_is_two_lines_tall(tmp_path, paths):
+    """2026 row of “Người Việt Nam ưu tiên dùng hàng Việt Nam” (printed over the next row)."""
+    path = _template_2026(tmp_path, paths)
+    ws = load_workbook(path)[layout.SHEET_DATA]
+    row = next(
+        r[0].row
+        for r in ws.iter_rows()
+        if any(isinstance(c.value, str) and "ưu tiên dùng hàng Việt Nam" in c.value for c in r)
+    )
+    assert ws.row_dimensions[row].height >= 2 * 13
 
 
 def test_labels_locked_values_unlocked(written):
@@ -153,7 +234,7 @@ def test_info_sheet(written):
     values = dict(zip(layout.INFO_FIELDS, (row[1] for row in table), strict=True))
     assert values == {
         "unit": "Huyện Tràng Định",
-        "period": PERIOD,
+        "period": "6 tháng đầu năm 2021",
         "filled_by": "",
         "date": "",
         "note": "",
@@ -165,7 +246,7 @@ def test_blank_template_and_same_bytes(tmp_path, catalogue):
     second = write_template(tmp_path / "b.xlsx", None, PERIOD, catalogue, "Lạng Sơn")
     assert first.read_bytes() == second.read_bytes()
     table = rows(first, layout.SHEET_INFO)
-    assert table[0][1] == "" and table[1][1] == PERIOD
+    assert table[0][1] == "" and table[1][1] == "6 tháng đầu năm 2021"
 
 
 @pytest.mark.parametrize(
@@ -276,3 +357,39 @@ def test_libreoffice_prints_every_page_with_all_columns_and_the_unit(written, tm
         assert all(w in page.split() for n in layout.MODEL_COLUMNS for w in n.split()), page
     assert len(pages) <= 6, len(pages)
     assert all("Thành phố Lạng Sơn – 6 tháng đầu năm 2021" in p for p in pages)
+
+
+def _pdf_lines(pdf: Path) -> list[tuple[int, float, float, float, float, str]]:
+    """(page, xMin, yMin, xMax, yMax, text) of every text line pdftotext finds."""
+    from xml.etree import ElementTree
+
+    html = subprocess.run(
+        ["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    root = ElementTree.fromstring(html.replace(' xmlns="http://www.w3.org/1999/xhtml"', ""))
+    lines = []
+    for number, page in enumerate(root.iter("page"), start=1):
+        for line in page.iter("line"):
+            words = " ".join(w.text or "" for w in line.iter("word"))
+            box = [float(line.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")]
+            lines.append((number, *box, words))
+    return lines
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_prints_no_text_over_another_row(tmp_path, paths):
+    """In LibreOffice's PDF no two lines of text overlap: a wrapped label stays in its row."""
+    if not _calc_converts(tmp_path):
+        pytest.skip("LibreOffice Calc is not installed: LibreOffice cannot open workbooks here")
+    pdf = _soffice_pdf(_template_2026(tmp_path, paths), tmp_path)
+    lines = _pdf_lines(pdf)
+    assert any("ưu tiên" in line[5] for line in lines)
+    overlaps = []
+    for i, (page, x0, y0, x1, y1, text) in enumerate(lines):
+        for page2, u0, v0, u1, v1, text2 in lines[i + 1 :]:
+            if page2 != page or min(x1, u1) - max(x0, u0) <= 1:
+                continue
+            if min(y1, v1) - max(y0, v0) > 1.5:
+                overlaps.append((text, text2))
+    assert not overlaps, overlaps[:5]

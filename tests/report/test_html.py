@@ -299,13 +299,26 @@ def executed_notebook(path: Path, unit_code: str = "178") -> Path:
             },
         }
     )
+    parameters = (
+        '# Parameters (overridden by papermill)\nperiod = "2020-H1"\nunit_name = "Huyện Đình Lập"'
+    )
     table = (
         '<table class="dataframe"><thead><tr><th>Chỉ tiêu</th><th>Số liệu</th></tr></thead>'
         "<tbody><tr><td>Số cuộc tuyên truyền</td><td>1.250</td></tr></tbody></table>"
     )
     nb.cells = [
         new_markdown_cell("# Làm sạch và kiểm tra số liệu của một đơn vị"),
-        new_code_cell('unit_code = "178"', metadata={"tags": ["injected-parameters"]}),
+        new_code_cell(
+            "# Isolation: this kernel serves several units in turn\n%reset_selective -f .",
+            metadata={"tags": ["isolation"]},
+        ),
+        new_code_cell(parameters, metadata={"tags": ["parameters"]}),
+        new_code_cell(
+            'unit_code = "178"\nunit_name = "Th\\xe0nh ph\\u1ed1"\n'
+            'workbook = "C:\\\\du-lieu\\\\178-tp-lang-son-2021-H1.xlsx"',
+            metadata={"tags": ["injected-parameters"]},
+        ),
+        new_code_cell("from baocao.unit import review  # imports"),
         new_code_cell(
             "review.values_table(cleaned)",
             outputs=[
@@ -356,14 +369,14 @@ def test_notebook_page_is_self_contained(tmp_path):
     soup = BeautifulSoup(html, "html.parser")
     assert soup.html["lang"] == "vi"
     assert " ".join(soup.find("h1", class_="title").get_text().split()) == (
-        "Sổ tay kiểm tra số liệu: Thành phố Lạng Sơn (178), kỳ 2021-H1"
+        "Sổ tay kiểm tra số liệu: Thành phố Lạng Sơn (178), kỳ 6 tháng đầu năm 2021"
     )
     assert outside_references(soup) == []
     assert soup.find_all("script") == [] and "alert(1)" not in html
     assert "Biểu đồ tương tác" in soup.get_text()  # the plain form of the dropped output
     [image] = soup.find_all("img")
     assert image["src"].startswith("data:image/png;base64,")
-    assert "Số cuộc tuyên truyền" in soup.find("table").get_text()
+    assert "Số cuộc tuyên truyền" in soup.find("table", class_="dataframe").get_text()
     assert "\x1b" not in html and "ZeroDivisionError: division by zero" in soup.get_text()
     assert "font-family" in style_text(soup) and "Times New Roman" in style_text(soup)
 
@@ -388,6 +401,33 @@ def test_the_project_notebook_renders(tmp_path):
     soup = soup_of(notebook_html.notebook_to_html(Path(ipynb), tmp_path / "clean_unit.html"))
     assert soup.html["lang"] == "vi" and outside_references(soup) == []
     assert soup.find("h1", class_="title").get_text() == "Sổ tay kiểm tra số liệu: clean_unit"
+    assert soup.find("pre") is None and "import" not in soup.get_text()
+
+
+def test_notebook_page_is_a_reviewers_page(tmp_path):
+    """Markdown and outputs only: no code, no set-up cells (isolation, parameters and their
+    defaults for another unit and period, papermill's escaped injection); a header with the
+    unit, the period in words, the workbook and the run time."""
+    ipynb = executed_notebook(tmp_path / "178.ipynb")
+    nb = nbformat.read(ipynb, as_version=4)
+    nb.metadata.papermill.parameters["workbook"] = "C:\\du-lieu\\178-tp-lang-son-2021-H1.xlsx"
+    nbformat.write(nb, ipynb)
+    soup = soup_of(notebook_html.notebook_to_html(ipynb, tmp_path / "178.html"))
+    text = soup.get_text()
+    for code in ("review.values_table", "Isolation", "%reset", "Parameters", "import", "1 / 0"):
+        assert code not in text, code
+    assert "2020-H1" not in text and "Đình Lập" not in text and "\\x" not in text
+    assert soup.find("code", class_="sourceCode") is None
+    header = soup.find("table", class_="thong-tin-so-tay")
+    rows = {tr.th.get_text(): tr.td.get_text() for tr in header.find_all("tr")}
+    assert rows["Đơn vị"] == "Thành phố Lạng Sơn (mã 178)"
+    assert rows["Kỳ báo cáo"] == "6 tháng đầu năm 2021"
+    assert rows["Tệp số liệu"] == "178-tp-lang-son-2021-H1.xlsx"
+    assert rows["Chạy lúc"] == "01/07/2021 15:00 (giờ Việt Nam)"
+    assert rows["Kết quả"] == "sổ tay chạy hết"
+    # the outputs stay, in order: the table, the printed line, the figure, the error
+    assert "Số cuộc tuyên truyền" in text and "hợp lệ" in text
+    assert soup.find("img") is not None and "ZeroDivisionError" in text
 
 
 # --- the real report.qmd through the built-in backend ---------------------------------------

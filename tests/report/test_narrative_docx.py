@@ -786,3 +786,28 @@ def test_superscript_and_legacy_fonts():
     assert nruns._legacy(tcvn3("việt nam"), ".VnTimeH") == "VIỆT NAM"
     assert nruns._legacy("Vieät Nam", "VNI-Times") == "Việt Nam"
     assert nruns._legacy("Việt Nam", "Times New Roman") == "Việt Nam"
+
+
+@pytest.mark.parametrize(
+    ("period", "title"),
+    [
+        ("2021-H1", "Nội dung viết tay của báo cáo kết quả công tác Mặt trận 6 tháng đầu năm 2021"),
+        (
+            "2026-H1",
+            "Nội dung viết tay của báo cáo kết quả công tác Mặt trận và các tổ chức chính trị - "
+            "xã hội 6 tháng đầu năm 2026",
+        ),
+    ],
+)
+def test_title_names_the_work_in_force_and_reads_back_as_a_note(tmp_path, project, period, title):
+    """The document's title takes whose work the period reports on from the outline in force
+    (from 2025-H2 the Front with the socio-political organisations), and is not read back as
+    text of the report."""
+    from baocao.config.catalog import load_catalogue
+
+    period_outline = load_outline(project.config, load_catalogue(project.config, period), period)
+    p = Period.parse(period)
+    path = nwrite.write_narrative_docx(tmp_path / "n.docx", period_outline, p, {}, [])
+    assert docx.Document(str(path)).paragraphs[0].text == title
+    read = nsource.assign(nread.extract(path), period_outline, p, "n.docx")
+    assert read.orphans == () and read.sections == {}

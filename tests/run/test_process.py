@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from baocao.config.paths import ProjectPaths
 from baocao.errors import BaocaoError
 from baocao.pipeline import explain_period, run_period
-from baocao.run.kernels import KernelPool, with_isolation_cell
+from baocao.run.kernels import KernelPool, register_engine, with_isolation_cell
 from baocao.run.process import process_period
 from baocao.run.store import period_lock
 
@@ -239,8 +239,6 @@ def test_a_run_killed_midway_leaves_the_previous_outputs_whole(project, tmp_path
 def test_running_many_notebooks_in_a_warm_kernel_leaks_no_sockets(tmp_path):
     import psutil
 
-    from baocao.run.kernels import register_engine
-
     notebook = nbformat.v4.new_notebook(
         cells=[nbformat.v4.new_code_cell("x = 1")],
         metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "P"}},
@@ -260,3 +258,32 @@ def test_running_many_notebooks_in_a_warm_kernel_leaks_no_sockets(tmp_path):
     # Without the engine each run keeps about 11 more descriptors open; here none accumulate
     # (the count may even drop once the first runs' objects are collected).
     assert open_files[-1] <= open_files[1], open_files
+
+
+def test_injected_parameters_keep_vietnamese_letters_and_the_value(tmp_path):
+    """papermill's own translator writes `unit_name = "X\\xe3 L\\u1ed9c B\\xecnh"`; the executed
+    notebook an analyst opens says "Xã Lộc Bình", and the kernel still gets the same value
+    (quotes, backslashes and line breaks included)."""
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                'unit_name = ""\nnote = ""', metadata={"tags": ["parameters"]}
+            ),
+            nbformat.v4.new_code_cell("print(repr(unit_name), repr(note))"),
+        ],
+        metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "P"}},
+    )
+    note = 'Ghi “số liệu” "x" \\ C:\\du-lieu\n2'
+    with KernelPool(1) as pool, pool.kernel() as kernel:
+        executed = papermill.execute_notebook(
+            notebook,
+            str(tmp_path / "out.ipynb"),
+            parameters={"unit_name": "Xã Lộc Bình", "note": note},
+            km=kernel,
+            engine_name=register_engine(),
+            progress_bar=False,
+        )
+    injected = next(c for c in executed.cells if "injected-parameters" in c.metadata.tags)
+    assert 'unit_name = "Xã Lộc Bình"' in injected.source
+    assert "\\x" not in injected.source and "\\u" not in injected.source
+    assert executed.cells[-1].outputs[0]["text"].strip() == f"{'Xã Lộc Bình'!r} {note!r}"

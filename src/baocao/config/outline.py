@@ -8,6 +8,7 @@ charts they show. Derived figures add catalogue indicators up (cash + in kind, n
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,6 +74,9 @@ class ChartSpec:
     title: str
 
 
+DEFAULT_WORK = "công tác Mặt trận"
+
+
 @dataclass(frozen=True)
 class Outline:
     parts: tuple[Part, ...]
@@ -81,6 +85,10 @@ class Outline:
     # Set when the outline is a stand-in until the province supplies its own (printed as a
     # notice at the top of the report).
     illustrative: str = ""
+    # Whose work the period's documents report on, as their titles name it ("công tác Mặt
+    # trận"; from 2025-H2 "… và các tổ chức chính trị - xã hội"): the intake template's and
+    # the narrative document's titles take it from here.
+    work: str = DEFAULT_WORK
 
     def part(self, part_id: str) -> Part:
         for part in self.parts:
@@ -216,8 +224,17 @@ def parse_outline(data: dict, catalogue: Catalogue, source: str = "config/outlin
     illustrative = data.get("illustrative") or ""
     if not isinstance(illustrative, str):
         raise ConfigError(f"{source}, khóa illustrative: phải là một câu ghi chú (chữ).")
+    work = data.get("work") or DEFAULT_WORK
+    if not isinstance(work, str):
+        raise ConfigError(
+            f"{source}, khóa work: phải là tên công tác (chữ), ví dụ “{DEFAULT_WORK}”."
+        )
     return Outline(
-        parts=tuple(parts), derived=tuple(derived), charts=charts, illustrative=illustrative
+        parts=tuple(parts),
+        derived=tuple(derived),
+        charts=charts,
+        illustrative=illustrative,
+        work=unicodedata.normalize("NFC", work.strip()),
     )
 
 

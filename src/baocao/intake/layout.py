@@ -30,7 +30,7 @@ INFO_FIELDS = {
 
 # Text written above the table of every sheet, and looked for by nobody: the reader finds the
 # header row by its column names, wherever the unit has moved it.
-TITLE_DATA = "BIỂU SỐ LIỆU BÁO CÁO CÔNG TÁC MẶT TRẬN"
+TITLE_DATA = "BIỂU SỐ LIỆU BÁO CÁO"  # + the period's work (`template.data_title`)
 TITLE_MODELS = "DANH SÁCH MÔ HÌNH, CÁCH LÀM HIỆU QUẢ"
 SAMPLE_MARK = "Số liệu minh họa — không phải số liệu thật của đơn vị."
 # A workbook whose `Thông tin` note contains these words holds illustrative figures; the report

@@ -21,10 +21,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from baocao.config.catalog import Catalogue, Indicator, load_catalogue
+from baocao.config.outline import DEFAULT_WORK, load_outline
 from baocao.config.paths import ProjectPaths
 from baocao.config.periods import Period
 from baocao.config.units import Unit, load_units
 from baocao.intake import layout
+from baocao.intake.row_heights import fit_workbook
 
 # Row numbers shared with the sample generator. The reader does not rely on them: it finds the
 # header row by its column names.
@@ -227,11 +229,18 @@ def _indicator_row(ws: Worksheet, row: int, number: int, indicator: Indicator) -
             cell.alignment = Alignment(horizontal="center", vertical="top")
 
 
-def _data_sheet(ws: Worksheet, unit: Unit | None, period: str, catalogue: Catalogue, province: str):
+def data_title(work: str) -> str:
+    """The data sheet's heading: "BIỂU SỐ LIỆU BÁO CÁO " and the period's `Outline.work` in
+    capitals ("… CÔNG TÁC MẶT TRẬN VÀ CÁC TỔ CHỨC CHÍNH TRỊ - XÃ HỘI" from 2025-H2)."""
+    return f"{layout.TITLE_DATA} {work.upper()}"
+
+
+def _data_sheet(
+    ws: Worksheet, unit: Unit | None, period: str, catalogue: Catalogue, province: str, work: str
+):
     width = len(layout.DATA_COLUMNS)
-    _merged_line(
-        ws, TITLE_ROW, width, _title(layout.TITLE_DATA, unit, period, province), _TITLE_FONT
-    )
+    title = _title(data_title(work), unit, period, province)
+    _merged_line(ws, TITLE_ROW, width, title, _TITLE_FONT)
     instruction = (
         f"Ghi số liệu vào cột “{layout.COL_VALUE}”: chỉ ghi số; tiền ghi bằng đồng; tỷ lệ ghi "
         f"số từ 0 đến 100. Để trống nếu không có số liệu, ghi 0 nếu số liệu bằng 0. Giải thích "
@@ -316,7 +325,7 @@ def _models_sheet(
 def _info_sheet(ws: Worksheet, unit: Unit | None, period: str) -> None:
     values = {
         "unit": unit.name if unit else None,
-        "period": str(Period.parse(period)),
+        "period": Period.parse(period).label(),  # in words; `read_written_period` reads it
         "filled_by": None,
         "date": None,
         "note": None,
@@ -334,15 +343,29 @@ def _info_sheet(ws: Worksheet, unit: Unit | None, period: str) -> None:
     _protect(ws)
 
 
-def build_template(unit: Unit | None, period: str, catalogue: Catalogue, province: str) -> Workbook:
-    """The template as an openpyxl workbook, not yet saved."""
+def build_template(
+    unit: Unit | None,
+    period: str,
+    catalogue: Catalogue,
+    province: str,
+    *,
+    work: str = DEFAULT_WORK,
+) -> Workbook:
+    """The template as an openpyxl workbook, not yet saved, its rows sized to their text
+    (`row_heights`; fit again after writing more text into it). `work` is the period's
+    `Outline.work` (`work_for`)."""
     wb = Workbook()
     data = wb.active
     data.title = layout.SHEET_DATA
-    _data_sheet(data, unit, period, catalogue, province)
+    _data_sheet(data, unit, period, catalogue, province, work)
     _models_sheet(wb.create_sheet(layout.SHEET_MODELS), unit, period, catalogue, province)
     _info_sheet(wb.create_sheet(layout.SHEET_INFO), unit, period)
-    return wb
+    return fit_workbook(wb)
+
+
+def work_for(paths: ProjectPaths, period: str, catalogue: Catalogue) -> str:
+    """Whose work the period's template reports on: the outline in force's `work`."""
+    return load_outline(paths.config, catalogue, period).work
 
 
 def save_reproducibly(wb: Workbook, path: Path) -> Path:
@@ -365,20 +388,32 @@ def save_reproducibly(wb: Workbook, path: Path) -> Path:
 
 
 def write_template(
-    path: Path, unit: Unit | None, period: str, catalogue: Catalogue, province: str
+    path: Path,
+    unit: Unit | None,
+    period: str,
+    catalogue: Catalogue,
+    province: str,
+    *,
+    work: str = DEFAULT_WORK,
 ) -> Path:
     """Write the intake template for one unit (or a blank one when `unit` is None)."""
-    return save_reproducibly(build_template(unit, period, catalogue, province), path)
+    return save_reproducibly(build_template(unit, period, catalogue, province, work=work), path)
 
 
 def write_templates(period: str, out_dir: Path, paths: ProjectPaths) -> list[Path]:
     """One template per unit of the period, named `<code>-<slug>-<period>.xlsx`."""
     catalogue = load_catalogue(paths.config, period)
     units = load_units(paths.config)
+    work = work_for(paths, period, catalogue)
     out_dir = Path(out_dir)
     return [
         write_template(
-            out_dir / template_file_name(unit, period), unit, period, catalogue, units.province
+            out_dir / template_file_name(unit, period),
+            unit,
+            period,
+            catalogue,
+            units.province,
+            work=work,
         )
         for unit in units.for_period(period)
     ]

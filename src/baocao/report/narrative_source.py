@@ -54,8 +54,9 @@ GLOSSARY_NOTE = (
 )
 
 
-def _title(period: Period) -> str:
-    return f"Nội dung viết tay của báo cáo kết quả công tác Mặt trận {period.label()}"
+def _title(period: Period, work: str) -> str:
+    """The narrative document's title; `work` is the outline's (`Outline.work`)."""
+    return f"Nội dung viết tay của báo cáo kết quả {work} {period.label()}"
 
 
 def file_name(period: str) -> str:
@@ -116,7 +117,13 @@ def _targets(outline: Outline, period: Period) -> list[tuple[str, str, str]]:
 
 def known_notes(outline: Outline, period: Period) -> set[str]:
     """The folded texts of every note the document is written with."""
-    texts = [_title(period), *INSTRUCTIONS, APPENDIX_NOTE, GLOSSARY_NOTE, HEADING_ONLY_NOTE]
+    texts = [
+        _title(period, outline.work),
+        *INSTRUCTIONS,
+        APPENDIX_NOTE,
+        GLOSSARY_NOTE,
+        HEADING_ONLY_NOTE,
+    ]
     for section in outline.sections:
         texts += [GUIDANCE_PREFIX + fill_period(g, period) for g in section.guidance]
         for extra in section.internal:

@@ -79,7 +79,7 @@ def write_narrative_docx(
     title.base_style = styles["Title"]
     title.next_paragraph_style = normal
 
-    document.add_paragraph(_title(period), style=title)
+    document.add_paragraph(_title(period, outline.work), style=title)
     for line in INSTRUCTIONS:
         document.add_paragraph(line, style=note)
     writer = _MarkdownWriter(document)

@@ -2,11 +2,12 @@
 
 `baocao run` leaves `_output/<period>/notebooks/<unit>.ipynb`: what was read from which cell, how
 each number was understood, which rules failed. A reviewer opens `<unit>.html` beside it in any
-browser, offline. pandoc (the same one that writes the report, from `pypandoc-binary`) reads the
-notebook natively; before that the notebook is made safe to show: terminal colour codes are
-taken out of tracebacks and anything that would run a script or fetch from the network
-(JavaScript, widgets, HTML with external references) is dropped in favour of its plain-text
-form. The page uses the report's style sheet, declares `lang="vi"`, and is checked to be
+browser, offline. The notebook is first made safe to show: terminal colour codes are taken out
+of tracebacks and anything that would run a script or fetch from the network (JavaScript,
+widgets, HTML with external references) is dropped in favour of its plain-text form. It is then
+reduced to the reviewer's page (`notebook_review`: a header naming unit, period, workbook and
+run time; the Vietnamese Markdown and the cells' outputs; no code, no set-up cells), which pandoc
+(the same one that writes the report, from `pypandoc-binary`) reads as a notebook. The page uses the report's style sheet, declares `lang="vi"`, and is checked to be
 self-contained before it is moved into place (temporary file + `os.replace`).
 """
 
@@ -23,6 +24,7 @@ import nbformat
 
 from baocao.errors import BaocaoError
 from baocao.report.html_check import not_embedded
+from baocao.report.notebook_review import period_words, reviewer_notebook
 from baocao.run.store import atomic_path
 
 ASSETS = Path(__file__).parent / "assets"
@@ -70,8 +72,9 @@ def safe_notebook(nb):
     return nb
 
 
-def notebook_title(nb, ipynb: Path) -> tuple[str, str]:
-    """(title, subtitle) from the parameters papermill recorded in the notebook."""
+def notebook_title(nb, ipynb: Path) -> str:
+    """The page's title from the parameters papermill recorded in the notebook: "Sổ tay kiểm
+    tra số liệu: Thành phố Lạng Sơn (178), kỳ 6 tháng đầu năm 2021"."""
     papermill = nb.metadata.get("papermill", {}) or {}
     parameters = papermill.get("parameters", {}) or {}
     unit = parameters.get("unit_name") or ipynb.stem
@@ -79,17 +82,11 @@ def notebook_title(nb, ipynb: Path) -> tuple[str, str]:
     period = parameters.get("period")
     title = f"Sổ tay kiểm tra số liệu: {unit}" + (f" ({code})" if code else "")
     if period:
-        title += f", kỳ {period}"
-    subtitle = f"Bản xem của sổ tay đã chạy {ipynb.name}"
-    started = str(papermill.get("start_time") or "")[:19].replace("T", " ")
-    if started:
-        subtitle += f", chạy lúc {started} (UTC)"
-    if papermill.get("exception"):
-        subtitle += "; sổ tay dừng giữa chừng vì lỗi (xem ô báo lỗi bên dưới)"
-    return title, subtitle + "."
+        title += f", kỳ {period_words(period)}"
+    return title
 
 
-def _pandoc(source: Path, target: Path, title: str, subtitle: str) -> None:
+def _pandoc(source: Path, target: Path, title: str) -> None:
     import pypandoc
 
     args = [
@@ -100,8 +97,6 @@ def _pandoc(source: Path, target: Path, title: str, subtitle: str) -> None:
         "lang=vi",
         "--metadata",
         f"title={title}",
-        "--metadata",
-        f"subtitle={subtitle}",
         *(f"--css={sheet}" for sheet in STYLESHEETS),
     ]
     pypandoc.convert_file(
@@ -134,15 +129,15 @@ def notebook_to_html(ipynb: Path, html: Path) -> Path:
         nb = nbformat.read(ipynb, as_version=4)
     except (OSError, ValueError) as exc:  # nbformat's read errors are ValueErrors
         raise BaocaoError(f"Không đọc được sổ tay {ipynb}: {exc}") from None
-    title, subtitle = notebook_title(nb, ipynb)
-    safe_notebook(nb)
+    title = notebook_title(nb, ipynb)
+    review = reviewer_notebook(safe_notebook(nb), ipynb.name)
 
     def write(target: Path) -> None:
         with tempfile.TemporaryDirectory(prefix="baocao-notebook-") as tmp:
             source = Path(tmp) / "notebook.ipynb"
-            nbformat.write(nb, source)
+            nbformat.write(review, source)
             try:
-                _pandoc(source, target, title, subtitle)
+                _pandoc(source, target, title)
             except (RuntimeError, OSError) as exc:
                 raise BaocaoError(
                     f"Pandoc không chuyển được sổ tay {ipynb.name} sang HTML: {exc}"

@@ -160,4 +160,28 @@ def register_engine() -> str:
 
     if ENGINE not in papermill_engines._engines:
         papermill_engines.register(ENGINE, WarmKernelEngine)
+    register_translator()
     return ENGINE
+
+
+def register_translator() -> None:
+    """Make papermill write Python string parameters as readable literals.
+
+    papermill's Python translator escapes every non-ASCII letter (`unit_name = "X\\xe3 L\\u1ed9c
+    B\\xecnh"`); the executed notebook an analyst opens should say `"Xã Lộc Bình"`. A JSON
+    string written without ASCII escaping is a valid Python string literal with the same value
+    (quotes, backslashes and control characters stay escaped)."""
+    import json
+
+    from papermill.translators import PythonTranslator, papermill_translators
+
+    class ReadablePythonTranslator(PythonTranslator):
+        @classmethod
+        def translate_escaped_str(cls, str_val):
+            if isinstance(str_val, str):
+                return json.dumps(str_val, ensure_ascii=False)
+            return super().translate_escaped_str(str_val)
+
+    current = papermill_translators._translators.get("python")
+    if current is None or current.__name__ != ReadablePythonTranslator.__name__:
+        papermill_translators.register("python", ReadablePythonTranslator)

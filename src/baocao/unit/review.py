@@ -1,6 +1,13 @@
-"""Small Vietnamese tables that the per-unit notebook shows its reviewer."""
+"""Small Vietnamese tables that the per-unit notebook shows its reviewer.
+
+Each is a `ReviewTable`: a DataFrame that a notebook displays without pandas' 0, 1, 2 … row
+index (HTML with cell values escaped, and the same as plain text), since its rows are the
+reviewer's lines, not positions.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pandas as pd
 
@@ -10,6 +17,26 @@ from baocao.intake.format_numbers import format_number
 from baocao.intake.read import UnitWorkbook
 
 SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo"}
+FILE_CONTENTS = {
+    "values": "Số liệu đã làm sạch",
+    "models": "Mô hình, cách làm hiệu quả",
+    "validation": "Kết quả kiểm tra (Great Expectations)",
+    "status": "Trạng thái của đơn vị",
+}
+
+
+class ReviewTable(pd.DataFrame):
+    """A DataFrame shown without its row index (in a notebook and as text)."""
+
+    @property
+    def _constructor(self):
+        return ReviewTable
+
+    def _repr_html_(self) -> str:
+        return self.to_html(index=False, border=0, classes="bang-so-tay", na_rep="")
+
+    def __repr__(self) -> str:
+        return self.to_string(index=False) if len(self) else " | ".join(self.columns)
 
 
 def read_summary(workbook: UnitWorkbook | None, issues: tuple[Issue, ...]) -> pd.DataFrame:
@@ -25,7 +52,7 @@ def read_summary(workbook: UnitWorkbook | None, issues: tuple[Issue, ...]) -> pd
             ("Số mô hình", str(len(workbook.model_rows))),
             ("Đơn vị ghi trong tệp", str(declared[0]) if declared else "không ghi"),
         ]
-    return pd.DataFrame(rows, columns=["Mục", "Nội dung"])
+    return ReviewTable(rows, columns=["Mục", "Nội dung"])
 
 
 def figures_table(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
@@ -47,11 +74,21 @@ def figures_table(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
                 "có" if record.included else "không",
             )
         )
-    return pd.DataFrame(
+    return ReviewTable(
         rows, columns=["Mã", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Ô", "Tính vào tổng"]
     )
 
 
 def issues_table(issues: tuple[Issue, ...] | list[Issue]) -> pd.DataFrame:
     rows = [(SEVERITY_LABEL[i.severity], i.sheet or "", i.cell or "", i.message) for i in issues]
-    return pd.DataFrame(rows, columns=["Mức độ", "Trang", "Ô", "Nội dung"])
+    return ReviewTable(rows, columns=["Mức độ", "Trang", "Ô", "Nội dung"])
+
+
+def files_table(files) -> ReviewTable:
+    """The files the notebook wrote (`run.store.UnitFiles`), by name, with what each holds."""
+    rows = [
+        (Path(getattr(files, field)).name, content)
+        for field, content in FILE_CONTENTS.items()
+        if getattr(files, field, None) is not None
+    ]
+    return ReviewTable(rows, columns=["Tệp", "Nội dung"])
