@@ -129,8 +129,76 @@ def test_money_scales_come_from_the_catalogue(catalogue, written, factor):
     assert reading.scale == factor and reading.status in ("same", "scaled")
 
 
+@pytest.mark.parametrize(
+    ("code", "written"),
+    [
+        ("quy_vnn_van_dong", "$"),
+        ("quy_vnn_van_dong", "€"),
+        ("quy_vnn_van_dong", "US$"),
+        ("quy_vnn_van_dong", "USD"),
+        ("quy_vnn_van_dong", "-"),
+        ("ntm_ty_le_hai_long", "‰"),
+        ("tt_so_cuoc", "‰"),
+    ],
+)
+def test_a_unit_written_in_signs_or_another_currency_is_a_mismatch(catalogue, code, written):
+    # "$" folds to nothing: it once matched every unit, and 15 next to "$" was 15 đồng.
+    assert catalogue.units_of_measure.reading(catalogue.indicator(code), written).status == (
+        "other"
+    )
+    found: list = []
+    value, errors = read_cell(catalogue, code, 15, "General", unit=written, issues=found)
+    [issue] = [i for i in found if i.kind == "measure_mismatch"]
+    assert (issue.severity, issue.cell) == ("error", "D2")
+    assert f"“{written}”" in issue.message
+    assert f"“{catalogue.indicator(code).unit}”" in issue.message
+    assert value is None
+
+
+@pytest.mark.parametrize(
+    ("stored", "written", "expected"),
+    [
+        (1.5, "tỷ đồng", 1_500_000_000),
+        (1584.1, "triệu đồng", 1_584_100_000),
+        (2.5, "nghìn đồng", 2_500),
+        (15, "triệu đồng", 15_000_000),
+    ],
+)
+def test_a_scaled_money_row_under_the_templates_format_reads_the_stored_number(
+    catalogue, stored, written, expected
+):
+    # The template's "#,##0" is for đồng: under “tỷ đồng” it shows 1,5 as 2 (2 tỷ đồng).
+    found: list = []
+    value, errors = read_cell(
+        catalogue, "quy_vnn_van_dong", stored, "#,##0", repr(stored), unit=written, issues=found
+    )
+    assert errors == [] and value == expected
+    [scaled] = [i for i in found if i.kind == "measure_scaled"]
+    assert f"“{written}”" in scaled.message and format_number(expected) in scaled.message
+
+
+def test_a_fraction_or_thousands_scaling_format_is_not_read_as_rounded(catalogue):
+    value, errors = read_cell(catalogue, "tt_so_cuoc", 2.5, "# ?/?", "2.5")  # shows "2 1/2"
+    assert value is None and "phải là số nguyên" in errors[0].message
+    value, errors = read_cell(catalogue, "quy_vnn_van_dong", 15, '#,##0,,"tr"')  # shows "0tr"
+    assert value is None and [e.kind for e in errors] == ["not_a_number"]
+    assert "hiển thị 0" in errors[0].message and "1.000.000" in errors[0].message
+    value, errors = read_cell(catalogue, "ntm_ty_le_hai_long", 85, '0"%"')  # a literal %
+    assert value == 85 and errors == []
+
+
+def test_money_written_with_words_is_listed_for_review(catalogue):
+    found: list = []
+    value, errors = read_cell(catalogue, "quy_vnn_van_dong", "1,5 tỷ", "@", issues=found)
+    assert value == 1_500_000_000 and errors == []
+    [note] = [i for i in found if i.kind == "value_interpreted"]
+    assert note.severity == "warning" and "1.500.000.000 đồng" in note.message
+
+
 def test_equivalent_units_are_accepted_and_others_refused(catalogue):
     uom = catalogue.units_of_measure
+    for sign in ("£", "¥", "₩", "‰", "$", "%"):  # (a file's "£" reads as TCVN3 "Ê": also other)
+        assert uom.reading(catalogue.indicator("quy_vnn_van_dong"), sign).status == "other"
     assert uom.reading(catalogue.indicator("ntm_ty_le_hai_long"), "tỷ lệ %").status == "same"
     assert uom.reading(catalogue.indicator("th_luot_nguoi"), "lượt").status == "same"
     assert uom.reading(catalogue.indicator("th_luot_nguoi"), "người").status == "other"
@@ -204,11 +272,34 @@ def test_a_period_in_words_is_understood_without_a_warning(corpus):
     assert report.period == PERIOD
 
 
-def test_a_period_mismatch_shows_both_periods_in_the_same_words(corpus):
-    result, _ = cleaned(corpus, "other_period")
+def test_another_period_is_an_error_keeping_every_figure_out_of_the_totals(corpus):
+    # A 2020-H1 file filed under 2021-H1 would put 2020's figures into 2021's totals.
+    result, values = cleaned(corpus, "other_period")
     [issue] = [i for i in result.issues if i.kind == "period_mismatch"]
-    assert "(6 tháng đầu năm 2020)" in issue.message
+    assert (issue.severity, issue.sheet, issue.cell) == ("error", "Thông tin", "B2")
+    assert "6 tháng đầu năm 2020" in issue.message
     assert "(6 tháng đầu năm 2021)" in issue.message
+    assert "181-binh-gia.xlsx" in issue.message and "ô B2" in issue.message
+    assert "chưa được tính vào tổng cộng" in issue.message and "hãy sửa ô B2" in issue.message
+    assert values["reported"].any() and not values["included"].any()
+    assert checked(corpus, "other_period", period=PERIOD).state == "có lỗi"
+
+
+def test_a_period_that_cannot_be_read_stays_a_warning(corpus, tmp_path):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(corpus.path("other_period"))
+    wb[layout.SHEET_INFO]["B2"] = "kỳ báo cáo"
+    wb.save(tmp_path / "181.xlsx")
+    result = clean_unit(
+        read_unit_workbook(tmp_path / "181.xlsx"),
+        corpus.catalogue,
+        period=PERIOD,
+        unit_code="181",
+    )
+    [issue] = [i for i in result.issues if i.kind.startswith("period")]
+    assert (issue.kind, issue.severity) == ("period_unreadable", "warning")
+    assert result.values["included"].any()
 
 
 # --- also seen on the way ---------------------------------------------------------------------
@@ -286,14 +377,25 @@ SETTINGS = settings(
 MARKER = 987654321  # a placeholder number replaced in the sheet XML by the stored value
 
 
-def read_cell(catalogue, code: str, stored, number_format: str, raw_xml: str | None = None):
-    """Write one value cell with openpyxl (optionally its stored XML number), read it back."""
+def read_cell(
+    catalogue,
+    code: str,
+    stored,
+    number_format: str,
+    raw_xml: str | None = None,
+    *,
+    unit: str | None = None,
+    issues: list | None = None,
+):
+    """Write one value cell with openpyxl (optionally its stored XML number, and the row's own
+    “Đơn vị tính” `unit`), read it back; every finding on the row goes into `issues`."""
     indicator = catalogue.indicator(code)
     wb = Workbook()
     data = wb.active
     data.title = layout.SHEET_DATA
     data.append(list(layout.DATA_COLUMNS))
-    data.append([1, code, indicator.label, indicator.unit, MARKER if raw_xml else stored, ""])
+    written = indicator.unit if unit is None else unit
+    data.append([1, code, indicator.label, written, MARKER if raw_xml else stored, ""])
     data["E2"].number_format = number_format
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "u.xlsx"
@@ -313,6 +415,8 @@ def read_cell(catalogue, code: str, stored, number_format: str, raw_xml: str | N
     result = clean_unit(workbook, catalogue, period=PERIOD, unit_code="181")
     values = result.values.set_index("indicator_code")
     errors = [i for i in result.issues if i.severity == "error" and i.cell == "E2"]
+    if issues is not None:
+        issues.extend(i for i in result.issues if i.cell in ("D2", "E2"))
     return values.loc[code, "value"], errors
 
 
