@@ -685,3 +685,74 @@ def test_a_fixed_decimals_format_reads_what_it_shows(catalogue):
     assert value == 12 and errors == []
     value, errors = read_cell(catalogue, "tt_so_cuoc", 12.4, "0.0", "12.4")
     assert value is None and [e.kind for e in errors] == ["not_a_number"]
+
+
+# --- the same cells saved by LibreOffice as .ods and .xls --------------------------------------
+
+# name: (indicator, stored number, number format, value read; None = refused with an error)
+SAVED_CASES = {
+    "pct_855": ("ntm_ty_le_hai_long", 0.855, "0.0%", 85.5),
+    "pct_893": ("ntm_ty_le_hai_long", 0.893, "0.0%", 89.3),  # once read from .ods as 89
+    "pct_8512": ("ntm_ty_le_hai_long", 0.8512, "0.00%", 85.12),
+    "pct_red": ("ntm_ty_le_hai_long", 0.85, "0%;[Red]-0%", 85.0),
+    "pct_literal": ("ntm_ty_le_hai_long", 0.85, '0"%"', 1.0),  # Calc and Excel show "1%"
+    "count_fraction": ("tt_so_cuoc", 2.5, "# ?/?", None),  # shows "2 1/2"
+    "money_millions": ("quy_vnn_van_dong", 15, '#,##0,,"tr"', None),  # shows "0tr"
+    "count_rounded": ("tt_so_cuoc", 12.4, "#,##0", 12),
+}
+
+
+@pytest.fixture(scope="module")
+def saved_by_libreoffice(tmp_path_factory, catalogue):
+    """Each case written by openpyxl as .xlsx, then converted by LibreOffice to .ods and .xls."""
+    import shutil
+    import subprocess
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    folder = tmp_path_factory.mktemp("saved")
+    sources = []
+    for name, (code, stored, number_format, _expected) in SAVED_CASES.items():
+        indicator = catalogue.indicator(code)
+        wb = Workbook()
+        data = wb.active
+        data.title = layout.SHEET_DATA
+        data.append(list(layout.DATA_COLUMNS))
+        data.append([1, code, indicator.label, indicator.unit, stored, ""])
+        data["E2"].number_format = number_format
+        wb.save(folder / f"{name}.xlsx")
+        sources.append(str(folder / f"{name}.xlsx"))
+    for target in ("ods", "xls:MS Excel 97"):
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{folder / 'profile'}",
+                "--headless",
+                "--convert-to",
+                target,
+                "--outdir",
+                str(folder),
+                *sources,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    return folder
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("suffix", ["xlsx", "ods", "xls"])
+@pytest.mark.parametrize("name", list(SAVED_CASES))
+def test_a_cell_reads_alike_from_xlsx_ods_and_xls(saved_by_libreoffice, catalogue, name, suffix):
+    code, _stored, _format, expected = SAVED_CASES[name]
+    path = saved_by_libreoffice / f"{name}.{suffix}"
+    result = clean_unit(read_unit_workbook(path), catalogue, period=PERIOD, unit_code="181")
+    value = result.values.set_index("indicator_code").loc[code, "value"]
+    errors = [i for i in result.issues if i.severity == "error" and i.cell == "E2"]
+    if expected is None:
+        assert value is None and [e.kind for e in errors] == ["not_a_number"]
+    else:
+        assert value == pytest.approx(expected, abs=1e-9) and errors == []
+    if name.startswith("pct_") and name != "pct_literal":
+        assert issues_at(result, "E2") == []  # the percent Calc shows, with no message
