@@ -369,6 +369,32 @@ def test_validate_on_the_examples(corpus):
         assert f"ô {ref}" in text and error in text
 
 
+def test_validate_lists_money_read_from_words(tmp_path, catalogue):
+    # README, caveats: "15 triệu", "1,5 tỷ", "2.500.000đồng" … each listed for review.
+    from conftest import write_workbook
+    from typer.testing import CliRunner
+
+    from baocao.cli import app
+
+    rows = [
+        [1, "quy_vnn_van_dong", "", "đồng", "15 triệu", ""],
+        [2, "covid_tien_tiep_nhan", "", "đồng", "1,5 tỷ", ""],
+        [3, "cuu_tro_thien_tai", "", "đồng", "2.500.000đồng", ""],
+    ]
+    path = write_workbook(
+        tmp_path / "181.xlsx", rows, info={"unit": "Bình Gia", "period": "2021-H1"}
+    )
+    done = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["validate", str(path)])
+    text = " ".join(done.output.split())
+    assert done.exit_code == 0, text
+    for written, dong in (
+        ("15 triệu", "15.000.000"),
+        ("1,5 tỷ", "1.500.000.000"),
+        ("2.500.000đồng", "2.500.000"),
+    ):
+        assert f"“{written}” được hiểu là {dong} đồng" in text
+
+
 # --- property tests: numbers under number formats, and noise -----------------------------------
 
 SETTINGS = settings(
