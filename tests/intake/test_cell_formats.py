@@ -88,6 +88,32 @@ def test_an_ods_percent_cell_reads_as_shown(corpus):
     assert values.loc["ntm_ty_le_hai_long", "value"] == 85
 
 
+@pytest.mark.parametrize(
+    ("stored", "shown", "expected"),
+    [("0.893", "89,3%", 89.3), ("0.8512", "85.12%", 85.12), ("0.855", "85,5 %", 85.5)],
+)
+def test_an_ods_percent_cell_without_a_known_style_keeps_the_decimals_calc_shows(
+    corpus, tmp_path, stored, shown, expected
+):
+    # Once every .ods percent cell was taken as "0%": 0,893 shown 89,3% was read as 89.
+    from corpus import _rewrite_zip
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name != "content.xml":
+            return data
+        return data.replace(
+            b'office:value="0.85"><text:p>85%</text:p>',
+            f'office:value="{stored}"><text:p>{shown}</text:p>'.encode(),
+        )
+
+    path = _rewrite_zip(corpus.path("ods_percent_and_error"), tmp_path / "181.ods", edit)
+    result = clean_unit(read_unit_workbook(path), corpus.catalogue, period=PERIOD, unit_code="181")
+    values = result.values.set_index("indicator_code")
+    assert values.loc["ntm_ty_le_hai_long", "value"] == pytest.approx(expected, abs=1e-9)
+    cell = values.loc["ntm_ty_le_hai_long", "cell"]
+    assert issues_at(result, cell) == []
+
+
 # --- 2. the row's own unit of measure --------------------------------------------------------
 
 

@@ -2,9 +2,12 @@
 
 Reading is by the indicator's kind (count, money, percent), never by guessing: in Vietnamese
 “.” groups thousands and “,” marks decimals, so “1.357” is one thousand three hundred and
-fifty-seven. A blank cell means “not reported” and stays None, distinct from 0. A cell's Excel
-number format says what it shows (a percent-styled 0.85 is 85). The numbers in the messages
-are written by `format_numbers`.
+fifty-seven. A blank cell means “not reported” and stays None, distinct from 0. A cell's number
+format (read by `shown_formats`) says what it shows (a percent-styled 0.85 is 85); whether the
+number shown or the number stored counts is decided per kind in `parse_value`, so that a
+display never changes a figure beyond the precision it is written in. Money written with
+words (“15 triệu”) comes back with a note for review. The numbers in the messages are written
+by `format_numbers`.
 """
 
 from __future__ import annotations
