@@ -126,8 +126,8 @@ def parse_value(
       × `scale`, rounded to whole đồng. The template's "#,##0" was made for đồng; under “tỷ
       đồng” it would round 1,5 to 2 and invent 500 triệu, so 1,5 is 1.500.000.000 đồng (with
       a note saying what Excel shows).
-    - a fraction format ("# ?/?", shows 2,5 as “2 1/2”): the number stored; a count of 2,5 is
-      refused as not whole.
+    - a fraction format ("# ?/?", shows 2,5 as “2 1/2”) or a scientific one ("0.00E+00"):
+      the number stored; a count of 2,5 is refused as not whole.
     - a format with thousands-scaling commas ('#,##0,,"tr"' shows 15.000.000 as “15tr” and 15
       as “0tr”): the number shown is the stored one ÷ 1000 per comma, and whether the unit
       typed the one or the other cannot be known, a factor of 1000 apart; refused (a 0 is 0).
