@@ -88,6 +88,32 @@ def test_an_ods_percent_cell_reads_as_shown(corpus):
     assert values.loc["ntm_ty_le_hai_long", "value"] == 85
 
 
+@pytest.mark.parametrize(
+    ("stored", "shown", "expected"),
+    [("0.893", "89,3%", 89.3), ("0.8512", "85.12%", 85.12), ("0.855", "85,5 %", 85.5)],
+)
+def test_an_ods_percent_cell_without_a_known_style_keeps_the_decimals_calc_shows(
+    corpus, tmp_path, stored, shown, expected
+):
+    # Once every .ods percent cell was taken as "0%": 0,893 shown 89,3% was read as 89.
+    from corpus import _rewrite_zip
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name != "content.xml":
+            return data
+        return data.replace(
+            b'office:value="0.85"><text:p>85%</text:p>',
+            f'office:value="{stored}"><text:p>{shown}</text:p>'.encode(),
+        )
+
+    path = _rewrite_zip(corpus.path("ods_percent_and_error"), tmp_path / "181.ods", edit)
+    result = clean_unit(read_unit_workbook(path), corpus.catalogue, period=PERIOD, unit_code="181")
+    values = result.values.set_index("indicator_code")
+    assert values.loc["ntm_ty_le_hai_long", "value"] == pytest.approx(expected, abs=1e-9)
+    cell = values.loc["ntm_ty_le_hai_long", "cell"]
+    assert issues_at(result, cell) == []
+
+
 # --- 2. the row's own unit of measure --------------------------------------------------------
 
 
@@ -129,8 +155,76 @@ def test_money_scales_come_from_the_catalogue(catalogue, written, factor):
     assert reading.scale == factor and reading.status in ("same", "scaled")
 
 
+@pytest.mark.parametrize(
+    ("code", "written"),
+    [
+        ("quy_vnn_van_dong", "$"),
+        ("quy_vnn_van_dong", "€"),
+        ("quy_vnn_van_dong", "US$"),
+        ("quy_vnn_van_dong", "USD"),
+        ("quy_vnn_van_dong", "-"),
+        ("ntm_ty_le_hai_long", "‰"),
+        ("tt_so_cuoc", "‰"),
+    ],
+)
+def test_a_unit_written_in_signs_or_another_currency_is_a_mismatch(catalogue, code, written):
+    # "$" folds to nothing: it once matched every unit, and 15 next to "$" was 15 đồng.
+    assert catalogue.units_of_measure.reading(catalogue.indicator(code), written).status == (
+        "other"
+    )
+    found: list = []
+    value, errors = read_cell(catalogue, code, 15, "General", unit=written, issues=found)
+    [issue] = [i for i in found if i.kind == "measure_mismatch"]
+    assert (issue.severity, issue.cell) == ("error", "D2")
+    assert f"“{written}”" in issue.message
+    assert f"“{catalogue.indicator(code).unit}”" in issue.message
+    assert value is None
+
+
+@pytest.mark.parametrize(
+    ("stored", "written", "expected"),
+    [
+        (1.5, "tỷ đồng", 1_500_000_000),
+        (1584.1, "triệu đồng", 1_584_100_000),
+        (2.5, "nghìn đồng", 2_500),
+        (15, "triệu đồng", 15_000_000),
+    ],
+)
+def test_a_scaled_money_row_under_the_templates_format_reads_the_stored_number(
+    catalogue, stored, written, expected
+):
+    # The template's "#,##0" is for đồng: under “tỷ đồng” it shows 1,5 as 2 (2 tỷ đồng).
+    found: list = []
+    value, errors = read_cell(
+        catalogue, "quy_vnn_van_dong", stored, "#,##0", repr(stored), unit=written, issues=found
+    )
+    assert errors == [] and value == expected
+    [scaled] = [i for i in found if i.kind == "measure_scaled"]
+    assert f"“{written}”" in scaled.message and format_number(expected) in scaled.message
+
+
+def test_a_fraction_or_thousands_scaling_format_is_not_read_as_rounded(catalogue):
+    value, errors = read_cell(catalogue, "tt_so_cuoc", 2.5, "# ?/?", "2.5")  # shows "2 1/2"
+    assert value is None and "phải là số nguyên" in errors[0].message
+    value, errors = read_cell(catalogue, "quy_vnn_van_dong", 15, '#,##0,,"tr"')  # shows "0tr"
+    assert value is None and [e.kind for e in errors] == ["not_a_number"]
+    assert "hiển thị 0" in errors[0].message and "1.000.000" in errors[0].message
+    value, errors = read_cell(catalogue, "ntm_ty_le_hai_long", 85, '0"%"')  # a literal %
+    assert value == 85 and errors == []
+
+
+def test_money_written_with_words_is_listed_for_review(catalogue):
+    found: list = []
+    value, errors = read_cell(catalogue, "quy_vnn_van_dong", "1,5 tỷ", "@", issues=found)
+    assert value == 1_500_000_000 and errors == []
+    [note] = [i for i in found if i.kind == "value_interpreted"]
+    assert note.severity == "warning" and "1.500.000.000 đồng" in note.message
+
+
 def test_equivalent_units_are_accepted_and_others_refused(catalogue):
     uom = catalogue.units_of_measure
+    for sign in ("£", "¥", "₩", "‰", "$", "%"):  # (a file's "£" reads as TCVN3 "Ê": also other)
+        assert uom.reading(catalogue.indicator("quy_vnn_van_dong"), sign).status == "other"
     assert uom.reading(catalogue.indicator("ntm_ty_le_hai_long"), "tỷ lệ %").status == "same"
     assert uom.reading(catalogue.indicator("th_luot_nguoi"), "lượt").status == "same"
     assert uom.reading(catalogue.indicator("th_luot_nguoi"), "người").status == "other"
@@ -204,11 +298,34 @@ def test_a_period_in_words_is_understood_without_a_warning(corpus):
     assert report.period == PERIOD
 
 
-def test_a_period_mismatch_shows_both_periods_in_the_same_words(corpus):
-    result, _ = cleaned(corpus, "other_period")
+def test_another_period_is_an_error_keeping_every_figure_out_of_the_totals(corpus):
+    # A 2020-H1 file filed under 2021-H1 would put 2020's figures into 2021's totals.
+    result, values = cleaned(corpus, "other_period")
     [issue] = [i for i in result.issues if i.kind == "period_mismatch"]
-    assert "(6 tháng đầu năm 2020)" in issue.message
+    assert (issue.severity, issue.sheet, issue.cell) == ("error", "Thông tin", "B2")
+    assert "6 tháng đầu năm 2020" in issue.message
     assert "(6 tháng đầu năm 2021)" in issue.message
+    assert "181-binh-gia.xlsx" in issue.message and "ô B2" in issue.message
+    assert "chưa được tính vào tổng cộng" in issue.message and "hãy sửa ô B2" in issue.message
+    assert values["reported"].any() and not values["included"].any()
+    assert checked(corpus, "other_period", period=PERIOD).state == "có lỗi"
+
+
+def test_a_period_that_cannot_be_read_stays_a_warning(corpus, tmp_path):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(corpus.path("other_period"))
+    wb[layout.SHEET_INFO]["B2"] = "kỳ báo cáo"
+    wb.save(tmp_path / "181.xlsx")
+    result = clean_unit(
+        read_unit_workbook(tmp_path / "181.xlsx"),
+        corpus.catalogue,
+        period=PERIOD,
+        unit_code="181",
+    )
+    [issue] = [i for i in result.issues if i.kind.startswith("period")]
+    assert (issue.kind, issue.severity) == ("period_unreadable", "warning")
+    assert result.values["included"].any()
 
 
 # --- also seen on the way ---------------------------------------------------------------------
@@ -278,6 +395,32 @@ def test_validate_on_the_examples(corpus):
         assert f"ô {ref}" in text and error in text
 
 
+def test_validate_lists_money_read_from_words(tmp_path, catalogue):
+    # README, caveats: "15 triệu", "1,5 tỷ", "2.500.000đồng" … each listed for review.
+    from conftest import write_workbook
+    from typer.testing import CliRunner
+
+    from baocao.cli import app
+
+    rows = [
+        [1, "quy_vnn_van_dong", "", "đồng", "15 triệu", ""],
+        [2, "covid_tien_tiep_nhan", "", "đồng", "1,5 tỷ", ""],
+        [3, "cuu_tro_thien_tai", "", "đồng", "2.500.000đồng", ""],
+    ]
+    path = write_workbook(
+        tmp_path / "181.xlsx", rows, info={"unit": "Bình Gia", "period": "2021-H1"}
+    )
+    done = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["validate", str(path)])
+    text = " ".join(done.output.split())
+    assert done.exit_code == 0, text
+    for written, dong in (
+        ("15 triệu", "15.000.000"),
+        ("1,5 tỷ", "1.500.000.000"),
+        ("2.500.000đồng", "2.500.000"),
+    ):
+        assert f"“{written}” được hiểu là {dong} đồng" in text
+
+
 # --- property tests: numbers under number formats, and noise -----------------------------------
 
 SETTINGS = settings(
@@ -286,14 +429,25 @@ SETTINGS = settings(
 MARKER = 987654321  # a placeholder number replaced in the sheet XML by the stored value
 
 
-def read_cell(catalogue, code: str, stored, number_format: str, raw_xml: str | None = None):
-    """Write one value cell with openpyxl (optionally its stored XML number), read it back."""
+def read_cell(
+    catalogue,
+    code: str,
+    stored,
+    number_format: str,
+    raw_xml: str | None = None,
+    *,
+    unit: str | None = None,
+    issues: list | None = None,
+):
+    """Write one value cell with openpyxl (optionally its stored XML number, and the row's own
+    “Đơn vị tính” `unit`), read it back; every finding on the row goes into `issues`."""
     indicator = catalogue.indicator(code)
     wb = Workbook()
     data = wb.active
     data.title = layout.SHEET_DATA
     data.append(list(layout.DATA_COLUMNS))
-    data.append([1, code, indicator.label, indicator.unit, MARKER if raw_xml else stored, ""])
+    written = indicator.unit if unit is None else unit
+    data.append([1, code, indicator.label, written, MARKER if raw_xml else stored, ""])
     data["E2"].number_format = number_format
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "u.xlsx"
@@ -313,6 +467,8 @@ def read_cell(catalogue, code: str, stored, number_format: str, raw_xml: str | N
     result = clean_unit(workbook, catalogue, period=PERIOD, unit_code="181")
     values = result.values.set_index("indicator_code")
     errors = [i for i in result.issues if i.severity == "error" and i.cell == "E2"]
+    if issues is not None:
+        issues.extend(i for i in result.issues if i.cell in ("D2", "E2"))
     return values.loc[code, "value"], errors
 
 
@@ -581,3 +737,74 @@ def test_a_fixed_decimals_format_reads_what_it_shows(catalogue):
     assert value == 12 and errors == []
     value, errors = read_cell(catalogue, "tt_so_cuoc", 12.4, "0.0", "12.4")
     assert value is None and [e.kind for e in errors] == ["not_a_number"]
+
+
+# --- the same cells saved by LibreOffice as .ods and .xls --------------------------------------
+
+# name: (indicator, stored number, number format, value read; None = refused with an error)
+SAVED_CASES = {
+    "pct_855": ("ntm_ty_le_hai_long", 0.855, "0.0%", 85.5),
+    "pct_893": ("ntm_ty_le_hai_long", 0.893, "0.0%", 89.3),  # once read from .ods as 89
+    "pct_8512": ("ntm_ty_le_hai_long", 0.8512, "0.00%", 85.12),
+    "pct_red": ("ntm_ty_le_hai_long", 0.85, "0%;[Red]-0%", 85.0),
+    "pct_literal": ("ntm_ty_le_hai_long", 0.85, '0"%"', 1.0),  # Calc and Excel show "1%"
+    "count_fraction": ("tt_so_cuoc", 2.5, "# ?/?", None),  # shows "2 1/2"
+    "money_millions": ("quy_vnn_van_dong", 15, '#,##0,,"tr"', None),  # shows "0tr"
+    "count_rounded": ("tt_so_cuoc", 12.4, "#,##0", 12),
+}
+
+
+@pytest.fixture(scope="module")
+def saved_by_libreoffice(tmp_path_factory, catalogue):
+    """Each case written by openpyxl as .xlsx, then converted by LibreOffice to .ods and .xls."""
+    import shutil
+    import subprocess
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    folder = tmp_path_factory.mktemp("saved")
+    sources = []
+    for name, (code, stored, number_format, _expected) in SAVED_CASES.items():
+        indicator = catalogue.indicator(code)
+        wb = Workbook()
+        data = wb.active
+        data.title = layout.SHEET_DATA
+        data.append(list(layout.DATA_COLUMNS))
+        data.append([1, code, indicator.label, indicator.unit, stored, ""])
+        data["E2"].number_format = number_format
+        wb.save(folder / f"{name}.xlsx")
+        sources.append(str(folder / f"{name}.xlsx"))
+    for target in ("ods", "xls:MS Excel 97"):
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{folder / 'profile'}",
+                "--headless",
+                "--convert-to",
+                target,
+                "--outdir",
+                str(folder),
+                *sources,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    return folder
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("suffix", ["xlsx", "ods", "xls"])
+@pytest.mark.parametrize("name", list(SAVED_CASES))
+def test_a_cell_reads_alike_from_xlsx_ods_and_xls(saved_by_libreoffice, catalogue, name, suffix):
+    code, _stored, _format, expected = SAVED_CASES[name]
+    path = saved_by_libreoffice / f"{name}.{suffix}"
+    result = clean_unit(read_unit_workbook(path), catalogue, period=PERIOD, unit_code="181")
+    value = result.values.set_index("indicator_code").loc[code, "value"]
+    errors = [i for i in result.issues if i.severity == "error" and i.cell == "E2"]
+    if expected is None:
+        assert value is None and [e.kind for e in errors] == ["not_a_number"]
+    else:
+        assert value == pytest.approx(expected, abs=1e-9) and errors == []
+    if name.startswith("pct_") and name != "pct_literal":
+        assert issues_at(result, "E2") == []  # the percent Calc shows, with no message

@@ -46,34 +46,34 @@ READS = [
     ("85.25%", "percent", 85.25, True),
     ("1.250", "percent", 1250.0, False),  # three digits after a dot: thousands, by the rule
     # money units
-    ("15 triệu", "money", 15_000_000, False),
-    ("15triệu", "money", 15_000_000, False),
-    ("15 TRIỆU", "money", 15_000_000, False),
-    ("15 trieu", "money", 15_000_000, False),
-    ("15 tr", "money", 15_000_000, False),
-    ("15 tr.", "money", 15_000_000, False),
-    ("12 tr.đ", "money", 12_000_000, False),
-    ("12,75 triệu đồng", "money", 12_750_000, False),
-    ("1,5 tỷ", "money", 1_500_000_000, False),
-    ("1,5 tỉ", "money", 1_500_000_000, False),
-    ("1,5 ty", "money", 1_500_000_000, False),
-    ("1,5 Tỷ đồng", "money", 1_500_000_000, False),
-    (nfd("1,5 tỷ"), "money", 1_500_000_000, False),
-    (nfd("2.500.000đồng"), "money", 2_500_000, False),
-    ("2.500.000đồng", "money", 2_500_000, False),
-    ("1.250.000 đ", "money", 1_250_000, False),
-    ("1.250.000đ", "money", 1_250_000, False),
-    ("1.250.000 VNĐ", "money", 1_250_000, False),
-    ("1.250.000 vnd", "money", 1_250_000, False),
-    ("1.250.000 dong", "money", 1_250_000, False),
-    ("500 nghìn", "money", 500_000, False),
-    ("500 ngàn", "money", 500_000, False),
-    ("500 ngan", "money", 500_000, False),
-    ("500 nghin", "money", 500_000, False),
-    ("500k", "money", 500_000, False),
-    ("500 K", "money", 500_000, False),
-    ("1,2345678 tỷ", "money", 1_234_567_800, False),
-    ("0,0000001 tỷ", "money", 100, False),
+    ("15 triệu", "money", 15_000_000, True),
+    ("15triệu", "money", 15_000_000, True),
+    ("15 TRIỆU", "money", 15_000_000, True),
+    ("15 trieu", "money", 15_000_000, True),
+    ("15 tr", "money", 15_000_000, True),
+    ("15 tr.", "money", 15_000_000, True),
+    ("12 tr.đ", "money", 12_000_000, True),
+    ("12,75 triệu đồng", "money", 12_750_000, True),
+    ("1,5 tỷ", "money", 1_500_000_000, True),
+    ("1,5 tỉ", "money", 1_500_000_000, True),
+    ("1,5 ty", "money", 1_500_000_000, True),
+    ("1,5 Tỷ đồng", "money", 1_500_000_000, True),
+    (nfd("1,5 tỷ"), "money", 1_500_000_000, True),
+    (nfd("2.500.000đồng"), "money", 2_500_000, True),
+    ("2.500.000đồng", "money", 2_500_000, True),
+    ("1.250.000 đ", "money", 1_250_000, True),
+    ("1.250.000đ", "money", 1_250_000, True),
+    ("1.250.000 VNĐ", "money", 1_250_000, True),
+    ("1.250.000 vnd", "money", 1_250_000, True),
+    ("1.250.000 dong", "money", 1_250_000, True),
+    ("500 nghìn", "money", 500_000, True),
+    ("500 ngàn", "money", 500_000, True),
+    ("500 ngan", "money", 500_000, True),
+    ("500 nghin", "money", 500_000, True),
+    ("500k", "money", 500_000, True),
+    ("500 K", "money", 500_000, True),
+    ("1,2345678 tỷ", "money", 1_234_567_800, True),
+    ("0,0000001 tỷ", "money", 100, True),
     # a unit of measure after a count is dropped, with a note
     ("12 căn", "count", 12, True),
     ("1.357 lượt người", "count", 1357, True),
@@ -101,8 +101,8 @@ READS = [
     ("-5", "count", -5, False),
     ("- 5", "count", -5, False),
     ("(5)", "count", -5, False),
-    ("(1.250.000 đ)", "money", -1_250_000, False),
-    ("-1,5 tỷ", "money", -1_500_000_000, False),
+    ("(1.250.000 đ)", "money", -1_250_000, True),
+    ("-1,5 tỷ", "money", -1_500_000_000, True),
     ("-2,5", "percent", -2.5, False),
     # numbers stored as numbers
     (1357, "count", 1357, False),
@@ -138,6 +138,11 @@ def test_notes_quote_what_was_written():
     assert parse_value("x", "count").note == "“x” được hiểu là không báo cáo."
     assert "căn" in parse_value("12 căn", "count").note
     assert "1.357" in parse_value(1.357, "count").note
+    # money whose unit was read from words is listed for review, with the amount in đồng
+    assert parse_value("15 triệu", "money").note == "“15 triệu” được hiểu là 15.000.000 đồng."
+    assert "1.500.000.000 đồng" in parse_value("1,5 tỷ", "money").note
+    assert "2.500.000 đồng" in parse_value("2.500.000đồng", "money").note
+    assert "-1.500.000.000 đồng" in parse_value("-1,5 tỷ", "money").note
 
 
 @pytest.mark.parametrize("kind", ["count", "money"])
@@ -202,6 +207,74 @@ def test_parse_value_rejects(raw, kind, fragment):
     assert fragment in reason
     assert reason == unicodedata.normalize("NFC", reason)
     assert str(caught.value) == reason
+
+
+# --- which number counts: the one shown or the one stored (see parse_value) ------------------
+
+
+@pytest.mark.parametrize(
+    ("stored", "scale", "expected"),
+    [
+        (1.5, 10**9, 1_500_000_000),  # "#,##0" shows 2: 2 tỷ would invent 500 triệu
+        (1584.1, 10**6, 1_584_100_000),  # shows 1.584: 100 triệu would be lost
+        (0.4, 10**6, 400_000),  # shows 0
+        (12.75, 10**6, 12_750_000),
+        (15, 10**6, 15_000_000),
+        (2.5, 1000, 2_500),
+    ],
+)
+def test_a_scaled_money_row_reads_the_stored_number_not_the_rounded_display(
+    stored, scale, expected
+):
+    parsed = parse_value(stored, "money", number_format="#,##0", scale=scale)
+    assert parsed.value == expected and type(parsed.value) is int
+    if stored != int(stored):
+        assert "Excel hiển thị" in parsed.note and format_number(expected) in parsed.note
+
+
+def test_a_scaled_money_amount_below_one_dong_is_rounded_to_whole_dong_with_a_note():
+    parsed = parse_value(1.2345678, "money", number_format="General", scale=10**6)
+    assert parsed.value == 1_234_568 and "1.234.568 đồng" in parsed.note
+
+
+def test_money_in_dong_and_counts_read_the_whole_number_shown():
+    assert parse_value(1_250_000.4, "money", number_format="#,##0").value == 1_250_000
+    assert parse_value(12.4, "count", number_format="#,##0").value == 12
+
+
+@pytest.mark.parametrize("code", ["# ?/?", "# ??/??", "?/4", "0 ?/8"])
+def test_a_fraction_format_is_read_by_the_stored_number(code):
+    # Excel shows 2,5 as "2 1/2": it is 2,5, not the "3" of a format without decimals.
+    with pytest.raises(NumberParseError, match="phải là số nguyên"):
+        parse_value(2.5, "count", number_format=code)
+    assert parse_value(85.5, "percent", number_format=code) == Parsed(85.5)
+    assert parse_value(3.0, "count", number_format=code) == Parsed(3)
+
+
+@pytest.mark.parametrize("code", ['0"%"', "0\\%", '#,##0" %"'])
+def test_a_literal_percent_sign_is_not_a_percent_style(code):
+    assert parse_value(85, "percent", number_format=code) == Parsed(85.0)
+    assert parse_value(12, "count", number_format=code) == Parsed(12)
+    parsed = parse_value(0.85, "percent", number_format=code)  # shown "1 %", not "85 %"
+    assert parsed.value == 1.0 and "0,85" in parsed.note and "85%" in parsed.note
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "code", "shown"),
+    [
+        (15, "money", '#,##0,,"tr"', "hiển thị 0,"),
+        (15_000_000, "money", '#,##0,,"tr"', "hiển thị 15,"),
+        (1500, "money", '#,##0.0,"k"', "hiển thị 1,5,"),
+        (12_000, "count", "#,##0,", "hiển thị 12,"),
+        (850, "percent", "0,%", "hiển thị 85%"),
+        (1.5e9, "money", "0.00,,,", "hiển thị 1,50,"),
+    ],
+)
+def test_a_format_that_divides_the_number_shown_by_thousands_is_refused(raw, kind, code, shown):
+    with pytest.raises(NumberParseError) as caught:
+        parse_value(raw, kind, number_format=code)
+    assert shown in caught.value.reason and f"“{code}”" in caught.value.reason
+    assert parse_value(0, kind, number_format=code).value == 0
 
 
 def test_date_reason_says_to_format_as_number():

@@ -257,10 +257,10 @@ def test_legacy_encodings_are_converted_and_mojibake_never_passes(corpus):
     assert GARBLED_MODEL in garbled.message
 
 
-def test_info_naming_another_period_is_a_warning(corpus):
+def test_info_naming_another_period_is_an_error(corpus):
     result, _ = cleaned(corpus, "other_period")
     [issue] = [i for i in result.issues if i.kind == "period_mismatch"]
-    assert (issue.sheet, issue.cell) == (layout.SHEET_INFO, "B2")
+    assert (issue.severity, issue.sheet, issue.cell) == ("error", layout.SHEET_INFO, "B2")
 
 
 def test_info_naming_another_unit_is_a_warning_naming_the_cell(corpus):

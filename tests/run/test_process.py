@@ -106,6 +106,24 @@ def test_only_what_changed_reruns(project):
     assert reran(everything) == {"181", "183", "187"}
 
 
+def test_a_file_of_another_period_is_a_unit_with_errors_counting_nothing(project):
+    # A 2020-H1 file filed under 2021-H1 once put 2020's figures into the 2021 totals.
+    from baocao.run.store import read_csv
+
+    raw = project.raw_period(PERIOD)
+    (raw / "181-binh-gia-2021-H1.xlsx").unlink()
+    shutil.copy(REPO / "data" / "raw" / "2020-H1" / "181-binh-gia-2020-H1.xlsx", raw)
+    result, _ = run_units(project)
+    outcome = next(o for o in result.outcomes if o.unit_code == "181")
+    assert outcome.state == "có lỗi" and outcome.errors >= 1
+    assert any("6 tháng đầu năm 2020" in m for m in outcome.messages)
+    values = read_csv(project.processed / PERIOD / "values.csv")
+    unit = values[values["unit_code"].astype(str) == "181"]
+    assert len(unit) and not unit["included"].astype(str).eq("True").any()
+    others = values[values["unit_code"].astype(str) == "183"]
+    assert others["included"].astype(str).eq("True").any()
+
+
 def test_a_warm_kernel_keeps_no_variable_from_one_unit_to_the_next(tmp_path):
     notebook = nbformat.v4.new_notebook(
         cells=[

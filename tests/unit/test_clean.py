@@ -74,6 +74,11 @@ def test_models_are_read_with_their_programme(tmp_path, catalogue):
     )
 
 
-def test_a_workbook_declaring_another_period_gets_a_warning(tmp_path, catalogue):
-    result, _ = cleaned(tmp_path, [], catalogue, info={"unit": "Bình Gia", "period": "2020-H1"})
-    assert [i.cell for i in result.issues if i.kind == "period_mismatch"] == ["B2"]
+def test_a_workbook_declaring_another_period_is_an_error_and_counts_nothing(tmp_path, catalogue):
+    rows = [[1, "tt_so_cuoc", "", "cuộc", 12, ""]]
+    info = {"unit": "Bình Gia", "period": "2020-H1"}
+    result, values = cleaned(tmp_path, rows, catalogue, info=info)
+    [issue] = [i for i in result.issues if i.kind == "period_mismatch"]
+    assert (issue.severity, issue.cell) == ("error", "B2")
+    assert "“u.xlsx”" in issue.message
+    assert values.loc["tt_so_cuoc", "value"] == 12 and not values["included"].any()

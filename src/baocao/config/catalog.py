@@ -80,8 +80,13 @@ class UnitsOfMeasure:
     same_as: dict[str, frozenset[str]] = field(default_factory=dict)  # key -> accepted keys
 
     def reading(self, indicator: Indicator, written: str) -> MeasureReading:
+        """How `written` (a row's “Đơn vị tính”) relates to `indicator`'s unit. Blank is the
+        catalogue's unit; one written only in signs that fold to nothing (“$”, “€”, “‰”) is
+        "other", as is any currency but đồng: only `money_scales` convert."""
         key = measure_key(written)
         own = measure_key(indicator.unit)
+        if not key and written.strip():
+            return MeasureReading("other")
         if not key or key == own or key in self.same_as.get(own, frozenset()):
             return MeasureReading("same")
         if indicator.kind == "money" and key in self.money_scales:

@@ -6,9 +6,9 @@ how far the cells reach), gathered in the file's `FileScan`.
 
 What each format records, and so what is detected:
 - .xlsx/.xlsm: number formats and error values per cell, as above.
-- .ods: percent cells (`office:value-type="percentage"`) and error results
-  (`calcext:value-type="error"`, or a formula whose text result is "#…!" / "Err:…"). Other number
-  formats are not read: such cells count as General.
+- .ods: each number cell's format (its data style, written as an Excel code) and error results
+  (`calcext:value-type="error"`, or a formula whose text result is "#…!" / "Err:…"): see
+  `cell_formats_ods`.
 - .xls (BIFF8, read with olefile): number formats (XF and FORMAT records) and error values
   (BOOLERR records, and FORMULA records whose saved result is an error), per cell: see
   `cell_formats_xls`.
@@ -232,67 +232,3 @@ def _cell_formats(elements: list[tuple[str, dict]]) -> tuple[str, ...]:
                 number = 0
             formats.append(custom.get(number) or BUILTIN_FORMATS.get(number, "General"))
     return tuple(formats)
-
-
-def _repeat(attrs: dict, name: str) -> int:
-    try:
-        return max(1, int(attrs.get(name, "1")))
-    except ValueError:
-        return 1
-
-
-def _ods_handlers(parser, sheets: dict[str, SheetScan]) -> None:
-    """Note, per table of an .ods content.xml, percent cells and error results."""
-    state: dict = {"sheet": None, "row": 0, "col": 0, "cell": None, "text": "", "rows": 1}
-
-    def start(name, attrs):
-        name = _local(name)
-        if name == "table":
-            table = next((v for k, v in attrs.items() if _local(k) == "name"), "")
-            state["sheet"] = sheets.setdefault(table, SheetScan(formats_known=True))
-            state["row"] = 0
-        elif name == "table-row":
-            state["rows"] = _repeat(
-                {_local(k): v for k, v in attrs.items()}, "number-rows-repeated"
-            )
-            state["col"] = 0
-        elif name in ("table-cell", "covered-table-cell"):
-            local = {_local(k): v for k, v in attrs.items()}
-            state["repeat"] = _repeat(local, "number-columns-repeated")
-            value_type = next((v for k, v in attrs.items() if k.endswith("office:value-type")), "")
-            calc_type = next((v for k, v in attrs.items() if k.endswith("calcext:value-type")), "")
-            state["cell"] = (value_type, calc_type, "formula" in local)
-            state["text"] = ""
-
-    def text(data):
-        if state["cell"] is not None and len(state["text"]) < 64:
-            state["text"] += data
-
-    def end(name):
-        name = _local(name)
-        sheet = state["sheet"]
-        if name in ("table-cell", "covered-table-cell") and state["cell"] is not None:
-            value_type, calc_type, formula = state["cell"]
-            shown = state["text"].strip()
-            refs = [
-                f"{column_letter(min(state['col'] + 1 + n, 16384))}{state['row'] + 1}"
-                for n in range(min(state["repeat"], 4))
-            ]
-            if sheet is not None and state["rows"] == 1:
-                is_error = calc_type == "error" or (
-                    formula and (shown in EXCEL_ERRORS or shown.startswith("Err:"))
-                )
-                for ref in refs:
-                    if is_error:
-                        sheet.errors[ref] = shown[:16] or "#VALUE!"
-                    elif value_type == "percentage":
-                        sheet.number_formats[ref] = "0%"
-            state["col"] += state["repeat"]
-            state["cell"] = None
-        elif name == "table-row":
-            state["row"] += state["rows"]
-            state["rows"] = 1
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text

@@ -2,9 +2,12 @@
 
 Reading is by the indicator's kind (count, money, percent), never by guessing: in Vietnamese
 “.” groups thousands and “,” marks decimals, so “1.357” is one thousand three hundred and
-fifty-seven. A blank cell means “not reported” and stays None, distinct from 0. A cell's Excel
-number format says what it shows (a percent-styled 0.85 is 85). The numbers in the messages
-are written by `format_numbers`.
+fifty-seven. A blank cell means “not reported” and stays None, distinct from 0. A cell's number
+format (read by `shown_formats`) says what it shows (a percent-styled 0.85 is 85); whether the
+number shown or the number stored counts is decided per kind in `parse_value`, so that a
+display never changes a figure beyond the precision it is written in. Money written with
+words (“15 triệu”) comes back with a note for review. The numbers in the messages are written
+by `format_numbers`.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from fractions import Fraction
 
 from baocao.config.names import match_key
 from baocao.intake.format_numbers import _DECIMAL, format_number
+from baocao.intake.shown_formats import ShownFormat, shown_format
 
 __all__ = [
     "NumberParseError",
@@ -67,39 +71,6 @@ _EXAMPLES = {"count": "1.357", "money": "1.250.000 hoặc 15 triệu", "percent"
 EXCEL_DIGITS = 15  # Excel keeps and shows 15 significant digits
 
 
-@dataclass(frozen=True)
-class ShownFormat:
-    """What a cell's number format does to the number Excel shows."""
-
-    known: bool  # False: the file does not record the format (.xls, .xlsb)
-    percent: bool = False  # shown × 100 with a % sign
-    decimals: int | None = None  # fixed decimals shown; None for General (all digits)
-    as_text: bool = False  # "@": the cell is text
-
-
-_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
-
-
-def shown_format(number_format: str | None) -> ShownFormat:
-    """Read an Excel number format code ("0%", "#,##0", "0.0", "General", "@" …) for how it
-    shows a positive number. None (format not recorded) gives `known=False`."""
-    if number_format is None:
-        return ShownFormat(known=False)
-    code = number_format.strip()
-    if not code or code.lower() == "general":
-        return ShownFormat(known=True)
-    section = _QUOTED.sub("", code).split(";")[0]
-    if section.strip() == "@":
-        return ShownFormat(known=True, as_text=True)
-    if "general" in section.lower() or not re.search(r"[0#?]", section):
-        return ShownFormat(known=True)
-    if re.search(r"[eE][+-]", section):
-        return ShownFormat(known=True)  # scientific: treated as General
-    whole, dot, frac = section.partition(".")
-    decimals = len(re.findall(r"[0#?]", frac)) if dot else 0
-    return ShownFormat(known=True, percent="%" in section, decimals=decimals)
-
-
 def excel_precision(x: float) -> float:
     """`x` at Excel's 15 significant digits: the binary noise a file may carry beyond them
     (1234.0000000000002, 0.29 × 100 = 28.999999999999996) is dropped, as Excel drops it."""
@@ -133,16 +104,35 @@ class Parsed:
 def parse_value(
     raw: object, kind: str, *, number_format: str | None = "General", scale: int = 1
 ) -> Parsed:
-    """Read one cell value, as python-calamine returns it, for an indicator of `kind`: the value
-    the unit sees in Excel.
+    """Read one cell value, as python-calamine returns it, for an indicator of `kind`.
 
-    `number_format` is the cell's format code (None when the file does not record it): a
-    percent format makes the stored 0.85 the 85 the unit sees (an error on a count or money
-    row); an integer format shows a whole number. Numbers are taken at Excel's 15 significant
-    digits. `scale` is the đồng per unit of the row's own money unit (10**6 for “triệu đồng”).
-    count and money give an int (money in đồng), percent a float, blank or “not reported” words
-    give None. Raises NumberParseError (with a Vietnamese `reason`) for anything that is not a
-    number.
+    count and money give an int (money in đồng), percent a float (percent units); blank or
+    “not reported” words give None. `scale` is the đồng per unit of the row's own money unit
+    (10**6 for “triệu đồng”, 1 for đồng). Numbers are taken at Excel's 15 significant digits.
+    Raises NumberParseError (with a Vietnamese `reason`) for anything that is not a number, or
+    whose reading is not sure. A remark for a reviewer comes back in `Parsed.note`.
+
+    `number_format` is the cell's format code (None when the file does not record it). Which
+    number counts, the one the cell shows or the one it stores, is decided so that reading
+    never changes a figure by more than the precision it is written in:
+
+    - percent: the number shown. A percent style makes the stored 0.85 the 85 on screen, and a
+      fixed-decimals format (yours to choose for a share) rounds to the decimals shown: 85,5 in
+      a "0%" cell is the 86 the unit sees, with a note when that is more than binary noise.
+    - count, and money in đồng (`scale` 1): the number shown, rounded to a whole number. The
+      display drops less than one person, one đồng: 12,4 under "#,##0" is 12 (noted). A
+      format that shows decimals leaves a non-whole number, which is refused.
+    - money on a row whose “Đơn vị tính” is a larger unit (`scale` > 1): the number STORED,
+      × `scale`, rounded to whole đồng. The template's "#,##0" was made for đồng; under “tỷ
+      đồng” it would round 1,5 to 2 and invent 500 triệu, so 1,5 is 1.500.000.000 đồng (with
+      a note saying what Excel shows).
+    - a fraction format ("# ?/?", shows 2,5 as “2 1/2”) or a scientific one ("0.00E+00"):
+      the number stored; a count of 2,5 is refused as not whole.
+    - a format with thousands-scaling commas ('#,##0,,"tr"' shows 15.000.000 as “15tr” and 15
+      as “0tr”): the number shown is the stored one ÷ 1000 per comma, and whether the unit
+      typed the one or the other cannot be known, a factor of 1000 apart; refused (a 0 is 0).
+    - a percent style on a count or money row: refused (the unit sees × 100).
+    - a quoted or escaped % ('0"%"', "0\\%") is a literal sign, not a percent style.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown indicator kind {kind!r}; expected one of {KINDS}")
@@ -166,6 +156,8 @@ def parse_value(
             "Hãy đổi định dạng ô sang kiểu số (Number) rồi ghi lại số."
         )
     shown = shown_format(number_format)
+    if shown.thousands and isinstance(raw, numbers.Real) and raw != 0:
+        raise NumberParseError(_scaled_display(raw, shown, number_format or ""))
     if isinstance(raw, numbers.Integral) and not shown.percent:
         if kind != "percent":
             return Parsed(int(raw) * scale)
@@ -238,11 +230,12 @@ def _parse_float(x: float, kind: str, shown: ShownFormat, scale: int = 1) -> Par
                 f"định dạng phần trăm không (nếu có, Excel hiển thị {_show(x * 100)}%). Hãy ghi "
                 f"tỷ lệ bằng số từ 0 đến 100 (ví dụ {_show(x * 100)}), hoặc lưu tệp dạng .xlsx."
             )
+        stored = x
         x, note = _as_displayed(x, shown)
-        if 0 < abs(x) < 1:
+        if 0 < abs(stored) < 1:  # the stored share, before any display rounding hides it
             small = (
-                f"Tỷ lệ {_show(x)} nhỏ hơn 1: nếu ô được định dạng phần trăm trong Excel thì giá "
-                f"trị đúng là {_show(x * 100)}%. Hãy kiểm tra lại."
+                f"Tỷ lệ {_show(stored)} nhỏ hơn 1: nếu ô được định dạng phần trăm trong Excel thì "
+                f"giá trị đúng là {_show(stored * 100)}%. Hãy kiểm tra lại."
             )
             note = f"{note} {small}" if note else small
         return Parsed(x + 0.0, note)
@@ -259,12 +252,9 @@ def _parse_float(x: float, kind: str, shown: ShownFormat, scale: int = 1) -> Par
             "đặt tiếng Anh đã đọc dấu chấm tách hàng nghìn thành dấu thập phân. "
             "Hãy kiểm tra lại.",
         )
-    seen, note = _as_displayed(x, shown)
     if scale != 1:
-        amount = Decimal(repr(seen)) * scale
-        if amount != amount.to_integral_value():
-            raise NumberParseError(_not_whole(_show(seen), kind))
-        return Parsed(int(amount), note)
+        return _scaled_money(x, shown, scale)
+    seen, note = _as_displayed(x, shown)
     if seen.is_integer():
         return Parsed(int(seen), note)
     reason = _not_whole(_show(x), kind)
@@ -275,6 +265,50 @@ def _parse_float(x: float, kind: str, shown: ShownFormat, scale: int = 1) -> Par
             f"{int(exact.scaleb(3))} không có dấu chấm, hoặc định dạng ô kiểu văn bản (Text)."
         )
     raise NumberParseError(reason)
+
+
+def _scaled_money(x: float, shown: ShownFormat, scale: int) -> Parsed:
+    """Money on a row in a larger unit than đồng: the stored number × `scale`, to whole đồng.
+    The cell's display format was made for đồng, so what it shows is not what the unit meant
+    (1,5 under “tỷ đồng” shows 2); a note says what Excel shows when it differs."""
+    exact = Decimal(repr(x)) * scale
+    amount = int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    note = None
+    displayed, _ = _as_displayed(x, shown)
+    if displayed != x:
+        note = (
+            f"Ô chứa số {_show(x)} nhưng được định dạng {_format_words(shown)} nên Excel hiển "
+            f"thị {format_number(displayed, shown.decimals or 0)}; vì dòng ghi đơn vị tính lớn "
+            f"hơn đồng (1 đơn vị = {format_number(scale)} đồng), đã đọc số lưu trong ô: "
+            f"{format_number(amount)} đồng. Hãy kiểm tra lại."
+        )
+    elif exact != amount:
+        note = (
+            f"Ô chứa số {_show(x)}, tức {format_number(exact, 2, trim=True)} đồng; đã làm tròn "
+            f"thành {format_number(amount)} đồng. Hãy kiểm tra lại."
+        )
+    return Parsed(amount, note)
+
+
+def _format_words(shown: ShownFormat) -> str:
+    if shown.decimals == 0:
+        return "không có phần thập phân"
+    return f"chỉ hiện {shown.decimals} chữ số thập phân"
+
+
+def _scaled_display(raw: float, shown: ShownFormat, code: str) -> str:
+    """The reason a cell whose format divides the number shown by 1000 per comma is refused."""
+    divisor = 1000**shown.thousands
+    stored = Decimal(repr(float(raw))) if not isinstance(raw, numbers.Integral) else Decimal(raw)
+    seen = stored / divisor * (100 if shown.percent else 1)
+    sign = "%" if shown.percent else ""
+    return (
+        f"Ô được định dạng “{code}”, định dạng chia số hiển thị cho {format_number(divisor)}: ô "
+        f"chứa số {format_number(stored, 10, trim=True)} nhưng Excel hiển thị "
+        f"{format_number(seen, shown.decimals or 0)}{sign}, nên không biết đơn vị muốn ghi số "
+        "nào. Hãy đổi định dạng ô sang kiểu số (Number), ghi số theo đơn vị tính của dòng rồi "
+        "gửi lại."
+    )
 
 
 # --- reading text ----------------------------------------------------------------------------
@@ -338,6 +372,10 @@ def _parse_number_text(text: str, kind: str, scale: int = 1) -> Parsed:
     value = value * scale
     if negative:
         value = -value
+    if word and kind == "money" and value.denominator == 1:
+        # The unit of the amount was read from the words: listed for a reviewer to see.
+        read = f"“{shown}” được hiểu là {format_number(int(value))} đồng."
+        note = f"{note} {read}" if note else read
 
     if kind == "percent":
         try:

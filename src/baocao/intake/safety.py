@@ -37,9 +37,9 @@ from baocao.intake.cell_formats import (
     SheetScan,
     _cell_formats,
     _local,
-    _ods_handlers,
     _sheet_handlers,
 )
+from baocao.intake.cell_formats_ods import OdsStyles, _ods_handlers
 from baocao.intake.cell_formats_xls import _scan_xls
 from baocao.intake.limits import (
     MAX_CELLS,
@@ -154,6 +154,7 @@ def _check_zip(data: bytes, path: Path) -> FileScan:
                 path,
             )
         scan = FileScan(data, file_format)
+        ods_styles = OdsStyles()
         sheet_parts = _sheet_parts(archive, path) if file_format == "xlsx" else {}
         styles_part = _styles_part(archive) if file_format == "xlsx" else None
         for info in infos:
@@ -165,13 +166,14 @@ def _check_zip(data: bytes, path: Path) -> FileScan:
                 collected: list = []
                 _parse_part(archive, info, path, None, None, collected)
                 scan.cell_formats = _cell_formats(collected)
-            elif file_format == "ods" and info.filename == "content.xml":
-                _parse_part(archive, info, path, None, None, ods=scan.sheets)
+            elif file_format == "ods" and info.filename in ("content.xml", "styles.xml"):
+                _parse_part(archive, info, path, None, None, ods=(scan.sheets, ods_styles))
             else:
                 _parse_part(archive, info, path, sheet_scan, sheet)
             if sheet is not None:
                 scan.sheets[sheet] = sheet_scan
                 _check_extent(sheet_scan, path, sheet)
+        ods_styles.finish()  # .ods: number cells get their formats once all styles are read
         return scan
 
 
@@ -220,7 +222,7 @@ def _parse_part(
     sheet_scan: SheetScan | None,
     sheet: str | None,
     collect: list | None = None,
-    ods: dict[str, SheetScan] | None = None,
+    ods: tuple[dict[str, SheetScan], OdsStyles] | None = None,
 ) -> None:
     """Stream one XML part through expat: refuse DTDs, note what a sheet's XML says."""
     parser = xml.parsers.expat.ParserCreate()
@@ -233,7 +235,7 @@ def _parse_part(
     if sheet_scan is not None:
         _sheet_handlers(parser, sheet_scan)
     elif ods is not None:
-        _ods_handlers(parser, ods)
+        _ods_handlers(parser, *ods)
     elif collect is not None:
         parser.StartElementHandler = lambda name, attrs: collect.append((_local(name), attrs))
     try:

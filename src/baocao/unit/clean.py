@@ -352,7 +352,8 @@ def clean_unit(
     period_from: str | None = None,
 ) -> CleanResult:
     """Clean one unit's workbook. With the period's `units`, a `Thông tin` sheet naming another
-    unit than `unit_code` gets a warning. Without a `Thông tin` sheet, a warning says the unit
+    unit than `unit_code` gets a warning; one naming another period than `period` is an error
+    and none of the workbook's figures is `included`. Without a `Thông tin` sheet, a warning says the unit
     was taken from `unit_from` and the period from `period_from` (default: the period's folder)."""
     values, value_issues, rows_read = clean_values(
         workbook, catalogue, period=period, unit_code=unit_code
@@ -372,10 +373,13 @@ def clean_unit(
             else "không xác định được"
         )
     missing_info = info_sheet_missing(workbook, unit_from=unit_from, period_from=period_from)
+    period_issues = check_declared_period(workbook, period) if known else []
+    if any(i.kind == "period_mismatch" for i in period_issues):
+        values["included"] = False  # another period's figures: none counts in this period
     issues = [
         *workbook.issues,
         *([missing_info] if missing_info else []),
-        *(check_declared_period(workbook, period) if known else []),
+        *period_issues,
         *([mismatch] if mismatch else []),
         *value_issues,
         *model_issues,

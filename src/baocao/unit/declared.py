@@ -1,9 +1,9 @@
 """What a unit's `Thông tin` sheet declares, checked against what the run expects.
 
 Pure: takes the workbook `intake` read (or a name already read from it), the expected unit and
-period, and returns warnings (`Issue`) when the sheet is missing, names another unit or period,
-or cannot be read; `is_illustrative` says whether its note marks the figures as illustrative.
-Reads no file.
+period, and returns findings (`Issue`) when the sheet is missing, names another unit or period
+(another period is an error: the figures stay out of the totals), or cannot be read;
+`is_illustrative` says whether its note marks the figures as illustrative. Reads no file.
 """
 
 from __future__ import annotations
@@ -19,8 +19,13 @@ from baocao.intake.read import UnitWorkbook, text_of
 
 
 def check_declared_period(workbook: UnitWorkbook, period: str) -> list[Issue]:
-    """A warning when `Thông tin` names another period than `period`, or one that cannot be
-    read; both periods are shown in the report's words (“6 tháng đầu năm 2021”)."""
+    """What `Thông tin` says of the period, against the period being compiled (`period`).
+
+    Another period is an ERROR (`period_mismatch`): the file was sent, or filed, for another
+    half-year, and its figures must stay out of this period's totals until it is corrected (a
+    2020-H1 file left in data/raw/2021-H1 would otherwise add 2020 figures to 2021). A period
+    that cannot be read is a warning (`period_unreadable`): the folder's period is used. Both
+    periods are shown in the report's words (“6 tháng đầu năm 2021”)."""
     declared = workbook.info.get("period")
     if not declared or not text_of(declared[0]):
         return []
@@ -29,21 +34,27 @@ def check_declared_period(workbook: UnitWorkbook, period: str) -> list[Issue]:
     compiled = Period.parse(period)
     if written == compiled:
         return []
+    where = f"Trang “{layout.SHEET_INFO}”, ô {declared[1]}"
     if written is None:
-        problem = (
-            f"ghi kỳ báo cáo “{text}”, không đọc được là kỳ nào; số liệu được tính cho kỳ "
-            f"{compiled.label()}. Hãy ghi kỳ theo dạng “{compiled.label()}”."
-        )
-    else:
-        problem = (
-            f"ghi kỳ báo cáo “{text}” ({written.label()}), khác kỳ đang tổng hợp "
-            f"({compiled.label()}). Hãy kiểm tra đơn vị có gửi nhầm tệp của kỳ khác không."
-        )
+        return [
+            Issue(
+                "warning",
+                "period_unreadable",
+                f"{where}: ghi kỳ báo cáo “{text}”, không đọc được là kỳ nào; số liệu được tính "
+                f"cho kỳ {compiled.label()}. Hãy ghi kỳ theo dạng “{compiled.label()}”.",
+                sheet=layout.SHEET_INFO,
+                cell=declared[1],
+            )
+        ]
     return [
         Issue(
-            "warning",
-            "period_mismatch" if written is not None else "period_unreadable",
-            f"Trang “{layout.SHEET_INFO}”, ô {declared[1]}: {problem}",
+            "error",
+            "period_mismatch",
+            f"Tệp “{workbook.path.name}” là số liệu của kỳ {written.label()} ({where} ghi "
+            f"“{text}”), không phải của kỳ đang tổng hợp ({compiled.label()}), nên số liệu của "
+            "tệp chưa được tính vào tổng cộng. Nếu gửi nhầm tệp, hãy thay bằng tệp của kỳ "
+            f"{compiled.label()}; nếu chỉ ghi nhầm kỳ, hãy sửa ô {declared[1]} thành "
+            f"“{compiled.label()}” rồi gửi lại.",
             sheet=layout.SHEET_INFO,
             cell=declared[1],
         )
