@@ -39,19 +39,26 @@ def pip(*args: str) -> None:
 
 
 def main() -> int:
+    for stream in (sys.stdout, sys.stderr):  # a Windows console or file may not take UTF-8
+        stream.reconfigure(errors="backslashreplace")
     wheelhouse = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "wheelhouse"
     wheelhouse.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     pip("wheel", "--quiet", "--no-deps", "--wheel-dir", str(wheelhouse), str(ROOT))
     with tempfile.TemporaryDirectory() as scratch:
         sources = Path(scratch) / "sources"
+        # pip evaluates a pin's marker for this machine, not for --platform: without markers,
+        # colorama (Windows-only) is fetched on Linux too, and a Linux-only pin on Windows.
+        pins = Path(scratch) / "pins.txt"
+        lines = PINS.read_text(encoding="utf-8").splitlines()
+        pins.write_text("\n".join(line.split(";")[0].strip() for line in lines) + "\n", "utf-8")
         for name, tags in PLATFORMS.items():
             print(f"Tải các gói cho {name}…", flush=True)
             platform_args = [arg for tag in tags for arg in ("--platform", tag)]
             # --no-deps: the pins are the whole closure. Without --only-binary, a package with no
             # wheel for the platform comes as an sdist, built into a wheel below.
             pip("download", "--quiet", "--no-deps", "--dest", str(sources), *PYTHON,
-                *platform_args, "-r", str(PINS))  # fmt: skip
+                *platform_args, "-r", str(pins))  # fmt: skip
         for sdist in sorted(sources.glob("*.tar.gz")) + sorted(sources.glob("*.zip")):
             built = Path(scratch) / "built"
             pip("wheel", "--quiet", "--no-deps", "--wheel-dir", str(built), str(sdist))
