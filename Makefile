@@ -31,10 +31,11 @@ bench: $(STAMP) ## Benchmark runs of 11, 65 and 700 synthetic units (SIZES="11 6
 installed-run: ## Build the wheel, install it in a fresh venv from the lock, run the sample from outside the checkout
 	bash .ci/installed-run $(PYTHON)
 
-wheelhouse: $(STAMP) ## Download every pinned package for Windows and Linux into wheelhouse/ (for offline PCs)
-	$(BIN)/python -m pip wheel --no-deps --wheel-dir wheelhouse .
-	$(BIN)/python -m pip download --dest wheelhouse --no-deps --only-binary=:all: --python-version 3.11 --implementation cp --platform win_amd64 -r requirements.lock colorama==0.4.6
-	$(BIN)/python -m pip download --dest wheelhouse --no-deps --only-binary=:all: --python-version 3.11 --implementation cp --platform manylinux_2_28_x86_64 -r requirements.lock
+wheelhouse: ## Wheels of baocao and its runtime pins for Windows and Linux into wheelhouse/ (offline PCs)
+	$(PYTHON) .ci/wheelhouse.py wheelhouse
+
+offline-check: ## Build a wheelhouse, install from it alone (--no-index) into a fresh venv, run the sample
+	bash .ci/offline-check $(PYTHON)
 
 lint: $(STAMP) ## Check code style with ruff
 	$(BIN)/ruff check src tests benchmarks
@@ -43,15 +44,16 @@ lint: $(STAMP) ## Check code style with ruff
 sample: $(STAMP) ## Regenerate the illustrative sample workbooks under data/raw/ (fixed seed)
 	$(BIN)/python -m baocao.sample
 
-lock: $(STAMP) ## Rewrite requirements.lock from the current environment
+lock: $(STAMP) ## Rewrite requirements.lock from the current environment, and requirements-runtime.lock
 	( echo "# Full pinned set (transitive included), used as pip constraints by the Makefile."; \
 	  echo "# Regenerate with: make lock"; \
 	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^baocao'; \
 	  echo "# Needed on Windows only (typer, tqdm, ipython, pytest use it there)."; \
 	  echo 'colorama==0.4.6 ; sys_platform == "win32"' ) > requirements.lock
+	$(BIN)/python .ci/runtime_lock.py
 
 clean: ## Remove build products (_output/, data/processed/); data/raw/ is never touched
 	rm -rf _output
 	find data/processed -mindepth 1 ! -name README.md -exec rm -rf {} +
 
-.PHONY: help env report test bench installed-run wheelhouse lint sample lock clean
+.PHONY: help env report test bench installed-run wheelhouse offline-check lint sample lock clean

@@ -6,7 +6,7 @@ Measured in the same run, on this machine:
 - synthetic provinces of 11, 65 and 700 units, with realistic workbooks made by the sample
   generator, each run through the real command line (`python -m baocao run`) in a fresh process:
   cold full run (clean, validate, aggregate, render the internal DOCX and HTML and the public
-  HTML), rerun with nothing changed, rerun after one unit's workbook changed; for 700 units a
+  HTML), rerun with nothing changed (median of three), rerun after one unit's workbook changed; for 700 units a
   processing-only run, its marginal cost per unit against 65 units, and the peak memory of all
   processes (runner and kernels);
 - the render's share of each run, from the run's manifest (`timings.render`: the one execution
@@ -178,8 +178,10 @@ def main() -> None:
                     "target ≤ 3×" if size <= 11 else "target ≤ 5×",
                 )
                 share_line("  of which the render (one execution)", render_share(paths), cold, base)
-                again, _ = run(paths)
-                line("rerun, nothing changed", again, base, "target ≤ 0.15×")
+                # The median of three, as for the baseline: a sub-second run on a shared
+                # machine varies by half a second.
+                again = sorted(run(paths)[0] for _ in range(3))[1]
+                line("rerun, nothing changed (median of 3)", again, base, "target ≤ 0.15×")
                 touch_one_workbook(paths)
                 one, _ = run(paths)
                 line("rerun, one workbook changed", one, base)

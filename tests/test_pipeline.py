@@ -7,6 +7,7 @@ before making them messy), independently of the pipeline's own code.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import os
 import subprocess
@@ -297,3 +298,33 @@ def test_every_appendix_total_recomputed_from_the_raw_workbooks_matches_the_docx
     shown = appendix_totals_in_docx(run["output"] / f"bao-cao-{PERIOD}.docx")
     assert len(expected) >= 50
     assert {label: shown.get(label) for label in expected} == expected
+
+
+# Libraries a rerun with nothing changed has no use for: they are what made it slow (issue 11).
+HEAVY = ("pandas", "openpyxl", "docx", "nbformat", "nbclient", "great_expectations", "matplotlib")
+
+
+def test_rerun_with_nothing_changed_imports_no_heavy_library(run):
+    out = run["processed"].parent.parent
+    env = {
+        **os.environ,
+        "BAOCAO_PROCESSED_DIR": str(out / "processed"),
+        "BAOCAO_OUTPUT_DIR": str(out / "output"),
+    }
+    completed = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "baocao", "run", "--period", PERIOD],
+        env=env,
+        cwd=out,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    manifest = json.loads((run["output"] / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["rendered_profiles"] == [] and manifest["timings"]["render"] == {}
+    imported = {
+        line.split("|")[-1].strip()
+        for line in completed.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert not sorted(name for name in imported if name.split(".")[0] in HEAVY)

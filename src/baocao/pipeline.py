@@ -21,7 +21,9 @@ from pathlib import Path
 from baocao.config.paths import ProjectPaths
 from baocao.config.periods import Period
 from baocao.config.units import load_units
+from baocao.report.backends import choose_backend
 from baocao.report.notebook_html import render_notebooks
+from baocao.report.output_files import export_name, report_files
 from baocao.report.profiles import PROFILES
 from baocao.run.cache import (
     Cache,
@@ -116,23 +118,14 @@ def narrative_digests(paths: ProjectPaths, period: str) -> dict[str, str]:
     }
 
 
-def _report_files(period: str, profile: str) -> list[str]:
-    """The files a profile's render leaves in `_output/<period>/`."""
-    from baocao.report.export import export_name
-    from baocao.report.render_job import output_names
-
-    names = list(output_names(period, profile).values())
-    return [*names, export_name(period)] if profile == "internal" else names
-
-
 def _report_outputs_exist(folder: Path, period: str, profile: str) -> bool:
-    return all((folder / name).is_file() for name in _report_files(period, profile))
+    return all((folder / name).is_file() for name in report_files(period, profile))
 
 
 def _export_appendices(period: str, paths: ProjectPaths, folder: Path) -> Path:
     """Phụ lục I and II as an Excel workbook beside the internal report."""
     from baocao.config.catalog import load_catalogue
-    from baocao.report.export import build_workbook, export_name, write_workbook
+    from baocao.report.export import build_workbook, write_workbook
     from baocao.run.store import read_csv
 
     processed = paths.processed_period(period)
@@ -204,8 +197,6 @@ def run_period(
         result = RunResult(period, current.outcomes, paths.processed_period(period), output_target)
         result.narrative = narrative
 
-        from baocao.report.render import choose_backend, render_reports
-
         chosen = choose_backend(backend) if render else ""
         result.backend = chosen
         cache = Cache.of(paths)
@@ -230,6 +221,8 @@ def run_period(
         # Every profile to render comes from one execution of the report's code.
         render_times: dict[str, float] = {}
         if to_render:
+            from baocao.report.render import render_reports  # python-docx, nbclient: only here
+
             t = time.perf_counter()
             rendered = render_reports(
                 period, to_render, paths, output, backend=chosen, overrides=overrides
@@ -240,7 +233,7 @@ def run_period(
             result.rendered.extend(to_render)
         timings["render"] = render_times
         for profile in profiles if render else ():
-            for file_name in _report_files(period, profile):
+            for file_name in report_files(period, profile):
                 kind = Path(file_name).suffix.lstrip(".")
                 result.reports[f"{kind} ({profile})"] = output_target / file_name
 
@@ -290,7 +283,7 @@ def _manifest(
     )
     report_text = {}
     for profile in profiles if result.backend else ():
-        for file_name in _report_files(period, profile):
+        for file_name in report_files(period, profile):
             if (output / file_name).is_file():
                 report_text[file_name] = content_digest(output / file_name)
     manifest = {
@@ -326,7 +319,7 @@ def _manifest(
         "outputs": {
             "processed": processed_files,
             "reports": files_with_digests(
-                [output / n for prof in profiles for n in _report_files(period, prof)],
+                [output / n for prof in profiles for n in report_files(period, prof)],
                 output,
             )
             if result.backend
@@ -353,8 +346,6 @@ def explain_period(
     overrides: dict | None = None,
 ) -> list[tuple[str, bool, list[str]]]:
     """(what, would run, why) for each unit and each report profile; runs nothing."""
-    from baocao.report.render import choose_backend
-
     units = load_units(paths.config).for_period(period)
     cache = Cache.of(paths)
     found, _ = discover(period, paths, units, IdentityMemo(cache.load_memo(period, "files")))

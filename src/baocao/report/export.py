@@ -24,6 +24,7 @@ from baocao.config.periods import Period
 from baocao.config.units import Unit
 from baocao.intake import layout
 from baocao.report.appendices import TOTAL_HEADER, appendix_tables
+from baocao.report.output_files import export_name  # noqa: F401  (re-exported)
 from baocao.run.aggregate import STATUS_COLUMNS, appendix_table
 from baocao.run.store import atomic_write_bytes
 
@@ -32,10 +33,6 @@ _BOLD = Font(bold=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _MODEL_HEADERS = ("Chương trình", "Đơn vị", *layout.MODEL_COLUMNS[1:])
 _STATUS_SHOWN = tuple(c for c in STATUS_COLUMNS if c != "illustrative")
-
-
-def export_name(period: str) -> str:
-    return f"bao-cao-{period}-so-lieu.xlsx"
 
 
 def _put(sheet, row: int, column: int, value: Any):

@@ -20,8 +20,6 @@ from concurrent.futures import ThreadPoolExecutor
 from html import escape
 from pathlib import Path
 
-import nbformat
-
 from baocao.errors import BaocaoError
 from baocao.report.html_check import not_embedded
 from baocao.report.notebook_review import period_words, reviewer_notebook
@@ -126,6 +124,8 @@ def notebook_to_html(ipynb: Path, html: Path) -> Path:
     """Render one executed notebook to a self-contained HTML page at `html` (atomically)."""
     ipynb, html = Path(ipynb), Path(html)
     try:
+        import nbformat  # here: a rerun with no review page to write never needs it
+
         nb = nbformat.read(ipynb, as_version=4)
     except (OSError, ValueError) as exc:  # nbformat's read errors are ValueErrors
         raise BaocaoError(f"Không đọc được sổ tay {ipynb}: {exc}") from None

@@ -26,7 +26,6 @@ not be published leaves the previous report whole.
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ from baocao.config.paths import ProjectPaths
 from baocao.config.periods import Period
 from baocao.config.settings import load_report_settings
 from baocao.errors import BaocaoError
+from baocao.report.backends import BACKEND_NAMES, choose_backend
 from baocao.report.profiles import PROFILES
 from baocao.report.render_builtin import render_builtin
 from baocao.report.render_job import Backend, RenderJob, RenderResult, output_names
@@ -42,23 +42,7 @@ from baocao.report.render_quarto import render_quarto
 from baocao.report.titles import report_title
 
 BACKENDS: dict[str, Backend] = {"quarto": render_quarto, "builtin": render_builtin}
-
-
-def choose_backend(requested: str | None = None) -> str:
-    """The backend to use: the one requested, else "quarto" iff a quarto binary is on PATH."""
-    if requested:
-        if requested not in BACKENDS:
-            raise BaocaoError(
-                f"Không có cách lập báo cáo “{requested}”; hãy chọn một trong: "
-                f"{', '.join(BACKENDS)}."
-            )
-        if requested == "quarto" and shutil.which("quarto") is None:
-            raise BaocaoError(
-                "Đã chọn lập báo cáo bằng Quarto nhưng không tìm thấy chương trình quarto "
-                "(PATH). Hãy cài Quarto hoặc dùng cách lập sẵn có (builtin)."
-            )
-        return requested
-    return "quarto" if shutil.which("quarto") else "builtin"
+assert tuple(BACKENDS) == BACKEND_NAMES
 
 
 def render_reports(

@@ -23,9 +23,8 @@ from baocao.config.settings import load_report_settings
 from baocao.errors import BaocaoError
 from baocao.report.docx_finish import finish_docx
 from baocao.report.html_check import public_problems, self_contained_problems
+from baocao.report.output_files import FORMATS, output_names  # noqa: F401  (re-exported)
 from baocao.run.store import temporary_beside
-
-FORMATS = ("docx", "html")
 
 
 @dataclass(frozen=True)
@@ -60,13 +59,6 @@ class RenderJob:
 
 
 Backend = Callable[[RenderJob], dict[str, dict[str, Path]]]
-
-
-def output_names(period: str, profile: str) -> dict[str, str]:
-    """File names by format. The public profile is the published HTML only."""
-    if profile == "public":
-        return {"html": f"bao-cao-{period}-cong-khai.html"}
-    return {fmt: f"bao-cao-{period}.{fmt}" for fmt in FORMATS}
 
 
 # --- writing outputs atomically ------------------------------------------------------------

@@ -20,7 +20,6 @@ from pathlib import Path
 
 from baocao.config.paths import ProjectPaths
 from baocao.config.units import load_units
-from baocao.run.aggregate import collect_period
 from baocao.run.cache import (
     Cache,
     changed,
@@ -39,7 +38,7 @@ from baocao.run.store import (
     write_csv,
     write_json,
 )
-from baocao.unit.validate import STATE_ERRORS, STATE_MISSING
+from baocao.unit.states import STATE_ERRORS, STATE_MISSING
 
 NOTEBOOK = "clean_unit.ipynb"
 UNIT_CELL_TIMEOUT = 600  # seconds; a unit's cells take well under one
@@ -333,6 +332,8 @@ def process_period(
         }
         for future in as_completed(futures):
             finish(futures[future], future.result(), (processed, notebooks))
+
+    from baocao.run.aggregate import collect_period  # pandas: only when the period is collected
 
     values, models, status = collect_period(processed, units)
     write_csv(processed / "values.csv", values)

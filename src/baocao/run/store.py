@@ -16,12 +16,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from filelock import FileLock, Timeout
 
 from baocao.errors import BaocaoError, Issue
+
+if TYPE_CHECKING:  # pandas is imported where a table is read; a rerun with nothing to do reads none
+    import pandas as pd
 
 UNITS_FOLDER = "units"
 _UMASK = os.umask(0o022)
@@ -83,6 +85,8 @@ def write_csv(path: Path, frame: pd.DataFrame) -> Path:
 
 
 def read_csv(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.read_csv(path, dtype={"unit_code": str, "period": str}, keep_default_na=True)
 
 

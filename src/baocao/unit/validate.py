@@ -21,6 +21,7 @@ import pandas as pd
 from baocao.config.catalog import Catalogue, Indicator, Rule
 from baocao.errors import Issue
 from baocao.intake.format_numbers import format_number
+from baocao.unit.states import STATE_ERRORS, STATE_MISSING, STATE_VALID, STATE_WARNINGS
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 SUITE_NAME = "baocao_unit_figures"
@@ -204,10 +205,6 @@ def validate_unit(values: pd.DataFrame, catalogue: Catalogue) -> ValidationOutco
     )
 
 
-STATE_VALID = "hợp lệ"
-STATE_WARNINGS = "có cảnh báo"
-STATE_ERRORS = "có lỗi"
-STATE_MISSING = "chưa nộp"
 STATES = (STATE_VALID, STATE_WARNINGS, STATE_ERRORS, STATE_MISSING)
 
 
