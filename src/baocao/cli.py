@@ -337,12 +337,14 @@ def validate(
         from baocao.unit.checks import check_workbook
 
         paths = ProjectPaths.default()
+        units = load_units(paths.config)
         report = check_workbook(
             file,
             load_catalogue(paths.config, period),
             period=period,
-            units_of=load_units(paths.config).for_period,
+            units_of=units.for_period,
             catalogue_of=lambda p: load_catalogue(paths.config, p),
+            unit_history=units,
         )
         shown_period = "chưa xác định" if report.period == "?" else report.period
         console.print(
