@@ -151,6 +151,27 @@ def test_every_problem_is_collected_with_its_file(config_copy):
     assert "giữ nguyên ý nghĩa" in check.problems[0]
 
 
+def test_a_code_follows_the_unit_list_in_every_version_or_in_none(config_copy):
+    catalogue = config_copy / "indicators-2025-H2.yml"
+    text = catalogue.read_text(encoding="utf-8")
+    catalogue.write_text(
+        text.replace(
+            'unit: "ban", kind: count, scales_with_unit_list: true}', 'unit: "ban", kind: count}', 1
+        ),
+        encoding="utf-8",
+    )
+    [problem] = check_config(config_copy, "2026-H1").problems
+    assert problem.startswith(
+        "config/indicators-2025-H2.yml, chỉ tiêu ttnd_so_ban, khóa scales_with_unit_list"
+    )
+    catalogue.write_text(
+        text.replace("scales_with_unit_list: true}", 'scales_with_unit_list: "true"}', 1),
+        encoding="utf-8",
+    )
+    [problem] = check_config(config_copy, "2026-H1").problems
+    assert "scales_with_unit_list" in problem and "true hoặc false" in problem
+
+
 def test_check_config_command_speaks_vietnamese(tmp_path, project, monkeypatch):
     root = tmp_path / "root"
     shutil.copytree(project.config, root / "config")

@@ -98,22 +98,31 @@ def _ambiguous_names(unit_list: UnitList, source: str) -> list[str]:
 
 
 def _codes_keep_meaning(config_dir: Path) -> list[str]:
-    """An indicator code means one thing in every catalogue version: same kind, same unit."""
+    """An indicator code means one thing in every catalogue version: same kind, same unit of
+    measure, and the same `scales_with_unit_list` (whether it follows the unit list)."""
     problems = []
-    seen: dict[str, tuple[str, str, str]] = {}  # code → (kind, unit, file)
+    seen: dict[str, tuple[str, str, bool, str]] = {}  # code → (kind, unit, scales, file)
     for version in config_versions(config_dir, "indicators"):
         catalogue = load_catalogue(config_dir, version.first)
         for indicator in catalogue.indicators:
             before = seen.get(indicator.code)
-            mine = (indicator.kind, indicator.unit, version.path.name)
+            mine = (indicator.kind, indicator.unit, indicator.scales_with_unit_list)
             if before is None:
-                seen[indicator.code] = mine
+                seen[indicator.code] = (*mine, version.path.name)
                 continue
+            here = f"config/{version.path.name}, chỉ tiêu {indicator.code}"
             if before[:2] != mine[:2]:
                 problems.append(
-                    f"config/{version.path.name}, chỉ tiêu {indicator.code}: mã này đã dùng trong "
-                    f"config/{before[2]} với loại {before[0]}, đơn vị tính “{before[1]}”; một mã "
-                    "giữ nguyên ý nghĩa qua các phiên bản — chỉ tiêu mới cần mã mới."
+                    f"{here}: mã này đã dùng trong config/{before[3]} với loại {before[0]}, đơn "
+                    f"vị tính “{before[1]}”; một mã giữ nguyên ý nghĩa qua các phiên bản — chỉ "
+                    "tiêu mới cần mã mới."
+                )
+            elif before[2] != mine[2]:
+                problems.append(
+                    f"{here}, khóa scales_with_unit_list: config/{before[3]} ghi "
+                    f"{str(before[2]).lower()}, phiên bản này ghi {str(mine[2]).lower()}; chỉ tiêu "
+                    "có theo số đơn vị hay không là ý nghĩa của mã, hãy ghi giống nhau ở mọi "
+                    "phiên bản."
                 )
     return problems
 
@@ -149,4 +158,6 @@ def check_config(config_dir: Path, period: str) -> ConfigCheck:
         check.settings = _attempt(problems, lambda: load_report_settings(config_dir, period))
     if versions_ok:
         problems.extend(_attempt(problems, lambda: _codes_keep_meaning(config_dir)) or [])
+    # A file read by two checks (the catalogue of the period, all versions) says it once.
+    check.problems = list(dict.fromkeys(problems))
     return check
