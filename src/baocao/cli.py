@@ -51,7 +51,7 @@ def _config_problems(period: str, paths: ProjectPaths):
     """The whole configuration of `period`, checked; its problems end the command."""
     from baocao.config.check import check_config
 
-    check = check_config(paths.config, period)
+    check = check_config(paths.config, period, paths)
     if not check.ok:
         listed = "\n".join(f"  • {problem}" for problem in check.problems)
         _fail(

@@ -18,6 +18,7 @@ from typing import TypeVar
 from baocao.config.catalog import Catalogue, load_catalogue
 from baocao.config.names import resolve_unit
 from baocao.config.outline import Outline, load_outline
+from baocao.config.paths import ProjectPaths
 from baocao.config.periods import Period
 from baocao.config.settings import ReportSettings, load_report_settings
 from baocao.config.units import UnitList, load_units
@@ -127,8 +128,44 @@ def _codes_keep_meaning(config_dir: Path) -> list[str]:
     return problems
 
 
-def check_config(config_dir: Path, period: str) -> ConfigCheck:
+def _earlier_has_data(paths: ProjectPaths, earlier: str) -> str | None:
+    """Where the same period a year earlier has data (its raw folder with files, or its
+    processed figures), as a path to show; None when it has none."""
+    raw = paths.raw_period(earlier)
+    if raw.is_dir() and any(p.is_file() and not p.name.startswith(".") for p in raw.iterdir()):
+        return str(raw)
+    processed = paths.processed_period(earlier)
+    if processed.is_dir() and any(processed.glob("*.csv")):
+        return str(processed)
+    return None
+
+
+def _earlier_problems(
+    config_dir: Path, period: str, paths: ProjectPaths, known: list[str]
+) -> list[str]:
+    """The comparison with the same period a year earlier needs that period's unit list and
+    catalogue version when it has data (the run processes it, the report compares with it).
+    A problem already `known` (a file both periods read) is not said again."""
+    earlier = str(Period.parse(period).same_period_last_year())
+    where = _earlier_has_data(paths, earlier)
+    if where is None:
+        return []
+    problems: list[str] = []
+    units = _attempt(problems, lambda: load_units(config_dir))
+    if units is not None:
+        _attempt(problems, lambda: units.list_for(earlier))
+    _attempt(problems, lambda: load_catalogue(config_dir, earlier))
+    intro = (
+        f"Kỳ {period} so sánh với cùng kỳ {earlier}, đã có số liệu ({where}), nên cấu hình "
+        f"của kỳ {earlier} cũng phải đúng: "
+    )
+    return [intro + problem for problem in problems if problem not in known]
+
+
+def check_config(config_dir: Path, period: str, paths: ProjectPaths | None = None) -> ConfigCheck:
     """Check every configuration file `period` uses; never raises for a configuration problem.
+    With the project's `paths`, also the unit list and catalogue of the same period a year
+    earlier when that period has data (the comparison reads it with them).
 
     Raises `BaocaoError` only when `period` itself is not a period."""
     config_dir = Path(config_dir)
@@ -158,6 +195,8 @@ def check_config(config_dir: Path, period: str) -> ConfigCheck:
         check.settings = _attempt(problems, lambda: load_report_settings(config_dir, period))
     if versions_ok:
         problems.extend(_attempt(problems, lambda: _codes_keep_meaning(config_dir)) or [])
+    if paths is not None:
+        problems.extend(_earlier_problems(config_dir, period, paths, known=problems))
     # A file read by two checks (the catalogue of the period, all versions) says it once.
     check.problems = list(dict.fromkeys(problems))
     return check
