@@ -209,7 +209,7 @@ def run(
 
     def body():
         from baocao.config.settings import apply_overrides, load_report_settings
-        from baocao.pipeline import PROFILES, explain_period, run_period
+        from baocao.pipeline import PROFILES, explain_period, require_workbooks, run_period
 
         paths = ProjectPaths.default()
         chosen = _period(period, paths)
@@ -224,6 +224,7 @@ def run(
         # A wrong configuration, date or number stops here, before any unit is processed.
         _config_problems(chosen, paths)
         apply_overrides(load_report_settings(paths.config, chosen), chosen, overrides)
+        require_workbooks(chosen, paths)  # before the progress bar: an empty folder stops here
         if explain:
             table = Table(title=f"Kỳ {chosen}: phần nào sẽ chạy lại")
             for column in ("Phần", "Chạy lại?", "Lý do"):
