@@ -51,7 +51,7 @@ def _config_problems(period: str, paths: ProjectPaths):
     """The whole configuration of `period`, checked; its problems end the command."""
     from baocao.config.check import check_config
 
-    check = check_config(paths.config, period)
+    check = check_config(paths.config, period, paths)
     if not check.ok:
         listed = "\n".join(f"  • {problem}" for problem in check.problems)
         _fail(
@@ -209,7 +209,7 @@ def run(
 
     def body():
         from baocao.config.settings import apply_overrides, load_report_settings
-        from baocao.pipeline import PROFILES, explain_period, run_period
+        from baocao.pipeline import PROFILES, explain_period, require_workbooks, run_period
 
         paths = ProjectPaths.default()
         chosen = _period(period, paths)
@@ -224,6 +224,7 @@ def run(
         # A wrong configuration, date or number stops here, before any unit is processed.
         _config_problems(chosen, paths)
         apply_overrides(load_report_settings(paths.config, chosen), chosen, overrides)
+        require_workbooks(chosen, paths)  # before the progress bar: an empty folder stops here
         if explain:
             table = Table(title=f"Kỳ {chosen}: phần nào sẽ chạy lại")
             for column in ("Phần", "Chạy lại?", "Lý do"):
@@ -337,12 +338,14 @@ def validate(
         from baocao.unit.checks import check_workbook
 
         paths = ProjectPaths.default()
+        units = load_units(paths.config)
         report = check_workbook(
             file,
             load_catalogue(paths.config, period),
             period=period,
-            units_of=load_units(paths.config).for_period,
+            units_of=units.for_period,
             catalogue_of=lambda p: load_catalogue(paths.config, p),
+            unit_history=units,
         )
         shown_period = "chưa xác định" if report.period == "?" else report.period
         console.print(

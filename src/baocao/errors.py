@@ -7,8 +7,31 @@ to the next unit.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
+
+# Why the system could not open or write a file, in Vietnamese, by `errno`.
+_OS_REASONS = {
+    errno.ENOENT: "không có tệp hoặc thư mục này",
+    errno.EACCES: "không có quyền đọc hoặc ghi (tệp có thể đang mở trong chương trình khác)",
+    errno.EPERM: "không được phép thao tác trên tệp này",
+    errno.EISDIR: "đây là một thư mục, không phải tệp",
+    errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
+    errno.ENOSPC: "ổ đĩa đã đầy",
+    errno.EROFS: "ổ đĩa chỉ cho đọc",
+    errno.ENAMETOOLONG: "đường dẫn quá dài",
+    errno.EBUSY: "tệp đang được chương trình khác dùng",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an `OSError` happened, in Vietnamese (“không có tệp hoặc thư mục này”), never the
+    system's English text."""
+    reason = _OS_REASONS.get(exc.errno)
+    if reason is None:
+        return f"lỗi hệ thống khi mở tệp (mã lỗi {exc.errno})" if exc.errno else "lỗi hệ thống"
+    return reason
 
 
 class BaocaoError(Exception):

@@ -21,6 +21,8 @@ from pathlib import Path
 from baocao.config.paths import ProjectPaths
 from baocao.config.periods import Period
 from baocao.config.units import load_units
+from baocao.errors import BaocaoError
+from baocao.intake.workbook import SUPPORTED_SUFFIXES
 from baocao.report.backends import choose_backend
 from baocao.report.notebook_html import render_notebooks
 from baocao.report.output_files import export_name, report_files
@@ -34,7 +36,7 @@ from baocao.run.cache import (
     report_key_parts,
     run_id,
 )
-from baocao.run.discover import IdentityMemo, discover
+from baocao.run.discover import IGNORED_FILES, IdentityMemo, discover
 from baocao.run.kernels import KernelPool
 from baocao.run.manifest import (
     content_digest,
@@ -58,6 +60,7 @@ from baocao.run.process import (
 from baocao.run.store import (
     period_lock,
 )
+from baocao.unit.validate import STATE_MISSING
 
 
 @dataclass
@@ -141,6 +144,59 @@ def _export_appendices(period: str, paths: ProjectPaths, folder: Path) -> Path:
     return write_workbook(book, folder / export_name(period))
 
 
+def period_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    """(workbooks, other files) of a period's raw folder; hidden files, Office lock files
+    (~$…) and the folder's own notes (README.md, desktop.ini…) are neither."""
+    if not folder.is_dir():
+        return [], []
+    files = [
+        p
+        for p in sorted(folder.iterdir())
+        if p.is_file() and not p.name.startswith((".", "~$")) and p.name not in IGNORED_FILES
+    ]
+    workbooks = [p for p in files if p.suffix.lower() in SUPPORTED_SUFFIXES]
+    return workbooks, [p for p in files if p not in workbooks]
+
+
+def require_workbooks(period: str, paths: ProjectPaths) -> None:
+    """Refuse to report on a period whose raw folder holds no workbook: a report of “0/65 đơn
+    vị” is not a report. Raises `BaocaoError` saying where the files go and which are read."""
+    folder = paths.raw_period(period)
+    if not folder.is_dir():
+        raise BaocaoError(
+            f"Không có thư mục số liệu của kỳ {period}: {folder}. Hãy tạo thư mục này và chép "
+            "vào đó các tệp bảng tính các đơn vị gửi."
+        )
+    workbooks, others = period_files(folder)
+    if workbooks:
+        return
+    found = (
+        f" Trong thư mục chỉ có: {', '.join(p.name for p in others[:5])}"
+        + (f" và {len(others) - 5} tệp khác" if len(others) > 5 else "")
+        + "."
+        if others
+        else " Thư mục đang trống."
+    )
+    raise BaocaoError(
+        f"Không tìm thấy bảng tính nào của đơn vị trong {folder}, nên không lập báo cáo kỳ "
+        f"{period}.{found} Chương trình đọc các tệp {', '.join(SUPPORTED_SUFFIXES)}; hãy chép "
+        "các tệp các đơn vị gửi vào thư mục này rồi chạy lại."
+    )
+
+
+def none_identified_message(period: str, paths: ProjectPaths, outcomes: list) -> str | None:
+    """A note when the period's folder has workbooks but none could be told to be a unit's:
+    the report then has no unit's figures, and the errors listed say why."""
+    if any(o.unit_code != "?" and o.state != STATE_MISSING for o in outcomes):
+        return None
+    return (
+        f"Không tệp nào trong {paths.raw_period(period)} xác định được là của một đơn vị trong "
+        f"danh sách của kỳ {period}, nên báo cáo chưa có số liệu của đơn vị nào. Hãy xem lỗi "
+        "của từng tệp bên dưới (ghi đúng tên đơn vị ở trang “Thông tin” hoặc đặt tên tệp theo "
+        "mã đơn vị) rồi chạy lại."
+    )
+
+
 def run_period(
     period: str,
     paths: ProjectPaths,
@@ -157,6 +213,7 @@ def run_period(
     """Process a period (and the same period a year earlier, when it has raw data, for the
     comparison), render the report for each profile whose inputs changed, write the manifest."""
     started = time.perf_counter()
+    require_workbooks(period, paths)
     jobs = jobs or default_jobs()
     earlier = str(Period.parse(period).same_period_last_year())
     output_target = paths.output_period(period)
@@ -169,7 +226,7 @@ def run_period(
         period_lock(paths.processed, period),
         KernelPool(jobs, log=paths.output / "kernels.log") as pool,
     ):
-        if paths.raw_period(earlier).is_dir():
+        if period_files(paths.raw_period(earlier))[0]:  # an empty folder compares with nothing
             with period_lock(paths.processed, earlier):
                 earlier_result = process_period(
                     earlier,
@@ -196,6 +253,9 @@ def run_period(
         timings["period"] = round(current.seconds, 3)
         result = RunResult(period, current.outcomes, paths.processed_period(period), output_target)
         result.narrative = narrative
+        nobody = none_identified_message(period, paths, current.outcomes)
+        if nobody is not None:
+            result.narrative = {**narrative, "messages": [nobody, *narrative.get("messages", [])]}
 
         chosen = choose_backend(backend) if render else ""
         result.backend = chosen

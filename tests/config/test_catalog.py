@@ -75,6 +75,33 @@ BASE = {
             ],
             "zz",
         ),
+        (
+            [
+                {
+                    "code": "a",
+                    "section": "1.1",
+                    "label": "x",
+                    "unit": "ban",
+                    "kind": "count",
+                    "scales_with_unit_list": "có",
+                }
+            ],
+            "khóa scales_with_unit_list: “có” phải là true hoặc false",
+        ),
+        (
+            # a misspelt key would silently leave the figure compared
+            [
+                {
+                    "code": "a",
+                    "section": "1.1",
+                    "label": "x",
+                    "unit": "ban",
+                    "kind": "count",
+                    "scale_with_unit_list": True,
+                }
+            ],
+            "khóa scale_with_unit_list không dùng được",
+        ),
     ],
 )
 def test_a_broken_catalogue_is_refused_with_a_vietnamese_message(indicators, fragment):

@@ -151,6 +151,27 @@ def test_every_problem_is_collected_with_its_file(config_copy):
     assert "giữ nguyên ý nghĩa" in check.problems[0]
 
 
+def test_a_code_follows_the_unit_list_in_every_version_or_in_none(config_copy):
+    catalogue = config_copy / "indicators-2025-H2.yml"
+    text = catalogue.read_text(encoding="utf-8")
+    catalogue.write_text(
+        text.replace(
+            'unit: "ban", kind: count, scales_with_unit_list: true}', 'unit: "ban", kind: count}', 1
+        ),
+        encoding="utf-8",
+    )
+    [problem] = check_config(config_copy, "2026-H1").problems
+    assert problem.startswith(
+        "config/indicators-2025-H2.yml, chỉ tiêu ttnd_so_ban, khóa scales_with_unit_list"
+    )
+    catalogue.write_text(
+        text.replace("scales_with_unit_list: true}", 'scales_with_unit_list: "true"}', 1),
+        encoding="utf-8",
+    )
+    [problem] = check_config(config_copy, "2026-H1").problems
+    assert "scales_with_unit_list" in problem and "true hoặc false" in problem
+
+
 def test_check_config_command_speaks_vietnamese(tmp_path, project, monkeypatch):
     root = tmp_path / "root"
     shutil.copytree(project.config, root / "config")
@@ -183,3 +204,91 @@ def test_validate_uses_the_catalogue_of_the_period_the_workbook_declares(project
     said = result.output.replace("\n", " ")
     assert result.exit_code == 0, said
     assert "kỳ 2026-H1" in said and "Không có lỗi hay cảnh báo nào" in said
+
+
+# --- messages a clerk can act on -------------------------------------------------------------
+
+
+def _line_of(path: Path, fragment: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, start=1) if fragment in line)
+
+
+def test_an_unquoted_code_is_shown_as_typed_with_its_line(config_copy):
+    units = config_copy / "units.yml"
+    units.write_text(
+        units.read_text(encoding="utf-8").replace('code: "06325"', "code: 06325"),
+        encoding="utf-8",
+    )
+    [problem] = check_config(config_copy, "2026-H1").problems
+    assert f"units.yml, dòng {_line_of(units, 'code: 06325')}," in problem
+    assert 'mã đơn vị 06325 phải đặt trong dấu ngoặc kép, hãy ghi code: "06325"' in problem
+    assert "06004" not in problem  # the example is the clerk's own code
+    assert "thành số 3285" in problem  # the number YAML made of it, said as the cause only
+
+
+def test_an_unquoted_code_without_leading_zero_is_shown_as_typed(config_copy):
+    units = config_copy / "units.yml"
+    units.write_text(
+        units.read_text(encoding="utf-8").replace('code: "178"', "code: 178"), encoding="utf-8"
+    )
+    [problem] = check_config(config_copy, "2021-H1").problems
+    assert 'mã đơn vị 178 phải đặt trong dấu ngoặc kép, hãy ghi code: "178"' in problem
+    assert f"dòng {_line_of(units, 'code: 178')}" in problem and "số 0" not in problem
+
+
+def test_a_yaml_syntax_error_is_said_in_vietnamese_with_line_and_column(config_copy):
+    catalogue = config_copy / "indicators-2025-H2.yml"
+    text = catalogue.read_text(encoding="utf-8")
+    catalogue.write_text(text.replace("indicators:", "indicators:\n  - {code: x", 1), "utf-8")
+    [problem] = check_config(config_copy, "2026-H1").problems
+    opened = _line_of(catalogue, "- {code: x")
+    assert f"indicators-2025-H2.yml, dòng {opened + 2}, cột 3: sai cú pháp YAML" in problem
+    assert f"thiếu dấu đóng “}}” của dấu “{{” mở ở dòng {opened}" in problem
+    assert f"(dòng {opened} ghi: - {{code: x)" in problem
+    for english in ("while parsing", "expected", "unicode string", "line "):
+        assert english not in problem
+
+
+def test_a_tab_is_named_as_a_tab(config_copy):
+    settings = config_copy / "report.yml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace('place: "Lạng Sơn"', '\tplace: "Lạng Sơn"'), "utf-8")
+    [problem] = check_config(config_copy, "2021-H1").problems
+    assert "ký tự Tab" in problem and f"dòng {_line_of(settings, 'place:')}" in problem
+
+
+@pytest.mark.parametrize("written", ['"2021-13-05"', "2021-13-05"])
+def test_a_date_that_does_not_exist_names_its_key_and_value(config_copy, written):
+    settings = config_copy / "report.yml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace('date: "2021-07-05"', f"date: {written}"), "utf-8")
+    [problem] = check_config(config_copy, "2021-H1").problems
+    assert "khóa date: “2021-13-05” không phải là ngày có thật" in problem
+    assert "month" not in problem and "cấu trúc không đúng" not in problem
+
+
+def test_a_missing_file_is_said_in_vietnamese(config_copy):
+    (config_copy / "units.yml").unlink()
+    problems = check_config(config_copy, "2026-H1").problems
+    assert any("units.yml: không có tệp hoặc thư mục này" in p for p in problems)
+    assert not any("No such file" in p for p in problems)
+
+
+def test_the_comparison_period_needs_its_configuration_when_it_has_data(
+    config_copy, tmp_path, project
+):
+    from baocao.config.paths import ProjectPaths
+
+    catalogue = config_copy / "indicators.yml"
+    text = catalogue.read_text(encoding="utf-8")
+    catalogue.write_text(text.replace('to: "2025-H1"}', 'to: "2024-H2"}', 1), "utf-8")
+    raw = tmp_path / "raw"
+    paths = ProjectPaths(project.root, raw, tmp_path / "processed", tmp_path / "out")
+    # No data a year earlier: nothing to compare, nothing to check.
+    assert check_config(config_copy, "2026-H1", paths).ok
+    (raw / "2025-H1").mkdir(parents=True)
+    (raw / "2025-H1" / "188-loc-binh-2025-H1.xlsx").write_bytes(b"PK")
+    [problem] = check_config(config_copy, "2026-H1", paths).problems
+    assert problem.startswith("Kỳ 2026-H1 so sánh với cùng kỳ 2025-H1, đã có số liệu")
+    assert "config/indicators.yml có hiệu lực cho kỳ 2025-H1" in problem

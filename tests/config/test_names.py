@@ -9,9 +9,12 @@ import pytest
 from baocao.config.names import (
     ADMIN_PREFIXES,
     closest_units,
+    foreign_level,
     match_key,
     resolve_unit,
     strip_admin_prefix,
+    unit_levels,
+    written_level,
 )
 from baocao.config.paths import ProjectPaths
 from baocao.config.units import Unit, load_units
@@ -100,7 +103,9 @@ def test_admin_prefixes_are_folded():
         ("huyện Hữu Lũng", "186"),
         (nfd("Huyện Hữu Lũng"), "186"),
         (nfd("Lộc Bình"), "188"),
-        ("Thị xã Đình Lập", "189"),  # the prefix need not be the right one
+        ("Huyện Lạng Sơn", "178"),  # a level the list has need not be the unit's own
+        ("Thị xã Đình Lập", None),  # a level the list does not have (no thị xã in 2021)
+        ("Xã Bắc Sơn", None),  # a commune is no district
         ("Đình-Lập", "189"),
     ],
 )
@@ -202,3 +207,55 @@ def test_the_period_decides_what_a_shared_name_means(units_2021, units_2026):
     # A name of the other list is not found, not matched by code or lineage.
     assert resolve_unit("Hoàng Đồng", units_2026) is None  # old commune, now part of Tam Thanh
     assert resolve_unit("Na Sầm", units_2021) is None
+
+
+# --- a level the period's list does not have never matches across levels ------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Huyện Bắc Sơn", "huyện"),
+        ("huyen binh gia", "huyện"),
+        ("H. Đình Lập", "huyện"),
+        ("Thị trấn Bắc Sơn", "thị trấn"),
+        ("TT Bắc Sơn", "thị trấn"),
+        ("Thành phố Lạng Sơn", "thành phố"),
+        ("TP. Lạng Sơn", "thành phố"),
+        ("Thị xã Đình Lập", "thị xã"),
+        ("Quận Ba Đình", "quận"),
+    ],
+)
+def test_names_of_levels_2026_does_not_have_name_no_commune(units_2026, text, level):
+    assert written_level(text) == level
+    assert foreign_level(text, units_2026) == level
+    assert resolve_unit(text, units_2026) is None
+
+
+@pytest.mark.parametrize("text", ["Xã Bắc Sơn", "xa binh gia", "Phường Kỳ Lừa", "X. Na Sầm"])
+def test_commune_names_name_no_district_in_2021(units_2021, text):
+    assert foreign_level(text, units_2021) in {"xã", "phường"}
+    assert resolve_unit(text, units_2021) is None
+
+
+def test_the_lists_levels_come_from_the_official_names(units_2021, units_2026):
+    assert unit_levels(units_2021) == ("huyện", "thành phố")
+    assert unit_levels(units_2026) == ("xã", "phường")
+    # A list whose names carry no level word refuses no level.
+    bare = [Unit("1", "Bắc Sơn", "Bắc Sơn")]
+    assert foreign_level("Huyện Bắc Sơn", bare) is None
+    assert resolve_unit("Huyện Bắc Sơn", bare) == bare[0]
+
+
+def test_names_without_a_level_and_names_that_begin_like_one_still_resolve(units_2026):
+    assert resolve_unit("Bắc Sơn", units_2026).code == "06325"
+    assert resolve_unit("Bình Gia", units_2026).code == "06112"
+    # "Quan" is also the word for a district (quận): the unit's own name still wins.
+    assert resolve_unit("Quan Sơn", units_2026).code == "06517"
+    assert resolve_unit("Văn Quan", units_2026).code == "06253"
+
+
+def test_a_communes_own_first_word_is_not_taken_for_a_level(units_2026):
+    # "Quan Sơn" begins like "Quận …": stripping it left "Sơn", and "son" named Xã Quan Sơn.
+    assert resolve_unit("Sơn", units_2026) is None
+    assert resolve_unit("son", units_2026) is None

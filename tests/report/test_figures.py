@@ -111,3 +111,81 @@ def test_unit_change_sentence_from_the_unit_lists(project):
     assert "11 đơn vị cấp huyện" in sentence and "Nghị quyết số 1672/NQ" in sentence
     assert sentence.endswith("so sánh cùng kỳ ở cấp tỉnh, với các chỉ tiêu có ở cả hai kỳ.")
     assert unit_change_sentence(old, units.list_for("2021-H1")) == ""
+
+
+# --- figures that follow the unit list (catalogue `scales_with_unit_list`) -----------------
+
+
+def _board_catalogue(flag: bool):
+    """So_cuoc, and "so_ban" (one board per unit), flagged as following the unit list or not."""
+    return parse_catalogue(
+        {
+            "sections": {"1": "Mục một"},
+            "indicators": [
+                {
+                    "code": "so_cuoc",
+                    "section": "1",
+                    "label": "Số cuộc",
+                    "unit": "cuộc",
+                    "kind": "count",
+                },
+                {
+                    "code": "so_ban",
+                    "section": "1",
+                    "label": "Số Ban Thanh tra nhân dân",
+                    "unit": "ban",
+                    "kind": "count",
+                    "scales_with_unit_list": flag,
+                },
+            ],
+        }
+    )
+
+
+def _board_figures(*, previous_units, unit_change, flag=True):
+    now = {(u.code, "so_ban"): 1 for u in UNITS[:3]} | {("01", "so_cuoc"): 5, ("02", "so_cuoc"): 7}
+    before_units = previous_units or UNITS
+    before = {(u.code, "so_ban"): 20 for u in before_units} | {(before_units[0].code, "so_cuoc"): 9}
+    return build_figures(
+        values_frame(now),
+        status_frame({"04": "chưa nộp"}),
+        _board_catalogue(flag),
+        UNITS,
+        previous_values=values_frame(before, period="2020-H1"),
+        previous_units=previous_units,
+        previous_catalogue=_board_catalogue(flag),
+        unit_change=unit_change,
+    )
+
+
+def test_a_figure_that_follows_the_unit_list_is_stated_without_comparison_across_lists():
+    fs = _board_figures(previous_units=OLD_UNITS, unit_change=CHANGE)
+    # 3 boards for 3 communes against 40 for 2 districts: the units changed, not the work.
+    assert figure_sentence("so_ban", fs) == "Số Ban Thanh tra nhân dân: 3 ban."
+    assert fs.not_compared == ("so_ban",)
+    # Other figures still compare at province level.
+    assert "so với cùng kỳ (9 cuộc)" in figure_sentence("so_cuoc", fs)
+    names = figure_names(fs, Period.parse("2021-H1"))
+    assert names["so_ban_thay_doi"].startswith("không so sánh với cùng kỳ")
+    assert names["so_ban_cung_ky"] == names["so_ban_thay_doi"]
+    note = sources_note(fs, Period.parse("2021-H1"))
+    assert "(số Ban Thanh tra nhân dân) chỉ nêu số của kỳ, không so sánh với cùng kỳ" in note
+
+
+def test_the_same_figure_compares_with_the_same_unit_list_and_when_not_flagged():
+    same = _board_figures(previous_units=None, unit_change="")
+    assert "giảm 96,3% so với cùng kỳ (80 ban)" in figure_sentence("so_ban", same)
+    assert same.not_compared == ()
+    unflagged = _board_figures(previous_units=OLD_UNITS, unit_change=CHANGE, flag=False)
+    assert "so với cùng kỳ (40 ban)" in figure_sentence("so_ban", unflagged)
+
+
+def test_the_2026_catalogue_flags_the_figures_that_follow_the_unit_list(project):
+    from baocao.config.catalog import load_catalogue
+
+    for period in ("2021-H1", "2026-H1"):
+        catalogue = load_catalogue(project.config, period)
+        flagged = {i.code for i in catalogue.indicators if i.scales_with_unit_list}
+        assert {"ttnd_so_ban", "gsdtcd_so_ban", "hg_so_to", "tt_bao_cao_y_kien"} <= flagged
+        # Figures of work done are compared.
+        assert not flagged & {"quy_vnn_van_dong", "tt_so_cuoc", "hg_vu_tiep_nhan", "gs_chu_tri"}

@@ -19,6 +19,7 @@ from baocao.report.sentences import (
     figure_names,
     figure_sentence,
     gaps_sentence,
+    leaders_text,
     leading_units,
     section_figures_markdown,
     share_value,
@@ -158,3 +159,38 @@ def test_share_is_nan_without_a_base():
     table = fs.table.copy()
     table.loc["tiep_nhan", ["01", "02", "03", "04"]] = float("nan")
     assert math.isnan(share_value(table, "thanh", "tiep_nhan", ["01", "02", "03", "04"]))
+
+
+# --- "dẫn đầu là …" never ranks ties ------------------------------------------------------
+
+
+def _meta():
+    return Meta("x", "X", "cuộc", "count", "1")
+
+
+def test_more_units_sharing_the_top_than_are_named_are_counted_not_ranked():
+    by_unit = {f"{i:02d}": 2.0 for i in range(30)} | {f"{i:02d}": 1.0 for i in range(30, 64)}
+    names = {code: f"Xã {code}" for code in by_unit}
+    assert leaders_text(by_unit, _meta(), names) == "30 đơn vị cùng đạt 2 cuộc"
+    assert leading_units(by_unit) == []
+
+
+def test_all_units_at_the_same_figure_have_no_leader():
+    by_unit = {f"{i:02d}": 1.0 for i in range(64)}
+    assert leaders_text(by_unit, _meta(), {c: c for c in by_unit}) == ""
+    assert leading_units(by_unit) == []
+
+
+def test_a_tie_at_the_cut_is_left_out_and_units_above_it_are_named():
+    by_unit = {"a": 10.0, "b": 8.0, "c": 5.0, "d": 5.0, "e": 5.0, "f": 1.0}
+    assert leading_units(by_unit) == [("a", 10.0), ("b", 8.0)]
+    names = {c: c.upper() for c in by_unit}
+    assert leaders_text(by_unit, _meta(), names) == "A (10 cuộc), B (8 cuộc)"
+
+
+def test_sentence_and_narrative_name_of_a_figure_every_unit_shares(tmp_path):
+    values = {(u.code, "so_cuoc"): 1 for u in UNITS}
+    fs = build_figures(values_frame(values), status_frame({}), CATALOGUE, UNITS)
+    assert figure_sentence("so_cuoc", fs) == "Số cuộc: 4 cuộc."
+    names = figure_names(fs, Period.parse("2021-H1"))
+    assert names["so_cuoc_dan_dau"] == "các đơn vị cùng đạt 1 cuộc"

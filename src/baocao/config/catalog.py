@@ -17,6 +17,18 @@ from baocao.config.versions import _guard, _merged, _versioned_texts
 from baocao.errors import ConfigError
 
 KINDS = ("count", "money", "percent")
+# The keys an indicator of the catalogue may have; any other is a mistake (a misspelt key would
+# otherwise be silently ignored).
+INDICATOR_KEYS = (
+    "code",
+    "section",
+    "label",
+    "unit",
+    "kind",
+    "rules",
+    "total",
+    "scales_with_unit_list",
+)
 RULES = ("non_negative", "between", "not_above")
 SEVERITIES = ("error", "warning")
 
@@ -49,6 +61,10 @@ class Indicator:
     rules: tuple[Rule, ...]
     total_method: str = "sum"  # "sum" or "weighted_mean"
     total_weight: str | None = None
+    # The figure counts things that exist once per unit (a Ban Thanh tra nhân dân per commune)
+    # or scale with the number of units (reports each unit sends): its province total follows
+    # the unit list, so it is not compared with a period reported by another unit list.
+    scales_with_unit_list: bool = False
 
     @property
     def whole(self) -> bool:
@@ -167,6 +183,18 @@ def parse_catalogue(data: dict, source: str = "config/indicators.yml") -> Catalo
         where = f"{source}, chỉ tiêu {code or '(không mã)'}"
         if not code or not code.isascii() or not code.replace("_", "").isalnum():
             raise ConfigError(f"{where}: mã chỉ tiêu phải là chữ ASCII, số và dấu gạch dưới.")
+        unknown = [str(k) for k in raw if k not in INDICATOR_KEYS]
+        if unknown:
+            raise ConfigError(
+                f"{where}: khóa {', '.join(unknown)} không dùng được; một chỉ tiêu chỉ có các "
+                f"khóa {', '.join(INDICATOR_KEYS)}."
+            )
+        scales = raw.get("scales_with_unit_list", False)
+        if not isinstance(scales, bool):
+            raise ConfigError(
+                f"{where}, khóa scales_with_unit_list: “{scales}” phải là true hoặc false "
+                "(không có dấu ngoặc kép)."
+            )
         if code in seen:
             raise ConfigError(f"{where}: mã chỉ tiêu bị trùng.")
         seen.add(code)
@@ -189,6 +217,7 @@ def parse_catalogue(data: dict, source: str = "config/indicators.yml") -> Catalo
                 rules=tuple(rules),
                 total_method=total.get("method", "sum"),
                 total_weight=total.get("weight"),
+                scales_with_unit_list=scales,
             )
         )
     catalogue = Catalogue(

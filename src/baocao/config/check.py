@@ -18,6 +18,7 @@ from typing import TypeVar
 from baocao.config.catalog import Catalogue, load_catalogue
 from baocao.config.names import resolve_unit
 from baocao.config.outline import Outline, load_outline
+from baocao.config.paths import ProjectPaths
 from baocao.config.periods import Period
 from baocao.config.settings import ReportSettings, load_report_settings
 from baocao.config.units import UnitList, load_units
@@ -98,28 +99,73 @@ def _ambiguous_names(unit_list: UnitList, source: str) -> list[str]:
 
 
 def _codes_keep_meaning(config_dir: Path) -> list[str]:
-    """An indicator code means one thing in every catalogue version: same kind, same unit."""
+    """An indicator code means one thing in every catalogue version: same kind, same unit of
+    measure, and the same `scales_with_unit_list` (whether it follows the unit list)."""
     problems = []
-    seen: dict[str, tuple[str, str, str]] = {}  # code → (kind, unit, file)
+    seen: dict[str, tuple[str, str, bool, str]] = {}  # code → (kind, unit, scales, file)
     for version in config_versions(config_dir, "indicators"):
         catalogue = load_catalogue(config_dir, version.first)
         for indicator in catalogue.indicators:
             before = seen.get(indicator.code)
-            mine = (indicator.kind, indicator.unit, version.path.name)
+            mine = (indicator.kind, indicator.unit, indicator.scales_with_unit_list)
             if before is None:
-                seen[indicator.code] = mine
+                seen[indicator.code] = (*mine, version.path.name)
                 continue
+            here = f"config/{version.path.name}, chỉ tiêu {indicator.code}"
             if before[:2] != mine[:2]:
                 problems.append(
-                    f"config/{version.path.name}, chỉ tiêu {indicator.code}: mã này đã dùng trong "
-                    f"config/{before[2]} với loại {before[0]}, đơn vị tính “{before[1]}”; một mã "
-                    "giữ nguyên ý nghĩa qua các phiên bản — chỉ tiêu mới cần mã mới."
+                    f"{here}: mã này đã dùng trong config/{before[3]} với loại {before[0]}, đơn "
+                    f"vị tính “{before[1]}”; một mã giữ nguyên ý nghĩa qua các phiên bản — chỉ "
+                    "tiêu mới cần mã mới."
+                )
+            elif before[2] != mine[2]:
+                problems.append(
+                    f"{here}, khóa scales_with_unit_list: config/{before[3]} ghi "
+                    f"{str(before[2]).lower()}, phiên bản này ghi {str(mine[2]).lower()}; chỉ tiêu "
+                    "có theo số đơn vị hay không là ý nghĩa của mã, hãy ghi giống nhau ở mọi "
+                    "phiên bản."
                 )
     return problems
 
 
-def check_config(config_dir: Path, period: str) -> ConfigCheck:
+def _earlier_has_data(paths: ProjectPaths, earlier: str) -> str | None:
+    """Where the same period a year earlier has data (its raw folder with files, or its
+    processed figures), as a path to show; None when it has none."""
+    raw = paths.raw_period(earlier)
+    if raw.is_dir() and any(p.is_file() and not p.name.startswith(".") for p in raw.iterdir()):
+        return str(raw)
+    processed = paths.processed_period(earlier)
+    if processed.is_dir() and any(processed.glob("*.csv")):
+        return str(processed)
+    return None
+
+
+def _earlier_problems(
+    config_dir: Path, period: str, paths: ProjectPaths, known: list[str]
+) -> list[str]:
+    """The comparison with the same period a year earlier needs that period's unit list and
+    catalogue version when it has data (the run processes it, the report compares with it).
+    A problem already `known` (a file both periods read) is not said again."""
+    earlier = str(Period.parse(period).same_period_last_year())
+    where = _earlier_has_data(paths, earlier)
+    if where is None:
+        return []
+    problems: list[str] = []
+    units = _attempt(problems, lambda: load_units(config_dir))
+    if units is not None:
+        _attempt(problems, lambda: units.list_for(earlier))
+    _attempt(problems, lambda: load_catalogue(config_dir, earlier))
+    intro = (
+        f"Kỳ {period} so sánh với cùng kỳ {earlier}, đã có số liệu ({where}), nên cấu hình "
+        f"của kỳ {earlier} cũng phải đúng: "
+    )
+    return [intro + problem for problem in problems if problem not in known]
+
+
+def check_config(config_dir: Path, period: str, paths: ProjectPaths | None = None) -> ConfigCheck:
     """Check every configuration file `period` uses; never raises for a configuration problem.
+    With the project's `paths`, also the unit list and catalogue of the same period a year
+    earlier when that period has data (the comparison reads it with them).
 
     Raises `BaocaoError` only when `period` itself is not a period."""
     config_dir = Path(config_dir)
@@ -149,4 +195,8 @@ def check_config(config_dir: Path, period: str) -> ConfigCheck:
         check.settings = _attempt(problems, lambda: load_report_settings(config_dir, period))
     if versions_ok:
         problems.extend(_attempt(problems, lambda: _codes_keep_meaning(config_dir)) or [])
+    if paths is not None:
+        problems.extend(_earlier_problems(config_dir, period, paths, known=problems))
+    # A file read by two checks (the catalogue of the period, all versions) says it once.
+    check.problems = list(dict.fromkeys(problems))
     return check

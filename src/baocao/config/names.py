@@ -19,9 +19,13 @@ from baocao.config.units import Unit
 __all__ = [
     "ADMIN_PREFIXES",
     "closest_units",
+    "foreign_level",
     "match_key",
     "resolve_unit",
+    "split_level",
     "strip_admin_prefix",
+    "unit_levels",
+    "written_level",
 ]
 
 # Folded administrative prefixes, longest first so "thi xa" wins over any shorter overlap.
@@ -40,6 +44,24 @@ ADMIN_PREFIXES: tuple[str, ...] = (
     "p",
     "x",
 )
+
+# The administrative level each folded prefix writes. "h" ("H. Bắc Sơn", as the lineage in
+# units.yml writes old districts) names a level but is not stripped: no bare name follows it.
+LEVEL_OF_PREFIX: dict[str, str] = {
+    "thanh pho": "thành phố",
+    "tp": "thành phố",
+    "thi tran": "thị trấn",
+    "tt": "thị trấn",
+    "thi xa": "thị xã",
+    "tx": "thị xã",
+    "phuong": "phường",
+    "p": "phường",
+    "huyen": "huyện",
+    "h": "huyện",
+    "quan": "quận",
+    "xa": "xã",
+    "x": "xã",
+}
 
 _SEPARATORS = re.compile(r"[\W_]+")
 
@@ -72,15 +94,66 @@ def match_key(text: str) -> str:
     return _collapse(unicodedata.normalize("NFC", bare))
 
 
-def strip_admin_prefix(key: str) -> str:
-    """Remove one leading administrative prefix (“huyen”, “tp”, …) from a folded key.
+def strip_admin_prefix(key: str, levels: Sequence[str] = ()) -> str:
+    """Remove one leading administrative prefix (“huyen”, “tp”, …) from a folded key; with
+    `levels`, only a prefix of one of those levels (“quan son”, the commune Quan Sơn, keeps its
+    first word in a list of communes, where “quan” cannot mean a district).
 
     A key that is nothing but a prefix is returned unchanged.
     """
     for prefix in ADMIN_PREFIXES:
         if key.startswith(prefix + " "):
+            if levels and LEVEL_OF_PREFIX[prefix] not in levels:
+                return key
             return key[len(prefix) + 1 :]
     return key
+
+
+def split_level(text: str) -> tuple[str | None, str]:
+    """(the administrative level `text` is written with, the rest of its folded key):
+    ("huyện", "bac son") for “Huyện Bắc Sơn” and “H. Bắc Sơn”, ("thành phố", "lang son") for
+    “TP Lạng Sơn”, (None, "bac son") for “Bắc Sơn”."""
+    key = match_key(text)
+    for prefix in sorted(LEVEL_OF_PREFIX, key=len, reverse=True):
+        if key.startswith(prefix + " "):
+            return LEVEL_OF_PREFIX[prefix], key[len(prefix) + 1 :]
+    return None, key
+
+
+def written_level(text: str) -> str | None:
+    """The administrative level a name is written with (“huyện” for “Huyện Bắc Sơn”, “thành
+    phố” for “TP Lạng Sơn”, “xã” for “X. Na Sầm”), or None when it starts with no level word.
+
+    >>> written_level("Thị trấn Bắc Sơn")
+    'thị trấn'
+    """
+    return split_level(text)[0]
+
+
+@lru_cache(maxsize=64)
+def _levels(units: tuple[Unit, ...]) -> tuple[str, ...]:
+    counts: dict[str, int] = {}
+    for unit in units:
+        level = written_level(unit.name)
+        if level is not None:
+            counts[level] = counts.get(level, 0) + 1
+    return tuple(sorted(counts, key=lambda level: -counts[level]))
+
+
+def unit_levels(units: Sequence[Unit]) -> tuple[str, ...]:
+    """The levels a unit list's official names are written with, most frequent first:
+    ("huyện", "thành phố") for Lạng Sơn's 11 districts, ("xã", "phường") for its 65 communes;
+    empty when no name starts with a level word."""
+    return _levels(tuple(units))
+
+
+def foreign_level(text: str, units: Sequence[Unit]) -> str | None:
+    """The level `text` is written with when the unit list has no unit of that level
+    (“huyện” for “Huyện Bắc Sơn” among 2026's communes, “xã” for “Xã Bắc Sơn” among 2021's
+    districts); None otherwise, and None for a list whose names carry no level word."""
+    level = written_level(text)
+    levels = unit_levels(units)
+    return level if level is not None and levels and level not in levels else None
 
 
 def _unit_texts(unit: Unit) -> tuple[str, ...]:
@@ -88,11 +161,14 @@ def _unit_texts(unit: Unit) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=65536)
-def _keys(unit: Unit, key: Callable[[str], str], strip: bool) -> frozenset[str]:
-    """A unit's keys under one folding; cached, as every file of a period asks for all units."""
+def _keys(
+    unit: Unit, key: Callable[[str], str], strip: bool, levels: tuple[str, ...] = ()
+) -> frozenset[str]:
+    """A unit's keys under one folding, with prefixes of `levels` stripped when `strip`;
+    cached, as every file of a period asks for all units."""
     keys = {key(text) for text in _unit_texts(unit)}
     if strip:
-        keys = {strip_admin_prefix(k) for k in keys}
+        keys = {strip_admin_prefix(k, levels) for k in keys}
     return frozenset(keys - {""})
 
 
@@ -102,8 +178,9 @@ def _index(
 ) -> dict[str, tuple[Unit, ...]]:
     """Key -> the units having it, for one unit list and one folding."""
     index: dict[str, list[Unit]] = {}
+    levels = unit_levels(units)
     for unit in units:
-        for k in _keys(unit, key, strip):
+        for k in _keys(unit, key, strip, levels):
             index.setdefault(k, []).append(unit)
     return {k: tuple(v) for k, v in index.items()}
 
@@ -113,7 +190,9 @@ def resolve_unit(text: str, units: Sequence[Unit]) -> Unit | None:
 
     Tried in order, the first step with any match deciding: the key with diacritics, then the
     folded key, then both again with an administrative prefix removed on both sides. Each step
-    compares with every unit's code, name, short name and aliases.
+    compares with every unit's code, name, short name and aliases. A prefix is removed only when
+    the list has units of the level it writes: “Huyện Bắc Sơn” does not become the commune
+    “Xã Bắc Sơn” of a list of communes (see `foreign_level`), nor “Xã Bắc Sơn” a district.
     """
     for key, strip in (
         (_marked_key, False),
@@ -123,7 +202,9 @@ def resolve_unit(text: str, units: Sequence[Unit]) -> Unit | None:
     ):
         wanted = key(text)
         if strip:
-            wanted = strip_admin_prefix(wanted)
+            if foreign_level(text, units) is not None:
+                return None
+            wanted = strip_admin_prefix(wanted, unit_levels(units))
         if not wanted:
             return None
         found = _index(tuple(units), key, strip).get(wanted, ())
@@ -137,10 +218,11 @@ def resolve_unit(text: str, units: Sequence[Unit]) -> Unit | None:
 def closest_units(text: str, units: Sequence[Unit], n: int = 3, cutoff: float = 0.6) -> list[Unit]:
     """Up to `n` units whose names look most like `text`, best first, for “did you mean”."""
     wanted = match_key(text)
-    probes = {wanted, strip_admin_prefix(wanted)} - {""}
+    levels = unit_levels(units)
+    probes = {wanted, strip_admin_prefix(wanted, levels)} - {""}
     scored: list[tuple[float, int, Unit]] = []
     for index, unit in enumerate(units):
-        candidates = _keys(unit, match_key, False) | _keys(unit, match_key, True)
+        candidates = _keys(unit, match_key, False) | _keys(unit, match_key, True, levels)
         score = max(
             (difflib.SequenceMatcher(None, p, c).ratio() for p in probes for c in candidates),
             default=0.0,

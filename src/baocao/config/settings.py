@@ -19,7 +19,7 @@ from typing import Any
 
 from baocao.config.periods import Period
 from baocao.config.versions import _guard, _merged, _versioned_texts, nfc
-from baocao.errors import BaocaoError
+from baocao.errors import BaocaoError, ConfigError
 
 DEFAULT_TITLE = (
     "Báo cáo kết quả công tác Mặt trận {ky_bao_cao}, nhiệm vụ trọng tâm công tác {ky_toi}"
@@ -50,15 +50,37 @@ class ReportSettings:
         return self.periods.get(period, PeriodSettings())
 
 
-def parse_report_settings(data: dict) -> ReportSettings:
+def _period_date(raw: Any, where: str) -> date | None:
+    """A period's `date` ("2021-07-05", or a date YAML read); a date that does not exist or is
+    not written year-month-day is a `ConfigError` naming the key and the value."""
+    if not raw:
+        return None
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    try:
+        return date.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise ConfigError(
+            f"{where}, khóa date: “{raw}” không phải là ngày có thật; hãy ghi ngày dạng "
+            '"2021-07-05" (năm-tháng-ngày, trong dấu ngoặc kép).'
+        ) from None
+
+
+def parse_report_settings(data: dict, source: str = "config/report.yml") -> ReportSettings:
     signer = data.get("signer", {})
     periods = {}
     for key, raw in (data.get("periods") or {}).items():
-        raw_date = raw.get("date")
-        periods[str(key)] = PeriodSettings(
-            number=raw.get("number"),
-            date=date.fromisoformat(str(raw_date)) if raw_date else None,
-        )
+        where = f"{source}, periods → “{key}”"
+        number = raw.get("number")
+        if isinstance(number, str) and number.strip().isdigit():
+            number = int(number)
+        if number is not None and (isinstance(number, bool) or not isinstance(number, int)):
+            raise ConfigError(
+                f"{where}, khóa number: “{number}” phải là số nguyên dương, ví dụ number: 12."
+            )
+        periods[str(key)] = PeriodSettings(number=number, date=_period_date(raw.get("date"), where))
     return ReportSettings(
         parent_body=data["parent_body"],
         issuing_body=data["issuing_body"],
@@ -77,7 +99,7 @@ def parse_report_settings(data: dict) -> ReportSettings:
 @cache
 def _settings_from(texts: tuple[tuple[str, str], ...]) -> ReportSettings:
     data, source = _merged(texts)
-    return _guard(lambda d, s: parse_report_settings(d), data, source)
+    return _guard(parse_report_settings, data, source)
 
 
 def load_report_settings(config_dir: Path, period: str | None = None) -> ReportSettings:

@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from baocao.config.periods import Period, is_period
-from baocao.config.versions import _guard, _parse_yaml, _ranges_overlap, _read_text, nfc
+from baocao.config.versions import (
+    _guard,
+    _parse_yaml,
+    _ranges_overlap,
+    _read_text,
+    nfc,
+    yaml_node,
+)
 from baocao.errors import ConfigError
 
 
@@ -78,14 +85,22 @@ _UNIT_CODE = re.compile(r"^[A-Za-z0-9_]{1,32}$")
 WINDOWS_RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])$", re.IGNORECASE)
 
 
-def _unit_code(code: Any, where: str = "config/units.yml") -> str:
+def _unit_code(code: Any, where: str = "config/units.yml", written: str | None = None) -> str:
     """A unit's code names its files (`<code>.values.csv`, `<code>.ipynb`): it must be a plain
     ASCII word, so that no code can point outside the output folders. It must also be written
-    as a string: YAML reads an unquoted 06004 as the octal number 3076 and 178 as a number."""
+    as a string: YAML reads an unquoted 06004 as the octal number 3076 and 178 as a number.
+    `written`: the code as the file writes it, when known (the message shows it, not the
+    number YAML made of it)."""
     if isinstance(code, int | float):  # bool is an int too
+        typed = written if written is not None else str(code)
+        lost = (
+            f"YAML đọc {typed} thành số {code} và làm mất số 0 ở đầu"
+            if typed.startswith("0") and typed != str(code)
+            else "YAML đọc mã thành số"
+        )
         raise ConfigError(
-            f'{where}: mã đơn vị {code} phải đặt trong dấu ngoặc kép (ví dụ code: "06004"); '
-            "không có ngoặc, YAML đọc mã thành số và làm mất số 0 ở đầu (06004 thành 3076)."
+            f'{where}: mã đơn vị {typed} phải đặt trong dấu ngoặc kép, hãy ghi code: "{typed}"; '
+            f"không có ngoặc, {lost}."
         )
     text = str(code if code is not None else "")
     if not _UNIT_CODE.match(text) or WINDOWS_RESERVED.match(text):
@@ -107,7 +122,9 @@ def _strings(raw: Any, where: str) -> tuple[str, ...]:
     return tuple(nfc(x) for x in raw)
 
 
-def parse_units(data: dict, source: str = "config/units.yml") -> Units:
+def parse_units(data: dict, source: str = "config/units.yml", text: str | None = None) -> Units:
+    """The unit lists of units.yml's `data`; `text`, the file as written, lets a message quote
+    a value as typed and give its line. Raises `ConfigError`."""
     lists = []
     for number, raw in enumerate(data.get("unit_lists") or [], start=1):
         here = f"{source}, unit_lists mục {number} (từ {raw.get('from', '?')})"
@@ -122,7 +139,16 @@ def parse_units(data: dict, source: str = "config/units.yml") -> Units:
             where = f"{here}, units mục {place}"
             if not isinstance(u, dict) or not u.get("name"):
                 raise ConfigError(f"{where}: mỗi đơn vị cần có code và name.")
-            code = _unit_code(u.get("code"), f"{where}, khóa code")
+            code_at = f"{where}, khóa code"
+            written = None
+            if text is not None and isinstance(u.get("code"), int | float):
+                node = yaml_node(text, ("unit_lists", number - 1, "units", place - 1, "code"))
+                if node is not None:
+                    written = str(node.value)
+                    code_at = (
+                        f"{source}, dòng {node.start_mark.line + 1}, {code_at[len(source) + 2 :]}"
+                    )
+            code = _unit_code(u.get("code"), code_at, written)
             if code in codes:
                 raise ConfigError(
                     f"{where}, khóa code: mã đơn vị “{code}” bị trùng trong danh sách."
@@ -173,7 +199,9 @@ def parse_units(data: dict, source: str = "config/units.yml") -> Units:
 # Parsed once per content: a file edited while the process lives is read anew.
 @cache
 def _units_from(text: str, source: str) -> Units:
-    return _guard(lambda d, s: parse_units(d, source=s), _parse_yaml(text, source) or {}, source)
+    return _guard(
+        lambda d, s: parse_units(d, source=s, text=text), _parse_yaml(text, source) or {}, source
+    )
 
 
 def load_units(config_dir: Path) -> Units:

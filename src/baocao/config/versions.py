@@ -9,8 +9,10 @@ Vietnamese `ConfigError`. The catalogue, the report settings and the outline rea
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ from typing import Any
 import yaml
 
 from baocao.config.periods import Period, is_period
-from baocao.errors import ConfigError
+from baocao.errors import ConfigError, os_reason
 
 
 def nfc(text: str) -> str:
@@ -33,17 +35,124 @@ def read_yaml(path: Path) -> Any:
 def _parse_yaml(text: str, source: str) -> Any:
     try:
         return yaml.safe_load(nfc(text))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (dòng {mark.line + 1})" if mark else ""
-        raise ConfigError(f"Tệp cấu hình {source}{where} sai cú pháp YAML: {exc}.") from None
+    except yaml.MarkedYAMLError as exc:
+        raise ConfigError(yaml_error_message(exc, text, source)) from None
+    except yaml.YAMLError:
+        raise ConfigError(f"Tệp cấu hình {source} sai cú pháp YAML.") from None
+    except ValueError as exc:
+        # An unquoted value YAML reads as a date that does not exist (2021-13-05).
+        raise ConfigError(_bad_value_message(text, source, exc)) from None
+
+
+# What PyYAML says (its `problem`), in the words of a person fixing the file. First match wins.
+_YAML_PROBLEMS = (
+    (
+        "expected ',' or '}'",
+        "thiếu dấu phẩy “,” giữa hai mục hoặc thiếu dấu đóng “}}” của dấu “{{” mở ở dòng {context}",
+    ),
+    (
+        "expected ',' or ']'",
+        "thiếu dấu phẩy “,” giữa hai mục hoặc thiếu dấu đóng “]” của dấu “[” mở ở dòng {context}",
+    ),
+    ("found character '\\t'", "có ký tự Tab; YAML chỉ thụt lề bằng dấu cách"),
+    (
+        "mapping values are not allowed",
+        "dấu hai chấm “:” không đúng chỗ (một giá trị có dấu hai "
+        "chấm phải đặt trong dấu ngoặc kép) hoặc thụt lề sai",
+    ),
+    ("could not find expected ':'", "thiếu dấu hai chấm “:” sau tên khóa"),
+    (
+        "found unexpected end of stream",
+        "tệp kết thúc khi dấu ngoặc kép hoặc dấu ngoặc mở ở dòng {context} chưa được đóng",
+    ),
+    (
+        "found unknown escape character",
+        "ký tự “\\” trong dấu ngoặc kép không hợp lệ; hãy dùng dấu "
+        "ngoặc đơn ' ' cho giá trị có “\\”",
+    ),
+    ("expected <block end>", "thụt lề không đúng: các mục cùng cấp phải thẳng cột với nhau"),
+    ("did not find expected key", "thụt lề không đúng hoặc thiếu dấu “-” đầu mục"),
+    ("did not find expected '-' indicator", "thiếu dấu “-” đầu mục hoặc thụt lề không đúng"),
+    ("found duplicate anchor", "một nhãn “&” dùng hai lần"),
+    ("found undefined alias", "dấu “*” chỉ đến một nhãn “&” không có"),
+)
+
+
+def yaml_error_message(exc: yaml.MarkedYAMLError, text: str, source: str) -> str:
+    """A YAML syntax error in Vietnamese: file, line and column, the line as written, and what
+    is wrong, e.g. “thiếu dấu phẩy “,” giữa hai mục hoặc thiếu dấu đóng “}” của dấu “{” mở ở
+    dòng 26”."""
+    mark = exc.problem_mark or exc.context_mark
+    context = exc.context_mark.line + 1 if exc.context_mark is not None else "trước"
+    problem = str(exc.problem or "")
+    said = next(
+        (vi.format(context=context) for en, vi in _YAML_PROBLEMS if en in problem),
+        "cấu trúc YAML không đúng (kiểm tra dấu ngoặc, dấu phẩy, dấu hai chấm và thụt lề)",
+    )
+    if mark is None:
+        return f"Tệp cấu hình {source} sai cú pháp YAML: {said}."
+    lines = nfc(text).splitlines()
+    # Quote where the fix goes: the line that opened what is not closed, else the line at fault.
+    shown_mark = exc.context_mark if exc.context_mark is not None else mark
+    written = lines[shown_mark.line].strip() if shown_mark.line < len(lines) else ""
+    shown = f" (dòng {shown_mark.line + 1} ghi: {written})" if written else ""
+    return (
+        f"Tệp cấu hình {source}, dòng {mark.line + 1}, cột {mark.column + 1}: sai cú pháp YAML — "
+        f"{said}{shown}."
+    )
+
+
+_DATE_LIKE = re.compile(r"^\s*-?\s*\{?\s*([\w.]+)\s*:\s*(\d{4}-\d{1,2}-\d{1,2})\b", re.MULTILINE)
+
+
+def _bad_value_message(text: str, source: str, exc: ValueError) -> str:
+    """An unquoted date that does not exist (`date: 2021-13-05`), named by key, value, line."""
+    for number, line in enumerate(nfc(text).splitlines(), start=1):
+        found = _DATE_LIKE.match(line)
+        if found is None:
+            continue
+        try:
+            date.fromisoformat(
+                "-".join(f"{int(x):02d}" if i else x for i, x in enumerate(found[2].split("-")))
+            )
+        except ValueError:
+            return (
+                f"Tệp cấu hình {source}, dòng {number}, khóa {found[1]}: “{found[2]}” không phải "
+                'là ngày có thật; hãy ghi ngày dạng "2021-07-05" (năm-tháng-ngày, trong dấu '
+                "ngoặc kép)."
+            )
+    return f"Tệp cấu hình {source} có một giá trị không đọc được ({exc})."
 
 
 def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(f"Không đọc được tệp cấu hình {path}: {exc.strerror}.") from None
+        raise ConfigError(f"Không đọc được tệp cấu hình {path}: {os_reason(exc)}.") from None
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"Không đọc được tệp cấu hình {path}: tệp không lưu theo bảng mã UTF-8. Hãy mở tệp "
+            "bằng Notepad và lưu lại với Encoding: UTF-8."
+        ) from None
+
+
+def yaml_node(text: str, path: tuple[str | int, ...]) -> yaml.Node | None:
+    """The node at `path` (mapping keys, sequence indexes) of a YAML text, with the text as
+    written and its place (`start_mark.line`, 0-based); None when absent or unreadable."""
+    try:
+        node = yaml.compose(nfc(text), Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    for step in path:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == step), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+            node = node.value[step] if 0 <= step < len(node.value) else None
+        else:
+            return None
+        if node is None:
+            return None
+    return node
 
 
 # --- versions by period ---------------------------------------------------------------------
@@ -193,7 +302,10 @@ def _guard(parse, data: dict, source: str):
     except KeyError as exc:
         raise ConfigError(f"{source}: thiếu khóa {exc.args[0]}.") from None
     except (TypeError, ValueError, AttributeError) as exc:
-        raise ConfigError(f"{source}: cấu trúc không đúng ({exc}).") from None
+        raise ConfigError(
+            f"{source}: cấu trúc không đúng — một khóa có giá trị sai kiểu (so với tệp mẫu trong "
+            f"config/; chi tiết kỹ thuật: {exc})."
+        ) from None
 
 
 def load_versioned_yaml(config_dir: Path, name: str, period: str | None) -> tuple[dict, str]:

@@ -34,6 +34,9 @@ class Meta:
     kind: str
     section: str
     weighted: bool = False  # a weighted mean over units, not a sum
+    # Counts things that exist once per unit or scale with the number of units (catalogue's
+    # `scales_with_unit_list`): not compared with a period of another unit list.
+    scales_with_unit_list: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,9 @@ class FigureSet:
     # then holds province totals only, and `unit_change` says why (one sentence).
     compare_units: bool = True
     unit_change: str = ""
+    # Figures with an earlier total that is not compared because it follows the unit list
+    # (`Meta.scales_with_unit_list`) and the earlier period had another list; outline order.
+    not_compared: tuple[str, ...] = ()
 
     def names(self) -> dict[str, str]:
         return {u.code: u.short for u in self.units}
@@ -93,14 +99,26 @@ def _with_derived(table: pd.DataFrame, outline: Outline | None, unit_codes: list
 def _metas(catalogue: Catalogue, outline: Outline | None) -> dict[str, Meta]:
     metas = {
         i.code: Meta(
-            i.code, i.label, i.unit, i.kind, i.section, weighted=i.total_method == "weighted_mean"
+            i.code,
+            i.label,
+            i.unit,
+            i.kind,
+            i.section,
+            weighted=i.total_method == "weighted_mean",
+            scales_with_unit_list=i.scales_with_unit_list,
         )
         for i in catalogue.indicators
     }
     for derived in outline.derived if outline is not None else ():
         first = catalogue.indicator(derived.of[0])
+        scales = any(catalogue.indicator(c).scales_with_unit_list for c in derived.of)
         metas[derived.code] = Meta(
-            derived.code, derived.label, first.unit, first.kind, first.section
+            derived.code,
+            derived.label,
+            first.unit,
+            first.kind,
+            first.section,
+            scales_with_unit_list=scales,
         )
     # A derived figure follows the last of its parts.
     ordered: dict[str, Meta] = {}
@@ -154,12 +172,16 @@ def build_figures(
     versions. Units compare only when both periods have the same unit list; otherwise
     (`unit_change`, the sentence saying why, or another list) `previous` keeps the province
     totals alone and `compare_units` is False — nothing is matched by name or code across lists.
+    Nor do the totals of figures that follow the unit list (a Ban Thanh tra nhân dân per
+    commune: `scales_with_unit_list`): they leave `previous` and are listed in `not_compared`.
     """
     codes = [u.code for u in units]
     table = _with_derived(appendix_table(values, catalogue, units), outline, codes)
     previous = None
     before = tuple(previous_units) if previous_units is not None else tuple(units)
     compare_units = not unit_change and before == tuple(units)
+    metas = _metas(catalogue, outline)
+    not_compared: tuple[str, ...] = ()
     if previous_values is not None:
         earlier_catalogue = previous_catalogue if previous_catalogue is not None else catalogue
         previous = _with_derived(
@@ -170,6 +192,10 @@ def build_figures(
         previous = previous[previous.index.isin(table.index)]
         if not compare_units:
             previous = previous[["code", "section", "label", "unit", "total"]]
+            not_compared = tuple(
+                c for c, m in metas.items() if m.scales_with_unit_list and c in previous.index
+            )
+            previous = previous[~previous.index.isin(not_compared)]
     shares = {}
     for indicator in catalogue.indicators:
         base = share_base(catalogue, indicator.code)
@@ -180,12 +206,13 @@ def build_figures(
         table=table,
         previous=previous,
         units=tuple(units),
-        meta=_metas(catalogue, outline),
+        meta=metas,
         shares=shares,
         missing_units=missing,
         gaps=gaps,
         compare_units=compare_units,
         unit_change=unit_change if previous is not None else "",
+        not_compared=not_compared,
     )
 
 

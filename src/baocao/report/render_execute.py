@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from baocao.errors import BaocaoError
+from baocao.errors import BaocaoError, os_reason
 from baocao.report.render_job import RenderJob
 
 KERNEL = "python3"
@@ -76,7 +76,7 @@ def read_report(source: Path):
     try:
         text = source.read_text(encoding="utf-8")
     except OSError as exc:
-        raise BaocaoError(f"Không đọc được tệp báo cáo {source}: {exc.strerror}.") from None
+        raise BaocaoError(f"Không đọc được tệp báo cáo {source}: {os_reason(exc)}.") from None
     nb = jupytext.reads(text, fmt={"extension": ".Rmd", "format_name": "rmarkdown"})
     code_cells = 0
     for cell in nb.cells:

@@ -21,6 +21,9 @@ from baocao.report.figures import FigureSet, Meta, _metas
 from baocao.report.markdown import _cell, _lower_first, _missing, format_figure
 
 LEADERS = 3  # units named as leading a figure
+# What a narrative's `{code_cung_ky}` / `{code_thay_doi}` say for a figure that follows the unit
+# list when the same period a year earlier had another list (`FigureSet.not_compared`).
+NOT_COMPARED = "không so sánh với cùng kỳ (số liệu theo số đơn vị, danh sách đơn vị đã thay đổi)"
 
 
 def change_phrase(current: float | None, previous: float | None, meta: Meta) -> str | None:
@@ -41,14 +44,53 @@ def change_phrase(current: float | None, previous: float | None, meta: Meta) -> 
     return f"{change} ({before})"
 
 
-def leading_units(by_unit: Mapping[str, float], n: int = LEADERS) -> list[tuple[str, float]]:
-    """The `n` units with the largest positive figure (ties keep the unit list's order);
-    none when fewer than two units have a figure to compare."""
+def _ranked(by_unit: Mapping[str, float]) -> list[tuple[str, float]]:
+    """Units with a positive figure, largest first (ties keep the unit list's order); none
+    when fewer than two units have a figure or all have the same one (nobody leads)."""
     present = [(code, float(v)) for code, v in by_unit.items() if not _missing(v)]
-    if len(present) < 2:
+    if len(present) < 2 or len({v for _, v in present}) == 1:
         return []
-    ranked = sorted((p for p in present if p[1] > 0), key=lambda p: -p[1])
+    return sorted((p for p in present if p[1] > 0), key=lambda p: -p[1])
+
+
+def leading_units(by_unit: Mapping[str, float], n: int = LEADERS) -> list[tuple[str, float]]:
+    """Up to `n` units with the largest positive figure, by a ranking that ties do not decide:
+    units tied at the cut (3 units at 5 for the third place) are all left out, and when more
+    than `n` units share the largest figure no unit is named (see `leaders_text`). None when
+    fewer than two units have a figure or all have the same one."""
+    ranked = _ranked(by_unit)
+    if len(ranked) > n and ranked[n - 1][1] == ranked[n][1]:
+        return [p for p in ranked[:n] if p[1] > ranked[n][1]]
     return ranked[:n]
+
+
+def leaders_text(
+    by_unit: Mapping[str, float], meta: Meta, names: Mapping[str, str], n: int = LEADERS
+) -> str:
+    """The leading units as the report names them: “Bình (30 cuộc), Cường (20 cuộc)”, or, when
+    more than `n` units share the largest figure, how many: “30 đơn vị cùng đạt 2 cuộc”.
+    Empty when nobody leads (`leading_units`)."""
+    ranked = _ranked(by_unit)
+    if not ranked:
+        return ""
+    top = ranked[0][1]
+    sharing = sum(1 for _, v in ranked if v == top)
+    if sharing > n:
+        return (
+            f"{format_number(sharing)} đơn vị cùng đạt {format_figure(top, meta.kind, meta.unit)}"
+        )
+    return ", ".join(
+        f"{_cell(names[c])} ({format_figure(v, meta.kind, meta.unit)})"
+        for c, v in leading_units(by_unit, n)
+    )
+
+
+def _nobody_leads(by_unit: Mapping[str, float], meta: Meta) -> str:
+    """What `{code_dan_dau}` says when `leaders_text` names nobody."""
+    present = {float(v) for v in by_unit.values() if not _missing(v)}
+    if len([v for v in by_unit.values() if not _missing(v)]) >= 2 and len(present) == 1:
+        return f"các đơn vị cùng đạt {format_figure(present.pop(), meta.kind, meta.unit)}"
+    return "chưa đủ số liệu để so sánh giữa các đơn vị"
 
 
 def share_value(table: pd.DataFrame, code: str, base: str, unit_codes: Iterable[str]) -> float:
@@ -90,13 +132,9 @@ def figure_sentence(code: str, figures: FigureSet) -> str:
         if change:
             parts.append(change)
     text = f"{label}: {', '.join(parts)}"
-    names = figures.names()
-    leaders = leading_units({c: row[c] for c in unit_codes})
+    leaders = leaders_text({c: row[c] for c in unit_codes}, meta, figures.names())
     if leaders:
-        listed = ", ".join(
-            f"{_cell(names[c])} ({format_figure(v, meta.kind, meta.unit)})" for c, v in leaders
-        )
-        text += f"; dẫn đầu là {listed}"
+        text += f"; dẫn đầu là {leaders}"
     return text + "."
 
 
@@ -156,6 +194,14 @@ def sources_note(figures: FigureSet, period: Period) -> str:
         text += f"; các so sánh “cùng kỳ” là so với {earlier}."
         if figures.unit_change:
             text += f" {figures.unit_change}"
+        if figures.not_compared:
+            labels = ", ".join(
+                _cell(_lower_first(figures.meta[c].label)) for c in figures.not_compared
+            )
+            text += (
+                f" Các chỉ tiêu có số lượng theo số đơn vị ({labels}) chỉ nêu số của kỳ, "
+                "không so sánh với cùng kỳ."
+            )
     return text + "\n"
 
 
@@ -189,13 +235,10 @@ def figure_names(figures: FigureSet, period: Period) -> dict[str, str]:
         out[f"{code}_thay_doi"] = (
             change.rsplit(" (", 1)[0] if change else "chưa có số liệu cùng kỳ để so sánh"
         )
-        leaders = leading_units({c: row[c] for c in unit_codes})
-        out[f"{code}_dan_dau"] = (
-            ", ".join(
-                f"{_cell(names[c])} ({format_figure(v, meta.kind, meta.unit)})" for c, v in leaders
-            )
-            or "chưa đủ số liệu để so sánh giữa các đơn vị"
-        )
+        if code in figures.not_compared:
+            out[f"{code}_cung_ky"] = out[f"{code}_thay_doi"] = NOT_COMPARED
+        by_unit = {c: row[c] for c in unit_codes}
+        out[f"{code}_dan_dau"] = leaders_text(by_unit, meta, names) or _nobody_leads(by_unit, meta)
         base = figures.shares.get(code)
         if base is not None:
             share = share_value(figures.table, code, base, unit_codes)

@@ -10,18 +10,29 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from baocao.config.names import closest_units, match_key, resolve_unit, strip_admin_prefix
+from baocao.config.level_change import level_change_advice, plain_level_advice
+from baocao.config.names import (
+    closest_units,
+    foreign_level,
+    match_key,
+    resolve_unit,
+    split_level,
+    unit_levels,
+)
 from baocao.config.paths import ProjectPaths
 from baocao.config.periods import is_period, sort_periods
-from baocao.config.units import Unit
+from baocao.config.units import Unit, load_units
 from baocao.errors import BaocaoError, InputError, Issue
 from baocao.intake import layout
 from baocao.intake.info_sheet import read_declared_unit
 from baocao.intake.workbook import SUPPORTED_SUFFIXES
+from baocao.run.cache import code_digest
 from baocao.unit.declared import unit_mismatch_issue
 
 IGNORED_FILES = ("README.md", ".gitkeep", "desktop.ini", "Thumbs.db")
@@ -54,46 +65,115 @@ def _compact(text: str) -> str:
     return match_key(text).replace(" ", "")
 
 
-def _unit_from_file_name(path: Path, units: tuple[Unit, ...]) -> Unit | None:
+# Level words that, run together just before a unit's name ("BC_HuyenBinhGia"), make it the
+# name of another level. Words that are also common words ("quan" as in "cơ quan", "phuong" as
+# in "địa phương", "xa") and two-letter abbreviations ("tt", "tx") are left out: run together
+# they are too often something else. Written apart, every level word counts (`foreign_level`).
+_RUN_TOGETHER_LEVELS = {
+    "huyen": "huyện",
+    "thanhpho": "thành phố",
+    "tp": "thành phố",
+    "thitran": "thị trấn",
+    "thixa": "thị xã",
+}
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """What a file name says: the unit it names, or the name it writes with a level the
+    period's list does not have (“huyen-binh-gia.xlsx” in 2026: `foreign` = (“Huyện Bình
+    Gia”, “huyện”)), which names no unit."""
+
+    unit: Unit | None = None
+    foreign: tuple[str, str] | None = None
+
+
+def _cross_level(candidate: str, units: tuple[Unit, ...]) -> tuple[str, str] | None:
+    """(candidate, level) when `candidate` would name a unit but for a level word the list
+    does not have ("Huyen Bac Son" among 2026's communes)."""
+    level = foreign_level(candidate, units)
+    unit = resolve_unit(split_level(candidate)[1], units) if level is not None else None
+    return (f"{level.capitalize()} {unit.short}", level) if unit is not None else None
+
+
+def _unit_from_file_name(path: Path, units: tuple[Unit, ...]) -> NameMatch:
     """The unit a file name points to: a part of it that is a unit's name or code, or else the
-    one unit whose name, written without spaces, appears in it ("BC_MTTQ_LocBinh_2021")."""
+    one unit whose name, written without spaces, appears in it ("BC_MTTQ_LocBinh_2021").
+    A name written with a level the list lacks ("BC_Huyen_BinhGia" in 2026) names no unit."""
     stem = re.sub(r"\d{4}(-?h[12])?", " ", path.stem, flags=re.IGNORECASE)
+    foreign = None
     for candidate in (path.stem, stem, *re.split(r"[-_ ]+", path.stem)):
         unit = resolve_unit(candidate, units) if candidate.strip() else None
         if unit is not None:
-            return unit
+            return NameMatch(unit)
+        foreign = foreign or _cross_level(candidate, units)
+    if foreign is not None:
+        return NameMatch(foreign=foreign)
     compact = _compact(stem)
-    found = {
-        unit.code: unit
-        for unit in units
-        for text in (unit.short, *unit.aliases, strip_admin_prefix(match_key(unit.name)))
-        if len(_compact(text)) >= 4 and _compact(text) in compact
-    }
-    return next(iter(found.values())) if len(found) == 1 else None
+    found: dict[str, Unit] = {}
+    levels = unit_levels(units)
+    for unit in units:
+        for text in (unit.short, *unit.aliases, split_level(unit.name)[1]):
+            name = _compact(text)
+            at = compact.find(name) if len(name) >= 4 else -1
+            if at < 0:
+                continue
+            before = compact[:at]
+            for word, level in _RUN_TOGETHER_LEVELS.items():
+                if levels and level not in levels and before.endswith(word):
+                    return NameMatch(foreign=(f"{level.capitalize()} {unit.short}", level))
+            found[unit.code] = unit
+    return NameMatch(next(iter(found.values()))) if len(found) == 1 else NameMatch()
 
 
-def identify(path: Path, units: tuple[Unit, ...]) -> UnitJob:
-    """Tell which unit a file belongs to: by its `Thông tin` sheet, else by its file name."""
+def _level_issue(path: Path, written: str, level: str, cell: str | None, explain) -> Issue:
+    where = f"trang “{layout.SHEET_INFO}”, ô {cell}" if cell else "tên tệp"
+    return Issue(
+        "error",
+        "unknown_unit",
+        f"Tệp “{path.name}”, {where}: {explain(written, level)}",
+        sheet=layout.SHEET_INFO if cell else None,
+        cell=cell,
+    )
+
+
+def identify(
+    path: Path,
+    units: tuple[Unit, ...],
+    explain: Callable[[str, str], str] = plain_level_advice,
+) -> UnitJob:
+    """Tell which unit a file belongs to: by its `Thông tin` sheet, else by its file name.
+
+    A name written with a level the period's list does not have (“Huyện Bắc Sơn” in 2026,
+    “Xã Bắc Sơn” in 2021) identifies no unit, whatever the other place says: the file is set
+    aside with an error, whose explanation (`explain(written name, level)`, see
+    `config.level_change.level_change_advice`) says why and what to write instead."""
     declared = None
     # An unreadable file: the notebook reports why; its file name may still name the unit.
     with suppress(InputError):
         declared = read_declared_unit(path)
     by_name = _unit_from_file_name(path, units)
     if declared is not None:
+        level = foreign_level(declared[0], units)
+        if level is not None and resolve_unit(declared[0], units) is None:
+            return UnitJob(
+                path, None, [_level_issue(path, declared[0], level, declared[1], explain)]
+            )
         unit = resolve_unit(declared[0], units)
         if unit is not None:
             job = UnitJob(path, unit)
-            if by_name is not None and by_name.code != unit.code:
+            if by_name.unit is not None and by_name.unit.code != unit.code:
                 # The sheet's word wins over the file name; the analyst is told of the doubt.
                 job.issues.append(
                     unit_mismatch_issue(
-                        declared[0], declared[1], by_name, units, file_name=path.name
+                        declared[0], declared[1], by_name.unit, units, file_name=path.name
                     )
                 )
             return job
-    if by_name is not None:
-        return UnitJob(path, by_name)
-    unit = None
+    if by_name.unit is not None:
+        return UnitJob(path, by_name.unit)
+    if by_name.foreign is not None:
+        return UnitJob(path, None, [_level_issue(path, *by_name.foreign, None, explain)])
     name = declared[0] if declared else path.stem
     hint = ", ".join(u.name for u in closest_units(name, units)) or "không có"
     return UnitJob(
@@ -122,14 +202,21 @@ class IdentityMemo:
     used: dict = field(default_factory=dict)
 
 
-def identify_remembered(path: Path, units: tuple[Unit, ...], memo: IdentityMemo | None) -> UnitJob:
-    """`identify`, but an unchanged file (same bytes, same unit list) is not opened again."""
+def identify_remembered(
+    path: Path,
+    units: tuple[Unit, ...],
+    memo: IdentityMemo | None,
+    explain: Callable[[str, str], str] = plain_level_advice,
+) -> UnitJob:
+    """`identify`, but an unchanged file (same bytes, same unit list, same code of the
+    package) is not opened again."""
     if memo is None:
-        return identify(path, units)
-    key = hashlib.sha256(path.read_bytes() + repr(units).encode("utf-8")).hexdigest()
+        return identify(path, units, explain)
+    remembered = path.read_bytes() + repr(units).encode("utf-8") + code_digest().encode("ascii")
+    key = hashlib.sha256(remembered).hexdigest()
     known = memo.known.get(key)
     if known is None:
-        job = identify(path, units)
+        job = identify(path, units, explain)
         known = {
             "unit": job.unit.code if job.unit else None,
             "issues": [issue.as_dict() for issue in job.issues],
@@ -148,6 +235,9 @@ def discover(
     folder = paths.raw_period(period)
     if not folder.is_dir():
         raise BaocaoError(f"Không có thư mục số liệu của kỳ {period}: {folder}.")
+    explain = plain_level_advice
+    with suppress(BaocaoError):
+        explain = partial(level_change_advice, units=load_units(paths.config), period=period)
     jobs: dict[str, UnitJob] = {}
     rejected: list[UnitJob] = []
     for path in sorted(folder.iterdir()):
@@ -169,7 +259,7 @@ def discover(
                 )
             )
             continue
-        job = identify_remembered(path, units, memo)
+        job = identify_remembered(path, units, memo, explain)
         if job.unit is None:
             rejected.append(job)
         elif job.unit.code in jobs:

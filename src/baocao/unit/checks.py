@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from baocao.config.catalog import Catalogue
-from baocao.config.names import resolve_unit
+from baocao.config.level_change import level_change_advice, plain_level_advice
+from baocao.config.names import closest_units, foreign_level, resolve_unit
 from baocao.config.periods import Period, is_period, read_written_period
-from baocao.config.units import Unit
+from baocao.config.units import Unit, Units
 from baocao.errors import BaocaoError, Issue
+from baocao.intake import layout
 from baocao.intake.read import read_unit_workbook_or_issue
 from baocao.intake.workbook import text_of
 from baocao.unit.clean import clean_unit
@@ -33,12 +35,15 @@ def check_workbook(
     period: str | None = None,
     units_of: Callable[[str], Sequence[Unit]] | None = None,
     catalogue_of: Callable[[str], Catalogue] | None = None,
+    unit_history: Units | None = None,
 ) -> CheckReport:
     """Read, clean and validate one workbook. Its period is `period` when given, else the one
     written in its `Thông tin` sheet (in any form `periods.read_written_period` reads).
     `units_of(period)` gives the period's unit list, so that a `Thông tin` sheet naming a unit
     outside it is reported; `catalogue_of(period)` the catalogue in force for the period the
-    workbook declares (else `catalogue`)."""
+    workbook declares (else `catalogue`). A `Thông tin` sheet naming a unit of a level the
+    period's list does not have (“Huyện Bắc Sơn” in 2026) is an error; with `unit_history`
+    (units.yml, every list) its message cites the change of unit lists."""
     workbook, read_issues = read_unit_workbook_or_issue(Path(path))
     if workbook is None:
         return CheckReport(period or "?", unit_state(read_issues), read_issues)
@@ -71,7 +76,10 @@ def check_workbook(
     if catalogue_of is not None and is_period(period):
         with suppress(BaocaoError):
             catalogue = catalogue_of(period)
-    declared = resolve_unit(text_of(workbook.info.get("unit", ("", ""))[0]), units or ())
+    written, cell = workbook.info.get("unit", ("", ""))
+    declared = resolve_unit(text_of(written), units or ())
+    if declared is None and units and text_of(written).strip():
+        period_issues += (_unnamed_unit(text_of(written), cell, units, unit_history, period),)
     if given:
         period_from = f"theo tham số --period ({Period.parse(period).label()})"
     else:
@@ -88,3 +96,28 @@ def check_workbook(
     checked = validate_unit(cleaned.values, catalogue)
     issues = (*period_issues, *cleaned.issues, *checked.issues)
     return CheckReport(period, unit_state(issues), issues)
+
+
+def _unnamed_unit(
+    written: str, cell: str, units: Sequence[Unit], unit_history: Units | None, period: str
+) -> Issue:
+    """`Thông tin` names no unit of the period's list: an error when the name is of a level the
+    list does not have (“Huyện Bắc Sơn” in 2026 is not the commune Bắc Sơn), else a warning
+    with the closest names (the file name may still tell the unit when the province runs it)."""
+    level = foreign_level(written, units)
+    if level is not None:
+        advice = (
+            level_change_advice(written, level, unit_history, period)
+            if unit_history is not None
+            else plain_level_advice(written, level)
+        )
+        return Issue("error", "unknown_unit", advice, sheet=layout.SHEET_INFO, cell=cell or None)
+    hint = ", ".join(u.name for u in closest_units(written, units)) or "không có"
+    return Issue(
+        "warning",
+        "unknown_unit",
+        f"Đơn vị “{written}” không có trong danh sách đơn vị của kỳ {Period.parse(period).label()}; "
+        f"hãy ghi đúng tên đơn vị (gần giống: {hint}).",
+        sheet=layout.SHEET_INFO,
+        cell=cell or None,
+    )
