@@ -177,7 +177,7 @@ def totals_shown(catalogue) -> dict[str, str]:
         if math.isnan(total):
             continue
         if i.kind == "money":  # Phụ lục I shows money in triệu đồng, one decimal
-            shown[i.code] = format_number(total / 1_000_000, 1, trim=True)
+            shown[i.code] = format_number(total / 1_000_000, 1)
         else:
             shown[i.code] = format_number(total, decimals=0 if i.whole else 1, trim=not i.whole)
     return shown

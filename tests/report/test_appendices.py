@@ -112,3 +112,19 @@ def test_appendix_tables_split_a_section_too_wide_for_the_page():
     money = wide[0].header.index("Tiền vận động (triệu đồng)")
     assert wide[0].rows[-1][money] == _fmt(table.set_index("code").loc["tien", "total"], "money")
     assert tl.APPENDIX_PT == 10
+
+
+def test_every_money_cell_of_phu_luc_i_has_exactly_one_decimal():
+    import re
+
+    from baocao.run.aggregate import appendix_table
+
+    table = appendix_table(values_frame(CURRENT), CATALOGUE, UNITS)
+    money = [i.code for i in CATALOGUE.indicators if i.kind == "money"]
+    assert money
+    for shown in appendix_tables(table, UNITS, CATALOGUE):
+        for code in set(shown.codes) & set(money):
+            column = shown.codes.index(code) + 2  # after STT and Đơn vị
+            cells = [row[column] for row in shown.rows if row[column] != "–"]
+            assert cells
+            assert all(re.fullmatch(r"\d{1,3}(\.\d{3})*,\d", c) for c in cells), cells
