@@ -132,18 +132,21 @@ def _report_outputs_exist(folder: Path, period: str, profile: str) -> bool:
 def _export_appendices(period: str, paths: ProjectPaths, folder: Path) -> Path:
     """Phụ lục I and II as an Excel workbook beside the internal report."""
     from baocao.config.catalog import load_catalogue
+    from baocao.config.outline import load_outline
     from baocao.report.export import build_workbook, export_name, write_workbook
     from baocao.run.store import read_csv
 
     processed = paths.processed_period(period)
     tables = {name: read_csv(processed / f"{name}.csv") for name in ("values", "models", "status")}
+    catalogue = load_catalogue(paths.config, period)
     book = build_workbook(
         period,
-        load_catalogue(paths.config, period),
+        catalogue,
         load_units(paths.config).for_period(period),
         tables["values"],
         tables["models"],
         tables["status"],
+        load_outline(paths.config, catalogue, period),
     )
     return write_workbook(book, folder / export_name(period))
 
