@@ -73,8 +73,8 @@ def test_models_appendix_groups_by_programme_and_escapes_the_units_text(project)
         "| STT | Tên mô hình, cách làm | Đơn vị | Thời gian | Số người tham gia | Hiệu quả |"
     )
     body = [line for line in lines[2:]]
-    assert body[0].startswith("| **I** | **Nội dung chương trình 1** |")
-    assert body[2].startswith("| **II** | **Nội dung chương trình 2** |")
+    assert body[0].startswith("| **I** | **Chương trình 1: Tuyên truyền, vận động, tập hợp")
+    assert body[2].startswith("| **II** | **Chương trình 2: Vận động Nhân dân thi đua")
     # within a programme, units in the list's order: An before Bình
     assert "Mô hình \\*A\\*" in body[3] and "khoảng 50" in body[3]
     assert "\\<script\\>x\\</script\\>" in body[4] and "1.200" in body[4] and "a \\| b" in body[4]

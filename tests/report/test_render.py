@@ -34,10 +34,20 @@ SOURCE = ProjectPaths.default()
 OUTLINE = [
     (1, "Phần thứ nhất"),
     (2, "KẾT QUẢ CÔNG TÁC MẶT TRẬN 6 THÁNG ĐẦU NĂM 2021"),
-    (3, "1. Nội dung chương trình 1"),
+    (
+        3,
+        "1. Chương trình 1: Tuyên truyền, vận động, tập hợp các tầng lớp Nhân dân; củng cố, "
+        "tăng cường, phát huy sức mạnh đại đoàn kết toàn dân tộc xây dựng và bảo vệ Tổ quốc "
+        "Việt Nam xã hội chủ nghĩa",
+    ),
     (4, "1.1. Công tác tuyên truyền, vận động các tầng lớp nhân dân"),
     (4, "1.2. Việc đoàn kết, tập hợp các tầng lớp nhân dân"),
-    (3, "2. Nội dung chương trình 2"),
+    (
+        3,
+        "2. Chương trình 2: Vận động Nhân dân thi đua học tập, lao động sáng tạo, thực hiện "
+        "thắng lợi các mục tiêu phát triển kinh tế, văn hóa, xã hội, giữ vững quốc phòng, an "
+        "ninh của đất nước",
+    ),
     (4, "2.1. Công tác tiếp nhận ủng hộ và phân bổ nguồn lực ủng hộ phòng, chống dịch Covid-19"),
     (
         4,
@@ -51,7 +61,12 @@ OUTLINE = [
     ),
     (4, "2.4. Đẩy mạnh thực hiện Phong trào thi đua “Đoàn kết, sáng tạo”"),
     (4, "2.5. Kết quả triển khai các chương trình"),
-    (3, "3. Nội dung chương trình 3"),
+    (
+        3,
+        "3. Chương trình 3: Thực hiện dân chủ, đại diện, bảo vệ quyền và lợi ích hợp pháp, "
+        "chính đáng của nhân dân; giám sát và phản biện xã hội; tham gia phòng chống tham "
+        "nhũng, lãng phí, xây dựng Đảng, xây dựng Nhà nước trong sạch, vững mạnh",
+    ),
     (
         4,
         "3.1. Về thực hiện dân chủ, đại diện, bảo vệ quyền và lợi ích hợp pháp, chính đáng của "
@@ -64,8 +79,13 @@ OUTLINE = [
         "3.4. Về tham gia phòng, chống tham nhũng, lãng phí; xây dựng Đảng, xây dựng Nhà nước "
         "trong sạch, vững mạnh",
     ),
-    (3, "4. Nội dung chương trình 4"),
-    (3, "5. Nội dung chương trình 5"),
+    (3, "4. Chương trình 4: Tăng cường đoàn kết quốc tế, mở rộng hoạt động đối ngoại Nhân dân"),
+    (
+        3,
+        "5. Chương trình 5: Tăng cường củng cố tổ chức, đổi mới nội dung, phương thức, nâng "
+        "cao hiệu quả hoạt động của MTTQ Việt Nam, đáp ứng yêu cầu nhiệm vụ trong giai đoạn "
+        "mới",
+    ),
     (3, "6. Đánh giá chung"),
     (4, "6.1. Kết quả đạt được"),
     (4, "6.2. Hạn chế, yếu kém"),

@@ -198,7 +198,7 @@ def models_markdown(models: pd.DataFrame, units: Iterable[Unit], outline: Outlin
     """Phụ lục II: the units' models by programme, then by unit (in the unit list's order).
 
     STT | Tên mô hình, cách làm | Đơn vị | Thời gian | Số người tham gia | Hiệu quả, with a bold
-    row per programme titled from the outline ("Nội dung chương trình 2"). Every field is the
+    row per programme titled from the outline ("Chương trình 2: Vận động Nhân dân thi đua …"). Every field is the
     unit's own text, escaped.
     """
     units = tuple(units)
