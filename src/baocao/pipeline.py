@@ -22,7 +22,7 @@ from baocao.config.paths import ProjectPaths
 from baocao.config.periods import Period
 from baocao.config.units import load_units
 from baocao.report.notebook_html import render_notebooks
-from baocao.report.profiles import PROFILES
+from baocao.report.profiles import PROFILE_NAMES, PROFILES
 from baocao.run.cache import (
     Cache,
     changed,
@@ -64,7 +64,7 @@ class RunResult:
     outcomes: list[UnitOutcome]
     processed_dir: Path
     output_dir: Path
-    reports: dict[str, Path] = field(default_factory=dict)
+    reports: dict[tuple[str, str], Path] = field(default_factory=dict)  # (profile, kind) → file
     backend: str = ""
     seconds: float = 0.0
     run_id: str = ""
@@ -76,15 +76,23 @@ class RunResult:
 def narrative_summary(paths: ProjectPaths, period: str) -> dict:
     """Where the report's narrative comes from (Word document or Markdown files), the tracked
     changes still pending and the warnings, for the run's output and its manifest. Raises
-    `BaocaoError` when the Word document and the Markdown files were both edited."""
+    `BaocaoError` when the Word document and the Markdown files were both edited, and for any
+    mistake the report would stop at (an unknown figure name, a stray brace…): the run stops
+    before processing anything, the previous outputs whole."""
     from baocao.config.catalog import load_catalogue
     from baocao.config.outline import load_outline
+    from baocao.report.narrative import check_narratives
     from baocao.report.narrative_source import load_narratives
+    from baocao.report.sentences import figure_glossary
 
-    outline = load_outline(paths.config, load_catalogue(paths.config, period), period)
+    catalogue = load_catalogue(paths.config, period)
+    outline = load_outline(paths.config, catalogue, period)
     found = load_narratives(
         paths.root / "narrative" / period, outline, Period.parse(period), paths.root
     )
+    # The names the report fills (`sentences.figure_names`) are the glossary's, whatever the
+    # figures: checked here, before the units are processed.
+    check_narratives(found.narratives, (name for name, _, _ in figure_glossary(catalogue, outline)))
     return {
         "source": found.source,
         "file": found.shown,
@@ -245,7 +253,7 @@ def run_period(
         for profile in profiles if render else ():
             for file_name in _report_files(period, profile):
                 kind = Path(file_name).suffix.lstrip(".")
-                result.reports[f"{kind} ({profile})"] = output_target / file_name
+                result.reports[(profile, kind)] = output_target / file_name
 
         result.run_id = run_id(paths, {p.job.unit.code: p.key for p in current.plans}, written)
         manifest = _manifest(
@@ -371,11 +379,12 @@ def explain_period(
     units_change = any(not p.reuse for p in plans)
     for profile in profiles:
         name = f"report-{profile}"
+        what = f"báo cáo {PROFILE_NAMES[profile]}"
         if force:
-            lines.append((f"báo cáo {profile}", True, ["chạy lại toàn bộ theo yêu cầu (--force)"]))
+            lines.append((what, True, ["chạy lại toàn bộ theo yêu cầu (--force)"]))
             continue
         if units_change:
-            lines.append((f"báo cáo {profile}", True, ["số liệu của đơn vị sẽ được xử lý lại"]))
+            lines.append((what, True, ["số liệu của đơn vị sẽ được xử lý lại"]))
             continue
         parts = report_key_parts(
             paths,
@@ -389,7 +398,5 @@ def explain_period(
         reasons = changed(cache.last_parts(period, name), parts)
         if not reasons and not _report_outputs_exist(paths.output_period(period), period, profile):
             reasons = ["tệp báo cáo không còn trong thư mục kết quả"]
-        lines.append(
-            (f"báo cáo {profile}", bool(reasons), reasons or ["không có gì thay đổi: giữ nguyên"])
-        )
+        lines.append((what, bool(reasons), reasons or ["không có gì thay đổi: giữ nguyên"]))
     return lines

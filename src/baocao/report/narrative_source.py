@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from baocao.config.names import match_key
@@ -112,6 +112,16 @@ def _targets(outline: Outline, period: Period) -> list[tuple[str, str, str]]:
                 targets.append(("text", extra.id, fill_period(extra.title, period)))
     targets.append(("glossary", "", GLOSSARY_HEADING))
     return targets
+
+
+def section_headings(outline: Outline, period: Period) -> dict[str, str]:
+    """The heading of every section that takes text (internal parts: their title), by id."""
+    headings = {}
+    for section in outline.sections:
+        headings[section.id] = fill_period(section.heading, period)
+        for extra in section.internal:
+            headings[extra.id] = fill_period(extra.title, period)
+    return headings
 
 
 def known_notes(outline: Outline, period: Period) -> set[str]:
@@ -265,7 +275,11 @@ def load_narratives(
     - Otherwise the DOCX; its orphans (text under unknown headings) travel with the result.
     """
     folder = Path(folder)
-    markdown = nv.read_narratives(folder, outline.text_ids(), display_root)
+    headings = section_headings(outline, period)
+    markdown = {
+        sid: replace(n, heading=headings.get(sid, ""))
+        for sid, n in nv.read_narratives(folder, outline.text_ids(), display_root).items()
+    }
     path = folder / file_name(str(period))
     if not path.is_file():
         source = "markdown" if markdown else "none"
@@ -273,7 +287,11 @@ def load_narratives(
         message = (
             f"Nội dung viết tay lấy từ các tệp Markdown trong {shown} ({len(markdown)} mục)."
             if markdown
-            else f"Chưa có nội dung viết tay cho kỳ {period} (thư mục {shown})."
+            else (
+                f"Chưa có nội dung viết tay cho kỳ {period} (thư mục {shown}): các mục của "
+                f"báo cáo nội bộ chỉ có hướng dẫn của đề cương. Để bắt đầu viết, chạy “baocao "
+                f"narrative --period {period}” rồi mở tài liệu Word vừa tạo."
+            )
         )
         return NarrativeSource(markdown, source, shown, messages=(message,))
     shown = _display(path, display_root)
@@ -322,7 +340,9 @@ def load_narratives(
             ),
         )
     narratives = {
-        sid: nv.Narrative(sid, text, f"Tài liệu Word {shown}, mục {sid}", kind="docx")
+        sid: nv.Narrative(
+            sid, text, f"Tài liệu Word {shown}", kind="docx", heading=headings.get(sid, sid)
+        )
         for sid, text in assigned.sections.items()
         if sid in ids
     }

@@ -42,6 +42,8 @@ from baocao.report.render_quarto import render_quarto
 from baocao.report.titles import report_title
 
 BACKENDS: dict[str, Backend] = {"quarto": render_quarto, "builtin": render_builtin}
+# What a user reads for each backend (the identifiers are the --backend option's values).
+BACKEND_NAMES = {"quarto": "Quarto", "builtin": "bộ dựng sẵn có"}
 
 
 def choose_backend(requested: str | None = None) -> str:
