@@ -475,7 +475,8 @@ def test_failed_render_names_the_cell_and_keeps_previous_outputs(tmp_path):
     with pytest.raises(BaocaoError) as caught:
         render.render_report(PERIOD, "internal", paths, out, backend="builtin")
     message = str(caught.value)
-    assert "ô lệnh thứ 2 (“from baocao.report.data import load_report_data”)" in message
+    assert message.startswith("Lỗi khi lập báo cáo, ở bước đọc số liệu đã xử lý của kỳ: ")
+    assert "load_report_data" not in message and "report.qmd" not in message
     assert "Chưa có dữ liệu đã xử lý của kỳ 2021-H1" in message
     assert previous.read_bytes() == b"previous report"
     assert sorted(p.name for p in out.iterdir()) == ["bao-cao-2021-H1.docx"]
@@ -493,3 +494,20 @@ def test_quarto_backend_renders_the_same_outline(tmp_path):
     document = docx.Document(result.outputs["docx"])
     texts = [text for _, text in _docx_headings(document)]
     assert texts == [text for _, text in OUTLINE]
+
+
+def test_a_failing_cell_is_named_by_the_part_of_the_report_it_writes_never_by_its_code():
+    from baocao.config.catalog import load_catalogue
+    from baocao.config.outline import load_outline
+    from baocao.report.render_execute import _cell_name, read_report
+
+    outline = load_outline(SOURCE.config, load_catalogue(SOURCE.config, PERIOD), PERIOD)
+    parts = {part.id: part.heading for part in outline.parts}
+    cells = [c for c in read_report(SOURCE.report_source).cells if c.cell_type == "code"]
+    names = [_cell_name(cell, parts) for cell in cells]
+    assert "phần “Phần thứ nhất”" in names and "phần “Phụ lục II”" in names
+    for cell, name in zip(cells, names, strict=True):
+        assert "report.qmd" not in name, name  # every cell is labelled with a known name
+        for line in cell.metadata["baocao_code"].splitlines():
+            if line.strip() and not line.startswith("#"):
+                assert line.strip() not in name, name
