@@ -96,3 +96,47 @@ def test_an_unknown_figure_name_stops_the_run_before_anything_with_a_clean_messa
         p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in previous.iterdir()
     } == before
     assert not (root / "data" / "processed" / "2021-H1").exists()
+
+
+def test_the_summary_table_folds_long_file_names_instead_of_cutting_them():
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from baocao.cli import _summary_table
+
+    name = "BC_MTTQ_Loc_Binh_6thang_dau_nam_2021_ban_chinh_thuc_gui_tinh.xlsx"
+    outcome = SimpleNamespace(
+        unit_code="188",
+        unit_name="Huyện Lộc Bình",
+        state="hợp lệ",
+        rows_read=53,
+        errors=0,
+        warnings=0,
+        source_file=name,
+    )
+    console = Console(width=80, record=True)
+    console.print(_summary_table(SimpleNamespace(period="2021-H1", outcomes=[outcome])))
+    lines = console.export_text().splitlines()
+    cells = "".join(line.rsplit("│", 2)[-2].strip() for line in lines if line.count("│") > 2)
+    assert name in cells and "…" not in console.export_text()
+
+
+def test_explain_names_the_profiles_in_vietnamese(tmp_path):
+    import shutil
+
+    from baocao.config.paths import ProjectPaths
+
+    source = ProjectPaths.default()
+    root = tmp_path / "root"
+    for folder in ("config", "notebooks"):
+        shutil.copytree(source.root / folder, root / folder)
+    for path in [source.report_source, *source.root.glob("_quarto*.yml")]:
+        shutil.copy(path, root / path.name)
+    shutil.copytree(source.raw_period("2021-H1"), root / "data" / "raw" / "2021-H1")
+    done = CliRunner(env={"COLUMNS": "200", "BAOCAO_ROOT": str(root)}).invoke(
+        app, ["run", "--period", "2021-H1", "--explain"]
+    )
+    assert done.exit_code == 0, done.output
+    assert "báo cáo bản nội bộ" in done.output and "báo cáo bản công khai" in done.output
+    assert re.findall(r"\b(internal|public|builtin|manifest)\b", done.output) == []

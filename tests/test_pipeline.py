@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -153,6 +154,12 @@ def test_the_command_prints_where_the_reports_are(run):
     assert "Nội dung viết tay lấy từ các tệp Markdown trong narrative/2021-H1" in " ".join(
         run["stdout"].split()
     )
+    # in Vietnamese: the profiles, the backend and the files by their names, no identifiers
+    assert f"Bản nội bộ, Word (.docx): {docx}" in flat
+    assert f"Bản công khai, trang web (.html): {run['output']}" in flat
+    assert "Báo cáo (lập bằng bộ dựng sẵn có):" in flat or "(lập bằng Quarto)" in flat
+    english = re.findall(r"\b(internal|public|builtin|manifest|quarto)\b", run["stdout"])
+    assert english == []
 
 
 def in_order(texts: list[str]) -> list[str]:
