@@ -108,6 +108,8 @@ def _targets(outline: Outline, period: Period) -> list[tuple[str, str, str]]:
         for section in part.sections:
             kind = "text" if section.takes_text else "heading"
             targets.append((kind, section.id, fill_period(section.heading, period)))
+            for former in section.formerly:  # a document written before the outline changed
+                targets.append((kind, section.id, fill_period(former, period)))
             for extra in section.internal:
                 targets.append(("text", extra.id, fill_period(extra.title, period)))
     targets.append(("glossary", "", GLOSSARY_HEADING))
@@ -200,7 +202,13 @@ def assign(extracted: Extracted, outline: Outline, period: Period, shown: str) -
                 orphan = (anchor, None, [], reason)
                 orphans.append(orphan)
             orphan[2].append(text)
-    missing = [h for kind, tid, h in targets if kind in ("text", "heading") and tid not in seen]
+    missing = list(
+        dict.fromkeys(
+            _heading_of(outline, tid, period)
+            for kind, tid, _ in targets
+            if kind in ("text", "heading") and tid not in seen
+        )
+    )
     if missing:
         warnings.append(
             f"Tài liệu Word {shown} thiếu (hoặc ghi khác đề cương) tiêu đề: "
@@ -224,6 +232,11 @@ def assign(extracted: Extracted, outline: Outline, period: Period, shown: str) -
         )
     sections = {sid: "\n\n".join(texts) for sid, texts in chunks.items() if any(texts)}
     return Assigned(sections, tuple(result), tuple(warnings))
+
+
+def _heading_of(outline: Outline, tid: str, period: Period) -> str:
+    """The heading the outline gives `tid` now (not a former one)."""
+    return section_headings(outline, period).get(tid, tid)
 
 
 def nv_escape_plain(text: str) -> str:
