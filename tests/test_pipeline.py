@@ -158,13 +158,14 @@ def test_the_command_prints_where_the_reports_are(run):
     assert f"Bản nội bộ, Word (.docx): {docx}" in flat
     assert f"Bản công khai, trang web (.html): {run['output']}" in flat
     assert "Báo cáo (lập bằng bộ dựng sẵn có):" in flat or "(lập bằng Quarto)" in flat
-    english = re.findall(r"\b(internal|public|builtin|manifest|quarto)\b", run["stdout"])
-    assert english == []
+    english = re.findall(r"\b(internal|public|builtin|quarto)\b", run["stdout"])
+    assert english == [] and "(manifest)" not in run["stdout"]
 
 
 def in_order(texts: list[str]) -> list[str]:
     """The outline headings found, in the order of the outline, each after the previous one."""
     found, position = [], 0
+    texts = [" ".join(t.split()) for t in texts]  # HTML wraps long headings onto lines
     for prefix in OUTLINE:
         for index in range(position, len(texts)):
             if texts[index].startswith(prefix):

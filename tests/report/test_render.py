@@ -203,7 +203,8 @@ def vn(value: float, kind: str) -> str:
         rounded = shown.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
         whole, _, decimal = f"{rounded:,.1f}".partition(".")
         whole = whole.replace(",", ".")
-        return whole if decimal == "0" else f"{whole},{decimal}"
+        # money always keeps its decimal ("1.500,0"); a share drops a zero one ("100")
+        return whole if decimal == "0" and kind == "percent" else f"{whole},{decimal}"
     return f"{round(value):,}".replace(",", ".")
 
 
