@@ -103,13 +103,14 @@ def close_names(name: str, known: Iterable[str]) -> list[str]:
 # --- checking and filling ------------------------------------------------------------------
 
 
-def check_markdown(text: str, source: str) -> None:
+def check_markdown(text: str, source: str, where=None) -> None:
     """Refuse what would break the report: headings (the outline owns them), unclosed code fences.
 
     A line of "---" after a blank line is a horizontal rule and allowed; after a line of text it
     would turn that text into a heading.
     """
     lines = text.splitlines()
+    at = where or (lambda number: _where(source, number))  # `fill`'s locator, when it calls
     fence: tuple[str, int] | None = None
     for number, line in enumerate(lines, start=1):
         opened = _FENCE.match(line)
@@ -126,19 +127,19 @@ def check_markdown(text: str, source: str) -> None:
             continue
         if _ATX_HEADING.match(line):
             raise BaocaoError(
-                f"{_where(source, number)}: có tiêu đề Markdown (dòng bắt đầu bằng “#”). Tiêu đề "
+                f"{at(number)}: có tiêu đề Markdown (dòng bắt đầu bằng “#”). Tiêu đề "
                 "các mục lấy từ đề cương của kỳ (config/outline*.yml); trong phần nội dung hãy viết đoạn "
                 "văn, hoặc dùng **chữ đậm** cho ý nhỏ."
             )
         previous = lines[number - 2] if number > 1 else ""
         if _SETEXT_RULE.match(line) and previous.strip() and not _FENCE.match(previous):
             raise BaocaoError(
-                f"{_where(source, number)}: dòng “{line.strip()}” ngay dưới một dòng chữ biến "
+                f"{at(number)}: dòng “{line.strip()}” ngay dưới một dòng chữ biến "
                 "dòng đó thành tiêu đề Markdown. Hãy để một dòng trống phía trên, hoặc bỏ dòng này."
             )
     if fence is not None:
         raise BaocaoError(
-            f"{_where(source, fence[1])}: khối mã mở bằng “{fence[0]}” chưa được đóng. "
+            f"{at(fence[1])}: khối mã mở bằng “{fence[0]}” chưa được đóng. "
             f"Hãy thêm một dòng “{fence[0]}” để đóng khối."
         )
 
@@ -193,10 +194,10 @@ def fill(
     narrative/README.md).
     """
     text = unicodedata.normalize("NFC", text)
-    check_markdown(text, source)
-    out_lines = []
     lines = text.splitlines()
     where = _locator(source, kind, lines, heading)
+    check_markdown(text, source, where)
+    out_lines = []
     for number, line in enumerate(lines, start=1):
         pieces = []
         for kind_, value in _tokens(line, where, number):
