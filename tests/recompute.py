@@ -136,7 +136,8 @@ def totals(folder: Path, config: Path) -> dict[str, float]:
 
 
 def shown_in_appendix(totals: dict[str, float], config: Path) -> dict[str, str]:
-    """Label -> the total as Phụ lục I prints it (money in triệu đồng, one decimal)."""
+    """Label -> the total as Phụ lục I prints it (money in triệu đồng with exactly one decimal,
+    "1.500,0"; percentages with up to one)."""
     from baocao.intake.format_numbers import (
         format_number,  # the report's number writing, not its reading
     )
@@ -148,7 +149,7 @@ def shown_in_appendix(totals: dict[str, float], config: Path) -> dict[str, str]:
         if math.isnan(total):
             continue
         if indicator["kind"] == "money":
-            shown[indicator["label"]] = format_number(total / 1_000_000, 1, trim=True)
+            shown[indicator["label"]] = format_number(total / 1_000_000, 1)
         elif indicator["kind"] == "count":
             shown[indicator["label"]] = format_number(total, 0)
         else:

@@ -51,3 +51,92 @@ def test_validate_help_says_the_period_comes_from_the_file():
     text = " ".join(run("validate", "--help").output.replace("│", " ").split())
     assert "kỳ ghi ở trang “Thông tin” của tệp" in text
     assert "kỳ mới nhất trong data/raw/" not in text
+
+
+def test_an_unknown_figure_name_stops_the_run_before_anything_with_a_clean_message(tmp_path):
+    """`{khong_co_ten}` in a narrative: the run stops before processing a unit or rendering,
+    naming the file, the section and the word, with no code and no progress bar; the previous
+    outputs stay as they were."""
+    import hashlib
+    import shutil
+
+    from baocao.config.paths import ProjectPaths
+
+    source = ProjectPaths.default()
+    root = tmp_path / "root"
+    for folder in ("config", "notebooks", "narrative"):
+        shutil.copytree(source.root / folder, root / folder)
+    for path in [source.report_source, *source.root.glob("_quarto*.yml")]:
+        shutil.copy(path, root / path.name)
+    shutil.copytree(source.raw_period("2021-H1"), root / "data" / "raw" / "2021-H1")
+    written = root / "narrative" / "2021-H1" / "1.1.md"
+    written.write_text(
+        written.read_text(encoding="utf-8").replace("{tt_so_cuoc} tuyên", "{khong_co_ten} tuyên"),
+        encoding="utf-8",
+    )
+    previous = root / "_output" / "2021-H1"
+    previous.mkdir(parents=True)
+    (previous / "bao-cao-2021-H1.docx").write_bytes(b"previous report")
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in previous.iterdir()}
+
+    done = CliRunner(env={"COLUMNS": "200", "BAOCAO_ROOT": str(root)}).invoke(
+        app, ["run", "--period", "2021-H1"]
+    )
+    text = " ".join(done.output.split())
+    assert done.exit_code == 2, done.output
+    assert text.startswith(
+        "Lỗi: Tệp narrative/2021-H1/1.1.md (mục “1.1. Công tác tuyên truyền, vận động các tầng "
+        "lớp nhân dân”), dòng 3: không có số liệu tên “{khong_co_ten}”."
+    ), text
+    assert "Có phải là" not in text  # no name is close to it
+    assert "narrative/README.md" in text
+    for code in ("report.qmd", "print(", "ô lệnh", "0/?", "Traceback"):
+        assert code not in text
+    assert {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in previous.iterdir()
+    } == before
+    assert not (root / "data" / "processed" / "2021-H1").exists()
+
+
+def test_the_summary_table_folds_long_file_names_instead_of_cutting_them():
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from baocao.cli import _summary_table
+
+    name = "BC_MTTQ_Loc_Binh_6thang_dau_nam_2021_ban_chinh_thuc_gui_tinh.xlsx"
+    outcome = SimpleNamespace(
+        unit_code="188",
+        unit_name="Huyện Lộc Bình",
+        state="hợp lệ",
+        rows_read=53,
+        errors=0,
+        warnings=0,
+        source_file=name,
+    )
+    console = Console(width=80, record=True)
+    console.print(_summary_table(SimpleNamespace(period="2021-H1", outcomes=[outcome])))
+    lines = console.export_text().splitlines()
+    cells = "".join(line.rsplit("│", 2)[-2].strip() for line in lines if line.count("│") > 2)
+    assert name in cells and "…" not in console.export_text()
+
+
+def test_explain_names_the_profiles_in_vietnamese(tmp_path):
+    import shutil
+
+    from baocao.config.paths import ProjectPaths
+
+    source = ProjectPaths.default()
+    root = tmp_path / "root"
+    for folder in ("config", "notebooks"):
+        shutil.copytree(source.root / folder, root / folder)
+    for path in [source.report_source, *source.root.glob("_quarto*.yml")]:
+        shutil.copy(path, root / path.name)
+    shutil.copytree(source.raw_period("2021-H1"), root / "data" / "raw" / "2021-H1")
+    done = CliRunner(env={"COLUMNS": "200", "BAOCAO_ROOT": str(root)}).invoke(
+        app, ["run", "--period", "2021-H1", "--explain"]
+    )
+    assert done.exit_code == 0, done.output
+    assert "báo cáo bản nội bộ" in done.output and "báo cáo bản công khai" in done.output
+    assert re.findall(r"\b(internal|public|builtin|manifest)\b", done.output) == []

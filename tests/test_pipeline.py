@@ -10,6 +10,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -31,22 +32,22 @@ PERIOD = "2021-H1"
 # The outline's headings, in order (the start of each heading's text).
 OUTLINE = [
     "Phần thứ nhất",
-    "1. Nội dung chương trình 1",
+    "1. Chương trình 1: ",
     "1.1.",
     "1.2.",
-    "2. Nội dung chương trình 2",
+    "2. Chương trình 2: ",
     "2.1.",
     "2.2.",
     "2.3.",
     "2.4.",
     "2.5.",
-    "3. Nội dung chương trình 3",
+    "3. Chương trình 3: ",
     "3.1.",
     "3.2.",
     "3.3.",
     "3.4.",
-    "4. Nội dung chương trình 4",
-    "5. Nội dung chương trình 5",
+    "4. Chương trình 4: ",
+    "5. Chương trình 5: ",
     "6. Đánh giá chung",
     "6.1.",
     "6.2.",
@@ -181,11 +182,18 @@ def test_the_command_prints_where_the_reports_are(run):
     assert "Nội dung viết tay lấy từ các tệp Markdown trong narrative/2021-H1" in " ".join(
         run["stdout"].split()
     )
+    # in Vietnamese: the profiles, the backend and the files by their names, no identifiers
+    assert f"Bản nội bộ, Word (.docx): {docx}" in flat
+    assert f"Bản công khai, trang web (.html): {run['output']}" in flat
+    assert "Báo cáo (lập bằng bộ dựng sẵn có):" in flat or "(lập bằng Quarto)" in flat
+    english = re.findall(r"\b(internal|public|builtin|quarto)\b", run["stdout"])
+    assert english == [] and "(manifest)" not in run["stdout"]
 
 
 def in_order(texts: list[str]) -> list[str]:
     """The outline headings found, in the order of the outline, each after the previous one."""
     found, position = [], 0
+    texts = [" ".join(t.split()) for t in texts]  # HTML wraps long headings onto lines
     for prefix in OUTLINE:
         for index in range(position, len(texts)):
             if texts[index].startswith(prefix):
@@ -205,7 +213,7 @@ def totals_shown(catalogue) -> dict[str, str]:
         if math.isnan(total):
             continue
         if i.kind == "money":  # Phụ lục I shows money in triệu đồng, one decimal
-            shown[i.code] = format_number(total / 1_000_000, 1, trim=True)
+            shown[i.code] = format_number(total / 1_000_000, 1)
         else:
             shown[i.code] = format_number(total, decimals=0 if i.whole else 1, trim=not i.whole)
     return shown

@@ -118,10 +118,15 @@ def template(
     _guarded(body)
 
 
+# The kinds of file a run leaves, as an office worker knows them.
+FILE_KINDS = {"docx": "Word (.docx)", "html": "trang web (.html)", "xlsx": "Excel (.xlsx)"}
+
+
 def _summary_table(result) -> Table:
     table = Table(title=f"Kết quả kỳ {result.period}", show_lines=False)
     for column in ("Mã", "Đơn vị", "Trạng thái", "Số dòng đọc", "Lỗi", "Cảnh báo", "Tệp"):
-        table.add_column(column)
+        # A long file name folds onto the next line rather than losing its end to "…".
+        table.add_column(column, overflow="fold")
     for row in result.outcomes:
         style = STATE_STYLE.get(row.state, "")
         table.add_row(
@@ -210,6 +215,8 @@ def run(
     def body():
         from baocao.config.settings import apply_overrides, load_report_settings
         from baocao.pipeline import PROFILES, explain_period, require_workbooks, run_period
+        from baocao.report.backends import BACKEND_NAMES
+        from baocao.report.profiles import PROFILE_NAMES
 
         paths = ProjectPaths.default()
         chosen = _period(period, paths)
@@ -245,8 +252,18 @@ def run(
             console=console,
             transient=False,
         )
-        with progress:
-            task = progress.add_task(f"Xử lý các đơn vị kỳ {chosen}", total=None)
+        tasks = []  # the bar appears once the units are counted: a check that stops the run
+        # before (the narrative, the configuration) prints its message alone, not under "0/?"
+
+        def units_counted(total: int, _to_run: int) -> None:
+            progress.start()
+            tasks.append(progress.add_task(f"Xử lý các đơn vị kỳ {chosen}", total=total))
+
+        def unit_done(o) -> None:
+            said = f"{'Dùng lại' if o.reused else 'Xong'} {o.unit_name}: {o.state}"
+            progress.update(tasks[0], advance=1, description=said)
+
+        try:
             result = run_period(
                 chosen,
                 paths,
@@ -256,13 +273,11 @@ def run(
                 jobs=jobs,
                 force=force,
                 overrides=overrides,
-                on_start=lambda total, _: progress.update(task, total=total),
-                on_unit_done=lambda o: progress.update(
-                    task,
-                    advance=1,
-                    description=f"{'Dùng lại' if o.reused else 'Xong'} {o.unit_name}: {o.state}",
-                ),
+                on_start=units_counted,
+                on_unit_done=unit_done,
             )
+        finally:
+            progress.stop()
         console.print(_summary_table(result))
         for message in result.narrative.get("messages", []):
             console.print(f"  [cyan]•[/] {message}")
@@ -272,17 +287,16 @@ def run(
         console.print(f"Số liệu đã xử lý: [bold]{result.processed_dir}[/]")
         console.print(f"Sổ tay đã chạy của từng đơn vị: [bold]{result.output_dir / 'notebooks'}[/]")
         if result.reports:
-            console.print(f"Báo cáo (dựng bằng {result.backend}):")
-            for kind, report in result.reports.items():
-                console.print(f"  {kind}: [bold]{report}[/]")
+            console.print(f"Báo cáo (lập bằng {BACKEND_NAMES.get(result.backend, '')}):")
+            for (shown_profile, kind), report in result.reports.items():
+                what = f"{PROFILE_NAMES[shown_profile].capitalize()}, {FILE_KINDS.get(kind, kind)}"
+                console.print(f"  {what}: [bold]{report}[/]")
         reused = sum(o.reused for o in result.outcomes)
         if reused:
             console.print(f"Dùng lại kết quả đã có của {reused} đơn vị không thay đổi.")
         if result.reports and not result.rendered:
             console.print("Báo cáo không có gì thay đổi nên được giữ nguyên.")
-        console.print(
-            f"Nhật ký lần chạy (manifest): [bold]{result.manifest}[/] — mã lần chạy {result.run_id}"
-        )
+        console.print(f"Nhật ký lần chạy: [bold]{result.manifest}[/] — mã lần chạy {result.run_id}")
         console.print(f"Thời gian: {result.seconds:.1f} giây")
 
     _guarded(body)

@@ -26,7 +26,7 @@ from baocao.intake.workbook import SUPPORTED_SUFFIXES
 from baocao.report.backends import choose_backend
 from baocao.report.notebook_html import render_notebooks
 from baocao.report.output_files import export_name, report_files
-from baocao.report.profiles import PROFILES
+from baocao.report.profiles import PROFILE_NAMES, PROFILES
 from baocao.run.cache import (
     Cache,
     changed,
@@ -69,7 +69,7 @@ class RunResult:
     outcomes: list[UnitOutcome]
     processed_dir: Path
     output_dir: Path
-    reports: dict[str, Path] = field(default_factory=dict)
+    reports: dict[tuple[str, str], Path] = field(default_factory=dict)  # (profile, kind) → file
     backend: str = ""
     seconds: float = 0.0
     run_id: str = ""
@@ -81,15 +81,23 @@ class RunResult:
 def narrative_summary(paths: ProjectPaths, period: str) -> dict:
     """Where the report's narrative comes from (Word document or Markdown files), the tracked
     changes still pending and the warnings, for the run's output and its manifest. Raises
-    `BaocaoError` when the Word document and the Markdown files were both edited."""
+    `BaocaoError` when the Word document and the Markdown files were both edited, and for any
+    mistake the report would stop at (an unknown figure name, a stray brace…): the run stops
+    before processing anything, the previous outputs whole."""
     from baocao.config.catalog import load_catalogue
     from baocao.config.outline import load_outline
+    from baocao.report.narrative import check_narratives
     from baocao.report.narrative_source import load_narratives
+    from baocao.report.sentences import figure_glossary
 
-    outline = load_outline(paths.config, load_catalogue(paths.config, period), period)
+    catalogue = load_catalogue(paths.config, period)
+    outline = load_outline(paths.config, catalogue, period)
     found = load_narratives(
         paths.root / "narrative" / period, outline, Period.parse(period), paths.root
     )
+    # The names the report fills (`sentences.figure_names`) are the glossary's, whatever the
+    # figures: checked here, before the units are processed.
+    check_narratives(found.narratives, (name for name, _, _ in figure_glossary(catalogue, outline)))
     return {
         "source": found.source,
         "file": found.shown,
@@ -128,18 +136,21 @@ def _report_outputs_exist(folder: Path, period: str, profile: str) -> bool:
 def _export_appendices(period: str, paths: ProjectPaths, folder: Path) -> Path:
     """Phụ lục I and II as an Excel workbook beside the internal report."""
     from baocao.config.catalog import load_catalogue
+    from baocao.config.outline import load_outline
     from baocao.report.export import build_workbook, write_workbook
     from baocao.run.store import read_csv
 
     processed = paths.processed_period(period)
     tables = {name: read_csv(processed / f"{name}.csv") for name in ("values", "models", "status")}
+    catalogue = load_catalogue(paths.config, period)
     book = build_workbook(
         period,
-        load_catalogue(paths.config, period),
+        catalogue,
         load_units(paths.config).for_period(period),
         tables["values"],
         tables["models"],
         tables["status"],
+        load_outline(paths.config, catalogue, period),
     )
     return write_workbook(book, folder / export_name(period))
 
@@ -295,7 +306,7 @@ def run_period(
         for profile in profiles if render else ():
             for file_name in report_files(period, profile):
                 kind = Path(file_name).suffix.lstrip(".")
-                result.reports[f"{kind} ({profile})"] = output_target / file_name
+                result.reports[(profile, kind)] = output_target / file_name
 
         result.run_id = run_id(paths, {p.job.unit.code: p.key for p in current.plans}, written)
         manifest = _manifest(
@@ -419,11 +430,12 @@ def explain_period(
     units_change = any(not p.reuse for p in plans)
     for profile in profiles:
         name = f"report-{profile}"
+        what = f"báo cáo {PROFILE_NAMES[profile]}"
         if force:
-            lines.append((f"báo cáo {profile}", True, ["chạy lại toàn bộ theo yêu cầu (--force)"]))
+            lines.append((what, True, ["chạy lại toàn bộ theo yêu cầu (--force)"]))
             continue
         if units_change:
-            lines.append((f"báo cáo {profile}", True, ["số liệu của đơn vị sẽ được xử lý lại"]))
+            lines.append((what, True, ["số liệu của đơn vị sẽ được xử lý lại"]))
             continue
         parts = report_key_parts(
             paths,
@@ -437,7 +449,5 @@ def explain_period(
         reasons = changed(cache.last_parts(period, name), parts)
         if not reasons and not _report_outputs_exist(paths.output_period(period), period, profile):
             reasons = ["tệp báo cáo không còn trong thư mục kết quả"]
-        lines.append(
-            (f"báo cáo {profile}", bool(reasons), reasons or ["không có gì thay đổi: giữ nguyên"])
-        )
+        lines.append((what, bool(reasons), reasons or ["không có gì thay đổi: giữ nguyên"]))
     return lines

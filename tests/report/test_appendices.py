@@ -73,8 +73,8 @@ def test_models_appendix_groups_by_programme_and_escapes_the_units_text(project)
         "| STT | Tên mô hình, cách làm | Đơn vị | Thời gian | Số người tham gia | Hiệu quả |"
     )
     body = [line for line in lines[2:]]
-    assert body[0].startswith("| **I** | **Nội dung chương trình 1** |")
-    assert body[2].startswith("| **II** | **Nội dung chương trình 2** |")
+    assert body[0].startswith("| **I** | **Chương trình 1: Tuyên truyền, vận động, tập hợp")
+    assert body[2].startswith("| **II** | **Chương trình 2: Vận động Nhân dân thi đua")
     # within a programme, units in the list's order: An before Bình
     assert "Mô hình \\*A\\*" in body[3] and "khoảng 50" in body[3]
     assert "\\<script\\>x\\</script\\>" in body[4] and "1.200" in body[4] and "a \\| b" in body[4]
@@ -112,3 +112,19 @@ def test_appendix_tables_split_a_section_too_wide_for_the_page():
     money = wide[0].header.index("Tiền vận động (triệu đồng)")
     assert wide[0].rows[-1][money] == _fmt(table.set_index("code").loc["tien", "total"], "money")
     assert tl.APPENDIX_PT == 10
+
+
+def test_every_money_cell_of_phu_luc_i_has_exactly_one_decimal():
+    import re
+
+    from baocao.run.aggregate import appendix_table
+
+    table = appendix_table(values_frame(CURRENT), CATALOGUE, UNITS)
+    money = [i.code for i in CATALOGUE.indicators if i.kind == "money"]
+    assert money
+    for shown in appendix_tables(table, UNITS, CATALOGUE):
+        for code in set(shown.codes) & set(money):
+            column = shown.codes.index(code) + 2  # after STT and Đơn vị
+            cells = [row[column] for row in shown.rows if row[column] != "–"]
+            assert cells
+            assert all(re.fullmatch(r"\d{1,3}(\.\d{3})*,\d", c) for c in cells), cells

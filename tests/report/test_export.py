@@ -56,3 +56,44 @@ def test_appendices_are_written_and_unit_text_stays_text(tmp_path, catalogue):
     # What a spreadsheet program sees: plain strings, no formula to evaluate.
     shown = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Phụ lục II").to_python()
     assert {row[2] for row in shown[1:]} == set(HOSTILE)
+
+
+def test_models_sheet_has_one_header_per_column_and_names_the_programme(tmp_path, catalogue):
+    from baocao.config.outline import load_outline
+
+    paths = make_paths(tmp_path)
+    values = write_processed(paths.processed)
+    units = load_units(paths.config).for_period(PERIOD)
+    status = read_csv(paths.processed_period(PERIOD) / "status.csv")
+    models = pd.DataFrame(
+        [
+            {
+                "unit_code": "178",
+                "stt": 1,
+                "name": "Tổ hòa giải điểm",
+                "programme": 3,
+                "time": "Tháng 3/2021",
+                "participants": 40,
+                "effect": "tốt",
+            },
+            {
+                "unit_code": "180",
+                "stt": 1,
+                "name": "Mô hình không ghi chương trình",
+                "programme": None,
+                "time": None,
+                "participants": None,
+                "effect": None,
+            },
+        ]
+    )
+    outline = load_outline(paths.config, catalogue, PERIOD)
+    book = build_workbook(PERIOD, catalogue, units, values, models, status, outline)
+    path = write_workbook(book, tmp_path / "a.xlsx")
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Phụ lục II").to_python()
+    header = rows[0]
+    assert len(set(header)) == len(header), header
+    assert header[:4] == ["Số chương trình", "Đơn vị", "Tên mô hình", "Tên chương trình"]
+    title = next(s.heading for s in outline.sections if s.id == "3").split(". ", 1)[1]
+    assert rows[1][0] == 3 and rows[1][3] == title
+    assert rows[2][3] == ""

@@ -59,3 +59,20 @@ def test_md_escape_survives_pandoc_as_text():
 )
 def test_format_figure(value, kind, unit, expected):
     assert format_figure(value, kind, unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1_500_000_000, "1.500,0"),  # never "1.500", which reads as 1,5 beside "1.058,4"
+        (1_058_400_000, "1.058,4"),
+        (2_000_000, "2,0"),
+        (0, "0,0"),
+        (49_999, "0,0"),
+        (15_000_000, "15,0"),
+    ],
+)
+def test_money_in_tables_is_in_trieu_dong_with_exactly_one_decimal(value, expected):
+    from baocao.report.markdown import _fmt
+
+    assert _fmt(value, "money") == expected

@@ -328,6 +328,12 @@ def test_unknown_heading_is_reported_and_its_text_kept(edited, outline):
         (unicodedata.normalize("NFD", "Kết quả đạt được"), "6.1"),
         ("6.3. Các kiến nghị, đề xuất", "6.3"),
         ("Khái quát bối cảnh của địa phương", "boi-canh"),
+        ("4. Nội dung chương trình 4", "4"),  # a document written before the outline named it
+        (
+            "4. Chương trình 4: Tăng cường đoàn kết quốc tế, mở rộng hoạt động đối ngoại Nhân dân",
+            "4",
+        ),
+        ("4. Tăng cường đoàn kết quốc tế, mở rộng hoạt động đối ngoại Nhân dân", "nhiem-vu-4"),
     ],
 )
 def test_headings_match_whatever_their_numbering_case_and_tones(outline, typed, section):
@@ -355,21 +361,42 @@ def test_unknown_figure_name_names_the_section_and_the_word(tmp_path, outline):
     path = write_docx(paths, outline)
     document = docx.Document(str(path))
     after(heading_paragraph(document, "3.2."), document.styles["Normal"]).add_run(
-        "Tổ chức {gs_cuoc_giam_satt} cuộc giám sát."
+        "Chủ trì {gs_chu_tr} cuộc giám sát."
     )
     document.save(str(path))
     source = nsource.load_narratives(path.parent, outline, P, paths.root)
+    names = [name for name, _, _ in figure_glossary(load_catalogue_of(paths), outline)]
     with pytest.raises(BaocaoError) as caught:
-        nv.fill(
-            source.narratives["3.2"].text,
-            {"gs_cuoc_giam_sat": "5"},
-            source.narratives["3.2"].source,
-            "docx",
-        )
+        nv.check_narratives(source.narratives, names)
     message = str(caught.value)
-    assert "narrative/2021-H1/noi-dung-viet-2021-H1.docx, mục 3.2" in message
-    assert "{gs_cuoc_giam_satt}" in message and "{gs_cuoc_giam_sat}" in message
-    assert "Tổ chức" in message and "dòng" not in message
+    assert message.startswith(
+        "Tài liệu Word narrative/2021-H1/noi-dung-viet-2021-H1.docx, "
+        "mục “3.2. Về hoạt động giám sát”, đoạn “Chủ trì {gs_chu_tr} cuộc giám sát.”: "
+        "không có số liệu tên “{gs_chu_tr}”. Có phải là: {gs_chu_tri}?"
+    )
+    # The writer works in Word: the names are in the table at the end of the document.
+    assert f"bảng “{nread.GLOSSARY_HEADING}” ở cuối tài liệu Word" in message
+    assert f"cột “{nwrite.HEADER[0]}”" in message
+    assert "README" not in message and "dòng" not in message
+
+
+@pytest.mark.parametrize("typed", ["khong_co_ten", "unknown_name", "tong_tien"])
+def test_an_unknown_name_suggests_only_names_it_is_a_typo_of(tmp_path, outline, typed):
+    paths = make_root(tmp_path)
+    path = write_docx(paths, outline)
+    document = docx.Document(str(path))
+    after(heading_paragraph(document, "1.1."), document.styles["Normal"]).add_run(
+        f"Toàn tỉnh tổ chức {{{typed}}} cuộc."
+    )
+    document.save(str(path))
+    source = nsource.load_narratives(path.parent, outline, P, paths.root)
+    names = [name for name, _, _ in figure_glossary(load_catalogue_of(paths), outline)]
+    with pytest.raises(BaocaoError) as caught:
+        nv.check_narratives(source.narratives, names)
+    message = str(caught.value)
+    assert "mục “1.1. Công tác tuyên truyền, vận động các tầng lớp nhân dân”" in message
+    assert f"“{{{typed}}}”" in message
+    assert "Có phải là" not in message
 
 
 # --- Word and Markdown side by side --------------------------------------------------------

@@ -14,6 +14,13 @@ from baocao.report.data import ISSUE_COLUMNS, ReportData
 from baocao.report.narrative import Narrative
 from baocao.report.parts import build_report, illustrative_notice, part_markdown, validation_annex
 
+# Part 1's first heading (config/outline.yml): the programme's number and its client's title.
+OUTLINE_PROGRAMME_1 = (
+    "1. Chương trình 1: Tuyên truyền, vận động, tập hợp các tầng lớp Nhân dân; củng cố, tăng "
+    "cường, phát huy sức mạnh đại đoàn kết toàn dân tộc xây dựng và bảo vệ Tổ quốc Việt Nam xã "
+    "hội chủ nghĩa"
+)
+
 
 def test_illustrative_notice():
     status = status_frame({"04": "chưa nộp"})
@@ -113,7 +120,7 @@ def test_headings_follow_the_outline_in_order(real_data):
     assert headings[:4] == [
         "# Phần thứ nhất",
         "## KẾT QUẢ CÔNG TÁC MẶT TRẬN 6 THÁNG ĐẦU NĂM 2021",
-        "### 1. Nội dung chương trình 1",
+        f"### {OUTLINE_PROGRAMME_1}",
         "#### 1.1. Công tác tuyên truyền, vận động các tầng lớp nhân dân",
     ]
     numbered = [h.split(" ", 1)[1] for h in headings if h.startswith("#### ")]

@@ -34,10 +34,20 @@ SOURCE = ProjectPaths.default()
 OUTLINE = [
     (1, "Phần thứ nhất"),
     (2, "KẾT QUẢ CÔNG TÁC MẶT TRẬN 6 THÁNG ĐẦU NĂM 2021"),
-    (3, "1. Nội dung chương trình 1"),
+    (
+        3,
+        "1. Chương trình 1: Tuyên truyền, vận động, tập hợp các tầng lớp Nhân dân; củng cố, "
+        "tăng cường, phát huy sức mạnh đại đoàn kết toàn dân tộc xây dựng và bảo vệ Tổ quốc "
+        "Việt Nam xã hội chủ nghĩa",
+    ),
     (4, "1.1. Công tác tuyên truyền, vận động các tầng lớp nhân dân"),
     (4, "1.2. Việc đoàn kết, tập hợp các tầng lớp nhân dân"),
-    (3, "2. Nội dung chương trình 2"),
+    (
+        3,
+        "2. Chương trình 2: Vận động Nhân dân thi đua học tập, lao động sáng tạo, thực hiện "
+        "thắng lợi các mục tiêu phát triển kinh tế, văn hóa, xã hội, giữ vững quốc phòng, an "
+        "ninh của đất nước",
+    ),
     (4, "2.1. Công tác tiếp nhận ủng hộ và phân bổ nguồn lực ủng hộ phòng, chống dịch Covid-19"),
     (
         4,
@@ -51,7 +61,12 @@ OUTLINE = [
     ),
     (4, "2.4. Đẩy mạnh thực hiện Phong trào thi đua “Đoàn kết, sáng tạo”"),
     (4, "2.5. Kết quả triển khai các chương trình"),
-    (3, "3. Nội dung chương trình 3"),
+    (
+        3,
+        "3. Chương trình 3: Thực hiện dân chủ, đại diện, bảo vệ quyền và lợi ích hợp pháp, "
+        "chính đáng của nhân dân; giám sát và phản biện xã hội; tham gia phòng chống tham "
+        "nhũng, lãng phí, xây dựng Đảng, xây dựng Nhà nước trong sạch, vững mạnh",
+    ),
     (
         4,
         "3.1. Về thực hiện dân chủ, đại diện, bảo vệ quyền và lợi ích hợp pháp, chính đáng của "
@@ -64,8 +79,13 @@ OUTLINE = [
         "3.4. Về tham gia phòng, chống tham nhũng, lãng phí; xây dựng Đảng, xây dựng Nhà nước "
         "trong sạch, vững mạnh",
     ),
-    (3, "4. Nội dung chương trình 4"),
-    (3, "5. Nội dung chương trình 5"),
+    (3, "4. Chương trình 4: Tăng cường đoàn kết quốc tế, mở rộng hoạt động đối ngoại Nhân dân"),
+    (
+        3,
+        "5. Chương trình 5: Tăng cường củng cố tổ chức, đổi mới nội dung, phương thức, nâng "
+        "cao hiệu quả hoạt động của MTTQ Việt Nam, đáp ứng yêu cầu nhiệm vụ trong giai đoạn "
+        "mới",
+    ),
     (3, "6. Đánh giá chung"),
     (4, "6.1. Kết quả đạt được"),
     (4, "6.2. Hạn chế, yếu kém"),
@@ -183,7 +203,8 @@ def vn(value: float, kind: str) -> str:
         rounded = shown.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
         whole, _, decimal = f"{rounded:,.1f}".partition(".")
         whole = whole.replace(",", ".")
-        return whole if decimal == "0" else f"{whole},{decimal}"
+        # money always keeps its decimal ("1.500,0"); a share drops a zero one ("100")
+        return whole if decimal == "0" and kind == "percent" else f"{whole},{decimal}"
     return f"{round(value):,}".replace(",", ".")
 
 
@@ -455,7 +476,8 @@ def test_failed_render_names_the_cell_and_keeps_previous_outputs(tmp_path):
     with pytest.raises(BaocaoError) as caught:
         render.render_report(PERIOD, "internal", paths, out, backend="builtin")
     message = str(caught.value)
-    assert "ô lệnh thứ 2 (“from baocao.report.data import load_report_data”)" in message
+    assert message.startswith("Lỗi khi lập báo cáo, ở bước đọc số liệu đã xử lý của kỳ: ")
+    assert "load_report_data" not in message and "report.qmd" not in message
     assert "Chưa có dữ liệu đã xử lý của kỳ 2021-H1" in message
     assert previous.read_bytes() == b"previous report"
     assert sorted(p.name for p in out.iterdir()) == ["bao-cao-2021-H1.docx"]
@@ -473,3 +495,20 @@ def test_quarto_backend_renders_the_same_outline(tmp_path):
     document = docx.Document(result.outputs["docx"])
     texts = [text for _, text in _docx_headings(document)]
     assert texts == [text for _, text in OUTLINE]
+
+
+def test_a_failing_cell_is_named_by_the_part_of_the_report_it_writes_never_by_its_code():
+    from baocao.config.catalog import load_catalogue
+    from baocao.config.outline import load_outline
+    from baocao.report.render_execute import _cell_name, read_report
+
+    outline = load_outline(SOURCE.config, load_catalogue(SOURCE.config, PERIOD), PERIOD)
+    parts = {part.id: part.heading for part in outline.parts}
+    cells = [c for c in read_report(SOURCE.report_source).cells if c.cell_type == "code"]
+    names = [_cell_name(cell, parts) for cell in cells]
+    assert "phần “Phần thứ nhất”" in names and "phần “Phụ lục II”" in names
+    for cell, name in zip(cells, names, strict=True):
+        assert "report.qmd" not in name, name  # every cell is labelled with a known name
+        for line in cell.metadata["baocao_code"].splitlines():
+            if line.strip() and not line.startswith("#"):
+                assert line.strip() not in name, name

@@ -40,6 +40,7 @@ class Section:
     charts: tuple[str, ...] = ()
     internal: tuple[InternalPart, ...] = ()
     programme: int | None = None  # Phụ lục II programme the section points to
+    formerly: tuple[str, ...] = ()  # earlier headings a Word document may still carry
 
     @property
     def takes_text(self) -> bool:
@@ -206,6 +207,7 @@ def parse_outline(data: dict, catalogue: Catalogue, source: str = "config/outlin
                     charts=chart_ids,
                     internal=internal,
                     programme=raw.get("programme"),
+                    formerly=_tuple(raw.get("formerly")),
                 )
             )
         block = raw_part.get("block")

@@ -198,7 +198,7 @@ def models_markdown(models: pd.DataFrame, units: Iterable[Unit], outline: Outlin
     """Phụ lục II: the units' models by programme, then by unit (in the unit list's order).
 
     STT | Tên mô hình, cách làm | Đơn vị | Thời gian | Số người tham gia | Hiệu quả, with a bold
-    row per programme titled from the outline ("Nội dung chương trình 2"). Every field is the
+    row per programme titled from the outline ("Chương trình 2: Vận động Nhân dân thi đua …"). Every field is the
     unit's own text, escaped.
     """
     units = tuple(units)
@@ -206,10 +206,7 @@ def models_markdown(models: pd.DataFrame, units: Iterable[Unit], outline: Outlin
         return "Chưa có đơn vị báo cáo mô hình, cách làm hiệu quả trong kỳ.\n"
     order = {u.code: i for i, u in enumerate(units)}
     short = {u.code: u.short for u in units}
-    titles = {}
-    for section in outline.sections:
-        if section.level == 3 and section.id.isdigit():
-            titles[section.id] = section.heading.split(". ", 1)[-1]
+    titles = programme_titles(outline)
     frame = models.copy()
     frame["_programme"] = frame["programme"].map(_programme_key)
     frame["_unit"] = frame["unit_code"].astype(str).map(lambda c: order.get(c, len(order)))
@@ -218,11 +215,7 @@ def models_markdown(models: pd.DataFrame, units: Iterable[Unit], outline: Outlin
     frame = frame.sort_values(["_last", "_programme", "_unit", "_stt"], kind="stable")
     rows: list[list[str]] = []
     for groups, (programme, group) in enumerate(frame.groupby("_programme", sort=False), 1):
-        title = (
-            titles.get(programme, f"Chương trình {programme}")
-            if programme
-            else "Chưa ghi chương trình"
-        )
+        title = programme_title(programme, titles) or "Chưa ghi chương trình"
         rows.append([f"**{roman(groups)}**", f"**{_cell(title)}**", "", "", "", ""])
         for number, model in enumerate(group.to_dict("records"), start=1):
             participants = model.get("participants")
@@ -249,6 +242,21 @@ def models_markdown(models: pd.DataFrame, units: Iterable[Unit], outline: Outlin
         "Hiệu quả",
     ]
     return _pipe_table(header, rows, [4, 28, 10, 10, 8, 30], "cllcrl")
+
+
+def programme_titles(outline: Outline) -> dict[str, str]:
+    """Programme number ("1") -> its title, the outline's level-3 heading without its number."""
+    return {
+        section.id: section.heading.split(". ", 1)[-1]
+        for section in outline.sections
+        if section.level == 3 and section.id.isdigit()
+    }
+
+
+def programme_title(programme: object, titles: Mapping[str, str]) -> str:
+    """A model's programme as Phụ lục II names it (empty when the unit wrote none)."""
+    key = _programme_key(programme)
+    return titles.get(key, f"Chương trình {key}") if key else ""
 
 
 def _programme_key(value: object) -> str:

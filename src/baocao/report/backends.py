@@ -11,7 +11,8 @@ import shutil
 
 from baocao.errors import BaocaoError
 
-BACKEND_NAMES = ("quarto", "builtin")
+# The --backend option's values, and what a user reads for each.
+BACKEND_NAMES = {"quarto": "Quarto", "builtin": "bộ dựng sẵn có"}
 
 
 def choose_backend(requested: str | None = None) -> str:

@@ -20,10 +20,16 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from baocao.config.catalog import Catalogue
+from baocao.config.outline import Outline
 from baocao.config.periods import Period
 from baocao.config.units import Unit
 from baocao.intake import layout
-from baocao.report.appendices import TOTAL_HEADER, appendix_tables
+from baocao.report.appendices import (
+    TOTAL_HEADER,
+    appendix_tables,
+    programme_title,
+    programme_titles,
+)
 from baocao.report.output_files import export_name  # noqa: F401  (re-exported)
 from baocao.run.aggregate import STATUS_COLUMNS, appendix_table
 from baocao.run.store import atomic_write_bytes
@@ -31,7 +37,15 @@ from baocao.run.store import atomic_write_bytes
 FORMULA_STARTS = ("=", "+", "-", "@")
 _BOLD = Font(bold=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")
-_MODEL_HEADERS = ("Chương trình", "Đơn vị", *layout.MODEL_COLUMNS[1:])
+# Phụ lục II: the programme's number (to sort and filter by) and its title, each its own column.
+_MODEL_HEADERS = (
+    "Số chương trình",
+    "Đơn vị",
+    *(
+        "Tên chương trình" if field == "programme" else name
+        for field, name in zip(layout.MODEL_FIELDS[1:], layout.MODEL_COLUMNS[1:], strict=True)
+    ),
+)
 _STATUS_SHOWN = tuple(c for c in STATUS_COLUMNS if c != "illustrative")
 
 
@@ -122,14 +136,17 @@ def build_workbook(
     values: pd.DataFrame,
     models: pd.DataFrame,
     status: pd.DataFrame,
+    outline: Outline | None = None,
 ) -> Workbook:
-    """The workbook of a period's appendices, from its processed tables (pure: no file I/O)."""
+    """The workbook of a period's appendices, from its processed tables (pure: no file I/O).
+    `outline` names the programmes of Phụ lục II (without it: "Chương trình 2")."""
     book = Workbook()
     figures = book.active
     figures.title = "Phụ lục I"
     _figures_sheet(figures, catalogue, tuple(units), values)
 
     names = {u.code: u.name for u in units}
+    titles = programme_titles(outline) if outline is not None else {}
     listed = (
         models.sort_values(["programme", "unit_code"], kind="stable") if len(models) else models
     )
@@ -140,12 +157,17 @@ def build_workbook(
             [
                 row.get("programme"),
                 names.get(str(row.get("unit_code")), row.get("unit_code")),
-                *(row.get(field) for field in layout.MODEL_FIELDS[1:]),
+                *(
+                    programme_title(row.get(field), titles)
+                    if field == "programme"
+                    else row.get(field)
+                    for field in layout.MODEL_FIELDS[1:]
+                ),
             ]
             for row in listed.to_dict("records")
         ],
     )
-    _widths(book["Phụ lục II"], [12, 22, 50, 16, 14, 50])
+    _widths(book["Phụ lục II"], [12, 22, 50, 40, 16, 14, 50])
 
     _rows(
         book.create_sheet("Tình hình nộp"),

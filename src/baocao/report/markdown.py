@@ -91,13 +91,14 @@ def _truthy(value: object) -> bool:
 
 def _fmt(value: float | None, kind: str = "count") -> str:
     """One figure as printed in a table: "1.357", percentages with one decimal "85,5", money
-    in triệu đồng with one decimal ("1.584,1") so that a dozen units fit across the page."""
+    in triệu đồng with exactly one decimal ("1.584,1", "1.500,0") so that a dozen units fit
+    across the page and "1.500" is never read as 1,5 beside "1.058,4"."""
     if _missing(value):
         return NOT_REPORTED
     if kind == "percent":
         return format_number(value, 1, trim=True)
     if kind == "money":
-        return format_number(value / TABLE_MONEY_SCALE, 1, trim=True)
+        return format_number(value / TABLE_MONEY_SCALE, 1)
     return format_number(value)
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from baocao.errors import BaocaoError
+from baocao.report.narrative_read import GLOSSARY_HEADING
 
 SUFFIX = ".md"
 WORD_SUFFIX = ".docx"
@@ -49,37 +50,67 @@ class Narrative:
     text: str
     source: str  # the file as a user finds it, e.g. "narrative/2021-H1/2.2.md"
     kind: str = "markdown"  # "docx": read from the Word document (narrative_source)
+    heading: str = ""  # the section's heading in the outline, for messages
+
+
+# Where the writers look the names up: the table at the end of the Word document, or the README
+# beside the Markdown files.
+NAMES_IN_WORD = (
+    f"Các tên dùng được có trong bảng “{GLOSSARY_HEADING}” ở cuối tài liệu Word (cột “Tên số "
+    "liệu”); hãy sửa cho đúng một tên trong bảng, hoặc bỏ cặp ngoặc nhọn nếu không cần số liệu."
+)
+NAMES_IN_MARKDOWN = (
+    "Danh sách tên dùng được ở narrative/README.md (và trong bảng tên số liệu ở cuối tài liệu "
+    "Word do lệnh “baocao narrative” tạo)."
+)
+CLOSE_NAME_CUTOFF = 0.8  # difflib ratio: a one- or two-letter typo of a name, never another name
+HEADING_SHOWN = 70  # characters of a heading quoted in a message
 
 
 def _where(source: str, line: int) -> str:
     return f"Tệp {source}, dòng {line}"
 
 
-def _locator(source: str, kind: str, lines: list[str]):
-    """How a message points at a line: its number in a Markdown file; in the Word document,
-    where line numbers mean nothing, the start of the paragraph as the writer sees it."""
+def _shorten(text: str, size: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
+
+def _locator(source: str, kind: str, lines: list[str], heading: str = ""):
+    """How a message points at a line: the file, the section's heading (when known) and the
+    line's number in a Markdown file; in the Word document, where line numbers mean nothing,
+    the start of the paragraph as the writer sees it."""
+    section = f"mục “{_shorten(heading, HEADING_SHOWN)}”" if heading else ""
     if kind != "docx":
-        return lambda number: _where(source, number)
+        if not section:
+            return lambda number: _where(source, number)
+        return lambda number: f"Tệp {source} ({section}), dòng {number}"
 
     def where(number: int) -> str:
         words = re.sub(r"\\(.)", r"\1", lines[number - 1]).replace("**", "").strip(" -*")
-        words = " ".join(words.split())
-        shown = words if len(words) <= 60 else words[:59].rstrip() + "…"
-        return f"{source}, đoạn “{shown}”"
+        shown = _shorten(words, 60)
+        return f"{source}{', ' + section if section else ''}, đoạn “{shown}”"
 
     return where
+
+
+def close_names(name: str, known: Iterable[str]) -> list[str]:
+    """The known names `name` is a typo of (at most 3, closest first); none for a word that
+    only shares a few letters with them."""
+    return difflib.get_close_matches(name, list(known), n=3, cutoff=CLOSE_NAME_CUTOFF)
 
 
 # --- checking and filling ------------------------------------------------------------------
 
 
-def check_markdown(text: str, source: str) -> None:
+def check_markdown(text: str, source: str, where=None) -> None:
     """Refuse what would break the report: headings (the outline owns them), unclosed code fences.
 
     A line of "---" after a blank line is a horizontal rule and allowed; after a line of text it
     would turn that text into a heading.
     """
     lines = text.splitlines()
+    at = where or (lambda number: _where(source, number))  # `fill`'s locator, when it calls
     fence: tuple[str, int] | None = None
     for number, line in enumerate(lines, start=1):
         opened = _FENCE.match(line)
@@ -96,19 +127,19 @@ def check_markdown(text: str, source: str) -> None:
             continue
         if _ATX_HEADING.match(line):
             raise BaocaoError(
-                f"{_where(source, number)}: có tiêu đề Markdown (dòng bắt đầu bằng “#”). Tiêu đề "
+                f"{at(number)}: có tiêu đề Markdown (dòng bắt đầu bằng “#”). Tiêu đề "
                 "các mục lấy từ đề cương của kỳ (config/outline*.yml); trong phần nội dung hãy viết đoạn "
                 "văn, hoặc dùng **chữ đậm** cho ý nhỏ."
             )
         previous = lines[number - 2] if number > 1 else ""
         if _SETEXT_RULE.match(line) and previous.strip() and not _FENCE.match(previous):
             raise BaocaoError(
-                f"{_where(source, number)}: dòng “{line.strip()}” ngay dưới một dòng chữ biến "
+                f"{at(number)}: dòng “{line.strip()}” ngay dưới một dòng chữ biến "
                 "dòng đó thành tiêu đề Markdown. Hãy để một dòng trống phía trên, hoặc bỏ dòng này."
             )
     if fence is not None:
         raise BaocaoError(
-            f"{_where(source, fence[1])}: khối mã mở bằng “{fence[0]}” chưa được đóng. "
+            f"{at(fence[1])}: khối mã mở bằng “{fence[0]}” chưa được đóng. "
             f"Hãy thêm một dòng “{fence[0]}” để đóng khối."
         )
 
@@ -152,17 +183,21 @@ def _tokens(line: str, where, number: int) -> Iterable[tuple[str, str]]:
     yield "text", line[start:]
 
 
-def fill(text: str, figures: Mapping[str, str], source: str, kind: str = "markdown") -> str:
+def fill(
+    text: str, figures: Mapping[str, str], source: str, kind: str = "markdown", heading: str = ""
+) -> str:
     """The narrative with every `{name}` replaced by its formatted figure.
 
-    Checks the Markdown first (`check_markdown`); an unknown name is an error naming the file,
-    the line (for the Word document: the section and the paragraph) and the closest known names.
+    Checks the Markdown first (`check_markdown`); an unknown name is a `BaocaoError` naming the
+    file, the section's `heading`, the line (for the Word document: the paragraph), the known
+    names it is a typo of, and where the names are listed (the Word document's table, or
+    narrative/README.md).
     """
     text = unicodedata.normalize("NFC", text)
-    check_markdown(text, source)
-    out_lines = []
     lines = text.splitlines()
-    where = _locator(source, kind, lines)
+    where = _locator(source, kind, lines, heading)
+    check_markdown(text, source, where)
+    out_lines = []
     for number, line in enumerate(lines, start=1):
         pieces = []
         for kind_, value in _tokens(line, where, number):
@@ -170,11 +205,11 @@ def fill(text: str, figures: Mapping[str, str], source: str, kind: str = "markdo
                 pieces.append(value)
                 continue
             if value not in figures:
-                close = difflib.get_close_matches(value, list(figures), n=3)
+                close = close_names(value, figures)
                 hint = f" Có phải là: {', '.join('{' + c + '}' for c in close)}?" if close else ""
+                listed = NAMES_IN_WORD if kind == "docx" else NAMES_IN_MARKDOWN
                 raise BaocaoError(
-                    f"{where(number)}: không có số liệu tên “{{{value}}}”.{hint} "
-                    "Danh sách tên dùng được ở narrative/README.md."
+                    f"{where(number)}: không có số liệu tên “{{{value}}}”.{hint} {listed}"
                 )
             pieces.append(figures[value])
         out_lines.append("".join(pieces))
@@ -203,8 +238,17 @@ def section_text(
     placeholder in the internal draft and nothing in the public version."""
     narrative = narratives.get(section)
     if narrative is not None:
-        return fill(narrative.text, figures, narrative.source, narrative.kind)
+        return fill(narrative.text, figures, narrative.source, narrative.kind, narrative.heading)
     return placeholder(guidance) if internal else ""
+
+
+def check_narratives(narratives: Mapping[str, Narrative], names: Iterable[str]) -> None:
+    """Every narrative checked as `fill` will fill it, with the names the report gives
+    (`sentences.figure_glossary`), before anything is processed or rendered: the first mistake
+    (unknown name, stray brace, heading, open code fence) is a `BaocaoError` as `fill` says it."""
+    known = dict.fromkeys(names, "")
+    for narrative in narratives.values():
+        fill(narrative.text, known, narrative.source, narrative.kind, narrative.heading)
 
 
 # --- reading (the one function here that touches the disk) ---------------------------------

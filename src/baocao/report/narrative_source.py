@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from baocao.config.names import match_key
@@ -109,10 +109,22 @@ def _targets(outline: Outline, period: Period) -> list[tuple[str, str, str]]:
         for section in part.sections:
             kind = "text" if section.takes_text else "heading"
             targets.append((kind, section.id, fill_period(section.heading, period)))
+            for former in section.formerly:  # a document written before the outline changed
+                targets.append((kind, section.id, fill_period(former, period)))
             for extra in section.internal:
                 targets.append(("text", extra.id, fill_period(extra.title, period)))
     targets.append(("glossary", "", GLOSSARY_HEADING))
     return targets
+
+
+def section_headings(outline: Outline, period: Period) -> dict[str, str]:
+    """The heading of every section that takes text (internal parts: their title), by id."""
+    headings = {}
+    for section in outline.sections:
+        headings[section.id] = fill_period(section.heading, period)
+        for extra in section.internal:
+            headings[extra.id] = fill_period(extra.title, period)
+    return headings
 
 
 def known_notes(outline: Outline, period: Period) -> set[str]:
@@ -197,7 +209,13 @@ def assign(extracted: Extracted, outline: Outline, period: Period, shown: str) -
                 orphan = (anchor, None, [], reason)
                 orphans.append(orphan)
             orphan[2].append(text)
-    missing = [h for kind, tid, h in targets if kind in ("text", "heading") and tid not in seen]
+    missing = list(
+        dict.fromkeys(
+            _heading_of(outline, tid, period)
+            for kind, tid, _ in targets
+            if kind in ("text", "heading") and tid not in seen
+        )
+    )
     if missing:
         warnings.append(
             f"Tài liệu Word {shown} thiếu (hoặc ghi khác đề cương) tiêu đề: "
@@ -221,6 +239,11 @@ def assign(extracted: Extracted, outline: Outline, period: Period, shown: str) -
         )
     sections = {sid: "\n\n".join(texts) for sid, texts in chunks.items() if any(texts)}
     return Assigned(sections, tuple(result), tuple(warnings))
+
+
+def _heading_of(outline: Outline, tid: str, period: Period) -> str:
+    """The heading the outline gives `tid` now (not a former one)."""
+    return section_headings(outline, period).get(tid, tid)
 
 
 def nv_escape_plain(text: str) -> str:
@@ -272,7 +295,11 @@ def load_narratives(
     - Otherwise the DOCX; its orphans (text under unknown headings) travel with the result.
     """
     folder = Path(folder)
-    markdown = nv.read_narratives(folder, outline.text_ids(), display_root)
+    headings = section_headings(outline, period)
+    markdown = {
+        sid: replace(n, heading=headings.get(sid, ""))
+        for sid, n in nv.read_narratives(folder, outline.text_ids(), display_root).items()
+    }
     path = folder / file_name(str(period))
     if not path.is_file():
         source = "markdown" if markdown else "none"
@@ -280,7 +307,11 @@ def load_narratives(
         message = (
             f"Nội dung viết tay lấy từ các tệp Markdown trong {shown} ({len(markdown)} mục)."
             if markdown
-            else f"Chưa có nội dung viết tay cho kỳ {period} (thư mục {shown})."
+            else (
+                f"Chưa có nội dung viết tay cho kỳ {period} (thư mục {shown}): các mục của "
+                f"báo cáo nội bộ chỉ có hướng dẫn của đề cương. Để bắt đầu viết, chạy “baocao "
+                f"narrative --period {period}” rồi mở tài liệu Word vừa tạo."
+            )
         )
         return NarrativeSource(markdown, source, shown, messages=(message,))
     shown = _display(path, display_root)
@@ -329,7 +360,9 @@ def load_narratives(
             ),
         )
     narratives = {
-        sid: nv.Narrative(sid, text, f"Tài liệu Word {shown}, mục {sid}", kind="docx")
+        sid: nv.Narrative(
+            sid, text, f"Tài liệu Word {shown}", kind="docx", heading=headings.get(sid, sid)
+        )
         for sid, text in assigned.sections.items()
         if sid in ids
     }

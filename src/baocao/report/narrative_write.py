@@ -164,10 +164,17 @@ def write_for_period(paths, period: str) -> tuple[Path, list[str]]:
         notes.append("Tài liệu chưa ai sửa nên được tạo lại với nội dung và số liệu mới nhất.")
     write_narrative_docx(path, outline, p, markdown, glossary)
     written = [sid for sid in outline.text_ids() if sid in markdown]
-    notes.append(
-        f"Có nội dung của {len(written)} mục (lấy từ các tệp Markdown); các mục khác có hướng "
-        "dẫn của đề cương. Viết và góp ý ngay trong tài liệu này."
-    )
+    if written:
+        notes.append(
+            f"Có nội dung của {len(written)} mục (lấy từ các tệp Markdown); các mục khác có "
+            "hướng dẫn của đề cương. Viết và góp ý ngay trong tài liệu này."
+        )
+    else:
+        notes.append(
+            "Chưa có nội dung viết tay nào: dưới mỗi tiêu đề là hướng dẫn của đề cương. Mở tài "
+            "liệu này bằng Word, viết nội dung ngay dưới từng tiêu đề rồi lưu lại; lần chạy "
+            "“baocao run” sau sẽ đưa nội dung vào báo cáo."
+        )
     return path, notes
 
 

@@ -15,6 +15,8 @@ from dataclasses import replace
 from typing import Any
 
 PROFILES = ("internal", "public")  # the first is the default, as in _quarto.yml's group
+# What a user reads for each profile (the identifiers stay in code, options and file names).
+PROFILE_NAMES = {"internal": "bản nội bộ", "public": "bản công khai"}
 FENCE = "::::"  # longer than the report's own `:::` divs, so those nest inside
 
 

@@ -42,7 +42,7 @@ from baocao.report.render_quarto import render_quarto
 from baocao.report.titles import report_title
 
 BACKENDS: dict[str, Backend] = {"quarto": render_quarto, "builtin": render_builtin}
-assert tuple(BACKENDS) == BACKEND_NAMES
+assert tuple(BACKENDS) == tuple(BACKEND_NAMES)
 
 
 def render_reports(

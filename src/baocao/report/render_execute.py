@@ -5,13 +5,14 @@ What enters: the `RenderJob` (report.qmd's path, the parameters `period`, `proce
 (nbformat), its code cells carrying their Quarto options (`#| key: value`) in their metadata.
 jupytext reads the .qmd, papermill's `parameterize_notebook` injects the parameters after the
 cell tagged `parameters`, nbclient runs every cell once in a fresh kernel. A failing cell
-raises `BaocaoError` naming the cell as the user finds it in report.qmd.
+raises `BaocaoError` naming the part of the report the cell writes, never its code.
 """
 
 from __future__ import annotations
 
 import subprocess
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,18 @@ CELL_TIMEOUT = 600  # seconds per cell
 
 
 _OWN_ERRORS = ("BaocaoError", "ConfigError", "InputError")
+
+# What each labelled cell of report.qmd does, as a user names that part of the report; a cell
+# labelled with an outline part's id (phan-thu-nhat, phu-luc-1…) is named by its heading. Every
+# cell of report.qmd carries a `#| label:` so that a failure never shows the user code.
+CELL_NAMES = {
+    "tham-so": "bước nhận tham số của báo cáo",
+    "so-lieu": "bước đọc số liệu đã xử lý của kỳ",
+    "bieu-do": "bước vẽ các biểu đồ",
+    "ghi-chu": "phần ghi chú đầu báo cáo",
+    "tinh-hinh-nop": "phần tình hình tiếp nhận số liệu (bản nội bộ)",
+    "ma-lan-chay": "dòng ghi mã lần chạy cuối báo cáo",
+}
 
 
 def cell_options(source: str) -> tuple[dict[str, Any], str]:
@@ -57,15 +70,21 @@ def _first_line(code: str) -> str:
     return ""
 
 
-def _cell_name(cell) -> str:
-    """How a user finds the cell in report.qmd: its label, else its place and first line."""
+def _cell_name(cell, parts: Mapping[str, str] | None = None) -> str:
+    """The part of the report a cell writes, as a user names it (never its code): an outline
+    part's heading (`parts`: part id → heading) or a step of `CELL_NAMES`, by the cell's label;
+    an unlabelled cell by its place in report.qmd."""
     options = cell.metadata.get("baocao_options", {})
     if "injected-parameters" in cell.metadata.get("tags", []):
-        return "ô tham số được truyền vào"
-    if options.get("label"):
-        return f"ô lệnh “{options['label']}”"
-    first = _first_line(cell.metadata.get("baocao_code", cell.source))
-    return f"ô lệnh thứ {cell.metadata.get('baocao_number', '?')} (“{first}”)"
+        return "bước nhận tham số của lần chạy"
+    label = str(options.get("label") or "")
+    if label in (parts or {}):
+        return f"phần “{parts[label]}”"
+    if label in CELL_NAMES:
+        return CELL_NAMES[label]
+    if label:
+        return f"ô lệnh “{label}” của report.qmd"
+    return f"ô lệnh thứ {cell.metadata.get('baocao_number', '?')} của report.qmd"
 
 
 def read_report(source: Path):
@@ -109,8 +128,12 @@ def parameterize(nb, parameters: dict[str, Any]):
     return nb
 
 
-def execute(nb, cwd: Path, timeout: int = CELL_TIMEOUT):
-    """Run every cell once, in order, in a fresh kernel started in `cwd`."""
+def execute(
+    nb, cwd: Path, timeout: int = CELL_TIMEOUT, parts: Callable[[], Mapping[str, str]] = dict
+):
+    """Run every cell once, in order, in a fresh kernel started in `cwd`. A failing cell is a
+    `BaocaoError` naming the part of the report it writes (`parts()`: part id → heading, asked
+    for only then)."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellControlSignal, CellExecutionError, CellTimeoutError
 
@@ -126,17 +149,23 @@ def execute(nb, cwd: Path, timeout: int = CELL_TIMEOUT):
                 client.execute_cell(cell, index)
     except CellTimeoutError:
         raise BaocaoError(
-            f"Lỗi khi chạy report.qmd: {_cell_name(nb.cells[index])} chạy quá {timeout} giây."
+            f"Lỗi khi lập báo cáo: {_cell_name(nb.cells[index], _parts(parts))} chạy quá "
+            f"{timeout} giây."
         ) from None
     except CellExecutionError as exc:
-        # baocao's own errors already speak to the user; anything else shows its type too.
-        ours = exc.ename in _OWN_ERRORS and exc.evalue
-        detail = exc.evalue if ours else f"{exc.ename}: {exc.evalue}"
+        # baocao's own errors already speak to the user; anything else is the program's fault.
+        if exc.ename in _OWN_ERRORS and exc.evalue:
+            detail = exc.evalue
+        else:
+            detail = (
+                f"lỗi của chương trình ({exc.ename}: {exc.evalue}). Hãy gửi thông báo này cho "
+                "người phụ trách kỹ thuật"
+            )
         raise BaocaoError(
-            f"Lỗi khi chạy report.qmd, {_cell_name(nb.cells[index])}: {detail}"
+            f"Lỗi khi lập báo cáo, ở {_cell_name(nb.cells[index], _parts(parts))}: {detail}"
         ) from None
     except CellControlSignal as exc:
-        raise BaocaoError(f"Lỗi khi chạy report.qmd: {exc}") from None
+        raise BaocaoError(f"Lỗi khi lập báo cáo: {exc}") from None
     except BaocaoError:
         raise
     except Exception as exc:  # the kernel did not start or died
@@ -147,10 +176,31 @@ def execute(nb, cwd: Path, timeout: int = CELL_TIMEOUT):
     return nb
 
 
+def _parts(parts: Callable[[], Mapping[str, str]]) -> Mapping[str, str]:
+    try:
+        return parts()
+    except BaocaoError:  # the configuration itself is what failed: cells by their steps
+        return {}
+
+
+def outline_parts(job: RenderJob) -> dict[str, str]:
+    """The outline's parts of the job's period: id → heading ("Phần thứ nhất", "Phụ lục I")."""
+    from baocao.config.catalog import load_catalogue
+    from baocao.config.outline import load_outline
+
+    config = job.paths.config
+    outline = load_outline(config, load_catalogue(config, job.period), job.period)
+    return {part.id: part.heading for part in outline.parts}
+
+
 def execute_report(job: RenderJob, cwd: Path):
     """report.qmd, parameterized and executed once in a fresh kernel started in `cwd` (the
     charts land in `cwd/figures`); records the seconds in `job.timings["execute"]`."""
     started = time.perf_counter()
-    nb = execute(parameterize(read_report(job.paths.report_source), job.parameters), cwd=cwd)
+    nb = execute(
+        parameterize(read_report(job.paths.report_source), job.parameters),
+        cwd=cwd,
+        parts=lambda: outline_parts(job),
+    )
     job.timings["execute"] = round(time.perf_counter() - started, 3)
     return nb

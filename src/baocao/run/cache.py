@@ -39,7 +39,8 @@ REASONS = {
     "đã thay đổi",
     "report": "report.qmd hoặc _quarto.yml đã thay đổi",
     "config": "cấu hình (config/) đã thay đổi",
-    "profile": "bản báo cáo (internal/public), cách dựng hoặc số, ngày, người ký đã thay đổi",
+    "profile": "bản báo cáo (nội bộ hay công khai), cách lập báo cáo hoặc số, ngày, người ký "
+    "đã thay đổi",
 }
 
 
