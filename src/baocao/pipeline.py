@@ -35,6 +35,7 @@ from baocao.run.cache import (
     key_of,
     report_key_parts,
     run_id,
+    same_static_parts,
 )
 from baocao.run.discover import IGNORED_FILES, IdentityMemo, discover
 from baocao.run.kernels import KernelPool
@@ -60,7 +61,7 @@ from baocao.run.process import (
 from baocao.run.store import (
     period_lock,
 )
-from baocao.unit.validate import STATE_MISSING
+from baocao.unit.states import STATE_MISSING
 
 
 @dataclass
@@ -78,17 +79,17 @@ class RunResult:
     narrative: dict = field(default_factory=dict)  # where the analysts' text came from
 
 
-def narrative_summary(paths: ProjectPaths, period: str) -> dict:
+def narrative_summary(paths: ProjectPaths, period: str, check_names: bool = True) -> dict:
     """Where the report's narrative comes from (Word document or Markdown files), the tracked
     changes still pending and the warnings, for the run's output and its manifest. Raises
     `BaocaoError` when the Word document and the Markdown files were both edited, and for any
     mistake the report would stop at (an unknown figure name, a stray brace…): the run stops
-    before processing anything, the previous outputs whole."""
+    before processing anything, the previous outputs whole. `check_names=False` skips the
+    figure names' check (a report was rendered from this very text, configuration and code)."""
     from baocao.config.catalog import load_catalogue
     from baocao.config.outline import load_outline
     from baocao.report.narrative import check_narratives
     from baocao.report.narrative_source import load_narratives
-    from baocao.report.sentences import figure_glossary
 
     catalogue = load_catalogue(paths.config, period)
     outline = load_outline(paths.config, catalogue, period)
@@ -97,7 +98,11 @@ def narrative_summary(paths: ProjectPaths, period: str) -> dict:
     )
     # The names the report fills (`sentences.figure_names`) are the glossary's, whatever the
     # figures: checked here, before the units are processed.
-    check_narratives(found.narratives, (name for name, _, _ in figure_glossary(catalogue, outline)))
+    if check_names:
+        from baocao.report.sentences import figure_glossary  # pandas: only when checking
+
+        names = (name for name, _, _ in figure_glossary(catalogue, outline))
+        check_narratives(found.narratives, names)
     return {
         "source": found.source,
         "file": found.shown,
@@ -230,9 +235,15 @@ def run_period(
     output_target = paths.output_period(period)
     timings: dict[str, object] = {}
     # The analysts' text is checked first: a conflict between the Word document and the
-    # Markdown files stops the run before any unit is processed.
-    narrative = narrative_summary(paths, period) if render else {}
+    # Markdown files stops the run before any unit is processed. Its figure names need no new
+    # check when every report was last rendered from the same text, configuration and code.
     written = narrative_digest(paths, period)
+    last = Cache.of(paths)
+    names_checked = all(
+        same_static_parts(last.last_parts(period, f"report-{profile}"), paths, written)
+        for profile in profiles
+    )
+    narrative = narrative_summary(paths, period, check_names=not names_checked) if render else {}
     with (
         period_lock(paths.processed, period),
         KernelPool(jobs, log=paths.output / "kernels.log") as pool,

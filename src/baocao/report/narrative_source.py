@@ -24,6 +24,7 @@ from baocao.config.outline import Outline, fill_period
 from baocao.config.periods import Period
 from baocao.errors import BaocaoError
 from baocao.report import narrative as nv
+from baocao.report.narrative import _display
 from baocao.report.narrative_read import GLOSSARY_HEADING, Extracted, _sha, extract
 from baocao.report.narrative_runs import inline_markdown
 
@@ -272,15 +273,6 @@ class NarrativeSource:
     pending: int = 0
     orphans: tuple[Orphan, ...] = ()
     messages: tuple[str, ...] = ()
-
-
-def _display(path: Path, root: Path | None) -> str:
-    if root is not None:
-        try:
-            return path.resolve().relative_to(Path(root).resolve()).as_posix()
-        except ValueError:
-            pass
-    return path.as_posix()
 
 
 def load_narratives(

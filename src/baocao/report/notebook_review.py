@@ -19,8 +19,6 @@ from datetime import UTC, datetime, timedelta, timezone
 from html import escape
 from pathlib import PureWindowsPath
 
-import nbformat
-
 from baocao.config.periods import Period
 from baocao.errors import BaocaoError
 
@@ -163,4 +161,6 @@ def reviewer_notebook(nb, name: str):
         "nbformat": 4,
         "nbformat_minor": 4,  # cells without ids: the page carries no random anchors
     }
+    import nbformat  # here: a rerun with no review page to write never needs it
+
     return nbformat.from_dict(review)

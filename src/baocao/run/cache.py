@@ -112,6 +112,14 @@ def _static_parts(paths: ProjectPaths, narrative: str) -> dict[str, str]:
     }
 
 
+def same_static_parts(last: dict[str, str] | None, paths: ProjectPaths, narrative: str) -> bool:
+    """Whether a report's last content key (`last`, None if never rendered) was made from the
+    same narrative, report source, configuration, code and dependencies as now."""
+    if not last:
+        return False
+    return all(last.get(name) == value for name, value in _static_parts(paths, narrative).items())
+
+
 def run_id(paths: ProjectPaths, unit_keys: dict[str, str], narrative: str) -> str:
     """A short name for a run, derived from its inputs only: the same inputs give the same id.
     `narrative` as in `_static_parts`."""
