@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import unicodedata
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from office import SOFFICE, soffice_pdf
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
@@ -264,7 +264,6 @@ def test_slugify(text, slug):
 
 # --- printing: A4, one page wide, header row and unit on every page ------------------------
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 # Excel's column width units across the printable width of A4 (0,5" margins) at 100 %.
 PRINTABLE_UNITS = {"landscape": 150, "portrait": 100}
 
@@ -307,26 +306,8 @@ def _calc_converts(folder: Path) -> bool:
     book = Workbook()
     book.active["A1"] = 1
     book.save(probe)
-    _soffice_pdf(probe, folder)
+    soffice_pdf(probe, folder)
     return (folder / "probe.pdf").is_file()
-
-
-def _soffice_pdf(source: Path, folder: Path) -> Path:
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation=file://{folder / 'lo-profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            str(source),
-        ],
-        capture_output=True,
-        timeout=180,
-    )
-    return folder / f"{source.stem}.pdf"
 
 
 @pytest.mark.slow
@@ -334,7 +315,7 @@ def _soffice_pdf(source: Path, folder: Path) -> Path:
 def test_libreoffice_prints_every_page_with_all_columns_and_the_unit(written, tmp_path):
     if not _calc_converts(tmp_path):
         pytest.skip("LibreOffice Calc is not installed: LibreOffice cannot open workbooks here")
-    pdf = _soffice_pdf(written[0], tmp_path)
+    pdf = soffice_pdf(written[0], tmp_path)
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
     count = int(next(ln.split()[-1] for ln in info.stdout.splitlines() if ln.startswith("Pages:")))
     pages = []
@@ -382,7 +363,7 @@ def test_libreoffice_prints_no_text_over_another_row(tmp_path, paths):
     """In LibreOffice's PDF no two lines of text overlap: a wrapped label stays in its row."""
     if not _calc_converts(tmp_path):
         pytest.skip("LibreOffice Calc is not installed: LibreOffice cannot open workbooks here")
-    pdf = _soffice_pdf(_template_2026(tmp_path, paths), tmp_path)
+    pdf = soffice_pdf(_template_2026(tmp_path, paths), tmp_path)
     lines = _pdf_lines(pdf)
     assert any("ưu tiên" in line[5] for line in lines)
     overlaps = []

@@ -6,7 +6,6 @@ province) without rendering.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from collections import Counter
 
@@ -16,6 +15,7 @@ from bs4 import BeautifulSoup
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Mm
+from office import SOFFICE, soffice_pdf
 from openpyxl import load_workbook
 from test_html import browser, needs_chromium  # noqa: F401 (a fixture)
 from test_render import vn
@@ -33,7 +33,6 @@ pytestmark = pytest.mark.slow
 PERIOD = "2024-H1"  # the sample plants no irregularity in this period
 SIZE = 65
 MISSING = "S0003"  # sends nothing
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 TWIPS_PER_MM = 1440 / 25.4
 
 
@@ -82,22 +81,7 @@ def export_figures(path, catalogue) -> list[str]:
 
 
 def pdf_tokens(source, folder) -> Counter:
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation=file://{folder / 'lo-profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    pdf = folder / f"{source.stem}.pdf"
+    pdf = soffice_pdf(source, folder, check=True)
     text = subprocess.run(
         ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
