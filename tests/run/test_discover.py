@@ -39,6 +39,10 @@ def test_strangers_and_second_files_are_set_aside_with_a_message(tmp_path, proje
         "c.xlsx": ["unknown_unit"],
         "ghi-chu.docx": ["unsupported_format"],
     }
+    [duplicate] = next(j for j in rejected if j.path.name == "b.xlsx").issues
+    # Which file was used, and why, so a resent file is not silently ignored.
+    assert "chỉ tệp “a.xlsx” (đứng trước theo thứ tự tên tệp) được dùng" in duplicate.message
+    assert "chuyển tệp cũ ra khỏi thư mục" in duplicate.message
 
 
 # --- a name of a level the period's list does not have identifies no unit -------------------

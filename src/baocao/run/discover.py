@@ -269,7 +269,9 @@ def discover(
                     "error",
                     "duplicate_unit_file",
                     f"Tệp “{path.name}” cũng là của {job.unit.name}, đơn vị đã có tệp “{kept}”; "
-                    "chỉ tệp thứ nhất được dùng. Hãy để lại đúng một tệp cho mỗi đơn vị.",
+                    f"chỉ tệp “{kept}” (đứng trước theo thứ tự tên tệp) được dùng, tệp này thì "
+                    "không. Nếu đây là bản đơn vị gửi lại, hãy chuyển tệp cũ ra khỏi thư mục "
+                    "của kỳ rồi chạy lại: mỗi đơn vị chỉ để đúng một tệp.",
                 )
             )
             rejected.append(job)
