@@ -50,7 +50,7 @@ def test_files_that_are_no_workbooks_are_named(root):
 def test_the_run_command_exits_non_zero_with_the_message(root, monkeypatch):
     monkeypatch.setenv("BAOCAO_ROOT", str(root))
     done = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["run", "--period", "2022-H1"])
-    said = done.output.replace("\n", " ")
+    said = " ".join(done.output.split())
     assert done.exit_code != 0
     assert "Không tìm thấy bảng tính nào của đơn vị" in said and "đơn vị)" not in said
     assert "Traceback" not in said
