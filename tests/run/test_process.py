@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from baocao.config.paths import ProjectPaths
 from baocao.errors import BaocaoError
 from baocao.pipeline import explain_period, run_period
-from baocao.run.kernels import KernelPool, register_engine, with_isolation_cell
+from baocao.run.kernels import KernelPool, with_isolation_cell
 from baocao.run.process import process_period
 from baocao.run.store import period_lock
 
@@ -141,7 +141,7 @@ def test_a_warm_kernel_keeps_no_variable_from_one_unit_to_the_next(tmp_path):
             papermill.execute_notebook(
                 with_isolation_cell(notebook),
                 str(tmp_path / f"{i}.ipynb"),
-                km=kernel,
+                **kernel.papermill_kwargs(),
                 progress_bar=False,
             )
             for i in range(2)
@@ -149,7 +149,7 @@ def test_a_warm_kernel_keeps_no_variable_from_one_unit_to_the_next(tmp_path):
         assert [printed(nb) for nb in runs] == ["seen before: False", "seen before: False"]
         # Without the isolation cell the same kernel does leak: the test above can fail.
         leaky = papermill.execute_notebook(
-            notebook, str(tmp_path / "leaky.ipynb"), km=kernel, progress_bar=False
+            notebook, str(tmp_path / "leaky.ipynb"), **kernel.papermill_kwargs(), progress_bar=False
         )
         assert printed(leaky) == "seen before: True"
 
@@ -254,6 +254,43 @@ def test_a_run_killed_midway_leaves_the_previous_outputs_whole(project, tmp_path
     assert after == before
 
 
+def test_one_connected_client_serves_every_notebook_and_ignores_what_a_failed_one_left(tmp_path):
+    """The pool's client stays connected from one notebook to the next (a new client costs a
+    0.2 s wait for quiet channels per unit); a notebook that stopped on an error leaves
+    nothing that the next one mistakes for its own output."""
+    failing = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("print('before the error')"),
+            nbformat.v4.new_code_cell("import sys\nprint('late', file=sys.stderr)\n1 / 0"),
+            nbformat.v4.new_code_cell("print('never reached')"),
+        ],
+        metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "P"}},
+    )
+    fine = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(f"print({n} * 2)") for n in range(3)],
+        metadata=failing.metadata,
+    )
+    with KernelPool(1) as pool:
+        with pool.kernel() as kernel, pytest.raises(papermill.PapermillExecutionError):
+            papermill.execute_notebook(
+                with_isolation_cell(failing),
+                str(tmp_path / "failing.ipynb"),
+                **kernel.papermill_kwargs(),
+                progress_bar=False,
+            )
+        with pool.kernel() as again:
+            executed = papermill.execute_notebook(
+                with_isolation_cell(fine),
+                str(tmp_path / "fine.ipynb"),
+                **again.papermill_kwargs(),
+                progress_bar=False,
+            )
+            assert again.client is kernel.client and again.client.channels_running
+    printed = [c.outputs[0]["text"] for c in executed.cells[1:]]
+    assert printed == ["0\n", "2\n", "4\n"]
+    assert pool.started == 0  # closed: kernel shut down
+
+
 def test_running_many_notebooks_in_a_warm_kernel_leaks_no_sockets(tmp_path):
     import psutil
 
@@ -268,8 +305,7 @@ def test_running_many_notebooks_in_a_warm_kernel_leaks_no_sockets(tmp_path):
             papermill.execute_notebook(
                 with_isolation_cell(notebook),
                 str(tmp_path / f"{i}.ipynb"),
-                km=kernel,
-                engine_name=register_engine(),
+                **kernel.papermill_kwargs(),
                 progress_bar=False,
             )
             open_files.append(me.num_fds())
@@ -297,8 +333,7 @@ def test_injected_parameters_keep_vietnamese_letters_and_the_value(tmp_path):
             notebook,
             str(tmp_path / "out.ipynb"),
             parameters={"unit_name": "Xã Lộc Bình", "note": note},
-            km=kernel,
-            engine_name=register_engine(),
+            **kernel.papermill_kwargs(),
             progress_bar=False,
         )
     injected = next(c for c in executed.cells if "injected-parameters" in c.metadata.tags)

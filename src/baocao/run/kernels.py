@@ -9,6 +9,11 @@ the previous unit defined (`%reset_selective -f .`, which unlike `%reset -f` doe
 full garbage collection) and turns off the output history; nothing a unit's cells define is
 visible to the next unit.
 
+Each kernel also keeps one client, connected once: a new client waits for the kernel's
+messages to go quiet for 0.2 s before it is ready (jupyter_client's `wait_for_ready`), which
+for a unit whose cells run in a fifth of a second nearly doubled its cost. nbclient reads only
+the replies to its own requests, so what an earlier unit left on the channels is skipped.
+
 Kernels are started lazily and one at a time, under a lock: launching many kernels at once is
 where papermill users meet port and connection-file races.
 """
@@ -18,8 +23,9 @@ from __future__ import annotations
 import queue
 import threading
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 ISOLATION_TAG = "isolation"
 ISOLATION_SOURCE = (
@@ -43,6 +49,25 @@ def with_isolation_cell(notebook):
     return copy
 
 
+@dataclass(frozen=True)
+class WarmKernel:
+    """A running kernel (`jupyter_client.KernelManager`) and its connected client."""
+
+    manager: Any
+    client: Any
+
+    def papermill_kwargs(self) -> dict[str, Any]:
+        """What `papermill.execute_notebook` needs to run a notebook in this kernel and client
+        (the engine that keeps both up, `register_engine`)."""
+        return {"km": self.manager, "kc": self.client, "engine_name": register_engine()}
+
+    def close(self) -> None:
+        with suppress(Exception):  # best effort at shutdown
+            self.client.stop_channels()
+        with suppress(Exception):
+            self.manager.shutdown_kernel(now=True)
+
+
 class KernelPool:
     """Up to `size` kernels, started on first demand and shut down when the pool closes."""
 
@@ -50,8 +75,8 @@ class KernelPool:
         self.size = max(1, size)
         self.kernel_name = kernel_name
         self.log = log
-        self._idle: queue.Queue = queue.Queue()  # of jupyter_client.KernelManager
-        self._all: list = []
+        self._idle: queue.Queue[WarmKernel] = queue.Queue()
+        self._all: list[WarmKernel] = []
         self._start_lock = threading.Lock()
         self._log_handle: IO[bytes] | None = None
 
@@ -77,33 +102,36 @@ class KernelPool:
             sink = self._log_handle
             manager.start_kernel(stdout=sink, stderr=sink) if sink else manager.start_kernel()
             client = manager.client()
+            client.allow_stdin = False  # as nbclient sets it: a notebook cannot ask for input
             client.start_channels()
+            warm = WarmKernel(manager, client)
             try:
                 client.wait_for_ready(timeout=120)
-            finally:
-                client.stop_channels()
-            self._all.append(manager)
-            return manager
+            except BaseException:
+                warm.close()
+                raise
+            self._all.append(warm)
+            return warm
 
     @contextmanager
     def kernel(self):
-        """Borrow a kernel: an idle one, or a new one while the pool is below its size."""
+        """Borrow a `WarmKernel`: an idle one, or a new one while the pool is below its size."""
         try:
-            manager = self._idle.get_nowait()
+            warm = self._idle.get_nowait()
         except queue.Empty:
-            manager = self._start_one() if len(self._all) < self.size else self._idle.get()
+            warm = self._start_one() if len(self._all) < self.size else self._idle.get()
         try:
-            yield manager
+            yield warm
         finally:
-            if manager.is_alive():
-                self._idle.put(manager)
+            if warm.manager.is_alive():
+                self._idle.put(warm)
             else:  # a unit killed its kernel: drop it, a fresh one starts on demand
-                self._all.remove(manager)
+                warm.close()
+                self._all.remove(warm)
 
     def close(self) -> None:
-        for manager in self._all:
-            with suppress(Exception):  # best effort at shutdown
-                manager.shutdown_kernel(now=True)
+        for warm in self._all:
+            warm.close()
         self._all.clear()
         if self._log_handle is not None:
             self._log_handle.close()
@@ -121,8 +149,10 @@ def register_engine() -> str:
 
     class WarmKernelEngine(NBClientEngine):
         """papermill's nbclient engine for a kernel it does not own (`km=`): the kernel stays
-        up for the next unit, and the client made for this notebook is closed after it (left
-        open, each run would keep its sockets and about a megabyte until the process ends)."""
+        up for the next unit. With `kc=` (the pool's client) the notebook runs through that
+        client, which stays connected; without it the client made for this notebook is closed
+        after it (left open, each run would keep its sockets and about a megabyte until the
+        process ends)."""
 
         @classmethod
         def execute_managed_notebook(
@@ -137,6 +167,7 @@ def register_engine() -> str:
             **kwargs,
         ):
             # As NBClientEngine.execute_managed_notebook, keeping hold of the client.
+            connected = kwargs.pop("kc", None)
             kwargs = remove_args(["input_path"], **kwargs)
             safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
             client = PapermillNotebookClient(
@@ -151,10 +182,11 @@ def register_engine() -> str:
                     stderr_file=stderr_file,
                 ),
             )
+            client.kc = connected  # nbclient connects a new client only when this is None
             try:
                 return client.execute()
             finally:
-                if client.kc is not None:
+                if connected is None and client.kc is not None:
                     client.kc.stop_channels()  # also ends the zmq context it made
                     client.kc = None
 

@@ -29,7 +29,7 @@ from baocao.run.cache import (
     unit_key_parts,
 )
 from baocao.run.discover import IdentityMemo, UnitJob, discover
-from baocao.run.kernels import KernelPool, register_engine, with_isolation_cell
+from baocao.run.kernels import KernelPool, with_isolation_cell
 from baocao.run.store import (
     RUN_FILE,
     UnitFiles,
@@ -146,8 +146,7 @@ def run_unit_notebook(
                     "processed_dir": str(entry.resolve()),
                     "config_dir": str(paths.config.resolve()),
                 },
-                km=kernel,
-                engine_name=register_engine(),
+                **kernel.papermill_kwargs(),
                 execution_timeout=UNIT_CELL_TIMEOUT,
                 progress_bar=False,
                 request_save_on_cell_execute=False,
