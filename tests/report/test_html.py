@@ -402,6 +402,9 @@ def test_the_project_notebook_renders(tmp_path):
     assert soup.html["lang"] == "vi" and outside_references(soup) == []
     assert soup.find("h1", class_="title").get_text() == "Sổ tay kiểm tra số liệu: clean_unit"
     assert soup.find("pre") is None and "import" not in soup.get_text()
+    # No image to embed: the style sheets go in as <style>, the page still stands alone.
+    assert "Times New Roman" in style_text(soup) and "div.ket-qua" in style_text(soup)
+    assert soup.find("link") is None and "max-width: 36em" not in style_text(soup)
 
 
 def test_notebook_page_is_a_reviewers_page(tmp_path):

@@ -84,18 +84,34 @@ def notebook_title(nb, ipynb: Path) -> str:
     return title
 
 
-def _pandoc(source: Path, target: Path, title: str) -> None:
+def _has_images(nb) -> bool:
+    return any(
+        mime.startswith("image/")
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+        for mime in output.get("data", {})
+    )
+
+
+def _pandoc(source: Path, target: Path, title: str, *, images: bool) -> None:
+    """pandoc, notebook → standalone HTML. The style sheets go in as `<style>` in the page's
+    head; `--embed-resources`, which would do the same but costs pandoc half of its time on
+    a review page, is asked for only when the notebook has images to embed."""
     import pypandoc
 
+    header = source.with_name("style.html")
+    sheets = (sheet.read_text(encoding="utf-8") for sheet in STYLESHEETS)
+    header.write_text("".join(f"<style>\n{css}</style>\n" for css in sheets), encoding="utf-8")
     args = [
         "--standalone",
-        "--embed-resources",
-        f"--resource-path={source.parent}",
+        *(["--embed-resources", f"--resource-path={source.parent}"] if images else []),
+        f"--include-in-header={header}",
+        "--metadata",
+        "document-css=false",  # pandoc's own style sheet: only when no --css is given
         "--metadata",
         "lang=vi",
         "--metadata",
         f"title={title}",
-        *(f"--css={sheet}" for sheet in STYLESHEETS),
     ]
     pypandoc.convert_file(
         str(source), "html5", format="ipynb", outputfile=str(target), extra_args=args
@@ -137,7 +153,7 @@ def notebook_to_html(ipynb: Path, html: Path) -> Path:
             source = Path(tmp) / "notebook.ipynb"
             nbformat.write(review, source)
             try:
-                _pandoc(source, target, title)
+                _pandoc(source, target, title, images=_has_images(review))
             except (RuntimeError, OSError) as exc:
                 raise BaocaoError(
                     f"Pandoc không chuyển được sổ tay {ipynb.name} sang HTML: {exc}"
