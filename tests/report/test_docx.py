@@ -77,7 +77,7 @@ Nội dung phần thứ hai.
 
 | STT | Đơn vị | Tình trạng |
 |:-:|:--|:--|
-| 1 | Thành phố Lạng Sơn | hợp lệ |
+| 1 | [Thành phố Lạng Sơn](notebooks/178.html) | hợp lệ |
 
 # Phụ lục II
 
@@ -121,6 +121,41 @@ def _finish(source: Path, folder: Path, settings, overrides=None) -> Path:
 def finished(pandoc_docx, settings, tmp_path_factory) -> docx.document.Document:
     path = _finish(pandoc_docx, tmp_path_factory.mktemp("finished"), settings)
     return docx.Document(str(path))
+
+
+# ECMA-376 child sequences of the properties the finishing edits (Part 1, §17.3.1.26,
+# §17.3.2.28, §17.4.70, §17.4.82): Word refuses a file whose children are out of this order.
+SCHEMA_ORDER = {
+    "w:pPr": "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr "
+    "suppressLineNumbers pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct "
+    "topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid spacing ind "
+    "contextualSpacing mirrorIndents suppressOverlap jc textDirection textAlignment "
+    "textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange",
+    "w:rPr": "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss "
+    "imprint noProof snapToGrid vanish webHidden color spacing w kern position sz szCs "
+    "highlight u effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish "
+    "oMath",
+    "w:tcPr": "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection "
+    "tcFitText vAlign hideMark headers cellIns cellDel cellMerge tcPrChange",
+    "w:trPr": "cnfStyle divId gridBefore gridAfter wBefore wAfter cantSplit trHeight tblHeader "
+    "tblCellSpacing jc hidden ins del trPrChange",
+}
+
+
+def test_properties_keep_the_schema_order_in_table_cells_and_links(finished):
+    """Every edited properties element lists its children in the schema's order, a link's
+    run in a table too (its w:rStyle stays before the w:rFonts the finishing adds)."""
+    body = finished.element.body
+    links = body.findall(f".//{qn('w:tbl')}//{qn('w:hyperlink')}")
+    assert links, "the test document has a link in a table cell"
+    checked = 0
+    for tag, sequence in SCHEMA_ORDER.items():
+        rank = {qn(f"w:{name}"): n for n, name in enumerate(sequence.split())}
+        for props in body.iter(qn(tag)):
+            ranks = [rank[child.tag] for child in props if child.tag in rank]
+            assert ranks == sorted(ranks), (tag, [c.tag.split("}")[1] for c in props])
+            checked += 1
+    assert checked > 500
 
 
 def _texts(cell) -> list[str]:

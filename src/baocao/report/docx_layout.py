@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -134,7 +135,29 @@ _ORDER = {
         "cnfStyle divId gridBefore gridAfter wBefore wAfter cantSplit trHeight tblHeader "
         "tblCellSpacing jc hidden ins del trPrChange"
     ),
+    "w:tcPr": (
+        "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText "
+        "vAlign hideMark headers cellIns cellDel cellMerge tcPrChange"
+    ),
 }
+
+
+@cache
+def _later_siblings(parent_tag: str, tag: str) -> frozenset[str]:
+    """The qualified names that come after `tag` inside `parent_tag` (both qualified)."""
+    names = _ORDER[parent_tag.replace(qn("w:x")[:-1], "w:")].split()
+    return frozenset(qn(f"w:{n}") for n in names[names.index(tag.split("}")[1]) + 1 :])
+
+
+def _insert_in_order(parent, el):
+    """Insert `el` into `parent` before the first child that the schema puts after it."""
+    later = _later_siblings(parent.tag, el.tag)
+    for child in parent:
+        if child.tag in later:
+            child.addprevious(el)
+            return el
+    parent.append(el)
+    return el
 
 
 def _put(parent, tag: str, attrs: dict[str, str] | None = None):
@@ -144,9 +167,25 @@ def _put(parent, tag: str, attrs: dict[str, str] | None = None):
     el = OxmlElement(tag)
     for name, value in (attrs or {}).items():
         el.set(qn(name), value)
-    order = [f"w:{t}" for t in _ORDER[parent.tag.replace(qn("w:x")[:-1], "w:")].split()]
-    parent.insert_element_before(el, *order[order.index(tag) + 1 :])
-    return el
+    return _insert_in_order(parent, el)
+
+
+def _child(parent, tag: str):
+    """`parent`'s child `tag`, added in schema order when it has none."""
+    name = qn(tag)
+    found = parent.find(name)
+    return found if found is not None else _insert_in_order(parent, parent.makeelement(name))
+
+
+def _first_child(parent, tag: str):
+    """`parent`'s child `tag`, added as its first child when it has none (the properties
+    element of a paragraph, run or cell: w:pPr, w:rPr, w:tcPr)."""
+    name = qn(tag)
+    found = parent.find(name)
+    if found is None:
+        found = parent.makeelement(name)
+        parent.insert(0, found)
+    return found
 
 
 def _mark_size(paragraph: Paragraph, size_pt: float) -> None:
@@ -202,11 +241,11 @@ def _table_geometry(table: Table, widths_mm: list[float], indent_mm: float = 0) 
         col = OxmlElement("w:gridCol")
         col.set(qn("w:w"), str(_twips(width)))
         grid.append(col)
-    for row in table.rows:
+    for tr in table._tbl.tr_lst:
         column = 0
-        for tc in row._tr.tc_lst:
+        for tc in tr.tc_lst:
             span = tc.grid_span
-            tc_w = tc.get_or_add_tcPr().get_or_add_tcW()
+            tc_w = _child(_first_child(tc, "w:tcPr"), "w:tcW")
             tc_w.set(qn("w:type"), "dxa")
             tc_w.set(qn("w:w"), str(sum(_twips(w) for w in widths_mm[column : column + span])))
             column += span

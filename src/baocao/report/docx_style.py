@@ -90,7 +90,8 @@ def set_font(rpr_parent, font: str) -> None:
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.insert(0, fonts)
+        style = rpr.find(qn("w:rStyle"))  # the one element the schema puts before w:rFonts
+        rpr.insert(0 if style is None else 1, fonts)
     for attr in _THEME_FONT_ATTRS:
         fonts.attrib.pop(qn(attr), None)
     for attr in _FONT_ATTRS:

@@ -15,12 +15,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt
 from docx.table import Table
-from docx.text.run import Run
 
 from baocao.report import table_layout as tl
 from baocao.report.docx_layout import (
@@ -32,9 +28,10 @@ from baocao.report.docx_layout import (
     _by_unit,
     _cant_split,
     _cell_margins,
+    _child,
     _columns,
     _description,
-    _mark_size,
+    _first_child,
     _put,
     _table_geometry,
 )
@@ -202,7 +199,7 @@ def _finish_data_table(document, tbl, sect, style: DocxStyle, layout: FinishLayo
     wide = _columns(tbl) >= layout.wide_columns or by_unit
     size = layout.wide_table_pt if wide else style.table_pt
     rows = table.rows
-    cells = [[c.text for c in row.cells] for row in rows]
+    cells = [["\n".join(map(_paragraph_text, c._tc.p_lst)) for c in row.cells] for row in rows]
     groups = [] if by_unit else _group_rows(cells)
     sized = [row for n, row in enumerate(cells) if n not in groups]
     numeric = [_is_numeric_column(sized, c) for c in range(len(cells[0]))]
@@ -216,29 +213,68 @@ def _finish_data_table(document, tbl, sect, style: DocxStyle, layout: FinishLayo
     for n in groups:  # the group's title spans the row
         row_cells = rows[n].cells
         row_cells[1].merge(row_cells[-1])
-    rows = table.rows
-    for number, row in enumerate(rows):
-        tr = row._tr
+    for number, tr in enumerate(table._tbl.tr_lst):
         _cant_split(tr)
         if number == 0:
             _put(tr.get_or_add_trPr(), "w:tblHeader")  # repeated at the top of every page
-        for cell in row.cells:
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-            for paragraph in cell.paragraphs:
-                fmt = paragraph.paragraph_format
-                fmt.first_line_indent = Pt(0)
-                fmt.space_before = Pt(1)
-                fmt.space_after = Pt(1)
-                fmt.line_spacing = 1.0
-                text = paragraph.text.strip()
-                if number == 0:
-                    fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                elif text and _NUMERIC.match(text) and fmt.alignment != WD_ALIGN_PARAGRAPH.CENTER:
-                    fmt.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                for r in paragraph._p.iter(qn("w:r")):  # runs inside links too
-                    run = Run(r, paragraph)
-                    set_font(run._r, style.font)
-                    run.font.size = Pt(size)
-                    if number == 0:
-                        run.font.bold = True
-                _mark_size(paragraph, size)
+        for tc in tr.tc_lst:
+            _child(_first_child(tc, "w:tcPr"), "w:vAlign").set(_VAL, "center")
+            for p in tc.p_lst:
+                _cell_paragraph(p, style.font, size, header=number == 0)
+
+
+_VAL, _T, _R, _HYPERLINK = qn("w:val"), qn("w:t"), qn("w:r"), qn("w:hyperlink")
+_TEXT_OF = {qn("w:tab"): "\t", qn("w:ptab"): "\t", qn("w:cr"): "\n", qn("w:noBreakHyphen"): "-"}
+_BR, _BR_TYPE = qn("w:br"), qn("w:type")
+_HANGING, _FIRST_LINE = qn("w:hanging"), qn("w:firstLine")
+# 1 pt (20 twips) before and after, single line spacing (240 = 1 line, "auto" = multiple)
+_SPACING = tuple(
+    (qn(f"w:{name}"), value)
+    for name, value in (("before", "20"), ("after", "20"), ("line", "240"), ("lineRule", "auto"))
+)
+
+
+def _paragraph_text(p) -> str:
+    """A w:p's text as python-docx's `Paragraph.text` gives it (runs and links; a tab as
+    "\t", a line break as "\n"), read straight from the XML: a table of Phụ lục I at 168
+    units has thousands of cells."""
+    parts = []
+    for child in p:
+        for r in (child,) if child.tag == _R else child.iter(_R) if child.tag == _HYPERLINK else ():
+            for el in r:
+                if el.tag == _T:
+                    parts.append(el.text or "")
+                elif el.tag == _BR:
+                    parts.append("\n" if el.get(_BR_TYPE, "textWrapping") == "textWrapping" else "")
+                else:
+                    parts.append(_TEXT_OF.get(el.tag, ""))
+    return "".join(parts)
+
+
+def _cell_paragraph(p, font: str, size_pt: float, *, header: bool) -> None:
+    """A table cell's paragraph: no first-line indent, 1 pt before and after, single spacing,
+    centred in the header row and right-aligned when it holds a figure; every run (links
+    too) in `font` at `size_pt`, bold in the header row."""
+    ppr = _first_child(p, "w:pPr")
+    ind = _child(ppr, "w:ind")
+    ind.attrib.pop(_HANGING, None)
+    ind.set(_FIRST_LINE, "0")
+    spacing = _child(ppr, "w:spacing")
+    for name, value in _SPACING:
+        spacing.set(name, value)
+    text = _paragraph_text(p).strip()
+    jc = ppr.find(qn("w:jc"))
+    if header:
+        _child(ppr, "w:jc").set(_VAL, "center")
+    elif text and _NUMERIC.match(text) and (jc is None or jc.get(_VAL) != "center"):
+        _child(ppr, "w:jc").set(_VAL, "right")
+    half_points = str(round(size_pt * 2))
+    for r in p.iter(_R):  # runs inside links too
+        rpr = _first_child(r, "w:rPr")
+        set_font(r, font)
+        _child(rpr, "w:sz").set(_VAL, half_points)
+        if header:
+            _child(rpr, "w:b").attrib.pop(_VAL, None)
+    mark = _child(ppr, "w:rPr")  # the paragraph mark's size sets an empty cell's height
+    for tag in ("w:sz", "w:szCs"):
+        _child(mark, tag).set(_VAL, half_points)
