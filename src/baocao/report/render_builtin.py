@@ -15,7 +15,7 @@ import base64
 import os
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from baocao.errors import BaocaoError
 from baocao.report.docx_style import build_reference_docx
 from baocao.report.quarto_config import ASSETS, html_options, pandoc_html_args, quarto_config
 from baocao.report.render_execute import execute_report
-from baocao.report.render_job import RenderJob, _finish_and_check, _publish, _temporary
+from baocao.report.render_job import RenderJob, _publish, _temporary, finish_or_check
 
 CPUS = os.cpu_count() or 1
 
@@ -142,7 +142,7 @@ def render_builtin(job: RenderJob) -> dict[str, dict[str, Path]]:
             markdown = build / "report.md"
             markdown.write_text(notebook_markdown(nb, build), encoding="utf-8")
             reference = None
-            conversions = []  # (format pandoc writes, staged file, arguments)
+            conversions = []  # ((profile, output), format pandoc writes, staged file, arguments)
             for profile in job.profiles:
                 names = job.names[profile]
                 config = quarto_config(job.paths.root, profile)
@@ -161,17 +161,22 @@ def render_builtin(job: RenderJob) -> dict[str, dict[str, Path]]:
                     reference = reference or build_reference_docx(build / "reference.docx")
                     files["docx"] = _temporary(job.out_dir, names["docx"])
                     docx_args = [*common, "--reference-doc", str(reference)]
-                    conversions.append(("docx", files["docx"], docx_args))
+                    conversions.append(((profile, "docx"), "docx", files["docx"], docx_args))
                 if "html" in names:
                     files["html"] = _temporary(job.out_dir, names["html"])
                     html_args = [*common, *pandoc_html_args(html_options(config), job.paths.root)]
-                    conversions.append(("html5", files["html"], html_args))
-            # Each conversion is its own pandoc process: they run side by side.
+                    conversions.append(((profile, "html"), "html5", files["html"], html_args))
+            # Each conversion is its own pandoc process: they run side by side, and each
+            # output is finished (DOCX) or checked (HTML) while the others are converted.
             with ThreadPoolExecutor(max_workers=max(1, min(len(conversions), CPUS))) as pool:
-                running = [pool.submit(_pandoc, markdown, *c) for c in conversions]
-                for done in running:
+                running = {
+                    pool.submit(_pandoc, markdown, to, target, args): (output, target)
+                    for output, to, target, args in conversions
+                }
+                for done in as_completed(running):
                     done.result()  # the first failure, as BaocaoError
-        _finish_and_check(job, staged)
+                    (profile, fmt), target = running[done]
+                    finish_or_check(job, profile, fmt, target)
         job.timings["convert"] = round(time.perf_counter() - started, 3)
         return _publish(staged, job.out_dir, job.names)
     finally:

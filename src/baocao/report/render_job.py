@@ -91,8 +91,14 @@ def finish_staged_docx(job: RenderJob, profile: str, staged: dict[str, Path]) ->
 
 def _finish_and_check(job: RenderJob, staged: dict[str, dict[str, Path]]) -> None:
     for profile, files in staged.items():
-        finish_staged_docx(job, profile, files)
-        check_html(job, profile, files)
+        for fmt, path in files.items():
+            finish_or_check(job, profile, fmt, path)
+
+
+def finish_or_check(job: RenderJob, profile: str, fmt: str, path: Path) -> None:
+    """One staged output made ready to publish: a DOCX finished, an HTML page checked."""
+    finish_staged_docx(job, profile, {fmt: path})
+    check_html(job, profile, {fmt: path})
 
 
 # --- checks of the HTML before it is published --------------------------------------------
