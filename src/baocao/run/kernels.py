@@ -14,8 +14,9 @@ messages to go quiet for 0.2 s before it is ready (jupyter_client's `wait_for_re
 for a unit whose cells run in a fifth of a second nearly doubled its cost. nbclient reads only
 the replies to its own requests, so what an earlier unit left on the channels is skipped.
 
-Kernels are started lazily and one at a time, under a lock: launching many kernels at once is
-where papermill users meet port and connection-file races.
+Kernels are started lazily and launched one at a time, under a lock: launching many kernels at
+once is where papermill users meet port and connection-file races. They then boot side by side
+(jupyter_client never hands the same port to two kernels of one process).
 """
 
 from __future__ import annotations
@@ -90,8 +91,12 @@ class KernelPool:
     def started(self) -> int:
         return len(self._all)
 
-    def _start_one(self):
+    def _start_one(self) -> WarmKernel | None:
+        """Launch a kernel if the pool has room (None when it has not), then wait until it
+        answers. Only the launch holds the lock: kernels boot side by side."""
         with self._start_lock:
+            if len(self._all) >= self.size:
+                return None
             if self.log is not None and self._log_handle is None:
                 self.log.parent.mkdir(parents=True, exist_ok=True)
                 self._log_handle = open(self.log, "ab")  # noqa: SIM115 - closed in close()
@@ -105,13 +110,15 @@ class KernelPool:
             client.allow_stdin = False  # as nbclient sets it: a notebook cannot ask for input
             client.start_channels()
             warm = WarmKernel(manager, client)
-            try:
-                client.wait_for_ready(timeout=120)
-            except BaseException:
-                warm.close()
-                raise
             self._all.append(warm)
-            return warm
+        try:
+            client.wait_for_ready(timeout=120)
+        except BaseException:
+            warm.close()
+            with self._start_lock:
+                self._all.remove(warm)
+            raise
+        return warm
 
     @contextmanager
     def kernel(self):
@@ -119,7 +126,7 @@ class KernelPool:
         try:
             warm = self._idle.get_nowait()
         except queue.Empty:
-            warm = self._start_one() if len(self._all) < self.size else self._idle.get()
+            warm = self._start_one() or self._idle.get()
         try:
             yield warm
         finally:
@@ -127,7 +134,8 @@ class KernelPool:
                 self._idle.put(warm)
             else:  # a unit killed its kernel: drop it, a fresh one starts on demand
                 warm.close()
-                self._all.remove(warm)
+                with self._start_lock:
+                    self._all.remove(warm)
 
     def close(self) -> None:
         for warm in self._all:
