@@ -5,6 +5,7 @@ from baocao.unit.validate import (
     STATE_ERRORS,
     STATE_VALID,
     STATE_WARNINGS,
+    bounds_frame,
     build_suite,
     unit_state,
     validate_unit,
@@ -23,19 +24,37 @@ def figures(catalogue, **values):
     return frame
 
 
-def test_suite_has_one_expectation_per_rule_side_and_severity_plus_the_code_checks(catalogue):
+def test_suite_has_one_expectation_per_severity_and_a_row_per_rule_and_side(catalogue):
     suite = build_suite(catalogue)
-    described = {
-        tuple(e.meta[k] for k in ("rule", "side", "severity")) for e in suite.expectations if e.meta
-    }
-    assert described == {
-        ("non_negative", "min", "error"),
-        ("between", "min", "error"),
-        ("between", "max", "error"),
-        ("not_above", "max", "error"),
-        ("not_above", "max", "warning"),
-    }
-    assert len(suite.expectations) == len(described) + 2
+    assert sorted(e.meta["severity"] for e in suite.expectations) == ["error", "warning"]
+    frame = bounds_frame(figures(catalogue), catalogue)
+    sides = {"non_negative": 1, "between": 2, "not_above": 1}
+    assert len(frame) == sum(sides[r.rule] for i in catalogue.indicators for r in i.rules)
+    assert not frame.duplicated(["indicator_code", "rule_index", "side"]).any()
+
+
+def test_two_rules_of_one_kind_on_one_indicator_are_each_checked(catalogue):
+    """An indicator may not exceed two others: each bound is its own row, and only the rule
+    that failed is reported."""
+    from dataclasses import replace
+
+    from baocao.config.catalog import Rule
+
+    settled = catalogue.indicator("hg_vu_thanh_cong")
+    twice = replace(
+        settled,
+        rules=(
+            *settled.rules,
+            Rule("not_above", "error", other="don_tiep_nhan"),
+        ),
+    )
+    doubled = replace(
+        catalogue, indicators=tuple(twice if i is settled else i for i in catalogue.indicators)
+    )
+    values = figures(doubled, hg_vu_tiep_nhan=30, hg_vu_thanh_cong=20, don_tiep_nhan=10)
+    [issue] = validate_unit(values, doubled).issues
+    assert issue.indicator_code == "hg_vu_thanh_cong"
+    assert "(10)" in issue.message and "(30)" not in issue.message
 
 
 def test_clean_figures_pass(catalogue):

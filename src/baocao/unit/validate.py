@@ -1,11 +1,13 @@
 """Validating a unit's cleaned figures with a Great Expectations 1.x suite built from the catalogue.
 
-The suite runs on a long frame: one row per indicator with its value and, for every kind of rule
-in the catalogue, the bound that applies to that indicator (0 for non-negative, 0 and 100 for a
-share, the other indicator's value for "not above"). Each (rule, side, severity) becomes ONE
-expectation comparing `value` with its bound column, so the suite's size does not grow with the
-catalogue and validating a unit costs a fraction of a second. A failed row becomes a Vietnamese
-`Issue` naming the cell; a failed error rule takes the figure out of the totals.
+The suite runs on a long frame: one row per bound a catalogue rule puts on an indicator (its
+value at least 0 for non-negative, between `min` and `max` for a share, at most the other
+indicator's value for "not above"), each row saying which indicator, which of its rules and
+which side. Every row is written as "upper ≥ lower" in the columns of its rule's severity, so
+the suite is ONE expectation per severity whatever the catalogue's size: Great Expectations'
+cost is per expectation, and validating a unit costs a few hundredths of a second. A failed
+row names its rule; it becomes a Vietnamese `Issue` naming the cell, and a failed error rule
+takes the figure out of the totals.
 """
 
 from __future__ import annotations
@@ -37,28 +39,12 @@ class ValidationOutcome:
     gx_result: dict[str, Any]  # the suite's result, JSON-ready
 
 
-@dataclass(frozen=True)
-class Check:
-    """One expectation: `value` against the bound column of one (rule, side, severity)."""
-
-    rule: str
-    side: str  # "min": value >= bound; "max": value <= bound
-    severity: str
-
-    @property
-    def column(self) -> str:
-        return f"{self.rule}_{self.side}_{self.severity}"
+SEVERITIES = ("error", "warning")
 
 
-def checks(catalogue: Catalogue) -> tuple[Check, ...]:
-    """The distinct (rule, side, severity) of the catalogue, in a stable order."""
-    found = {
-        Check(rule.rule, side, rule.severity): None
-        for indicator in catalogue.indicators
-        for rule in indicator.rules
-        for side in _SIDES[rule.rule]
-    }
-    return tuple(found)
+def _columns(severity: str) -> tuple[str, str]:
+    """The frame's (upper, lower) columns for the rules of one severity."""
+    return f"upper_{severity}", f"lower_{severity}"
 
 
 def _bound(rule: Rule, side: str, values: dict[str, float]) -> float:
@@ -70,46 +56,52 @@ def _bound(rule: Rule, side: str, values: dict[str, float]) -> float:
 
 
 def bounds_frame(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
-    """One row per catalogue indicator: code, value (NaN = none) and one bound column per check."""
+    """One row per (indicator, rule, side) of the catalogue: `indicator_code`, `rule_index`
+    (the rule's place in the indicator's rules), `side` ("min": value ≥ bound, "max": value ≤
+    bound), and the comparison as `upper_<severity>` ≥ `lower_<severity>` (NaN in the other
+    severity's columns, and where the value or the other indicator's value is missing)."""
     parsed = {
         code: float(value)
         for code, value in zip(values["indicator_code"], values["value"], strict=True)
         if value is not None and not pd.isna(value)
     }
+    missing = (float("nan"), float("nan"))
     rows = []
     for indicator in catalogue.indicators:
-        row = {"indicator_code": indicator.code, "value": parsed.get(indicator.code, float("nan"))}
-        for check in checks(catalogue):
-            row[check.column] = float("nan")
-        for rule in indicator.rules:
+        value = parsed.get(indicator.code, float("nan"))
+        for index, rule in enumerate(indicator.rules):
             for side in _SIDES[rule.rule]:
-                row[Check(rule.rule, side, rule.severity).column] = _bound(rule, side, parsed)
-        rows.append(row)
-    return pd.DataFrame(rows)
+                bound = _bound(rule, side, parsed)
+                pair = (value, bound) if side == "min" else (bound, value)
+                row: dict[str, Any] = {"indicator_code": indicator.code, "rule_index": index}
+                row["side"] = side
+                for severity in SEVERITIES:
+                    upper, lower = _columns(severity)
+                    row[upper], row[lower] = pair if severity == rule.severity else missing
+                rows.append(row)
+    columns = ["indicator_code", "rule_index", "side"]
+    columns += [c for severity in SEVERITIES for c in _columns(severity)]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def build_suite(catalogue: Catalogue):
-    """The expectation suite for one unit's figures; a pure function of the catalogue."""
+    """The expectation suite for one unit's figures (one expectation per severity the
+    catalogue's rules use); a pure function of the catalogue."""
     import great_expectations as gx
 
     _batch_definition()  # GX wants an active context before a suite is built
     suite = gx.ExpectationSuite(name=SUITE_NAME)
-    suite.add_expectation(gx.expectations.ExpectColumnValuesToBeUnique(column="indicator_code"))
-    suite.add_expectation(
-        gx.expectations.ExpectColumnValuesToBeInSet(
-            column="indicator_code", value_set=catalogue.codes
-        )
-    )
-    for check in checks(catalogue):
-        low, high = ("value", check.column) if check.side == "min" else (check.column, "value")
+    used = {rule.severity for indicator in catalogue.indicators for rule in indicator.rules}
+    for severity in (s for s in SEVERITIES if s in used):
+        upper, lower = _columns(severity)
         suite.add_expectation(
             gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
-                column_A=low,
-                column_B=high,
+                column_A=upper,
+                column_B=lower,
                 or_equal=True,
                 ignore_row_if="either_value_is_missing",
-                severity=_SEVERITY[check.severity],
-                meta={"rule": check.rule, "side": check.side, "severity": check.severity},
+                severity=_SEVERITY[severity],
+                meta={"severity": severity},
             )
         )
     return suite
@@ -163,16 +155,19 @@ def _issue(indicator: Indicator, rule: Rule, row: pd.Series, catalogue: Catalogu
     )
 
 
-def _failed(result, frame: pd.DataFrame) -> list[tuple[str, dict]]:
-    """(indicator code, expectation meta) for every failed row of the bound checks."""
-    failed = []
+def _failed(result, frame: pd.DataFrame, catalogue: Catalogue) -> list[tuple[Indicator, Rule]]:
+    """(indicator, rule) for every failed row of the suite's result, once each."""
+    failed: dict[tuple[str, int], None] = {}
     for item in result.results:
-        meta = item.expectation_config.meta or {}
-        if item.success or "rule" not in meta:
+        if item.success or "severity" not in (item.expectation_config.meta or {}):
             continue
         for index in item.result.get("unexpected_index_list") or []:
-            failed.append((frame.loc[index, "indicator_code"], meta))
-    return failed
+            code, rule_index = frame.loc[index, ["indicator_code", "rule_index"]]
+            failed[(code, int(rule_index))] = None
+    return [
+        (catalogue.indicator(code), catalogue.indicator(code).rules[index])
+        for code, index in failed
+    ]
 
 
 def validate_unit(values: pd.DataFrame, catalogue: Catalogue) -> ValidationOutcome:
@@ -183,18 +178,14 @@ def validate_unit(values: pd.DataFrame, catalogue: Catalogue) -> ValidationOutco
     by_code = values.set_index("indicator_code")
     issues: list[Issue] = []
     excluded: set[str] = set()
-    for code, meta in _failed(result, frame):
-        indicator = catalogue.indicator(code)
-        for rule in indicator.rules:
-            if (rule.rule, rule.severity) != (meta["rule"], meta["severity"]):
-                continue
-            row = by_code.loc[code].copy()
-            if rule.other:
-                row["other_value"] = by_code.loc[rule.other, "value"]
-                row["other_cell"] = by_code.loc[rule.other, "cell"]
-            issues.append(_issue(indicator, rule, row, catalogue))
-            if rule.severity == "error":
-                excluded.add(code)
+    for indicator, rule in _failed(result, frame, catalogue):
+        row = by_code.loc[indicator.code].copy()
+        if rule.other:
+            row["other_value"] = by_code.loc[rule.other, "value"]
+            row["other_cell"] = by_code.loc[rule.other, "cell"]
+        issues.append(_issue(indicator, rule, row, catalogue))
+        if rule.severity == "error":
+            excluded.add(indicator.code)
     checked = values.copy()
     checked.loc[checked["indicator_code"].isin(excluded), "included"] = False
     gx_result = result.to_json_dict()
