@@ -122,6 +122,44 @@ def test_the_summary_table_folds_long_file_names_instead_of_cutting_them():
     assert name in cells and "…" not in console.export_text()
 
 
+def test_a_large_period_lists_only_the_units_that_need_a_look_and_counts_every_state():
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from baocao.cli import _state_counts, _summary_table
+
+    def unit(n: int, state: str = "hợp lệ", warnings: int = 0):
+        return SimpleNamespace(
+            unit_code=f"X{n:02d}",
+            unit_name=f"Xã Số {n}",
+            state=state,
+            rows_read=53,
+            errors=int(state == "có lỗi"),
+            warnings=warnings,
+            source_file=f"X{n:02d}.xlsx",
+        )
+
+    outcomes = [unit(n) for n in range(1, 66)]
+    outcomes[6] = unit(7, "có lỗi")
+    outcomes[40] = unit(41, "chưa nộp")
+    outcomes[50] = unit(51, "có cảnh báo", warnings=2)
+    result = SimpleNamespace(period="2026-H1", outcomes=outcomes)
+    console = Console(width=100, record=True)
+    console.print(_summary_table(result))
+    listed = [line.split("│")[1].strip() for line in console.export_text().splitlines()[4:-1]]
+    assert listed == ["X07", "X41", "X51"]
+    assert _state_counts(result) == "65 đơn vị: 62 hợp lệ, 1 có cảnh báo, 1 có lỗi, 1 chưa nộp"
+    assert (
+        _summary_table(SimpleNamespace(period="2026-H1", outcomes=[unit(n) for n in range(65)]))
+        is None
+    )
+    eleven = SimpleNamespace(period="2021-H1", outcomes=[unit(n) for n in range(1, 12)])
+    console = Console(width=100, record=True)
+    console.print(_summary_table(eleven))
+    assert console.export_text().count("hợp lệ") == 11  # a district-level period: every unit
+
+
 def test_explain_names_the_profiles_in_vietnamese(tmp_path):
     import shutil
 

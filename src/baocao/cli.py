@@ -16,6 +16,7 @@ from rich.table import Table
 from baocao.cli_console import STATE_STYLE, _fail, _guarded, console
 from baocao.cli_vietnamese import VietnameseCommand, VietnameseGroup
 from baocao.config.paths import ProjectPaths
+from baocao.unit.states import STATE_VALID
 
 app = typer.Typer(
     help="Tổng hợp báo cáo 6 tháng của Ủy ban MTTQ: từ bảng tính của các đơn vị đến DOCX và HTML.",
@@ -122,12 +123,30 @@ def template(
 FILE_KINDS = {"docx": "Word (.docx)", "html": "trang web (.html)", "xlsx": "Excel (.xlsx)"}
 
 
-def _summary_table(result) -> Table:
-    table = Table(title=f"Kết quả kỳ {result.period}", show_lines=False)
+# Up to this many units the summary lists every unit; beyond it (65 communes, 168 units) only
+# the units that need a look, so that their rows do not scroll away among the valid ones.
+LIST_EVERY_UNIT_UP_TO = 20
+
+
+def _needs_a_look(row) -> bool:
+    return row.state != STATE_VALID or bool(row.errors or row.warnings)
+
+
+def _summary_table(result) -> Table | None:
+    """The run's units as a table: every unit, or for a large period the units that need a
+    look (None when there are none)."""
+    rows = result.outcomes
+    title = f"Kết quả kỳ {result.period}"
+    if len(rows) > LIST_EVERY_UNIT_UP_TO:
+        rows = [row for row in rows if _needs_a_look(row)]
+        title += ": các đơn vị cần xem"
+        if not rows:
+            return None
+    table = Table(title=title, show_lines=False)
     for column in ("Mã", "Đơn vị", "Trạng thái", "Số dòng đọc", "Lỗi", "Cảnh báo", "Tệp"):
         # A long file name folds onto the next line rather than losing its end to "…".
         table.add_column(column, overflow="fold")
-    for row in result.outcomes:
+    for row in rows:
         style = STATE_STYLE.get(row.state, "")
         table.add_row(
             row.unit_code,
@@ -139,6 +158,15 @@ def _summary_table(result) -> Table:
             row.source_file or "—",
         )
     return table
+
+
+def _state_counts(result) -> str:
+    """ "65 đơn vị: 62 hợp lệ, 2 có cảnh báo, 1 chưa nộp" (states in the order of STATE_STYLE)."""
+    counts = {state: 0 for state in STATE_STYLE}
+    for row in result.outcomes:
+        counts[row.state] = counts.get(row.state, 0) + 1
+    said = ", ".join(f"{n} {state}" for state, n in counts.items() if n)
+    return f"{len(result.outcomes)} đơn vị: {said}"
 
 
 @app.command(**COMMAND)
@@ -278,7 +306,10 @@ def run(
             )
         finally:
             progress.stop()
-        console.print(_summary_table(result))
+        table = _summary_table(result)
+        if table is not None:
+            console.print(table)
+        console.print(_state_counts(result))
         for message in result.narrative.get("messages", []):
             console.print(f"  [cyan]•[/] {message}")
         for row in result.outcomes:

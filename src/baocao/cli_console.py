@@ -16,6 +16,7 @@ from rich.console import Console
 
 from baocao.config.paths import ProjectPaths
 from baocao.errors import BaocaoError
+from baocao.unit.states import STATE_ERRORS, STATE_MISSING, STATE_VALID, STATE_WARNINGS
 
 
 def _utf8_streams() -> None:
@@ -31,7 +32,12 @@ def _utf8_streams() -> None:
 
 _utf8_streams()
 console = Console(highlight=False)
-STATE_STYLE = {"hợp lệ": "green", "có cảnh báo": "yellow", "có lỗi": "red", "chưa nộp": "magenta"}
+STATE_STYLE = {
+    STATE_VALID: "green",
+    STATE_WARNINGS: "yellow",
+    STATE_ERRORS: "red",
+    STATE_MISSING: "magenta",
+}
 
 
 def _fail(message: str, code: int = 2) -> None:
