@@ -319,6 +319,8 @@ def test_rerun_with_nothing_changed_imports_no_heavy_library(run):
         "BAOCAO_PROCESSED_DIR": str(out / "processed"),
         "BAOCAO_OUTPUT_DIR": str(out / "output"),
     }
+    last = sorted((out / "processed" / ".cache" / "last").rglob("*.json"))
+    written = {p: p.stat().st_mtime_ns for p in last}
     completed = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "baocao", "run", "--period", PERIOD],
         env=env,
@@ -336,3 +338,5 @@ def test_rerun_with_nothing_changed_imports_no_heavy_library(run):
         if line.startswith("import time:")
     }
     assert not sorted(name for name in imported if name.split(".")[0] in HEAVY)
+    assert "baocao.report.notebook_html" not in imported  # no notebook ran: no page to make
+    assert len(last) >= 11 and {p: p.stat().st_mtime_ns for p in last} == written

@@ -24,7 +24,6 @@ from baocao.config.units import load_units
 from baocao.errors import BaocaoError
 from baocao.intake.workbook import SUPPORTED_SUFFIXES
 from baocao.report.backends import choose_backend
-from baocao.report.notebook_html import render_notebooks
 from baocao.report.output_files import export_name, report_files
 from baocao.report.profiles import PROFILE_NAMES, PROFILES
 from baocao.run.cache import (
@@ -213,6 +212,14 @@ def none_identified_message(period: str, paths: ProjectPaths, outcomes: list) ->
     )
 
 
+def _review_pages(entry: Path) -> None:
+    """The reviewer's pages of the notebooks a unit's run just executed (imported here: a
+    rerun that executes nothing does not load the page-making code)."""
+    from baocao.report.notebook_html import render_notebooks
+
+    render_notebooks(entry)
+
+
 def run_period(
     period: str,
     paths: ProjectPaths,
@@ -255,7 +262,7 @@ def run_period(
                     paths,
                     pool,
                     narrative_digest=narrative_digest(paths, earlier),
-                    review_pages=render_notebooks,
+                    review_pages=_review_pages,
                     jobs=jobs,
                     force=force,
                 )
@@ -265,7 +272,7 @@ def run_period(
             paths,
             pool,
             narrative_digest=written,
-            review_pages=render_notebooks,
+            review_pages=_review_pages,
             jobs=jobs,
             force=force,
             on_unit_done=on_unit_done,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -193,10 +194,14 @@ class Cache:
         return (read_json(self._last_path(period, name)) or {}).get("parts")
 
     def remember(self, period: str, name: str, parts: dict[str, str]) -> None:
-        atomic_write_text(
-            self._last_path(period, name),
-            json.dumps({"key": key_of(parts), "parts": parts}, sort_keys=True) + "\n",
-        )
+        """Record what `name` was last made of in `period` (left alone when unchanged: a rerun
+        with nothing to do writes nothing)."""
+        path = self._last_path(period, name)
+        text = json.dumps({"key": key_of(parts), "parts": parts}, sort_keys=True) + "\n"
+        with suppress(OSError):
+            if path.read_text(encoding="utf-8") == text:
+                return
+        atomic_write_text(path, text)
 
     def load_memo(self, period: str, name: str) -> dict:
         """A JSON dict remembered for a period (e.g. which unit each file belongs to)."""
