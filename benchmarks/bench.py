@@ -77,7 +77,9 @@ def make_province(folder: Path, size: int) -> ProjectPaths:
 def run(paths: ProjectPaths, *args: str) -> tuple[float, int]:
     """Seconds of one `baocao run` in a fresh process, and the peak memory of its process tree."""
     env = {
-        **os.environ,
+        # As on an analyst's PC: Python keeps the compiled modules (a CI or container setting
+        # PYTHONDONTWRITEBYTECODE would make every run compile the package again).
+        **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
         "BAOCAO_ROOT": str(paths.root),
         "BAOCAO_RAW_DIR": str(paths.raw),
         "BAOCAO_PROCESSED_DIR": str(paths.processed),
