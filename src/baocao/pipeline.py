@@ -57,9 +57,7 @@ from baocao.run.process import (
     staging_copy,
     swap_into_place,
 )
-from baocao.run.store import (
-    period_lock,
-)
+from baocao.run.store import RUN_FILE, period_lock
 from baocao.unit.states import STATE_MISSING
 
 
@@ -250,11 +248,17 @@ def run_period(
         same_static_parts(last.last_parts(period, f"report-{profile}"), paths, written)
         for profile in profiles
     )
-    narrative = narrative_summary(paths, period, check_names=not names_checked) if render else {}
     with (
         period_lock(paths.processed, period),
         KernelPool(jobs, log=paths.output / "kernels.log") as pool,
     ):
+        if force or not (paths.processed_period(period) / RUN_FILE).is_file():
+            # Every unit will run (a period's first run): the kernels boot while the text is
+            # checked and the files are read.
+            pool.prestart(min(jobs, len(period_files(paths.raw_period(period))[0])))
+        narrative = (
+            narrative_summary(paths, period, check_names=not names_checked) if render else {}
+        )
         if period_files(paths.raw_period(earlier))[0]:  # an empty folder compares with nothing
             with period_lock(paths.processed, earlier):
                 earlier_result = process_period(

@@ -340,3 +340,37 @@ def test_injected_parameters_keep_vietnamese_letters_and_the_value(tmp_path):
     assert 'unit_name = "Xã Lộc Bình"' in injected.source
     assert "\\x" not in injected.source and "\\u" not in injected.source
     assert executed.cells[-1].outputs[0]["text"].strip() == f"{'Xã Lộc Bình'!r} {note!r}"
+
+
+def test_prestarted_kernels_serve_the_units_and_never_exceed_the_pool(tmp_path):
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("import os\nprint(os.getpid())")],
+        metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "P"}},
+    )
+    with KernelPool(2) as pool:
+        pool.prestart(5)  # more than the pool holds: two kernels boot
+        with pool.kernel() as first, pool.kernel() as second:
+            assert pool.started == 2 and first is not second
+            pids = {
+                papermill.execute_notebook(
+                    with_isolation_cell(notebook),
+                    str(tmp_path / f"{n}.ipynb"),
+                    **kernel.papermill_kwargs(),
+                    progress_bar=False,
+                )
+                .cells[-1]
+                .outputs[0]["text"]
+                for n, kernel in enumerate((first, second))
+            }
+            assert len(pids) == 2
+    assert pool.started == 0
+
+
+def test_a_pool_closed_while_its_kernels_boot_leaves_no_kernel_running():
+    import psutil
+
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    with KernelPool(2) as pool:
+        pool.prestart(2)  # closed at once, as when the narrative check stops a run
+    after = {p.pid for p in psutil.Process().children(recursive=True) if p.is_running()}
+    assert pool.started == 0 and not (after - before)

@@ -79,6 +79,7 @@ class KernelPool:
         self._idle: queue.Queue[WarmKernel] = queue.Queue()
         self._all: list[WarmKernel] = []
         self._start_lock = threading.Lock()
+        self._prestarting: list[threading.Thread] = []
         self._log_handle: IO[bytes] | None = None
 
     def __enter__(self) -> KernelPool:
@@ -120,6 +121,23 @@ class KernelPool:
             raise
         return warm
 
+    def prestart(self, count: int) -> None:
+        """Start up to `count` kernels now, in the background, for the units to come (when
+        every unit of a period will run, they boot while the runner reads the files). A
+        kernel that fails to start here is started again, and its failure reported, when a
+        unit asks for it."""
+
+        def start() -> None:
+            with suppress(Exception):
+                warm = self._start_one()
+                if warm is not None:
+                    self._idle.put(warm)
+
+        for _ in range(min(count, self.size)):
+            thread = threading.Thread(target=start, name="kernel-prestart", daemon=True)
+            thread.start()
+            self._prestarting.append(thread)
+
     @contextmanager
     def kernel(self):
         """Borrow a `WarmKernel`: an idle one, or a new one while the pool is below its size."""
@@ -138,6 +156,9 @@ class KernelPool:
                     self._all.remove(warm)
 
     def close(self) -> None:
+        for thread in self._prestarting:  # a kernel still booting is shut down with the others
+            thread.join()
+        self._prestarting.clear()
         for warm in self._all:
             warm.close()
         self._all.clear()
