@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from baocao.intake.workbook import SUPPORTED_SUFFIXES
 from baocao.report.backends import choose_backend
 from baocao.report.output_files import export_name, report_files
 from baocao.report.profiles import PROFILE_NAMES, PROFILES
+from baocao.report.report_kernel import ReportKernel
 from baocao.run.cache import (
     Cache,
     changed,
@@ -248,14 +250,18 @@ def run_period(
         same_static_parts(last.last_parts(period, f"report-{profile}"), paths, written)
         for profile in profiles
     )
+    # A period's first run (or --force) runs every unit and renders: the units' kernels boot
+    # while the text is checked and the files are read, the report's while units are processed.
+    first_run = force or not (paths.processed_period(period) / RUN_FILE).is_file()
     with (
         period_lock(paths.processed, period),
         KernelPool(jobs, log=paths.output / "kernels.log") as pool,
+        ReportKernel(paths.report_source) if first_run and render else nullcontext() as ahead,
     ):
-        if force or not (paths.processed_period(period) / RUN_FILE).is_file():
-            # Every unit will run (a period's first run): the kernels boot while the text is
-            # checked and the files are read.
+        if first_run:
             pool.prestart(min(jobs, len(period_files(paths.raw_period(period))[0])))
+            if ahead is not None:
+                ahead.start()
         narrative = (
             narrative_summary(paths, period, check_names=not names_checked) if render else {}
         )
@@ -318,7 +324,7 @@ def run_period(
 
             t = time.perf_counter()
             rendered = render_reports(
-                period, to_render, paths, output, backend=chosen, overrides=overrides
+                period, to_render, paths, output, backend=chosen, overrides=overrides, kernel=ahead
             )
             if "internal" in to_render:
                 _export_appendices(period, paths, output)

@@ -52,10 +52,12 @@ def render_reports(
     out_dir: Path,
     backend: str | None = None,
     overrides: dict[str, Any] | None = None,
+    kernel: Any = None,
 ) -> RenderResult:
     """Render `report.qmd` for a period into `out_dir`, every profile in `profiles` from one
     execution of its code; `overrides` replace values of config/report.yml for this run (keys
-    in `settings.OVERRIDE_KEYS`). Raises BaocaoError with a message for the user."""
+    in `settings.OVERRIDE_KEYS`); `kernel`, a `report_kernel.ReportKernel` started ahead, runs
+    the execution (None: a fresh kernel). Raises BaocaoError with a message for the user."""
     period = str(Period.parse(period))
     profiles = tuple(dict.fromkeys(profiles))
     for profile in profiles:
@@ -84,6 +86,7 @@ def render_reports(
             "overrides": json.dumps(overrides or {}, ensure_ascii=False, default=str),
         },
         overrides=dict(overrides or {}),
+        kernel=kernel,
     )
     files = BACKENDS[name](job)
     return RenderResult(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import subprocess
 import time
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,7 @@ import yaml
 
 from baocao.errors import BaocaoError, os_reason
 from baocao.report.render_job import RenderJob
-
-KERNEL = "python3"
-
+from baocao.report.report_kernel import KERNEL, ReportKernel
 
 CELL_TIMEOUT = 600  # seconds per cell
 
@@ -129,19 +128,32 @@ def parameterize(nb, parameters: dict[str, Any]):
 
 
 def execute(
-    nb, cwd: Path, timeout: int = CELL_TIMEOUT, parts: Callable[[], Mapping[str, str]] = dict
+    nb,
+    cwd: Path,
+    timeout: int = CELL_TIMEOUT,
+    parts: Callable[[], Mapping[str, str]] = dict,
+    kernel: ReportKernel | None = None,
 ):
-    """Run every cell once, in order, in a fresh kernel started in `cwd`. A failing cell is a
+    """Run every cell once, in order, in a fresh kernel started in `cwd` — or in `kernel`'s,
+    started ahead with nothing defined, moved to `cwd` first. A failing cell is a
     `BaocaoError` naming the part of the report it writes (`parts()`: part id → heading, asked
     for only then)."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellControlSignal, CellExecutionError, CellTimeoutError
 
+    warm = kernel.take() if kernel is not None else None
     client = NotebookClient(
-        nb, kernel_name=KERNEL, timeout=timeout, resources={"metadata": {"path": str(cwd)}}
+        nb,
+        km=warm[0] if warm else None,
+        kernel_name=KERNEL,
+        timeout=timeout,
+        resources={"metadata": {"path": str(cwd)}},
     )
     index = 0
     try:
+        if warm:
+            client.kc = warm[1]  # nbclient connects a client of its own only when this is None
+            _move_to(warm[1], cwd)
         # The kernel's own console chatter (ZMQ warnings) is not for the report's user.
         quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
         with client.setup_kernel(cwd=str(cwd), **quiet):
@@ -173,7 +185,26 @@ def execute(
             f"Không chạy được nhân Python “{KERNEL}” để lập báo cáo: {exc}. "
             "Hãy kiểm tra môi trường (make env)."
         ) from None
+    finally:
+        if warm:  # taken from a ReportKernel: ours to shut down
+            with suppress(Exception):
+                warm[1].stop_channels()
+            with suppress(Exception):
+                warm[0].shutdown_kernel(now=True)
     return nb
+
+
+def _move_to(client, cwd: Path) -> None:
+    """Make `cwd` the kernel's working folder, defining no name."""
+    reply = client.execute_interactive(
+        f"__import__('os').chdir({str(cwd)!r})",
+        silent=True,
+        store_history=False,
+        timeout=60,
+        output_hook=lambda _message: None,
+    )
+    if reply["content"]["status"] != "ok":
+        raise RuntimeError(f"không chuyển được vào thư mục {cwd}")
 
 
 def _parts(parts: Callable[[], Mapping[str, str]]) -> Mapping[str, str]:
@@ -194,13 +225,15 @@ def outline_parts(job: RenderJob) -> dict[str, str]:
 
 
 def execute_report(job: RenderJob, cwd: Path):
-    """report.qmd, parameterized and executed once in a fresh kernel started in `cwd` (the
-    charts land in `cwd/figures`); records the seconds in `job.timings["execute"]`."""
+    """report.qmd, parameterized and executed once in a fresh kernel (or the job's kernel
+    started ahead) working in `cwd` (the charts land in `cwd/figures`); records the seconds
+    in `job.timings["execute"]`."""
     started = time.perf_counter()
     nb = execute(
         parameterize(read_report(job.paths.report_source), job.parameters),
         cwd=cwd,
         parts=lambda: outline_parts(job),
+        kernel=job.kernel,
     )
     job.timings["execute"] = round(time.perf_counter() - started, 3)
     return nb

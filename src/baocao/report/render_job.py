@@ -56,6 +56,8 @@ class RenderJob:
     # Values that replace config/report.yml in the DOCX (docx_finish.OVERRIDE_KEYS).
     overrides: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # filled by the backend
+    # A `report_kernel.ReportKernel` started ahead for the execution, or None (a fresh one).
+    kernel: Any = None
 
 
 Backend = Callable[[RenderJob], dict[str, dict[str, Path]]]
