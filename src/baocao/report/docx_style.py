@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import docx
-import pypandoc
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 from baocao.errors import BaocaoError
+from baocao.report.pandoc import NO_WINDOW, pandoc_path
 
 BLACK = RGBColor(0, 0, 0)
 _THEME_FONT_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
@@ -65,12 +65,12 @@ STYLE = DocxStyle()
 def pandoc_default_reference() -> bytes:
     """Pandoc's own reference.docx, from the pandoc binary bundled with pypandoc."""
     try:
-        pandoc = pypandoc.get_pandoc_path()
         done = subprocess.run(
-            [pandoc, "--print-default-data-file", "reference.docx"],
+            [pandoc_path(), "--print-default-data-file", "reference.docx"],
             capture_output=True,
             check=True,
             timeout=60,
+            creationflags=NO_WINDOW,
         )
     except (OSError, subprocess.SubprocessError) as exc:
         raise BaocaoError(

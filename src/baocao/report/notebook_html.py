@@ -7,8 +7,9 @@ of tracebacks and anything that would run a script or fetch from the network (Ja
 widgets, HTML with external references) is dropped in favour of its plain-text form. It is then
 reduced to the reviewer's page (`notebook_review`: a header naming unit, period, workbook and
 run time; the Vietnamese Markdown and the cells' outputs; no code, no set-up cells), which pandoc
-(the same one that writes the report, from `pypandoc-binary`) reads as a notebook. The page uses the report's style sheet, declares `lang="vi"`, and is checked to be
-self-contained before it is moved into place (temporary file + `os.replace`).
+(the same one that writes the report, from `pypandoc-binary`) reads as a notebook. The page
+uses the report's style sheet, declares `lang="vi"`, and is checked to be self-contained
+before it is moved into place (temporary file + `os.replace`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 from baocao.errors import BaocaoError
 from baocao.report.html_check import not_embedded
 from baocao.report.notebook_review import period_words, reviewer_notebook
+from baocao.report.pandoc import run_pandoc
 from baocao.run.store import atomic_path
 
 ASSETS = Path(__file__).parent / "assets"
@@ -97,8 +99,6 @@ def _pandoc(source: Path, target: Path, title: str, *, images: bool) -> None:
     """pandoc, notebook → standalone HTML. The style sheets go in as `<style>` in the page's
     head; `--embed-resources`, which would do the same but costs pandoc half of its time on
     a review page, is asked for only when the notebook has images to embed."""
-    import pypandoc
-
     header = source.with_name("style.html")
     sheets = (sheet.read_text(encoding="utf-8") for sheet in STYLESHEETS)
     header.write_text("".join(f"<style>\n{css}</style>\n" for css in sheets), encoding="utf-8")
@@ -113,9 +113,7 @@ def _pandoc(source: Path, target: Path, title: str, *, images: bool) -> None:
         "--metadata",
         f"title={title}",
     ]
-    pypandoc.convert_file(
-        str(source), "html5", format="ipynb", outputfile=str(target), extra_args=args
-    )
+    run_pandoc(str(source), str(target), from_format="ipynb", to="html5", args=args)
 
 
 def _failure_page(ipynb: Path, reason: str) -> str:

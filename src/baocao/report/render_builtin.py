@@ -23,6 +23,7 @@ import yaml
 
 from baocao.errors import BaocaoError
 from baocao.report.docx_style import build_reference_docx
+from baocao.report.pandoc import run_pandoc
 from baocao.report.quarto_config import ASSETS, html_options, pandoc_html_args, quarto_config
 from baocao.report.render_execute import execute_report
 from baocao.report.render_job import RenderJob, _publish, _temporary, finish_or_check
@@ -122,12 +123,8 @@ def notebook_markdown(nb, build_dir: Path) -> str:
 
 
 def _pandoc(source: Path, to: str, target: Path, args: list[str]) -> None:
-    import pypandoc
-
     try:
-        pypandoc.convert_file(
-            str(source), to, format="markdown", outputfile=str(target), extra_args=args
-        )
+        run_pandoc(str(source), str(target), from_format="markdown", to=to, args=args)
     except (RuntimeError, OSError) as exc:
         raise BaocaoError(f"Pandoc không chuyển được báo cáo sang {to.upper()}: {exc}") from None
 
