@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -323,11 +324,24 @@ def run_period(
             from baocao.report.render import render_reports  # python-docx, nbclient: only here
 
             t = time.perf_counter()
-            rendered = render_reports(
-                period, to_render, paths, output, backend=chosen, overrides=overrides, kernel=ahead
-            )
-            if "internal" in to_render:
-                _export_appendices(period, paths, output)
+            # The appendices' workbook is written while the report's code runs in its kernel.
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="export") as beside:
+                exported = (
+                    beside.submit(_export_appendices, period, paths, output)
+                    if "internal" in to_render
+                    else None
+                )
+                rendered = render_reports(
+                    period,
+                    to_render,
+                    paths,
+                    output,
+                    backend=chosen,
+                    overrides=overrides,
+                    kernel=ahead,
+                )
+                if exported is not None:
+                    exported.result()
             render_times = {**rendered.timings, "total": round(time.perf_counter() - t, 3)}
             result.rendered.extend(to_render)
         timings["render"] = render_times
