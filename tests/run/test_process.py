@@ -374,3 +374,26 @@ def test_a_pool_closed_while_its_kernels_boot_leaves_no_kernel_running():
         pool.prestart(2)  # closed at once, as when the narrative check stops a run
     after = {p.pid for p in psutil.Process().children(recursive=True) if p.is_running()}
     assert pool.started == 0 and not (after - before)
+
+
+def test_a_kernel_that_fails_to_prestart_is_reported_by_the_unit_that_needs_it(
+    tmp_path, monkeypatch
+):
+    """A kernel that starts, then dies before answering: the unit waiting for it gets the
+    failure (here from the kernel it starts itself) instead of waiting for ever."""
+    import json
+    import sys
+    import time
+
+    spec = tmp_path / "kernels" / "chet-ngay"
+    spec.mkdir(parents=True)
+    dies = [sys.executable, "-c", "import time; time.sleep(0.5)", "{connection_file}"]
+    (spec / "kernel.json").write_text(
+        json.dumps({"argv": dies, "display_name": "x", "language": "python"}), encoding="utf-8"
+    )
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    with KernelPool(1, kernel_name="chet-ngay") as pool:
+        pool.prestart(1)
+        time.sleep(0.3)  # the prestarted kernel holds the pool's one place while it boots
+        with pytest.raises(RuntimeError, match="died"), pool.kernel():
+            pass

@@ -76,7 +76,7 @@ class KernelPool:
         self.size = max(1, size)
         self.kernel_name = kernel_name
         self.log = log
-        self._idle: queue.Queue[WarmKernel] = queue.Queue()
+        self._idle: queue.Queue[WarmKernel | None] = queue.Queue()  # None: a prestart failed
         self._all: list[WarmKernel] = []
         self._start_lock = threading.Lock()
         self._prestarting: list[threading.Thread] = []
@@ -128,10 +128,13 @@ class KernelPool:
         unit asks for it."""
 
         def start() -> None:
-            with suppress(Exception):
+            try:
                 warm = self._start_one()
-                if warm is not None:
-                    self._idle.put(warm)
+            except Exception:  # noqa: BLE001 - a unit starts one again, and says why
+                self._idle.put(None)  # wakes a unit waiting for this kernel
+                return
+            if warm is not None:
+                self._idle.put(warm)
 
         for _ in range(min(count, self.size)):
             thread = threading.Thread(target=start, name="kernel-prestart", daemon=True)
@@ -144,6 +147,8 @@ class KernelPool:
         try:
             warm = self._idle.get_nowait()
         except queue.Empty:
+            warm = self._start_one() or self._idle.get()
+        while warm is None:  # a prestarted kernel failed: start one here, its error is ours
             warm = self._start_one() or self._idle.get()
         try:
             yield warm
