@@ -107,7 +107,7 @@ class ReportKernel:
         """(kernel manager, connected client) of the warmed kernel, now the caller's to shut
         down; None when it did not start (the caller starts a kernel of its own)."""
         self._thread.join()
-        if not self._ready or self._taken:
+        if not self._ready or self._taken or not self._manager.is_alive():
             return None
         self._taken = True
         return self._manager, self._client
