@@ -176,6 +176,9 @@ REJECTS = [
     ("2k", "count", "số lượng"),
     ("12 đồng", "count", "số lượng"),
     ("12 căn2", "count", "không phải là số"),
+    ("3O", "count", "số 0 hoặc số 1 gõ nhầm"),  # 30 typed with a letter O: not read as 3
+    ("1l", "count", "số 0 hoặc số 1 gõ nhầm"),
+    ("2 OO", "count", "số 0 hoặc số 1 gõ nhầm"),
     ("15 triệu", "percent", "tỷ lệ"),
     ("85 phần trăm", "percent", "tỷ lệ"),
     ("12 abc", "money", "không hiểu đơn vị"),

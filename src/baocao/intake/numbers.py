@@ -65,6 +65,7 @@ _VIETNAMESE = re.compile(
 # Percent only: one dot followed by one or two digits is a decimal point ("85.5").
 _DOT_DECIMAL = re.compile(r"(?P<int>[0-9]+)\.(?P<frac>[0-9]{1,2})")
 _LETTERS = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
+_DIGIT_LOOKALIKES = re.compile(r"[OoIl]+")  # letters typed for 0 and 1
 
 _EXAMPLES = {"count": "1.357", "money": "1.250.000 hoặc 15 triệu", "percent": "85,5"}
 
@@ -429,7 +430,13 @@ def _apply_word(
     if kind == "percent":
         raise NumberParseError(_bad_percent_word(shown))
     # count: a money or scale word would change the number, so it is an error; a plain unit
-    # of measure ("12 căn") is dropped with a note.
+    # of measure ("12 căn") is dropped with a note. Letters that stand in for digits ("3O",
+    # "1l") are neither: the unit likely meant 30 or 11, so the figure is not guessed.
+    if _DIGIT_LOOKALIKES.fullmatch(word):
+        raise NumberParseError(
+            f"“{shown}” có chữ “{word}” sau số, có thể là số 0 hoặc số 1 gõ nhầm thành chữ. "
+            "Hãy ghi lại bằng chữ số, ví dụ 30 hay 11."
+        )
     if suffix is not None or _LETTERS.fullmatch(word) is None:
         raise NumberParseError(
             f"“{shown}” có chữ “{word}”, nhưng chỉ tiêu này là số lượng nên chỉ ghi số "
