@@ -251,7 +251,7 @@ def test_excel_error_values_are_errors_naming_cell_and_error_and_listed_as_left_
     annex = excluded_markdown(result.values, corpus.catalogue, units_2021)
     for ref in ERROR_CELLS:
         assert ref in annex
-    assert annex.count("không đọc được (ô báo lỗi)") == len(ERROR_CELLS)
+    assert annex.count("không đọc được (xem lỗi ở ô này)") == len(ERROR_CELLS)
 
 
 def test_an_ods_error_result_is_an_error_not_a_zero(corpus):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from report_frames import CATALOGUE, UNITS, figures, status_frame, values_frame
+from report_frames import CATALOGUE, CURRENT, UNITS, figures, status_frame, values_frame
 
 from baocao.config.periods import Period
 from baocao.report.figures import Meta, build_figures
@@ -194,3 +194,15 @@ def test_sentence_and_narrative_name_of_a_figure_every_unit_shares(tmp_path):
     assert figure_sentence("so_cuoc", fs) == "Số cuộc: 4 cuộc."
     names = figure_names(fs, Period.parse("2021-H1"))
     assert names["so_cuoc_dan_dau"] == "các đơn vị cùng đạt 1 cuộc"
+
+
+def test_a_figure_filled_in_but_unreadable_is_not_called_blank():
+    """The unit wrote “khoảng 120” (or the cell showed #DIV/0!): reported, no value, left
+    out of the totals — the report says it was not valid, never that it was left blank."""
+
+    values = values_frame(CURRENT, excluded=frozenset({("03", "thanh")}))
+    unreadable = (values["unit_code"] == "01") & (values["indicator_code"] == "so_cuoc")
+    values.loc[unreadable, ["value", "reported", "included"]] = [None, True, False]
+    fs = build_figures(values, status_frame({}), CATALOGUE, UNITS)
+    said = gaps_sentence(["so_cuoc"], fs, detailed=True)
+    assert "An (số cuộc: không hợp lệ, chưa tính vào tổng)" in said and "để trống" not in said

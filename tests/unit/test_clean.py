@@ -53,6 +53,8 @@ def test_text_that_is_not_a_number_is_an_error_and_excluded(tmp_path, catalogue)
     [issue] = [i for i in result.issues if i.kind == "not_a_number"]
     assert (issue.severity, issue.cell, issue.indicator_code) == ("error", "E2", "tt_so_cuoc")
     assert not values.loc["tt_so_cuoc", "included"]
+    # The unit filled the cell: it was reported (left out of the totals), not left blank.
+    assert values.loc["tt_so_cuoc", "reported"] and pd.isna(values.loc["tt_so_cuoc", "value"])
 
 
 def test_a_duplicated_indicator_is_an_error_naming_both_cells(tmp_path, catalogue):

@@ -47,3 +47,32 @@ def test_files_table_names_what_each_file_holds(tmp_path):
     ]
     assert str(tmp_path) not in table._repr_html_()
     assert all(Path(name).suffix for name in table["Tệp"])
+
+
+def test_state_line_counts_every_finding_not_only_the_rules():
+    from baocao.errors import Issue
+    from baocao.unit.review import state_line
+
+    issues = [
+        Issue("error", "not_a_number", "“khoảng 120” không phải là số."),
+        Issue("error", "excel_error", "#DIV/0!"),
+        Issue("warning", "value_interpreted", "Đã bỏ chữ “căn”."),
+    ]
+    assert state_line("có lỗi", issues) == "Trạng thái: có lỗi — 2 lỗi, 1 cảnh báo"
+    assert state_line("hợp lệ", []) == "Trạng thái: hợp lệ — không có lỗi hay cảnh báo nào"
+
+
+def test_cleaning_summary_tells_blank_from_unreadable():
+    import pandas as pd
+
+    from baocao.unit.review import cleaning_summary
+
+    values = pd.DataFrame(
+        {
+            "value": [5, None, None, 0],
+            "reported": [True, False, True, True],
+        }
+    )
+    assert cleaning_summary(values) == (
+        "Khớp 4 chỉ tiêu của danh mục: 2 có số liệu, 1 để trống, 1 không đọc được."
+    )

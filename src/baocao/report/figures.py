@@ -146,9 +146,10 @@ def figure_gaps(
         unit = str(row["unit_code"])
         if unit in missing:
             continue
-        if not _truthy(row.get("reported")) or _missing(row.get("value")):
+        if not _truthy(row.get("reported")):
             gaps.setdefault(unit, []).append((str(row["indicator_code"]), "blank"))
-        elif not _truthy(row.get("included")):
+        elif _missing(row.get("value")) or not _truthy(row.get("included")):
+            # filled in but unreadable (an Excel error, text), or excluded by an error rule
             gaps.setdefault(unit, []).append((str(row["indicator_code"]), "excluded"))
     return missing, gaps
 

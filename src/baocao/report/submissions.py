@@ -163,8 +163,8 @@ def excluded_markdown(values: pd.DataFrame, catalogue: Catalogue, units: Iterabl
             label, kind = code, "count"
         value = row.get("value")
         number = _number(value)
-        if _missing(value):  # e.g. an Excel error value (#DIV/0!): see the list of errors
-            shown = "không đọc được (ô báo lỗi)"
+        if _missing(value):  # unreadable: an Excel error value (#DIV/0!), text; see the errors
+            shown = "không đọc được (xem lỗi ở ô này)"
         elif _missing(number):
             shown = md_escape(value)
         elif kind == "money":  # the exact amount, as the unit wrote it

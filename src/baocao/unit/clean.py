@@ -318,8 +318,10 @@ def clean_values(
                     indicator_code=indicator.code,
                 )
             )
-        # An Excel error value was reported (the unit sees “#DIV/0!”): listed as left out.
-        reported = value is not None
+        # A cell the unit filled but that could not be read (an Excel error such as “#DIV/0!”,
+        # text that is not a number, another unit of measure) was reported: it is listed as
+        # left out of the totals, never as left blank.
+        reported = value is not None or not ok
         if value is EXCEL_ERROR:
             value = None
         included = ok and value is not None and indicator.code not in duplicated

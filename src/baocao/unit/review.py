@@ -55,8 +55,31 @@ def read_summary(workbook: UnitWorkbook | None, issues: tuple[Issue, ...]) -> pd
     return ReviewTable(rows, columns=["Mục", "Nội dung"])
 
 
+def cleaning_summary(values: pd.DataFrame) -> str:
+    """One line on what cleaning found, e.g. "Khớp 53 chỉ tiêu của danh mục: 50 có số liệu,
+    2 để trống, 1 không đọc được." (counts of indicators)."""
+    reported = values["reported"].astype(bool)
+    readable = reported & values["value"].notna()
+    counts = [
+        (int(readable.sum()), "có số liệu"),
+        (int((~reported).sum()), "để trống"),
+        (int((reported & ~readable).sum()), "không đọc được"),
+    ]
+    said = ", ".join(f"{n} {what}" for n, what in counts if n)
+    return f"Khớp {len(values)} chỉ tiêu của danh mục: {said}."
+
+
+def state_line(state: str, issues: tuple[Issue, ...] | list[Issue]) -> str:
+    """The unit's state with what decided it: "Trạng thái: có lỗi — 2 lỗi, 1 cảnh báo"."""
+    errors = sum(i.severity == "error" for i in issues)
+    warnings = sum(i.severity == "warning" for i in issues)
+    found = ", ".join(f"{n} {word}" for n, word in ((errors, "lỗi"), (warnings, "cảnh báo")) if n)
+    return f"Trạng thái: {state} — {found or 'không có lỗi hay cảnh báo nào'}"
+
+
 def figures_table(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
-    """Every indicator with the value read, its cell and whether it counts in the totals."""
+    """Every indicator with the value read, its cell and whether it counts in the totals
+    (shown after the checks: a figure that breaks an error rule does not count)."""
     rows = []
     for record in values.itertuples(index=False):
         indicator = catalogue.indicator(record.indicator_code)
