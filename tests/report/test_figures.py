@@ -46,10 +46,12 @@ OLD_VALUES = {
 CHANGE = "Từ ngày 01/7/2025, tỉnh có 4 đơn vị cấp xã thay cho 2 đơn vị cấp huyện; so sánh cùng kỳ ở cấp tỉnh."
 
 
-def restructured_figures(unit_change: str = CHANGE):
+def restructured_figures(unit_change: str = CHANGE, everyone: bool = False):
+    """The period on its new unit list; `everyone`: unit 04 sent its figures too."""
+    current = {**CURRENT, ("04", "so_cuoc"): 0} if everyone else CURRENT
     return build_figures(
-        values_frame(CURRENT, excluded=frozenset({("03", "thanh")})),
-        status_frame({"04": "chưa nộp"}),
+        values_frame(current, excluded=frozenset({("03", "thanh")})),
+        status_frame({} if everyone else {"04": "chưa nộp"}),
         CATALOGUE,
         UNITS,
         previous_values=values_frame(OLD_VALUES, period="2020-H1"),
@@ -66,8 +68,13 @@ def test_across_unit_lists_only_province_totals_of_shared_codes_compare():
     assert list(fs.previous.columns) == ["code", "section", "label", "unit", "total"]
     assert set(fs.previous.index) == {"so_cuoc", "tien"}
     assert fs.previous.loc["so_cuoc", "total"] == 800
-    # 60 cuộc now against 800 a year earlier, province totals.
-    assert "giảm 92,5% so với cùng kỳ (800 cuộc)" in figure_sentence("so_cuoc", fs)
+    # Unit 04 sent nothing: 60 cuộc of 3 units is not set against 800 of the whole province.
+    assert "chưa so sánh được với cùng kỳ (kỳ này còn 1 đơn vị chưa có số liệu)" in (
+        figure_sentence("so_cuoc", fs)
+    )
+    # Every unit's figure in: 60 cuộc now against 800 a year earlier, province totals.
+    whole = restructured_figures(everyone=True)
+    assert "giảm 92,5% so với cùng kỳ (800 cuộc)" in figure_sentence("so_cuoc", whole)
     assert "cùng kỳ" not in figure_sentence("tiep_nhan", fs)
     names = figure_names(fs, Period.parse("2021-H1"))
     assert names["tiep_nhan_cung_ky"] == "chưa có số liệu"
@@ -94,9 +101,11 @@ def test_compare_chart_across_unit_lists_shows_the_province_only():
 
     spec = ChartSpec("c", "compare", ("so_cuoc",), "Số cuộc, so với cùng kỳ")
     period = Period.parse("2021-H1")
-    across = charts.report_chart(spec, restructured_figures(), period)
+    across = charts.report_chart(spec, restructured_figures(everyone=True), period)
     labels = [t.get_text() for t in across.axes[0].get_yticklabels()]
     assert labels == [charts.PROVINCE_LABEL]
+    # With a commune's figure missing, the province's fall would be that gap: no chart.
+    assert charts.report_chart(spec, restructured_figures(), period) is None
     same = charts.report_chart(spec, figures(), period)
     assert [t.get_text() for t in same.axes[0].get_yticklabels()] != [charts.PROVINCE_LABEL]
 
@@ -142,13 +151,15 @@ def _board_catalogue(flag: bool):
     )
 
 
-def _board_figures(*, previous_units, unit_change, flag=True):
-    now = {(u.code, "so_ban"): 1 for u in UNITS[:3]} | {("01", "so_cuoc"): 5, ("02", "so_cuoc"): 7}
+def _board_figures(*, previous_units, unit_change, flag=True, everyone=False):
+    """Boards per unit now and a year earlier; `everyone`: unit 04 sent its board too."""
+    boards = UNITS if everyone else UNITS[:3]
+    now = {(u.code, "so_ban"): 1 for u in boards} | {("01", "so_cuoc"): 5, ("02", "so_cuoc"): 7}
     before_units = previous_units or UNITS
     before = {(u.code, "so_ban"): 20 for u in before_units} | {(before_units[0].code, "so_cuoc"): 9}
     return build_figures(
         values_frame(now),
-        status_frame({"04": "chưa nộp"}),
+        status_frame({} if everyone else {"04": "chưa nộp"}),
         _board_catalogue(flag),
         UNITS,
         previous_values=values_frame(before, period="2020-H1"),
@@ -163,8 +174,9 @@ def test_a_figure_that_follows_the_unit_list_is_stated_without_comparison_across
     # 3 boards for 3 communes against 40 for 2 districts: the units changed, not the work.
     assert figure_sentence("so_ban", fs) == "Số Ban Thanh tra nhân dân: 3 ban."
     assert fs.not_compared == ("so_ban",)
-    # Other figures still compare at province level.
-    assert "so với cùng kỳ (9 cuộc)" in figure_sentence("so_cuoc", fs)
+    # Other figures compare at province level, once every unit of the period has its figure
+    # (here 03 left it blank and 04 sent nothing).
+    assert "(kỳ này còn 2 đơn vị chưa có số liệu)" in figure_sentence("so_cuoc", fs)
     names = figure_names(fs, Period.parse("2021-H1"))
     assert names["so_ban_thay_doi"].startswith("không so sánh với cùng kỳ")
     assert names["so_ban_cung_ky"] == names["so_ban_thay_doi"]
@@ -174,9 +186,21 @@ def test_a_figure_that_follows_the_unit_list_is_stated_without_comparison_across
 
 def test_the_same_figure_compares_with_the_same_unit_list_and_when_not_flagged():
     same = _board_figures(previous_units=None, unit_change="")
-    assert "giảm 96,3% so với cùng kỳ (80 ban)" in figure_sentence("so_ban", same)
+    # 04 sent nothing this period: the three units that have a board in both periods compare
+    # (3 against 60), not 3 against the whole province's 80.
+    assert (
+        "giảm 95,0% so với cùng kỳ (3 ban so với 60 ban, tính trên 3 đơn vị có số liệu cả "
+        "hai kỳ)" in figure_sentence("so_ban", same)
+    )
     assert same.not_compared == ()
-    unflagged = _board_figures(previous_units=OLD_UNITS, unit_change=CHANGE, flag=False)
+    names = figure_names(same, Period.parse("2021-H1"))
+    assert names["so_ban_cung_ky"] == "80 ban"  # what was reported a year earlier
+    assert names["so_ban_thay_doi"] == (
+        "giảm 95,0% so với cùng kỳ (tính trên 3 đơn vị có số liệu cả hai kỳ)"
+    )
+    unflagged = _board_figures(
+        previous_units=OLD_UNITS, unit_change=CHANGE, flag=False, everyone=True
+    )
     assert "so với cùng kỳ (40 ban)" in figure_sentence("so_ban", unflagged)
 
 

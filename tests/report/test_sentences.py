@@ -44,22 +44,26 @@ from baocao.report.sentences import (
         (
             "tien",
             True,
-            "Tiền vận động: 1,75 tỷ đồng, bằng cùng kỳ (1,75 tỷ đồng); "
+            # a year earlier only An had a figure: An against An, not two units against one
+            "Tiền vận động: 1,75 tỷ đồng, giảm 85,7% so với cùng kỳ (250 triệu đồng so với "
+            "1,75 tỷ đồng, tính trên 1 đơn vị có số liệu cả hai kỳ); "
             "dẫn đầu là Bình (1,5 tỷ đồng), An (250 triệu đồng).",
         ),
         (
             # the excluded figure of Cường is out of the total and of the share
             "thanh",
             True,
-            "Số vụ hòa giải thành: 75 vụ, bằng 75,0% số vụ tiếp nhận, "
-            "tăng 50,0% so với cùng kỳ (50 vụ); dẫn đầu là Bình (45 vụ), An (30 vụ).",
+            "Số vụ hòa giải thành: 75 vụ, bằng 75,0% số vụ tiếp nhận, giảm 40,0% so với cùng "
+            "kỳ (30 vụ so với 50 vụ, tính trên 1 đơn vị có số liệu cả hai kỳ); "
+            "dẫn đầu là Bình (45 vụ), An (30 vụ).",
         ),
         (
-            # weighted by tiep_nhan: (80*40 + 90*60 + 85*100) / 200 = 85.5
+            # weighted by tiep_nhan: (80*40 + 90*60 + 85*100) / 200 = 85.5; a year earlier only
+            # An's 86,0%: a mean over other units does not compare
             "hai_long",
             True,
-            "Tỷ lệ hài lòng: bình quân 85,5%, giảm 0,5 điểm phần trăm so với cùng kỳ (86,0%); "
-            "dẫn đầu là Bình (90,0%), Cường (85,0%), An (80,0%).",
+            "Tỷ lệ hài lòng: bình quân 85,5%, chưa so sánh được với cùng kỳ (số đơn vị có số "
+            "liệu khác nhau giữa hai kỳ); dẫn đầu là Bình (90,0%), Cường (85,0%), An (80,0%).",
         ),
     ],
 )

@@ -322,7 +322,11 @@ def report_chart(spec, figures, period) -> Figure | None:
         current = _values(figures.table, code, codes)
         previous = _values(figures.previous, code, codes)
         if not figures.compare_units:
-            # Another unit list a year earlier: only the province totals compare.
+            # Another unit list a year earlier: only the province totals compare, and only
+            # when every unit of this period has its figure (`FigureSet.comparison`).
+            basis = figures.comparison(code)
+            if basis is None or not basis.fair:
+                return None
             labels = [PROVINCE_LABEL]
             current = _values(figures.table, code, ["total"])
             previous = _values(figures.previous, code, ["total"])

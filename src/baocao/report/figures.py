@@ -40,6 +40,25 @@ class Meta:
 
 
 @dataclass(frozen=True)
+class Comparison:
+    """A figure's basis of comparison with the same period a year earlier: `current` and
+    `previous` over the same units (`units` of them when not all, 0 = every unit counted in
+    both periods); both None when the two periods cannot be compared fairly (`reason`; for
+    "incomplete", `units` is how many units of this period have no figure)."""
+
+    current: float | None = None
+    previous: float | None = None
+    units: int = 0
+    # Why not, when not fair: "incomplete" (another unit list, and some unit of this period
+    # has no figure) or "different_units" (a mean over other units in the two periods).
+    reason: str = ""
+
+    @property
+    def fair(self) -> bool:
+        return self.current is not None and self.previous is not None
+
+
+@dataclass(frozen=True)
 class FigureSet:
     """The period's figures as the sentences and charts use them.
 
@@ -69,6 +88,34 @@ class FigureSet:
 
     def codes_of(self, section: str) -> list[str]:
         return [c for c, m in self.meta.items() if m.section == section]
+
+    def comparison(self, code: str) -> Comparison | None:
+        """What a figure is compared on with the same period a year earlier (None: no earlier
+        figure). Totals compare as they are when the same units count in both periods. When
+        they differ (a unit silent or wrong in one period only), a sum compares over the
+        units counted in both (`units` says how many) and a weighted mean does not compare:
+        a total over 10 units against one over 11 would show a fall that is only a gap."""
+        if self.previous is None or code not in self.previous.index:
+            return None
+        now, before = self.table.loc[code], self.previous.loc[code]
+        if _missing(now["total"]) or _missing(before["total"]):
+            return None
+        if not self.compare_units:  # another unit list: the totals, when the period is whole
+            lacking = sum(_missing(now[u.code]) for u in self.units)
+            if lacking:
+                return Comparison(reason="incomplete", units=lacking)
+            return Comparison(now["total"], before["total"])
+        codes = [u.code for u in self.units]
+        counted_now = {c for c in codes if not _missing(now[c])}
+        counted_before = {c for c in codes if not _missing(before[c])}
+        if counted_now == counted_before:
+            return Comparison(now["total"], before["total"])
+        both = [c for c in codes if c in counted_now & counted_before]
+        if self.meta[code].weighted or not both:
+            return Comparison(reason="different_units")
+        return Comparison(
+            float(sum(now[c] for c in both)), float(sum(before[c] for c in both)), len(both)
+        )
 
 
 def _with_derived(table: pd.DataFrame, outline: Outline | None, unit_codes: list[str]):

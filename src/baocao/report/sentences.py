@@ -26,12 +26,26 @@ LEADERS = 3  # units named as leading a figure
 NOT_COMPARED = "không so sánh với cùng kỳ (số liệu theo số đơn vị, danh sách đơn vị đã thay đổi)"
 
 
-def change_phrase(current: float | None, previous: float | None, meta: Meta) -> str | None:
-    """ "tăng 15,2% so với cùng kỳ (1.071 cuộc)"; a share changes in percentage points.
-    None when either figure is missing."""
+# Why a figure is not compared with the same period a year earlier (`Comparison.reason`).
+NOT_FAIR = {
+    "different_units": "chưa so sánh được với cùng kỳ (số đơn vị có số liệu khác nhau giữa hai kỳ)",
+    "incomplete": "chưa so sánh được với cùng kỳ (kỳ này còn {units} đơn vị chưa có số liệu)",
+}
+
+
+def change_phrase(
+    current: float | None, previous: float | None, meta: Meta, units: int = 0
+) -> str | None:
+    """ "tăng 15,2% so với cùng kỳ (1.071 cuộc)"; a share changes in percentage points; with
+    `units`, `current` and `previous` are the sums of the units counted in both periods and
+    the parenthesis shows both ("giảm 85,7% so với cùng kỳ (250 triệu đồng so với 1,75 tỷ
+    đồng, tính trên 1 đơn vị có số liệu cả hai kỳ)"). None when either figure is missing."""
     if _missing(current) or _missing(previous):
         return None
     before = format_figure(previous, meta.kind, meta.unit)
+    if units:
+        now = format_figure(current, meta.kind, meta.unit)
+        before = f"{now} so với {before}, {_basis(units)}"
     if meta.kind == "percent":
         points = round(float(current) - float(previous), 1)
         if points == 0:
@@ -42,6 +56,21 @@ def change_phrase(current: float | None, previous: float | None, meta: Meta) -> 
     if change is None:  # the previous figure was 0
         return f"cùng kỳ: {before}"
     return f"{change} ({before})"
+
+
+def _basis(units: int) -> str:
+    return f"tính trên {format_number(units)} đơn vị có số liệu cả hai kỳ"
+
+
+def compared_phrase(code: str, figures: FigureSet) -> str | None:
+    """The figure's change against the same period a year earlier, on a fair basis
+    (`FigureSet.comparison`), or why it is not compared; None without an earlier figure."""
+    basis = figures.comparison(code)
+    if basis is None:
+        return None
+    if not basis.fair:
+        return NOT_FAIR[basis.reason].format(units=format_number(basis.units))
+    return change_phrase(basis.current, basis.previous, figures.meta[code], basis.units)
 
 
 def _ranked(by_unit: Mapping[str, float]) -> list[tuple[str, float]]:
@@ -127,10 +156,9 @@ def figure_sentence(code: str, figures: FigureSet) -> str:
             parts.append(
                 f"bằng {format_percent(share)} {_cell(_lower_first(figures.meta[base].label))}"
             )
-    if figures.previous is not None and code in figures.previous.index:
-        change = change_phrase(total, figures.previous.loc[code, "total"], meta)
-        if change:
-            parts.append(change)
+    change = compared_phrase(code, figures)
+    if change:
+        parts.append(change)
     text = f"{label}: {', '.join(parts)}"
     leaders = leaders_text({c: row[c] for c in unit_codes}, meta, figures.names())
     if leaders:
@@ -231,10 +259,16 @@ def figure_names(figures: FigureSet, period: Period) -> dict[str, str]:
             if not _missing(before)
             else "chưa có số liệu"
         )
-        change = change_phrase(total, before, meta)
-        out[f"{code}_thay_doi"] = (
-            change.rsplit(" (", 1)[0] if change else "chưa có số liệu cùng kỳ để so sánh"
-        )
+        basis = figures.comparison(code)
+        change = compared_phrase(code, figures)
+        if change is None:
+            out[f"{code}_thay_doi"] = "chưa có số liệu cùng kỳ để so sánh"
+        elif basis is not None and basis.fair:
+            out[f"{code}_thay_doi"] = change.rsplit(" (", 1)[0] + (
+                f" ({_basis(basis.units)})" if basis.units else ""
+            )
+        else:
+            out[f"{code}_thay_doi"] = change
         if code in figures.not_compared:
             out[f"{code}_cung_ky"] = out[f"{code}_thay_doi"] = NOT_COMPARED
         by_unit = {c: row[c] for c in unit_codes}
