@@ -210,3 +210,17 @@ def test_a_figure_filled_in_but_unreadable_is_not_called_blank():
     fs = build_figures(values, status_frame({}), CATALOGUE, UNITS)
     said = gaps_sentence(["so_cuoc"], fs, detailed=True)
     assert "An (số cuộc: không hợp lệ, chưa tính vào tổng)" in said and "để trống" not in said
+
+
+def test_a_file_no_figure_could_be_read_from_is_named_once_not_figure_by_figure():
+    """Cường's file had no sheet of figures: it is left out of “tổng hợp từ … đơn vị” with its
+    reason, and not listed as leaving every figure blank."""
+    from baocao.report.sentences import sources_note
+
+    values = values_frame({**CURRENT, **{k: None for k in CURRENT if k[0] == "03"}})
+    fs = build_figures(values, status_frame({"03": "có lỗi", "04": "chưa nộp"}), CATALOGUE, UNITS)
+    assert fs.unreadable_units == ("03",)
+    note = sources_note(fs, Period.parse("2021-H1"))
+    assert "tổng hợp từ báo cáo của 2/4 đơn vị (chưa nộp: Đông; tệp không đọc được: Cường)" in note
+    said = gaps_sentence(["so_cuoc", "tien"], fs, detailed=True)
+    assert "Cường (tệp không đọc được)" in said and "để trống" not in said

@@ -21,7 +21,7 @@ from baocao.config.units import Unit, UnitList
 from baocao.intake.numbers import format_number
 from baocao.report.markdown import _missing, _truthy, md_escape
 from baocao.run.aggregate import appendix_table
-from baocao.unit.validate import STATE_MISSING
+from baocao.unit.states import STATE_ERRORS, STATE_MISSING
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,8 @@ class FigureSet:
     shares: dict[str, str]  # code → the code its share is taken of
     missing_units: tuple[str, ...]  # units that sent nothing
     gaps: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # units that sent a file no figure could be read from (their errors say why)
+    unreadable_units: tuple[str, ...] = ()
     # False when the same period a year earlier was reported by another unit list: `previous`
     # then holds province totals only, and `unit_change` says why (one sentence).
     compare_units: bool = True
@@ -185,20 +187,28 @@ def _metas(catalogue: Catalogue, outline: Outline | None) -> dict[str, Meta]:
 
 def figure_gaps(
     values: pd.DataFrame, status: pd.DataFrame
-) -> tuple[tuple[str, ...], dict[str, list[tuple[str, str]]]]:
-    """Units that sent nothing, and per submitting unit the figures blank or excluded."""
+) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, list[tuple[str, str]]]]:
+    """Units that sent nothing; units whose file gave no figure at all (an error stopped its
+    reading: no sheet of figures, a damaged file); and per other submitting unit the figures
+    blank or excluded."""
     missing = tuple(str(c) for c in status.loc[status["state"] == STATE_MISSING, "unit_code"])
+    failed = {str(c) for c in status.loc[status["state"] == STATE_ERRORS, "unit_code"]}
+    records = values.to_dict("records")
+    read = {str(r["unit_code"]) for r in records if _truthy(r.get("reported"))}
+    unreadable = tuple(
+        str(c) for c in status["unit_code"] if str(c) in failed and str(c) not in read
+    )
     gaps: dict[str, list[tuple[str, str]]] = {}
-    for row in values.to_dict("records"):
+    for row in records:
         unit = str(row["unit_code"])
-        if unit in missing:
+        if unit in missing or unit in unreadable:
             continue
         if not _truthy(row.get("reported")):
             gaps.setdefault(unit, []).append((str(row["indicator_code"]), "blank"))
         elif _missing(row.get("value")) or not _truthy(row.get("included")):
             # filled in but unreadable (an Excel error, text), or excluded by an error rule
             gaps.setdefault(unit, []).append((str(row["indicator_code"]), "excluded"))
-    return missing, gaps
+    return missing, unreadable, gaps
 
 
 def build_figures(
@@ -249,7 +259,7 @@ def build_figures(
         base = share_base(catalogue, indicator.code)
         if base is not None:
             shares[indicator.code] = base
-    missing, gaps = figure_gaps(values, status)
+    missing, unreadable, gaps = figure_gaps(values, status)
     return FigureSet(
         table=table,
         previous=previous,
@@ -257,6 +267,7 @@ def build_figures(
         meta=metas,
         shares=shares,
         missing_units=missing,
+        unreadable_units=unreadable,
         gaps=gaps,
         compare_units=compare_units,
         unit_change=unit_change if previous is not None else "",

@@ -172,6 +172,7 @@ def gaps_sentence(codes: Iterable[str], figures: FigureSet, *, detailed: bool) -
     codes = set(codes)
     names = figures.names()
     pieces = [f"{_cell(names.get(c, c))} (chưa nộp báo cáo)" for c in figures.missing_units]
+    pieces += [f"{_cell(names.get(c, c))} (tệp không đọc được)" for c in figures.unreadable_units]
     for unit in figures.units:
         own = [(c, why) for c, why in figures.gaps.get(unit.code, []) if c in codes]
         if not own:
@@ -207,12 +208,20 @@ def sources_note(figures: FigureSet, period: Period) -> str:
     """The paragraph opening Part 1: how many units the figures come from, and whether they are
     compared with the same period a year earlier."""
     total = len(figures.units)
-    sent = total - len(figures.missing_units)
+    counted = total - len(figures.missing_units) - len(figures.unreadable_units)
     earlier = period.same_period_last_year().label()
-    text = f"Số liệu trong báo cáo được tổng hợp từ báo cáo của {sent}/{total} đơn vị"
-    if figures.missing_units:
-        names = figures.names()
-        text += f" (chưa nộp: {', '.join(_cell(names.get(c, c)) for c in figures.missing_units)})"
+    text = f"Số liệu trong báo cáo được tổng hợp từ báo cáo của {counted}/{total} đơn vị"
+    names = figures.names()
+    left_out = [
+        f"{why}: {', '.join(_cell(names.get(c, c)) for c in codes)}"
+        for why, codes in (
+            ("chưa nộp", figures.missing_units),
+            ("tệp không đọc được", figures.unreadable_units),
+        )
+        if codes
+    ]
+    if left_out:
+        text += f" ({'; '.join(left_out)})"
     if figures.previous is None:
         text += (
             f". Chưa có số liệu cùng kỳ ({earlier}) nên các số liệu không được so sánh với "
