@@ -242,6 +242,7 @@ def run(
 
     def body():
         from baocao.config.settings import apply_overrides, load_report_settings
+        from baocao.intake.format_numbers import format_number
         from baocao.pipeline import PROFILES, explain_period, require_workbooks, run_period
         from baocao.report.backends import BACKEND_NAMES
         from baocao.report.profiles import PROFILE_NAMES
@@ -328,7 +329,7 @@ def run(
         if result.reports and not result.rendered:
             console.print("Báo cáo không có gì thay đổi nên được giữ nguyên.")
         console.print(f"Nhật ký lần chạy: [bold]{result.manifest}[/] — mã lần chạy {result.run_id}")
-        console.print(f"Thời gian: {result.seconds:.1f} giây")
+        console.print(f"Thời gian: {format_number(result.seconds, 1)} giây")
 
     _guarded(body)
 
