@@ -178,3 +178,11 @@ def test_explain_names_the_profiles_in_vietnamese(tmp_path):
     assert done.exit_code == 0, done.output
     assert "báo cáo bản nội bộ" in done.output and "báo cáo bản công khai" in done.output
     assert re.findall(r"\b(internal|public|builtin|manifest)\b", done.output) == []
+
+
+def test_a_mistyped_command_lists_every_command():
+    done = run("rnu")
+    assert done.exit_code == 2
+    said = " ".join(done.output.replace("│", " ").split())
+    for command in ("check-config", "template", "run", "narrative", "validate", "status"):
+        assert command in said.split("Các lệnh:", 1)[1]

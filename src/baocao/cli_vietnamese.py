@@ -70,9 +70,8 @@ class _Vietnamese:
             return super().resolve_command(ctx, args)  # type: ignore[misc]
         except click.UsageError:
             name = args[0] if args else ""
-            raise click.UsageError(
-                f"Không có lệnh “{name}”. Các lệnh: template, run, validate, status.", ctx
-            ) from None
+            known = ", ".join(self.list_commands(ctx))  # type: ignore[attr-defined]
+            raise click.UsageError(f"Không có lệnh “{name}”. Các lệnh: {known}.", ctx) from None
 
     def get_usage(self, ctx) -> str:
         usage = super().get_usage(ctx)  # type: ignore[misc]
