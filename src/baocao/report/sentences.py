@@ -34,18 +34,25 @@ NOT_FAIR = {
 
 
 def change_phrase(
-    current: float | None, previous: float | None, meta: Meta, units: int = 0
+    current: float | None,
+    previous: float | None,
+    meta: Meta,
+    units: int = 0,
+    *,
+    show_current: bool = False,
 ) -> str | None:
     """ "tăng 15,2% so với cùng kỳ (1.071 cuộc)"; a share changes in percentage points; with
     `units`, `current` and `previous` are the sums of the units counted in both periods and
-    the parenthesis shows both ("giảm 85,7% so với cùng kỳ (250 triệu đồng so với 1,75 tỷ
-    đồng, tính trên 1 đơn vị có số liệu cả hai kỳ)"). None when either figure is missing."""
+    the parenthesis says so, showing `current` too when it is not the figure the sentence
+    states ("giảm 85,7% so với cùng kỳ (250 triệu đồng so với 1,75 tỷ đồng, tính trên 1 đơn
+    vị có số liệu cả hai kỳ)"). None when either figure is missing."""
     if _missing(current) or _missing(previous):
         return None
     before = format_figure(previous, meta.kind, meta.unit)
+    if show_current:
+        before = f"{format_figure(current, meta.kind, meta.unit)} so với {before}"
     if units:
-        now = format_figure(current, meta.kind, meta.unit)
-        before = f"{now} so với {before}, {_basis(units)}"
+        before += f", {_basis(units)}"
     if meta.kind == "percent":
         points = round(float(current) - float(previous), 1)
         if points == 0:
@@ -70,7 +77,14 @@ def compared_phrase(code: str, figures: FigureSet) -> str | None:
         return None
     if not basis.fair:
         return NOT_FAIR[basis.reason].format(units=format_number(basis.units))
-    return change_phrase(basis.current, basis.previous, figures.meta[code], basis.units)
+    stated = figures.table.loc[code, "total"]
+    return change_phrase(
+        basis.current,
+        basis.previous,
+        figures.meta[code],
+        basis.units,
+        show_current=bool(basis.units) and basis.current != stated,
+    )
 
 
 def _ranked(by_unit: Mapping[str, float]) -> list[tuple[str, float]]:
