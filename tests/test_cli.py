@@ -150,6 +150,12 @@ def test_a_large_period_lists_only_the_units_that_need_a_look_and_counts_every_s
     listed = [line.split("│")[1].strip() for line in console.export_text().splitlines()[4:-1]]
     assert listed == ["X07", "X41", "X51"]
     assert _state_counts(result) == "65 đơn vị: 62 hợp lệ, 1 có cảnh báo, 1 có lỗi, 1 chưa nộp"
+    stray = SimpleNamespace(period="2026-H1", outcomes=[*outcomes, unit(0, "có lỗi")])
+    stray.outcomes[-1].unit_code = "?"  # a file no unit could be found for
+    assert _state_counts(stray) == (
+        "65 đơn vị: 62 hợp lệ, 1 có cảnh báo, 1 có lỗi, 1 chưa nộp; "
+        "1 tệp không xác định được đơn vị"
+    )
     assert (
         _summary_table(SimpleNamespace(period="2026-H1", outcomes=[unit(n) for n in range(65)]))
         is None

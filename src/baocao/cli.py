@@ -163,10 +163,13 @@ def _summary_table(result) -> Table | None:
 def _state_counts(result) -> str:
     """ "65 đơn vị: 62 hợp lệ, 2 có cảnh báo, 1 chưa nộp" (states in the order of STATE_STYLE)."""
     counts = {state: 0 for state in STATE_STYLE}
-    for row in result.outcomes:
+    units = [row for row in result.outcomes if row.unit_code != "?"]
+    for row in units:
         counts[row.state] = counts.get(row.state, 0) + 1
     said = ", ".join(f"{n} {state}" for state, n in counts.items() if n)
-    return f"{len(result.outcomes)} đơn vị: {said}"
+    unknown = len(result.outcomes) - len(units)
+    files = f"; {unknown} tệp không xác định được đơn vị" if unknown else ""
+    return f"{len(units)} đơn vị: {said}{files}"
 
 
 @app.command(**COMMAND)

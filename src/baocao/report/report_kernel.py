@@ -77,6 +77,10 @@ class ReportKernel:
         self._thread = threading.Thread(target=self._boot, name="report-kernel", daemon=True)
 
     def start(self) -> ReportKernel:
+        # Imported here, in the caller's thread: jupyter_client imported by two threads at
+        # once can fail half-initialised (see `run.kernels.KernelPool.prestart`).
+        from jupyter_client import KernelManager  # noqa: F401
+
         self._thread.start()
         return self
 

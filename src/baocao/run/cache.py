@@ -198,7 +198,7 @@ class Cache:
         with nothing to do writes nothing)."""
         path = self._last_path(period, name)
         text = json.dumps({"key": key_of(parts), "parts": parts}, sort_keys=True) + "\n"
-        with suppress(OSError):
+        with suppress(OSError, ValueError):  # missing, unreadable or not UTF-8: rewritten
             if path.read_text(encoding="utf-8") == text:
                 return
         atomic_write_text(path, text)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import IO, Any
 
 ISOLATION_TAG = "isolation"
+PRESTART_WAIT = 30  # seconds a closing pool waits for a kernel still booting
 ISOLATION_SOURCE = (
     "# Isolation: this kernel serves several units in turn; start from an empty namespace,\n"
     "# and keep no output history (it would hold every earlier unit's tables).\n"
@@ -127,6 +128,12 @@ class KernelPool:
         kernel that fails to start here is started again, and its failure reported, when a
         unit asks for it."""
 
+        # jupyter_client imports itself in a circle: imported by two threads at once (a
+        # prestart here, papermill in a unit's thread) it can fail half-initialised. Import it,
+        # and papermill, in this thread before any other starts.
+        import papermill  # noqa: F401
+        from jupyter_client import KernelManager  # noqa: F401
+
         def start() -> None:
             try:
                 warm = self._start_one()
@@ -162,7 +169,7 @@ class KernelPool:
 
     def close(self) -> None:
         for thread in self._prestarting:  # a kernel still booting is shut down with the others
-            thread.join()
+            thread.join(timeout=PRESTART_WAIT)
         self._prestarting.clear()
         for warm in self._all:
             warm.close()

@@ -324,6 +324,8 @@ def process_period(
     for plan in plans:
         if plan.reuse:
             finish(plan, reused(plan), (processed, notebooks))
+    if to_run:  # imported once here: by several unit threads at once it can fail half-made
+        import papermill  # noqa: F401
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="unit") as executor:
         futures = {
             executor.submit(run_unit_notebook, plan, period, paths, cache, pool, review_pages): plan
