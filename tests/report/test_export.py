@@ -11,14 +11,20 @@ from baocao.config.units import load_units
 from baocao.report.export import build_workbook, write_workbook
 from baocao.run.store import read_csv
 
+
+def processed_period(tmp_path):
+    """A project with the sample's processed period: (paths, values, its units, status)."""
+    paths = make_paths(tmp_path)
+    values = write_processed(paths.processed)
+    units = load_units(paths.config).for_period(PERIOD)
+    return paths, values, units, read_csv(paths.processed_period(PERIOD) / "status.csv")
+
+
 HOSTILE = ('=HYPERLINK("http://x","bấm")', "+1+2", "-3", "@SUM(A1)", "<script>alert(1)</script>")
 
 
 def test_appendices_are_written_and_unit_text_stays_text(tmp_path, catalogue):
-    paths = make_paths(tmp_path)
-    values = write_processed(paths.processed)
-    units = load_units(paths.config).for_period(PERIOD)
-    status = read_csv(paths.processed_period(PERIOD) / "status.csv")
+    paths, values, units, status = processed_period(tmp_path)
     models = pd.DataFrame(
         [
             {
@@ -61,10 +67,7 @@ def test_appendices_are_written_and_unit_text_stays_text(tmp_path, catalogue):
 def test_models_sheet_has_one_header_per_column_and_names_the_programme(tmp_path, catalogue):
     from baocao.config.outline import load_outline
 
-    paths = make_paths(tmp_path)
-    values = write_processed(paths.processed)
-    units = load_units(paths.config).for_period(PERIOD)
-    status = read_csv(paths.processed_period(PERIOD) / "status.csv")
+    paths, values, units, status = processed_period(tmp_path)
     models = pd.DataFrame(
         [
             {

@@ -3,7 +3,7 @@ earlier, across a change of unit list and catalogue version."""
 
 from __future__ import annotations
 
-from report_frames import CATALOGUE, CURRENT, UNITS, figures, status_frame, values_frame
+from report_frames import CATALOGUE, CURRENT, SO_CUOC, UNITS, figures, status_frame, values_frame
 
 from baocao.config.catalog import parse_catalogue
 from baocao.config.periods import Period
@@ -18,13 +18,7 @@ OLD_CATALOGUE = parse_catalogue(
     {
         "sections": {"1": "Mục một"},
         "indicators": [
-            {
-                "code": "so_cuoc",
-                "section": "1",
-                "label": "Số cuộc",
-                "unit": "cuộc",
-                "kind": "count",
-            },
+            SO_CUOC,
             {"code": "tien", "section": "1", "label": "Tiền", "unit": "đồng", "kind": "money"},
             {"code": "cu", "section": "1", "label": "Chỉ tiêu cũ", "unit": "lần", "kind": "count"},
         ],
@@ -131,13 +125,7 @@ def _board_catalogue(flag: bool):
         {
             "sections": {"1": "Mục một"},
             "indicators": [
-                {
-                    "code": "so_cuoc",
-                    "section": "1",
-                    "label": "Số cuộc",
-                    "unit": "cuộc",
-                    "kind": "count",
-                },
+                SO_CUOC,
                 {
                     "code": "so_ban",
                     "section": "1",

@@ -116,3 +116,17 @@ def test_every_failing_indicator_of_one_check_is_reported(catalogue):
         catalogue,
     )
     assert {i.indicator_code for i in outcome.issues} == {"hg_vu_thanh_cong", "don_giai_quyet"}
+
+
+def test_findings_of_both_severities_come_in_the_catalogues_order(catalogue):
+    values = figures(
+        catalogue,
+        tt_so_cuoc=-3,
+        covid_tien_tiep_nhan=100_000_000,
+        covid_tien_phan_bo=150_000_000,
+        hg_vu_tiep_nhan=30,
+        hg_vu_thanh_cong=45,
+    )
+    found = [i.indicator_code for i in validate_unit(values, catalogue).issues]
+    assert found == sorted(found, key=catalogue.codes.index)
+    assert found == ["tt_so_cuoc", "covid_tien_phan_bo", "hg_vu_thanh_cong"]

@@ -73,7 +73,8 @@ def state_line(state: str, issues: tuple[Issue, ...] | list[Issue]) -> str:
     """The unit's state with what decided it: "Trạng thái: có lỗi — 2 lỗi, 1 cảnh báo"."""
     errors = sum(i.severity == "error" for i in issues)
     warnings = sum(i.severity == "warning" for i in issues)
-    found = ", ".join(f"{n} {word}" for n, word in ((errors, "lỗi"), (warnings, "cảnh báo")) if n)
+    counts = ((errors, SEVERITY_LABEL["error"]), (warnings, SEVERITY_LABEL["warning"]))
+    found = ", ".join(f"{n} {label.lower()}" for n, label in counts if n)
     return f"Trạng thái: {state} — {found or 'không có lỗi hay cảnh báo nào'}"
 
 

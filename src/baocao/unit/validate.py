@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from baocao.config.catalog import Catalogue, Indicator, Rule
+from baocao.config.catalog import SEVERITIES, Catalogue, Indicator, Rule
 from baocao.errors import Issue
 from baocao.intake.format_numbers import format_number
 from baocao.unit.states import STATE_ERRORS, STATE_MISSING, STATE_VALID, STATE_WARNINGS
@@ -37,9 +37,6 @@ class ValidationOutcome:
     issues: tuple[Issue, ...]
     success: bool  # no rule failed, of any severity
     gx_result: dict[str, Any]  # the suite's result, JSON-ready
-
-
-SEVERITIES = ("error", "warning")
 
 
 def _columns(severity: str) -> tuple[str, str]:
@@ -73,8 +70,11 @@ def bounds_frame(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
             for side in _SIDES[rule.rule]:
                 bound = _bound(rule, side, parsed)
                 pair = (value, bound) if side == "min" else (bound, value)
-                row: dict[str, Any] = {"indicator_code": indicator.code, "rule_index": index}
-                row["side"] = side
+                row: dict[str, Any] = {
+                    "indicator_code": indicator.code,
+                    "rule_index": index,
+                    "side": side,
+                }
                 for severity in SEVERITIES:
                     upper, lower = _columns(severity)
                     row[upper], row[lower] = pair if severity == rule.severity else missing
@@ -156,7 +156,8 @@ def _issue(indicator: Indicator, rule: Rule, row: pd.Series, catalogue: Catalogu
 
 
 def _failed(result, frame: pd.DataFrame, catalogue: Catalogue) -> list[tuple[Indicator, Rule]]:
-    """(indicator, rule) for every failed row of the suite's result, once each."""
+    """(indicator, rule) for every failed row of the suite's result, once each, in the
+    catalogue's order (whatever the severity)."""
     failed: dict[tuple[str, int], None] = {}
     for item in result.results:
         if item.success or "severity" not in (item.expectation_config.meta or {}):
@@ -164,9 +165,10 @@ def _failed(result, frame: pd.DataFrame, catalogue: Catalogue) -> list[tuple[Ind
         for index in item.result.get("unexpected_index_list") or []:
             code, rule_index = frame.loc[index, ["indicator_code", "rule_index"]]
             failed[(code, int(rule_index))] = None
+    order = {code: n for n, code in enumerate(catalogue.codes)}  # issues in catalogue order
     return [
         (catalogue.indicator(code), catalogue.indicator(code).rules[index])
-        for code, index in failed
+        for code, index in sorted(failed, key=lambda key: (order[key[0]], key[1]))
     ]
 
 
