@@ -56,6 +56,12 @@ class DataRow:
     number_format: str | None = "General"  # the value cell's format; None = the file does not say
     error: str = ""  # the Excel error value the cell shows ("#DIV/0!" ...); "" if none
     unit_ref: str = ""  # the cell of the row's "Đơn vị tính", e.g. "D12"; "" without that column
+    note_value: Any = ""  # the raw "Ghi chú" cell (a number stays a number); "" when empty
+    note_ref: str = ""  # e.g. "F12"; "" without that column
+    label_ref: str = ""  # e.g. "C12"; "" without that column
+    # Non-empty cells of the row in columns that are none of the table's: (cell, raw value,
+    # the column's header text or "" right of the table), left to right.
+    beside: tuple[tuple[str, Any, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,17 @@ def _get(row: list[Any], index: int | None) -> Any:
 
 def _has_content(rows: list[list[Any]]) -> bool:
     return any(text_of(value) for row in rows for value in row)
+
+
+def _beside(
+    row: list[Any], index: int, known: set[int], header: list[Any]
+) -> tuple[tuple[str, Any, str], ...]:
+    """The row's non-empty cells outside the table's known columns, with their header text."""
+    return tuple(
+        (cell_ref(index, col), value, text_of(_get(header, col)))
+        for col, value in enumerate(row)
+        if col not in known and text_of(value)
+    )
 
 
 def _ordered_candidates(opened: OpenedWorkbook, names: list[str]) -> list[str]:
@@ -191,6 +208,7 @@ def _read_data_sheet(opened: OpenedWorkbook, path: Path) -> tuple[str, list[Data
     scan = opened.sheet_scan(sheet)
     merged = _merged_ranges(workbook, sheet)
     texts = _Texts(sheet, issues)
+    known = set(columns.values())
     data_rows = []
     hidden_rows = []
     for index in range(header_row + 1, len(rows)):
@@ -206,6 +224,7 @@ def _read_data_sheet(opened: OpenedWorkbook, path: Path) -> tuple[str, list[Data
         if not error and isinstance(raw_value, str) and raw_value.strip().upper() in EXCEL_ERRORS:
             error = raw_value.strip().upper()  # .xls/.xlsb/.ods: the error as text
         unit_col = columns.get(layout.COL_UNIT)
+        note_col, label_col = columns.get(layout.COL_NOTE), columns.get(layout.COL_LABEL)
         data_row = DataRow(
             row_number=index + 1,
             code=text_of(_get(row, columns.get(layout.COL_CODE))),
@@ -220,6 +239,10 @@ def _read_data_sheet(opened: OpenedWorkbook, path: Path) -> tuple[str, list[Data
             number_format=opened.scan.number_format(scan, value_ref),
             error=error,
             unit_ref=cell_ref(index, unit_col) if unit_col is not None else "",
+            note_value=_get(row, note_col),
+            note_ref=cell_ref(index, note_col) if note_col is not None else "",
+            label_ref=cell_ref(index, label_col) if label_col is not None else "",
+            beside=_beside(row, index, known, rows[header_row]),
         )
         if data_row.hidden and (data_row.code or data_row.label or text_of(data_row.value)):
             hidden_rows.append(data_row)

@@ -31,6 +31,13 @@ from baocao.unit.declared import (
     is_illustrative,
 )
 from baocao.unit.models import MODEL_COLUMNS, clean_models, programme_numbers
+from baocao.unit.outside import (
+    figures_outside,
+    merge_problem,
+    no_figures,
+    numbers_beside_table,
+    unlabelled_row,
+)
 
 VALUE_COLUMNS = (
     "period",
@@ -156,7 +163,9 @@ def _excel_error_issue(row: DataRow, indicator: Indicator, sheet: str) -> Issue:
 
 
 def _cell_problem(row: DataRow, indicator: Indicator, sheet: str) -> Issue | None:
-    """An error for a value cell whose content cannot be trusted: merged, or an uncalculated formula."""
+    """A finding for a value cell whose content is in doubt: an uncalculated formula (an error),
+    or a cell inside a merged range (`outside.merge_problem`: an error, or a warning when the
+    number is in the row's own value cell)."""
     if row.formula_without_value:
         return Issue(
             "error",
@@ -168,18 +177,7 @@ def _cell_problem(row: DataRow, indicator: Indicator, sheet: str) -> Issue | Non
             cell=row.value_ref,
             indicator_code=indicator.code,
         )
-    if row.merged:
-        return Issue(
-            "error",
-            "merged_value_cell",
-            f"{indicator.label}: ô {row.value_ref} nằm trong vùng ô gộp {row.merged}, nên không "
-            "biết số liệu thuộc dòng nào; chưa tính chỉ tiêu này. Hãy bỏ gộp ô (Merge & Center) "
-            "và ghi số riêng cho từng dòng.",
-            sheet=sheet,
-            cell=row.value_ref,
-            indicator_code=indicator.code,
-        )
-    return None
+    return merge_problem(row, indicator, sheet)
 
 
 def clean_values(
@@ -196,13 +194,20 @@ def clean_values(
     issues: list[Issue] = []
     duplicated: set[str] = set()
     rows_read = 0
-    for row in workbook.data_rows:
+    rows = workbook.data_rows
+    matched: list[DataRow] = []  # rows matched to an indicator
+    read: list[DataRow] = []  # matched rows whose value cell holds something
+    consumed: set[int] = set()  # rows whose figure a finding on the row above names
+    for number, row in enumerate(rows):
         indicator, issue = _match_row(row, catalogue, by_label, taken)
         if issue:
             issues.append(dataclass_replace(issue, sheet=sheet))
         if indicator is None:
-            if _is_blank_row(row) or _is_merged_heading(row):
-                continue  # a blank line, or a section heading merged across the row
+            if _is_blank_row(row) or _is_merged_heading(row) or row.row_number in consumed:
+                continue  # a blank line, a section heading merged across the row, or named above
+            if not (row.label or row.code):
+                issues.append(unlabelled_row(row, sheet))
+                continue
             shown = row.label or row.code
             issues.append(
                 Issue(
@@ -231,11 +236,23 @@ def clean_values(
                 )
             )
             continue
+        matched.append(row)
         cell_problem = _cell_problem(row, indicator, sheet)
         if cell_problem is not None:
             issues.append(cell_problem)
-            found[indicator.code] = (row, None, False)
-            continue
+            if cell_problem.severity == "error":
+                found[indicator.code] = (row, None, False)
+                continue
+        if text_of(row.value) or row.error:
+            read.append(row)
+        else:  # an empty value cell: was the figure typed beside it?
+            below = rows[number + 1] if number + 1 < len(rows) else None
+            outside, named = figures_outside(row, indicator, catalogue, sheet, below)
+            issues.extend(outside)
+            consumed |= named
+            if any(i.severity == "error" for i in outside):
+                found[indicator.code] = (row, None, False)
+                continue
         if row.error:
             issues.append(_excel_error_issue(row, indicator, sheet))
             found[indicator.code] = (row, EXCEL_ERROR, False)
@@ -338,6 +355,11 @@ def clean_values(
                 "cell": cell,
             }
         )
+    beside = numbers_beside_table(read, sheet)
+    if beside is not None:
+        issues.append(beside)
+    if not any(record["reported"] for record in records):
+        issues.append(no_figures(matched, sheet))
     frame = pd.DataFrame.from_records(records, columns=list(VALUE_COLUMNS))
     frame["value"] = frame["value"].astype(object)
     return frame, issues, rows_read
