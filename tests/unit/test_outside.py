@@ -1,0 +1,229 @@
+"""Figures typed outside their value cell, and files with no figure at all (`unit.outside`).
+
+Each file is the project's intake template for 2026-H1 filled with openpyxl; the merges are also
+saved by LibreOffice (as units' offices save them). Each is checked the way the run reads it
+(`read_unit_workbook` → `clean_unit`, what the per-unit notebook calls) and the way
+`baocao validate` prints it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from office import SOFFICE
+from openpyxl.worksheet.cell_range import CellRange
+from typer.testing import CliRunner
+
+from baocao.cli import app
+from baocao.config.catalog import load_catalogue
+from baocao.config.units import load_units
+from baocao.intake import layout
+from baocao.intake.read import read_unit_workbook
+from baocao.intake.template import FIRST_ROW, build_template
+from baocao.unit.clean import clean_unit
+
+PERIOD = "2026-H1"
+UNIT = "06004"
+CODE = "th_lop"  # the template's first indicator, row 6: "Số lớp tập huấn, bồi dưỡng cán bộ"
+OTHER = "th_luot_nguoi"  # row 7, filled with 3 in every file so that the file has a figure
+VALUE, NOTE, LABEL, MEASURE = "E", "F", "C", "D"
+
+
+def _rows(ws) -> dict[str, int]:
+    return {
+        ws.cell(row=r, column=2).value: r
+        for r in range(FIRST_ROW, ws.max_row + 1)
+        if ws.cell(row=r, column=2).value
+    }
+
+
+def _figure_in_note(ws, rows):
+    ws[f"{NOTE}{rows[CODE]}"] = 12
+
+
+def _words_in_note(ws, rows):
+    ws[f"{NOTE}{rows[CODE]}"] = "12 lớp"
+
+
+def _right_of_table(ws, rows):
+    ws[f"H{rows[CODE]}"] = 12
+
+
+def _in_label(ws, rows):
+    ws[f"{LABEL}{rows[CODE]}"] = f"{ws[f'{LABEL}{rows[CODE]}'].value}: 9"
+
+
+def _in_measure(ws, rows):
+    ws[f"{MEASURE}{rows[CODE]}"] = "9 lớp"
+
+
+def _row_below(ws, rows):
+    row = rows[CODE]
+    ws.insert_rows(row + 1)  # an unlabelled row, as Excel's "Insert row" makes it
+    for merged in ws.merged_cells.ranges:  # openpyxl leaves merges where they were
+        if merged.min_row > row:
+            merged.shift(0, 1)
+    ws[f"{VALUE}{row + 1}"] = 7
+
+
+def _digits_in_note(ws, rows):
+    ws[f"{NOTE}{rows[CODE]}"] = "Đã báo cáo trong quý 2/2026"
+
+
+def _scratch_beside(ws, rows):
+    ws[f"{VALUE}{rows[CODE]}"] = 5
+    ws[f"I{rows[CODE]}"] = 99
+
+
+def _merged_with_note(ws, rows):
+    ws[f"{VALUE}{rows[CODE]}"] = 12
+    ws.merge_cells(f"{VALUE}{rows[CODE]}:{NOTE}{rows[CODE]}")
+
+
+def _merged_from_label(ws, rows):
+    ws.merge_cells(f"{LABEL}{rows[CODE]}:{VALUE}{rows[CODE]}")
+
+
+EDITS = {
+    "figure_in_note": _figure_in_note,
+    "words_in_note": _words_in_note,
+    "right_of_table": _right_of_table,
+    "in_label": _in_label,
+    "in_measure": _in_measure,
+    "row_below": _row_below,
+    "digits_in_note": _digits_in_note,
+    "scratch_beside": _scratch_beside,
+    "merged_with_note": _merged_with_note,
+    "merged_from_label": _merged_from_label,
+}
+MERGES = ("merged_with_note", "merged_from_label")
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory, project) -> dict[str, Path]:
+    """name -> file: each edit on the filled template, the untouched template, and the merges
+    saved again by LibreOffice ("lo_" + name)."""
+    folder = tmp_path_factory.mktemp("outside")
+    catalogue = load_catalogue(project.config, PERIOD)
+    unit = next(u for u in load_units(project.config).for_period(PERIOD) if u.code == UNIT)
+    paths = {}
+    for name, edit in {**EDITS, "untouched": None}.items():
+        wb = build_template(unit, PERIOD, catalogue, "Lạng Sơn")
+        ws = wb[layout.SHEET_DATA]
+        if edit is not None:
+            ws[f"{VALUE}{_rows(ws)[OTHER]}"] = 3
+            edit(ws, _rows(ws))
+        paths[name] = folder / f"{name}.xlsx"
+        wb.save(paths[name])
+    if SOFFICE:
+        saved = folder / "lo"
+        subprocess.run(
+            [SOFFICE, f"-env:UserInstallation=file://{folder / 'profile'}", "--headless"]
+            + ["--convert-to", "xlsx", "--outdir", str(saved), *(str(paths[m]) for m in MERGES)],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+        paths.update({f"lo_{m}": saved / f"{m}.xlsx" for m in MERGES})
+    return paths
+
+
+def cleaned(files, name, project):
+    catalogue = load_catalogue(project.config, PERIOD)
+    result = clean_unit(read_unit_workbook(files[name]), catalogue, period=PERIOD, unit_code=UNIT)
+    return result, result.values.set_index("indicator_code")
+
+
+def found(result, *kinds):
+    return [i for i in result.issues if i.kind in kinds]
+
+
+def validate(path: Path) -> tuple[int, str]:
+    done = CliRunner(env={"COLUMNS": "300"}).invoke(app, ["validate", str(path), "-p", PERIOD])
+    return done.exit_code, " ".join(done.output.split())
+
+
+# (file, the cell named, what the message quotes, the figure it asks to move)
+FIGURES_OUTSIDE = [
+    ("figure_in_note", "F6", "“12”", "Hãy ghi số 12 vào ô E6 (cột “Số liệu”)"),
+    ("words_in_note", "F6", "“12 lớp”", "Hãy ghi số 12 vào ô E6 (cột “Số liệu”)"),
+    ("right_of_table", "H6", "ô H6 (ngoài bảng số liệu) ghi “12”", "Hãy ghi số 12 vào ô E6 (cột “Số liệu”)"),
+    ("in_label", "C6", "cán bộ: 9”", "Hãy ghi số 9 vào ô E6 (cột “Số liệu”)"),
+    ("in_measure", "D6", "“9 lớp”", "Hãy ghi số 9 vào ô E6 (cột “Số liệu”)"),
+    ("row_below", "E7", "dòng 7 ngay dưới", "ô E6 (cột “Số liệu”) và xóa dòng 7"),
+]
+
+
+@pytest.mark.parametrize(("name", "cell", "quoted", "move"), FIGURES_OUTSIDE)
+def test_a_figure_typed_beside_an_empty_value_cell_is_an_error_never_published(
+    files, project, name, cell, quoted, move
+):
+    result, values = cleaned(files, name, project)
+    [issue] = found(result, "figure_outside_cell", "number_outside_cell", "unknown_row")
+    assert (issue.kind, issue.severity, issue.cell) == ("figure_outside_cell", "error", cell)
+    assert issue.indicator_code == CODE and issue.sheet == layout.SHEET_DATA
+    assert "ô số liệu E6 để trống" in issue.message and quoted in issue.message
+    assert move in issue.message
+    # Never read as the figure, never left as if blank: reported, and out of the totals.
+    row = values.loc[CODE]
+    assert pd.isna(row["value"]) and row["reported"] and not row["included"]
+    assert values.loc[OTHER, "value"] == 3 and values.loc[OTHER, "included"]
+    code, output = validate(files[name])
+    assert code == 1 and "trạng thái: có lỗi" in output and f"ô {cell}" in output
+    assert "Tệp có thể gửi" not in output
+
+
+def test_digits_in_a_note_beside_an_empty_value_cell_are_a_warning(files, project):
+    result, values = cleaned(files, "digits_in_note", project)
+    [issue] = found(result, "figure_outside_cell", "number_outside_cell")
+    assert (issue.severity, issue.cell) == ("warning", "F6")
+    assert "quý 2/2026" in issue.message and "ô E6" in issue.message
+    assert not values.loc[CODE, "reported"]  # left blank, and said so
+
+
+def test_numbers_beside_a_read_value_are_one_warning_naming_the_cells(files, project):
+    result, values = cleaned(files, "scratch_beside", project)
+    [issue] = found(result, "numbers_beside_table", "figure_outside_cell")
+    assert (issue.severity, issue.cell) == ("warning", "I6")
+    assert "I6 “99”" in issue.message and "không được đọc" in issue.message
+    assert values.loc[CODE, "value"] == 5 and values.loc[CODE, "included"]
+
+
+@pytest.mark.parametrize("saved_by", ["", "lo_"])
+def test_a_value_merged_with_its_note_in_one_row_is_read_with_a_warning(
+    files, project, saved_by
+):
+    if saved_by and f"{saved_by}merged_with_note" not in files:
+        pytest.skip("LibreOffice is not installed")
+    result, values = cleaned(files, f"{saved_by}merged_with_note", project)
+    [issue] = found(result, "merged_value_cell")
+    assert (issue.severity, issue.cell) == ("warning", "E6")
+    assert "E6:F6" in issue.message and "“12”" in issue.message
+    assert "thuộc dòng nào" not in issue.message  # one row: the number is the row's
+    assert values.loc[CODE, "value"] == 12 and values.loc[CODE, "included"]
+
+
+@pytest.mark.parametrize("saved_by", ["", "lo_"])
+def test_a_value_cell_merged_into_the_label_is_an_error_saying_so(files, project, saved_by):
+    if saved_by and f"{saved_by}merged_from_label" not in files:
+        pytest.skip("LibreOffice is not installed")
+    result, values = cleaned(files, f"{saved_by}merged_from_label", project)
+    [issue] = found(result, "merged_value_cell")
+    assert (issue.severity, issue.cell) == ("error", "E6")
+    assert "C6:E6" in issue.message and "không còn ô số liệu riêng" in issue.message
+    assert "thuộc dòng nào" not in issue.message
+    assert not values.loc[CODE, "included"]
+
+
+def test_an_untouched_template_is_not_valid_to_send(files, project):
+    result, values = cleaned(files, "untouched", project)
+    [issue] = found(result, "no_figures")
+    assert (issue.severity, issue.cell, issue.sheet) == ("error", "E6", layout.SHEET_DATA)
+    assert "Chưa có số liệu nào" in issue.message
+    assert not values["reported"].any()
+    code, output = validate(files["untouched"])
+    assert code == 1 and "trạng thái: có lỗi" in output and "Chưa có số liệu nào" in output
+    assert "Tệp có thể gửi" not in output and "hợp lệ" not in output
