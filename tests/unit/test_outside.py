@@ -14,7 +14,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from office import SOFFICE
-from openpyxl.worksheet.cell_range import CellRange
 from typer.testing import CliRunner
 
 from baocao.cli import app
@@ -69,6 +68,11 @@ def _row_below(ws, rows):
     ws[f"{VALUE}{row + 1}"] = 7
 
 
+def _two_right_of_table(ws, rows):
+    ws[f"H{rows[CODE]}"] = 12
+    ws[f"I{rows[CODE]}"] = 13
+
+
 def _digits_in_note(ws, rows):
     ws[f"{NOTE}{rows[CODE]}"] = "Đã báo cáo trong quý 2/2026"
 
@@ -94,6 +98,7 @@ EDITS = {
     "in_label": _in_label,
     "in_measure": _in_measure,
     "row_below": _row_below,
+    "two_right_of_table": _two_right_of_table,
     "digits_in_note": _digits_in_note,
     "scratch_beside": _scratch_beside,
     "merged_with_note": _merged_with_note,
@@ -150,7 +155,7 @@ def validate(path: Path) -> tuple[int, str]:
 FIGURES_OUTSIDE = [
     ("figure_in_note", "F6", "“12”", "Hãy ghi số 12 vào ô E6 (cột “Số liệu”)"),
     ("words_in_note", "F6", "“12 lớp”", "Hãy ghi số 12 vào ô E6 (cột “Số liệu”)"),
-    ("right_of_table", "H6", "ô H6 (ngoài bảng số liệu) ghi “12”", "Hãy ghi số 12 vào ô E6 (cột “Số liệu”)"),
+    ("right_of_table", "H6", "ô H6 (ngoài bảng số liệu) ghi “12”", "E6 (cột “Số liệu”), xóa"),
     ("in_label", "C6", "cán bộ: 9”", "Hãy ghi số 9 vào ô E6 (cột “Số liệu”)"),
     ("in_measure", "D6", "“9 lớp”", "Hãy ghi số 9 vào ô E6 (cột “Số liệu”)"),
     ("row_below", "E7", "dòng 7 ngay dưới", "ô E6 (cột “Số liệu”) và xóa dòng 7"),
@@ -192,10 +197,16 @@ def test_numbers_beside_a_read_value_are_one_warning_naming_the_cells(files, pro
     assert values.loc[CODE, "value"] == 5 and values.loc[CODE, "included"]
 
 
+def test_a_second_figure_right_of_the_table_is_named_in_one_warning(files, project):
+    result, _ = cleaned(files, "two_right_of_table", project)
+    [error] = found(result, "figure_outside_cell")
+    [warning] = found(result, "numbers_beside_table")
+    assert (error.cell, warning.cell) == ("H6", "I6")
+    assert "I6 “13”" in warning.message and "H6" not in warning.message
+
+
 @pytest.mark.parametrize("saved_by", ["", "lo_"])
-def test_a_value_merged_with_its_note_in_one_row_is_read_with_a_warning(
-    files, project, saved_by
-):
+def test_a_value_merged_with_its_note_in_one_row_is_read_with_a_warning(files, project, saved_by):
     if saved_by and f"{saved_by}merged_with_note" not in files:
         pytest.skip("LibreOffice is not installed")
     result, values = cleaned(files, f"{saved_by}merged_with_note", project)

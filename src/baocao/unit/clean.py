@@ -196,7 +196,6 @@ def clean_values(
     rows_read = 0
     rows = workbook.data_rows
     matched: list[DataRow] = []  # rows matched to an indicator
-    read: list[DataRow] = []  # matched rows whose value cell holds something
     consumed: set[int] = set()  # rows whose figure a finding on the row above names
     for number, row in enumerate(rows):
         indicator, issue = _match_row(row, catalogue, by_label, taken)
@@ -243,9 +242,7 @@ def clean_values(
             if cell_problem.severity == "error":
                 found[indicator.code] = (row, None, False)
                 continue
-        if text_of(row.value) or row.error:
-            read.append(row)
-        else:  # an empty value cell: was the figure typed beside it?
+        if not (text_of(row.value) or row.error):  # was the figure typed beside the cell?
             below = rows[number + 1] if number + 1 < len(rows) else None
             outside, named = figures_outside(row, indicator, catalogue, sheet, below)
             issues.extend(outside)
@@ -355,7 +352,8 @@ def clean_values(
                 "cell": cell,
             }
         )
-    beside = numbers_beside_table(read, sheet)
+    named = {i.cell for i in issues if i.kind in ("figure_outside_cell", "number_outside_cell")}
+    beside = numbers_beside_table(matched, sheet, named)
     if beside is not None:
         issues.append(beside)
     if not any(record["reported"] for record in records):

@@ -16,8 +16,9 @@ and the indicator, and says which cell to move the number into.
   own row from the value cell rightwards (E12:F12), the number is in E12 and is the row's: it is
   read, with a warning. Merged from a cell left of it (C12:E12), the row has no value cell of
   its own: an error. Merged over several rows: the number may belong to any of them: an error.
-- `numbers_beside_table(rows, sheet)`: numbers outside the table's columns on rows whose value
-  was read: one warning for all of them (they are not read).
+- `numbers_beside_table(rows, sheet, named)`: the other numbers outside the table's columns on
+  indicator rows (beside a value that was read, or a second one beside an empty value cell):
+  one warning for all of them, naming the first cells (they are not read).
 - `no_figures(…)`: a file whose value column is empty throughout (an untouched template): an
   error, it cannot be sent as it is.
 """
@@ -102,9 +103,10 @@ def _candidates(
     note = row.note if isinstance(row.note_value, str) else row.note_value
     if row.note_ref and has_digit(note):
         found.append((row.note_ref, note, note, f"ô {row.note_ref} (cột “{layout.COL_NOTE}”)"))
-    for ref, value, header in row.beside:
-        if has_digit(value):
-            found.append((ref, value, value, _where(ref, header)))
+    beside = [(ref, value, header) for ref, value, header in row.beside if has_digit(value)]
+    if beside:  # the first one; any further are in `numbers_beside_table`'s one warning
+        ref, value, header = beside[0]
+        found.append((ref, value, value, _where(ref, header)))
     own = set(_DIGITS.findall(indicator.label))
     if row.label_ref and set(_DIGITS.findall(row.label)) - own:
         where = f"ô {row.label_ref} (cột “{layout.COL_LABEL}”)"
@@ -232,10 +234,18 @@ def merge_problem(row: DataRow, indicator: Indicator, sheet: str) -> Issue | Non
     )
 
 
-def numbers_beside_table(rows: Sequence[DataRow], sheet: str) -> Issue | None:
-    """One warning for the numbers outside the table's columns on `rows` (rows whose value cell
-    was read): they are not read; None when there are none."""
-    cells = [(ref, value) for row in rows for ref, value, _ in row.beside if has_digit(value)]
+def numbers_beside_table(
+    rows: Sequence[DataRow], sheet: str, named: set[str] | frozenset[str] = frozenset()
+) -> Issue | None:
+    """One warning for the numbers outside the table's columns on `rows` (the rows matched to
+    an indicator), but for the cells `named` by another finding: they are not read; None when
+    there are none."""
+    cells = [
+        (ref, value)
+        for row in rows
+        for ref, value, _ in row.beside
+        if has_digit(value) and ref not in named
+    ]
     if not cells:
         return None
     listed = ", ".join(f"{ref} “{shown(value, 20)}”" for ref, value in cells[:_SHOWN])
