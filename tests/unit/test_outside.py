@@ -59,13 +59,19 @@ def _in_measure(ws, rows):
     ws[f"{MEASURE}{rows[CODE]}"] = "9 lớp"
 
 
-def _row_below(ws, rows):
+def _row_below(ws, rows, filled=False):
     row = rows[CODE]
+    if filled:
+        ws[f"{VALUE}{row}"] = 5
     ws.insert_rows(row + 1)  # an unlabelled row, as Excel's "Insert row" makes it
     for merged in ws.merged_cells.ranges:  # openpyxl leaves merges where they were
         if merged.min_row > row:
             merged.shift(0, 1)
     ws[f"{VALUE}{row + 1}"] = 7
+
+
+def _row_below_a_figure(ws, rows):
+    _row_below(ws, rows, filled=True)
 
 
 def _two_right_of_table(ws, rows):
@@ -99,6 +105,7 @@ EDITS = {
     "in_measure": _in_measure,
     "row_below": _row_below,
     "two_right_of_table": _two_right_of_table,
+    "row_below_a_figure": _row_below_a_figure,
     "digits_in_note": _digits_in_note,
     "scratch_beside": _scratch_beside,
     "merged_with_note": _merged_with_note,
@@ -203,6 +210,14 @@ def test_a_second_figure_right_of_the_table_is_named_in_one_warning(files, proje
     [warning] = found(result, "numbers_beside_table")
     assert (error.cell, warning.cell) == ("H6", "I6")
     assert "I6 “13”" in warning.message and "H6" not in warning.message
+
+
+def test_a_number_on_an_unlabelled_row_below_a_figure_is_a_warning_quoting_it(files, project):
+    result, values = cleaned(files, "row_below_a_figure", project)
+    [issue] = found(result, "unknown_row", "figure_outside_cell")
+    assert (issue.kind, issue.severity, issue.cell) == ("unknown_row", "warning", "E7")
+    assert "Dòng 7 không có mã chỉ tiêu và nội dung" in issue.message and "“7”" in issue.message
+    assert values.loc[CODE, "value"] == 5
 
 
 @pytest.mark.parametrize("saved_by", ["", "lo_"])
