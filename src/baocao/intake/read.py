@@ -136,7 +136,7 @@ def _beside(
     return tuple(
         (cell_ref(index, col), value, text_of(_get(header, col)))
         for col, value in enumerate(row)
-        if col not in known and text_of(value)
+        if value is not None and value != "" and col not in known and text_of(value)
     )
 
 

@@ -25,6 +25,7 @@ and the indicator, and says which cell to move the number into.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -66,6 +67,8 @@ def shown(value: Any, limit: int = 60) -> str:
     """A cell's content as the unit typed it, for a message: numbers in Vietnamese notation."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return format_number(value, decimals=2, trim=True)
+    if isinstance(value, dt.date):  # also a datetime
+        return value.strftime("%d/%m/%Y")
     text = unicodedata.normalize("NFC", str(value)).strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
