@@ -88,6 +88,11 @@ def _scratch_beside(ws, rows):
     ws[f"I{rows[CODE]}"] = 99
 
 
+def _all_not_reported(ws, rows):
+    for row in rows.values():
+        ws[f"{VALUE}{row}"] = "x"
+
+
 def _merged_with_note(ws, rows):
     ws[f"{VALUE}{rows[CODE]}"] = 12
     ws.merge_cells(f"{VALUE}{rows[CODE]}:{NOTE}{rows[CODE]}")
@@ -108,6 +113,7 @@ EDITS = {
     "row_below_a_figure": _row_below_a_figure,
     "digits_in_note": _digits_in_note,
     "scratch_beside": _scratch_beside,
+    "all_not_reported": _all_not_reported,
     "merged_with_note": _merged_with_note,
     "merged_from_label": _merged_from_label,
 }
@@ -253,3 +259,9 @@ def test_an_untouched_template_is_not_valid_to_send(files, project):
     code, output = validate(files["untouched"])
     assert code == 1 and "trạng thái: có lỗi" in output and "Chưa có số liệu nào" in output
     assert "Tệp có thể gửi" not in output and "hợp lệ" not in output
+
+
+def test_a_file_saying_no_figure_is_reported_anywhere_says_so(files, project):
+    result, _ = cleaned(files, "all_not_reported", project)
+    [issue] = found(result, "no_figures")
+    assert issue.severity == "error" and "đều trống hoặc ghi là chưa có" in issue.message

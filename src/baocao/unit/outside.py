@@ -269,10 +269,12 @@ def no_figures(rows: Sequence[DataRow], sheet: str) -> Issue:
     """The error for a file whose value column holds nothing on any indicator row."""
     refs = [row.value_ref for row in rows]
     span = f" (ô {refs[0]} đến {refs[-1]})" if len(refs) > 1 else ""
+    # Cells holding a "not reported" word ("x", "chưa có") are no figure either.
+    state = "đều trống hoặc ghi là chưa có" if any(text_of(r.value) for r in rows) else "đều trống"
     return Issue(
         "error",
         "no_figures",
-        f"Chưa có số liệu nào: mọi ô của cột “{layout.COL_VALUE}”{span} đều trống, nên tệp "
+        f"Chưa có số liệu nào: mọi ô của cột “{layout.COL_VALUE}”{span} {state}, nên tệp "
         f"chưa thể gửi. Hãy ghi số liệu vào cột “{layout.COL_VALUE}” (ghi 0 nếu số liệu bằng "
         "0, để trống nếu không có số liệu) rồi lưu và gửi lại.",
         sheet=sheet,
