@@ -289,7 +289,7 @@ def run_period(
             on_unit_done=on_unit_done,
             on_start=on_start,
         )
-        timings["units"] = {o.unit_code: round(o.seconds, 3) for o in current.outcomes}
+        timings["units"] = {o.unit_code: round(o.seconds, 3) for o in current.unit_rows}
         timings["period"] = round(current.seconds, 3)
         result = RunResult(period, current.outcomes, paths.processed_period(period), output_target)
         result.narrative = narrative
@@ -426,7 +426,7 @@ def _manifest(
         "inputs_digest": result.run_id,
         "units": {
             o.unit_code: {"state": o.state, "reused_from_cache": o.reused, "seconds": o.seconds}
-            for o in current.outcomes
+            for o in current.unit_rows
         },
         "reused_units": sorted(o.unit_code for o in current.outcomes if o.reused),
         "outputs": {
