@@ -39,7 +39,7 @@ from baocao.run.cache import (
     run_id,
     same_static_parts,
 )
-from baocao.run.discover import IGNORED_FILES, IdentityMemo, discover
+from baocao.run.discover import IdentityMemo, discover
 from baocao.run.kernels import KernelPool
 from baocao.run.manifest import (
     content_digest,
@@ -61,6 +61,7 @@ from baocao.run.process import (
     swap_into_place,
 )
 from baocao.run.store import RUN_FILE, period_lock
+from baocao.run.submitted import period_files
 from baocao.unit.states import STATE_MISSING
 
 
@@ -158,20 +159,6 @@ def _export_appendices(period: str, paths: ProjectPaths, folder: Path) -> Path:
         load_outline(paths.config, catalogue, period),
     )
     return write_workbook(book, folder / export_name(period))
-
-
-def period_files(folder: Path) -> tuple[list[Path], list[Path]]:
-    """(workbooks, other files) of a period's raw folder; hidden files, Office lock files
-    (~$…) and the folder's own notes (README.md, desktop.ini…) are neither."""
-    if not folder.is_dir():
-        return [], []
-    files = [
-        p
-        for p in sorted(folder.iterdir())
-        if p.is_file() and not p.name.startswith((".", "~$")) and p.name not in IGNORED_FILES
-    ]
-    workbooks = [p for p in files if p.suffix.lower() in SUPPORTED_SUFFIXES]
-    return workbooks, [p for p in files if p not in workbooks]
 
 
 def require_workbooks(period: str, paths: ProjectPaths) -> None:

@@ -26,7 +26,6 @@ from baocao.config.names import (
     unit_levels,
 )
 from baocao.config.paths import ProjectPaths
-from baocao.config.periods import is_period, sort_periods
 from baocao.config.units import Unit, load_units
 from baocao.errors import BaocaoError, InputError, Issue
 from baocao.intake import layout
@@ -45,20 +44,6 @@ class UnitJob:
     path: Path
     unit: Unit | None
     issues: list[Issue] = field(default_factory=list)
-
-
-def latest_period(paths: ProjectPaths) -> str:
-    found = (
-        [p.name for p in paths.raw.iterdir() if p.is_dir() and is_period(p.name)]
-        if paths.raw.is_dir()
-        else []
-    )
-    if not found:
-        raise BaocaoError(
-            f"Không có kỳ báo cáo nào trong {paths.raw}. Hãy tạo thư mục kỳ (ví dụ 2021-H1) và "
-            "chép các tệp của đơn vị vào đó."
-        )
-    return sort_periods(found)[-1]
 
 
 def _compact(text: str) -> str:

@@ -28,15 +28,18 @@ NOT_USED = "không dùng"
 NOT_PROCESSED = "chưa xử lý"
 
 
-def has_workbook(folder: Path) -> bool:
-    """Whether a period's raw folder holds a workbook (hidden, lock and note files aside)."""
-    return folder.is_dir() and any(
-        p.is_file()
-        and not p.name.startswith((".", "~$"))
-        and p.name not in IGNORED_FILES
-        and p.suffix.lower() in SUPPORTED_SUFFIXES
-        for p in folder.iterdir()
-    )
+def period_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    """(workbooks, other files) of a period's raw folder; hidden files, Office lock files
+    (~$…) and the folder's own notes (README.md, desktop.ini…) are neither."""
+    if not folder.is_dir():
+        return [], []
+    files = [
+        p
+        for p in sorted(folder.iterdir())
+        if p.is_file() and not p.name.startswith((".", "~$")) and p.name not in IGNORED_FILES
+    ]
+    workbooks = [p for p in files if p.suffix.lower() in SUPPORTED_SUFFIXES]
+    return workbooks, [p for p in files if p not in workbooks]
 
 
 def default_period(paths: ProjectPaths) -> tuple[str, str]:
@@ -55,7 +58,7 @@ def default_period(paths: ProjectPaths) -> tuple[str, str]:
             f"Không có kỳ báo cáo nào trong {paths.raw}. Hãy tạo thư mục kỳ (ví dụ 2021-H1) và "
             "chép các tệp của đơn vị vào đó, hoặc chọn kỳ bằng --period."
         )
-    with_files = [p for p in found if has_workbook(paths.raw_period(p))]
+    with_files = [p for p in found if period_files(paths.raw_period(p))[0]]
     if not with_files:
         return found[-1], f"kỳ mới nhất trong {raw}; thư mục của kỳ chưa có tệp nào"
     chosen = with_files[-1]
