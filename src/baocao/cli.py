@@ -134,6 +134,11 @@ FILE_KINDS = {"docx": "Word (.docx)", "html": "trang web (.html)", "xlsx": "Exce
 LIST_EVERY_UNIT_UP_TO = 20
 
 
+def _set_aside(row) -> bool:
+    """A unit's second file (`UnitOutcome.set_aside`): shown by its message, not as a unit."""
+    return bool(getattr(row, "set_aside", False))
+
+
 def _needs_a_look(row) -> bool:
     return row.state != STATE_VALID or bool(row.errors or row.warnings)
 
@@ -141,7 +146,7 @@ def _needs_a_look(row) -> bool:
 def _summary_table(result) -> Table | None:
     """The run's units as a table: every unit, or for a large period the units that need a
     look (None when there are none)."""
-    rows = [row for row in result.outcomes if not getattr(row, "set_aside", False)]
+    rows = [row for row in result.outcomes if not _set_aside(row)]
     title = f"Kết quả kỳ {result.period}"
     if len(rows) > LIST_EVERY_UNIT_UP_TO:
         rows = [row for row in rows if _needs_a_look(row)]
@@ -170,12 +175,8 @@ def _state_counts(result) -> str:
     """ "65 đơn vị: 62 hợp lệ, 2 có cảnh báo, 1 chưa nộp" (states in the order of STATE_STYLE):
     units, not files; a file of no unit and a unit's second file (set aside) are said apart."""
     counts = {state: 0 for state in STATE_STYLE}
-    aside = sum(bool(getattr(row, "set_aside", False)) for row in result.outcomes)
-    units = [
-        row
-        for row in result.outcomes
-        if row.unit_code != "?" and not getattr(row, "set_aside", False)
-    ]
+    aside = sum(_set_aside(row) for row in result.outcomes)
+    units = [row for row in result.outcomes if row.unit_code != "?" and not _set_aside(row)]
     for row in units:
         counts[row.state] = counts.get(row.state, 0) + 1
     said = ", ".join(f"{n} {state}" for state, n in counts.items() if n)
@@ -444,7 +445,7 @@ def status(period: PeriodOption = None) -> None:
         paths = ProjectPaths.default()
         chosen = _period(period, paths)
         units = load_units(paths.config).for_period(chosen)
-        rows, set_aside = file_states(chosen, paths, units)
+        rows, rejected = file_states(chosen, paths, units)
         table = Table(title=f"Tình hình nộp số liệu kỳ {chosen}")
         for column in ("Mã", "Đơn vị", "Đã nộp", "Tệp", "Lần xử lý gần nhất"):
             table.add_column(column)
@@ -456,7 +457,7 @@ def status(period: PeriodOption = None) -> None:
         unused = sum(row.sent == NOT_USED for row in rows)
         said = f"; {unused} tệp không dùng (xem bên dưới)" if unused else ""
         console.print(f"Đã nộp {sum(row.sent == SENT for row in rows)}/{len(units)} đơn vị{said}.")
-        for job in set_aside:
+        for job in rejected:
             for issue in job.issues:
                 console.print(f"  [red]•[/] {issue.message}")
 
