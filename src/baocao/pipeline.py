@@ -195,8 +195,9 @@ def none_identified_message(period: str, paths: ProjectPaths, outcomes: list) ->
     return (
         f"Không tệp nào trong {paths.raw_period(period)} xác định được là của một đơn vị trong "
         f"danh sách của kỳ {period}, nên báo cáo chưa có số liệu của đơn vị nào. Hãy xem lỗi "
-        "của từng tệp bên dưới (ghi đúng tên đơn vị ở trang “Thông tin” hoặc đặt tên tệp theo "
-        "mã đơn vị) rồi chạy lại."
+        "của từng tệp bên dưới (tệp của kỳ khác thì chuyển sang thư mục của kỳ đó; tệp của kỳ "
+        "này thì ghi đúng tên đơn vị ở trang “Thông tin” hoặc đặt tên tệp theo mã đơn vị) rồi "
+        "chạy lại."
     )
 
 

@@ -113,6 +113,12 @@ def test_a_district_file_of_2021_in_a_2025_h2_folder_is_told_its_own_period_firs
     text = folded(output)
     assert done.exit_code == 0, output
     assert text.index("là số liệu của kỳ 6 tháng đầu năm 2021") < text.index("là tên một huyện")
+    done, output = command(tmp_path, "run", "--period", "2025-H2", "--no-render")
+    text = folded(output)
+    assert done.exit_code == 0, output
+    assert "65 đơn vị: 65 chưa nộp; 1 tệp không xác định được đơn vị" in text
+    assert "tệp của kỳ khác thì chuyển sang thư mục của kỳ đó" in text
+    assert text.index("là số liệu của kỳ 6 tháng đầu năm 2021") < text.index("là tên một huyện")
 
 
 def test_a_file_of_this_period_that_names_no_unit_gets_no_word_about_periods(tmp_path):
@@ -142,10 +148,10 @@ def test_a_resent_file_is_set_aside_not_counted_as_a_unit_and_each_file_has_its_
     from baocao.report.submissions import status_markdown
     from baocao.run.store import read_csv
 
-    folder = copy_sample(tmp_path, "2021-H1", FILES)
+    folder = copy_sample(tmp_path, "2021-H1", (FILES[0], FILES[2]))
     done, output = command(tmp_path, "run", "--period", "2021-H1", "--no-render", "-j", "2")
     assert done.exit_code == 0, output
-    assert "11 đơn vị: 2 có cảnh báo, 1 có lỗi, 8 chưa nộp" in output
+    assert "11 đơn vị: 1 có cảnh báo, 1 có lỗi, 9 chưa nộp" in output
 
     book = load_workbook(folder / FILES[2])
     sheet = book["Số liệu"]
@@ -160,13 +166,13 @@ def test_a_resent_file_is_set_aside_not_counted_as_a_unit_and_each_file_has_its_
         f"tệp “{FILES[2]}”)",
         f"187 Huyện Chi Lăng không dùng {FILES[2]} không dùng: đơn vị đã có tệp “{RESENT}”",
     ]
-    assert "Đã nộp 3/11 đơn vị; 1 tệp không dùng (xem bên dưới)." in output
+    assert "Đã nộp 2/11 đơn vị; 1 tệp không dùng (xem bên dưới)." in output
 
     done, output = command(tmp_path, "run", "--period", "2021-H1", "--no-render", "-j", "2")
     assert done.exit_code == 0, output
     text = folded(output)
     assert (
-        "11 đơn vị: 1 hợp lệ, 2 có cảnh báo, 8 chưa nộp; 1 tệp không dùng vì đơn vị đã có "
+        "11 đơn vị: 1 hợp lệ, 1 có cảnh báo, 9 chưa nộp; 1 tệp không dùng vì đơn vị đã có "
         "tệp khác" in text
     )
     listed = [folded(line) for line in output.splitlines() if line.startswith("│ 187")]
@@ -181,5 +187,5 @@ def test_a_resent_file_is_set_aside_not_counted_as_a_unit_and_each_file_has_its_
     status = read_csv(tmp_path / "processed" / "2021-H1" / "status.csv")
     assert list(status["unit_code"]).count("187") == 1 and len(status) == 11
     assert status_markdown(status).startswith(
-        "Đã tiếp nhận tệp số liệu của 3/11 đơn vị (2 có cảnh báo, 1 hợp lệ)."
+        "Đã tiếp nhận tệp số liệu của 2/11 đơn vị (1 có cảnh báo, 1 hợp lệ)."
     )
