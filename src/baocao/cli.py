@@ -36,16 +36,22 @@ PeriodOption = Annotated[
         "--period",
         "-p",
         metavar="KỲ",
-        help="Kỳ báo cáo, ví dụ 2021-H1; mặc định là kỳ mới nhất trong data/raw/.",
+        help="Kỳ báo cáo, ví dụ 2021-H1; mặc định là kỳ mới nhất có tệp trong data/raw/.",
     ),
 ]
 
 
 def _period(period: str | None, paths: ProjectPaths) -> str:
+    """The period asked for; without `--period`, the latest with files, said in the command's
+    first line with the reason (`run.submitted.default_period`)."""
     from baocao.config.periods import Period
-    from baocao.run.discover import latest_period
+    from baocao.run.submitted import default_period
 
-    return str(Period.parse(period)) if period else latest_period(paths)
+    if period:
+        return str(Period.parse(period))
+    chosen, why = default_period(paths)
+    console.print(f"Kỳ báo cáo: [bold]{chosen}[/] ({why}; chọn kỳ khác bằng --period)")
+    return chosen
 
 
 def _config_problems(period: str, paths: ProjectPaths):
@@ -128,6 +134,11 @@ FILE_KINDS = {"docx": "Word (.docx)", "html": "trang web (.html)", "xlsx": "Exce
 LIST_EVERY_UNIT_UP_TO = 20
 
 
+def _set_aside(row) -> bool:
+    """A unit's second file (`UnitOutcome.set_aside`): shown by its message, not as a unit."""
+    return bool(getattr(row, "set_aside", False))
+
+
 def _needs_a_look(row) -> bool:
     return row.state != STATE_VALID or bool(row.errors or row.warnings)
 
@@ -135,7 +146,7 @@ def _needs_a_look(row) -> bool:
 def _summary_table(result) -> Table | None:
     """The run's units as a table: every unit, or for a large period the units that need a
     look (None when there are none)."""
-    rows = result.outcomes
+    rows = [row for row in result.outcomes if not _set_aside(row)]
     title = f"Kết quả kỳ {result.period}"
     if len(rows) > LIST_EVERY_UNIT_UP_TO:
         rows = [row for row in rows if _needs_a_look(row)]
@@ -161,14 +172,17 @@ def _summary_table(result) -> Table | None:
 
 
 def _state_counts(result) -> str:
-    """ "65 đơn vị: 62 hợp lệ, 2 có cảnh báo, 1 chưa nộp" (states in the order of STATE_STYLE)."""
+    """ "65 đơn vị: 62 hợp lệ, 2 có cảnh báo, 1 chưa nộp" (states in the order of STATE_STYLE):
+    units, not files; a file of no unit and a unit's second file (set aside) are said apart."""
     counts = {state: 0 for state in STATE_STYLE}
-    units = [row for row in result.outcomes if row.unit_code != "?"]
+    aside = sum(_set_aside(row) for row in result.outcomes)
+    units = [row for row in result.outcomes if row.unit_code != "?" and not _set_aside(row)]
     for row in units:
         counts[row.state] = counts.get(row.state, 0) + 1
     said = ", ".join(f"{n} {state}" for state, n in counts.items() if n)
-    unknown = len(result.outcomes) - len(units)
+    unknown = len(result.outcomes) - len(units) - aside
     files = f"; {unknown} tệp không xác định được đơn vị" if unknown else ""
+    files += f"; {aside} tệp không dùng vì đơn vị đã có tệp khác" if aside else ""
     return f"{len(units)} đơn vị: {said}{files}"
 
 
@@ -426,29 +440,23 @@ def status(period: PeriodOption = None) -> None:
 
     def body():
         from baocao.config.units import load_units
-        from baocao.run.discover import discover
-        from baocao.run.store import read_unit_status
+        from baocao.run.submitted import NOT_USED, SENT, file_states
 
         paths = ProjectPaths.default()
         chosen = _period(period, paths)
         units = load_units(paths.config).for_period(chosen)
-        jobs, rejected = discover(chosen, paths, units)
-        by_unit = {job.unit.code: job for job in jobs}
+        rows, rejected = file_states(chosen, paths, units)
         table = Table(title=f"Tình hình nộp số liệu kỳ {chosen}")
         for column in ("Mã", "Đơn vị", "Đã nộp", "Tệp", "Lần xử lý gần nhất"):
             table.add_column(column)
-        for unit in units:
-            job = by_unit.get(unit.code)
-            last = read_unit_status(paths.processed_period(chosen), unit.code)
-            table.add_row(
-                unit.code,
-                unit.name,
-                "[green]đã nộp[/]" if job else "[magenta]chưa nộp[/]",
-                job.path.name if job else "—",
-                last["state"] if last else "chưa xử lý",
-            )
+        shown = {SENT: "[green]đã nộp[/]", NOT_USED: f"[yellow]{NOT_USED}[/]"}
+        for row in rows:
+            sent = shown.get(row.sent, f"[magenta]{row.sent}[/]")
+            table.add_row(row.unit_code, row.unit_name, sent, row.file or "—", row.last)
         console.print(table)
-        console.print(f"Đã nộp {len(by_unit)}/{len(units)} đơn vị.")
+        unused = sum(row.sent == NOT_USED for row in rows)
+        said = f"; {unused} tệp không dùng (xem bên dưới)" if unused else ""
+        console.print(f"Đã nộp {sum(row.sent == SENT for row in rows)}/{len(units)} đơn vị{said}.")
         for job in rejected:
             for issue in job.issues:
                 console.print(f"  [red]•[/] {issue.message}")

@@ -39,7 +39,7 @@ from baocao.run.cache import (
     run_id,
     same_static_parts,
 )
-from baocao.run.discover import IGNORED_FILES, IdentityMemo, discover
+from baocao.run.discover import IdentityMemo, discover
 from baocao.run.kernels import KernelPool
 from baocao.run.manifest import (
     content_digest,
@@ -61,6 +61,7 @@ from baocao.run.process import (
     swap_into_place,
 )
 from baocao.run.store import RUN_FILE, period_lock
+from baocao.run.submitted import period_files
 from baocao.unit.states import STATE_MISSING
 
 
@@ -160,20 +161,6 @@ def _export_appendices(period: str, paths: ProjectPaths, folder: Path) -> Path:
     return write_workbook(book, folder / export_name(period))
 
 
-def period_files(folder: Path) -> tuple[list[Path], list[Path]]:
-    """(workbooks, other files) of a period's raw folder; hidden files, Office lock files
-    (~$…) and the folder's own notes (README.md, desktop.ini…) are neither."""
-    if not folder.is_dir():
-        return [], []
-    files = [
-        p
-        for p in sorted(folder.iterdir())
-        if p.is_file() and not p.name.startswith((".", "~$")) and p.name not in IGNORED_FILES
-    ]
-    workbooks = [p for p in files if p.suffix.lower() in SUPPORTED_SUFFIXES]
-    return workbooks, [p for p in files if p not in workbooks]
-
-
 def require_workbooks(period: str, paths: ProjectPaths) -> None:
     """Refuse to report on a period whose raw folder holds no workbook: a report of “0/65 đơn
     vị” is not a report. Raises `BaocaoError` saying where the files go and which are read."""
@@ -208,8 +195,9 @@ def none_identified_message(period: str, paths: ProjectPaths, outcomes: list) ->
     return (
         f"Không tệp nào trong {paths.raw_period(period)} xác định được là của một đơn vị trong "
         f"danh sách của kỳ {period}, nên báo cáo chưa có số liệu của đơn vị nào. Hãy xem lỗi "
-        "của từng tệp bên dưới (ghi đúng tên đơn vị ở trang “Thông tin” hoặc đặt tên tệp theo "
-        "mã đơn vị) rồi chạy lại."
+        "của từng tệp bên dưới (tệp của kỳ khác thì chuyển sang thư mục của kỳ đó; tệp của kỳ "
+        "này thì ghi đúng tên đơn vị ở trang “Thông tin” hoặc đặt tên tệp theo mã đơn vị) rồi "
+        "chạy lại."
     )
 
 
@@ -289,7 +277,7 @@ def run_period(
             on_unit_done=on_unit_done,
             on_start=on_start,
         )
-        timings["units"] = {o.unit_code: round(o.seconds, 3) for o in current.outcomes}
+        timings["units"] = {o.unit_code: round(o.seconds, 3) for o in current.unit_rows}
         timings["period"] = round(current.seconds, 3)
         result = RunResult(period, current.outcomes, paths.processed_period(period), output_target)
         result.narrative = narrative
@@ -426,7 +414,7 @@ def _manifest(
         "inputs_digest": result.run_id,
         "units": {
             o.unit_code: {"state": o.state, "reused_from_cache": o.reused, "seconds": o.seconds}
-            for o in current.outcomes
+            for o in current.unit_rows
         },
         "reused_units": sorted(o.unit_code for o in current.outcomes if o.reused),
         "outputs": {

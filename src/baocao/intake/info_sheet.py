@@ -61,3 +61,16 @@ def read_declared_unit(path: Path) -> tuple[str, str] | None:
     if value is None or not text_of(value[0]):
         return None
     return text_of(value[0]), value[1]
+
+
+def read_declared_period(path: Path) -> tuple[str, str] | None:
+    """The period written in `Thông tin` (as written) and its cell, or None (raises
+    `InputError`); `config.periods.read_written_period` tells which period it is."""
+    opened = open_checked(Path(path))
+    try:
+        value = read_info(opened, Path(path)).get("period")
+    finally:
+        opened.book.close()
+    if value is None or not text_of(value[0]):
+        return None
+    return text_of(value[0]), value[1]

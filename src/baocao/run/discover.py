@@ -26,14 +26,13 @@ from baocao.config.names import (
     unit_levels,
 )
 from baocao.config.paths import ProjectPaths
-from baocao.config.periods import is_period, sort_periods
 from baocao.config.units import Unit, load_units
 from baocao.errors import BaocaoError, InputError, Issue
 from baocao.intake import layout
-from baocao.intake.info_sheet import read_declared_unit
+from baocao.intake.info_sheet import read_declared_period, read_declared_unit
 from baocao.intake.workbook import SUPPORTED_SUFFIXES
 from baocao.run.cache import code_digest
-from baocao.unit.declared import unit_mismatch_issue
+from baocao.unit.declared import misfiled_period_issue, unit_mismatch_issue
 
 IGNORED_FILES = ("README.md", ".gitkeep", "desktop.ini", "Thumbs.db")
 
@@ -45,20 +44,6 @@ class UnitJob:
     path: Path
     unit: Unit | None
     issues: list[Issue] = field(default_factory=list)
-
-
-def latest_period(paths: ProjectPaths) -> str:
-    found = (
-        [p.name for p in paths.raw.iterdir() if p.is_dir() and is_period(p.name)]
-        if paths.raw.is_dir()
-        else []
-    )
-    if not found:
-        raise BaocaoError(
-            f"Không có kỳ báo cáo nào trong {paths.raw}. Hãy tạo thư mục kỳ (ví dụ 2021-H1) và "
-            "chép các tệp của đơn vị vào đó."
-        )
-    return sort_periods(found)[-1]
 
 
 def _compact(text: str) -> str:
@@ -192,6 +177,28 @@ def identify(
     )
 
 
+def shown_raw_folder(paths: ProjectPaths) -> str:
+    """The raw data folder as the analyst knows it: "data/raw" inside the project, else the
+    whole path (`BAOCAO_RAW_DIR`)."""
+    try:
+        return paths.raw.resolve().relative_to(paths.root.resolve()).as_posix()
+    except ValueError:
+        return str(paths.raw)
+
+
+def misfiled_period(path: Path, period: str, paths: ProjectPaths) -> list[Issue]:
+    """For a file no unit of `period` was found for: an error when its `Thông tin` declares
+    another period (a 2021 district's file in data/raw/2025-H2/), which explains the unit's
+    name better than any advice on names, and says where the file belongs."""
+    written = None
+    with suppress(InputError):
+        written = read_declared_period(path)
+    if written is None:
+        return []
+    issue = misfiled_period_issue(path.name, *written, period, shown_raw_folder(paths))
+    return [issue] if issue is not None else []
+
+
 @dataclass
 class IdentityMemo:
     """Which unit each file belongs to, remembered by the file's content and the unit list.
@@ -261,6 +268,7 @@ def discover(
             continue
         job = identify_remembered(path, units, memo, explain)
         if job.unit is None:
+            job.issues[:0] = misfiled_period(path, period, paths)  # said first: see there
             rejected.append(job)
         elif job.unit.code in jobs:
             kept = jobs[job.unit.code].path.name

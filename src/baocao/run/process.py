@@ -59,6 +59,7 @@ class UnitOutcome:
     messages: list[str] = field(default_factory=list)
     reused: bool = False
     seconds: float = 0.0
+    set_aside: bool = False  # a second file of a unit that has one: shown, but not a unit
 
 
 @dataclass
@@ -81,6 +82,11 @@ class PeriodResult:
     outcomes: list[UnitOutcome]
     plans: list[UnitPlan]
     seconds: float = 0.0
+
+    @property
+    def unit_rows(self) -> list[UnitOutcome]:
+        """The rows of units (and of files of no unit), without a unit's second file."""
+        return [o for o in self.outcomes if not o.set_aside]
 
 
 def default_jobs() -> int:
@@ -243,6 +249,8 @@ def _recorded_run(paths: ProjectPaths, period: str) -> dict | None:
 
 
 def _summary_rows(units, outcomes: dict[str, UnitOutcome], rejected: list[UnitJob]) -> list:
+    """One row per unit of the list (its outcome, or not sent), then one per file set aside:
+    of no unit (code "?"), or a second file of a unit (`set_aside`), which is no unit."""
     rows = [outcomes.get(u.code) or UnitOutcome(u.code, u.name, STATE_MISSING) for u in units]
     for job in rejected:
         rows.append(
@@ -253,6 +261,7 @@ def _summary_rows(units, outcomes: dict[str, UnitOutcome], rejected: list[UnitJo
                 errors=len(job.issues),
                 source_file=job.path.name,
                 messages=[i.message for i in job.issues],
+                set_aside=job.unit is not None,
             )
         )
     return rows

@@ -61,6 +61,32 @@ def check_declared_period(workbook: UnitWorkbook, period: str) -> list[Issue]:
     ]
 
 
+def misfiled_period_issue(
+    file_name: str, written: str, cell: str, folder_period: str, raw_folder: str
+) -> Issue | None:
+    """An error when a file in the folder of `folder_period` declares, in `Thông tin` (text
+    `written` in `cell`), another period: to be said first, with the period it declares and the
+    folder it belongs in (`raw_folder`/<its period>/, `raw_folder` as the analyst knows it, e.g.
+    "data/raw"), before any advice on the unit's name. None when the written period is this
+    one or cannot be read."""
+    declared = read_written_period(written)
+    compiled = Period.parse(folder_period)
+    own_folder = f"{raw_folder.rstrip('/')}/{declared}/"
+    if declared is None or declared == compiled:
+        return None
+    return Issue(
+        "error",
+        "period_mismatch",
+        f"Tệp “{file_name}” là số liệu của kỳ {declared.label()} ({declared}): trang "
+        f"“{layout.SHEET_INFO}”, ô {cell} ghi “{written}”, không phải kỳ {compiled.label()} "
+        f"({compiled}) của thư mục đang tổng hợp. Nếu đúng là tệp của kỳ {declared}, hãy chuyển "
+        f"tệp sang thư mục {own_folder}; nếu chỉ ghi nhầm kỳ, hãy sửa ô {cell} thành "
+        f"“{compiled.label()}”.",
+        sheet=layout.SHEET_INFO,
+        cell=cell,
+    )
+
+
 def info_sheet_missing(workbook: UnitWorkbook, *, unit_from: str, period_from: str) -> Issue | None:
     """A warning when the workbook has no `Thông tin` sheet, saying where the unit and the
     period were taken from instead."""

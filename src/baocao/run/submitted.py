@@ -1,0 +1,119 @@
+"""What the raw folders hold, as the `status` command and a command without `--period` say it.
+
+In: the project's folders (raw files, the processed data and the cache of the last run). Out:
+the period a command takes when none is given, with the reason in the analyst's words
+(`default_period`); and one row per file of a period with that file's own state
+(`file_states`): the file a unit's figures come from, a second file of the same unit that is
+set aside, and the units that sent nothing. A state is shown beside a file only when the last
+run processed that very file (same bytes), never the state another file of the unit got.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from baocao.config.paths import ProjectPaths
+from baocao.config.periods import is_period, sort_periods
+from baocao.config.units import Unit
+from baocao.errors import BaocaoError
+from baocao.intake.workbook import SUPPORTED_SUFFIXES
+from baocao.run.cache import Cache, file_digest
+from baocao.run.discover import IGNORED_FILES, UnitJob, discover, shown_raw_folder
+from baocao.run.store import read_unit_status
+
+SENT = "đã nộp"
+NOT_SENT = "chưa nộp"
+NOT_USED = "không dùng"
+NOT_PROCESSED = "chưa xử lý"
+
+
+def period_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    """(workbooks, other files) of a period's raw folder; hidden files, Office lock files
+    (~$…) and the folder's own notes (README.md, desktop.ini…) are neither."""
+    if not folder.is_dir():
+        return [], []
+    files = [
+        p
+        for p in sorted(folder.iterdir())
+        if p.is_file() and not p.name.startswith((".", "~$")) and p.name not in IGNORED_FILES
+    ]
+    workbooks = [p for p in files if p.suffix.lower() in SUPPORTED_SUFFIXES]
+    return workbooks, [p for p in files if p not in workbooks]
+
+
+def default_period(paths: ProjectPaths) -> tuple[str, str]:
+    """(period, why) for a command run without `--period`: the latest period whose raw folder
+    holds a workbook (an empty folder made ahead for the next period is not taken), else the
+    latest period folder. `why` is Vietnamese, e.g. "kỳ mới nhất có tệp trong data/raw/".
+    Raises `BaocaoError` when data/raw/ has no period folder."""
+    raw = shown_raw_folder(paths).rstrip("/") + "/"
+    found = (
+        sort_periods([p.name for p in paths.raw.iterdir() if p.is_dir() and is_period(p.name)])
+        if paths.raw.is_dir()
+        else []
+    )
+    if not found:
+        raise BaocaoError(
+            f"Không có kỳ báo cáo nào trong {paths.raw}. Hãy tạo thư mục kỳ (ví dụ 2021-H1) và "
+            "chép các tệp của đơn vị vào đó, hoặc chọn kỳ bằng --period."
+        )
+    with_files = [p for p in found if period_files(paths.raw_period(p))[0]]
+    if not with_files:
+        return found[-1], f"kỳ mới nhất trong {raw}; thư mục của kỳ chưa có tệp nào"
+    chosen = with_files[-1]
+    why = f"kỳ mới nhất có tệp trong {raw}"
+    later = found[found.index(chosen) + 1 :]
+    if later:
+        why += f"; thư mục {', '.join(later)} chưa có tệp nào"
+    return chosen, why
+
+
+@dataclass(frozen=True)
+class FileState:
+    """One row of `status`: a unit and one of its files (`file` None: it sent nothing)."""
+
+    unit_code: str
+    unit_name: str
+    file: str | None
+    sent: str  # SENT, NOT_SENT or NOT_USED
+    last: str  # what the last run gave this file, or why it gave nothing
+
+
+def _last_state(job: UnitJob, period: str, paths: ProjectPaths, cache: Cache) -> str:
+    """The state the last run gave this file: only when that run read these very bytes."""
+    status = read_unit_status(paths.processed_period(period), job.unit.code)
+    if status is None:
+        return NOT_PROCESSED
+    parts = cache.last_parts(period, job.unit.code) or {}
+    source = status.get("source_file") or ""
+    same = parts.get("workbook") == file_digest(job.path) if parts else source == job.path.name
+    if same:
+        return status["state"]
+    whose = f"tệp “{source}”" if source and source != job.path.name else "bản trước của tệp"
+    return f"{NOT_PROCESSED} tệp này (lần trước “{status['state']}” là của {whose})"
+
+
+def file_states(
+    period: str, paths: ProjectPaths, units: tuple[Unit, ...]
+) -> tuple[list[FileState], list[UnitJob]]:
+    """(one row per unit, each followed by its files set aside; the files set aside, with
+    their messages). Reads the raw folder and the last run's records; writes nothing."""
+    jobs, rejected = discover(period, paths, units)
+    cache = Cache.of(paths)
+    used = {job.unit.code: job for job in jobs}
+    rows = []
+    for unit in units:
+        job = used.get(unit.code)
+        others = [o for o in rejected if o.unit is not None and o.unit.code == unit.code]
+        if job is not None:
+            last = _last_state(job, period, paths, cache)
+            rows.append(FileState(unit.code, unit.name, job.path.name, SENT, last))
+        elif not others:
+            rows.append(FileState(unit.code, unit.name, None, NOT_SENT, NOT_PROCESSED))
+        why = f"đơn vị đã có tệp “{job.path.name}”" if job else "xem thông báo bên dưới"
+        rows.extend(
+            FileState(unit.code, unit.name, o.path.name, NOT_USED, f"{NOT_USED}: {why}")
+            for o in others
+        )
+    return rows, rejected
