@@ -30,6 +30,7 @@ from baocao.run.cache import (
 )
 from baocao.run.discover import IdentityMemo, UnitJob, discover
 from baocao.run.kernels import KernelPool, with_isolation_cell
+from baocao.run.parts import held_units, parts_message
 from baocao.run.store import (
     RUN_FILE,
     UnitFiles,
@@ -242,9 +243,29 @@ def _recorded_run(paths: ProjectPaths, period: str) -> dict | None:
     return read_json(paths.processed_period(period) / RUN_FILE)
 
 
+def held_outcome(unit, files: list[UnitJob]) -> UnitOutcome:
+    """The summary row of a unit sent in parts (`run.parts`): “có lỗi”, naming its files."""
+    return UnitOutcome(
+        unit.code,
+        unit.name,
+        STATE_ERRORS,
+        errors=1,
+        source_file=", ".join(job.path.name for job in files),
+        messages=[parts_message(files)],
+    )
+
+
 def _summary_rows(units, outcomes: dict[str, UnitOutcome], rejected: list[UnitJob]) -> list:
-    rows = [outcomes.get(u.code) or UnitOutcome(u.code, u.name, STATE_MISSING) for u in units]
+    held = held_units(rejected)
+    rows = [
+        outcomes.get(u.code)
+        or (held_outcome(u, held[u.code]) if u.code in held else None)
+        or UnitOutcome(u.code, u.name, STATE_MISSING)
+        for u in units
+    ]
     for job in rejected:
+        if job.unit is not None and job.unit.code in held:
+            continue  # one row for the unit, above
         rows.append(
             UnitOutcome(
                 job.unit.code if job.unit else "?",
@@ -285,6 +306,11 @@ def process_period(
     for target in (paths.processed_period(period), notebooks_target):
         recover(target)
     record = _run_record(paths, period, units, plans, narrative_digest)
+    held = {
+        code: held_outcome(files[0].unit, files) for code, files in held_units(rejected).items()
+    }
+    if held:  # units sent in parts: their status is part of what the run made
+        record["units_in_parts"] = {code: o.source_file for code, o in held.items()}
     to_run = [plan for plan in plans if not plan.reuse]
     if on_start:
         on_start(len(plans), len(to_run))
@@ -336,7 +362,7 @@ def process_period(
 
     from baocao.run.aggregate import collect_period  # pandas: only when the period is collected
 
-    values, models, status = collect_period(processed, units)
+    values, models, status = collect_period(processed, units, held)
     write_csv(processed / "values.csv", values)
     write_csv(processed / "models.csv", models)
     write_csv(processed / "status.csv", status)
