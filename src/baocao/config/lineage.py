@@ -143,9 +143,18 @@ def read_name(text: str, units: Sequence[Unit]) -> NameReading:
     current = resolve_unit(text, units)
     if current is not None and text.strip() == current.code:
         return NameReading(text, current)  # a code is not a name: no old unit shares it
-    old = tuple(
-        o for o in old_units_named(text, units) if current is None or o.new.code != current.code
-    )
+    named_old = old_units_named(text, units)
+    level = split_level(text)[0]
+    if (
+        current is not None
+        and level is not None
+        and split_level(current.name)[0] not in (None, level)
+        and any(split_level(o.name)[0] == level for o in named_old)
+    ):
+        # “Phường Chi Lăng” is the old ward (now Lương Văn Tri), not the commune Xã Chi Lăng
+        # that the name matches only once its level word is set aside.
+        current = None
+    old = tuple(o for o in named_old if current is None or o.new.code != current.code)
     return NameReading(text, current, old)
 
 

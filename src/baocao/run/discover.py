@@ -104,19 +104,14 @@ def _named(text: str, unit: Unit | None, units: tuple[Unit, ...]) -> NameMatch:
     return NameMatch(unit, reading=read_name(text, units))
 
 
-def _old_in_file_name(
-    candidates: tuple[str, ...], compact: str, units: tuple[Unit, ...]
-) -> NameMatch | None:
-    """An old unit's name written in the file name, whole or run together (“XaKhanhLong”)."""
-    for candidate in candidates:
-        if candidate.strip() and old_units_named(candidate, units):
-            return _named(candidate, None, units)
+def _old_run_together(compact: str, units: tuple[Unit, ...]) -> NameMatch:
+    """The one old unit whose name, run together, is in the file name (“BC_XaKhanhLong”)."""
     found = {
-        old.name: old
+        old.name
         for old in old_units(units)
         if len(name := _compact(split_level(old.name)[1])) >= 6 and name in compact
     }
-    return _named(next(iter(found)), None, units) if len(found) == 1 else None
+    return _named(found.pop(), None, units) if len(found) == 1 else NameMatch()
 
 
 def _cross_level(candidate: str, units: tuple[Unit, ...]) -> tuple[str, str] | None:
@@ -139,12 +134,12 @@ def _unit_from_file_name(path: Path, units: tuple[Unit, ...]) -> NameMatch:
         if unit is not None:
             return _named(candidate, unit, units)
         foreign = foreign or _cross_level(candidate, units)
-    compact = _compact(stem)
-    old = _old_in_file_name(candidates, compact, units)
-    if old is not None:
-        return old
+    for candidate in candidates:  # an old unit's name (“xa-khanh-long”)
+        if candidate.strip() and old_units_named(candidate, units):
+            return _named(candidate, None, units)
     if foreign is not None:
         return NameMatch(foreign=foreign)
+    compact = _compact(stem)
     found: dict[str, tuple[Unit, str]] = {}
     levels = unit_levels(units)
     for unit in units:
@@ -158,7 +153,9 @@ def _unit_from_file_name(path: Path, units: tuple[Unit, ...]) -> NameMatch:
                 if levels and level not in levels and before.endswith(word):
                     return NameMatch(foreign=(f"{level.capitalize()} {unit.short}", level))
             found[unit.code] = (unit, text)
-    if len(found) != 1:
+    if not found:
+        return _old_run_together(compact, units)
+    if len(found) > 1:
         return NameMatch()
     [(unit, text)] = found.values()
     return _named(text, unit, units)
