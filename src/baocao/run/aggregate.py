@@ -31,33 +31,16 @@ STATUS_COLUMNS = (
 
 
 def collect_period(
-    processed_period: Path, units: tuple[Unit, ...], held: dict | None = None
+    processed_period: Path, units: tuple[Unit, ...]
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Read the per-unit files of a period: (values, models, status), units in list order.
 
-    A unit of the list with no status file has not submitted: it gets a "chưa nộp" row; a
-    unit in `held` (code → its summary row, `process.held_outcome`: sent as several files by
-    its parts) gets that row's state ("có lỗi") and files, and no figure.
+    A unit of the list with no status file has not submitted: it gets a "chưa nộp" row.
     """
     folder = Path(processed_period) / UNITS_FOLDER
     values, models, status = [], [], []
     for unit in units:
         record = read_unit_status(processed_period, unit.code)
-        if unit.code in (held or {}):
-            row = held[unit.code]
-            status.append(
-                {
-                    "unit_code": unit.code,
-                    "unit_name": unit.name,
-                    "state": row.state,
-                    "rows_read": 0,
-                    "errors": row.errors,
-                    "warnings": 0,
-                    "source_file": row.source_file,
-                    "illustrative": False,
-                }
-            )
-            continue
         if record is None:
             status.append(
                 {

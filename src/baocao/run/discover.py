@@ -34,13 +34,14 @@ from baocao.config.names import (
 )
 from baocao.config.paths import ProjectPaths
 from baocao.config.periods import is_period, sort_periods
+from baocao.config.settings import load_report_settings
 from baocao.config.units import Unit, load_units
 from baocao.errors import BaocaoError, InputError, Issue
 from baocao.intake import layout
 from baocao.intake.info_sheet import read_declared_unit
 from baocao.intake.workbook import SUPPORTED_SUFFIXES
 from baocao.run.cache import code_digest
-from baocao.run.parts import in_parts, is_in_parts
+from baocao.run.parts import as_parts, in_parts, is_in_parts
 
 IGNORED_FILES = ("README.md", ".gitkeep", "desktop.ini", "Thumbs.db")
 
@@ -55,6 +56,8 @@ class UnitJob:
     # The old unit (before the restructuring, from `formed_from`) whose name identified the
     # file, e.g. "Xã Khánh Long" for a file of Xã Đoàn Kết; "" when named by the unit itself.
     old: str = ""
+    # For a part of a unit whose parts are added up (`parts.as_parts`): that unit.
+    part_of: Unit | None = None
 
 
 def latest_period(paths: ProjectPaths) -> str:
@@ -291,6 +294,9 @@ def discover(
         history = load_units(paths.config)
         explain = partial(level_change_advice, units=history, period=period)
         basis = history.list_for(period).basis
+    add_up: tuple[str, ...] = ()
+    with suppress(BaocaoError):
+        add_up = load_report_settings(paths.config, period).for_period(period).add_up_parts
     found: dict[str, list[UnitJob]] = {}
     rejected: list[UnitJob] = []
     for path in sorted(folder.iterdir()):
@@ -320,7 +326,10 @@ def discover(
     jobs: dict[str, UnitJob] = {}
     for code, files in found.items():
         if is_in_parts(files):
-            rejected.extend(in_parts(files))
+            if code in add_up:
+                jobs.update((part.unit.code, part) for part in as_parts(files))
+            else:
+                rejected.extend(in_parts(files))
             continue
         jobs[code] = files[0]
         kept = files[0].path.name
@@ -338,4 +347,4 @@ def discover(
             )
             rejected.append(job)
     order = {u.code: i for i, u in enumerate(units)}
-    return sorted(jobs.values(), key=lambda j: order[j.unit.code]), rejected
+    return sorted(jobs.values(), key=lambda j: order[(j.part_of or j.unit).code]), rejected
