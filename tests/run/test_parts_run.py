@@ -102,14 +102,3 @@ def test_doan_ket_in_parts_is_incomplete_unless_the_analyst_adds_them_up(project
     doan_ket = values[values["unit_code"] == "06001"].set_index("indicator_code")
     assert doan_ket.loc["th_lop", "value"] == 3 + 4 and bool(doan_ket.loc["th_lop", "included"])
     assert total["th_lop"] == quoc_khanh_lop + 7
-
-
-def test_check_config_refuses_an_add_up_of_no_unit(project):
-    settings = project.config / "report-2025-H2.yml"
-    text = settings.read_text(encoding="utf-8")
-    settings.write_text(
-        text.replace('    date: "2026-07-06"', '    date: "2026-07-06"\n    add_up_parts: ["187"]'),
-        encoding="utf-8",
-    )
-    [problem] = check_config(project.config, PERIOD).problems
-    assert "add_up_parts" in problem and "“187”" in problem
