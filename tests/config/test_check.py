@@ -293,3 +293,18 @@ def test_the_comparison_period_needs_its_configuration_when_it_has_data(
     [problem] = check_config(config_copy, "2026-H1", paths).problems
     assert problem.startswith("Kỳ 2026-H1 so sánh với cùng kỳ 2025-H1, đã có số liệu")
     assert "config/indicators.yml có hiệu lực cho kỳ 2025-H1" in problem
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [('["187"]', "mã “187” không phải mã đơn vị của kỳ 2026-H1"), ("[06001]", "dấu ngoặc kép")],
+)
+def test_add_up_parts_must_name_units_of_the_period_quoted(config_copy, written, expected):
+    settings = config_copy / "report-2025-H2.yml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(
+        text.replace('date: "2026-07-06"', f'date: "2026-07-06"\n    add_up_parts: {written}'),
+        encoding="utf-8",
+    )
+    [problem] = check_config(config_copy, "2026-H1").problems
+    assert "report-2025-H2.yml" in problem and "add_up_parts" in problem and expected in problem

@@ -162,6 +162,18 @@ def _earlier_problems(
     return [intro + problem for problem in problems if problem not in known]
 
 
+def _add_up_problems(check: ConfigCheck, period: str) -> list[str]:
+    """`add_up_parts` of the period must name units of its list."""
+    codes = {unit.code for unit in check.units.units}
+    return [
+        f"{check.files.get('report', 'config/report.yml')}, periods → “{period}”, khóa "
+        f"add_up_parts: mã “{code}” không phải mã đơn vị của kỳ {period} (config/units.yml); "
+        "hãy ghi mã của đơn vị gửi thành nhiều tệp mà anh/chị quyết định cộng số liệu."
+        for code in check.settings.for_period(period).add_up_parts
+        if code not in codes
+    ]
+
+
 def check_config(config_dir: Path, period: str, paths: ProjectPaths | None = None) -> ConfigCheck:
     """Check every configuration file `period` uses; never raises for a configuration problem.
     With the project's `paths`, also the unit list and catalogue of the same period a year
@@ -193,6 +205,8 @@ def check_config(config_dir: Path, period: str, paths: ProjectPaths | None = Non
         )
     if "report" in check.files:
         check.settings = _attempt(problems, lambda: load_report_settings(config_dir, period))
+    if check.settings is not None and check.units is not None:
+        problems.extend(_add_up_problems(check, period))
     if versions_ok:
         problems.extend(_attempt(problems, lambda: _codes_keep_meaning(config_dir)) or [])
     if paths is not None:

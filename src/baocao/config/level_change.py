@@ -1,7 +1,8 @@
 """What to tell a unit that wrote a name of a level its period's unit list does not have.
 
 From 1 July 2025 Lạng Sơn's units are 65 communes (xã, phường): a 2026 file whose `Thông tin`
-names “Huyện Bắc Sơn” or “Thị trấn Bắc Sơn” names a unit that no longer exists, and a 2021 file
+names “Huyện Bắc Sơn” names a unit that no longer exists (an old commune or town, “Thị trấn Bắc
+Sơn”, is read through the lineage instead: `lineage`), and a 2021 file
 naming “Xã Bắc Sơn” names a unit the 2021 list (11 districts) does not have. Such a name is not
 matched across levels (`names.resolve_unit`); `level_change_advice` writes the sentence that says
 why, cites the change from the unit lists' `effective` and `basis` (units.yml), and says what to

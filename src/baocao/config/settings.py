@@ -30,6 +30,9 @@ DEFAULT_TITLE = (
 class PeriodSettings:
     number: int | None = None
     date: date | None = None
+    # Units sent as several files by the old units they were formed from whose parts' figures
+    # the analyst chose to add up (unit codes); any other such unit is shown as not complete.
+    add_up_parts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,18 @@ def _period_date(raw: Any, where: str) -> date | None:
         ) from None
 
 
+def _unit_codes(raw: Any, where: str) -> tuple[str, ...]:
+    """`add_up_parts`: a list of unit codes, each quoted (an unquoted 06001 is a number)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(code, str) for code in raw):
+        raise ConfigError(
+            f"{where}, khóa add_up_parts: phải là danh sách mã đơn vị, mỗi mã trong dấu ngoặc "
+            'kép, ví dụ add_up_parts: ["06001"].'
+        )
+    return tuple(code.strip() for code in raw)
+
+
 def parse_report_settings(data: dict, source: str = "config/report.yml") -> ReportSettings:
     signer = data.get("signer", {})
     periods = {}
@@ -80,7 +95,11 @@ def parse_report_settings(data: dict, source: str = "config/report.yml") -> Repo
             raise ConfigError(
                 f"{where}, khóa number: “{number}” phải là số nguyên dương, ví dụ number: 12."
             )
-        periods[str(key)] = PeriodSettings(number=number, date=_period_date(raw.get("date"), where))
+        periods[str(key)] = PeriodSettings(
+            number=number,
+            date=_period_date(raw.get("date"), where),
+            add_up_parts=_unit_codes(raw.get("add_up_parts"), where),
+        )
     return ReportSettings(
         parent_body=data["parent_body"],
         issuing_body=data["issuing_body"],

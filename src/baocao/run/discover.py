@@ -17,8 +17,15 @@ from functools import partial
 from pathlib import Path
 
 from baocao.config.level_change import level_change_advice, plain_level_advice
+from baocao.config.lineage import (
+    NameReading,
+    lineage_hint,
+    old_units,
+    old_units_named,
+    read_name,
+    settle,
+)
 from baocao.config.names import (
-    closest_units,
     foreign_level,
     match_key,
     resolve_unit,
@@ -26,13 +33,15 @@ from baocao.config.names import (
     unit_levels,
 )
 from baocao.config.paths import ProjectPaths
+from baocao.config.settings import load_report_settings
 from baocao.config.units import Unit, load_units
 from baocao.errors import BaocaoError, InputError, Issue
 from baocao.intake import layout
 from baocao.intake.info_sheet import read_declared_period, read_declared_unit
 from baocao.intake.workbook import SUPPORTED_SUFFIXES
 from baocao.run.cache import code_digest
-from baocao.unit.declared import misfiled_period_issue, unit_mismatch_issue
+from baocao.run.parts import as_parts, in_parts, is_in_parts
+from baocao.unit.declared import misfiled_period_issue
 
 IGNORED_FILES = ("README.md", ".gitkeep", "desktop.ini", "Thumbs.db")
 
@@ -44,6 +53,11 @@ class UnitJob:
     path: Path
     unit: Unit | None
     issues: list[Issue] = field(default_factory=list)
+    # The old unit (before the restructuring, from `formed_from`) whose name identified the
+    # file, e.g. "Xã Khánh Long" for a file of Xã Đoàn Kết; "" when named by the unit itself.
+    old: str = ""
+    # For a part of a unit whose parts are added up (`parts.as_parts`): that unit.
+    part_of: Unit | None = None
 
 
 def _compact(text: str) -> str:
@@ -67,10 +81,26 @@ _RUN_TOGETHER_LEVELS = {
 class NameMatch:
     """What a file name says: the unit it names, or the name it writes with a level the
     period's list does not have (“huyen-binh-gia.xlsx” in 2026: `foreign` = (“Huyện Bình
-    Gia”, “huyện”)), which names no unit."""
+    Gia”, “huyện”)), which names no unit. `reading`: the name read with the lineage too
+    (an old unit's name, “xa-khanh-long.xlsx”, or a name also an old unit's elsewhere)."""
 
     unit: Unit | None = None
     foreign: tuple[str, str] | None = None
+    reading: NameReading | None = None
+
+
+def _named(text: str, unit: Unit | None, units: tuple[Unit, ...]) -> NameMatch:
+    return NameMatch(unit, reading=read_name(text, units))
+
+
+def _old_run_together(compact: str, units: tuple[Unit, ...]) -> NameMatch:
+    """The one old unit whose name, run together, is in the file name (“BC_XaKhanhLong”)."""
+    found = {
+        old.name
+        for old in old_units(units)
+        if len(name := _compact(split_level(old.name)[1])) >= 6 and name in compact
+    }
+    return _named(found.pop(), None, units) if len(found) == 1 else NameMatch()
 
 
 def _cross_level(candidate: str, units: tuple[Unit, ...]) -> tuple[str, str] | None:
@@ -87,15 +117,19 @@ def _unit_from_file_name(path: Path, units: tuple[Unit, ...]) -> NameMatch:
     A name written with a level the list lacks ("BC_Huyen_BinhGia" in 2026) names no unit."""
     stem = re.sub(r"\d{4}(-?h[12])?", " ", path.stem, flags=re.IGNORECASE)
     foreign = None
-    for candidate in (path.stem, stem, *re.split(r"[-_ ]+", path.stem)):
+    candidates = (path.stem, stem, *re.split(r"[-_ ]+", path.stem))
+    for candidate in candidates:
         unit = resolve_unit(candidate, units) if candidate.strip() else None
         if unit is not None:
-            return NameMatch(unit)
+            return _named(candidate, unit, units)
         foreign = foreign or _cross_level(candidate, units)
+    for candidate in candidates:  # an old unit's name (“xa-khanh-long”)
+        if candidate.strip() and old_units_named(candidate, units):
+            return _named(candidate, None, units)
     if foreign is not None:
         return NameMatch(foreign=foreign)
     compact = _compact(stem)
-    found: dict[str, Unit] = {}
+    found: dict[str, tuple[Unit, str]] = {}
     levels = unit_levels(units)
     for unit in units:
         for text in (unit.short, *unit.aliases, split_level(unit.name)[1]):
@@ -107,8 +141,13 @@ def _unit_from_file_name(path: Path, units: tuple[Unit, ...]) -> NameMatch:
             for word, level in _RUN_TOGETHER_LEVELS.items():
                 if levels and level not in levels and before.endswith(word):
                     return NameMatch(foreign=(f"{level.capitalize()} {unit.short}", level))
-            found[unit.code] = unit
-    return NameMatch(next(iter(found.values()))) if len(found) == 1 else NameMatch()
+            found[unit.code] = (unit, text)
+    if not found:
+        return _old_run_together(compact, units)
+    if len(found) > 1:
+        return NameMatch()
+    [(unit, text)] = found.values()
+    return _named(text, unit, units)
 
 
 def _level_issue(path: Path, written: str, level: str, cell: str | None, explain) -> Issue:
@@ -122,59 +161,70 @@ def _level_issue(path: Path, written: str, level: str, cell: str | None, explain
     )
 
 
+def _unknown_issue(path: Path, declared: tuple[str, str] | None, units) -> Issue:
+    name = declared[0] if declared else path.stem
+    hint = lineage_hint(name, units)
+    return Issue(
+        "error",
+        "unknown_unit",
+        f"Tệp “{path.name}”: không xác định được đơn vị “{name}” trong danh sách đơn vị của kỳ. "
+        f"Hãy ghi đúng tên đơn vị ở trang “{layout.SHEET_INFO}” (gần giống: {hint}).",
+        sheet=layout.SHEET_INFO if declared else None,
+        cell=declared[1] if declared else None,
+    )
+
+
 def identify(
     path: Path,
     units: tuple[Unit, ...],
     explain: Callable[[str, str], str] = plain_level_advice,
+    basis: str = "",
 ) -> UnitJob:
-    """Tell which unit a file belongs to: by its `Thông tin` sheet, else by its file name.
+    """Tell which unit a file belongs to from its `Thông tin` sheet and its file name, both
+    read with the lineage of the period's list (`config.lineage.settle`): an old unit's name
+    (“Xã Khánh Long” in 2026) means the unit it is now part of, with a warning citing `basis`;
+    two pieces of evidence pointing to different units, or a name that also is an old unit of
+    another unit, set the file aside with an error naming the candidates.
 
     A name written with a level the period's list does not have (“Huyện Bắc Sơn” in 2026,
-    “Xã Bắc Sơn” in 2021) identifies no unit, whatever the other place says: the file is set
-    aside with an error, whose explanation (`explain(written name, level)`, see
-    `config.level_change.level_change_advice`) says why and what to write instead."""
+    “Xã Bắc Sơn” in 2021), and not an old unit's, identifies no unit, whatever the other place
+    says: the file is set aside with an error, whose explanation (`explain(written name,
+    level)`, see `config.level_change.level_change_advice`) says why and what to write."""
     declared = None
     # An unreadable file: the notebook reports why; its file name may still name the unit.
     with suppress(InputError):
         declared = read_declared_unit(path)
-    by_name = _unit_from_file_name(path, units)
     if declared is not None:
         level = foreign_level(declared[0], units)
-        if level is not None and resolve_unit(declared[0], units) is None:
+        if (
+            level is not None
+            and resolve_unit(declared[0], units) is None
+            and not old_units_named(declared[0], units)
+        ):
             return UnitJob(
                 path, None, [_level_issue(path, declared[0], level, declared[1], explain)]
             )
-        unit = resolve_unit(declared[0], units)
-        if unit is not None:
-            job = UnitJob(path, unit)
-            if by_name.unit is not None and by_name.unit.code != unit.code:
-                # The sheet's word wins over the file name; the analyst is told of the doubt.
-                job.issues.append(
-                    unit_mismatch_issue(
-                        declared[0], declared[1], by_name.unit, units, file_name=path.name
-                    )
+    by_name = _unit_from_file_name(path, units)
+    info = read_name(declared[0], units) if declared is not None else None
+    settled = settle(info, by_name.reading, basis=basis)
+    if settled.unit is not None or settled.findings:
+        issues = []
+        for severity, kind, side, message in settled.findings:
+            cell = declared[1] if side == "info" else None
+            where = f"trang “{layout.SHEET_INFO}”, ô {cell}" if cell else "tên tệp"
+            issues.append(
+                Issue(
+                    severity,
+                    kind,
+                    f"Tệp “{path.name}”, {where}: {message}",
+                    sheet=layout.SHEET_INFO if cell else None,
+                    cell=cell,
                 )
-            return job
-    if by_name.unit is not None:
-        return UnitJob(path, by_name.unit)
+            )
+        return UnitJob(path, settled.unit, issues, settled.old.name if settled.old else "")
     if by_name.foreign is not None:
         return UnitJob(path, None, [_level_issue(path, *by_name.foreign, None, explain)])
-    name = declared[0] if declared else path.stem
-    hint = ", ".join(u.name for u in closest_units(name, units)) or "không có"
-    return UnitJob(
-        path,
-        None,
-        [
-            Issue(
-                "error",
-                "unknown_unit",
-                f"Tệp “{path.name}”: không xác định được đơn vị “{name}” trong danh sách đơn vị của kỳ. "
-                f"Hãy ghi đúng tên đơn vị ở trang “{layout.SHEET_INFO}” (gần giống: {hint}).",
-                sheet=layout.SHEET_INFO if declared else None,
-                cell=declared[1] if declared else None,
-            )
-        ],
-    )
+    return UnitJob(path, None, [_unknown_issue(path, declared, units)])
 
 
 def shown_raw_folder(paths: ProjectPaths) -> str:
@@ -214,23 +264,28 @@ def identify_remembered(
     units: tuple[Unit, ...],
     memo: IdentityMemo | None,
     explain: Callable[[str, str], str] = plain_level_advice,
+    basis: str = "",
 ) -> UnitJob:
     """`identify`, but an unchanged file (same bytes, same unit list, same code of the
     package) is not opened again."""
     if memo is None:
-        return identify(path, units, explain)
-    remembered = path.read_bytes() + repr(units).encode("utf-8") + code_digest().encode("ascii")
+        return identify(path, units, explain, basis)
+    remembered = (
+        path.read_bytes() + repr((units, basis)).encode("utf-8") + code_digest().encode("ascii")
+    )
     key = hashlib.sha256(remembered).hexdigest()
     known = memo.known.get(key)
     if known is None:
-        job = identify(path, units, explain)
+        job = identify(path, units, explain, basis)
         known = {
             "unit": job.unit.code if job.unit else None,
             "issues": [issue.as_dict() for issue in job.issues],
+            "old": job.old,
         }
     memo.used[key] = known
     unit = next((u for u in units if u.code == known["unit"]), None)
-    return UnitJob(path, unit, [Issue(**issue) for issue in known["issues"]])
+    issues = [Issue(**issue) for issue in known["issues"]]
+    return UnitJob(path, unit, issues, known.get("old", ""))
 
 
 def discover(
@@ -242,10 +297,15 @@ def discover(
     folder = paths.raw_period(period)
     if not folder.is_dir():
         raise BaocaoError(f"Không có thư mục số liệu của kỳ {period}: {folder}.")
-    explain = plain_level_advice
+    explain, basis = plain_level_advice, ""
     with suppress(BaocaoError):
-        explain = partial(level_change_advice, units=load_units(paths.config), period=period)
-    jobs: dict[str, UnitJob] = {}
+        history = load_units(paths.config)
+        explain = partial(level_change_advice, units=history, period=period)
+        basis = history.list_for(period).basis
+    add_up: tuple[str, ...] = ()
+    with suppress(BaocaoError):
+        add_up = load_report_settings(paths.config, period).for_period(period).add_up_parts
+    found: dict[str, list[UnitJob]] = {}
     rejected: list[UnitJob] = []
     for path in sorted(folder.iterdir()):
         if not path.is_file() or path.name.startswith((".", "~$")) or path.name in IGNORED_FILES:
@@ -266,12 +326,24 @@ def discover(
                 )
             )
             continue
-        job = identify_remembered(path, units, memo, explain)
+        job = identify_remembered(path, units, memo, explain, basis)
         if job.unit is None:
             job.issues[:0] = misfiled_period(path, period, paths)  # said first: see there
             rejected.append(job)
-        elif job.unit.code in jobs:
-            kept = jobs[job.unit.code].path.name
+        else:
+            found.setdefault(job.unit.code, []).append(job)
+    jobs: dict[str, UnitJob] = {}
+    for code, files in found.items():
+        if is_in_parts(files):
+            if code in add_up:
+                jobs.update((part.unit.code, part) for part in as_parts(files))
+            else:
+                rejected.extend(in_parts(files))
+            continue
+        jobs[code] = files[0]
+        kept = files[0].path.name
+        for job in files[1:]:
+            path = job.path
             job.issues.append(
                 Issue(
                     "error",
@@ -283,7 +355,5 @@ def discover(
                 )
             )
             rejected.append(job)
-        else:
-            jobs[job.unit.code] = job
     order = {u.code: i for i, u in enumerate(units)}
-    return sorted(jobs.values(), key=lambda j: order[j.unit.code]), rejected
+    return sorted(jobs.values(), key=lambda j: order[(j.part_of or j.unit).code]), rejected

@@ -30,6 +30,7 @@ from baocao.run.cache import (
 )
 from baocao.run.discover import IdentityMemo, UnitJob, discover
 from baocao.run.kernels import KernelPool, with_isolation_cell
+from baocao.run.parts import ADDED_UP, held_units, parts_message
 from baocao.run.store import (
     RUN_FILE,
     UnitFiles,
@@ -38,7 +39,7 @@ from baocao.run.store import (
     write_csv,
     write_json,
 )
-from baocao.unit.states import STATE_ERRORS, STATE_MISSING
+from baocao.unit.states import STATE_ERRORS, STATE_MISSING, STATE_WARNINGS
 
 NOTEBOOK = "clean_unit.ipynb"
 UNIT_CELL_TIMEOUT = 600  # seconds; a unit's cells take well under one
@@ -248,11 +249,86 @@ def _recorded_run(paths: ProjectPaths, period: str) -> dict | None:
     return read_json(paths.processed_period(period) / RUN_FILE)
 
 
-def _summary_rows(units, outcomes: dict[str, UnitOutcome], rejected: list[UnitJob]) -> list:
-    """One row per unit of the list (its outcome, or not sent), then one per file set aside:
-    of no unit (code "?"), or a second file of a unit (`set_aside`), which is no unit."""
-    rows = [outcomes.get(u.code) or UnitOutcome(u.code, u.name, STATE_MISSING) for u in units]
+def held_outcome(unit, files: list[UnitJob]) -> UnitOutcome:
+    """The summary row of a unit sent in parts (`run.parts`): “có lỗi”, naming its files."""
+    return UnitOutcome(
+        unit.code,
+        unit.name,
+        STATE_ERRORS,
+        errors=1,
+        source_file=", ".join(job.path.name for job in files),
+        messages=[parts_message(files)],
+    )
+
+
+def _write_parts(paths, period, processed: Path, held: dict, plans: list[UnitPlan]) -> None:
+    """The processed files of the units sent in parts: held, or added up (`run.combine`)."""
+    from baocao.run.combine import write_added_up, write_held
+
+    for files in held.values():
+        names = [job.path.name for job in files]
+        write_held(processed, files[0].unit, names, parts_message(files))
+    added = _added_up(plans)
+    if added:
+        from baocao.config.catalog import load_catalogue
+
+        catalogue = load_catalogue(paths.config, period)
+        for parts in added.values():
+            unit = parts[0].job.part_of
+            warning = next(i.message for i in parts[0].job.issues if i.kind == ADDED_UP)
+            codes = [plan.job.unit.code for plan in parts]
+            write_added_up(processed, unit, codes, catalogue, warning)
+
+
+def _added_up(plans: list[UnitPlan]) -> dict[str, list[UnitPlan]]:
+    """Unit code → the plans of its parts, for the units whose parts are added up."""
+    added: dict[str, list[UnitPlan]] = {}
+    for plan in plans:
+        if plan.job.part_of is not None:
+            added.setdefault(plan.job.part_of.code, []).append(plan)
+    return added
+
+
+def added_outcome(unit, parts: list[UnitOutcome]) -> UnitOutcome:
+    """The summary row of a unit whose parts were added up: the worst state, all findings."""
+    states = {o.state for o in parts}
+    messages = list(dict.fromkeys(m for o in parts for m in o.messages))
+    return UnitOutcome(
+        unit.code,
+        unit.name,
+        STATE_ERRORS if STATE_ERRORS in states else STATE_WARNINGS,
+        rows_read=sum(o.rows_read for o in parts),
+        errors=sum(o.errors for o in parts),
+        warnings=sum(o.warnings for o in parts) - (len(parts) - 1),  # one "added up" warning
+        source_file=", ".join(o.source_file for o in parts),
+        notebook=parts[0].notebook,
+        messages=messages,
+        reused=all(o.reused for o in parts),
+        seconds=sum(o.seconds for o in parts),
+    )
+
+
+def _summary_rows(
+    units, outcomes: dict[str, UnitOutcome], rejected: list[UnitJob], plans: list[UnitPlan]
+) -> list:
+    """One row per unit of the list (its outcome, held or added-up parts, or not sent), then one
+    per file set aside: of no unit (code "?"), or a second file of a unit (`set_aside`), which
+    is no unit."""
+    held = held_units(rejected)
+    parts = {
+        code: [outcomes[p.job.unit.code] for p in part_plans if p.job.unit.code in outcomes]
+        for code, part_plans in _added_up(plans).items()
+    }
+    rows = [
+        outcomes.get(u.code)
+        or (held_outcome(u, held[u.code]) if u.code in held else None)
+        or (added_outcome(u, parts[u.code]) if parts.get(u.code) else None)
+        or UnitOutcome(u.code, u.name, STATE_MISSING)
+        for u in units
+    ]
     for job in rejected:
+        if job.unit is not None and job.unit.code in held:
+            continue  # one row for the unit, above
         rows.append(
             UnitOutcome(
                 job.unit.code if job.unit else "?",
@@ -294,6 +370,9 @@ def process_period(
     for target in (paths.processed_period(period), notebooks_target):
         recover(target)
     record = _run_record(paths, period, units, plans, narrative_digest)
+    held = held_units(rejected)
+    if held:  # units sent in parts: their status is part of what the run made
+        record["units_in_parts"] = {c: [j.path.name for j in files] for c, files in held.items()}
     to_run = [plan for plan in plans if not plan.reuse]
     if on_start:
         on_start(len(plans), len(to_run))
@@ -325,7 +404,10 @@ def process_period(
         for plan in plans:
             finish(plan, reused(plan), None)
         return PeriodResult(
-            period, _summary_rows(units, outcomes, rejected), plans, time.perf_counter() - started
+            period,
+            _summary_rows(units, outcomes, rejected, plans),
+            plans,
+            time.perf_counter() - started,
         )
 
     processed = _fresh(paths.processed_period(period).with_name(f".{period}.staging"))
@@ -345,6 +427,7 @@ def process_period(
 
     from baocao.run.aggregate import collect_period  # pandas: only when the period is collected
 
+    _write_parts(paths, period, processed, held, plans)
     values, models, status = collect_period(processed, units)
     write_csv(processed / "values.csv", values)
     write_csv(processed / "models.csv", models)
@@ -353,5 +436,8 @@ def process_period(
     swap_into_place(processed, paths.processed_period(period))
     swap_into_place(notebooks, notebooks_target)
     return PeriodResult(
-        period, _summary_rows(units, outcomes, rejected), plans, time.perf_counter() - started
+        period,
+        _summary_rows(units, outcomes, rejected, plans),
+        plans,
+        time.perf_counter() - started,
     )

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from baocao.config.catalog import Catalogue
 from baocao.config.level_change import level_change_advice, plain_level_advice
-from baocao.config.names import closest_units, foreign_level, resolve_unit
+from baocao.config.lineage import ambiguity_note, lineage_hint, old_units_named, read_name, settle
+from baocao.config.names import foreign_level
 from baocao.config.periods import Period, is_period, read_written_period
 from baocao.config.units import Unit, Units
 from baocao.errors import BaocaoError, Issue
@@ -77,8 +78,9 @@ def check_workbook(
         with suppress(BaocaoError):
             catalogue = catalogue_of(period)
     written, cell = workbook.info.get("unit", ("", ""))
-    declared = resolve_unit(text_of(written), units or ())
-    if declared is None and units and text_of(written).strip():
+    declared, named_issues = _declared_unit(text_of(written), cell, units or (), unit_history)
+    period_issues += named_issues
+    if declared is None and units and text_of(written).strip() and not named_issues:
         period_issues += (_unnamed_unit(text_of(written), cell, units, unit_history, period),)
     if given:
         period_from = f"theo tham số --period ({Period.parse(period).label()})"
@@ -98,6 +100,33 @@ def check_workbook(
     return CheckReport(period, unit_state(issues), issues)
 
 
+def _declared_unit(
+    written: str, cell: str, units: Sequence[Unit], unit_history: Units | None
+) -> tuple[Unit | None, tuple[Issue, ...]]:
+    """The unit `Thông tin` names, read with the lineage of the period's list: an old unit's
+    name (“Xã Khánh Long” in 2026) gives the unit it is now part of, with a warning citing the
+    restructuring; a name that may be a unit of the list or an old unit of another is a warning
+    naming both (the province's run decides with the file name, and sets the file aside when
+    it cannot)."""
+    if not written.strip() or not units:
+        return None, ()
+    level = foreign_level(written, units)
+    if level is not None and not old_units_named(written, units):
+        return None, ()  # another level: `_unnamed_unit` explains
+    lists = unit_history.lists if unit_history is not None else ()
+    basis = next((u.basis for u in lists if u.units == tuple(units)), "")
+    reading = read_name(written, units)
+    settled = settle(reading, None, basis=basis)
+    messages = [(kind, message) for _, kind, _, message in settled.findings]
+    if settled.unit is None and settled.findings:
+        messages = [("unit_ambiguous", ambiguity_note(reading))]
+    issues = tuple(
+        Issue("warning", kind, message, sheet=layout.SHEET_INFO, cell=cell or None)
+        for kind, message in messages
+    )
+    return settled.unit or reading.current, issues
+
+
 def _unnamed_unit(
     written: str, cell: str, units: Sequence[Unit], unit_history: Units | None, period: str
 ) -> Issue:
@@ -112,7 +141,7 @@ def _unnamed_unit(
             else plain_level_advice(written, level)
         )
         return Issue("error", "unknown_unit", advice, sheet=layout.SHEET_INFO, cell=cell or None)
-    hint = ", ".join(u.name for u in closest_units(written, units)) or "không có"
+    hint = lineage_hint(written, units)
     return Issue(
         "warning",
         "unknown_unit",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from baocao.config.lineage import old_units_named
 from baocao.config.names import match_key, resolve_unit
 from baocao.config.periods import Period, read_written_period
 from baocao.config.units import Unit
@@ -129,6 +130,8 @@ def unit_mismatch_issue(
     named = resolve_unit(declared, units)
     if named is not None and named.code == expected.code:
         return None
+    if named is None and any(o.new.code == code for o in old_units_named(declared, units)):
+        return None  # an old unit's name of this unit: discovery already said so, citing why
     if named is None:
         problem = f"ghi đơn vị “{declared}”, không có trong danh sách đơn vị của kỳ"
     else:

@@ -1,0 +1,99 @@
+"""One unit sent as several files by the old units it was formed from.
+
+After 1 July 2025 the offices of old communes may each send a file for their part of the new
+commune (“Xã Khánh Long” and “Xã Cao Minh”, both now Xã Đoàn Kết). No part is the whole unit:
+its files are set aside together, the unit is shown as not complete (“có lỗi”) and none of its
+figures enters the totals; unless the analyst listed the unit under the period's
+`add_up_parts` (config/report*.yml), when each part is processed as a unit of its own
+(`part_unit`) and their figures are added up (`combine`), with a warning saying so.
+Pure: works on `UnitJob`s already identified (`discover.identify`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from baocao.config.units import Unit
+from baocao.errors import Issue
+
+# The kind of the error each file of a unit sent in parts carries.
+IN_PARTS = "unit_in_parts"
+
+
+def part_name(job) -> str:
+    """What part of its unit a file says it is: the old unit's name, or the unit's own name."""
+    return job.old or job.unit.name
+
+
+def is_in_parts(files: list) -> bool:
+    """Whether a unit's files (`UnitJob`s of one unit) are parts of it: at least one names an
+    old unit it was formed from, and they name more than one part. Several files of one part
+    (a resent file) are not parts: the first is used, as for any resent file."""
+    return any(job.old for job in files) and len({part_name(job) for job in files}) > 1
+
+
+def parts_message(files: list) -> str:
+    """The Vietnamese message naming a unit's parts and asking for one combined file."""
+    unit = files[0].unit
+    listed = ", ".join(f"“{job.path.name}” ({part_name(job)})" for job in files)
+    return (
+        f"{unit.name} (mã {unit.code}) được gửi thành {len(files)} tệp của các đơn vị hợp "
+        f"thành: {listed}, không có một tệp chung cho cả {unit.name}. {unit.name} chưa đủ số "
+        "liệu: chưa số liệu nào của các tệp này được tính vào tổng cộng, để không lấy số liệu "
+        f"của một phần làm số liệu của cả {unit.name}. Hãy đề nghị {unit.name} gửi một tệp "
+        f"chung cho cả đơn vị (cộng số liệu của các phần), rồi thay các tệp trên bằng tệp đó."
+    )
+
+
+def in_parts(files: list) -> list:
+    """The files of a unit sent in parts, each with the error `IN_PARTS` (same message)."""
+    message = parts_message(files)
+    for job in files:
+        job.issues.append(Issue("error", IN_PARTS, f"Tệp “{job.path.name}”: {message}"))
+    return files
+
+
+def held_units(rejected: list) -> dict[str, list]:
+    """Unit code → its files, for the units whose files were set aside as parts."""
+    held: dict[str, list] = {}
+    for job in rejected:
+        if job.unit is not None and any(i.kind == IN_PARTS for i in job.issues):
+            held.setdefault(job.unit.code, []).append(job)
+    return held
+
+
+# The kind of the warning a unit whose parts were added up carries.
+ADDED_UP = "added_up_parts"
+
+
+def added_up_message(files: list) -> str:
+    """The warning of a unit whose parts' figures were added up, as the analyst chose."""
+    unit = files[0].unit
+    listed = ", ".join(f"“{job.path.name}” ({part_name(job)})" for job in files)
+    return (
+        f"Số liệu của {unit.name} (mã {unit.code}) là tổng số liệu của {len(files)} tệp của "
+        f"các đơn vị hợp thành: {listed}, do cấu hình của kỳ chọn cộng các phần (khóa "
+        "add_up_parts, config/report*.yml). Chỉ tiêu mà một phần có lỗi, hay chỉ tiêu là tỷ "
+        "lệ, không được cộng. Hãy kiểm tra các phần không trùng nhau và đủ cả đơn vị."
+    )
+
+
+def part_unit(unit: Unit, number: int, name: str) -> Unit:
+    """The unit a part is processed as: code “06001_phan1”, name “Xã Đoàn Kết (phần Xã Khánh
+    Long)”; its files are added into the unit's (`combine.write_added_up`)."""
+    return Unit(f"{unit.code}_phan{number}", f"{unit.name} (phần {name})", unit.short)
+
+
+def as_parts(files: list) -> list:
+    """A unit's files as parts to add up: each a job of its own `part_unit`, `part_of` the
+    unit, carrying the warning `ADDED_UP`."""
+    message = added_up_message(files)
+    return [
+        dataclasses.replace(
+            job,
+            unit=part_unit(job.unit, number, part_name(job)),
+            part_of=job.unit,
+            issues=[*job.issues, Issue("warning", ADDED_UP, message)],
+        )
+        for number, job in enumerate(files, start=1)
+    ]

@@ -1,0 +1,206 @@
+"""Files named by the unit list before 1/7/2025, and one commune sent in parts by its old communes.
+
+Real workbooks: the intake template (`build_template`) of the 2026 catalogue, its `Thông tin`
+unit cell (B1) overwritten with openpyxl as an office would write it, in a tmp raw folder read by
+the real `discover` (and `validate`'s `check_workbook`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from baocao.config.catalog import load_catalogue
+from baocao.config.lineage import old_units, read_name, settle
+from baocao.config.paths import ProjectPaths
+from baocao.config.units import load_units
+from baocao.intake import layout
+from baocao.intake.template import build_template
+from baocao.run.discover import discover
+from baocao.unit.checks import check_workbook
+
+PERIOD = "2026-H1"
+NQ = "Nghị quyết số 1672/NQ-UBTVQH15"
+
+
+@pytest.fixture(scope="module")
+def units(project):
+    return load_units(project.config).for_period(PERIOD)
+
+
+@pytest.fixture(scope="module")
+def catalogue_2026(project):
+    return load_catalogue(project.config, PERIOD)
+
+
+@pytest.fixture
+def raw(tmp_path, project):
+    """A tmp project view whose raw folder for 2026-H1 is empty (files are added by tests)."""
+    (tmp_path / "raw" / PERIOD).mkdir(parents=True)
+    return ProjectPaths(project.root, tmp_path / "raw", tmp_path / "p", tmp_path / "o")
+
+
+def template_file(paths, units, catalogue, name: str, written: str, unit_code: str = "06001"):
+    """The 2026 template of `unit_code`, `Thông tin` saying `written`, saved as `name`."""
+    unit = next(u for u in units if u.code == unit_code)
+    book = build_template(unit, PERIOD, catalogue, "Lạng Sơn")
+    book[layout.SHEET_INFO]["B1"] = written
+    path = paths.raw_period(PERIOD) / name
+    book.save(path)
+    return path
+
+
+def found(paths, units):
+    jobs, rejected = discover(PERIOD, paths, units)
+    return {j.path.name: j for j in jobs}, {j.path.name: j for j in rejected}
+
+
+# --- kind 1: an old unit's name ----------------------------------------------------------------
+
+
+def test_that_khe_file_saying_chi_lang_is_set_aside_naming_both(raw, units, catalogue_2026):
+    # The example: the old Xã Chi Lăng of Tràng Định is now part of Thất Khê (06040); the new
+    # Xã Chi Lăng is 06463. Neither gets the file until the office says which it is.
+    template_file(raw, units, catalogue_2026, "06040-that-khe-2026-H1.xlsx", "Xã Chi Lăng", "06040")
+    jobs, rejected = found(raw, units)
+    assert jobs == {}
+    [issue] = rejected["06040-that-khe-2026-H1.xlsx"].issues
+    assert (issue.severity, issue.kind, issue.cell) == ("error", "unit_conflict", "B1")
+    for words in ("Xã Chi Lăng (mã 06463)", "Xã Thất Khê (mã 06040", "mã 06034, H. Tràng Định"):
+        assert words in issue.message
+    assert "hãy ghi “Xã Thất Khê”" in issue.message and "bắt đầu bằng mã 06463" in issue.message
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("Xã Khánh Long", "06001"),
+        ("xa Cao Minh", "06001"),
+        ("Thị trấn Thất Khê", "06040"),  # an old town: wholly inside one commune
+        ("Thị trấn Bắc Sơn", "06325"),
+        ("Phường Chi Lăng", "05983"),  # the old ward of TP Lạng Sơn, now Lương Văn Tri
+    ],
+)
+def test_an_old_unit_wholly_in_one_commune_means_it_with_a_warning_citing_nq_1672(
+    raw, units, catalogue_2026, written, code
+):
+    template_file(raw, units, catalogue_2026, "bao-cao-mttq.xlsx", written)
+    jobs, rejected = found(raw, units)
+    assert rejected == {}
+    job = jobs["bao-cao-mttq.xlsx"]
+    assert job.unit.code == code
+    [issue] = job.issues
+    assert (issue.severity, issue.kind, issue.cell) == ("warning", "old_unit_name", "B1")
+    assert NQ in issue.message and f"“{written}”" in issue.message
+    assert f"{job.unit.name} (mã {code})" in issue.message
+
+
+def test_an_old_name_in_the_file_name_alone_identifies_the_commune(raw, units, catalogue_2026):
+    path = template_file(raw, units, catalogue_2026, "x.xlsx", "")
+    path.rename(path.with_name("BC_XaKhanhLong_2026.xlsx"))
+    jobs, _ = found(raw, units)
+    job = jobs["BC_XaKhanhLong_2026.xlsx"]
+    assert job.unit.code == "06001" and job.old == "Xã Khánh Long"
+    assert job.issues[0].kind == "old_unit_name" and job.issues[0].cell is None
+
+
+def test_an_old_name_agreeing_with_the_file_name_is_the_commune(raw, units, catalogue_2026):
+    template_file(raw, units, catalogue_2026, "06040-that-khe.xlsx", "Thị trấn Thất Khê", "06040")
+    jobs, _ = found(raw, units)
+    assert jobs["06040-that-khe.xlsx"].unit.code == "06040"
+
+
+def test_the_new_chi_lang_writing_its_own_name_with_its_code_is_no_issue(
+    raw, units, catalogue_2026
+):
+    template_file(raw, units, catalogue_2026, "06463-chi-lang.xlsx", "Xã Chi Lăng", "06463")
+    jobs, _ = found(raw, units)
+    assert (jobs["06463-chi-lang.xlsx"].unit.code, jobs["06463-chi-lang.xlsx"].issues) == (
+        "06463",
+        [],
+    )
+
+
+def test_every_old_unit_name_resolves_by_the_lineage(units):
+    """The kind, not the example: each old unit of units.yml's lineage, written alone, is the
+    commune it lies wholly in when its name fits no other unit; else it is never given to one."""
+    checked = 0
+    for old in old_units(units):
+        reading = read_name(old.name, units)
+        settled = settle(reading, None)
+        if len(reading.candidates) == 1:
+            assert settled.unit.code == old.new.code, old
+            checked += 1
+        else:
+            assert settled.unit is None and settled.findings[0][0] == "error", old
+    assert checked > 150
+
+
+def test_every_current_name_that_is_also_an_old_unit_elsewhere_needs_the_file_name(units):
+    collisions = [u for u in units if read_name(u.name, units).old]
+    assert {"06463", "06445", "06079"} <= {u.code for u in collisions}
+    for unit in collisions:
+        alone = settle(read_name(unit.name, units), None)
+        assert alone.unit is None and alone.findings[0][1] == "unit_ambiguous", unit
+        with_code = settle(read_name(unit.name, units), read_name(unit.code, units))
+        assert with_code.unit.code == unit.code and with_code.findings == [], unit
+
+
+def test_a_near_miss_hint_uses_the_lineage_first(raw, units, catalogue_2026):
+    template_file(raw, units, catalogue_2026, "bao-cao.xlsx", "Xã Khánh Lonh")
+    _, rejected = found(raw, units)
+    [issue] = rejected["bao-cao.xlsx"].issues
+    assert issue.kind == "unknown_unit"
+    assert "gần giống: Xã Đoàn Kết (có Xã Khánh Long cũ)," in issue.message
+
+
+def test_validate_reads_an_old_name_through_the_lineage(raw, units, catalogue_2026, project):
+    history = load_units(project.config)
+
+    def check(path: Path):
+        return check_workbook(
+            path, catalogue_2026, period=PERIOD, units_of=history.for_period, unit_history=history
+        )
+
+    old = check(template_file(raw, units, catalogue_2026, "a.xlsx", "Xã Khánh Long"))
+    [issue] = [i for i in old.issues if i.kind == "old_unit_name"]
+    assert issue.severity == "warning" and "Xã Đoàn Kết (mã 06001)" in issue.message
+    assert NQ in issue.message
+    assert not [i for i in old.issues if i.kind in ("unknown_unit", "unit_mismatch")]
+    both = check(template_file(raw, units, catalogue_2026, "b.xlsx", "Xã Chi Lăng", "06463"))
+    [issue] = [i for i in both.issues if i.kind == "unit_ambiguous"]
+    assert "Xã Thất Khê" in issue.message and "06463-….xlsx" in issue.message
+
+
+# --- kind 2: one commune sent as files of its old communes --------------------------------------
+
+
+def test_doan_ket_sent_by_khanh_long_and_cao_minh_is_incomplete(raw, units, catalogue_2026):
+    # The example: no file from Đoàn Kết itself. Neither part is published as the commune.
+    template_file(raw, units, catalogue_2026, "khanh-long-2026-H1.xlsx", "Xã Khánh Long")
+    template_file(raw, units, catalogue_2026, "cao-minh-2026-H1.xlsx", "Xã Cao Minh")
+    jobs, rejected = found(raw, units)
+    assert jobs == {}
+    assert set(rejected) == {"khanh-long-2026-H1.xlsx", "cao-minh-2026-H1.xlsx"}
+    for job in rejected.values():
+        assert job.unit.code == "06001"
+        [part] = [i for i in job.issues if i.kind == "unit_in_parts"]
+        assert part.severity == "error"
+        for words in ("(Xã Khánh Long)", "(Xã Cao Minh)", "gửi một tệp chung"):
+            assert words in part.message
+
+
+def test_the_communes_own_file_beside_a_part_is_also_incomplete(raw, units, catalogue_2026):
+    template_file(raw, units, catalogue_2026, "06001-doan-ket.xlsx", "Xã Đoàn Kết")
+    template_file(raw, units, catalogue_2026, "khanh-long.xlsx", "Xã Khánh Long")
+    jobs, rejected = found(raw, units)
+    assert jobs == {}
+    assert all("unit_in_parts" in [i.kind for i in job.issues] for job in rejected.values())
+
+
+def test_a_part_resent_twice_is_a_resent_file_not_parts(raw, units, catalogue_2026):
+    template_file(raw, units, catalogue_2026, "khanh-long.xlsx", "Xã Khánh Long")
+    template_file(raw, units, catalogue_2026, "khanh-long (2).xlsx", "Xã Khánh Long")
+    jobs, rejected = found(raw, units)
+    assert jobs["khanh-long (2).xlsx"].unit.code == "06001"
+    assert [i.kind for i in rejected["khanh-long.xlsx"].issues][-1] == "duplicate_unit_file"
