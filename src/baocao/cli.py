@@ -456,7 +456,8 @@ def status(period: PeriodOption = None) -> None:
         console.print(table)
         unused = sum(row.sent == NOT_USED for row in rows)
         said = f"; {unused} tệp không dùng (xem bên dưới)" if unused else ""
-        console.print(f"Đã nộp {sum(row.sent == SENT for row in rows)}/{len(units)} đơn vị{said}.")
+        sent_units = len({row.unit_code for row in rows if row.sent == SENT})
+        console.print(f"Đã nộp {sent_units}/{len(units)} đơn vị{said}.")
         for job in rejected:
             for issue in job.issues:
                 console.print(f"  [red]•[/] {issue.message}")

@@ -101,15 +101,18 @@ def file_states(
     their messages). Reads the raw folder and the last run's records; writes nothing."""
     jobs, rejected = discover(period, paths, units)
     cache = Cache.of(paths)
-    used = {job.unit.code: job for job in jobs}
+    used: dict[str, list[UnitJob]] = {}
+    for job in jobs:  # the parts of a unit whose parts are added up come under that unit
+        used.setdefault((job.part_of or job.unit).code, []).append(job)
     rows = []
     for unit in units:
-        job = used.get(unit.code)
+        sent = used.get(unit.code, [])
+        job = sent[0] if sent else None
         others = [o for o in rejected if o.unit is not None and o.unit.code == unit.code]
-        if job is not None:
-            last = _last_state(job, period, paths, cache)
-            rows.append(FileState(unit.code, unit.name, job.path.name, SENT, last))
-        elif not others:
+        for part in sent:
+            last = _last_state(part, period, paths, cache)
+            rows.append(FileState(unit.code, unit.name, part.path.name, SENT, last))
+        if not sent and not others:
             rows.append(FileState(unit.code, unit.name, None, NOT_SENT, NOT_PROCESSED))
         why = f"đơn vị đã có tệp “{job.path.name}”" if job else "xem thông báo bên dưới"
         rows.extend(
