@@ -43,6 +43,7 @@ class _Para:
     style: str | None = None
     numbering: tuple[str, int] | None = None  # (numId, ilvl)
     merge_next: bool = False  # its paragraph mark is a pending deletion
+    outline: int | None = None  # outline level set on the paragraph itself (w:outlineLvl)
 
     def plain(self) -> str:
         return "".join(c for c, _ in self.chars)
@@ -114,6 +115,9 @@ class _Reader:
                 or ppr.find("w:rPr/w:moveFrom", NS) is not None
             ):
                 para.merge_next = True
+            outline = ppr.find("w:outlineLvl", NS)
+            if outline is not None and outline.get(_w("val"), "").isdigit():
+                para.outline = int(outline.get(_w("val")))
             num = ppr.find("w:numPr", NS)
             if num is not None and num.find("w:numId", NS) is not None:
                 ilvl = num.find("w:ilvl", NS)

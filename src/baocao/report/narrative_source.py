@@ -16,6 +16,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -144,21 +145,46 @@ def known_notes(outline: Outline, period: Period) -> set[str]:
     return {match_key(t) for t in texts}
 
 
-def assign(extracted: Extracted, outline: Outline, period: Period, shown: str) -> Assigned:
-    """The document's text by section of the outline; what has no place is an `Orphan`."""
+Target = tuple[str, str, str]  # (kind, id, heading) as `_targets` gives them
+
+
+def heading_matcher(outline: Outline, period: Period) -> Callable[[str, bool], Target | None]:
+    """`match(text, loose)`: the outline heading `text` is (`heading_key`), or None. Exactly,
+    number included; with `loose`, also whatever its number when only one heading has these
+    words."""
     targets = _targets(outline, period)
     full = {heading_key(h): (kind, tid, h) for kind, tid, h in targets}
-    bare: dict[str, list[tuple[str, str, str]]] = {}
+    bare: dict[str, list[Target]] = {}
     for kind, tid, h in targets:
         bare.setdefault(heading_key(h, numbered=False), []).append((kind, tid, h))
-    notes = known_notes(outline, period)
 
-    def match(text: str):
+    def match(text: str, loose: bool = True) -> Target | None:
         found = full.get(heading_key(text))
-        if found:
+        if found or not loose:
             return found
         candidates = bare.get(heading_key(text, numbered=False), [])
         return candidates[0] if len({c[1] for c in candidates}) == 1 else None
+
+    return match
+
+
+def extract_for(path: Path, outline: Outline, period: Period, shown: str) -> Extracted:
+    """The narrative document read with the outline's headings: a heading that lost its
+    style (a bold paragraph, a numbered one) is still one (`narrative_read.extract`)."""
+    match = heading_matcher(outline, period)
+    return extract(path, shown, headings=lambda text, loose: match(text, loose) is not None)
+
+
+def assign(extracted: Extracted, outline: Outline, period: Period, shown: str) -> Assigned:
+    """The document's text by section of the outline; what has no place is an `Orphan`.
+    A heading is matched with the number Word shows before it, else by its words alone."""
+    targets = _targets(outline, period)
+    full = {heading_key(h): (kind, tid, h) for kind, tid, h in targets}
+    notes = known_notes(outline, period)
+    matcher = heading_matcher(outline, period)
+
+    def match(block) -> Target | None:
+        return matcher(block.text) or (matcher(block.plain) if block.plain else None)
 
     chunks: dict[str, list[str]] = {}
     orphans: list[tuple[str | None, str | None, list[str], str]] = []
@@ -170,7 +196,7 @@ def assign(extracted: Extracted, outline: Outline, period: Period, shown: str) -
     for block in extracted.blocks:
         target = None
         if block.kind == "heading":
-            target = match(block.text)
+            target = match(block)
             if target is None:
                 orphan = (anchor, block.text, [], "unknown")
                 orphans.append(orphan)
@@ -307,7 +333,7 @@ def load_narratives(
         )
         return NarrativeSource(markdown, source, shown, messages=(message,))
     shown = _display(path, display_root)
-    extracted = extract(path, shown)
+    extracted = extract_for(path, outline, period, shown)
     assigned = assign(extracted, outline, period, shown)
     record = extracted.record or {}
     ids = outline.text_ids()
