@@ -300,6 +300,26 @@ class NarrativeSource:
     orphans: tuple[Orphan, ...] = ()
     messages: tuple[str, ...] = ()
 
+    @property
+    def unmatched_headings(self) -> tuple[str, ...]:
+        """The Word document's headings the outline has no place for, as typed (with the
+        number Word shows): their text is not printed where the writer meant it."""
+        return tuple(o.heading for o in self.orphans if o.reason == "unknown" and o.heading)
+
+    @property
+    def draft_reasons(self) -> tuple[str, ...]:
+        """Why the report to sign may only be a draft because of its narrative (Vietnamese,
+        one sentence each); empty when the narrative is fit for the final report."""
+        if not self.unmatched_headings:
+            return ()
+        listed = "; ".join(f"“{h}”" for h in self.unmatched_headings)
+        return (
+            f"Báo cáo để ký chỉ là bản dự thảo: tài liệu Word {self.shown} có tiêu đề không khớp "
+            f"đề cương: {listed}. Đoạn viết dưới các tiêu đề này không được in vào báo cáo để "
+            "ký. Hãy sửa tiêu đề cho đúng như đề cương (có thể bỏ hoặc đổi số thứ tự) hoặc "
+            "chuyển đoạn vào đúng mục, rồi chạy lại.",
+        )
+
 
 def load_narratives(
     folder: Path, outline: Outline, period: Period, display_root: Path | None = None
