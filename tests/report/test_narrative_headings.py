@@ -12,7 +12,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 from lxml import etree
-from test_narrative_docx import P, W, after, heading_paragraph, make_root, write_docx
+from test_narrative_docx import PERIOD, P, W, after, heading_paragraph, make_root, write_docx
 
 from baocao.config.outline import load_outline
 from baocao.report import narrative_read as nread
@@ -294,3 +294,71 @@ def test_a_list_starting_at_level_two_is_a_list(tmp_path, outline):
     start_lists_at_level_two(path)
     source = nsource.load_narratives(path.parent, outline, P, paths.root)
     assert source.narratives["1.1"].text == LIST_TEXT
+
+
+# --- the report -----------------------------------------------------------------------------
+
+
+def _section_of(paragraphs, start: str) -> list:
+    """The paragraphs from the heading starting with `start` to the next heading."""
+    at = next(
+        k
+        for k, p in enumerate(paragraphs)
+        if p.style.name.startswith("Heading") and p.text.startswith(start)
+    )
+    out = []
+    for paragraph in paragraphs[at + 1 :]:
+        if paragraph.style.name.startswith("Heading"):
+            break
+        out.append(paragraph)
+    return out
+
+
+@pytest.mark.slow
+def test_report_prints_each_heading_as_a_heading_with_its_text_under_it(tmp_path, outline):
+    """A real report from a document whose headings lost their style, with lists starting at
+    level 2 and a heading the outline lacks: read back with python-docx."""
+    from test_render import write_processed
+
+    from baocao.config.paths import ProjectPaths
+    from baocao.pipeline import narrative_summary
+    from baocao.report import render
+    from baocao.report.data import load_report_data
+
+    made = make_root(tmp_path)
+    path = write_docx(made, outline)
+    lose_heading_styles(path)
+    start_lists_at_level_two(path)
+    document = docx.Document(str(path))
+    odd = write_under(heading_paragraph(document, "Khái quát bối cảnh"), document, UNKNOWN)
+    odd._p.get_or_add_pPr().append(etree.fromstring(f'<w:outlineLvl xmlns:w="{W}" w:val="2"/>'))
+    write_under(odd, document, UNKNOWN_TEXT)
+    document.save(str(path))
+    paths = ProjectPaths(made.root, made.raw, tmp_path / "processed", tmp_path / "out")
+    write_processed(paths.processed)
+
+    result = render.render_report(PERIOD, "internal", paths, tmp_path / "o", backend="builtin")
+    paragraphs = docx.Document(str(result.outputs["docx"])).paragraphs
+    assert not any("**" in p.text or p.style.name == "Source Code" for p in paragraphs)
+    heading_22 = "Nâng cao chất lượng, hiệu quả cuộc vận động"
+    assert [p.style.name[:7] for p in paragraphs if heading_22 in p.text] == ["Heading"]
+    under = _section_of(paragraphs, "2.2.")
+    lead = next(p for p in under if p.text.startswith("Kết quả đạt được."))
+    assert lead.text == "Kết quả đạt được. Có thêm 12 xã đạt chuẩn; giá *5* [x] #1."
+    assert [r.text for r in lead.runs if r.bold] == ["Kết quả đạt được."]
+    assert "Phản biện 4 dự thảo." in [p.text for p in _section_of(paragraphs, "3.3.")]
+    under = [p for p in _section_of(paragraphs, "6.1.") if p.text]
+    texts = [p.text for p in under]
+    assert texts[-2:] == ["Một số kết quả nổi bật:", "Đoàn kết tốt."]
+    assert [r.bold for r in under[-2].runs] == [True]
+    items = {p.text: p for p in _section_of(paragraphs, "1.1.")}
+    for item in ("Ý một", "Ý con", "Ý hai", "Ý ba", "Bước một", "Bước hai"):
+        assert items[item]._p.find(f".//{{{W}}}numPr") is not None, item
+    level = items["Ý con"]._p.find(f".//{{{W}}}ilvl").get(f"{{{W}}}val")
+    assert level == "1" and items["Ý một"]._p.find(f".//{{{W}}}ilvl").get(f"{{{W}}}val") == "0"
+
+    said = narrative_summary(paths, PERIOD, check_names=False)
+    assert said["draft_reasons"] and UNKNOWN in said["draft_reasons"][0]
+    assert any(UNKNOWN in m and "không có trong đề cương" in m for m in said["messages"])
+    data = load_report_data(PERIOD, paths.processed, paths.root)
+    assert data.draft_reasons == tuple(said["draft_reasons"])
