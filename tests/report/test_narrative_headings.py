@@ -259,6 +259,29 @@ def test_an_unmatched_outline_level_paragraph_makes_a_draft(tmp_path, outline):
     assert "Công tác dân vận khéo" in source.draft_reasons[0]
 
 
+def test_a_bold_numbered_line_the_outline_lacks_is_a_heading_said(tmp_path, outline):
+    """A bold Normal paragraph numbered as a section ("2.6. …", typed) is a heading even when
+    the outline lacks it: said, and its text not printed under 2.5. A bold line without a
+    section number and a bold numbered list item stay text."""
+    paths = make_root(tmp_path)
+    path = write_docx(paths, outline)
+    document = docx.Document(str(path))
+    anchor = write_under(heading_paragraph(document, "2.5."), document, "Đoạn của 2.5.")
+    odd = write_under(anchor, document, "")
+    odd.add_run(f"2.6. {UNKNOWN}").bold = True
+    odd.add_run(":")  # the colon left plain
+    anchor = write_under(odd, document, UNKNOWN_TEXT)
+    item = write_under(anchor, document, "", "List Paragraph")
+    item.add_run("Bước một").bold = True
+    numbered(item, word_list(document, [("decimal", "%1.")]), 0)
+    document.save(str(path))
+    source = nsource.load_narratives(path.parent, outline, P, paths.root)
+    assert source.narratives["2.5"].text == "Đoạn của 2.5."
+    assert source.unmatched_headings == (f"2.6. {UNKNOWN}:",)
+    assert source.orphans[0].text == f"{UNKNOWN_TEXT}\n\n1. **Bước một**"
+    assert source.draft_reasons
+
+
 # --- lists ---------------------------------------------------------------------------------
 
 

@@ -37,6 +37,7 @@ GLOSSARY_HEADING = "Số liệu dùng được trong bài viết (không in vào
 _GLOSSARY_KEY = match_key(GLOSSARY_HEADING)
 BODY_LEVEL = 9  # w:outlineLvl of body text
 MAX_HEADING_CHARS = 400  # a paragraph longer than any outline heading is never one
+_SUBSECTION = re.compile(r"\d+(?:\.\d+)+\.?\s")  # "2.6. ", "3.4.1 ": a section's number
 # Whether a text is one of the outline's headings (`loose`: whatever its number).
 HeadingTest = Callable[[str, bool], bool]
 
@@ -169,9 +170,12 @@ class _Body:
         if any(c == "\n" for c, _ in chars):
             return None
         shown = f"{label} {plain}" if label else plain
-        bold = all("b" in fmt for c, fmt in chars if not c.isspace())
+        # Bold as a heading is: every letter and digit (a colon left plain does not matter).
+        bold = all("b" in fmt for c, fmt in chars if c.isalnum())
         if bold:
-            return next((t for t in dict.fromkeys((shown, plain)) if self.headings(t, True)), None)
+            found = next((t for t in dict.fromkeys((shown, plain)) if self.headings(t, True)), None)
+            # "2.6. …" in bold is a heading even the outline lacks: said, never printed as text
+            return found or (shown if _SUBSECTION.match(shown) else None)
         return shown if label and self.headings(shown, False) else None
 
     def add_paragraph(self, para: _Para) -> None:
