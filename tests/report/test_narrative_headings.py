@@ -274,11 +274,16 @@ def test_a_bold_numbered_line_the_outline_lacks_is_a_heading_said(tmp_path, outl
     item = write_under(anchor, document, "", "List Paragraph")
     item.add_run("Bước một").bold = True
     numbered(item, word_list(document, [("decimal", "%1.")]), 0)
+    item = write_under(item, document, "", "List Paragraph")  # Word shows "1.1."
+    item.add_run("Tuyên truyền miệng").bold = True
+    numbered(item, word_list(document, [("decimal", "%1."), ("decimal", "%1.%2.")]), 1)
     document.save(str(path))
     source = nsource.load_narratives(path.parent, outline, P, paths.root)
     assert source.narratives["2.5"].text == "Đoạn của 2.5."
     assert source.unmatched_headings == (f"2.6. {UNKNOWN}:",)
-    assert source.orphans[0].text == f"{UNKNOWN_TEXT}\n\n1. **Bước một**"
+    assert source.orphans[0].text == (
+        f"{UNKNOWN_TEXT}\n\n1. **Bước một**\n    1. **Tuyên truyền miệng**"
+    )
     assert source.draft_reasons
 
 

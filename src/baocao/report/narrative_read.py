@@ -163,8 +163,12 @@ class _Body:
             self.nesting.append(level)
         return len(self.nesting) - 1
 
-    def promoted(self, chars, plain: str, label: str) -> str | None:
-        """The heading a paragraph without a heading style is (its number and text), if any."""
+    def promoted(self, chars, plain: str, label: str, listed: bool) -> str | None:
+        """The heading a paragraph without a heading style or outline level is, if any (with
+        the number Word shows): a bold one (every letter and digit) that is an outline heading
+        with or without its number, or typed with a section's number ("2.6. …"; a heading the
+        outline lacks) when it is no list item; any other paragraph only when its number and
+        words are exactly an outline heading's. A bold first sentence never makes one."""
         if self.headings is None or not plain or len(plain) > MAX_HEADING_CHARS:
             return None
         if any(c == "\n" for c, _ in chars):
@@ -174,8 +178,9 @@ class _Body:
         bold = all("b" in fmt for c, fmt in chars if c.isalnum())
         if bold:
             found = next((t for t in dict.fromkeys((shown, plain)) if self.headings(t, True)), None)
-            # "2.6. …" in bold is a heading even the outline lacks: said, never printed as text
-            return found or (shown if _SUBSECTION.match(shown) else None)
+            # "2.6. …" typed in bold (not a list item) is a heading even the outline lacks: said,
+            # never printed as text
+            return found or (plain if not listed and _SUBSECTION.match(plain) else None)
         return shown if label and self.headings(shown, False) else None
 
     def add_paragraph(self, para: _Para) -> None:
@@ -194,7 +199,7 @@ class _Body:
         level = heading_level(styles, para)
         heading = (f"{label} {plain}" if label else plain) if level is not None else None
         if heading is None:
-            heading = self.promoted(chars, plain, label)
+            heading = self.promoted(chars, plain, label, counted is not None)
             level = 0
         if heading is not None:
             self.flush()

@@ -162,7 +162,8 @@ def heading_matcher(outline: Outline, period: Period) -> Callable[[str, bool], T
         found = full.get(heading_key(text))
         if found or not loose:
             return found
-        candidates = bare.get(heading_key(text, numbered=False), [])
+        words = heading_key(text, numbered=False)
+        candidates = bare.get(words, []) if words else []  # "1." alone is no heading
         return candidates[0] if len({c[1] for c in candidates}) == 1 else None
 
     return match
