@@ -199,9 +199,10 @@ def test_a_heading_numbered_on_the_paragraph_with_a_numbering_value(tmp_path, ou
 # --- headings that lost their Heading style ------------------------------------------------
 
 
+TYPED_LETTER = "a) Tổ chức 4 hội nghị; (ii) lấy ý kiến."
 LOST_STYLE_TEXT = {
     "2.2": "**Kết quả đạt được.** Có thêm 12 xã đạt chuẩn; giá \\*5\\* \\[x\\] \\#1.",
-    "3.3": "Phản biện 4 dự thảo.",
+    "3.3": "Phản biện 4 dự thảo.\n\na\\) Tổ chức 4 hội nghị; (ii) lấy ý kiến.",
     "6.1": "**Một số kết quả nổi bật:**\n\nĐoàn kết tốt.",
 }
 
@@ -222,7 +223,8 @@ def lose_heading_styles(path) -> None:
     h33 = heading_paragraph(document, "3.3.")
     h33.style = normal
     h33._p.get_or_add_pPr().append(etree.fromstring(f'<w:outlineLvl xmlns:w="{W}" w:val="3"/>'))
-    write_under(h33, document, "Phản biện 4 dự thảo.")
+    typed = write_under(h33, document, "Phản biện 4 dự thảo.")
+    write_under(typed, document, TYPED_LETTER)  # "a)" typed, not a Word list
     h61 = heading_paragraph(document, "6.1.")
     h61.style = document.styles["List Paragraph"]
     retype(h61, "Kết quả đạt được", bold=True)
@@ -374,7 +376,9 @@ def test_report_prints_each_heading_as_a_heading_with_its_text_under_it(tmp_path
     lead = next(p for p in under if p.text.startswith("Kết quả đạt được."))
     assert lead.text == "Kết quả đạt được. Có thêm 12 xã đạt chuẩn; giá *5* [x] #1."
     assert [r.text for r in lead.runs if r.bold] == ["Kết quả đạt được."]
-    assert "Phản biện 4 dự thảo." in [p.text for p in _section_of(paragraphs, "3.3.")]
+    under = {p.text: p for p in _section_of(paragraphs, "3.3.")}
+    assert "Phản biện 4 dự thảo." in under
+    assert under[TYPED_LETTER]._p.find(f".//{{{W}}}numPr") is None  # printed as typed
     under = [p for p in _section_of(paragraphs, "6.1.") if p.text]
     texts = [p.text for p in under]
     assert texts[-2:] == ["Một số kết quả nổi bật:", "Đoàn kết tốt."]
