@@ -1,9 +1,10 @@
 """A narrative DOCX read back as blocks, as if every tracked change were accepted.
 
 `extract(path)` reads the body XML directly (python-docx would hide tracked changes) and returns
-an `Extracted`: the body's `Block`s in order — headings (by style name or outline level), notes
-in a not-printed style, the writer's text as Markdown (paragraphs, Word's and LibreOffice's
-bullet and numbered lists, tables) — with the tracked changes still pending and the comments
+an `Extracted`: the body's `Block`s in order — headings (by style name or outline level, led by
+the number Word's automatic numbering shows; given the outline's headings, also a heading that
+lost its style: `_Body.promoted`), notes in a not-printed style, the writer's text as Markdown (paragraphs, Word's and LibreOffice's
+bullet and numbered lists, nested from whatever level they start at, tables) — with the tracked changes still pending and the comments
 counted, what could not be carried named, and the custom properties baocao recorded. The
 figures table under `GLOSSARY_HEADING` is kept only as its words. Its digests say what the
 document says, not its bytes.

@@ -6,7 +6,8 @@ source chosen between the Word document and the Markdown files, and the digests 
 document is written with recognised and skipped; text with no place kept as an `Orphan`).
 `load_narratives` is what the report and the runner call: the DOCX when it exists (the Markdown
 files when only they were edited since the DOCX was written, by the digests it recorded),
-refusing when both were edited. `folder_digest` and `content_digest` are the report cache's view
+refusing when both were edited; a document with headings the outline has no place for gives
+`NarrativeSource.draft_reasons` (the report to sign is then only a draft). `folder_digest` and `content_digest` are the report cache's view
 of a period's narrative folder: what the DOCX says, not its bytes.
 """
 
@@ -315,10 +316,10 @@ class NarrativeSource:
             return ()
         listed = "; ".join(f"“{h}”" for h in self.unmatched_headings)
         return (
-            f"Báo cáo để ký chỉ là bản dự thảo: tài liệu Word {self.shown} có tiêu đề không khớp "
-            f"đề cương: {listed}. Đoạn viết dưới các tiêu đề này không được in vào báo cáo để "
-            "ký. Hãy sửa tiêu đề cho đúng như đề cương (có thể bỏ hoặc đổi số thứ tự) hoặc "
-            "chuyển đoạn vào đúng mục, rồi chạy lại.",
+            f"Báo cáo để ký chưa phải bản chính thức (chỉ là dự thảo): tài liệu Word {self.shown} "
+            f"có tiêu đề không khớp đề cương: {listed}; đoạn viết dưới các tiêu đề này chưa nằm "
+            "trong mục nào của báo cáo. Hãy sửa tiêu đề cho đúng như đề cương (số thứ tự có thể "
+            "khác) hoặc chuyển đoạn vào đúng mục, rồi chạy lại.",
         )
 
 
