@@ -36,15 +36,27 @@ def outline(catalogue, project):
 # --- Word's numbering, as Word stores it ---------------------------------------------------
 
 
-def word_list(document, levels, *, start_at=None, styles=()) -> str:
+def word_list(document, levels, *, start_at=None, styles=(), list_style=None) -> str:
     """A list definition added as Word adds one: an abstractNum (one w:lvl per (numFmt,
     lvlText) of `levels`, level k linked to paragraph style `styles[k]` when given) and a
     w:num pointing to it, with Word's "Set numbering value" (`start_at`) as a startOverride.
-    Returns its numId."""
+    With `list_style`, the levels belong to that list style (w:styleLink) and the list used is
+    an abstractNum that only names it (w:numStyleLink), as Word stores a list made from a list
+    style. Returns its numId."""
     numbering = document.part.numbering_part.element
     ids = [int(a.get(qn("w:abstractNumId"))) for a in numbering.findall(qn("w:abstractNum"))]
     nums = [int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))]
     abstract_id, num_id = str(max(ids, default=0) + 1), str(max(nums, default=0) + 1)
+    link = ""
+    if list_style:
+        link = f'<w:styleLink w:val="{list_style}"/>'
+        numbering.find(qn("w:num")).addprevious(
+            etree.fromstring(
+                f'<w:abstractNum xmlns:w="{W}" w:abstractNumId="{int(abstract_id) + 1}">'
+                f'<w:multiLevelType w:val="multilevel"/><w:numStyleLink w:val="{list_style}"/>'
+                "</w:abstractNum>"
+            )
+        )
     lvls = "".join(
         f'<w:lvl w:ilvl="{k}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
         + (f'<w:pStyle w:val="{styles[k]}"/>' if k < len(styles) else "")
@@ -55,7 +67,7 @@ def word_list(document, levels, *, start_at=None, styles=()) -> str:
     abstract = etree.fromstring(
         f'<w:abstractNum xmlns:w="{W}" w:abstractNumId="{abstract_id}">'
         f'<w:nsid w:val="5A1B2C{abstract_id.zfill(2)}"/><w:multiLevelType w:val="multilevel"/>'
-        f"{lvls}</w:abstractNum>"
+        f"{link}{lvls}</w:abstractNum>"
     )
     first_num = numbering.find(qn("w:num"))
     if first_num is not None:
@@ -69,8 +81,8 @@ def word_list(document, levels, *, start_at=None, styles=()) -> str:
     )
     numbering.append(
         etree.fromstring(
-            f'<w:num xmlns:w="{W}" w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>'
-            f"{override}</w:num>"
+            f'<w:num xmlns:w="{W}" w:numId="{num_id}">'
+            f'<w:abstractNumId w:val="{int(abstract_id) + bool(list_style)}"/>{override}</w:num>'
         )
     )
     return num_id
@@ -167,13 +179,16 @@ def test_headings_numbered_by_word_land_in_their_sections(tmp_path, outline):
     assert not any("thiếu" in m for m in source.messages)
 
 
-def test_a_heading_numbered_on_the_paragraph_with_a_numbering_value(tmp_path, outline):
+@pytest.mark.parametrize("list_style", [None, "DanhSachMuc"])
+def test_a_heading_numbered_on_the_paragraph_with_a_numbering_value(tmp_path, outline, list_style):
     """6. and 6.1-6.3 numbered by a list applied to the paragraphs (w:numPr in their pPr) whose
-    first level Word was told to start at 6; 6.3 then set to Normal but kept in the list."""
+    first level Word was told to start at 6 (the list made from a list style, or not); 6.3
+    then set to Normal but kept in the list."""
     paths = make_root(tmp_path)
     path = write_docx(paths, outline)
     document = docx.Document(str(path))
-    num_id = word_list(document, [("decimal", "%1."), ("decimal", "%1.%2.")], start_at=6)
+    levels = [("decimal", "%1."), ("decimal", "%1.%2.")]
+    num_id = word_list(document, levels, start_at=6, list_style=list_style)
     for start, ilvl in (("6. ", 0), ("6.1.", 1), ("6.2.", 1), ("6.3.", 1)):
         paragraph = heading_paragraph(document, start)
         retype(paragraph, without_number(paragraph.text))

@@ -111,6 +111,19 @@ class _Numbering:
                 )
             self.abstract[abstract.get(_w("abstractNumId"))] = levels
             self.texts[abstract.get(_w("abstractNumId"))] = texts
+        # A list made from a list style: its levels are the style's list's (w:numStyleLink
+        # names the style, w:styleLink marks the list that defines it).
+        defined = {
+            link.get(_w("val")): abstract.get(_w("abstractNumId"))
+            for abstract in root.findall("w:abstractNum", NS)
+            for link in abstract.findall("w:styleLink", NS)
+        }
+        for abstract in root.findall("w:abstractNum", NS):
+            link = abstract.find("w:numStyleLink", NS)
+            source = defined.get(link.get(_w("val"))) if link is not None else None
+            aid = abstract.get(_w("abstractNumId"))
+            if source is not None and not self.abstract[aid]:
+                self.abstract[aid], self.texts[aid] = self.abstract[source], self.texts[source]
         for num in root.findall("w:num", NS):
             ref = num.find("w:abstractNumId", NS)
             starts = {}
