@@ -12,7 +12,17 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 from lxml import etree
-from test_narrative_docx import PERIOD, P, W, after, heading_paragraph, make_root, write_docx
+from test_narrative_docx import (
+    PERIOD,
+    P,
+    W,
+    after,
+    heading_paragraph,
+    make_root,
+    requires_soffice,
+    soffice_convert,
+    write_docx,
+)
 
 from baocao.config.outline import load_outline
 from baocao.report import narrative_read as nread
@@ -339,6 +349,23 @@ def test_a_list_starting_at_level_two_is_a_list(tmp_path, outline):
     start_lists_at_level_two(path)
     source = nsource.load_narratives(path.parent, outline, P, paths.root)
     assert source.narratives["1.1"].text == LIST_TEXT
+
+
+@requires_soffice
+def test_numbered_headings_and_lists_read_the_same_once_libreoffice_saved_them(tmp_path, outline):
+    """LibreOffice writes Word's numbering its own way when it saves the document again."""
+    paths = make_root(tmp_path)
+    path = write_docx(paths, outline)
+    start_lists_at_level_two(path)
+    number_headings_by_style(path, outline)
+    saved = soffice_convert(path, "docx:MS Word 2007 XML", tmp_path / "lo")
+    saved.replace(path)
+    source = nsource.load_narratives(path.parent, outline, P, paths.root)
+    assert {sid: n.text for sid, n in source.narratives.items()} == {
+        **NUMBERED_TEXT,
+        "1.1": LIST_TEXT,
+    }
+    assert source.unmatched_headings == (f"2.6. {UNKNOWN}",)
 
 
 # --- the report -----------------------------------------------------------------------------
