@@ -436,3 +436,23 @@ def test_report_prints_each_heading_as_a_heading_with_its_text_under_it(tmp_path
     assert any(UNKNOWN in m and "không có trong đề cương" in m for m in said["messages"])
     data = load_report_data(PERIOD, paths.processed, paths.root)
     assert data.draft_reasons == tuple(said["draft_reasons"])
+
+
+def test_a_lost_heading_typed_otherwise_makes_a_draft_naming_where_its_text_went(tmp_path, outline):
+    """6.2 set to Normal, bold, typed otherwise ("Hạn chế và yếu kém"): no heading of the
+    outline, so its text is printed under 6.1; the run says so and the report is a draft."""
+    paths = make_root(tmp_path)
+    path = write_docx(paths, outline)
+    document = docx.Document(str(path))
+    write_under(heading_paragraph(document, "6.1."), document, "Kết quả tốt.")
+    h62 = heading_paragraph(document, "6.2.")
+    h62.style = document.styles["Normal"]
+    retype(h62, "Hạn chế và yếu kém", bold=True)
+    write_under(h62, document, "Còn hạn chế.")
+    document.save(str(path))
+    source = nsource.load_narratives(path.parent, outline, P, paths.root)
+    assert source.narratives["6.1"].text == "Kết quả tốt.\n\n**Hạn chế và yếu kém**\n\nCòn hạn chế."
+    assert source.misplaced == (("6.2. Hạn chế, yếu kém", "6.1. Kết quả đạt được"),)
+    assert len(source.draft_reasons) == 1
+    assert "“6.2. Hạn chế, yếu kém”" in source.draft_reasons[0]
+    assert "“6.1. Kết quả đạt được”" in source.draft_reasons[0]

@@ -92,6 +92,8 @@ class Assigned:
     sections: dict[str, str]  # text id → Markdown
     orphans: tuple[Orphan, ...]
     warnings: tuple[str, ...]
+    # (heading the document lacks, heading of the section with text its text may be under)
+    misplaced: tuple[tuple[str, str], ...] = ()
 
 
 def heading_key(text: str, *, numbered: bool = True) -> str:
@@ -215,7 +217,7 @@ def assign(extracted: Extracted, outline: Outline, period: Period, shown: str) -
                     f"Tiêu đề mục “{target[2]}” có hơn một lần; nội dung dưới các lần đó được "
                     "ghép vào mục này."
                 )
-            if target[0] in ("text", "heading"):
+            if target[0] in ("text", "heading", "part"):
                 seen.append(target[1])
             continue
         text = block.text
@@ -267,7 +269,33 @@ def assign(extracted: Extracted, outline: Outline, period: Period, shown: str) -
             "sửa; hãy đổi tiêu đề cho khớp đề cương hoặc chuyển đoạn vào đúng mục."
         )
     sections = {sid: "\n\n".join(texts) for sid, texts in chunks.items() if any(texts)}
-    return Assigned(sections, tuple(result), tuple(warnings))
+    # A heading the outline lacks after the section is likely the missing one, retyped: said.
+    retyped = {o.anchor for o in result if o.reason == "unknown"}
+    misplaced = [(m, b) for m, b in _misplaced(targets, seen, sections) if b not in retyped]
+    return Assigned(
+        sections,
+        tuple(result),
+        tuple(warnings),
+        tuple(
+            (_heading_of(outline, m, period), _heading_of(outline, b, period)) for m, b in misplaced
+        ),
+    )
+
+
+def _misplaced(targets: list[Target], seen: list[str], sections: dict[str, str]):
+    """(missing, before) ids: a section taking text whose heading the document lacks, after a
+    section that has text — the missing section's text, if any, is printed in that one."""
+    kinds = {tid: kind for kind, tid, _ in targets if kind != "glossary"}
+    order = list(kinds)
+    found = set(seen)
+    out = []
+    for index, tid in enumerate(order):
+        if tid in found or kinds[tid] != "text":
+            continue
+        before = next((o for o in reversed(order[:index]) if o in found), None)
+        if before is not None and kinds[before] == "text" and sections.get(before):
+            out.append((tid, before))
+    return out
 
 
 def _heading_of(outline: Outline, tid: str, period: Period) -> str:
@@ -301,6 +329,7 @@ class NarrativeSource:
     pending: int = 0
     orphans: tuple[Orphan, ...] = ()
     messages: tuple[str, ...] = ()
+    misplaced: tuple[tuple[str, str], ...] = ()  # `Assigned.misplaced`
 
     @property
     def unmatched_headings(self) -> tuple[str, ...]:
@@ -311,15 +340,25 @@ class NarrativeSource:
     @property
     def draft_reasons(self) -> tuple[str, ...]:
         """Why the report to sign may only be a draft because of its narrative (Vietnamese,
-        one sentence each); empty when the narrative is fit for the final report."""
+        one sentence each): headings the outline has no place for; outline headings the
+        document lacks after a section with text (`Assigned.misplaced`). Empty when the
+        narrative is fit for the final report."""
+        reasons = [
+            f"Báo cáo để ký chưa phải bản chính thức (chỉ là dự thảo): tài liệu Word {self.shown} "
+            f"không có tiêu đề “{missing}” (hoặc ghi khác đề cương), nên đoạn viết cho mục này, "
+            f"nếu có, đang được in trong mục “{before}”. Hãy thêm lại tiêu đề đúng như đề cương "
+            "ngay trên đoạn viết của mục (hoặc sửa tiêu đề đã ghi khác), rồi chạy lại."
+            for missing, before in self.misplaced
+        ]
         if not self.unmatched_headings:
-            return ()
+            return tuple(reasons)
         listed = "; ".join(f"“{h}”" for h in self.unmatched_headings)
         return (
             f"Báo cáo để ký chưa phải bản chính thức (chỉ là dự thảo): tài liệu Word {self.shown} "
             f"có tiêu đề không khớp đề cương: {listed}; đoạn viết dưới các tiêu đề này chưa nằm "
             "trong mục nào của báo cáo. Hãy sửa tiêu đề cho đúng như đề cương (số thứ tự có thể "
             "khác) hoặc chuyển đoạn vào đúng mục, rồi chạy lại.",
+            *reasons,
         )
 
 
@@ -419,7 +458,13 @@ def load_narratives(
         )
     messages += assigned.warnings
     return NarrativeSource(
-        narratives, "docx", shown, extracted.pending, assigned.orphans, tuple(messages)
+        narratives,
+        "docx",
+        shown,
+        extracted.pending,
+        assigned.orphans,
+        tuple(messages),
+        assigned.misplaced,
     )
 
 
