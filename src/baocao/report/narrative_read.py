@@ -132,7 +132,7 @@ class _Body:
 
     def in_glossary(self) -> bool:
         headings = [b for b in self.blocks if b.kind == "heading"]
-        return bool(headings) and match_key(headings[-1].text) == _GLOSSARY_KEY
+        return bool(headings) and match_key(headings[-1].plain) == _GLOSSARY_KEY
 
     def flush(self) -> None:
         if self.items:
