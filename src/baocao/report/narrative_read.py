@@ -72,7 +72,7 @@ class Block:
     kind: str  # "heading" | "note" | "text" | "table"
     text: str
     plain: str = ""
-    level: int = 0
+    level: int = 0  # a heading's level; 0 for a paragraph read as a heading by its words
 
 
 @dataclass(frozen=True)
@@ -117,9 +117,8 @@ class _Body:
     """The body's blocks in order, with list items grouped into lists.
 
     `headings(text, loose)`, when given, says whether a paragraph without a heading style or
-    outline level is one of the outline's headings (`loose`: whatever its number): a wholly
-    bold paragraph is asked with and without the number Word shows, any other numbered one
-    only with its number, exactly.
+    outline level is one of the outline's headings (`loose`: whatever its number); see
+    `promoted`. Numbered paragraphs are counted as Word counts them, for the number it shows.
     """
 
     def __init__(self, reader: _Reader, headings: HeadingTest | None = None):
