@@ -330,6 +330,8 @@ def run(
         console.print(_state_counts(result))
         for message in result.narrative.get("messages", []):
             console.print(f"  [cyan]•[/] {message}")
+        for reason in result.narrative.get("draft_reasons", []):
+            console.print(f"  [bold yellow]• {reason}[/]")
         for row in result.outcomes:
             for message in row.messages:
                 console.print(f"  [red]•[/] {row.unit_name}: {message}")

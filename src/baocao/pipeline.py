@@ -110,6 +110,7 @@ def narrative_summary(paths: ProjectPaths, period: str, check_names: bool = True
         "sections": sorted(found.narratives),
         "pending_changes": found.pending,
         "messages": list(found.messages),
+        "draft_reasons": list(found.draft_reasons),
     }
 
 

@@ -52,6 +52,8 @@ class ReportData:
     narratives: dict[str, nv.Narrative] = field(default_factory=dict)
     # Text of the Word narrative the outline has no place for (internal draft only, marked).
     orphans: tuple[Orphan, ...] = ()
+    # Why the report to sign is only a draft because of the narrative (`NarrativeSource`).
+    draft_reasons: tuple[str, ...] = ()
     previous_values: pd.DataFrame | None = None  # same period a year earlier, if processed
     previous_units: tuple[Unit, ...] | None = None
     run_id: str = ""
@@ -168,6 +170,7 @@ def load_report_data(
         outline=outline,
         narratives=narrative.narratives,
         orphans=narrative.orphans,
+        draft_reasons=narrative.draft_reasons,
         previous_values=previous_values,
         previous_units=previous_units,
         run_id=_run_id(folder),

@@ -11,6 +11,7 @@ heading level and list level.
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,25 +84,46 @@ class _Styles:
 
 
 class _Numbering:
-    """numId → (abstract levels, overrides): whether a list level is a bullet, and its start."""
+    """numId → (abstract levels, overrides): whether a list level is a bullet, its start, and
+    the number Word shows (`label`)."""
 
     def __init__(self, root):
         self.abstract: dict[str, dict[int, tuple[str, int, str | None]]] = {}
+        self.texts: dict[str, dict[int, str]] = {}  # abstract → level → lvlText ("%1.%2.")
         self.nums: dict[str, tuple[str, dict[int, int]]] = {}
         if root is None:
             return
         for abstract in root.findall("w:abstractNum", NS):
             levels = {}
+            texts = {}
             for lvl in abstract.findall("w:lvl", NS):
                 fmt = lvl.find("w:numFmt", NS)
                 start = lvl.find("w:start", NS)
                 pstyle = lvl.find("w:pStyle", NS)
+                shown = lvl.find("w:lvlText", NS)
+                texts[int(lvl.get(_w("ilvl"), "0"))] = (
+                    shown.get(_w("val"), "") if shown is not None else ""
+                )
                 levels[int(lvl.get(_w("ilvl"), "0"))] = (
                     fmt.get(_w("val")) if fmt is not None else "decimal",
                     int(start.get(_w("val"), "1")) if start is not None else 1,
                     pstyle.get(_w("val")) if pstyle is not None else None,
                 )
             self.abstract[abstract.get(_w("abstractNumId"))] = levels
+            self.texts[abstract.get(_w("abstractNumId"))] = texts
+        # A list made from a list style: its levels are the style's list's (w:numStyleLink
+        # names the style, w:styleLink marks the list that defines it).
+        defined = {
+            link.get(_w("val")): abstract.get(_w("abstractNumId"))
+            for abstract in root.findall("w:abstractNum", NS)
+            for link in abstract.findall("w:styleLink", NS)
+        }
+        for abstract in root.findall("w:abstractNum", NS):
+            link = abstract.find("w:numStyleLink", NS)
+            source = defined.get(link.get(_w("val"))) if link is not None else None
+            aid = abstract.get(_w("abstractNumId"))
+            if source is not None and not self.abstract[aid]:
+                self.abstract[aid], self.texts[aid] = self.abstract[source], self.texts[source]
         for num in root.findall("w:num", NS):
             ref = num.find("w:abstractNumId", NS)
             starts = {}
@@ -120,6 +142,25 @@ class _Numbering:
         fmt, start, _ = self.abstract.get(abstract, {}).get(ilvl, ("decimal", 1, None))
         return fmt, starts.get(ilvl, start)
 
+    def label(self, num_id: str, ilvl: int, current: dict[int, int]) -> str:
+        """The number Word shows before a paragraph of list level `ilvl` ("2.2.", "b)", "II."):
+        the level's lvlText with each "%k" the current count of level k-1 (`current`, level →
+        count; a level not yet counted shows its start) in that level's format; "" for a
+        bullet, no numbering or an unknown list."""
+        if self.level(num_id, ilvl) is None:
+            return ""
+        abstract = self.nums[num_id][0]
+        template = self.texts.get(abstract, {}).get(ilvl, "")
+        if self.level(num_id, ilvl)[0] in ("bullet", "none") or not template:
+            return ""
+
+        def shown(match) -> str:
+            level = int(match.group(1)) - 1
+            fmt, start = self.level(num_id, level) or ("decimal", 1)
+            return format_number(current.get(level, start), fmt)
+
+        return re.sub(r"%([1-9])", shown, template).strip()
+
     def level_of_style(self, num_id: str, style_id: str | None) -> int | None:
         if num_id not in self.nums:
             return None
@@ -127,6 +168,40 @@ class _Numbering:
             if pstyle and pstyle == style_id:
                 return ilvl
         return None
+
+
+def format_number(value: int, fmt: str) -> str:
+    """A list count as Word's numFmt shows it: decimal, letters (a…z, aa…), Roman numerals;
+    any other format as a decimal number."""
+    if fmt in ("lowerLetter", "upperLetter") and value > 0:
+        letter = chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1)
+        return letter.upper() if fmt == "upperLetter" else letter
+    if fmt in ("lowerRoman", "upperRoman") and 0 < value < 4000:
+        roman = ""
+        for number, sign in _ROMAN:
+            while value >= number:
+                roman, value = roman + sign, value - number
+        return roman.lower() if fmt == "lowerRoman" else roman
+    if fmt == "decimalZero" and 0 <= value < 10:
+        return f"0{value}"
+    return str(value)
+
+
+_ROMAN = (
+    (1000, "M"),
+    (900, "CM"),
+    (500, "D"),
+    (400, "CD"),
+    (100, "C"),
+    (90, "XC"),
+    (50, "L"),
+    (40, "XL"),
+    (10, "X"),
+    (9, "IX"),
+    (5, "V"),
+    (4, "IV"),
+    (1, "I"),
+)
 
 
 # --- the package ---------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """A narrative DOCX read back as blocks, as if every tracked change were accepted.
 
 `extract(path)` reads the body XML directly (python-docx would hide tracked changes) and returns
-an `Extracted`: the body's `Block`s in order — headings (by style name or outline level), notes
-in a not-printed style, the writer's text as Markdown (paragraphs, Word's and LibreOffice's
-bullet and numbered lists, tables) — with the tracked changes still pending and the comments
+an `Extracted`: the body's `Block`s in order — headings (by style name or outline level, led by
+the number Word's automatic numbering shows; given the outline's headings, also a heading that
+lost its style: `_Body.promoted`), notes in a not-printed style, the writer's text as Markdown (paragraphs, Word's and LibreOffice's
+bullet and numbered lists, nested from whatever level they start at, tables) — with the tracked changes still pending and the comments
 counted, what could not be carried named, and the custom properties baocao recorded. The
 figures table under `GLOSSARY_HEADING` is kept only as its words. Its digests say what the
 document says, not its bytes.
@@ -14,8 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lxml import etree
@@ -35,6 +36,11 @@ from baocao.report.narrative_runs import _clean_chars, _Para, _Reader, inline_ma
 
 GLOSSARY_HEADING = "Số liệu dùng được trong bài viết (không in vào báo cáo)"
 _GLOSSARY_KEY = match_key(GLOSSARY_HEADING)
+BODY_LEVEL = 9  # w:outlineLvl of body text
+MAX_HEADING_CHARS = 400  # a paragraph longer than any outline heading is never one
+_SUBSECTION = re.compile(r"\d+(?:\.\d+)+\.?\s")  # "2.6. ", "3.4.1 ": a section's number
+# Whether a text is one of the outline's headings (`loose`: whatever its number).
+HeadingTest = Callable[[str, bool], bool]
 
 # Revisions still pending in a document, by element: what Word lists in its Reviewing pane.
 _REVISIONS = (
@@ -66,7 +72,7 @@ class Block:
     kind: str  # "heading" | "note" | "text" | "table"
     text: str
     plain: str = ""
-    level: int = 0
+    level: int = 0  # a heading's level; 0 for a paragraph read as a heading by its words
 
 
 @dataclass(frozen=True)
@@ -108,60 +114,108 @@ def _cell_markdown(paragraphs: list[_Para]) -> str:
 
 
 class _Body:
-    """The body's blocks in order, with list items grouped into lists."""
+    """The body's blocks in order, with list items grouped into lists.
 
-    def __init__(self, reader: _Reader):
+    `headings(text, loose)`, when given, says whether a paragraph without a heading style or
+    outline level is one of the outline's headings (`loose`: whatever its number); see
+    `promoted`. Numbered paragraphs are counted as Word counts them, for the number it shows.
+    """
+
+    def __init__(self, reader: _Reader, headings: HeadingTest | None = None):
         self.reader = reader
+        self.headings = headings
         self.blocks: list[Block] = []
         self.items: list[str] = []
-        self.counters: dict[tuple[str, int], int] = {}
+        self.nesting: list[int] = []  # list levels of the open list items, outermost first
+        self.counts: dict[str, dict[int, int]] = {}  # numId → list level → current count
 
     def in_glossary(self) -> bool:
         headings = [b for b in self.blocks if b.kind == "heading"]
-        return bool(headings) and match_key(headings[-1].text) == _GLOSSARY_KEY
+        return bool(headings) and match_key(headings[-1].plain) == _GLOSSARY_KEY
 
     def flush(self) -> None:
         if self.items:
             self.blocks.append(Block("text", "\n".join(self.items), ""))
             self.items = []
+        self.nesting = []
+
+    def count(self, para: _Para) -> tuple[str, int] | None:
+        """Count a numbered paragraph as Word does (deeper levels restart): the number Word
+        shows before it ("" for a bullet) and its count; None when it is not in a list."""
+        if para.numbering is None:
+            return None
+        num_id, ilvl = para.numbering
+        level_def = self.reader.numbering.level(num_id, ilvl)
+        if level_def is None:
+            return None
+        counts = self.counts.setdefault(num_id, {})
+        counts[ilvl] = counts.get(ilvl, level_def[1] - 1) + 1
+        for deeper in [k for k in counts if k > ilvl]:
+            del counts[deeper]
+        return self.reader.numbering.label(num_id, ilvl, counts), counts[ilvl]
+
+    def depth(self, level: int) -> int:
+        """How deep a list item is nested: a list starts at the top whatever its Word level
+        (a first item at level 2 is not a Markdown code block), and goes one deeper at most."""
+        while self.nesting and self.nesting[-1] > level:
+            self.nesting.pop()
+        if not self.nesting or self.nesting[-1] < level:
+            self.nesting.append(level)
+        return len(self.nesting) - 1
+
+    def promoted(self, chars, plain: str, label: str, listed: bool) -> str | None:
+        """The heading a paragraph without a heading style or outline level is, if any (with
+        the number Word shows): a bold one (every letter and digit) that is an outline heading
+        with or without its number, or typed with a section's number ("2.6. …"; a heading the
+        outline lacks) when it is no list item; any other paragraph only when its number and
+        words are exactly an outline heading's. A bold first sentence never makes one."""
+        if self.headings is None or not plain or len(plain) > MAX_HEADING_CHARS:
+            return None
+        if any(c == "\n" for c, _ in chars):
+            return None
+        shown = f"{label} {plain}" if label else plain
+        # Bold as a heading is: every letter and digit (a colon left plain does not matter).
+        bold = all("b" in fmt for c, fmt in chars if c.isalnum())
+        if bold:
+            found = next((t for t in dict.fromkeys((shown, plain)) if self.headings(t, True)), None)
+            # "2.6. …" typed in bold (not a list item) is a heading even the outline lacks: said,
+            # never printed as text
+            return found or (plain if not listed and _SUBSECTION.match(plain) else None)
+        return shown if label and self.headings(shown, False) else None
 
     def add_paragraph(self, para: _Para) -> None:
         reader = self.reader
         styles = reader.styles
         names = [s.name for s in styles.chain(para.style)]
-        plain = " ".join("".join(c for c, _ in _clean_chars(para.chars)).split())
+        chars = _clean_chars(para.chars)
+        plain = " ".join("".join(c for c, _ in chars).split())
         if any(match_key(n).endswith("khong in") for n in names[:1]):
             self.flush()
             if plain:
                 self.blocks.append(Block("note", plain, plain))
             return
-        level = _heading_level(styles, para.style)
-        if level is not None:
+        counted = self.count(para)
+        label = counted[0] if counted else ""
+        level = heading_level(styles, para)
+        heading = (f"{label} {plain}" if label else plain) if level is not None else None
+        if heading is None:
+            heading = self.promoted(chars, plain, label, counted is not None)
+            level = 0
+        if heading is not None:
             self.flush()
             if plain:
-                self.blocks.append(Block("heading", plain, plain, level))
+                self.blocks.append(Block("heading", heading, plain, level))
             return
         markdown = inline_markdown(para.chars)
-        if para.numbering is not None:
-            num_id, ilvl = para.numbering
-            level_def = reader.numbering.level(num_id, ilvl)
-            if level_def is not None and markdown:
-                fmt, start = level_def
-                # Word's "List Bullet 2", "List Number 3"… are single-level lists nested by
-                # their indentation: the style's number says how deep.
-                depth = re.search(r"^list\b.*?(\d)$", names[0].strip().lower()) if names else None
-                ilvl = min(ilvl + (int(depth.group(1)) - 1 if depth else 0), 8)
-                if fmt in ("bullet", "none"):
-                    marker = "-"
-                else:
-                    key = (num_id, ilvl)
-                    number = self.counters.get(key, start)
-                    self.counters[key] = number + 1
-                    for deeper in [k for k in self.counters if k[0] == num_id and k[1] > ilvl]:
-                        del self.counters[deeper]
-                    marker = f"{number}."
-                self.items.append("    " * ilvl + f"{marker} {markdown}")
-                return
+        if counted is not None and markdown:
+            fmt = reader.numbering.level(*para.numbering)[0]
+            # Word's "List Bullet 2", "List Number 3"… are single-level lists nested by
+            # their indentation: the style's number says how deep.
+            found = re.search(r"^list\b.*?(\d)$", names[0].strip().lower()) if names else None
+            nested = para.numbering[1] + (int(found.group(1)) - 1 if found else 0)
+            marker = "-" if fmt in ("bullet", "none") else f"{counted[1]}."
+            self.items.append("    " * self.depth(nested) + f"{marker} {markdown}")
+            return
         self.flush()
         if markdown:
             self.blocks.append(Block("text", markdown, plain))
@@ -231,14 +285,19 @@ def _merged(paragraphs: list[_Para]) -> list[_Para]:
     return out
 
 
-def _heading_level(styles: _Styles, style_id: str | None) -> int | None:
-    for style in styles.chain(style_id):
+def heading_level(styles: _Styles, para: _Para) -> int | None:
+    """A paragraph's heading level (1 = top): its own outline level (Word's Paragraph >
+    Outline level), else its style's ("Heading N", or an outline level in the style or the
+    ones it is based on); None for body text."""
+    if para.outline is not None and para.outline < BODY_LEVEL:
+        return para.outline + 1
+    for style in styles.chain(para.style):
         found = re.fullmatch(r"heading\s*(\d)", style.name.strip(), re.IGNORECASE)
         if found:
             return int(found.group(1))
         if style.ppr is not None:
             outline = style.ppr.find("w:outlineLvl", NS)
-            if outline is not None and int(outline.get(_w("val"), "9")) < 9:
+            if outline is not None and int(outline.get(_w("val"), "9")) < BODY_LEVEL:
                 return int(outline.get(_w("val"))) + 1
     return None
 
@@ -258,8 +317,13 @@ def _body_elements(parent) -> Iterable:
             yield from _body_elements(child)
 
 
-def extract(path: Path, shown: str | None = None) -> Extracted:
-    """Read a narrative DOCX: its blocks as if every tracked change were accepted."""
+def extract(path: Path, shown: str | None = None, headings: HeadingTest | None = None) -> Extracted:
+    """Read a narrative DOCX: its blocks as if every tracked change were accepted.
+
+    A heading is a paragraph with a heading style or an outline level (its text led by the
+    number Word shows, if any); with `headings` (the outline's, `narrative_source`), also a
+    paragraph that lost its style but is an outline heading (`_Body.promoted`). Without it,
+    the blocks are the document's own (what the digests are of)."""
     shown = shown or Path(path).name
     package = _Package(Path(path), shown)
     main = package.related("", RT_DOCUMENT) or "word/document.xml"
@@ -271,7 +335,7 @@ def extract(path: Path, shown: str | None = None) -> Extracted:
         _Styles(package.xml(package.related(main, "/styles"))),
         _Numbering(package.xml(package.related(main, "/numbering"))),
     )
-    builder = _Body(reader)
+    builder = _Body(reader, headings)
     pending = sum(len(body.findall(f".//w:{tag}", NS)) for tag in _REVISIONS)
     carry: _Para | None = None
     for element in _body_elements(body):
@@ -288,7 +352,7 @@ def extract(path: Path, shown: str | None = None) -> Extracted:
             continue
         para = reader.paragraph(element)
         if carry is not None:
-            para = _Para(carry.chars + para.chars, para.style, para.numbering, para.merge_next)
+            para = replace(para, chars=carry.chars + para.chars)
             carry = None
         if para.merge_next:
             carry = para

@@ -43,6 +43,7 @@ class _Para:
     style: str | None = None
     numbering: tuple[str, int] | None = None  # (numId, ilvl)
     merge_next: bool = False  # its paragraph mark is a pending deletion
+    outline: int | None = None  # outline level set on the paragraph itself (w:outlineLvl)
 
     def plain(self) -> str:
         return "".join(c for c, _ in self.chars)
@@ -114,6 +115,9 @@ class _Reader:
                 or ppr.find("w:rPr/w:moveFrom", NS) is not None
             ):
                 para.merge_next = True
+            outline = ppr.find("w:outlineLvl", NS)
+            if outline is not None and outline.get(_w("val"), "").isdigit():
+                para.outline = int(outline.get(_w("val")))
             num = ppr.find("w:numPr", NS)
             if num is not None and num.find("w:numId", NS) is not None:
                 ilvl = num.find("w:ilvl", NS)
@@ -316,16 +320,18 @@ def inline_markdown(chars: list[tuple[str, frozenset]]) -> str:
 
 def _escaped(text: str, k: int, line_start: bool) -> bool:
     """Whether the character would be Markdown syntax: always-special signs, a list or quote
-    sign opening a line, the "." or ")" after digits opening a line ("12." starts a list)."""
+    sign opening a line, the "." or ")" of a list number opening a line ("12.", "a)", "(iv)",
+    which pandoc's lists take: the writer typed them, they print as typed)."""
     char = text[k]
     if char in _ALWAYS_ESCAPED or (line_start and char in "-+=:>%"):
         return True
-    return char in ".)" and k > 0 and text[k - 1].isdigit() and _line_digits(text, k)
+    return char in ".)" and _list_number(text, k)
 
 
-def _line_digits(text: str, k: int) -> bool:
-    """Whether `text[:k]` ends in digits that start their line ("12." would begin a list)."""
-    j = k - 1
-    while j >= 0 and text[j].isdigit():
-        j -= 1
-    return j < 0 or text[j] == "\n"
+_LIST_NUMBER = re.compile(r"\(?(?:\d+|[A-Za-z]|[ivxlcdmIVXLCDM]+)")
+
+
+def _list_number(text: str, k: int) -> bool:
+    """Whether `text[:k]` ends in a list number ("12", "a", "(iv") that starts its line."""
+    start = text.rfind("\n", 0, k) + 1
+    return bool(_LIST_NUMBER.fullmatch(text, start, k))

@@ -6,7 +6,8 @@ source chosen between the Word document and the Markdown files, and the digests 
 document is written with recognised and skipped; text with no place kept as an `Orphan`).
 `load_narratives` is what the report and the runner call: the DOCX when it exists (the Markdown
 files when only they were edited since the DOCX was written, by the digests it recorded),
-refusing when both were edited. `folder_digest` and `content_digest` are the report cache's view
+refusing when both were edited; a document with headings the outline has no place for gives
+`NarrativeSource.draft_reasons` (the report to sign is then only a draft). `folder_digest` and `content_digest` are the report cache's view
 of a period's narrative folder: what the DOCX says, not its bytes.
 """
 
@@ -16,6 +17,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -90,6 +92,8 @@ class Assigned:
     sections: dict[str, str]  # text id → Markdown
     orphans: tuple[Orphan, ...]
     warnings: tuple[str, ...]
+    # (heading the document lacks, heading of the section with text its text may be under)
+    misplaced: tuple[tuple[str, str], ...] = ()
 
 
 def heading_key(text: str, *, numbered: bool = True) -> str:
@@ -144,21 +148,47 @@ def known_notes(outline: Outline, period: Period) -> set[str]:
     return {match_key(t) for t in texts}
 
 
-def assign(extracted: Extracted, outline: Outline, period: Period, shown: str) -> Assigned:
-    """The document's text by section of the outline; what has no place is an `Orphan`."""
+Target = tuple[str, str, str]  # (kind, id, heading) as `_targets` gives them
+
+
+def heading_matcher(outline: Outline, period: Period) -> Callable[[str, bool], Target | None]:
+    """`match(text, loose)`: the outline heading `text` is (`heading_key`), or None. Exactly,
+    number included; with `loose`, also whatever its number when only one heading has these
+    words."""
     targets = _targets(outline, period)
     full = {heading_key(h): (kind, tid, h) for kind, tid, h in targets}
-    bare: dict[str, list[tuple[str, str, str]]] = {}
+    bare: dict[str, list[Target]] = {}
     for kind, tid, h in targets:
         bare.setdefault(heading_key(h, numbered=False), []).append((kind, tid, h))
-    notes = known_notes(outline, period)
 
-    def match(text: str):
+    def match(text: str, loose: bool = True) -> Target | None:
         found = full.get(heading_key(text))
-        if found:
+        if found or not loose:
             return found
-        candidates = bare.get(heading_key(text, numbered=False), [])
+        words = heading_key(text, numbered=False)
+        candidates = bare.get(words, []) if words else []  # "1." alone is no heading
         return candidates[0] if len({c[1] for c in candidates}) == 1 else None
+
+    return match
+
+
+def extract_for(path: Path, outline: Outline, period: Period, shown: str) -> Extracted:
+    """The narrative document read with the outline's headings: a heading that lost its
+    style (a bold paragraph, a numbered one) is still one (`narrative_read.extract`)."""
+    match = heading_matcher(outline, period)
+    return extract(path, shown, headings=lambda text, loose: match(text, loose) is not None)
+
+
+def assign(extracted: Extracted, outline: Outline, period: Period, shown: str) -> Assigned:
+    """The document's text by section of the outline; what has no place is an `Orphan`.
+    A heading is matched with the number Word shows before it, else by its words alone."""
+    targets = _targets(outline, period)
+    full = {heading_key(h): (kind, tid, h) for kind, tid, h in targets}
+    notes = known_notes(outline, period)
+    matcher = heading_matcher(outline, period)
+
+    def match(block) -> Target | None:
+        return matcher(block.text) or (matcher(block.plain) if block.plain else None)
 
     chunks: dict[str, list[str]] = {}
     orphans: list[tuple[str | None, str | None, list[str], str]] = []
@@ -170,7 +200,7 @@ def assign(extracted: Extracted, outline: Outline, period: Period, shown: str) -
     for block in extracted.blocks:
         target = None
         if block.kind == "heading":
-            target = match(block.text)
+            target = match(block)
             if target is None:
                 orphan = (anchor, block.text, [], "unknown")
                 orphans.append(orphan)
@@ -187,7 +217,7 @@ def assign(extracted: Extracted, outline: Outline, period: Period, shown: str) -
                     f"Tiêu đề mục “{target[2]}” có hơn một lần; nội dung dưới các lần đó được "
                     "ghép vào mục này."
                 )
-            if target[0] in ("text", "heading"):
+            if target[0] in ("text", "heading", "part"):
                 seen.append(target[1])
             continue
         text = block.text
@@ -239,7 +269,33 @@ def assign(extracted: Extracted, outline: Outline, period: Period, shown: str) -
             "sửa; hãy đổi tiêu đề cho khớp đề cương hoặc chuyển đoạn vào đúng mục."
         )
     sections = {sid: "\n\n".join(texts) for sid, texts in chunks.items() if any(texts)}
-    return Assigned(sections, tuple(result), tuple(warnings))
+    # A heading the outline lacks after the section is likely the missing one, retyped: said.
+    retyped = {o.anchor for o in result if o.reason == "unknown"}
+    misplaced = [(m, b) for m, b in _misplaced(targets, seen, sections) if b not in retyped]
+    return Assigned(
+        sections,
+        tuple(result),
+        tuple(warnings),
+        tuple(
+            (_heading_of(outline, m, period), _heading_of(outline, b, period)) for m, b in misplaced
+        ),
+    )
+
+
+def _misplaced(targets: list[Target], seen: list[str], sections: dict[str, str]):
+    """(missing, before) ids: a section taking text whose heading the document lacks, after a
+    section that has text — the missing section's text, if any, is printed in that one."""
+    kinds = {tid: kind for kind, tid, _ in targets if kind != "glossary"}
+    order = list(kinds)
+    found = set(seen)
+    out = []
+    for index, tid in enumerate(order):
+        if tid in found or kinds[tid] != "text":
+            continue
+        before = next((o for o in reversed(order[:index]) if o in found), None)
+        if before is not None and kinds[before] == "text" and sections.get(before):
+            out.append((tid, before))
+    return out
 
 
 def _heading_of(outline: Outline, tid: str, period: Period) -> str:
@@ -273,6 +329,37 @@ class NarrativeSource:
     pending: int = 0
     orphans: tuple[Orphan, ...] = ()
     messages: tuple[str, ...] = ()
+    misplaced: tuple[tuple[str, str], ...] = ()  # `Assigned.misplaced`
+
+    @property
+    def unmatched_headings(self) -> tuple[str, ...]:
+        """The Word document's headings the outline has no place for, as typed (with the
+        number Word shows): their text is not printed where the writer meant it."""
+        return tuple(o.heading for o in self.orphans if o.reason == "unknown" and o.heading)
+
+    @property
+    def draft_reasons(self) -> tuple[str, ...]:
+        """Why the report to sign may only be a draft because of its narrative (Vietnamese,
+        one sentence each): headings the outline has no place for; outline headings the
+        document lacks after a section with text (`Assigned.misplaced`). Empty when the
+        narrative is fit for the final report."""
+        reasons = [
+            f"Báo cáo để ký chưa phải bản chính thức (chỉ là dự thảo): tài liệu Word {self.shown} "
+            f"không có tiêu đề “{missing}” (hoặc ghi khác đề cương), nên đoạn viết cho mục này, "
+            f"nếu có, đang được in trong mục “{before}”. Hãy thêm lại tiêu đề đúng như đề cương "
+            "ngay trên đoạn viết của mục (hoặc sửa tiêu đề đã ghi khác), rồi chạy lại."
+            for missing, before in self.misplaced
+        ]
+        if not self.unmatched_headings:
+            return tuple(reasons)
+        listed = "; ".join(f"“{h}”" for h in self.unmatched_headings)
+        return (
+            f"Báo cáo để ký chưa phải bản chính thức (chỉ là dự thảo): tài liệu Word {self.shown} "
+            f"có tiêu đề không khớp đề cương: {listed}; đoạn viết dưới các tiêu đề này chưa nằm "
+            "trong mục nào của báo cáo. Hãy sửa tiêu đề cho đúng như đề cương (số thứ tự có thể "
+            "khác) hoặc chuyển đoạn vào đúng mục, rồi chạy lại.",
+            *reasons,
+        )
 
 
 def load_narratives(
@@ -307,7 +394,7 @@ def load_narratives(
         )
         return NarrativeSource(markdown, source, shown, messages=(message,))
     shown = _display(path, display_root)
-    extracted = extract(path, shown)
+    extracted = extract_for(path, outline, period, shown)
     assigned = assign(extracted, outline, period, shown)
     record = extracted.record or {}
     ids = outline.text_ids()
@@ -371,7 +458,13 @@ def load_narratives(
         )
     messages += assigned.warnings
     return NarrativeSource(
-        narratives, "docx", shown, extracted.pending, assigned.orphans, tuple(messages)
+        narratives,
+        "docx",
+        shown,
+        extracted.pending,
+        assigned.orphans,
+        tuple(messages),
+        assigned.misplaced,
     )
 
 

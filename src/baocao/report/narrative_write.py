@@ -36,6 +36,7 @@ from baocao.report.narrative_source import (
     _display,
     _title,
     assign,
+    extract_for,
     file_name,
     section_digest,
 )
@@ -108,7 +109,7 @@ def write_narrative_docx(
     with atomic_path(path) as temporary:
         document.save(str(temporary))
         extracted = extract(temporary)
-        written = assign(extracted, outline, period, path.name)
+        written = assign(extract_for(temporary, outline, period, path.name), outline, period, "")
         record = {"ky": str(period), "tailieu": extracted.body_digest()[:16]}
         for sid in outline.text_ids():
             now = markdown.get(sid)
