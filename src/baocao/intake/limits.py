@@ -9,5 +9,7 @@ MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # sum of the parts' declared uncompresse
 MAX_RATIO = 100  # a part larger than RATIO_FLOOR may expand at most this many times
 RATIO_FLOOR = 1024 * 1024
 MAX_PARTS = 5_000
-MAX_CELLS = 300_000  # rows × columns of one sheet's used area (50,000 rows of the template's 6 columns)
+MAX_CELLS = (
+    300_000  # rows × columns of one sheet's used area (50,000 rows of the template's 6 columns)
+)
 MAX_STYLED_CELLS = 200_000  # beyond this, formats of further cells are not kept (unknown)

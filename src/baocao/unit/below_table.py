@@ -40,7 +40,8 @@ def table_end(rows: Sequence[DataRow], catalogue: Catalogue) -> int:
         (
             r.row_number
             for r in rows
-            if r.code.strip().lower() in catalogue.codes or (r.label and match_key(r.label) in labels)
+            if r.code.strip().lower() in catalogue.codes
+            or (r.label and match_key(r.label) in labels)
         ),
         default=0,
     )
