@@ -2,7 +2,8 @@
 
 Every file of `config/` that the period uses is read the way the pipeline reads it: the unit
 list in force, the catalogue, the outline and the report settings of the period's versions. Each
-problem is one Vietnamese sentence naming the file and the key at fault; the check collects them
+problem is one Vietnamese sentence naming the file and the key at fault (for the report
+settings, every value's type: `settings_types`); the check collects them
 all instead of stopping at the first. Checks that span versions: an indicator code keeps its
 meaning (kind and unit of measure) in every catalogue version, and within a period's unit list
 every name, short name and alias points to its own unit only.
@@ -21,8 +22,9 @@ from baocao.config.outline import Outline, load_outline
 from baocao.config.paths import ProjectPaths
 from baocao.config.periods import Period
 from baocao.config.settings import ReportSettings, load_report_settings
+from baocao.config.settings_types import report_settings_problems
 from baocao.config.units import UnitList, load_units
-from baocao.config.versions import VERSIONED, config_versions, version_for
+from baocao.config.versions import VERSIONED, _versioned_texts, config_versions, version_for
 from baocao.errors import BaocaoError
 
 T = TypeVar("T")
@@ -192,7 +194,11 @@ def check_config(config_dir: Path, period: str, paths: ProjectPaths | None = Non
             problems, lambda: load_outline(config_dir, check.catalogue, period)
         )
     if "report" in check.files:
-        check.settings = _attempt(problems, lambda: load_report_settings(config_dir, period))
+        texts = _attempt(problems, lambda: _versioned_texts(config_dir, "report", period))
+        typed = _attempt(problems, lambda: report_settings_problems(texts)) if texts else None
+        problems.extend(typed or [])
+        if typed == []:
+            check.settings = _attempt(problems, lambda: load_report_settings(config_dir, period))
     if versions_ok:
         problems.extend(_attempt(problems, lambda: _codes_keep_meaning(config_dir)) or [])
     if paths is not None:
