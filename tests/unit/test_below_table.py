@@ -108,3 +108,11 @@ def test_the_review_table_tells_a_repeated_finding_once_with_its_span():
         ["Cảnh báo", "Số liệu", "E72–E76", "Ô có chữ thừa. (lặp lại 5 lần)"],
         ["Lỗi", "Số liệu", "E9", "Sai."],
     ]
+
+
+def test_the_review_table_is_bounded_errors_first_the_rest_counted():
+    warnings = [Issue("warning", "k", f"Dòng {n} lạ.", "Số liệu", f"B{n}") for n in range(1, 251)]
+    table = issues_table([*warnings, Issue("error", "e", "Sai.", "Số liệu", "E9")])
+    assert len(table) == 201
+    assert ["Lỗi", "Số liệu", "E9", "Sai."] in table.values.tolist()
+    assert table.values.tolist()[-1][3].startswith("… và 51 phát hiện khác, không liệt kê ở đây")

@@ -26,7 +26,7 @@ from baocao.report.markdown import (
     _unit_cell,
     md_escape,
 )
-from baocao.unit.findings import Summary, summarise
+from baocao.unit.findings import ANNEX_LINES, Summary, more_line, over_limit, summarise
 from baocao.unit.validate import STATE_MISSING, STATE_VALID
 
 SEVERITY_WORDS = {"error": "Lỗi", "warning": "Cảnh báo"}
@@ -126,14 +126,19 @@ def _summarised(frame: pd.DataFrame) -> list[tuple[str, Summary]]:
             )
             for r in group.to_dict("records")
         ]
-        out.extend((code, summary) for summary in summarise(issues))
+        kept, left_out = over_limit(summarise(issues), ANNEX_LINES)
+        out.extend((code, summary) for summary in kept)
+        if left_out:
+            where = f"trang kiểm tra của đơn vị (notebooks/{code}.html)"
+            out.append((code, Summary("", "", None, more_line(left_out, where), 1, "", "")))
     return out
 
 
 def issues_markdown(issues: pd.DataFrame, status: pd.DataFrame, units: Iterable[Unit]) -> str:
     """Every error and warning of every unit (internal draft): STT | Đơn vị | Mức độ | Vị trí |
     Nội dung, errors first within a unit, a message repeated in one unit told once with its
-    count and cell span; then the units with nothing to report."""
+    count and cell span, at most `ANNEX_LINES` lines a unit (the rest counted on one line);
+    then the units with nothing to report."""
     units = tuple(units)
     short = {u.code: u.short for u in units}
     order = {u.code: i for i, u in enumerate(units)}

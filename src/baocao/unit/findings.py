@@ -18,6 +18,11 @@ from baocao.errors import Issue
 
 _REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 
+# Lines one unit's findings may take: on its review page, and in the report's annex. What is
+# over is one line saying how many more (all of them stay in the unit's validation results).
+PAGE_LINES = 200
+ANNEX_LINES = 30
+
 
 def cell_key(cell: str | None) -> tuple[int, int, str]:
     """Sort key of an Excel reference in sheet order (row, then column); unknown refs last."""
@@ -62,7 +67,7 @@ class Summary:
     def shown_message(self) -> str:
         """The message, followed by "(lặp lại 5 lần)" when the line stands for several."""
         if self.count > 1:
-            return f"{self.message} (lặp lại {self.count} lần)"
+            return f"{self.message} (lặp lại {self.count:,} lần)".replace(",", ".")
         return self.message
 
 
@@ -88,3 +93,20 @@ def summarise(issues: Iterable[Issue]) -> list[Summary]:
             )
         )
     return summaries
+
+
+def over_limit(summaries: list[Summary], limit: int) -> tuple[list[Summary], int]:
+    """(at most `limit` summaries, in their order, errors chosen before warnings; how many
+    findings are left out, counting each summary's `count`)."""
+    if len(summaries) <= limit:
+        return list(summaries), 0
+    chosen = sorted(range(len(summaries)), key=lambda i: summaries[i].severity != "error")
+    keep = set(chosen[:limit])
+    kept = [s for i, s in enumerate(summaries) if i in keep]
+    return kept, sum(s.count for i, s in enumerate(summaries) if i not in keep)
+
+
+def more_line(left_out: int, where: str) -> str:
+    """The line standing for findings left out: "… và 1.234 phát hiện khác: xem {where}"."""
+    number = f"{left_out:,}".replace(",", ".")
+    return f"… và {number} phát hiện khác, không liệt kê ở đây: xem {where}."
