@@ -98,9 +98,10 @@ def test_pandoc_over_its_time_bound_is_stopped(tmp_path):
     assert failed.value.reason == "time" and time.perf_counter() - started < 10
 
 
-@pytest.mark.skipif(os.name != "posix", reason="RLIMIT_AS is POSIX only")
-def test_a_program_over_its_address_space_bound_fails_in_vietnamese(tmp_path):
-    # Any program other than pandoc is bounded by RLIMIT_AS: Python asking for 1 GB under 300 MB.
+@pytest.mark.skipif(os.name != "posix", reason="resource limits are POSIX only")
+def test_a_program_over_its_memory_bound_fails_in_vietnamese(tmp_path):
+    # Any program other than pandoc is bounded by a resource limit: Python asking for 1 GB
+    # under 300 MB.
     with pytest.raises(ExternalError, match="cần quá 300 MB bộ nhớ khi lập thử nghiệm") as failed:
         run_bounded(
             [sys.executable, "-c", "x = bytearray(1 << 30)"],

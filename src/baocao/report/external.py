@@ -5,8 +5,9 @@ its failure reached the user as GHC's English "Heap exhausted … Use `+RTS -M`"
 external program runs:
 
 - with a memory bound: pandoc (a GHC program) through its own runtime, `+RTS -M<n>m -RTS`
-  (`pandoc_memory_args`); any other program through `RLIMIT_AS` set in the child before it
-  starts (POSIX only; nothing on Windows, which has no such limit without job objects);
+  (`pandoc_memory_args`); any other program through a resource limit set in the child before
+  it starts (`memory_limit`: RLIMIT_DATA on Linux, RLIMIT_AS on other POSIX; nothing on
+  Windows, which has no such limit without job objects);
 - with a time bound (`subprocess.run(timeout=…)`; the child is killed when it is over);
 - failing as `ExternalError`, a Vietnamese message naming the program, the document it was
   making and what to do. Pandoc's own last error line is quoted only when the failure is
@@ -28,9 +29,9 @@ from baocao.errors import BaocaoError
 # The sample report converts with pandoc at ~150 MB resident; 2 GB leaves room for a large
 # province and stops junk long before it takes the machine.
 PANDOC_MEMORY_MB = 2048
-# Address space (not resident memory) for Quarto (deno, then pandoc and Python under it) and
-# LibreOffice: their runtimes reserve far more than they use.
-EXTERNAL_MEMORY_MB = 16384
+# Memory allocated (RLIMIT_DATA) by Quarto (deno, then pandoc under it) or LibreOffice: the
+# sample report takes Quarto's deno a few hundred MB.
+EXTERNAL_MEMORY_MB = 4096
 TIMEOUT = 600  # seconds: the largest report converts in a few
 # On Windows, no console window flashes up for each program.
 NO_WINDOW = getattr(subprocess, "CREATE_NO_WINDOW", 0)
@@ -86,16 +87,23 @@ def pandoc_memory_args(memory_mb: int) -> list[str]:
     return ["+RTS", f"-M{memory_mb}m", "-RTS"]
 
 
-def address_space_limit(memory_mb: int) -> Callable[[], None] | None:
-    """A `preexec_fn` setting the child's RLIMIT_AS to `memory_mb` MB; None off POSIX."""
+def memory_limit(memory_mb: int) -> Callable[[], None] | None:
+    """A `preexec_fn` bounding the child's memory to `memory_mb` MB; None off POSIX.
+
+    On Linux the bound is RLIMIT_DATA (since Linux 4.7 it counts every private writable
+    mapping, i.e. what the program actually allocates), not RLIMIT_AS: Quarto's deno (V8)
+    reserves a sandbox of address space far larger than it uses and dies at start under any
+    RLIMIT_AS, even 64 GB. Elsewhere on POSIX, RLIMIT_AS."""
     if os.name != "posix":
         return None
     import resource
+    import sys
 
+    which = resource.RLIMIT_DATA if sys.platform.startswith("linux") else resource.RLIMIT_AS
     size = memory_mb * 1024 * 1024
 
     def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+        resource.setrlimit(which, (size, size))
 
     return limit
 
@@ -121,7 +129,7 @@ def run_bounded(
 ) -> subprocess.CompletedProcess:
     """Run `command` (its output captured as text) within `bound`; `program` ("pandoc") and
     `document` ("báo cáo DOCX bản nội bộ") name it in messages. `ghc`: the program is a GHC
-    program taking `+RTS` options (pandoc), bounded through its runtime, not RLIMIT_AS.
+    program taking `+RTS` options (pandoc), bounded through its runtime, not a resource limit.
     `binary`: stdout is kept as bytes. Returns the finished process (exit status 0); raises
     `ExternalError` otherwise."""
     command = list(command)
@@ -129,7 +137,7 @@ def run_bounded(
     if ghc:
         command[1:1] = pandoc_memory_args(bound.memory_mb)
     else:
-        preexec = address_space_limit(bound.memory_mb)
+        preexec = memory_limit(bound.memory_mb)
     try:
         done = subprocess.run(
             command,

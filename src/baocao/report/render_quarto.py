@@ -113,7 +113,7 @@ def render_quarto(job: RenderJob) -> dict[str, dict[str, Path]]:
         env.pop("QUARTO_PROFILE", None)
         for profile in job.profiles:
             for fmt in job.names[profile]:
-                run_bounded(  # memory (RLIMIT_AS) and time bound; Vietnamese on failure
+                run_bounded(  # memory and time bound (external.py); Vietnamese on failure
                     quarto_command(quarto, job, profile, fmt),
                     program="Quarto",
                     document=f"báo cáo {fmt.upper()} (bản {profile})",
