@@ -116,3 +116,19 @@ def test_the_review_table_is_bounded_errors_first_the_rest_counted():
     assert len(table) == 201
     assert ["Lỗi", "Số liệu", "E9", "Sai."] in table.values.tolist()
     assert table.values.tolist()[-1][3].startswith("… và 51 phát hiện khác, không liệt kê ở đây")
+
+
+def test_junk_in_the_models_sheet_is_bounded_to_one_warning(corpus, tmp_path):
+    wb = corpus.template()
+    models = wb[layout.SHEET_MODELS]
+    header = next(r for r in range(1, 10) if models.cell(row=r, column=2).value == "Tên mô hình")
+    for i in range(1_000):
+        models.cell(row=header + 1 + i, column=2, value=f"mô hình rác {i}")
+    path = corpus.save(wb, tmp_path)
+    cleaned, _, elapsed = read_clean_validate(corpus, path)
+    assert len(cleaned.models) == 100
+    [over] = [i for i in cleaned.issues if i.kind == "models_over_limit"]
+    first = header + 101
+    assert over.cell == f"B{first}"
+    assert f"có thêm 900 mô hình sau mô hình thứ 100, từ dòng {first} đến dòng" in over.message
+    assert elapsed < 10
