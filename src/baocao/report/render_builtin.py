@@ -24,6 +24,7 @@ import yaml
 from baocao.errors import BaocaoError
 from baocao.report.docx_style import build_reference_docx
 from baocao.report.pandoc import run_pandoc
+from baocao.report.profiles import PROFILE_NAMES
 from baocao.report.quarto_config import ASSETS, html_options, pandoc_html_args, quarto_config
 from baocao.report.render_execute import execute_report
 from baocao.report.render_job import RenderJob, _publish, _temporary, finish_or_check
@@ -125,7 +126,7 @@ def notebook_markdown(nb, build_dir: Path) -> str:
 def _pandoc(source: Path, to: str, target: Path, args: list[str], profile: str = "") -> None:
     """One bounded pandoc conversion of the report; `ExternalError` (Vietnamese) on failure."""
     fmt = "HTML" if to.startswith("html") else to.upper()
-    document = f"báo cáo {fmt}" + (f" (bản {profile})" if profile else "")
+    document = f"báo cáo {fmt}" + (f" ({PROFILE_NAMES.get(profile, profile)})" if profile else "")
     run_pandoc(
         str(source), str(target), from_format="markdown", to=to, args=args, document=document
     )

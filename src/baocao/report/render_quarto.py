@@ -24,6 +24,7 @@ import yaml
 from baocao.errors import BaocaoError
 from baocao.report.docx_style import build_reference_docx
 from baocao.report.external import external_bound, run_bounded
+from baocao.report.profiles import PROFILE_NAMES
 from baocao.report.quarto_config import QUARTO_CONFIG, _read_yaml
 from baocao.report.render_execute import KERNEL, execute_report
 from baocao.report.render_job import RenderJob, _finish_and_check, _publish
@@ -116,7 +117,7 @@ def render_quarto(job: RenderJob) -> dict[str, dict[str, Path]]:
                 run_bounded(  # memory and time bound (external.py); Vietnamese on failure
                     quarto_command(quarto, job, profile, fmt),
                     program="Quarto",
-                    document=f"báo cáo {fmt.upper()} (bản {profile})",
+                    document=f"báo cáo {fmt.upper()} ({PROFILE_NAMES.get(profile, profile)})",
                     bound=external_bound(QUARTO_TIMEOUT),
                     cwd=project,
                     env=env,
