@@ -1,9 +1,10 @@
 """The report's settings (issuing body, number, date, signer, recipients, title) and a run's
 overrides of them.
 
-Every value's type is checked first (`settings_types`), naming file, line and key. In: `config/report*.yml` (the version in force for the period, see `versions`) and, for one
+In: `config/report*.yml` (the version in force for the period, see `versions`) and, for one
 run, the command line's overrides (`OVERRIDE_KEYS`). Out: `ReportSettings`; bad overrides as a
-Vietnamese `BaocaoError`.
+Vietnamese `BaocaoError`. Every value's type is checked first (`settings_types`), naming the
+file, the line and the key.
 """
 
 from __future__ import annotations
