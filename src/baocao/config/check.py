@@ -3,9 +3,10 @@
 Every file of `config/` that the period uses is read the way the pipeline reads it: the unit
 list in force, the catalogue, the outline and the report settings of the period's versions (every
 value's type: `settings_types`). Each problem is one Vietnamese sentence naming the file and the
-key at fault; the check collects them all instead of stopping at the first. Checks that span versions: an indicator code keeps its
-meaning (kind and unit of measure) in every catalogue version, and within a period's unit list
-every name, short name and alias points to its own unit only.
+key at fault; the check collects them all instead of stopping at the first. Checks that span
+versions: an indicator code keeps its meaning (kind and unit of measure) in every catalogue
+version, and within a period's unit list every name, short name and alias points to its own
+unit only.
 """
 
 from __future__ import annotations
