@@ -1,11 +1,17 @@
-"""The bundled pandoc run directly: a conversion, and pandoc's own message when one fails."""
+"""The bundled pandoc run directly and within bounds: a conversion, and a Vietnamese message
+naming the document when one fails, runs out of memory or out of time."""
 
 from __future__ import annotations
+
+import os
+import sys
+import time
 
 import pytest
 
 from baocao.errors import BaocaoError
 from baocao.report import render_builtin
+from baocao.report.external import Bound, ExternalError, run_bounded
 from baocao.report.pandoc import run_pandoc
 
 
@@ -17,19 +23,90 @@ def test_a_conversion_writes_its_target(tmp_path):
     assert "<h1" in html and "Phần thứ nhất" in html and "1.234" in html
 
 
-def test_a_failed_conversion_says_what_pandoc_said(tmp_path):
+def test_a_failed_conversion_names_the_document_in_vietnamese(tmp_path):
     source = tmp_path / "hong.ipynb"
     source.write_text("{ không phải JSON", encoding="utf-8")
-    with pytest.raises(RuntimeError) as failed:
-        run_pandoc(str(source), str(tmp_path / "x.html"), from_format="ipynb", to="html5", args=[])
-    assert str(failed.value) and not (tmp_path / "x.html").exists()
+    with pytest.raises(ExternalError) as failed:
+        run_pandoc(
+            str(source),
+            str(tmp_path / "x.html"),
+            from_format="ipynb",
+            to="html5",
+            args=[],
+            document="trang kiểm tra 181.html",
+        )
+    assert failed.value.reason == "failed"
+    assert "pandoc không lập được trang kiểm tra 181.html" in str(failed.value)
+    assert not (tmp_path / "x.html").exists()
 
 
 def test_the_report_conversion_fails_with_a_vietnamese_message(tmp_path):
     source = tmp_path / "report.md"
     source.write_text("Nội dung.\n", encoding="utf-8")
-    with pytest.raises(BaocaoError, match="Pandoc không chuyển được báo cáo sang DOCX"):
+    with pytest.raises(BaocaoError, match="pandoc không lập được báo cáo DOCX"):
         # a reference document that does not exist: pandoc refuses
         render_builtin._pandoc(
             source, "docx", tmp_path / "r.docx", ["--reference-doc", str(tmp_path / "khong.docx")]
         )
+
+
+def junk_markdown(rows: int) -> str:
+    """A Markdown table of `rows` junk rows, five times over: pandoc needs far more than 50 MB."""
+    table = "| Mã | Nội dung |\n|---|---|\n" + "\n".join(
+        f"| x{i} *rác* | **dòng thừa {i}** |" for i in range(rows)
+    )
+    return "\n\n".join([table] * 5) + "\n"
+
+
+def test_pandoc_over_its_memory_bound_stops_with_a_vietnamese_message(tmp_path):
+    source = tmp_path / "report.md"
+    source.write_text(junk_markdown(2_000), encoding="utf-8")
+    started = time.perf_counter()
+    with pytest.raises(ExternalError) as failed:
+        run_pandoc(
+            str(source),
+            str(tmp_path / "r.docx"),
+            from_format="markdown",
+            to="docx",
+            args=[],
+            document="báo cáo DOCX (bản nội bộ)",
+            bound=Bound(memory_mb=50, seconds=60),  # GHC's floor is pandoc's 50 MB -H
+        )
+    message = str(failed.value)
+    assert failed.value.reason == "memory"
+    assert "pandoc cần quá 50 MB bộ nhớ khi lập báo cáo DOCX (bản nội bộ)" in message
+    assert "BAOCAO_PANDOC_MEMORY_MB" in message
+    assert "Heap" not in message and "+RTS" not in message  # never GHC's English advice
+    assert time.perf_counter() - started < 30
+    assert not (tmp_path / "r.docx").exists()
+
+
+def test_pandoc_over_its_time_bound_is_stopped(tmp_path):
+    source = tmp_path / "report.md"
+    source.write_text(junk_markdown(2_000), encoding="utf-8")
+    started = time.perf_counter()
+    with pytest.raises(ExternalError, match="chạy quá 0,2 giây khi lập báo cáo HTML") as failed:
+        run_pandoc(
+            str(source),
+            str(tmp_path / "r.html"),
+            from_format="markdown",
+            to="html5",
+            args=[],
+            document="báo cáo HTML",
+            bound=Bound(memory_mb=2048, seconds=0.2),
+        )
+    assert failed.value.reason == "time" and time.perf_counter() - started < 10
+
+
+@pytest.mark.skipif(os.name != "posix", reason="resource limits are POSIX only")
+def test_a_program_over_its_memory_bound_fails_in_vietnamese(tmp_path):
+    # Any program other than pandoc is bounded by a resource limit: Python asking for 1 GB
+    # under 300 MB.
+    with pytest.raises(ExternalError, match="cần quá 300 MB bộ nhớ khi lập thử nghiệm") as failed:
+        run_bounded(
+            [sys.executable, "-c", "x = bytearray(1 << 30)"],
+            program="Python",
+            document="thử nghiệm",
+            bound=Bound(memory_mb=300, seconds=30),
+        )
+    assert failed.value.reason == "memory"

@@ -81,3 +81,31 @@ def test_status_at_65_units_lists_only_the_units_needing_attention():
     every = pd.DataFrame(rows).assign(state="hợp lệ", errors=0, warnings=0)
     calm = status_markdown(every)
     assert "| " not in calm and "Tất cả các đơn vị đã nộp tệp số liệu." in calm
+
+
+def test_a_units_repeated_findings_are_one_line_and_its_lines_are_bounded():
+    def issue(message, cell, severity="warning"):
+        return {
+            "unit_code": "02",
+            "unit_name": "Huyện Bình",
+            "severity": severity,
+            "kind": "k",
+            "message": message,
+            "sheet": "Số liệu",
+            "cell": cell,
+        }
+
+    repeated = [issue("Ô có chữ thừa", f"E{row}") for row in range(72, 5072)]
+    distinct = [issue(f"Dòng {n} lạ", f"B{n}") for n in range(1, 41)]
+    error = [issue("Sai quy tắc", "E9", "error")]
+    text = issues_markdown(
+        pd.DataFrame(repeated + distinct + error), status_frame({"04": "chưa nộp"}), UNITS
+    )
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "Bình" in line]
+    assert len(rows) == 31  # 30 lines, then one counting the rest
+    assert rows[0] == "| 1 | Bình | Lỗi | trang “Số liệu”, ô E9 | Sai quy tắc |"
+    assert rows[1].startswith("| 2 | Bình | Cảnh báo | trang “Số liệu”, ô E72–E5071 |")
+    assert "Ô có chữ thừa (lặp lại 5" in rows[1] and "000 lần)" in rows[1]
+    # 40 distinct lines + the repeated one + the error: 12 lines over, one finding each.
+    assert "… và 12 phát hiện khác, không liệt kê ở đây: xem trang kiểm tra" in rows[-1]
+    assert "notebooks/02\\.html" in rows[-1]  # escaped for Markdown

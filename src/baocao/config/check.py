@@ -1,11 +1,12 @@
 """Checking the whole configuration of a period before anything runs (`baocao check-config`).
 
 Every file of `config/` that the period uses is read the way the pipeline reads it: the unit
-list in force, the catalogue, the outline and the report settings of the period's versions. Each
-problem is one Vietnamese sentence naming the file and the key at fault; the check collects them
-all instead of stopping at the first. Checks that span versions: an indicator code keeps its
-meaning (kind and unit of measure) in every catalogue version, and within a period's unit list
-every name, short name and alias points to its own unit only.
+list in force, the catalogue, the outline and the report settings of the period's versions (every
+value's type: `settings_types`). Each problem is one Vietnamese sentence naming the file and the
+key at fault; the check collects them all instead of stopping at the first. Checks that span
+versions: an indicator code keeps its meaning (kind and unit of measure) in every catalogue
+version, and within a period's unit list every name, short name and alias points to its own
+unit only.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from baocao.config.outline import Outline, load_outline
 from baocao.config.paths import ProjectPaths
 from baocao.config.periods import Period
 from baocao.config.settings import ReportSettings, load_report_settings
+from baocao.config.settings_types import report_settings_problems
 from baocao.config.units import UnitList, load_units
-from baocao.config.versions import VERSIONED, config_versions, version_for
+from baocao.config.versions import VERSIONED, _versioned_texts, config_versions, version_for
 from baocao.errors import BaocaoError
 
 T = TypeVar("T")
@@ -204,7 +206,11 @@ def check_config(config_dir: Path, period: str, paths: ProjectPaths | None = Non
             problems, lambda: load_outline(config_dir, check.catalogue, period)
         )
     if "report" in check.files:
-        check.settings = _attempt(problems, lambda: load_report_settings(config_dir, period))
+        texts = _attempt(problems, lambda: _versioned_texts(config_dir, "report", period))
+        typed = _attempt(problems, lambda: report_settings_problems(texts)) if texts else None
+        problems.extend(typed or [])
+        if typed == []:
+            check.settings = _attempt(problems, lambda: load_report_settings(config_dir, period))
     if check.settings is not None and check.units is not None:
         problems.extend(_add_up_problems(check, period))
     if versions_ok:

@@ -3,7 +3,8 @@ overrides of them.
 
 In: `config/report*.yml` (the version in force for the period, see `versions`) and, for one
 run, the command line's overrides (`OVERRIDE_KEYS`). Out: `ReportSettings`; bad overrides as a
-Vietnamese `BaocaoError`.
+Vietnamese `BaocaoError`. Every value's type is checked first (`settings_types`), naming the
+file, the line and the key.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from baocao.config.periods import Period
+from baocao.config.settings_types import report_settings_problems
 from baocao.config.versions import _guard, _merged, _versioned_texts, nfc
 from baocao.errors import BaocaoError, ConfigError
 
@@ -84,10 +86,11 @@ def _unit_codes(raw: Any, where: str) -> tuple[str, ...]:
 
 
 def parse_report_settings(data: dict, source: str = "config/report.yml") -> ReportSettings:
-    signer = data.get("signer", {})
+    signer = data.get("signer") or {}
     periods = {}
     for key, raw in (data.get("periods") or {}).items():
         where = f"{source}, periods → “{key}”"
+        raw = raw or {}
         number = raw.get("number")
         if isinstance(number, str) and number.strip().isdigit():
             number = int(number)
@@ -108,7 +111,7 @@ def parse_report_settings(data: dict, source: str = "config/report.yml") -> Repo
         signer_on_behalf=signer.get("on_behalf", ""),
         signer_title=signer.get("title", ""),
         signer_name=signer.get("name", ""),
-        recipients=tuple(data.get("recipients", ())),
+        recipients=tuple(nfc(r) for r in data.get("recipients") or ()),
         periods=periods,
         title=nfc(str(data.get("title") or DEFAULT_TITLE)),
     )
@@ -118,6 +121,14 @@ def parse_report_settings(data: dict, source: str = "config/report.yml") -> Repo
 @cache
 def _settings_from(texts: tuple[tuple[str, str], ...]) -> ReportSettings:
     data, source = _merged(texts)
+    problems = report_settings_problems(texts)
+    if problems:
+        more = (
+            f" (và {len(problems) - 1} lỗi khác; lệnh baocao check-config liệt kê đủ)"
+            if len(problems) > 1
+            else ""
+        )
+        raise ConfigError(problems[0] + more)
     return _guard(parse_report_settings, data, source)
 
 

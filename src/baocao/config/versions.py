@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from baocao.config.periods import Period, is_period
+from baocao.config.yaml_aliases import check_aliases
 from baocao.errors import ConfigError, os_reason
 
 
@@ -40,6 +41,7 @@ _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def _parse_yaml(text: str, source: str) -> Any:
     text = nfc(text)
+    check_aliases(text, source, _FAST_LOADER)
     try:
         return yaml.load(text, Loader=_FAST_LOADER)
     except (yaml.YAMLError, ValueError):

@@ -183,8 +183,8 @@ def _sheet_handlers(parser, scan: SheetScan) -> None:
             scan.formulas_without_value.add(state["ref"])
         if state["err"] and state["v"]:
             scan.errors[state["ref"]] = state["text"].strip()[:16] or "#VALUE!"
-        if state["row"] * state["col"] > scan.max_row * scan.max_col:
-            scan.far_cell = state["ref"]
+        if state["row"] > scan.max_row or state["col"] > scan.max_col:
+            scan.far_cell = state["ref"]  # the cell that last pushed the used area out
         scan.max_row = max(scan.max_row, state["row"])
         scan.max_col = max(scan.max_col, state["col"])
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import os
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +26,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
-from baocao.errors import BaocaoError
-from baocao.report.pandoc import NO_WINDOW, pandoc_path
+from baocao.report.external import Bound, pandoc_bound, run_bounded
+from baocao.report.pandoc import pandoc_path
 
 BLACK = RGBColor(0, 0, 0)
 _THEME_FONT_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
@@ -65,18 +64,17 @@ STYLE = DocxStyle()
 def pandoc_default_reference() -> bytes:
     """Pandoc's own reference.docx, from the pandoc binary bundled with pypandoc."""
     try:
-        done = subprocess.run(
-            [pandoc_path(), "--print-default-data-file", "reference.docx"],
-            capture_output=True,
-            check=True,
-            timeout=60,
-            creationflags=NO_WINDOW,
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise BaocaoError(
-            f"Không lấy được tệp mẫu reference.docx của pandoc: {exc}. "
-            "Hãy cài lại môi trường (make env)."
-        ) from None
+        executable = pandoc_path()
+    except OSError:
+        executable = "pandoc"  # run_bounded then fails to start it, in Vietnamese
+    done = run_bounded(
+        [executable, "--print-default-data-file", "reference.docx"],
+        program="pandoc",
+        document="tệp mẫu reference.docx",
+        bound=Bound(pandoc_bound().memory_mb, 60),
+        ghc=True,
+        binary=True,
+    )
     return done.stdout
 
 

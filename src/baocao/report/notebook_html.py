@@ -95,7 +95,7 @@ def _has_images(nb) -> bool:
     )
 
 
-def _pandoc(source: Path, target: Path, title: str, *, images: bool) -> None:
+def _pandoc(source: Path, target: Path, title: str, *, images: bool, document: str = "") -> None:
     """pandoc, notebook → standalone HTML. The style sheets go in as `<style>` in the page's
     head; `--embed-resources`, which would do the same but costs pandoc half of its time on
     a review page, is asked for only when the notebook has images to embed."""
@@ -113,7 +113,9 @@ def _pandoc(source: Path, target: Path, title: str, *, images: bool) -> None:
         "--metadata",
         f"title={title}",
     ]
-    run_pandoc(str(source), str(target), from_format="ipynb", to="html5", args=args)
+    run_pandoc(
+        str(source), str(target), from_format="ipynb", to="html5", args=args, document=document
+    )
 
 
 def _failure_page(ipynb: Path, reason: str) -> str:
@@ -150,12 +152,8 @@ def notebook_to_html(ipynb: Path, html: Path) -> Path:
         with tempfile.TemporaryDirectory(prefix="baocao-notebook-") as tmp:
             source = Path(tmp) / "notebook.ipynb"
             nbformat.write(review, source)
-            try:
-                _pandoc(source, target, title, images=_has_images(review))
-            except (RuntimeError, OSError) as exc:
-                raise BaocaoError(
-                    f"Pandoc không chuyển được sổ tay {ipynb.name} sang HTML: {exc}"
-                ) from None
+            document = f"trang kiểm tra {ipynb.with_suffix('.html').name}"
+            _pandoc(source, target, title, images=_has_images(review), document=document)
         outside = not_embedded(target.read_text(encoding="utf-8"))
         if outside:
             raise BaocaoError(

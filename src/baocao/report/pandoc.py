@@ -1,18 +1,18 @@
-"""The pandoc binary bundled with `pypandoc-binary`, run directly.
+"""The pandoc binary bundled with `pypandoc-binary`, run directly and within bounds.
 
 pypandoc's `convert_file` starts pandoc three times per conversion (twice to list its formats,
 once to convert); for the review pages, one per unit, the two extra starts cost as much as the
-page. `run_pandoc` starts the binary pypandoc found, once.
+page. `run_pandoc` starts the binary pypandoc found, once, with a heap and a time bound
+(`external.pandoc_bound`); its failure is an `ExternalError` in Vietnamese.
 """
 
 from __future__ import annotations
 
-import subprocess
 from functools import cache
 
-TIMEOUT = 600  # seconds: the largest report converts in a few
-# On Windows, no console window flashes up for each pandoc (as pypandoc does it).
-NO_WINDOW = getattr(subprocess, "CREATE_NO_WINDOW", 0)
+from baocao.report.external import NO_WINDOW, Bound, pandoc_bound, run_bounded
+
+__all__ = ["NO_WINDOW", "pandoc_path", "run_pandoc"]
 
 
 @cache
@@ -23,17 +23,29 @@ def pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
-def run_pandoc(source: str, target: str, *, from_format: str, to: str, args: list[str]) -> None:
-    """Convert file `source` (`from_format`) to file `target` (`to`) with pandoc's `args`.
-    Raises RuntimeError with pandoc's own message when it fails, OSError when it cannot start."""
-    command = [pandoc_path(), source, "--from", from_format, "--to", to, "--output", target]
-    done = subprocess.run(
+def run_pandoc(
+    source: str,
+    target: str,
+    *,
+    from_format: str,
+    to: str,
+    args: list[str],
+    document: str = "",
+    bound: Bound | None = None,
+) -> None:
+    """Convert file `source` (`from_format`) to file `target` (`to`) with pandoc's `args`,
+    within `bound` (default `pandoc_bound()`). `document` names what is made, for messages
+    ("báo cáo DOCX"). Raises `ExternalError` (Vietnamese) when pandoc cannot start, runs out of
+    memory or time, or fails."""
+    try:
+        executable = pandoc_path()
+    except OSError:
+        executable = "pandoc"  # run_bounded then fails to start it, in Vietnamese
+    command = [executable, source, "--from", from_format, "--to", to, "--output", target]
+    run_bounded(
         command + args,
-        capture_output=True,
-        timeout=TIMEOUT,
-        check=False,
-        creationflags=NO_WINDOW,
+        program="pandoc",
+        document=document or f"tệp {to.upper()}",
+        bound=bound or pandoc_bound(),
+        ghc=True,
     )
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip()
-        raise RuntimeError(message or f"pandoc dừng với mã {done.returncode}")

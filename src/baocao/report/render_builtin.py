@@ -24,6 +24,7 @@ import yaml
 from baocao.errors import BaocaoError
 from baocao.report.docx_style import build_reference_docx
 from baocao.report.pandoc import run_pandoc
+from baocao.report.profiles import PROFILE_NAMES
 from baocao.report.quarto_config import ASSETS, html_options, pandoc_html_args, quarto_config
 from baocao.report.render_execute import execute_report
 from baocao.report.render_job import RenderJob, _publish, _temporary, finish_or_check
@@ -122,11 +123,13 @@ def notebook_markdown(nb, build_dir: Path) -> str:
     return "\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n"
 
 
-def _pandoc(source: Path, to: str, target: Path, args: list[str]) -> None:
-    try:
-        run_pandoc(str(source), str(target), from_format="markdown", to=to, args=args)
-    except (RuntimeError, OSError) as exc:
-        raise BaocaoError(f"Pandoc không chuyển được báo cáo sang {to.upper()}: {exc}") from None
+def _pandoc(source: Path, to: str, target: Path, args: list[str], profile: str = "") -> None:
+    """One bounded pandoc conversion of the report; `ExternalError` (Vietnamese) on failure."""
+    fmt = "HTML" if to.startswith("html") else to.upper()
+    document = f"báo cáo {fmt}" + (f" ({PROFILE_NAMES.get(profile, profile)})" if profile else "")
+    run_pandoc(
+        str(source), str(target), from_format="markdown", to=to, args=args, document=document
+    )
 
 
 def render_builtin(job: RenderJob) -> dict[str, dict[str, Path]]:
@@ -167,7 +170,7 @@ def render_builtin(job: RenderJob) -> dict[str, dict[str, Path]]:
             # output is finished (DOCX) or checked (HTML) while the others are converted.
             with ThreadPoolExecutor(max_workers=max(1, min(len(conversions), CPUS))) as pool:
                 running = {
-                    pool.submit(_pandoc, markdown, to, target, args): (output, target)
+                    pool.submit(_pandoc, markdown, to, target, args, output[0]): (output, target)
                     for output, to, target, args in conversions
                 }
                 for done in as_completed(running):

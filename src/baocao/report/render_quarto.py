@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +23,8 @@ import yaml
 
 from baocao.errors import BaocaoError
 from baocao.report.docx_style import build_reference_docx
+from baocao.report.external import external_bound, run_bounded
+from baocao.report.profiles import PROFILE_NAMES
 from baocao.report.quarto_config import QUARTO_CONFIG, _read_yaml
 from baocao.report.render_execute import KERNEL, execute_report
 from baocao.report.render_job import RenderJob, _finish_and_check, _publish
@@ -113,21 +114,14 @@ def render_quarto(job: RenderJob) -> dict[str, dict[str, Path]]:
         env.pop("QUARTO_PROFILE", None)
         for profile in job.profiles:
             for fmt in job.names[profile]:
-                done = subprocess.run(
+                run_bounded(  # memory and time bound (external.py); Vietnamese on failure
                     quarto_command(quarto, job, profile, fmt),
+                    program="Quarto",
+                    document=f"báo cáo {fmt.upper()} ({PROFILE_NAMES.get(profile, profile)})",
+                    bound=external_bound(QUARTO_TIMEOUT),
                     cwd=project,
                     env=env,
-                    capture_output=True,
-                    encoding="utf-8",
-                    errors="replace",
-                    timeout=QUARTO_TIMEOUT,
-                    check=False,
                 )
-                if done.returncode != 0:
-                    tail = "\n".join(done.stderr.strip().splitlines()[-15:])
-                    raise BaocaoError(
-                        f"Quarto không lập được báo cáo dạng {fmt.upper()} (bản {profile}):\n{tail}"
-                    )
         staged = {
             profile: {fmt: project / name for fmt, name in names.items()}
             for profile, names in job.names.items()

@@ -14,6 +14,7 @@ import pandas as pd
 
 from baocao.config.catalog import Catalogue
 from baocao.config.units import Unit
+from baocao.errors import Issue
 from baocao.intake.numbers import format_number
 from baocao.report.markdown import (
     NOT_REPORTED,
@@ -25,6 +26,7 @@ from baocao.report.markdown import (
     _unit_cell,
     md_escape,
 )
+from baocao.unit.findings import ANNEX_LINES, Summary, more_line, over_limit, summarise
 from baocao.unit.validate import STATE_MISSING, STATE_VALID
 
 SEVERITY_WORDS = {"error": "Lỗi", "warning": "Cảnh báo"}
@@ -109,9 +111,34 @@ def _place(sheet: object, cell: object) -> str:
     return ", ".join(parts) or NOT_REPORTED
 
 
+def _summarised(frame: pd.DataFrame) -> list[tuple[str, Summary]]:
+    """(unit code, summary) per unit in the frame's order: a unit's findings repeating one
+    message are one line with their count and cell span (`unit.findings.summarise`)."""
+    out = []
+    for code, group in frame.groupby(frame["unit_code"].astype(str), sort=False):
+        issues = [
+            Issue(
+                str(r["severity"]),
+                str(r.get("kind") or ""),
+                "" if _missing(r.get("message")) else str(r.get("message")),
+                None if _missing(r.get("sheet")) else str(r.get("sheet")),
+                None if _missing(r.get("cell")) else str(r.get("cell")),
+            )
+            for r in group.to_dict("records")
+        ]
+        kept, left_out = over_limit(summarise(issues), ANNEX_LINES)
+        out.extend((code, summary) for summary in kept)
+        if left_out:
+            where = f"trang kiểm tra của đơn vị (notebooks/{code}.html)"
+            out.append((code, Summary("", "", None, more_line(left_out, where), 1, "", "")))
+    return out
+
+
 def issues_markdown(issues: pd.DataFrame, status: pd.DataFrame, units: Iterable[Unit]) -> str:
     """Every error and warning of every unit (internal draft): STT | Đơn vị | Mức độ | Vị trí |
-    Nội dung, errors first within a unit; then the units with nothing to report."""
+    Nội dung, errors first within a unit, a message repeated in one unit told once with its
+    count and cell span, at most `ANNEX_LINES` lines a unit (the rest counted on one line);
+    then the units with nothing to report."""
     units = tuple(units)
     short = {u.code: u.short for u in units}
     order = {u.code: i for i, u in enumerate(units)}
@@ -122,15 +149,14 @@ def issues_markdown(issues: pd.DataFrame, status: pd.DataFrame, units: Iterable[
     frame["_severity"] = (frame["severity"] != "error").astype(int)
     frame = frame.sort_values(["_unit", "_severity"], kind="stable")
     rows = []
-    for number, issue in enumerate(frame.to_dict("records"), start=1):
-        code = str(issue["unit_code"])
+    for code, summary in _summarised(frame):
         rows.append(
             [
-                str(number),
+                str(len(rows) + 1),
                 md_escape(short.get(code, code)),
-                SEVERITY_WORDS.get(str(issue["severity"]), md_escape(issue["severity"])),
-                _place(issue.get("sheet"), issue.get("cell")),
-                md_escape(issue.get("message")),
+                SEVERITY_WORDS.get(str(summary.severity), md_escape(summary.severity)),
+                _place(summary.sheet, summary.place),
+                md_escape(summary.shown_message),
             ]
         )
     text = _pipe_table(

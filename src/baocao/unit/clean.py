@@ -5,7 +5,8 @@ Here: the data sheet's rows matched to indicators, their cells and units of meas
 figures (`clean_values`), and `clean_unit`, which adds the models sheet (`unit.models`) and the
 checks of what `Thông tin` declares (`unit.declared`). Every row is either matched to an indicator (by its code, by its label when the code is missing,
 or by a label close enough to one, with a warning) or reported as an issue; nothing is dropped
-silently. A blank cell stays blank (not reported), apart from a 0.
+silently. A blank cell stays blank (not reported), apart from a 0. Rows below the template's
+table are told once (`below_table`), never matched one by one.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from baocao.config.units import Unit
 from baocao.errors import Issue
 from baocao.intake.numbers import NumberParseError, format_number, parse_value
 from baocao.intake.read import DataRow, UnitWorkbook, text_of
+from baocao.unit.below_table import below_table_issue, fold_below, split_rows, table_end
 from baocao.unit.declared import (
     check_declared_period,
     declared_unit_mismatch,
@@ -185,16 +187,17 @@ def clean_values(
 ) -> tuple[pd.DataFrame, list[Issue], int]:
     sheet = workbook.data_sheet
     by_label = {match_key(i.label): i for i in catalogue.indicators}
+    # Rows below the template's table are told once, never matched one by one.
+    table_rows, below, _ = split_rows(workbook.data_rows, catalogue)
     # Indicators some row names exactly: a loosely labelled row is never matched to them.
-    taken = {row.code.strip().lower() for row in workbook.data_rows} & set(catalogue.codes)
-    taken |= {
-        by_label[k].code for row in workbook.data_rows if (k := match_key(row.label)) in by_label
-    }
+    taken = {row.code.strip().lower() for row in table_rows} & set(catalogue.codes)
+    taken |= {by_label[k].code for row in table_rows if (k := match_key(row.label)) in by_label}
     found: dict[str, tuple[DataRow, object, bool]] = {}
-    issues: list[Issue] = []
+    below_issue = below_table_issue(below, sheet)
+    issues: list[Issue] = [below_issue] if below_issue else []
     duplicated: set[str] = set()
     rows_read = 0
-    rows = workbook.data_rows
+    rows = table_rows
     matched: list[DataRow] = []  # rows matched to an indicator
     consumed: set[int] = set()  # rows whose figure a finding on the row above names
     for number, row in enumerate(rows):
@@ -399,7 +402,7 @@ def clean_unit(
     if any(i.kind == "period_mismatch" for i in period_issues):
         values["included"] = False  # another period's figures: none counts in this period
     issues = [
-        *workbook.issues,
+        *fold_below(workbook.issues, workbook.data_sheet, table_end(workbook.data_rows, catalogue)),
         *([missing_info] if missing_info else []),
         *period_issues,
         *([mismatch] if mismatch else []),

@@ -19,6 +19,9 @@ from baocao.intake.read import UnitWorkbook, text_of
 MODEL_COLUMNS = ("period", "unit_code", *layout.MODEL_FIELDS, "sheet", "cell")
 _PROGRAMME = re.compile(r"^\D*(\d+)\D*$")
 DEFAULT_PROGRAMMES = ("1", "2", "3", "4", "5")
+# Models one unit may list in a period (the template prepares 20 rows): more is junk pasted
+# into the sheet, which would fill the report's Phụ lục II; the rest is one warning.
+MAX_MODELS = 100
 
 
 def programme_numbers(catalogue: Catalogue) -> tuple[str, ...]:
@@ -35,10 +38,14 @@ def clean_models(
     programmes: tuple[str, ...] = DEFAULT_PROGRAMMES,
 ) -> tuple[pd.DataFrame, list[Issue]]:
     """The models sheet as rows; `programmes` are the numbers the catalogue version's sections
-    start with (1–5 in 2021, 1–7 from 2025-H2): any other is a warning and left blank."""
+    start with (1–5 in 2021, 1–7 from 2025-H2): any other is a warning and left blank. Only
+    the first `MAX_MODELS` models are read; the rest is one warning with their count."""
     records, issues = [], []
     shown = f"{programmes[0]} đến {programmes[-1]}" if programmes else "1 đến 5"
-    for model in workbook.model_rows:
+    over = workbook.model_rows[MAX_MODELS:]
+    if over:
+        issues.append(_over_limit(over, workbook.models_sheet))
+    for model in workbook.model_rows[:MAX_MODELS]:
         fields = {name: text_of(value) for name, value in model.fields.items()}
         programme = _PROGRAMME.match(fields["programme"] or "")
         if programme and programme.group(1).lstrip("0") not in programmes:
@@ -65,3 +72,18 @@ def clean_models(
             }
         )
     return pd.DataFrame.from_records(records, columns=list(MODEL_COLUMNS)), issues
+
+
+def _over_limit(over, sheet: str | None) -> Issue:
+    first, last = over[0], over[-1]
+    count = f"{len(over):,}".replace(",", ".")
+    return Issue(
+        "warning",
+        "models_over_limit",
+        f"Trang “{sheet}” có thêm {count} mô hình sau mô hình thứ {MAX_MODELS}, từ dòng "
+        f"{first.row_number} đến dòng {last.row_number}: các dòng này không được đọc (một đơn "
+        f"vị ghi tối đa {MAX_MODELS} mô hình một kỳ). Hãy xóa các dòng thừa, chỉ giữ các mô "
+        "hình thật của đơn vị, rồi gửi lại.",
+        sheet=sheet,
+        cell=first.first_ref,
+    )

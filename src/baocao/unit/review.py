@@ -15,6 +15,7 @@ from baocao.config.catalog import Catalogue
 from baocao.errors import Issue
 from baocao.intake.format_numbers import format_number
 from baocao.intake.read import UnitWorkbook
+from baocao.unit.findings import PAGE_LINES, more_line, over_limit, summarise
 
 SEVERITY_LABEL = {"error": "Lỗi", "warning": "Cảnh báo"}
 FILE_CONTENTS = {
@@ -104,7 +105,13 @@ def figures_table(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
 
 
 def issues_table(issues: tuple[Issue, ...] | list[Issue]) -> pd.DataFrame:
-    rows = [(SEVERITY_LABEL[i.severity], i.sheet or "", i.cell or "", i.message) for i in issues]
+    """One line per finding; findings repeating one message (same severity, kind, sheet) are one
+    line with their cell span ("E12–E40") and "(lặp lại 29 lần)"; errors first beyond
+    `PAGE_LINES` lines, and the rest counted on a last line."""
+    kept, left_out = over_limit(summarise(issues), PAGE_LINES)
+    rows = [(SEVERITY_LABEL[s.severity], s.sheet or "", s.place, s.shown_message) for s in kept]
+    if left_out:
+        rows.append(("", "", "", more_line(left_out, "tệp kết quả kiểm tra của đơn vị (.json)")))
     return ReviewTable(rows, columns=["Mức độ", "Trang", "Ô", "Nội dung"])
 
 
