@@ -4,7 +4,8 @@ What enters: the `RenderJob` (report.qmd's path, the parameters `period`, `proce
 `root` and `overrides`) and the folder the kernel starts in. What leaves: the executed notebook
 (nbformat), its code cells carrying their Quarto options (`#| key: value`) in their metadata.
 jupytext reads the .qmd, papermill's `parameterize_notebook` injects the parameters after the
-cell tagged `parameters`, nbclient runs every cell once in a fresh kernel. A failing cell
+cell tagged `parameters`, nbclient runs every cell once in a fresh kernel. A failing cell, a
+cell over its time limit (`settings.cell_timeout`, `BAOCAO_CELL_TIMEOUT`) or a kernel that dies
 raises `BaocaoError` naming the part of the report the cell writes, never its code.
 """
 
@@ -19,12 +20,11 @@ from typing import Any
 
 import yaml
 
+from baocao.config.settings import CELL_TIMEOUT_VARIABLE, DEFAULT_CELL_TIMEOUT, cell_timeout
 from baocao.errors import BaocaoError, os_reason
 from baocao.report.render_job import RenderJob
 from baocao.report.report_kernel import KERNEL, ReportKernel
-
-CELL_TIMEOUT = 600  # seconds per cell
-
+from baocao.run.kernels import START_TIMEOUT, kill_kernel
 
 _OWN_ERRORS = ("BaocaoError", "ConfigError", "InputError")
 
@@ -130,39 +130,55 @@ def parameterize(nb, parameters: dict[str, Any]):
 def execute(
     nb,
     cwd: Path,
-    timeout: int = CELL_TIMEOUT,
+    timeout: int = DEFAULT_CELL_TIMEOUT,
     parts: Callable[[], Mapping[str, str]] = dict,
     kernel: ReportKernel | None = None,
 ):
     """Run every cell once, in order, in a fresh kernel started in `cwd` — or in `kernel`'s,
-    started ahead with nothing defined, moved to `cwd` first. A failing cell is a
-    `BaocaoError` naming the part of the report it writes (`parts()`: part id → heading, asked
-    for only then)."""
+    started ahead with nothing defined, moved to `cwd` first. A failing cell, a cell running
+    over `timeout` seconds or a kernel that dies is a `BaocaoError` naming the part of the
+    report the cell writes (`parts()`: part id → heading, asked for only then); the kernel is
+    shut down in every case."""
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellControlSignal, CellExecutionError, CellTimeoutError
+    from nbclient.exceptions import (
+        CellControlSignal,
+        CellExecutionError,
+        CellTimeoutError,
+        DeadKernelError,
+    )
 
     warm = kernel.take() if kernel is not None else None
     client = NotebookClient(
         nb,
-        km=warm[0] if warm else None,
+        km=warm,
         kernel_name=KERNEL,
         timeout=timeout,
+        iopub_timeout=timeout,  # a cell's last output: the same limit
+        shutdown_kernel="immediate",  # its own kernel, when it started one
         resources={"metadata": {"path": str(cwd)}},
     )
     index = 0
     try:
-        if warm:
-            client.kc = warm[1]  # nbclient connects a client of its own only when this is None
-            _move_to(warm[1], cwd)
         # The kernel's own console chatter (ZMQ warnings) is not for the report's user.
         quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
         with client.setup_kernel(cwd=str(cwd), **quiet):
+            if warm is not None:
+                _move_to(client.kc, cwd)
             for index, cell in enumerate(nb.cells):
                 client.execute_cell(cell, index)
     except CellTimeoutError:
         raise BaocaoError(
             f"Lỗi khi lập báo cáo: {_cell_name(nb.cells[index], _parts(parts))} chạy quá "
-            f"{timeout} giây."
+            f"{timeout} giây nên đã bị dừng; báo cáo lần trước được giữ nguyên. Hãy chạy lại; "
+            "nếu vẫn vậy, hãy gửi thông báo này cho người phụ trách kỹ thuật (giới hạn thời "
+            f"gian của một ô lệnh đặt bằng biến môi trường {CELL_TIMEOUT_VARIABLE})."
+        ) from None
+    except DeadKernelError:
+        raise BaocaoError(
+            f"Lỗi khi lập báo cáo: nhân Python dừng đột ngột ở "
+            f"{_cell_name(nb.cells[index], _parts(parts))} (máy hết bộ nhớ hoặc tiến trình bị "
+            "tắt); báo cáo lần trước được giữ nguyên. Hãy chạy lại; nếu vẫn vậy, hãy gửi thông "
+            "báo này cho người phụ trách kỹ thuật."
         ) from None
     except CellExecutionError as exc:
         # baocao's own errors already speak to the user; anything else is the program's fault.
@@ -180,27 +196,31 @@ def execute(
         raise BaocaoError(f"Lỗi khi lập báo cáo: {exc}") from None
     except BaocaoError:
         raise
-    except Exception as exc:  # the kernel did not start or died
+    except Exception as exc:  # the kernel did not start
         raise BaocaoError(
             f"Không chạy được nhân Python “{KERNEL}” để lập báo cáo: {exc}. "
             "Hãy kiểm tra môi trường (make env)."
         ) from None
     finally:
-        if warm:  # taken from a ReportKernel: ours to shut down
+        if warm is not None:  # taken from a ReportKernel: ours to shut down
+            if client.kc is not None:
+                with suppress(Exception):
+                    client.kc.stop_channels()
+            kill_kernel(warm)
             with suppress(Exception):
-                warm[1].stop_channels()
-            with suppress(Exception):
-                warm[0].shutdown_kernel(now=True)
+                warm.shutdown_kernel(now=True)
     return nb
 
 
 def _move_to(client, cwd: Path) -> None:
-    """Make `cwd` the kernel's working folder, defining no name."""
-    reply = client.execute_interactive(
+    """Make `cwd` the kernel's working folder, defining no name (`client`: asynchronous)."""
+    from jupyter_core.utils import run_sync
+
+    reply = run_sync(client.execute_interactive)(
         f"__import__('os').chdir({str(cwd)!r})",
         silent=True,
         store_history=False,
-        timeout=60,
+        timeout=START_TIMEOUT,
         output_hook=lambda _message: None,
     )
     if reply["content"]["status"] != "ok":
@@ -232,6 +252,7 @@ def execute_report(job: RenderJob, cwd: Path):
     nb = execute(
         parameterize(read_report(job.paths.report_source), job.parameters),
         cwd=cwd,
+        timeout=cell_timeout(),
         parts=lambda: outline_parts(job),
         kernel=job.kernel,
     )

@@ -4,7 +4,8 @@
   parallel across `jobs` workers, and only when its content key changed (`cache`).
 - Everything is built in staging folders and swapped into place at the end, so a run that is
   interrupted leaves the previous `data/processed/<period>/` and `_output/<period>/` whole.
-- One bad unit never stops the others: whatever goes wrong with it becomes its summary row.
+- One bad unit never stops the others: whatever goes wrong with it becomes its summary row,
+  a cell over its time limit or a kernel that dies included (`unit_stopped` says which).
 - A lock per period keeps two runs from interleaving; a manifest records what the run did.
 """
 
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from baocao.config.paths import ProjectPaths
+from baocao.config.settings import DEFAULT_CELL_TIMEOUT, cell_timeout
 from baocao.config.units import load_units
 from baocao.run.cache import (
     Cache,
@@ -38,10 +40,16 @@ from baocao.run.store import (
     write_csv,
     write_json,
 )
+from baocao.run.unit_stopped import (
+    died_message,
+    not_run_message,
+    step_name,
+    stopped_cell,
+    timed_out_message,
+)
 from baocao.unit.states import STATE_ERRORS, STATE_MISSING
 
 NOTEBOOK = "clean_unit.ipynb"
-UNIT_CELL_TIMEOUT = 600  # seconds; a unit's cells take well under one
 
 
 @dataclass
@@ -119,10 +127,12 @@ def run_unit_notebook(
     cache: Cache,
     pool: KernelPool,
     review_pages: Callable[[Path], None] | None = None,
+    cell_seconds: int = DEFAULT_CELL_TIMEOUT,
 ) -> UnitOutcome:
-    """Execute the per-unit notebook into its cache entry; a failure becomes the outcome.
-    `review_pages(entry)`, when given, makes the reviewer's pages of the executed notebook
-    (once per cache entry)."""
+    """Execute the per-unit notebook into its cache entry; a failure becomes the outcome, a
+    cell running over `cell_seconds` or a kernel that dies included (the message names the
+    unit, its file and the notebook's step). `review_pages(entry)`, when given, makes the
+    reviewer's pages of the executed notebook (once per cache entry)."""
     # Imported here, not at the top: a rerun with nothing changed runs no notebook at all and
     # should not pay for loading papermill.
     import nbformat
@@ -133,11 +143,12 @@ def run_unit_notebook(
     cache.discard(plan.key)
     entry.mkdir(parents=True)
     executed = entry / f"{unit.code}.ipynb"
-    outcome = UnitOutcome(unit.code, unit.name, STATE_ERRORS, source_file=plan.job.path.name)
+    source_file = plan.job.path.name
+    outcome = UnitOutcome(unit.code, unit.name, STATE_ERRORS, source_file=source_file)
     notebook = with_isolation_cell(nbformat.read(paths.notebooks / NOTEBOOK, as_version=4))
     try:
         with pool.kernel() as kernel:
-            papermill.execute_notebook(
+            kernel.execute_notebook(
                 notebook,
                 str(executed),
                 parameters={
@@ -146,22 +157,49 @@ def run_unit_notebook(
                     "processed_dir": str(entry.resolve()),
                     "config_dir": str(paths.config.resolve()),
                 },
-                **kernel.papermill_kwargs(),
-                execution_timeout=UNIT_CELL_TIMEOUT,
+                execution_timeout=cell_seconds,
+                iopub_timeout=cell_seconds,  # a cell's last output: the same limit
                 progress_bar=False,
                 request_save_on_cell_execute=False,
                 # No `cwd`: papermill would chdir the whole process, which threads share.
             )
     except papermill.PapermillExecutionError as exc:
         outcome.messages.append(f"Sổ tay dừng ở ô {exc.exec_count}: {exc.ename}: {exc.evalue}")
-    except Exception as exc:  # noqa: BLE001 - kernel died, timed out, ...: the unit's own row
-        outcome.messages.append(f"Không chạy được sổ tay: {type(exc).__name__}: {exc}")
-    if executed.is_file() and review_pages is not None:
+    except Exception as exc:  # noqa: BLE001 - timed out, kernel died, ...: the unit's own row
+        stopped = _stopped_message(exc, unit.name, source_file, executed, cell_seconds)
+        outcome.messages.append(stopped)
+    if executed.is_file() and review_pages is not None and not pool.closed:
         review_pages(entry)
     if not outcome.messages and read_unit_status(entry, unit.code) is not None:
         cache.seal(plan.key, plan.parts)
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+def _stopped_message(
+    exc: Exception, unit_name: str, source_file: str, executed: Path, cell_seconds: int
+) -> str:
+    """The message of a notebook that did not end on a cell's own error (nbclient's
+    `CellTimeoutError` and `DeadKernelError`, a kernel that did not start, ...)."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    if not isinstance(exc, CellTimeoutError | DeadKernelError):
+        return not_run_message(unit_name, source_file, f"{type(exc).__name__}: {exc}")
+    step = step_name(*_last_cell(executed))
+    if isinstance(exc, DeadKernelError):
+        return died_message(unit_name, source_file, step)
+    return timed_out_message(unit_name, source_file, step, cell_seconds)
+
+
+def _last_cell(executed: Path):
+    """(the executed notebook papermill wrote, the index of the cell it stopped at)."""
+    import nbformat
+
+    try:
+        notebook = nbformat.read(executed, as_version=4)
+    except Exception:  # noqa: BLE001 - not written: the step stays unknown
+        return nbformat.v4.new_notebook(), None
+    return notebook, stopped_cell(notebook)
 
 
 def _fill_from_status(outcome: UnitOutcome, status: dict | None) -> None:
@@ -273,8 +311,11 @@ def process_period(
     """Clean and validate every unit of a period (reusing unchanged ones), total it, and swap
     `data/processed/<period>/` and `_output/<period>/notebooks/` into place.
     `narrative_digest` (the period's narrative by content, `cache._static_parts`) names the run
-    in `run.json`; `review_pages(entry)` makes each executed notebook's reviewer pages."""
+    in `run.json`; `review_pages(entry)` makes each executed notebook's reviewer pages. A
+    unit's cell may run `BAOCAO_CELL_TIMEOUT` seconds (`settings.cell_timeout`). Interrupted
+    (Ctrl-C), it closes `pool` at once: running notebooks end, no other unit starts."""
     started = time.perf_counter()
+    cell_seconds = cell_timeout()  # a wrong setting stops the run before any unit
     units = load_units(paths.config).for_period(period)
     cache = Cache.of(paths)
     memo = IdentityMemo(cache.load_memo(period, "files"))
@@ -328,11 +369,18 @@ def process_period(
         import papermill  # noqa: F401
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="unit") as executor:
         futures = {
-            executor.submit(run_unit_notebook, plan, period, paths, cache, pool, review_pages): plan
+            executor.submit(
+                run_unit_notebook, plan, period, paths, cache, pool, review_pages, cell_seconds
+            ): plan
             for plan in to_run
         }
-        for future in as_completed(futures):
-            finish(futures[future], future.result(), (processed, notebooks))
+        try:
+            for future in as_completed(futures):
+                finish(futures[future], future.result(), (processed, notebooks))
+        except BaseException:  # Ctrl-C, ...: no unit starts, the running ones end at once
+            executor.shutdown(wait=False, cancel_futures=True)
+            pool.close()
+            raise
 
     from baocao.run.aggregate import collect_period  # pandas: only when the period is collected
 
