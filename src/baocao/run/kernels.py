@@ -61,6 +61,18 @@ class PoolClosed(RuntimeError):
     """A unit asked for a kernel after the pool was closed (the run is stopping)."""
 
 
+class NotebookStopped(Exception):
+    """A notebook that ended otherwise than on a cell's own error: `cause` is what ended it
+    (nbclient's `CellTimeoutError` for a cell over its limit, `DeadKernelError` for a kernel
+    that died, ...), `notebook` the notebook as far as it ran (papermill's record: each cell's
+    `metadata.papermill.start_time` says whether it started). papermill writes nothing then."""
+
+    def __init__(self, cause: BaseException, notebook):
+        super().__init__(f"{type(cause).__name__}: {cause}")
+        self.cause = cause
+        self.notebook = notebook
+
+
 def with_isolation_cell(notebook):
     """A copy of the notebook (an nbformat node) whose first code cell empties the namespace."""
     import nbformat
@@ -155,9 +167,9 @@ class WarmKernel:
 
     def execute_notebook(self, notebook, output_path: str, **kwargs):
         """`papermill.execute_notebook` of `notebook` into `output_path` in this kernel, run in
-        its thread; returns the executed notebook or raises as papermill does (nbclient's
-        `CellTimeoutError` for a cell over `execution_timeout` seconds, `DeadKernelError` for
-        a kernel that died)."""
+        its thread; returns the executed notebook or raises as papermill does, and
+        `NotebookStopped` when it did not end (a cell over `execution_timeout` seconds, a
+        kernel that died, ...)."""
         import papermill
 
         try:
@@ -400,6 +412,8 @@ def register_engine() -> str:
             client.kc = connected  # nbclient connects a new client only when this is None
             try:
                 return client.execute()
+            except Exception as exc:  # papermill keeps cells' own errors: here, the others
+                raise NotebookStopped(exc, nb_man.nb) from exc
             finally:
                 if connected is None and client.kc is not None:
                     client.kc.stop_channels()  # also ends the zmq context it made

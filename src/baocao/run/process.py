@@ -16,12 +16,14 @@ import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from baocao.config.paths import ProjectPaths
 from baocao.config.settings import DEFAULT_CELL_TIMEOUT, cell_timeout
 from baocao.config.units import load_units
+from baocao.errors import Issue
 from baocao.run.cache import (
     Cache,
     changed,
@@ -31,7 +33,7 @@ from baocao.run.cache import (
     unit_key_parts,
 )
 from baocao.run.discover import IdentityMemo, UnitJob, discover
-from baocao.run.kernels import KernelPool, with_isolation_cell
+from baocao.run.kernels import KernelPool, NotebookStopped, with_isolation_cell
 from baocao.run.store import (
     RUN_FILE,
     UnitFiles,
@@ -165,9 +167,13 @@ def run_unit_notebook(
             )
     except papermill.PapermillExecutionError as exc:
         outcome.messages.append(f"Sổ tay dừng ở ô {exc.exec_count}: {exc.ename}: {exc.evalue}")
-    except Exception as exc:  # noqa: BLE001 - timed out, kernel died, ...: the unit's own row
-        stopped = _stopped_message(exc, unit.name, source_file, executed, cell_seconds)
-        outcome.messages.append(stopped)
+    except NotebookStopped as stop:  # timed out, kernel died: the unit's own row
+        outcome.messages.append(_stopped_message(stop, unit.name, source_file, cell_seconds))
+        with suppress(Exception):  # best effort: the reviewer sees where it stopped
+            nbformat.write(stop.notebook, executed)
+    except Exception as exc:  # noqa: BLE001 - no kernel, ...: the unit's own row
+        reason = f"{type(exc).__name__}: {exc}"
+        outcome.messages.append(not_run_message(unit.name, source_file, reason))
     if executed.is_file() and review_pages is not None and not pool.closed:
         review_pages(entry)
     if not outcome.messages and read_unit_status(entry, unit.code) is not None:
@@ -177,29 +183,18 @@ def run_unit_notebook(
 
 
 def _stopped_message(
-    exc: Exception, unit_name: str, source_file: str, executed: Path, cell_seconds: int
+    stop: NotebookStopped, unit_name: str, source_file: str, cell_seconds: int
 ) -> str:
-    """The message of a notebook that did not end on a cell's own error (nbclient's
-    `CellTimeoutError` and `DeadKernelError`, a kernel that did not start, ...)."""
+    """What a notebook that did not end says: a cell over its time limit (nbclient's
+    `CellTimeoutError`), a kernel that died (`DeadKernelError`), anything else."""
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-    if not isinstance(exc, CellTimeoutError | DeadKernelError):
-        return not_run_message(unit_name, source_file, f"{type(exc).__name__}: {exc}")
-    step = step_name(*_last_cell(executed))
-    if isinstance(exc, DeadKernelError):
+    step = step_name(stop.notebook, stopped_cell(stop.notebook))
+    if isinstance(stop.cause, CellTimeoutError):
+        return timed_out_message(unit_name, source_file, step, cell_seconds)
+    if isinstance(stop.cause, DeadKernelError):
         return died_message(unit_name, source_file, step)
-    return timed_out_message(unit_name, source_file, step, cell_seconds)
-
-
-def _last_cell(executed: Path):
-    """(the executed notebook papermill wrote, the index of the cell it stopped at)."""
-    import nbformat
-
-    try:
-        notebook = nbformat.read(executed, as_version=4)
-    except Exception:  # noqa: BLE001 - not written: the step stays unknown
-        return nbformat.v4.new_notebook(), None
-    return notebook, stopped_cell(notebook)
+    return not_run_message(unit_name, source_file, str(stop))
 
 
 def _fill_from_status(outcome: UnitOutcome, status: dict | None) -> None:
@@ -211,6 +206,27 @@ def _fill_from_status(outcome: UnitOutcome, status: dict | None) -> None:
     outcome.errors = status["errors"]
     outcome.warnings = status["warnings"]
     outcome.messages += [i["message"] for i in status["issues"] if i["severity"] == "error"]
+
+
+def _record_stopped(processed: Path, outcome: UnitOutcome) -> None:
+    """The status of a unit whose notebook stopped before writing its own (a cell over its
+    limit, a dead kernel, ...): its file came, so it has errors (not "chưa nộp"), and no
+    figure; the messages say why."""
+    issues = [Issue("error", "notebook_stopped", message) for message in outcome.messages]
+    write_json(
+        UnitFiles.of(processed, outcome.unit_code).status,
+        {
+            "unit_code": outcome.unit_code,
+            "unit_name": outcome.unit_name,
+            "source_file": outcome.source_file,
+            "state": STATE_ERRORS,
+            "rows_read": 0,
+            "errors": max(1, len(issues)),
+            "warnings": 0,
+            "illustrative": False,
+            "issues": [issue.as_dict() for issue in issues],
+        },
+    )
 
 
 def _copy_unit(entry: Path, unit_code: str, processed: Path, notebooks: Path) -> None:
@@ -337,6 +353,8 @@ def process_period(
         _fill_from_status(outcome, read_unit_status(entry, plan.job.unit.code))
         if copy_to:
             _copy_unit(entry, plan.job.unit.code, *copy_to)
+            if read_unit_status(copy_to[0], plan.job.unit.code) is None:
+                _record_stopped(copy_to[0], outcome)
         outcome.messages = [i.message for i in plan.job.issues] + outcome.messages
         outcome.errors += sum(i.severity == "error" for i in plan.job.issues)
         outcome.warnings += sum(i.severity == "warning" for i in plan.job.issues)

@@ -1,8 +1,8 @@
 """What the analyst is told when a unit's notebook could not finish: a cell over its time limit,
 a kernel that died, a kernel that would not start.
 
-In: the executed notebook papermill wrote (nbformat; each cell's `metadata.papermill.status`
-says whether it ran) and the unit, its file and the limit. Out: the step the notebook stopped
+In: the notebook as far as it ran (nbformat, papermill's record: each cell's
+`metadata.papermill.start_time` says whether it started) and the unit, its file and the limit. Out: the step the notebook stopped
 at, as the notebook's own headings name it, and one Vietnamese message saying what happened,
 that the other units are not affected and what to do. Pure: reads no file.
 """
@@ -22,8 +22,7 @@ def stopped_cell(notebook) -> int | None:
     started = [
         i
         for i, cell in enumerate(notebook.cells)
-        if cell.cell_type == "code"
-        and cell.metadata.get("papermill", {}).get("status") not in (None, "pending")
+        if cell.cell_type == "code" and cell.metadata.get("papermill", {}).get("start_time")
     ]
     return started[-1] if started else None
 
