@@ -174,9 +174,7 @@ def test_a_stuck_or_dead_report_kernel_ends_the_render_naming_the_step(project):
     text = " ".join(done.stdout.split())
     assert done.returncode == 2, done.stdout + done.stderr
     assert seconds < LIMIT + 150
-    assert (
-        "Lỗi: Lỗi khi lập báo cáo: nhân Python dừng đột ngột ở bước vẽ các biểu đồ" in text
-    ), text
+    assert "Lỗi: Lỗi khi lập báo cáo: nhân Python dừng đột ngột ở bước vẽ các biểu đồ" in text, text
     assert "Traceback" not in done.stdout + done.stderr
     assert_nothing_left(env)
 
@@ -207,9 +205,8 @@ def test_one_ctrl_c_stops_the_run_within_seconds(project):
     print(f"Ctrl-C to exit: {seconds:.1f} s")
     assert seconds < 10, (seconds, out, err)
     assert process.returncode == 130, out + err
-    assert (
-        "Lỗi: Đã dừng theo yêu cầu. Kết quả của lần chạy trước vẫn được giữ nguyên."
-        in " ".join(out.split())
+    assert "Lỗi: Đã dừng theo yêu cầu. Kết quả của lần chạy trước vẫn được giữ nguyên." in " ".join(
+        out.split()
     ), out
     assert "Traceback" not in out + err
     assert_nothing_left(env)

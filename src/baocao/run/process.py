@@ -69,6 +69,7 @@ class UnitOutcome:
     messages: list[str] = field(default_factory=list)
     reused: bool = False
     seconds: float = 0.0
+    stopped: bool = False  # its notebook did not end (over its time limit, dead kernel, ...)
 
 
 @dataclass
@@ -168,10 +169,12 @@ def run_unit_notebook(
     except papermill.PapermillExecutionError as exc:
         outcome.messages.append(f"Sổ tay dừng ở ô {exc.exec_count}: {exc.ename}: {exc.evalue}")
     except NotebookStopped as stop:  # timed out, kernel died: the unit's own row
+        outcome.stopped = True
         outcome.messages.append(_stopped_message(stop, unit.name, source_file, cell_seconds))
         with suppress(Exception):  # best effort: the reviewer sees where it stopped
             nbformat.write(stop.notebook, executed)
     except Exception as exc:  # noqa: BLE001 - no kernel, ...: the unit's own row
+        outcome.stopped = True
         reason = f"{type(exc).__name__}: {exc}"
         outcome.messages.append(not_run_message(unit.name, source_file, reason))
     if executed.is_file() and review_pages is not None and not pool.closed:
@@ -195,6 +198,12 @@ def _stopped_message(
     if isinstance(stop.cause, DeadKernelError):
         return died_message(unit_name, source_file, step)
     return not_run_message(unit_name, source_file, str(stop))
+
+
+def stopped_notes(period: str, outcomes: list[UnitOutcome]) -> list[str]:
+    """What the run says about the units of `period` (the comparison period, whose units are
+    not listed) whose notebook did not end: one line each, naming the period."""
+    return [f"Kỳ so sánh {period}: {m}" for o in outcomes if o.stopped for m in o.messages]
 
 
 def _fill_from_status(outcome: UnitOutcome, status: dict | None) -> None:
