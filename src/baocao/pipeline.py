@@ -58,6 +58,7 @@ from baocao.run.process import (
     process_period,
     recover,
     staging_copy,
+    stopped_notes,
     swap_into_place,
 )
 from baocao.run.store import RUN_FILE, period_lock
@@ -255,6 +256,7 @@ def run_period(
         narrative = (
             narrative_summary(paths, period, check_names=not names_checked) if render else {}
         )
+        notes: list[str] = []  # the comparison period's units whose notebook did not end
         if period_files(paths.raw_period(earlier))[0]:  # an empty folder compares with nothing
             with period_lock(paths.processed, earlier):
                 earlier_result = process_period(
@@ -267,6 +269,7 @@ def run_period(
                     force=force,
                 )
             timings["earlier_period"] = round(earlier_result.seconds, 3)
+            notes = stopped_notes(earlier, earlier_result.outcomes)
         current = process_period(
             period,
             paths,
@@ -285,6 +288,11 @@ def run_period(
         nobody = none_identified_message(period, paths, current.outcomes)
         if nobody is not None:
             result.narrative = {**narrative, "messages": [nobody, *narrative.get("messages", [])]}
+        if notes:
+            result.narrative = {
+                **result.narrative,
+                "messages": [*notes, *result.narrative.get("messages", [])],
+            }
 
         chosen = choose_backend(backend) if render else ""
         result.backend = chosen

@@ -46,7 +46,7 @@ def test_a_kernel_started_ahead_runs_the_report_where_a_fresh_one_would(tmp_path
     fresh = printed(execute(probe_notebook(), cwd=tmp_path))
     with ReportKernel(REPO / "report.qmd").start() as ahead:
         warmed = printed(execute(probe_notebook(), cwd=tmp_path, kernel=ahead))
-        manager, _client = ahead._manager, ahead._client
+        manager = ahead._manager
     # Same folder, the same (no) names defined before the report's first cell; only the
     # report's modules are already loaded.
     assert warmed[:2] == fresh[:2] == [str(tmp_path), "[]"]

@@ -138,19 +138,16 @@ def test_a_warm_kernel_keeps_no_variable_from_one_unit_to_the_next(tmp_path):
 
     with KernelPool(1) as pool, pool.kernel() as kernel:
         runs = [
-            papermill.execute_notebook(
+            kernel.execute_notebook(
                 with_isolation_cell(notebook),
                 str(tmp_path / f"{i}.ipynb"),
-                **kernel.papermill_kwargs(),
                 progress_bar=False,
             )
             for i in range(2)
         ]
         assert [printed(nb) for nb in runs] == ["seen before: False", "seen before: False"]
         # Without the isolation cell the same kernel does leak: the test above can fail.
-        leaky = papermill.execute_notebook(
-            notebook, str(tmp_path / "leaky.ipynb"), **kernel.papermill_kwargs(), progress_bar=False
-        )
+        leaky = kernel.execute_notebook(notebook, str(tmp_path / "leaky.ipynb"), progress_bar=False)
         assert printed(leaky) == "seen before: True"
 
 
@@ -272,17 +269,15 @@ def test_one_connected_client_serves_every_notebook_and_ignores_what_a_failed_on
     )
     with KernelPool(1) as pool:
         with pool.kernel() as kernel, pytest.raises(papermill.PapermillExecutionError):
-            papermill.execute_notebook(
+            kernel.execute_notebook(
                 with_isolation_cell(failing),
                 str(tmp_path / "failing.ipynb"),
-                **kernel.papermill_kwargs(),
                 progress_bar=False,
             )
         with pool.kernel() as again:
-            executed = papermill.execute_notebook(
+            executed = again.execute_notebook(
                 with_isolation_cell(fine),
                 str(tmp_path / "fine.ipynb"),
-                **again.papermill_kwargs(),
                 progress_bar=False,
             )
             assert again.client is kernel.client and again.client.channels_running
@@ -302,10 +297,9 @@ def test_running_many_notebooks_in_a_warm_kernel_leaks_no_sockets(tmp_path):
     open_files = []
     with KernelPool(1) as pool, pool.kernel() as kernel:
         for i in range(6):
-            papermill.execute_notebook(
+            kernel.execute_notebook(
                 with_isolation_cell(notebook),
                 str(tmp_path / f"{i}.ipynb"),
-                **kernel.papermill_kwargs(),
                 progress_bar=False,
             )
             open_files.append(me.num_fds())
@@ -329,11 +323,10 @@ def test_injected_parameters_keep_vietnamese_letters_and_the_value(tmp_path):
     )
     note = 'Ghi “số liệu” "x" \\ C:\\du-lieu\n2'
     with KernelPool(1) as pool, pool.kernel() as kernel:
-        executed = papermill.execute_notebook(
+        executed = kernel.execute_notebook(
             notebook,
             str(tmp_path / "out.ipynb"),
             parameters={"unit_name": "Xã Lộc Bình", "note": note},
-            **kernel.papermill_kwargs(),
             progress_bar=False,
         )
     injected = next(c for c in executed.cells if "injected-parameters" in c.metadata.tags)
@@ -352,10 +345,9 @@ def test_prestarted_kernels_serve_the_units_and_never_exceed_the_pool(tmp_path):
         with pool.kernel() as first, pool.kernel() as second:
             assert pool.started == 2 and first is not second
             pids = {
-                papermill.execute_notebook(
+                kernel.execute_notebook(
                     with_isolation_cell(notebook),
                     str(tmp_path / f"{n}.ipynb"),
-                    **kernel.papermill_kwargs(),
                     progress_bar=False,
                 )
                 .cells[-1]

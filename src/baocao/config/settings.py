@@ -1,15 +1,17 @@
-"""The report's settings (issuing body, number, date, signer, recipients, title) and a run's
-overrides of them.
+"""The report's settings (issuing body, number, date, signer, recipients, title), a run's
+overrides of them, and a run's time limits.
 
-In: `config/report*.yml` (the version in force for the period, see `versions`) and, for one
-run, the command line's overrides (`OVERRIDE_KEYS`). Out: `ReportSettings`; bad overrides as a
-Vietnamese `BaocaoError`. Every value's type is checked first (`settings_types`), naming the
-file, the line and the key.
+In: `config/report*.yml` (the version in force for the period, see `versions`), for one run
+the command line's overrides (`OVERRIDE_KEYS`), and the environment (`BAOCAO_CELL_TIMEOUT`).
+Out: `ReportSettings`, `cell_timeout()`; bad overrides or limits as a Vietnamese
+`BaocaoError`. Every value's type is checked first (`settings_types`), naming the file, the
+line and the key.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -213,3 +215,25 @@ def apply_overrides(
         if name != "recipients":
             fields[name] = unicodedata.normalize("NFC", str(value))
     return dataclasses.replace(settings, periods={**settings.periods, key: own}, **fields)
+
+
+# --- a run's time limits (environment) ----------------------------------------------------
+
+CELL_TIMEOUT_VARIABLE = "BAOCAO_CELL_TIMEOUT"
+DEFAULT_CELL_TIMEOUT = 600  # seconds; a unit's cells take well under one, the report's a few
+
+
+def cell_timeout(environ: Mapping[str, str] | None = None) -> int:
+    """Seconds one notebook cell (a unit's notebook or the report's code) may run before it is
+    stopped: `BAOCAO_CELL_TIMEOUT` from `environ` (default: the process's environment) when
+    set, else `DEFAULT_CELL_TIMEOUT`. Raises `BaocaoError` for a value that is not a whole
+    number of seconds of at least 1."""
+    raw = (os.environ if environ is None else environ).get(CELL_TIMEOUT_VARIABLE, "").strip()
+    if not raw:
+        return DEFAULT_CELL_TIMEOUT
+    if not raw.isdigit() or int(raw) < 1:
+        raise BaocaoError(
+            f"Biến môi trường {CELL_TIMEOUT_VARIABLE} = “{raw}” không hợp lệ: phải là số giây "
+            f"nguyên dương, ví dụ {DEFAULT_CELL_TIMEOUT}. Hãy sửa hoặc bỏ biến này rồi chạy lại."
+        )
+    return int(raw)

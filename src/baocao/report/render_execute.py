@@ -4,13 +4,15 @@ What enters: the `RenderJob` (report.qmd's path, the parameters `period`, `proce
 `root` and `overrides`) and the folder the kernel starts in. What leaves: the executed notebook
 (nbformat), its code cells carrying their Quarto options (`#| key: value`) in their metadata.
 jupytext reads the .qmd, papermill's `parameterize_notebook` injects the parameters after the
-cell tagged `parameters`, nbclient runs every cell once in a fresh kernel. A failing cell
+cell tagged `parameters`, nbclient runs every cell once in a fresh kernel. A failing cell, a
+cell over its time limit (`settings.cell_timeout`, `BAOCAO_CELL_TIMEOUT`) or a kernel that dies
 raises `BaocaoError` naming the part of the report the cell writes, never its code.
 """
 
 from __future__ import annotations
 
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Mapping
 from contextlib import suppress
@@ -19,12 +21,17 @@ from typing import Any
 
 import yaml
 
+from baocao.config.settings import CELL_TIMEOUT_VARIABLE, DEFAULT_CELL_TIMEOUT, cell_timeout
 from baocao.errors import BaocaoError, os_reason
 from baocao.report.render_job import RenderJob
 from baocao.report.report_kernel import KERNEL, ReportKernel
-
-CELL_TIMEOUT = 600  # seconds per cell
-
+from baocao.run.kernels import (
+    ASYNC_CLIENT,
+    CLOSE_WAIT,
+    START_TIMEOUT,
+    KernelThread,
+    kill_kernel,
+)
 
 _OWN_ERRORS = ("BaocaoError", "ConfigError", "InputError")
 
@@ -130,77 +137,136 @@ def parameterize(nb, parameters: dict[str, Any]):
 def execute(
     nb,
     cwd: Path,
-    timeout: int = CELL_TIMEOUT,
+    timeout: int = DEFAULT_CELL_TIMEOUT,
     parts: Callable[[], Mapping[str, str]] = dict,
     kernel: ReportKernel | None = None,
 ):
     """Run every cell once, in order, in a fresh kernel started in `cwd` — or in `kernel`'s,
-    started ahead with nothing defined, moved to `cwd` first. A failing cell is a
-    `BaocaoError` naming the part of the report it writes (`parts()`: part id → heading, asked
-    for only then)."""
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellControlSignal, CellExecutionError, CellTimeoutError
+    started ahead with nothing defined, moved to `cwd` first. A failing cell, a cell running
+    over `timeout` seconds or a kernel that dies is a `BaocaoError` naming the part of the
+    report the cell writes (`parts()`: part id → heading, asked for only then); the kernel is
+    shut down in every case.
 
-    warm = kernel.take() if kernel is not None else None
-    client = NotebookClient(
-        nb,
-        km=warm[0] if warm else None,
-        kernel_name=KERNEL,
-        timeout=timeout,
-        resources={"metadata": {"path": str(cwd)}},
+    The cells run in a thread of their own (`run.kernels.KernelThread`, where the kernel's
+    asynchronous client lives); this thread waits. Interrupted (Ctrl-C), it kills the kernel:
+    the execution ends within a second, and the interruption goes on."""
+    from nbclient.exceptions import (
+        CellControlSignal,
+        CellExecutionError,
+        CellTimeoutError,
+        DeadKernelError,
     )
-    index = 0
+
+    execution = _Execution(nb, cwd, timeout, kernel.take() if kernel is not None else None)
+    thread = KernelThread("report-execution")
+    future = thread.submit(execution.run)
+    thread.stop()
     try:
-        if warm:
-            client.kc = warm[1]  # nbclient connects a client of its own only when this is None
-            _move_to(warm[1], cwd)
-        # The kernel's own console chatter (ZMQ warnings) is not for the report's user.
-        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-        with client.setup_kernel(cwd=str(cwd), **quiet):
-            for index, cell in enumerate(nb.cells):
-                client.execute_cell(cell, index)
-    except CellTimeoutError:
-        raise BaocaoError(
-            f"Lỗi khi lập báo cáo: {_cell_name(nb.cells[index], _parts(parts))} chạy quá "
-            f"{timeout} giây."
-        ) from None
-    except CellExecutionError as exc:
-        # baocao's own errors already speak to the user; anything else is the program's fault.
-        if exc.ename in _OWN_ERRORS and exc.evalue:
-            detail = exc.evalue
-        else:
-            detail = (
-                f"lỗi của chương trình ({exc.ename}: {exc.evalue}). Hãy gửi thông báo này cho "
-                "người phụ trách kỹ thuật"
-            )
-        raise BaocaoError(
-            f"Lỗi khi lập báo cáo, ở {_cell_name(nb.cells[index], _parts(parts))}: {detail}"
-        ) from None
-    except CellControlSignal as exc:
-        raise BaocaoError(f"Lỗi khi lập báo cáo: {exc}") from None
-    except BaocaoError:
-        raise
-    except Exception as exc:  # the kernel did not start or died
-        raise BaocaoError(
+        return future.result()
+    except BaseException as exc:
+        if not isinstance(exc, Exception):  # Ctrl-C: end the execution now
+            execution.stop()
+            with suppress(Exception):
+                future.result(timeout=CLOSE_WAIT)
+            raise
+        where = _cell_name(nb.cells[execution.index], _parts(parts))
+        if isinstance(exc, CellTimeoutError):
+            raise BaocaoError(
+                f"Lỗi khi lập báo cáo: {where} chạy quá {timeout} giây nên đã bị dừng; báo cáo "
+                "lần trước được giữ nguyên. Hãy chạy lại; nếu vẫn vậy, hãy gửi thông báo này cho "
+                "người phụ trách kỹ thuật (giới hạn thời gian của một ô lệnh đặt bằng biến môi "
+                f"trường {CELL_TIMEOUT_VARIABLE})."
+            ) from None
+        if isinstance(exc, DeadKernelError):
+            raise BaocaoError(
+                f"Lỗi khi lập báo cáo: nhân Python dừng đột ngột ở {where} (máy hết bộ nhớ hoặc "
+                "tiến trình bị tắt); báo cáo lần trước được giữ nguyên. Hãy chạy lại; nếu vẫn "
+                "vậy, hãy gửi thông báo này cho người phụ trách kỹ thuật."
+            ) from None
+        if isinstance(exc, CellExecutionError):
+            raise BaocaoError(f"Lỗi khi lập báo cáo, ở {where}: {_detail(exc)}") from None
+        if isinstance(exc, CellControlSignal):
+            raise BaocaoError(f"Lỗi khi lập báo cáo: {exc}") from None
+        if isinstance(exc, BaocaoError):
+            raise
+        raise BaocaoError(  # the kernel did not start
             f"Không chạy được nhân Python “{KERNEL}” để lập báo cáo: {exc}. "
             "Hãy kiểm tra môi trường (make env)."
         ) from None
-    finally:
-        if warm:  # taken from a ReportKernel: ours to shut down
+
+
+def _detail(exc) -> str:
+    """What a failing report cell says: baocao's own errors already speak to the user;
+    anything else is the program's fault."""
+    if exc.ename in _OWN_ERRORS and exc.evalue:
+        return exc.evalue
+    return (
+        f"lỗi của chương trình ({exc.ename}: {exc.evalue}). Hãy gửi thông báo này cho người phụ "
+        "trách kỹ thuật"
+    )
+
+
+class _Execution:
+    """One execution of the report's cells, in the thread that calls `run`; `stop` (from any
+    thread) ends it. `manager`: a kernel started ahead (a `jupyter_client.KernelManager` whose
+    clients are asynchronous), or None for a fresh one started in `cwd`."""
+
+    def __init__(self, nb, cwd: Path, timeout: int, manager: Any = None):
+        from jupyter_client import KernelManager
+
+        self.nb, self.cwd, self.timeout = nb, cwd, timeout
+        self.warm = manager is not None
+        self.manager = manager or KernelManager(kernel_name=KERNEL, client_class=ASYNC_CLIENT)
+        self.index = 0  # the cell running
+        self._stopped = threading.Event()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        kill_kernel(self.manager)
+
+    def run(self):
+        from nbclient import NotebookClient
+
+        # The kernel's own console chatter (ZMQ warnings) is not for the report's user.
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        client = NotebookClient(
+            self.nb,
+            km=self.manager,
+            kernel_name=KERNEL,
+            timeout=self.timeout,
+            iopub_timeout=self.timeout,  # a cell's last output: the same limit
+            resources={"metadata": {"path": str(self.cwd)}},
+        )
+        try:
+            if not self.warm:
+                self.manager.start_kernel(cwd=str(self.cwd), **quiet)
+            with client.setup_kernel():  # connects nbclient's (asynchronous) client
+                if self.warm:
+                    _move_to(client.kc, self.cwd)
+                for index, cell in enumerate(self.nb.cells):
+                    self.index = index
+                    if self._stopped.is_set():
+                        raise KeyboardInterrupt
+                    client.execute_cell(cell, index)
+        finally:  # the kernel is ours, started ahead or here: shut it down
+            if client.kc is not None:
+                with suppress(Exception):
+                    client.kc.stop_channels()
+            kill_kernel(self.manager)
             with suppress(Exception):
-                warm[1].stop_channels()
-            with suppress(Exception):
-                warm[0].shutdown_kernel(now=True)
-    return nb
+                self.manager.shutdown_kernel(now=True)  # removes its connection file
+        return self.nb
 
 
 def _move_to(client, cwd: Path) -> None:
-    """Make `cwd` the kernel's working folder, defining no name."""
-    reply = client.execute_interactive(
+    """Make `cwd` the kernel's working folder, defining no name (`client`: asynchronous)."""
+    from jupyter_core.utils import run_sync
+
+    reply = run_sync(client.execute_interactive)(
         f"__import__('os').chdir({str(cwd)!r})",
         silent=True,
         store_history=False,
-        timeout=60,
+        timeout=START_TIMEOUT,
         output_hook=lambda _message: None,
     )
     if reply["content"]["status"] != "ok":
@@ -232,6 +298,7 @@ def execute_report(job: RenderJob, cwd: Path):
     nb = execute(
         parameterize(read_report(job.paths.report_source), job.parameters),
         cwd=cwd,
+        timeout=cell_timeout(),
         parts=lambda: outline_parts(job),
         kernel=job.kernel,
     )

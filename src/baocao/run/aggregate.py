@@ -35,7 +35,8 @@ def collect_period(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Read the per-unit files of a period: (values, models, status), units in list order.
 
-    A unit of the list with no status file has not submitted: it gets a "chưa nộp" row.
+    A unit of the list with no status file has not submitted: it gets a "chưa nộp" row; a
+    unit with a status but no figures (its notebook stopped) has a status row and no figure.
     """
     folder = Path(processed_period) / UNITS_FOLDER
     values, models, status = [], [], []
@@ -56,7 +57,9 @@ def collect_period(
             )
             continue
         status.append({column: record.get(column, False) for column in STATUS_COLUMNS})
-        values.append(read_csv(folder / f"{unit.code}.values.csv"))
+        values_path = folder / f"{unit.code}.values.csv"
+        if values_path.is_file():  # not when its notebook stopped before writing any figure
+            values.append(read_csv(values_path))
         models_path = folder / f"{unit.code}.models.csv"
         if models_path.is_file():
             models.append(read_csv(models_path))

@@ -14,6 +14,16 @@ messages to go quiet for 0.2 s before it is ready (jupyter_client's `wait_for_re
 for a unit whose cells run in a fifth of a second nearly doubled its cost. nbclient reads only
 the replies to its own requests, so what an earlier unit left on the channels is skipped.
 
+Every wait on a kernel has a deadline. The client is jupyter_client's asynchronous one: with
+the blocking client, nbclient's wait for a cell's output blocked its event loop, so neither
+the cell's time limit nor the kernel's death was ever noticed and a stuck unit hung the run.
+An asynchronous client belongs to the event loop it first ran in, and each thread has its own
+(`jupyter_core.utils.run_sync`), so everything done with a kernel's client, from its connection
+to the notebooks it runs, happens in one thread of its own (`KernelThread`); the unit that
+borrows the kernel waits for the result. A kernel whose notebook timed out or died is never
+lent again. Closing the pool kills every kernel at once: a notebook still running ends within
+a second (nbclient checks that its kernel is alive every second).
+
 Kernels are started lazily and launched one at a time, under a lock: launching many kernels at
 once is where papermill users meet port and connection-file races. They then boot side by side
 (jupyter_client never hands the same port to two kernels of one process).
@@ -22,20 +32,45 @@ once is where papermill users meet port and connection-file races. They then boo
 from __future__ import annotations
 
 import queue
+import signal
+import sys
 import threading
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 ISOLATION_TAG = "isolation"
 PRESTART_WAIT = 30  # seconds a closing pool waits for a kernel still booting
+START_TIMEOUT = 120  # seconds a launched kernel has to answer
+CLOSE_WAIT = 10  # seconds a closing kernel waits for its thread to finish what it is doing
+# The client nbclient's deadlines need (see the module's docstring).
+ASYNC_CLIENT = "jupyter_client.asynchronous.AsyncKernelClient"
+# Ends a kernel at once, whatever it is doing (Windows has no SIGKILL: SIGTERM terminates).
+KILL = getattr(signal, "SIGKILL", signal.SIGTERM)
 ISOLATION_SOURCE = (
     "# Isolation: this kernel serves several units in turn; start from an empty namespace,\n"
     "# and keep no output history (it would hold every earlier unit's tables).\n"
     "%reset_selective -f .\n"
     "get_ipython().displayhook.cache_size = 0"
 )
+
+
+class PoolClosed(RuntimeError):
+    """A unit asked for a kernel after the pool was closed (the run is stopping)."""
+
+
+class NotebookStopped(Exception):
+    """A notebook that ended otherwise than on a cell's own error: `cause` is what ended it
+    (nbclient's `CellTimeoutError` for a cell over its limit, `DeadKernelError` for a kernel
+    that died, ...), `notebook` the notebook as far as it ran (papermill's record: each cell's
+    `metadata.papermill.start_time` says whether it started). papermill writes nothing then."""
+
+    def __init__(self, cause: BaseException, notebook):
+        super().__init__(f"{type(cause).__name__}: {cause}")
+        self.cause = cause
+        self.notebook = notebook
 
 
 def with_isolation_cell(notebook):
@@ -51,23 +86,143 @@ def with_isolation_cell(notebook):
     return copy
 
 
-@dataclass(frozen=True)
-class WarmKernel:
-    """A running kernel (`jupyter_client.KernelManager`) and its connected client."""
+def kill_kernel(manager) -> None:
+    """Kill a `jupyter_client.KernelManager`'s kernel (and its process group) at once, from any
+    thread: a signal, nothing shared with the thread that may be waiting on the kernel. A
+    kernel already gone is no error."""
+    with suppress(Exception):
+        manager.signal_kernel(KILL)
 
-    manager: Any
-    client: Any
+
+class KernelThread:
+    """One daemon thread that runs, in turn, the calls given to it (`submit`): the one thread
+    that uses a kernel's asynchronous client. Daemon: a thread still waiting when the process
+    ends does not keep it alive (every wait it makes has its own deadline anyway)."""
+
+    def __init__(self, name: str):
+        self._tasks: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._serve, name=name, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while (task := self._tasks.get()) is not None:
+            future, function, args, kwargs = task
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                result = function(*args, **kwargs)
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller
+                future.set_exception(exc)
+            else:
+                future.set_result(result)
+
+    def submit(self, function, *args, **kwargs) -> Future:
+        future: Future = Future()
+        self._tasks.put((future, function, args, kwargs))
+        return future
+
+    def stop(self) -> None:
+        """End the thread once the calls already given are done."""
+        self._tasks.put(None)
+
+
+class WarmKernel:
+    """A running kernel (`jupyter_client.KernelManager`), its connected asynchronous client
+    and the thread (`KernelThread`) that uses the client."""
+
+    def __init__(self, manager: Any, thread: KernelThread):
+        self.manager = manager
+        self.thread = thread
+        self.client: Any = None
+        # True once a notebook did not end normally (timed out, lost its kernel, was
+        # stopped): the kernel may still be running a stuck cell and is never lent again.
+        self.spoiled = False
+        self._closed = False
+        self._lock = threading.Lock()
+
+    def call(self, function, *args, **kwargs):
+        """`function(*args, **kwargs)` run in the kernel's thread; its result, or its error."""
+        return self.thread.submit(function, *args, **kwargs).result()
+
+    def connect(self, timeout: float = START_TIMEOUT) -> None:
+        """Connect the client and wait until the kernel answers (RuntimeError when it dies
+        first or does not answer within `timeout` seconds)."""
+
+        def connect() -> None:
+            from jupyter_core.utils import run_sync
+
+            client = self.manager.client()
+            client.allow_stdin = False  # as nbclient sets it: a notebook cannot ask for input
+            client.start_channels()
+            self.client = client
+            run_sync(client.wait_for_ready)(timeout=timeout)
+
+        self.call(connect)
 
     def papermill_kwargs(self) -> dict[str, Any]:
         """What `papermill.execute_notebook` needs to run a notebook in this kernel and client
-        (the engine that keeps both up, `register_engine`)."""
+        (the engine that keeps both up, `register_engine`); the call must be made in the
+        kernel's thread, as `execute_notebook` does."""
         return {"km": self.manager, "kc": self.client, "engine_name": register_engine()}
 
-    def close(self) -> None:
-        with suppress(Exception):  # best effort at shutdown
-            self.client.stop_channels()
+    def execute_notebook(self, notebook, output_path: str, **kwargs):
+        """`papermill.execute_notebook` of `notebook` into `output_path` in this kernel, run in
+        its thread; returns the executed notebook or raises as papermill does, and
+        `NotebookStopped` when it did not end (a cell over `execution_timeout` seconds, a
+        kernel that died, ...)."""
+        import papermill
+
+        try:
+            return self.call(
+                papermill.execute_notebook,
+                notebook,
+                output_path,
+                **self.papermill_kwargs(),
+                **kwargs,
+            )
+        except BaseException as exc:
+            self.spoiled = self.spoiled or not _is_a_cells_error(exc)
+            raise
+
+    def alive(self) -> bool:
         with suppress(Exception):
-            self.manager.shutdown_kernel(now=True)
+            return not self._closed and bool(self.manager.is_alive())
+        return False
+
+    def kill(self) -> None:
+        """Kill the kernel now, from any thread; what waits on it notices within a second."""
+        kill_kernel(self.manager)
+
+    def close(self, wait: float = CLOSE_WAIT) -> None:
+        """Kill the kernel, then, in its thread, disconnect the client and clean up after the
+        kernel (connection file); waits at most `wait` seconds for the thread. Only the first
+        call does anything."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        self.kill()
+
+        def shut_down() -> None:
+            if self.client is not None:
+                with suppress(Exception):  # best effort at shutdown
+                    self.client.stop_channels()
+            with suppress(Exception):
+                self.manager.shutdown_kernel(now=True)
+
+        try:
+            self.thread.submit(shut_down).result(timeout=wait)
+        except FutureTimeout:  # the thread is stuck: the kernel is dead, remove its files
+            with suppress(Exception):
+                self.manager.cleanup_resources()
+        self.thread.stop()
+
+
+def _is_a_cells_error(exc: BaseException) -> bool:
+    """A notebook that stopped on a cell's own error (its kernel idle and reusable), as
+    opposed to one that timed out, lost its kernel or was stopped."""
+    errors = sys.modules.get("papermill.exceptions")
+    return errors is not None and isinstance(exc, errors.PapermillExecutionError)
 
 
 class KernelPool:
@@ -77,11 +232,14 @@ class KernelPool:
         self.size = max(1, size)
         self.kernel_name = kernel_name
         self.log = log
-        self._idle: queue.Queue[WarmKernel | None] = queue.Queue()  # None: a prestart failed
+        # An idle kernel, or None: something changed (a kernel failed to start or was
+        # dropped, the pool closed); a unit waiting for a kernel looks again.
+        self._idle: queue.Queue[WarmKernel | None] = queue.Queue()
         self._all: list[WarmKernel] = []
         self._start_lock = threading.Lock()
         self._prestarting: list[threading.Thread] = []
         self._log_handle: IO[bytes] | None = None
+        self.closed = False
 
     def __enter__(self) -> KernelPool:
         return self
@@ -97,6 +255,8 @@ class KernelPool:
         """Launch a kernel if the pool has room (None when it has not), then wait until it
         answers. Only the launch holds the lock: kernels boot side by side."""
         with self._start_lock:
+            if self.closed:
+                raise PoolClosed("the kernel pool is closed")
             if len(self._all) >= self.size:
                 return None
             if self.log is not None and self._log_handle is None:
@@ -104,23 +264,26 @@ class KernelPool:
                 self._log_handle = open(self.log, "ab")  # noqa: SIM115 - closed in close()
             from jupyter_client import KernelManager
 
-            manager = KernelManager(kernel_name=self.kernel_name)
+            manager = KernelManager(kernel_name=self.kernel_name, client_class=ASYNC_CLIENT)
             # The kernel's start-up chatter goes to the log, not to the analyst's screen.
             sink = self._log_handle
             manager.start_kernel(stdout=sink, stderr=sink) if sink else manager.start_kernel()
-            client = manager.client()
-            client.allow_stdin = False  # as nbclient sets it: a notebook cannot ask for input
-            client.start_channels()
-            warm = WarmKernel(manager, client)
+            warm = WarmKernel(manager, KernelThread(f"kernel-{len(self._all) + 1}"))
             self._all.append(warm)
         try:
-            client.wait_for_ready(timeout=120)
+            warm.connect(START_TIMEOUT)
         except BaseException:
-            warm.close()
-            with self._start_lock:
-                self._all.remove(warm)
+            self._drop(warm)
             raise
         return warm
+
+    def _drop(self, warm: WarmKernel) -> None:
+        """Shut a kernel down and out of the pool; a unit waiting for a kernel may start one."""
+        with self._start_lock:
+            if warm in self._all:
+                self._all.remove(warm)
+        warm.close()
+        self._idle.put(None)
 
     def prestart(self, count: int) -> None:
         """Start up to `count` kernels now, in the background, for the units to come (when
@@ -133,6 +296,7 @@ class KernelPool:
         # and papermill, in this thread before any other starts.
         import papermill  # noqa: F401
         from jupyter_client import KernelManager  # noqa: F401
+        from jupyter_client.asynchronous import AsyncKernelClient  # noqa: F401
 
         def start() -> None:
             try:
@@ -148,32 +312,54 @@ class KernelPool:
             thread.start()
             self._prestarting.append(thread)
 
+    def _borrow(self) -> WarmKernel:
+        """An idle kernel, or a new one while the pool is below its size, or the next one
+        given back; `PoolClosed` once the pool is closed."""
+        while True:
+            if self.closed:
+                raise PoolClosed("the kernel pool is closed")
+            try:
+                warm = self._idle.get_nowait()
+            except queue.Empty:
+                warm = self._start_one() or self._idle.get()
+            if warm is not None and not self.closed:
+                return warm
+
     @contextmanager
     def kernel(self):
-        """Borrow a `WarmKernel`: an idle one, or a new one while the pool is below its size."""
-        try:
-            warm = self._idle.get_nowait()
-        except queue.Empty:
-            warm = self._start_one() or self._idle.get()
-        while warm is None:  # a prestarted kernel failed: start one here, its error is ours
-            warm = self._start_one() or self._idle.get()
+        """Borrow a `WarmKernel`. It goes back to the pool unless its notebook did not end
+        normally (timed out, lost its kernel, was stopped): a kernel still running a stuck
+        cell, or dead, is shut down, and a fresh one starts on demand."""
+        warm = self._borrow()
         try:
             yield warm
+        except BaseException as exc:
+            warm.spoiled = warm.spoiled or not _is_a_cells_error(exc)
+            raise
         finally:
-            if warm.manager.is_alive():
+            if not warm.spoiled and not self.closed and warm.alive():
                 self._idle.put(warm)
-            else:  # a unit killed its kernel: drop it, a fresh one starts on demand
-                warm.close()
-                with self._start_lock:
-                    self._all.remove(warm)
+            else:
+                self._drop(warm)
 
     def close(self) -> None:
-        for thread in self._prestarting:  # a kernel still booting is shut down with the others
+        """Kill every kernel at once (a notebook still running ends within a second, a unit
+        waiting for a kernel gets `PoolClosed`), then shut them down."""
+        with self._start_lock:
+            self.closed = True
+            kernels = list(self._all)
+        for warm in kernels:
+            warm.kill()
+        for _ in range(self.size):
+            self._idle.put(None)
+        for thread in self._prestarting:  # a kernel still booting notices its death
             thread.join(timeout=PRESTART_WAIT)
         self._prestarting.clear()
-        for warm in self._all:
+        with self._start_lock:
+            kernels = list(self._all)
+            self._all.clear()
+        for warm in kernels:
             warm.close()
-        self._all.clear()
         if self._log_handle is not None:
             self._log_handle.close()
             self._log_handle = None
@@ -226,6 +412,8 @@ def register_engine() -> str:
             client.kc = connected  # nbclient connects a new client only when this is None
             try:
                 return client.execute()
+            except Exception as exc:  # papermill keeps cells' own errors: here, the others
+                raise NotebookStopped(exc, nb_man.nb) from exc
             finally:
                 if connected is None and client.kc is not None:
                     client.kc.stop_channels()  # also ends the zmq context it made

@@ -4,7 +4,8 @@
   parallel across `jobs` workers, and only when its content key changed (`cache`).
 - Everything is built in staging folders and swapped into place at the end, so a run that is
   interrupted leaves the previous `data/processed/<period>/` and `_output/<period>/` whole.
-- One bad unit never stops the others: whatever goes wrong with it becomes its summary row.
+- One bad unit never stops the others: whatever goes wrong with it becomes its summary row,
+  a cell over its time limit or a kernel that dies included (`unit_stopped` says which).
 - A lock per period keeps two runs from interleaving; a manifest records what the run did.
 """
 
@@ -15,11 +16,14 @@ import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from baocao.config.paths import ProjectPaths
+from baocao.config.settings import DEFAULT_CELL_TIMEOUT, cell_timeout
 from baocao.config.units import load_units
+from baocao.errors import Issue
 from baocao.run.cache import (
     Cache,
     changed,
@@ -29,7 +33,7 @@ from baocao.run.cache import (
     unit_key_parts,
 )
 from baocao.run.discover import IdentityMemo, UnitJob, discover
-from baocao.run.kernels import KernelPool, with_isolation_cell
+from baocao.run.kernels import KernelPool, NotebookStopped, with_isolation_cell
 from baocao.run.parts import ADDED_UP, held_units, parts_message
 from baocao.run.store import (
     RUN_FILE,
@@ -39,10 +43,16 @@ from baocao.run.store import (
     write_csv,
     write_json,
 )
+from baocao.run.unit_stopped import (
+    died_message,
+    not_run_message,
+    step_name,
+    stopped_cell,
+    timed_out_message,
+)
 from baocao.unit.states import STATE_ERRORS, STATE_MISSING, STATE_WARNINGS
 
 NOTEBOOK = "clean_unit.ipynb"
-UNIT_CELL_TIMEOUT = 600  # seconds; a unit's cells take well under one
 
 
 @dataclass
@@ -61,6 +71,7 @@ class UnitOutcome:
     reused: bool = False
     seconds: float = 0.0
     set_aside: bool = False  # a second file of a unit that has one: shown, but not a unit
+    stopped: bool = False  # its notebook did not end (over its time limit, dead kernel, ...)
 
 
 @dataclass
@@ -126,10 +137,12 @@ def run_unit_notebook(
     cache: Cache,
     pool: KernelPool,
     review_pages: Callable[[Path], None] | None = None,
+    cell_seconds: int = DEFAULT_CELL_TIMEOUT,
 ) -> UnitOutcome:
-    """Execute the per-unit notebook into its cache entry; a failure becomes the outcome.
-    `review_pages(entry)`, when given, makes the reviewer's pages of the executed notebook
-    (once per cache entry)."""
+    """Execute the per-unit notebook into its cache entry; a failure becomes the outcome, a
+    cell running over `cell_seconds` or a kernel that dies included (the message names the
+    unit, its file and the notebook's step). `review_pages(entry)`, when given, makes the
+    reviewer's pages of the executed notebook (once per cache entry)."""
     # Imported here, not at the top: a rerun with nothing changed runs no notebook at all and
     # should not pay for loading papermill.
     import nbformat
@@ -140,11 +153,12 @@ def run_unit_notebook(
     cache.discard(plan.key)
     entry.mkdir(parents=True)
     executed = entry / f"{unit.code}.ipynb"
-    outcome = UnitOutcome(unit.code, unit.name, STATE_ERRORS, source_file=plan.job.path.name)
+    source_file = plan.job.path.name
+    outcome = UnitOutcome(unit.code, unit.name, STATE_ERRORS, source_file=source_file)
     notebook = with_isolation_cell(nbformat.read(paths.notebooks / NOTEBOOK, as_version=4))
     try:
         with pool.kernel() as kernel:
-            papermill.execute_notebook(
+            kernel.execute_notebook(
                 notebook,
                 str(executed),
                 parameters={
@@ -153,22 +167,50 @@ def run_unit_notebook(
                     "processed_dir": str(entry.resolve()),
                     "config_dir": str(paths.config.resolve()),
                 },
-                **kernel.papermill_kwargs(),
-                execution_timeout=UNIT_CELL_TIMEOUT,
+                execution_timeout=cell_seconds,
+                iopub_timeout=cell_seconds,  # a cell's last output: the same limit
                 progress_bar=False,
                 request_save_on_cell_execute=False,
                 # No `cwd`: papermill would chdir the whole process, which threads share.
             )
     except papermill.PapermillExecutionError as exc:
         outcome.messages.append(f"Sổ tay dừng ở ô {exc.exec_count}: {exc.ename}: {exc.evalue}")
-    except Exception as exc:  # noqa: BLE001 - kernel died, timed out, ...: the unit's own row
-        outcome.messages.append(f"Không chạy được sổ tay: {type(exc).__name__}: {exc}")
-    if executed.is_file() and review_pages is not None:
+    except NotebookStopped as stop:  # timed out, kernel died: the unit's own row
+        outcome.stopped = True
+        outcome.messages.append(_stopped_message(stop, unit.name, source_file, cell_seconds))
+        with suppress(Exception):  # best effort: the reviewer sees where it stopped
+            nbformat.write(stop.notebook, executed)
+    except Exception as exc:  # noqa: BLE001 - no kernel, ...: the unit's own row
+        outcome.stopped = True
+        reason = f"{type(exc).__name__}: {exc}"
+        outcome.messages.append(not_run_message(unit.name, source_file, reason))
+    if executed.is_file() and review_pages is not None and not pool.closed:
         review_pages(entry)
     if not outcome.messages and read_unit_status(entry, unit.code) is not None:
         cache.seal(plan.key, plan.parts)
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+def _stopped_message(
+    stop: NotebookStopped, unit_name: str, source_file: str, cell_seconds: int
+) -> str:
+    """What a notebook that did not end says: a cell over its time limit (nbclient's
+    `CellTimeoutError`), a kernel that died (`DeadKernelError`), anything else."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    step = step_name(stop.notebook, stopped_cell(stop.notebook))
+    if isinstance(stop.cause, CellTimeoutError):
+        return timed_out_message(unit_name, source_file, step, cell_seconds)
+    if isinstance(stop.cause, DeadKernelError):
+        return died_message(unit_name, source_file, step)
+    return not_run_message(unit_name, source_file, str(stop))
+
+
+def stopped_notes(period: str, outcomes: list[UnitOutcome]) -> list[str]:
+    """What the run says about the units of `period` (the comparison period, whose units are
+    not listed) whose notebook did not end: one line each, naming the period."""
+    return [f"Kỳ so sánh {period}: {m}" for o in outcomes if o.stopped for m in o.messages]
 
 
 def _fill_from_status(outcome: UnitOutcome, status: dict | None) -> None:
@@ -180,6 +222,27 @@ def _fill_from_status(outcome: UnitOutcome, status: dict | None) -> None:
     outcome.errors = status["errors"]
     outcome.warnings = status["warnings"]
     outcome.messages += [i["message"] for i in status["issues"] if i["severity"] == "error"]
+
+
+def _record_stopped(processed: Path, outcome: UnitOutcome) -> None:
+    """The status of a unit whose notebook stopped before writing its own (a cell over its
+    limit, a dead kernel, ...): its file came, so it has errors (not "chưa nộp"), and no
+    figure; the messages say why."""
+    issues = [Issue("error", "notebook_stopped", message) for message in outcome.messages]
+    write_json(
+        UnitFiles.of(processed, outcome.unit_code).status,
+        {
+            "unit_code": outcome.unit_code,
+            "unit_name": outcome.unit_name,
+            "source_file": outcome.source_file,
+            "state": STATE_ERRORS,
+            "rows_read": 0,
+            "errors": max(1, len(issues)),
+            "warnings": 0,
+            "illustrative": False,
+            "issues": [issue.as_dict() for issue in issues],
+        },
+    )
 
 
 def _copy_unit(entry: Path, unit_code: str, processed: Path, notebooks: Path) -> None:
@@ -358,8 +421,11 @@ def process_period(
     """Clean and validate every unit of a period (reusing unchanged ones), total it, and swap
     `data/processed/<period>/` and `_output/<period>/notebooks/` into place.
     `narrative_digest` (the period's narrative by content, `cache._static_parts`) names the run
-    in `run.json`; `review_pages(entry)` makes each executed notebook's reviewer pages."""
+    in `run.json`; `review_pages(entry)` makes each executed notebook's reviewer pages. A
+    unit's cell may run `BAOCAO_CELL_TIMEOUT` seconds (`settings.cell_timeout`). Interrupted
+    (Ctrl-C), it closes `pool` at once: running notebooks end, no other unit starts."""
     started = time.perf_counter()
+    cell_seconds = cell_timeout()  # a wrong setting stops the run before any unit
     units = load_units(paths.config).for_period(period)
     cache = Cache.of(paths)
     memo = IdentityMemo(cache.load_memo(period, "files"))
@@ -384,6 +450,8 @@ def process_period(
         _fill_from_status(outcome, read_unit_status(entry, plan.job.unit.code))
         if copy_to:
             _copy_unit(entry, plan.job.unit.code, *copy_to)
+            if read_unit_status(copy_to[0], plan.job.unit.code) is None:
+                _record_stopped(copy_to[0], outcome)
         outcome.messages = [i.message for i in plan.job.issues] + outcome.messages
         outcome.errors += sum(i.severity == "error" for i in plan.job.issues)
         outcome.warnings += sum(i.severity == "warning" for i in plan.job.issues)
@@ -419,11 +487,18 @@ def process_period(
         import papermill  # noqa: F401
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="unit") as executor:
         futures = {
-            executor.submit(run_unit_notebook, plan, period, paths, cache, pool, review_pages): plan
+            executor.submit(
+                run_unit_notebook, plan, period, paths, cache, pool, review_pages, cell_seconds
+            ): plan
             for plan in to_run
         }
-        for future in as_completed(futures):
-            finish(futures[future], future.result(), (processed, notebooks))
+        try:
+            for future in as_completed(futures):
+                finish(futures[future], future.result(), (processed, notebooks))
+        except BaseException:  # Ctrl-C, ...: no unit starts, the running ones end at once
+            executor.shutdown(wait=False, cancel_futures=True)
+            pool.close()
+            raise
 
     from baocao.run.aggregate import collect_period  # pandas: only when the period is collected
 
