@@ -8,6 +8,7 @@ to the next unit.
 from __future__ import annotations
 
 import errno
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,34 @@ def os_reason(exc: OSError) -> str:
     if reason is None:
         return f"lỗi hệ thống khi mở tệp (mã lỗi {exc.errno})" if exc.errno else "lỗi hệ thống"
     return reason
+
+
+# What to do about an operating-system failure, by `errno`.
+_OS_ADVICE = {
+    errno.ENOSPC: "Hãy giải phóng chỗ trống trên ổ đĩa (xóa bớt tệp không cần) rồi chạy lại.",
+    errno.EROFS: "Hãy chép dự án sang một ổ đĩa ghi được (hoặc bỏ chế độ chỉ đọc) rồi chạy lại.",
+    errno.EACCES: "Hãy đóng chương trình đang mở tệp, hoặc cấp quyền ghi (bỏ thuộc tính chỉ "
+    "đọc) cho tệp và thư mục chứa nó, rồi chạy lại.",
+    errno.EPERM: "Hãy đóng chương trình đang mở tệp, hoặc cấp quyền ghi (bỏ thuộc tính chỉ "
+    "đọc) cho tệp và thư mục chứa nó, rồi chạy lại.",
+    errno.EBUSY: "Hãy đóng chương trình đang dùng tệp rồi chạy lại.",
+}
+
+
+def os_failure_message(exc: OSError) -> str:
+    """An operating-system failure (read-only folder, full disk, file held open, no
+    permission) as one Vietnamese sentence naming the file or folder and what to do."""
+    name = exc.filename or exc.filename2
+    if name is None:
+        where = "một tệp của chương trình"
+    else:
+        where = f"{'thư mục' if Path(os.fsdecode(name)).is_dir() else 'tệp'} {os.fsdecode(name)}"
+    if exc.errno == errno.ENOSPC:
+        said = f"Ổ đĩa chứa {where} đã đầy, không ghi thêm được"
+    else:
+        said = f"Không ghi hoặc đọc được {where}: {os_reason(exc)}"
+    advice = _OS_ADVICE.get(exc.errno, "Hãy kiểm tra tệp và thư mục này rồi chạy lại.")
+    return f"{said}. {advice}"
 
 
 class BaocaoError(Exception):
