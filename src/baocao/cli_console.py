@@ -73,7 +73,7 @@ def write_error_log(text: str) -> str:
 def _guarded(action):
     """Run a command body: our own errors print as one Vietnamese line, as do the operating
     system's (naming the file or folder); others are logged."""
-    from baocao.errors import os_failure_message
+    from baocao.errors import KEPT, os_failure_message
 
     try:
         return action()
@@ -86,7 +86,7 @@ def _guarded(action):
     except Exception as error:
         if isinstance(error, OSError) and error.errno is not None:
             # A read-only folder, a full disk, a file held open: the user can act on it.
-            _fail(f"{os_failure_message(error)} Kết quả của lần chạy trước vẫn được giữ nguyên.")
+            _fail(f"{os_failure_message(error)} {KEPT}")
         where = write_error_log(traceback.format_exc())
         _fail(
             f"Lỗi ngoài dự kiến của chương trình; {where}. "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,13 +55,43 @@ def os_failure_message(exc: OSError) -> str:
     if name is None:
         where = "một tệp của chương trình"
     else:
-        where = f"{'thư mục' if Path(os.fsdecode(name)).is_dir() else 'tệp'} {os.fsdecode(name)}"
+        path = Path(os.fsdecode(name))
+        where = f"{'thư mục' if path.is_dir() else 'tệp'} {path}"
+        if path.name.startswith(".") and exc.errno != errno.ENOENT:
+            # A temporary or staging name the user never sees: the folder they know is at fault.
+            while path.name.startswith(".") and path.parent != path:
+                path = path.parent
+            where = f"thư mục {path}"
     if exc.errno == errno.ENOSPC:
         said = f"Ổ đĩa chứa {where} đã đầy, không ghi thêm được"
+    elif where.startswith("thư mục") and exc.errno in (errno.EACCES, errno.EPERM):
+        return (
+            f"Không ghi được vào {where}: thư mục chỉ cho đọc hoặc không có quyền ghi. Hãy cấp "
+            "quyền ghi cho thư mục này (bỏ thuộc tính chỉ đọc) rồi chạy lại."
+        )
+    elif where.startswith("thư mục") and exc.errno == errno.EROFS:
+        said = f"Không ghi được vào {where}: {os_reason(exc)}"
     else:
         said = f"Không ghi hoặc đọc được {where}: {os_reason(exc)}"
     advice = _OS_ADVICE.get(exc.errno, "Hãy kiểm tra tệp và thư mục này rồi chạy lại.")
     return f"{said}. {advice}"
+
+
+_RAISED = re.compile(r"\[Errno (\d+)\][^:']*(?:: '([^']*)')?")
+
+
+def disk_failure_in(text: str) -> OSError | None:
+    """The full or read-only disk an error's text (a notebook's `OSError` as its kernel said
+    it) reports, as an `OSError` naming the file; None for any other error. A unit's notebook
+    that stops for this stops the run: the disk is at fault, not the unit's data."""
+    found = _RAISED.search(text or "")
+    if found is None or int(found.group(1)) not in (errno.ENOSPC, errno.EROFS):
+        return None
+    code = int(found.group(1))
+    return OSError(code, os.strerror(code), found.group(2))
+
+
+KEPT = "Kết quả của lần chạy trước (số liệu, trang rà soát, báo cáo) được giữ nguyên."
 
 
 class BaocaoError(Exception):

@@ -7,8 +7,12 @@ page. `run_pandoc` starts the binary pypandoc found, once.
 
 from __future__ import annotations
 
+import errno
+import os
 import subprocess
 from functools import cache
+
+from baocao.errors import KEPT, BaocaoError, os_failure_message
 
 TIMEOUT = 600  # seconds: the largest report converts in a few
 # On Windows, no console window flashes up for each pandoc (as pypandoc does it).
@@ -36,4 +40,7 @@ def run_pandoc(source: str, target: str, *, from_format: str, to: str, args: lis
     )
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip()
+        if "No space left on device" in message:  # the disk, not the document: say so
+            full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), target)
+            raise BaocaoError(f"{os_failure_message(full)} {KEPT}")
         raise RuntimeError(message or f"pandoc dừng với mã {done.returncode}")

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from baocao.config.paths import ProjectPaths
-from baocao.errors import BaocaoError, os_failure_message
+from baocao.errors import KEPT, BaocaoError, os_failure_message
 from baocao.run.store import period_lock, read_json, temporary_beside, write_json
 
 # The earlier period's tables the report reads (`report.data`, `cache.report_key_parts`).
@@ -147,7 +147,10 @@ class Generation:
         _finish(self.paths, self.period)
 
     def discard(self) -> None:
-        """Delete the staging (best effort: a run that failed leaves it to the next run)."""
+        """Delete the staging (best effort: a run that failed leaves it to the next run), unless
+        a journal still needs it: the next run then finishes the moves."""
+        if _exists(journal_path(self.paths, self.period)):
+            return
         for folder in (self.processed_root, self.output):
             _remove(folder, quiet=True)
 
@@ -186,15 +189,16 @@ def _undo(paths: ProjectPaths, period: str, moves: list[dict]) -> None:
 
 
 def _undo_or_explain(paths: ProjectPaths, period: str, moves: list[dict], exc: OSError) -> None:
+    """After a move failed: put back what was moved and say why (the journal goes); when even
+    that fails, the journal stays for the next run to finish the moves."""
+    name = exc.filename and Path(os.fsdecode(exc.filename))
+    said = held_message(name, exc) if name and not name.is_dir() else failure_message(exc)
     try:
         _undo(paths, period, moves)
         journal_path(paths, period).unlink()
     except OSError:
-        raise BaocaoError(
-            f"{failure_message(exc)} Lần chạy sau sẽ đưa nốt kết quả mới vào chỗ khi tệp đã "
-            "được giải phóng."
-        ) from None
-    raise BaocaoError(failure_message(exc)) from None
+        said = said.replace(KEPT, "Lần chạy sau sẽ đưa nốt kết quả mới vào chỗ.")
+    raise BaocaoError(said) from None
 
 
 def _finish(paths: ProjectPaths, period: str) -> None:
@@ -260,9 +264,6 @@ def held_message(file: Path, exc: OSError) -> str:
     )
 
 
-KEPT = "Kết quả của lần chạy trước (số liệu, trang rà soát, báo cáo) được giữ nguyên."
-
-
 def failure_message(exc: OSError) -> str:
     """An operating-system failure while publishing, with what was kept."""
     return f"{os_failure_message(exc)} {KEPT}"
@@ -288,7 +289,8 @@ def _leftovers(paths: ProjectPaths, period: str) -> list[Path]:
     ):
         if folder.is_dir():
             found += folder.rglob(".*.part")
-    found += processed.glob(f".{period}.*.part") if processed.is_dir() else []
+    for pattern in (f".{period}.*.part", f"..{period}.*.part"):  # the lock's and journal's
+        found += processed.glob(pattern) if processed.is_dir() else []
     return [p for p in found if _exists(p)]
 
 
@@ -342,6 +344,8 @@ def staged_generation(paths: ProjectPaths, period: str, notes: list[str] | None 
         generation = Generation(paths, period).start()
         try:
             yield generation
-        except BaseException:
+        except BaseException as exc:
             generation.discard()
+            if isinstance(exc, OSError) and not exc.filename:
+                exc.filename = str(generation.output)  # a document's writer said no file
             raise

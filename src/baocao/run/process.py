@@ -21,6 +21,7 @@ from pathlib import Path
 
 from baocao.config.paths import ProjectPaths
 from baocao.config.units import load_units
+from baocao.errors import disk_failure_in
 from baocao.run.cache import (
     Cache,
     changed,
@@ -155,6 +156,8 @@ def run_unit_notebook(
                 # No `cwd`: papermill would chdir the whole process, which threads share.
             )
     except papermill.PapermillExecutionError as exc:
+        if (disk := disk_failure_in(exc.evalue)) is not None:
+            raise disk from None  # a full or read-only disk stops the run, not just this unit
         outcome.messages.append(f"Sổ tay dừng ở ô {exc.exec_count}: {exc.ename}: {exc.evalue}")
     except Exception as exc:  # noqa: BLE001 - kernel died, timed out, ...: the unit's own row
         outcome.messages.append(f"Không chạy được sổ tay: {type(exc).__name__}: {exc}")
