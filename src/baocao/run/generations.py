@@ -196,6 +196,8 @@ def _undo_or_explain(paths: ProjectPaths, period: str, moves: list[dict], exc: O
     try:
         _undo(paths, period, moves)
         journal_path(paths, period).unlink()
+        for root in _roots(paths).values():
+            _remove(root / backup_name(period), quiet=True)  # emptied by the undo
     except OSError:
         said = said.replace(KEPT, "Lần chạy sau sẽ đưa nốt kết quả mới vào chỗ.")
     raise BaocaoError(said) from None
