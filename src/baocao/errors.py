@@ -63,6 +63,10 @@ def os_failure_message(exc: OSError) -> str:
                 path = path.parent
             where = f"thư mục {path}"
     if exc.errno == errno.ENOSPC:
+        if name is not None:  # the disk matters, not the file: the folder before hidden ones
+            path = Path(os.fsdecode(name))
+            hidden = [i for i, part in enumerate(path.parts) if part.startswith(".")]
+            where = f"thư mục {Path(*path.parts[: hidden[0]]) if hidden else path.parent}"
         said = f"Ổ đĩa chứa {where} đã đầy, không ghi thêm được"
     elif where.startswith("thư mục") and exc.errno in (errno.EACCES, errno.EPERM):
         return (
