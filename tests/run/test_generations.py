@@ -25,7 +25,7 @@ from openpyxl import load_workbook
 
 from baocao.config.paths import ProjectPaths
 from baocao.errors import BaocaoError
-from baocao.run.generations import repair
+from baocao.run.generations import Generation, backup_name, journal_path, repair
 from baocao.run.store import lock_files, period_lock
 
 REPO = Path(__file__).resolve().parents[2]
@@ -387,3 +387,26 @@ def test_repair_finishes_a_journal_and_clears_leftovers_on_a_real_runs_outputs(p
     before = digests(project)
     assert repair(project, PERIOD) == []
     assert digests(project) == before
+
+
+def test_a_move_that_fails_midway_puts_back_what_was_moved(project):
+    """The commit's own undo, on a real run's outputs: the processed data already moved goes
+    back when a later move fails (here the backup folder refuses it, as Windows refuses to
+    move a file Word holds); the staging is kept and a later commit succeeds."""
+    before = digests(project)
+    generation = Generation(project, PERIOD).start()
+    processed, notebooks = generation.stage_processed()
+    shutil.copytree(project.processed_period(PERIOD), processed, dirs_exist_ok=True)
+    (processed / "values.csv").write_text("mới\n", encoding="utf-8")
+    shutil.copytree(project.output_period(PERIOD) / "notebooks", notebooks, dirs_exist_ok=True)
+    shutil.copy(project.output_period(PERIOD) / DOCX, generation.output / DOCX)
+    refusing = project.output / backup_name(PERIOD)
+    refusing.mkdir()
+    with immutable(refusing), pytest.raises(BaocaoError) as stopped:
+        generation.commit()
+    assert str(project.output_period(PERIOD) / DOCX) in stopped.value.message
+    assert digests(project) == before
+    assert not journal_path(project, PERIOD).exists()
+    generation.commit()
+    assert (project.processed_period(PERIOD) / "values.csv").read_text(encoding="utf-8") == "mới\n"
+    assert leftovers(project) == []

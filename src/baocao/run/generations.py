@@ -191,7 +191,12 @@ def _undo(paths: ProjectPaths, period: str, moves: list[dict]) -> None:
 def _undo_or_explain(paths: ProjectPaths, period: str, moves: list[dict], exc: OSError) -> None:
     """After a move failed: put back what was moved and say why (the journal goes); when even
     that fails, the journal stays for the next run to finish the moves."""
-    name = exc.filename and Path(os.fsdecode(exc.filename))
+    # `os.replace` names both files: the user's is the one outside staging and backups.
+    names = [Path(os.fsdecode(n)) for n in (exc.filename, exc.filename2) if n]
+    users = [n for n in names if not any(p.endswith((".next", ".prev")) for p in n.parts)]
+    name = (users or names or [None])[0]
+    if name is not None:
+        exc.filename, exc.filename2 = str(name), None
     said = held_message(name, exc) if name and not name.is_dir() else failure_message(exc)
     try:
         _undo(paths, period, moves)
