@@ -24,6 +24,7 @@ import yaml
 from baocao.config.paths import ProjectPaths
 from baocao.config.units import WINDOWS_RESERVED
 from baocao.pipeline import run_period
+from baocao.run.generations import staging_name
 from baocao.run.store import temporary_beside
 from baocao.sample import write_sample
 
@@ -301,11 +302,12 @@ def test_every_path_a_168_unit_period_writes_is_short_and_windows_safe(tmp_path)
     assert problems == []
 
     # Each file is first written beside itself under a temporary name (store.temporary_beside);
-    # the outputs are built in a staging folder next to `_output/<period>` (runner.staging_copy).
+    # a run's outputs are staged beside their folders until committed (generations.Generation):
+    # `data/processed/.<period>.next/<period>/…`, `_output/.<period>.next/…`.
     probe = temporary_beside(tmp_path / "x" / "a")
     temporary_extra = len(probe.name) - 1
     probe.unlink()
-    staging_extra = len(".") + len(".staging")
+    staging_extra = len(staging_name(PERIOD) + "/")
     longest = max(written, key=lambda p: len(str(p.relative_to(root))))
     length = len(str(longest.relative_to(root))) + temporary_extra + staging_extra
     print(f"longest path from the project root: {longest.relative_to(root)} ({length} with extras)")

@@ -328,6 +328,8 @@ def run(
         if table is not None:
             console.print(table)
         console.print(_state_counts(result))
+        for note in result.notes:
+            console.print(f"  [cyan]•[/] {note}")
         for message in result.narrative.get("messages", []):
             console.print(f"  [cyan]•[/] {message}")
         for reason in result.narrative.get("draft_reasons", []):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -45,8 +46,35 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+def write_error_log(text: str) -> str:
+    """Write a traceback to `baocao-loi.log` in the output folder, or failing that (read-only
+    folder, full disk) in the system's temporary folder; never raises. Returns where it went, or
+    why it could not be written (Vietnamese)."""
+    import tempfile
+
+    from baocao.errors import os_reason
+
+    try:
+        folders = [ProjectPaths.default().output]
+    except BaocaoError:
+        folders = []
+    reason = ""
+    for folder in [*folders, Path(tempfile.gettempdir())]:
+        log = Path(folder) / "baocao-loi.log"
+        try:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            log.write_text(text, encoding="utf-8")
+            return f"chi tiết kỹ thuật đã ghi vào {log}"
+        except OSError as exc:
+            reason = reason or f"không ghi được {log}: {os_reason(exc)}"
+    return f"không ghi được chi tiết kỹ thuật ({reason})"
+
+
 def _guarded(action):
-    """Run a command body: our own errors print as one Vietnamese line, others are logged."""
+    """Run a command body: our own errors print as one Vietnamese line, as do the operating
+    system's (naming the file or folder); others are logged."""
+    from baocao.errors import KEPT, os_failure_message
+
     try:
         return action()
     except BaocaoError as error:
@@ -55,12 +83,13 @@ def _guarded(action):
         _fail("Đã dừng theo yêu cầu. Kết quả của lần chạy trước vẫn được giữ nguyên.", 130)
     except typer.Exit:
         raise
-    except Exception:
-        log = ProjectPaths.default().output / "baocao-loi.log"
-        log.parent.mkdir(parents=True, exist_ok=True)
-        log.write_text(traceback.format_exc(), encoding="utf-8")
+    except Exception as error:
+        if isinstance(error, OSError) and error.errno is not None:
+            # A read-only folder, a full disk, a file held open: the user can act on it.
+            _fail(f"{os_failure_message(error)} {KEPT}")
+        where = write_error_log(traceback.format_exc())
         _fail(
-            f"Lỗi ngoài dự kiến của chương trình; chi tiết kỹ thuật đã ghi vào {log}. "
+            f"Lỗi ngoài dự kiến của chương trình; {where}. "
             "Hãy gửi tệp này cho người phụ trách kỹ thuật.",
             3,
         )

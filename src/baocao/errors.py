@@ -8,6 +8,8 @@ to the next unit.
 from __future__ import annotations
 
 import errno
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +34,68 @@ def os_reason(exc: OSError) -> str:
     if reason is None:
         return f"lỗi hệ thống khi mở tệp (mã lỗi {exc.errno})" if exc.errno else "lỗi hệ thống"
     return reason
+
+
+# What to do about an operating-system failure, by `errno`.
+_OS_ADVICE = {
+    errno.ENOSPC: "Hãy giải phóng chỗ trống trên ổ đĩa (xóa bớt tệp không cần) rồi chạy lại.",
+    errno.EROFS: "Hãy chép dự án sang một ổ đĩa ghi được (hoặc bỏ chế độ chỉ đọc) rồi chạy lại.",
+    errno.EACCES: "Hãy đóng chương trình đang mở tệp, hoặc cấp quyền ghi (bỏ thuộc tính chỉ "
+    "đọc) cho tệp và thư mục chứa nó, rồi chạy lại.",
+    errno.EPERM: "Hãy đóng chương trình đang mở tệp, hoặc cấp quyền ghi (bỏ thuộc tính chỉ "
+    "đọc) cho tệp và thư mục chứa nó, rồi chạy lại.",
+    errno.EBUSY: "Hãy đóng chương trình đang dùng tệp rồi chạy lại.",
+}
+
+
+def os_failure_message(exc: OSError) -> str:
+    """An operating-system failure (read-only folder, full disk, file held open, no
+    permission) as one Vietnamese sentence naming the file or folder and what to do."""
+    name = exc.filename or exc.filename2
+    if name is None:
+        where = "một tệp của chương trình"
+    else:
+        path = Path(os.fsdecode(name))
+        where = f"{'thư mục' if path.is_dir() else 'tệp'} {path}"
+        if path.name.startswith(".") and exc.errno != errno.ENOENT:
+            # A temporary or staging name the user never sees: the folder they know is at fault.
+            while path.name.startswith(".") and path.parent != path:
+                path = path.parent
+            where = f"thư mục {path}"
+    if exc.errno == errno.ENOSPC:
+        if name is not None:  # the disk matters, not the file: the folder before hidden ones
+            path = Path(os.fsdecode(name))
+            hidden = [i for i, part in enumerate(path.parts) if part.startswith(".")]
+            where = f"thư mục {Path(*path.parts[: hidden[0]]) if hidden else path.parent}"
+        said = f"Ổ đĩa chứa {where} đã đầy, không ghi thêm được"
+    elif where.startswith("thư mục") and exc.errno in (errno.EACCES, errno.EPERM):
+        return (
+            f"Không ghi được vào {where}: thư mục chỉ cho đọc hoặc không có quyền ghi. Hãy cấp "
+            "quyền ghi cho thư mục này (bỏ thuộc tính chỉ đọc) rồi chạy lại."
+        )
+    elif where.startswith("thư mục") and exc.errno == errno.EROFS:
+        said = f"Không ghi được vào {where}: {os_reason(exc)}"
+    else:
+        said = f"Không ghi hoặc đọc được {where}: {os_reason(exc)}"
+    advice = _OS_ADVICE.get(exc.errno, "Hãy kiểm tra tệp và thư mục này rồi chạy lại.")
+    return f"{said}. {advice}"
+
+
+_RAISED = re.compile(r"\[Errno (\d+)\][^:']*(?:: '([^']*)')?")
+
+
+def disk_failure_in(text: str) -> OSError | None:
+    """The full or read-only disk an error's text (a notebook's `OSError` as its kernel said
+    it) reports, as an `OSError` naming the file; None for any other error. A unit's notebook
+    that stops for this stops the run: the disk is at fault, not the unit's data."""
+    found = _RAISED.search(text or "")
+    if found is None or int(found.group(1)) not in (errno.ENOSPC, errno.EROFS):
+        return None
+    code = int(found.group(1))
+    return OSError(code, os.strerror(code), found.group(2))
+
+
+KEPT = "Kết quả của lần chạy trước (số liệu, trang rà soát, báo cáo) được giữ nguyên."
 
 
 class BaocaoError(Exception):

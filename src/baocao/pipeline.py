@@ -7,8 +7,9 @@ module that uses both stages: `run` never imports `report`, and `report` reads o
 
 - The same period a year earlier is processed too, when it has raw data, for the comparisons.
 - Each profile's report is rendered only when something it reads changed (its content key).
-- Everything is built in staging folders and swapped into place at the end, so a run that is
-  interrupted leaves the previous outputs whole; a lock per period keeps two runs apart.
+- Processed data, review pages and reports are staged as one generation (`run.generations`)
+  committed together at the end, so an interrupted or failed run leaves the previous outputs
+  whole and in step, and the next run repairs what it left; a lock per period keeps runs apart.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from baocao.run.cache import (
     Cache,
     changed,
     code_digest,
+    file_digest,
     json_digest,
     key_of,
     report_key_parts,
@@ -40,6 +42,7 @@ from baocao.run.cache import (
     same_static_parts,
 )
 from baocao.run.discover import IdentityMemo, discover
+from baocao.run.generations import staged_generation
 from baocao.run.kernels import KernelPool
 from baocao.run.manifest import (
     content_digest,
@@ -56,12 +59,9 @@ from baocao.run.process import (
     default_jobs,
     plan_units,
     process_period,
-    recover,
-    staging_copy,
     stopped_notes,
-    swap_into_place,
 )
-from baocao.run.store import RUN_FILE, period_lock
+from baocao.run.store import RUN_FILE
 from baocao.run.submitted import period_files
 from baocao.unit.states import STATE_MISSING
 
@@ -79,6 +79,7 @@ class RunResult:
     rendered: list[str] = field(default_factory=list)  # profiles rendered (others reused)
     manifest: Path | None = None
     narrative: dict = field(default_factory=dict)  # where the analysts' text came from
+    notes: list[str] = field(default_factory=list)  # a lock taken over, an interrupted run mended
 
 
 def narrative_summary(paths: ProjectPaths, period: str, check_names: bool = True) -> dict:
@@ -244,8 +245,9 @@ def run_period(
     # A period's first run (or --force) runs every unit and renders: the units' kernels boot
     # while the text is checked and the files are read, the report's while units are processed.
     first_run = force or not (paths.processed_period(period) / RUN_FILE).is_file()
+    notes: list[str] = []
     with (
-        period_lock(paths.processed, period),
+        staged_generation(paths, period, notes) as generation,
         KernelPool(jobs, log=paths.output / "kernels.log") as pool,
         ReportKernel(paths.report_source) if first_run and render else nullcontext() as ahead,
     ):
@@ -256,9 +258,9 @@ def run_period(
         narrative = (
             narrative_summary(paths, period, check_names=not names_checked) if render else {}
         )
-        notes: list[str] = []  # the comparison period's units whose notebook did not end
+        stopped: list[str] = []  # the comparison period's units whose notebook did not end
         if period_files(paths.raw_period(earlier))[0]:  # an empty folder compares with nothing
-            with period_lock(paths.processed, earlier):
+            with staged_generation(paths, earlier, notes) as before:
                 earlier_result = process_period(
                     earlier,
                     paths,
@@ -267,9 +269,11 @@ def run_period(
                     review_pages=_review_pages,
                     jobs=jobs,
                     force=force,
+                    generation=before,
                 )
+                before.commit()
             timings["earlier_period"] = round(earlier_result.seconds, 3)
-            notes = stopped_notes(earlier, earlier_result.outcomes)
+            stopped = stopped_notes(earlier, earlier_result.outcomes)
         current = process_period(
             period,
             paths,
@@ -280,28 +284,29 @@ def run_period(
             force=force,
             on_unit_done=on_unit_done,
             on_start=on_start,
+            generation=generation,
         )
+        view = generation.view(earlier)  # the report reads the staged data
         timings["units"] = {o.unit_code: round(o.seconds, 3) for o in current.unit_rows}
         timings["period"] = round(current.seconds, 3)
         result = RunResult(period, current.outcomes, paths.processed_period(period), output_target)
-        result.narrative = narrative
+        result.narrative, result.notes = narrative, notes
         nobody = none_identified_message(period, paths, current.outcomes)
         if nobody is not None:
             result.narrative = {**narrative, "messages": [nobody, *narrative.get("messages", [])]}
-        if notes:
+        if stopped:
             result.narrative = {
                 **result.narrative,
-                "messages": [*notes, *result.narrative.get("messages", [])],
+                "messages": [*stopped, *result.narrative.get("messages", [])],
             }
 
         chosen = choose_backend(backend) if render else ""
         result.backend = chosen
         cache = Cache.of(paths)
         previous_manifest = read_manifest(output_target)
-        recover(output_target)
         report_parts = {
             profile: report_key_parts(
-                paths, period, earlier, profile, chosen, overrides, narrative=written
+                view, period, earlier, profile, chosen, overrides, narrative=written
             )
             for profile in (profiles if render else ())
         }
@@ -312,9 +317,7 @@ def run_period(
             or cache.last_parts(period, f"report-{profile}") != parts
             or not _report_outputs_exist(output_target, period, profile)
         ]
-        # Reports are rendered in a staging copy swapped in at the end; with nothing to render,
-        # only the manifest changes, written in place (atomically) like every file.
-        output = staging_copy(output_target) if to_render else output_target
+        output = generation.output  # committed with the data and review pages at the end
         # Every profile to render comes from one execution of the report's code.
         render_times: dict[str, float] = {}
         if to_render:
@@ -324,14 +327,14 @@ def run_period(
             # The appendices' workbook is written while the report's code runs in its kernel.
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="export") as beside:
                 exported = (
-                    beside.submit(_export_appendices, period, paths, output)
+                    beside.submit(_export_appendices, period, view, output)
                     if "internal" in to_render
                     else None
                 )
                 rendered = render_reports(
                     period,
                     to_render,
-                    paths,
+                    view,
                     output,
                     backend=chosen,
                     overrides=overrides,
@@ -349,7 +352,7 @@ def run_period(
 
         result.run_id = run_id(paths, {p.job.unit.code: p.key for p in current.plans}, written)
         manifest = _manifest(
-            paths,
+            view,
             period,
             current,
             result,
@@ -364,8 +367,7 @@ def run_period(
         )
         manifest["timings"]["total"] = round(time.perf_counter() - started, 3)
         write_manifest(output, manifest)
-        if to_render:
-            swap_into_place(output, output_target)
+        generation.commit()
         for profile in to_render:  # only once the reports are in place
             cache.remember(period, f"report-{profile}", report_parts[profile])
     result.manifest = output_target / "manifest.json"
@@ -391,11 +393,13 @@ def _manifest(
     processed_files = files_with_digests(
         [p for p in processed.rglob("*") if not p.name.startswith(".")], processed
     )
-    report_text = {}
-    for profile in profiles if result.backend else ():
-        for file_name in report_files(period, profile):
-            if (output / file_name).is_file():
-                report_text[file_name] = content_digest(output / file_name)
+    # A report not rendered again is the one in place; a new one is still in `output`.
+    where = {
+        name: output / name if (output / name).is_file() else result.output_dir / name
+        for profile in (profiles if result.backend else ())
+        for name in report_files(period, profile)
+    }
+    report_text = {n: content_digest(p) for n, p in where.items() if p.is_file()}
     manifest = {
         "run_id": result.run_id,
         "period": period,
@@ -428,12 +432,7 @@ def _manifest(
         "reused_units": sorted(o.unit_code for o in current.outcomes if o.reused),
         "outputs": {
             "processed": processed_files,
-            "reports": files_with_digests(
-                [output / n for prof in profiles for n in report_files(period, prof)],
-                output,
-            )
-            if result.backend
-            else {},
+            "reports": {n: file_digest(p) for n, p in where.items() if p.is_file()},
         },
         "processed_digest": json_digest(processed_files),
         "report_text": report_text,

@@ -228,7 +228,7 @@ def test_a_run_killed_midway_leaves_the_previous_outputs_whole(project, tmp_path
         digest_tree(project.output_period(PERIOD)),
     )
 
-    staging = project.output / f".{PERIOD}.notebooks.staging"
+    staging = project.output / f".{PERIOD}.next" / "notebooks"  # `generations.Generation`
     assert not staging.exists()
     process = subprocess.Popen(
         [*command, "--force"],

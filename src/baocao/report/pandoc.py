@@ -8,9 +8,12 @@ page. `run_pandoc` starts the binary pypandoc found, once, with a heap and a tim
 
 from __future__ import annotations
 
+import errno
+import os
 from functools import cache
 
-from baocao.report.external import NO_WINDOW, Bound, pandoc_bound, run_bounded
+from baocao.errors import KEPT, BaocaoError, os_failure_message
+from baocao.report.external import NO_WINDOW, Bound, ExternalError, pandoc_bound, run_bounded
 
 __all__ = ["NO_WINDOW", "pandoc_path", "run_pandoc"]
 
@@ -36,16 +39,22 @@ def run_pandoc(
     """Convert file `source` (`from_format`) to file `target` (`to`) with pandoc's `args`,
     within `bound` (default `pandoc_bound()`). `document` names what is made, for messages
     ("báo cáo DOCX"). Raises `ExternalError` (Vietnamese) when pandoc cannot start, runs out of
-    memory or time, or fails."""
+    memory or time, or fails; a `BaocaoError` naming the disk when it is full."""
     try:
         executable = pandoc_path()
     except OSError:
         executable = "pandoc"  # run_bounded then fails to start it, in Vietnamese
     command = [executable, source, "--from", from_format, "--to", to, "--output", target]
-    run_bounded(
-        command + args,
-        program="pandoc",
-        document=document or f"tệp {to.upper()}",
-        bound=bound or pandoc_bound(),
-        ghc=True,
-    )
+    try:
+        run_bounded(
+            command + args,
+            program="pandoc",
+            document=document or f"tệp {to.upper()}",
+            bound=bound or pandoc_bound(),
+            ghc=True,
+        )
+    except ExternalError as exc:
+        if "No space left on device" in exc.detail:  # the disk, not the document: say so
+            full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), target)
+            raise BaocaoError(f"{os_failure_message(full)} {KEPT}") from None
+        raise

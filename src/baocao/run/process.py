@@ -2,8 +2,9 @@
 
 - Each unit's notebook runs under papermill in a warm kernel of a small pool (`kernels`), in
   parallel across `jobs` workers, and only when its content key changed (`cache`).
-- Everything is built in staging folders and swapped into place at the end, so a run that is
-  interrupted leaves the previous `data/processed/<period>/` and `_output/<period>/` whole.
+- Everything is built in a staged generation (`generations`) committed as one, with the report,
+  so a run that is interrupted leaves the previous `data/processed/<period>/` and
+  `_output/<period>/` whole and in step.
 - One bad unit never stops the others: whatever goes wrong with it becomes its summary row,
   a cell over its time limit or a kernel that dies included (`unit_stopped` says which).
 - A lock per period keeps two runs from interleaving; a manifest records what the run did.
@@ -23,7 +24,7 @@ from pathlib import Path
 from baocao.config.paths import ProjectPaths
 from baocao.config.settings import DEFAULT_CELL_TIMEOUT, cell_timeout
 from baocao.config.units import load_units
-from baocao.errors import Issue
+from baocao.errors import Issue, disk_failure_in
 from baocao.run.cache import (
     Cache,
     changed,
@@ -33,6 +34,7 @@ from baocao.run.cache import (
     unit_key_parts,
 )
 from baocao.run.discover import IdentityMemo, UnitJob, discover
+from baocao.run.generations import Generation, repair
 from baocao.run.kernels import KernelPool, NotebookStopped, with_isolation_cell
 from baocao.run.parts import ADDED_UP, held_units, parts_message
 from baocao.run.store import (
@@ -174,6 +176,8 @@ def run_unit_notebook(
                 # No `cwd`: papermill would chdir the whole process, which threads share.
             )
     except papermill.PapermillExecutionError as exc:
+        if (disk := disk_failure_in(exc.evalue)) is not None:
+            raise disk from None  # a full or read-only disk stops the run, not just this unit
         outcome.messages.append(f"Sổ tay dừng ở ô {exc.exec_count}: {exc.ename}: {exc.evalue}")
     except NotebookStopped as stop:  # timed out, kernel died: the unit's own row
         outcome.stopped = True
@@ -254,45 +258,6 @@ def _copy_unit(entry: Path, unit_code: str, processed: Path, notebooks: Path) ->
     for page in (entry / f"{unit_code}.ipynb", entry / f"{unit_code}.html"):
         if page.is_file():
             shutil.copyfile(page, notebooks / page.name)
-
-
-def swap_into_place(staging: Path, target: Path) -> None:
-    """Replace folder `target` by `staging`; the old one is kept until the new one is in."""
-    old = target.with_name(f".{target.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
-        os.replace(target, old)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(staging, target)
-    if old.exists():
-        shutil.rmtree(old)
-
-
-def recover(target: Path) -> None:
-    """After a run killed between the two renames of a swap, put the old folder back."""
-    old = target.with_name(f".{target.name}.old")
-    if old.exists() and not target.exists():
-        os.replace(old, target)
-
-
-def _fresh(folder: Path) -> Path:
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    return folder
-
-
-def staging_copy(target: Path) -> Path:
-    """A staging folder starting as a copy of `target` (outputs this run does not redo survive)."""
-    staging = target.with_name(f".{target.name}.staging")
-    if staging.exists():
-        shutil.rmtree(staging)
-    if target.exists():
-        shutil.copytree(target, staging)
-    else:
-        staging.mkdir(parents=True)
-    return staging
 
 
 def _run_record(
@@ -417,13 +382,32 @@ def process_period(
     force: bool = False,
     on_unit_done: Callable[[UnitOutcome], None] | None = None,
     on_start: Callable[[int, int], None] | None = None,
+    generation: Generation | None = None,
 ) -> PeriodResult:
-    """Clean and validate every unit of a period (reusing unchanged ones), total it, and swap
-    `data/processed/<period>/` and `_output/<period>/notebooks/` into place.
+    """Clean and validate every unit of a period (reusing unchanged ones) and total it into
+    `generation`'s staged `data/processed/<period>/` and `_output/<period>/notebooks/`, which
+    the caller commits; without a `generation`, one of its own is repaired, made and committed.
     `narrative_digest` (the period's narrative by content, `cache._static_parts`) names the run
     in `run.json`; `review_pages(entry)` makes each executed notebook's reviewer pages. A
     unit's cell may run `BAOCAO_CELL_TIMEOUT` seconds (`settings.cell_timeout`). Interrupted
     (Ctrl-C), it closes `pool` at once: running notebooks end, no other unit starts."""
+    if generation is None:
+        repair(paths, period)
+        generation = Generation(paths, period).start()
+        result = process_period(
+            period,
+            paths,
+            pool,
+            narrative_digest=narrative_digest,
+            review_pages=review_pages,
+            jobs=jobs,
+            force=force,
+            on_unit_done=on_unit_done,
+            on_start=on_start,
+            generation=generation,
+        )
+        generation.commit()
+        return result
     started = time.perf_counter()
     cell_seconds = cell_timeout()  # a wrong setting stops the run before any unit
     units = load_units(paths.config).for_period(period)
@@ -433,8 +417,6 @@ def process_period(
     cache.save_memo(period, "files", memo.used)
     plans = plan_units(found, period, paths, cache, force)
     notebooks_target = paths.output_period(period) / "notebooks"
-    for target in (paths.processed_period(period), notebooks_target):
-        recover(target)
     record = _run_record(paths, period, units, plans, narrative_digest)
     held = held_units(rejected)
     if held:  # units sent in parts: their status is part of what the run made
@@ -478,8 +460,7 @@ def process_period(
             time.perf_counter() - started,
         )
 
-    processed = _fresh(paths.processed_period(period).with_name(f".{period}.staging"))
-    notebooks = _fresh(paths.output / f".{period}.notebooks.staging")
+    processed, notebooks = generation.stage_processed()
     for plan in plans:
         if plan.reuse:
             finish(plan, reused(plan), (processed, notebooks))
@@ -508,8 +489,6 @@ def process_period(
     write_csv(processed / "models.csv", models)
     write_csv(processed / "status.csv", status)
     write_json(processed / RUN_FILE, record)
-    swap_into_place(processed, paths.processed_period(period))
-    swap_into_place(notebooks, notebooks_target)
     return PeriodResult(
         period,
         _summary_rows(units, outcomes, rejected, plans),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import socket
 import tempfile
 from contextlib import contextmanager
@@ -54,10 +55,16 @@ def atomic_path(path: Path):
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> Path:
-    with atomic_path(path) as temporary, open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+    """Write `data` to `path` atomically. An `OSError` (disk full, read-only folder) names
+    `path` when the system did not say which file."""
+    try:
+        with atomic_path(path) as temporary, open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        exc.filename = exc.filename or str(path)
+        raise
     return Path(path)
 
 
@@ -167,32 +174,90 @@ def lock_files(folder: Path, period: str) -> tuple[Path, Path]:
     return folder / f".{period}.lock", folder / f".{period}.lock.txt"
 
 
+_HOLDER = re.compile(r"tiến trình (\d+) trên máy (\S+),")
+
+
+def lock_holder(note: Path) -> tuple[int, str] | None:
+    """(process number, machine) of the run a lock's note names, or None when unreadable."""
+    found = _HOLDER.search(read_text(note) or "")
+    return (int(found.group(1)), found.group(2)) if found else None
+
+
+def _gone(holder: tuple[int, str] | None) -> bool:
+    """Whether the run a lock's note names has ended: only knowable for this machine."""
+    import psutil
+
+    return (
+        holder is not None
+        and holder[1] == socket.gethostname()
+        and holder[0] != os.getpid()
+        and not psutil.pid_exists(holder[0])
+    )
+
+
+def _take_over(path: Path, note: Path, holder: tuple[int, str] | None) -> FileLock | None:
+    """The lock of a run that is gone from this machine while something it left (a process it
+    started) still holds the file: the file is replaced by a new one, locked. One taker at a
+    time (a second lock), which checks again that the holder is still the dead run."""
+    if not _gone(holder):
+        return None
+    with FileLock(path.with_name(path.name + ".takeover"), timeout=10, thread_local=False):
+        if lock_holder(note) != holder:
+            return None
+        try:
+            path.unlink(missing_ok=True)  # Windows refuses while it is locked: no take-over
+        except OSError:
+            return None
+        lock = FileLock(path, timeout=0, thread_local=False)
+        try:
+            lock.acquire()
+        except Timeout:
+            return None
+        _write_holder(note)
+        return lock
+
+
+def _write_holder(note: Path) -> None:
+    started = datetime.now().astimezone().strftime("%H:%M:%S ngày %d/%m/%Y")
+    atomic_write_text(
+        note, f"tiến trình {os.getpid()} trên máy {socket.gethostname()}, bắt đầu lúc {started}"
+    )
+
+
 @contextmanager
-def period_lock(folder: Path, period: str):
+def period_lock(folder: Path, period: str, notes: list[str] | None = None):
     """Hold the lock of a period for the duration of a run (released even if the run dies).
 
     Two runs on the same period cannot interleave: the second one stops at once with a message
     naming the first (its process number, machine and start time). The lock is `filelock`'s,
     which the operating system releases when the process ends, on Windows as on Linux; the
-    holder's description is a separate file, since Windows forbids reading a locked file.
-    Raises BaocaoError when another run holds the lock.
+    holder's description is a separate file, since Windows forbids reading a locked file. A
+    lock whose run is gone from this machine is taken over, and `notes` (when given) gets a
+    Vietnamese line saying so. Raises BaocaoError when another run holds the lock.
     """
     folder.mkdir(parents=True, exist_ok=True)
     path, note = lock_files(folder, period)
     lock = FileLock(path, timeout=0, thread_local=False)
     try:
         lock.acquire()
+        left = lock_holder(note)  # a note is only left behind by a run that did not finish
     except Timeout:
-        holder = (read_text(note) or "").strip() or "không rõ"
-        raise BaocaoError(
-            f"Kỳ {period} đang được một lần chạy khác xử lý ({holder}). Hãy đợi lần chạy đó "
-            f"kết thúc rồi chạy lại; nếu chắc chắn không còn lần chạy nào, xóa tệp {path}."
-        ) from None
+        left = lock_holder(note)
+        lock = _take_over(path, note, left)
+        if lock is None:
+            holder = (read_text(note) or "").strip() or "không rõ"
+            raise BaocaoError(
+                f"Kỳ {period} đang được một lần chạy khác xử lý ({holder}). Hãy đợi lần chạy "
+                "đó kết thúc rồi chạy lại. Đừng xóa tệp khóa: khi lần chạy đó dừng, kể cả bị "
+                "tắt ngang, lần chạy sau tự tiếp quản khóa."
+            ) from None
     try:
-        started = datetime.now().astimezone().strftime("%H:%M:%S ngày %d/%m/%Y")
-        atomic_write_text(
-            note, f"tiến trình {os.getpid()} trên máy {socket.gethostname()}, bắt đầu lúc {started}"
-        )
+        if left is not None and left[0] != os.getpid() and notes is not None:
+            notes.append(
+                f"Lần chạy trước của kỳ {period} (tiến trình {left[0]} trên máy {left[1]}) "
+                "đã dừng giữa chừng; lần chạy này đã tiếp quản khóa của kỳ."
+            )
+        _write_holder(note)
         yield
     finally:
         note.unlink(missing_ok=True)
