@@ -130,13 +130,15 @@ def _has_content(rows: list[list[Any]]) -> bool:
 
 
 def _beside(
-    row: list[Any], index: int, known: set[int], header: list[Any]
+    row: list[Any], index: int, known: set[int], header: list[Any], first: int
 ) -> tuple[tuple[str, Any, str], ...]:
-    """The row's non-empty cells outside the table's known columns, with their header text."""
+    """The row's non-empty cells outside the table's known columns, from column `first` (the
+    row's code or label: a column left of it holds the unit's own numbering, never a figure),
+    with their header text."""
     return tuple(
         (cell_ref(index, col), value, text_of(_get(header, col)))
         for col, value in enumerate(row)
-        if value is not None and value != "" and col not in known and text_of(value)
+        if col > first and value is not None and value != "" and col not in known and text_of(value)
     )
 
 
@@ -209,6 +211,7 @@ def _read_data_sheet(opened: OpenedWorkbook, path: Path) -> tuple[str, list[Data
     merged = _merged_ranges(workbook, sheet)
     texts = _Texts(sheet, issues)
     known = set(columns.values())
+    first = min(columns[c] for c in (layout.COL_CODE, layout.COL_LABEL) if c in columns)
     data_rows = []
     hidden_rows = []
     for index in range(header_row + 1, len(rows)):
@@ -242,7 +245,7 @@ def _read_data_sheet(opened: OpenedWorkbook, path: Path) -> tuple[str, list[Data
             note_value=_get(row, note_col),
             note_ref=cell_ref(index, note_col) if note_col is not None else "",
             label_ref=cell_ref(index, label_col) if label_col is not None else "",
-            beside=_beside(row, index, known, rows[header_row]),
+            beside=_beside(row, index, known, rows[header_row], first),
         )
         if data_row.hidden and (data_row.code or data_row.label or text_of(data_row.value)):
             hidden_rows.append(data_row)
