@@ -134,6 +134,28 @@ def test_a_file_of_this_period_that_names_no_unit_gets_no_word_about_periods(tmp
     assert [i.kind for i in job.issues] == ["unknown_unit"]
 
 
+def test_last_periods_file_of_a_unit_never_takes_the_place_of_this_periods_file(tmp_path):
+    """Bình Gia's file of 2020-H1 left beside its 2021-H1 file: by name it comes first, yet the
+    file of this period is the one used, and the old one is told its own period, not that the
+    unit has another file."""
+    from baocao.config.units import load_units
+
+    folder = copy_sample(tmp_path, "2021-H1", FILES[:1])
+    old = "181-binh-gia-2020-H1.xlsx"  # sorts before 181-binh-gia-2021-H1.xlsx
+    shutil.copy(SAMPLE / "2020-H1" / old, folder / old)
+    paths = paths_of(tmp_path)
+    jobs, [aside] = discover("2021-H1", paths, load_units(paths.config).for_period("2021-H1"))
+    assert [job.path.name for job in jobs] == [FILES[0]]
+    assert aside.path.name == old and [i.kind for i in aside.issues] == ["period_mismatch"]
+    assert "là số liệu của kỳ 6 tháng đầu năm 2020 (2020-H1)" in aside.issues[0].message
+    done, output = command(tmp_path, "status", "--period", "2021-H1")
+    rows = [folded(line) for line in output.splitlines() if line.startswith("│ 181")]
+    assert rows == [
+        f"181 Huyện Bình Gia đã nộp {FILES[0]} chưa xử lý",
+        f"181 Huyện Bình Gia không dùng {old} không dùng: tệp của kỳ khác (xem bên dưới)",
+    ]
+
+
 # --- a resent file beside the original: units, not files ------------------------------------
 
 

@@ -199,6 +199,39 @@ def misfiled_period(path: Path, period: str, paths: ProjectPaths) -> list[Issue]
     return [issue] if issue is not None else []
 
 
+def one_per_unit(
+    files: list[UnitJob], period: str, paths: ProjectPaths
+) -> tuple[UnitJob, list[UnitJob]]:
+    """(the file a unit's figures come from, its other files set aside with their issues), of
+    the unit's `files` in name order: the first that does not declare another period in
+    `Thông tin` (last period's file left in the folder never takes the place of this one's);
+    a file set aside that declares another period is told so, the others that the unit has
+    another file. A unit's only file is kept whatever it declares (`clean` says so)."""
+    if len(files) == 1:
+        return files[0], []
+    misfiled = [misfiled_period(job.path, period, paths) for job in files]
+    kept = next((job for job, wrong in zip(files, misfiled, strict=True) if not wrong), files[0])
+    aside = []
+    for job, wrong in zip(files, misfiled, strict=True):
+        if job is kept:
+            continue
+        job.issues.extend(wrong or [_second_file(job, kept)])
+        aside.append(job)
+    return kept, aside
+
+
+def _second_file(job: UnitJob, kept: UnitJob) -> Issue:
+    name, first = job.path.name, kept.path.name
+    return Issue(
+        "error",
+        "duplicate_unit_file",
+        f"Tệp “{name}” cũng là của {job.unit.name}, đơn vị đã có tệp “{first}”; chỉ tệp "
+        f"“{first}” (đứng trước theo thứ tự tên tệp) được dùng, tệp này thì không. Nếu đây là "
+        "bản đơn vị gửi lại, hãy chuyển tệp cũ ra khỏi thư mục của kỳ rồi chạy lại: mỗi đơn vị "
+        "chỉ để đúng một tệp.",
+    )
+
+
 @dataclass
 class IdentityMemo:
     """Which unit each file belongs to, remembered by the file's content and the unit list.
@@ -246,6 +279,7 @@ def discover(
     with suppress(BaocaoError):
         explain = partial(level_change_advice, units=load_units(paths.config), period=period)
     jobs: dict[str, UnitJob] = {}
+    found: dict[str, list[UnitJob]] = {}  # a unit's files, by name
     rejected: list[UnitJob] = []
     for path in sorted(folder.iterdir()):
         if not path.is_file() or path.name.startswith((".", "~$")) or path.name in IGNORED_FILES:
@@ -270,20 +304,11 @@ def discover(
         if job.unit is None:
             job.issues[:0] = misfiled_period(path, period, paths)  # said first: see there
             rejected.append(job)
-        elif job.unit.code in jobs:
-            kept = jobs[job.unit.code].path.name
-            job.issues.append(
-                Issue(
-                    "error",
-                    "duplicate_unit_file",
-                    f"Tệp “{path.name}” cũng là của {job.unit.name}, đơn vị đã có tệp “{kept}”; "
-                    f"chỉ tệp “{kept}” (đứng trước theo thứ tự tên tệp) được dùng, tệp này thì "
-                    "không. Nếu đây là bản đơn vị gửi lại, hãy chuyển tệp cũ ra khỏi thư mục "
-                    "của kỳ rồi chạy lại: mỗi đơn vị chỉ để đúng một tệp.",
-                )
-            )
-            rejected.append(job)
         else:
-            jobs[job.unit.code] = job
+            found.setdefault(job.unit.code, []).append(job)
+    for files in found.values():
+        kept, aside = one_per_unit(files, period, paths)
+        jobs[kept.unit.code] = kept
+        rejected.extend(aside)
     order = {u.code: i for i, u in enumerate(units)}
     return sorted(jobs.values(), key=lambda j: order[j.unit.code]), rejected

@@ -94,6 +94,13 @@ def _last_state(job: UnitJob, period: str, paths: ProjectPaths, cache: Cache) ->
     return f"{NOT_PROCESSED} tệp này (lần trước “{status['state']}” là của {whose})"
 
 
+def _why(job: UnitJob, otherwise: str) -> str:
+    """Why a unit's file is not used: it declares another period, or `otherwise`."""
+    if any(issue.kind == "period_mismatch" for issue in job.issues):
+        return "tệp của kỳ khác (xem bên dưới)"
+    return otherwise
+
+
 def file_states(
     period: str, paths: ProjectPaths, units: tuple[Unit, ...]
 ) -> tuple[list[FileState], list[UnitJob]]:
@@ -113,7 +120,7 @@ def file_states(
             rows.append(FileState(unit.code, unit.name, None, NOT_SENT, NOT_PROCESSED))
         why = f"đơn vị đã có tệp “{job.path.name}”" if job else "xem thông báo bên dưới"
         rows.extend(
-            FileState(unit.code, unit.name, o.path.name, NOT_USED, f"{NOT_USED}: {why}")
+            FileState(unit.code, unit.name, o.path.name, NOT_USED, f"{NOT_USED}: {_why(o, why)}")
             for o in others
         )
     return rows, rejected
