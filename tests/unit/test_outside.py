@@ -152,6 +152,20 @@ def _last_year_column(ws, rows):
     ws[f"G{rows[OTHER]}"] = 8
 
 
+def _helper_formulas(ws, rows):
+    """A column of the unit's own working: formulas on the value cells, 0 where one is empty,
+    and a total under the table (LibreOffice saves their results)."""
+    ws.cell(row=HEADER_ROW, column=7).value = "Kiểm tra"
+    for row in rows.values():
+        ws[f"G{row}"] = f"={VALUE}{row}*1"
+    last = max(rows.values())
+    ws[f"{VALUE}{last + 1}"] = f"=SUM({VALUE}{FIRST_ROW}:{VALUE}{last})"
+
+
+def _figure_worked_out_beside(ws, rows):
+    ws[f"H{rows[CODE]}"] = "=5+7"
+
+
 EDITS = {
     "zero_and_figure_in_note": _zero_and_figure_in_note,
     "dash_and_figure_in_note": _dash_and_figure_in_note,
@@ -162,6 +176,8 @@ EDITS = {
     "header_tt": _header_tt,
     "note_header_retitled": _note_header_retitled,
     "last_year_column": _last_year_column,
+    "helper_formulas": _helper_formulas,
+    "figure_worked_out_beside": _figure_worked_out_beside,
     "figure_in_note": _figure_in_note,
     "words_in_note": _words_in_note,
     "right_of_table": _right_of_table,
@@ -176,7 +192,10 @@ EDITS = {
     "merged_with_note": _merged_with_note,
     "merged_from_label": _merged_from_label,
 }
+
+
 MERGES = ("merged_with_note", "merged_from_label")
+FORMULAS = ("helper_formulas", "figure_worked_out_beside")
 
 
 @pytest.fixture(scope="module")
@@ -197,14 +216,18 @@ def files(tmp_path_factory, project) -> dict[str, Path]:
         wb.save(paths[name])
     if SOFFICE:
         saved = folder / "lo"
-        subprocess.run(
-            [SOFFICE, f"-env:UserInstallation=file://{folder / 'profile'}", "--headless"]
-            + ["--convert-to", "xlsx", "--outdir", str(saved), *(str(paths[m]) for m in MERGES)],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-        paths.update({f"lo_{m}": saved / f"{m}.xlsx" for m in MERGES})
+        for suffix, names in (("xlsx", MERGES + FORMULAS), ("ods", FORMULAS), ("xls", FORMULAS)):
+            subprocess.run(
+                [SOFFICE, f"-env:UserInstallation=file://{folder / 'profile'}", "--headless"]
+                + ["--convert-to", suffix, "--outdir", str(saved)]
+                + [str(paths[m]) for m in names],
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
+        paths.update({f"lo_{m}": saved / f"{m}.xlsx" for m in MERGES + FORMULAS})
+        for suffix in ("ods", "xls"):
+            paths.update({f"{suffix}_{m}": saved / f"{m}.{suffix}" for m in FORMULAS})
     return paths
 
 
@@ -394,3 +417,24 @@ def test_a_figure_in_a_column_the_unit_titled_is_refused_without_asking_to_copy_
     assert "Nếu đó là số liệu của chỉ tiêu kỳ này, hãy ghi số 10 vào ô E6" in error.message
     assert "nếu là số liệu khác, hãy xóa cột “Cùng kỳ năm 2025”" in error.message
     assert values.loc[CODE, "reported"] and not values.loc[CODE, "included"]
+
+
+@pytest.mark.parametrize("saved_as", ["lo_", "ods_", "xls_"])
+def test_a_column_of_formulas_and_a_total_below_are_no_figure_typed_outside(
+    files, project, saved_as
+):
+    # Saved by LibreOffice, each formula keeps its result: 0 beside the empty value cells, the
+    # figure beside the filled one, the sum under the table. None is a figure typed there.
+    if f"{saved_as}helper_formulas" not in files:
+        pytest.skip("LibreOffice is not installed")
+    result, values = cleaned(files, f"{saved_as}helper_formulas", project)
+    kinds = ("figure_outside_cell", "number_outside_cell", "numbers_beside_table")
+    assert not found(result, *kinds)
+    assert not values.loc[CODE, "reported"] and values.loc[OTHER, "value"] == 3
+    [total] = found(result, "unknown_row")  # the sum is named, as on any row of no indicator
+    assert total.severity == "warning" and "“3”" in total.message
+    # A figure worked out by a formula beside an empty value cell is still refused.
+    result, values = cleaned(files, f"{saved_as}figure_worked_out_beside", project)
+    [issue] = found(result, *kinds)
+    assert (issue.kind, issue.cell, issue.severity) == ("figure_outside_cell", "H6", "error")
+    assert "Hãy ghi số 12 vào ô E6" in issue.message

@@ -200,6 +200,8 @@ def _ods_handlers(parser, sheets: dict[str, SheetScan], styles: OdsStyles) -> No
                 for n in range(min(state["repeat"], 4)):
                     col = state["col"] + n
                     ref = f"{column_letter(min(col + 1, 16384))}{state['row'] + 1}"
+                    if formula and len(sheet.formulas) < MAX_STYLED_CELLS:
+                        sheet.formulas.add(ref)
                     if is_error:
                         sheet.errors[ref] = shown[:16] or "#VALUE!"
                     elif value_type in _NUMBER_TYPES:

@@ -109,8 +109,9 @@ def _split(ref: str) -> tuple[str, int]:
 
 
 def is_unlabelled_figure(row: DataRow) -> bool:
-    """A row with no code and no label whose value cell holds something with a digit."""
-    return not row.code and not row.label and has_digit(row.value)
+    """A row with no code and no label whose value cell holds something with a digit, typed
+    (a formula's result, such as a total under the table, is no figure typed there)."""
+    return not row.code and not row.label and not row.value_formula and has_digit(row.value)
 
 
 def _where(ref: str, header: str) -> str:
@@ -147,7 +148,13 @@ def _candidates(
         found.append(
             _Place(row.note_ref, note, note, f"ô {row.note_ref} (cột “{layout.COL_NOTE}”)")
         )
-    beside = [(ref, value, header) for ref, value, header in row.beside if has_digit(value)]
+    # A formula beside the table computing 0 from the empty value cell (a helper column) is
+    # no figure; one with another result may be the figure, worked out there.
+    beside = [
+        (ref, value, header)
+        for ref, value, header in row.beside
+        if has_digit(value) and not (ref in row.beside_formulas and not figure_in(value, "money"))
+    ]
     if beside:  # the first one; any further are in `numbers_beside_table`'s one warning
         ref, value, header = beside[0]
         found.append(_Place(ref, value, value, _where(ref, header), header))
@@ -317,13 +324,14 @@ def numbers_beside_table(
     rows: Sequence[DataRow], sheet: str, named: set[str] | frozenset[str] = frozenset()
 ) -> Issue | None:
     """One warning for the numbers (`is_number`: not text that merely has a digit, such as
-    "Năm 2025") outside the table's columns on `rows` (the rows matched to an indicator), but
-    for the cells `named` by another finding: they are not read; None when there are none."""
+    "Năm 2025") typed outside the table's columns on `rows` (the rows matched to an indicator;
+    a formula's result there is the unit's own working), but for the cells `named` by another
+    finding: they are not read; None when there are none."""
     cells = [
         (ref, value)
         for row in rows
         for ref, value, _ in row.beside
-        if is_number(value) and ref not in named
+        if is_number(value) and ref not in named and ref not in row.beside_formulas
     ]
     if not cells:
         return None
