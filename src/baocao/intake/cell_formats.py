@@ -75,6 +75,8 @@ class SheetScan:
     formulas_without_value: set[str] = field(default_factory=set)  # cell references
     # Cells holding a formula (up to MAX_STYLED_CELLS): a result is no figure the unit typed.
     formulas: set[str] = field(default_factory=set)
+    # .ods: merged ranges, 0-based (first row, first col, last row, last col); calamine has none
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     hidden_rows: set[int] = field(default_factory=set)  # 1-based row numbers
     max_row: int = 0  # 1-based extent of the cells holding a value or a formula
     max_col: int = 0

@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import python_calamine as calamine
-
 from baocao.config.names import match_key
 from baocao.errors import InputError, Issue, Location
 from baocao.intake import layout
@@ -85,12 +83,15 @@ class UnitWorkbook:
     info_sheet: str | None = None  # the `Thông tin` sheet's name as found; None when absent
 
 
-def _merged_ranges(workbook: calamine.CalamineWorkbook, sheet: str) -> list[tuple[int, ...]]:
-    """Merged ranges as 0-based (first row, first col, last row, last col); [] if unknown (.ods)."""
+def _merged_ranges(opened: OpenedWorkbook, sheet: str) -> list[tuple[int, ...]]:
+    """Merged ranges as 0-based (first row, first col, last row, last col): calamine's, or for
+    an .ods (calamine has none) the scan's of content.xml; [] if unknown."""
     try:
-        ranges = workbook.get_sheet_by_name(sheet).merged_cell_ranges or []
+        ranges = opened.book.get_sheet_by_name(sheet).merged_cell_ranges or []
     except Exception:
-        return []
+        ranges = []
+    if not ranges:
+        return list(opened.sheet_scan(sheet).merged)
     return [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
 
 
@@ -210,7 +211,7 @@ def _read_data_sheet(opened: OpenedWorkbook, path: Path) -> tuple[str, list[Data
         )
     value_col = columns[layout.COL_VALUE]
     scan = opened.sheet_scan(sheet)
-    merged = _merged_ranges(workbook, sheet)
+    merged = _merged_ranges(opened, sheet)
     texts = _Texts(sheet, issues)
     known = set(columns.values())
     first = min(columns[c] for c in (layout.COL_CODE, layout.COL_LABEL) if c in columns)
