@@ -156,6 +156,27 @@ def test_last_periods_file_of_a_unit_never_takes_the_place_of_this_periods_file(
     ]
 
 
+def test_a_damaged_copy_of_a_units_file_never_takes_the_place_of_the_good_one(tmp_path):
+    """A copy cut short while copying (“181-binh-gia (1).xlsx”, first by name) beside the
+    unit's good file: the good file is used, the copy is told it cannot be opened."""
+    from baocao.config.units import load_units
+
+    folder = copy_sample(tmp_path, "2021-H1", FILES[:1])
+    damaged = "181-binh-gia (1).xlsx"
+    (folder / damaged).write_bytes((folder / FILES[0]).read_bytes()[:3000])
+    paths = paths_of(tmp_path)
+    jobs, [aside] = discover("2021-H1", paths, load_units(paths.config).for_period("2021-H1"))
+    assert [job.path.name for job in jobs] == [FILES[0]]
+    assert aside.path.name == damaged and aside.issues[0].severity == "error"
+    assert "tệp bị hỏng hoặc chưa chép hết" in aside.issues[0].message
+    done, output = command(tmp_path, "status", "--period", "2021-H1")
+    rows = [folded(line) for line in output.splitlines() if line.startswith("│ 181")]
+    assert rows == [
+        f"181 Huyện Bình Gia đã nộp {FILES[0]} chưa xử lý",
+        f"181 Huyện Bình Gia không dùng {damaged} không dùng: không mở được tệp (xem bên dưới)",
+    ]
+
+
 # --- a resent file beside the original: units, not files ------------------------------------
 
 

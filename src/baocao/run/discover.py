@@ -199,17 +199,28 @@ def misfiled_period(path: Path, period: str, paths: ProjectPaths) -> list[Issue]
     return [issue] if issue is not None else []
 
 
+def _doubts(path: Path, period: str, paths: ProjectPaths) -> list[Issue]:
+    """Why a unit's file cannot be the one its figures come from: it cannot be opened, or it
+    declares another period (`misfiled_period`); [] when there is no such reason."""
+    try:
+        read_declared_period(path)
+    except InputError as error:
+        return [Issue.from_input_error(error)]
+    return misfiled_period(path, period, paths)
+
+
 def one_per_unit(
     files: list[UnitJob], period: str, paths: ProjectPaths
 ) -> tuple[UnitJob, list[UnitJob]]:
     """(the file a unit's figures come from, its other files set aside with their issues), of
-    the unit's `files` in name order: the first that does not declare another period in
-    `Thông tin` (last period's file left in the folder never takes the place of this one's);
-    a file set aside that declares another period is told so, the others that the unit has
-    another file. A unit's only file is kept whatever it declares (`clean` says so)."""
+    the unit's `files` in name order: the first that can be opened and does not declare
+    another period in `Thông tin` (a damaged copy, or last period's file left in the folder,
+    never takes the place of a good file of this period); a file set aside that cannot be
+    opened or declares another period is told so, the others that the unit has another file.
+    A unit's only file is kept whatever it is (the run then says what is wrong with it)."""
     if len(files) == 1:
         return files[0], []
-    misfiled = [misfiled_period(job.path, period, paths) for job in files]
+    misfiled = [_doubts(job.path, period, paths) for job in files]
     kept = next((job for job, wrong in zip(files, misfiled, strict=True) if not wrong), files[0])
     aside = []
     for job, wrong in zip(files, misfiled, strict=True):

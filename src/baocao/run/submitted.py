@@ -95,9 +95,13 @@ def _last_state(job: UnitJob, period: str, paths: ProjectPaths, cache: Cache) ->
 
 
 def _why(job: UnitJob, otherwise: str) -> str:
-    """Why a unit's file is not used: it declares another period, or `otherwise`."""
-    if any(issue.kind == "period_mismatch" for issue in job.issues):
+    """Why a unit's file is not used: it declares another period, it cannot be opened, or
+    `otherwise` (the unit has another file)."""
+    kinds = {issue.kind for issue in job.issues if issue.severity == "error"}
+    if "period_mismatch" in kinds:
         return "tệp của kỳ khác (xem bên dưới)"
+    if kinds - {"duplicate_unit_file"}:
+        return "không mở được tệp (xem bên dưới)"
     return otherwise
 
 
