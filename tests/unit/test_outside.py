@@ -155,6 +155,8 @@ def _last_year_column(ws, rows):
     ws.cell(row=HEADER_ROW, column=7).value = "Cùng kỳ năm 2025"
     ws[f"G{rows[CODE]}"] = 10
     ws[f"G{rows[OTHER]}"] = 8
+    ws[f"{VALUE}{rows['kt_tap_the']}"] = 0  # none this period, 5 a year ago: no doubt
+    ws[f"G{rows['kt_tap_the']}"] = 5
 
 
 def _helper_formulas(ws, rows):
@@ -427,6 +429,9 @@ def test_a_figure_in_a_column_the_unit_titled_is_refused_without_asking_to_copy_
     assert "Nếu đó là số liệu của chỉ tiêu kỳ này, hãy ghi số 10 vào ô E6" in error.message
     assert "nếu là số liệu khác, hãy xóa cột “Cùng kỳ năm 2025”" in error.message
     assert values.loc[CODE, "reported"] and not values.loc[CODE, "included"]
+    # A 0 this period beside last year's 5 is read as 0; the 5 is only in the one warning.
+    assert values.loc["kt_tap_the", "value"] == 0 and values.loc["kt_tap_the", "included"]
+    assert "“5”" in warning.message
 
 
 @pytest.mark.parametrize("saved_as", ["lo_", "ods_", "xls_"])

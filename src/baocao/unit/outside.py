@@ -228,15 +228,18 @@ def figures_outside(
     an unlabelled row just under it), and the numbers of the rows whose content these findings
     account for. An error means the indicator has a figure the product did not read: count it
     as reported, and leave it out of the totals. Beside a value cell that holds no figure, only
-    a figure (other than 0) is a finding: the unit wrote one thing and typed another."""
+    a figure (other than 0) is a finding, and not one in a column the unit added and titled:
+    the unit wrote one thing and typed another."""
     issues: list[Issue] = []
     consumed: set[int] = set()
     typed = text_of(row.value)
     for place in _candidates(row, indicator, catalogue, below):
         figure = figure_in(place.candidate, indicator.kind)
         quoted = f"“{shown(place.content)}”"
-        if typed and (figure is None or figure == 0):
-            continue  # "0" or "x" in the value cell, digits in a note: nothing in doubt
+        if typed and (figure is None or figure == 0 or place.header):
+            # "0" or "x" in the value cell, and digits in a note, or a figure in a column the
+            # unit titled (“Cùng kỳ năm 2025”): another figure, nothing in doubt.
+            continue
         if below is not None and place.ref == below.value_ref:
             consumed.add(below.row_number)
         if figure is None and not _is_numeric(place.candidate):
