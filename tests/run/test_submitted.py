@@ -177,6 +177,33 @@ def test_a_damaged_copy_of_a_units_file_never_takes_the_place_of_the_good_one(tm
     ]
 
 
+def test_the_blank_template_beside_a_units_filled_file_never_takes_its_place(tmp_path):
+    """The intake template, named as `baocao template` names it (first by name), copied into
+    the folder beside the file Bình Gia filled in and named its own way."""
+    from baocao.config.catalog import load_catalogue
+    from baocao.config.units import load_units
+    from baocao.intake.template import build_template
+
+    folder = copy_sample(tmp_path, "2021-H1", [])
+    filled = "Bao cao MTTQ Binh Gia.xlsx"
+    shutil.copy(SAMPLE / "2021-H1" / FILES[0], folder / filled)
+    paths = paths_of(tmp_path)
+    units = load_units(paths.config).for_period("2021-H1")
+    unit = next(u for u in units if u.code == "181")
+    book = build_template(unit, "2021-H1", load_catalogue(paths.config, "2021-H1"), "Lạng Sơn")
+    book.save(folder / FILES[0])
+    jobs, [aside] = discover("2021-H1", paths, units)
+    assert [job.path.name for job in jobs] == [filled]
+    assert aside.path.name == FILES[0] and [i.kind for i in aside.issues] == ["no_figures"]
+    assert aside.issues[0].message.startswith(f"Tệp “{FILES[0]}” chưa có số liệu nào")
+    done, output = command(tmp_path, "status", "--period", "2021-H1")
+    rows = [folded(line) for line in output.splitlines() if line.startswith("│ 181")]
+    assert rows == [
+        f"181 Huyện Bình Gia đã nộp {filled} chưa xử lý",
+        f"181 Huyện Bình Gia không dùng {FILES[0]} không dùng: tệp chưa có số liệu (xem bên dưới)",
+    ]
+
+
 # --- a resent file beside the original: units, not files ------------------------------------
 
 

@@ -30,7 +30,8 @@ from baocao.config.units import Unit, load_units
 from baocao.errors import BaocaoError, InputError, Issue
 from baocao.intake import layout
 from baocao.intake.info_sheet import read_declared_period, read_declared_unit
-from baocao.intake.workbook import SUPPORTED_SUFFIXES
+from baocao.intake.read import read_unit_workbook
+from baocao.intake.workbook import SUPPORTED_SUFFIXES, text_of
 from baocao.run.cache import code_digest
 from baocao.unit.declared import misfiled_period_issue, unit_mismatch_issue
 
@@ -200,12 +201,24 @@ def misfiled_period(path: Path, period: str, paths: ProjectPaths) -> list[Issue]
 
 
 def _doubts(path: Path, period: str, paths: ProjectPaths) -> list[Issue]:
-    """Why a unit's file cannot be the one its figures come from: it cannot be opened, or it
-    declares another period (`misfiled_period`); [] when there is no such reason."""
+    """Why a unit's file cannot be the one its figures come from: it cannot be read, its
+    value column is empty (the blank template), or it declares another period
+    (`misfiled_period`); [] when there is no such reason."""
     try:
-        read_declared_period(path)
+        workbook = read_unit_workbook(path)
     except InputError as error:
         return [Issue.from_input_error(error)]
+    if not any(text_of(row.value) for row in workbook.data_rows):
+        return [
+            Issue(
+                "error",
+                "no_figures",
+                f"Tệp “{path.name}” chưa có số liệu nào: mọi ô của cột “{layout.COL_VALUE}” "
+                "đều trống (biểu mẫu chưa điền), nên không được dùng. Nếu tệp được chép vào "
+                "nhầm, hãy chuyển tệp ra khỏi thư mục của kỳ.",
+                sheet=workbook.data_sheet,
+            )
+        ]
     return misfiled_period(path, period, paths)
 
 
@@ -213,11 +226,11 @@ def one_per_unit(
     files: list[UnitJob], period: str, paths: ProjectPaths
 ) -> tuple[UnitJob, list[UnitJob]]:
     """(the file a unit's figures come from, its other files set aside with their issues), of
-    the unit's `files` in name order: the first that can be opened and does not declare
-    another period in `Thông tin` (a damaged copy, or last period's file left in the folder,
-    never takes the place of a good file of this period); a file set aside that cannot be
-    opened or declares another period is told so, the others that the unit has another file.
-    A unit's only file is kept whatever it is (the run then says what is wrong with it)."""
+    the unit's `files` in name order: the first that can be read, has a figure and does not
+    declare another period in `Thông tin` (a damaged copy, the blank template, or last
+    period's file left in the folder never takes the place of a good file of this period); a
+    file set aside for one of these reasons is told so, the others that the unit has another
+    file. A unit's only file is kept whatever it is (the run then says what is wrong with it)."""
     if len(files) == 1:
         return files[0], []
     misfiled = [_doubts(job.path, period, paths) for job in files]

@@ -100,6 +100,8 @@ def _why(job: UnitJob, otherwise: str) -> str:
     kinds = {issue.kind for issue in job.issues if issue.severity == "error"}
     if "period_mismatch" in kinds:
         return "tệp của kỳ khác (xem bên dưới)"
+    if "no_figures" in kinds:
+        return "tệp chưa có số liệu (xem bên dưới)"
     if kinds - {"duplicate_unit_file"}:
         return "không mở được tệp (xem bên dưới)"
     return otherwise
