@@ -229,17 +229,20 @@ def one_per_unit(
     the unit's `files` in name order: the first that can be read, has a figure and does not
     declare another period in `Thông tin` (a damaged copy, the blank template, or last
     period's file left in the folder never takes the place of a good file of this period); a
-    file set aside for one of these reasons is told so, the others that the unit has another
-    file. A unit's only file is kept whatever it is (the run then says what is wrong with it)."""
+    file set aside for one of these reasons is told so, the others (all, when no file is good)
+    that the unit has another file. A unit's only file is kept whatever it is (the run then
+    says what is wrong with it)."""
     if len(files) == 1:
         return files[0], []
     misfiled = [_doubts(job.path, period, paths) for job in files]
-    kept = next((job for job, wrong in zip(files, misfiled, strict=True) if not wrong), files[0])
+    good = [job for job, wrong in zip(files, misfiled, strict=True) if not wrong]
+    kept = good[0] if good else files[0]
     aside = []
     for job, wrong in zip(files, misfiled, strict=True):
         if job is kept:
             continue
-        job.issues.extend(wrong or [_second_file(job, kept)])
+        # Without a good file, what sets this one aside is only that it is not the first.
+        job.issues.extend(wrong if good and wrong else [_second_file(job, kept)])
         aside.append(job)
     return kept, aside
 
