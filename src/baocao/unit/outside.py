@@ -11,14 +11,18 @@ and the indicator, and says which cell to move the number into.
   its unit of measure, or in the value cell of an unlabelled row just below it. A cell that
   reads as a figure of the indicator's kind ("12", "12 cuộc", "1,5 triệu") is an error: the
   indicator counts as reported and left out of the totals (not as left blank). Text that only
-  holds digits ("đã báo cáo từ tháng 3") is a warning.
+  holds digits ("đã báo cáo từ tháng 3") is a warning. A value cell holding 0, a dash or "x"
+  beside a figure other than 0 is the same error (which of the two is right?). Not a figure:
+  a phone number ("0912345678"), a formula's result of 0 (the unit's helper column), numbering
+  left of the table.
 - `merge_problem(row, indicator, sheet)`: a value cell inside a merged range. Merged within its
   own row from the value cell rightwards (E12:F12), the number is in E12 and is the row's: it is
   read, with a warning. Merged from a cell left of it (C12:E12), the row has no value cell of
   its own: an error. Merged over several rows: the number may belong to any of them: an error.
 - `numbers_beside_table(rows, sheet, named)`: the other numbers outside the table's columns on
   indicator rows (beside a value that was read, or a second one beside an empty value cell):
-  one warning for all of them, naming the first cells (they are not read).
+  one warning for all of them, naming the first cells (they are not read). Text with digits
+  ("Năm 2025") and formulas' results are not listed.
 - `no_figures(…)`: a file whose value column is empty throughout (an untouched template): an
   error, it cannot be sent as it is.
 """
