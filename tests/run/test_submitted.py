@@ -134,6 +134,76 @@ def test_a_file_of_this_period_that_names_no_unit_gets_no_word_about_periods(tmp
     assert [i.kind for i in job.issues] == ["unknown_unit"]
 
 
+def test_last_periods_file_of_a_unit_never_takes_the_place_of_this_periods_file(tmp_path):
+    """Bình Gia's file of 2020-H1 left beside its 2021-H1 file: by name it comes first, yet the
+    file of this period is the one used, and the old one is told its own period, not that the
+    unit has another file."""
+    from baocao.config.units import load_units
+
+    folder = copy_sample(tmp_path, "2021-H1", FILES[:1])
+    old = "181-binh-gia-2020-H1.xlsx"  # sorts before 181-binh-gia-2021-H1.xlsx
+    shutil.copy(SAMPLE / "2020-H1" / old, folder / old)
+    paths = paths_of(tmp_path)
+    jobs, [aside] = discover("2021-H1", paths, load_units(paths.config).for_period("2021-H1"))
+    assert [job.path.name for job in jobs] == [FILES[0]]
+    assert aside.path.name == old and [i.kind for i in aside.issues] == ["period_mismatch"]
+    assert "là số liệu của kỳ 6 tháng đầu năm 2020 (2020-H1)" in aside.issues[0].message
+    done, output = command(tmp_path, "status", "--period", "2021-H1")
+    rows = [folded(line) for line in output.splitlines() if line.startswith("│ 181")]
+    assert rows == [
+        f"181 Huyện Bình Gia đã nộp {FILES[0]} chưa xử lý",
+        f"181 Huyện Bình Gia không dùng {old} không dùng: tệp của kỳ khác (xem bên dưới)",
+    ]
+
+
+def test_a_damaged_copy_of_a_units_file_never_takes_the_place_of_the_good_one(tmp_path):
+    """A copy cut short while copying (“181-binh-gia (1).xlsx”, first by name) beside the
+    unit's good file: the good file is used, the copy is told it cannot be opened."""
+    from baocao.config.units import load_units
+
+    folder = copy_sample(tmp_path, "2021-H1", FILES[:1])
+    damaged = "181-binh-gia (1).xlsx"
+    (folder / damaged).write_bytes((folder / FILES[0]).read_bytes()[:3000])
+    paths = paths_of(tmp_path)
+    jobs, [aside] = discover("2021-H1", paths, load_units(paths.config).for_period("2021-H1"))
+    assert [job.path.name for job in jobs] == [FILES[0]]
+    assert aside.path.name == damaged and aside.issues[0].severity == "error"
+    assert "tệp bị hỏng hoặc chưa chép hết" in aside.issues[0].message
+    done, output = command(tmp_path, "status", "--period", "2021-H1")
+    rows = [folded(line) for line in output.splitlines() if line.startswith("│ 181")]
+    assert rows == [
+        f"181 Huyện Bình Gia đã nộp {FILES[0]} chưa xử lý",
+        f"181 Huyện Bình Gia không dùng {damaged} không dùng: không mở được tệp (xem bên dưới)",
+    ]
+
+
+def test_the_blank_template_beside_a_units_filled_file_never_takes_its_place(tmp_path):
+    """The intake template, named as `baocao template` names it (first by name), copied into
+    the folder beside the file Bình Gia filled in and named its own way."""
+    from baocao.config.catalog import load_catalogue
+    from baocao.config.units import load_units
+    from baocao.intake.template import build_template
+
+    folder = copy_sample(tmp_path, "2021-H1", [])
+    filled = "Bao cao MTTQ Binh Gia.xlsx"
+    shutil.copy(SAMPLE / "2021-H1" / FILES[0], folder / filled)
+    paths = paths_of(tmp_path)
+    units = load_units(paths.config).for_period("2021-H1")
+    unit = next(u for u in units if u.code == "181")
+    book = build_template(unit, "2021-H1", load_catalogue(paths.config, "2021-H1"), "Lạng Sơn")
+    book.save(folder / FILES[0])
+    jobs, [aside] = discover("2021-H1", paths, units)
+    assert [job.path.name for job in jobs] == [filled]
+    assert aside.path.name == FILES[0] and [i.kind for i in aside.issues] == ["no_figures"]
+    assert aside.issues[0].message.startswith(f"Tệp “{FILES[0]}” chưa có số liệu nào")
+    done, output = command(tmp_path, "status", "--period", "2021-H1")
+    rows = [folded(line) for line in output.splitlines() if line.startswith("│ 181")]
+    assert rows == [
+        f"181 Huyện Bình Gia đã nộp {filled} chưa xử lý",
+        f"181 Huyện Bình Gia không dùng {FILES[0]} không dùng: tệp chưa có số liệu (xem bên dưới)",
+    ]
+
+
 # --- a resent file beside the original: units, not files ------------------------------------
 
 

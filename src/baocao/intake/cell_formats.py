@@ -73,6 +73,10 @@ class SheetScan:
     """What the XML of one .xlsx sheet says that calamine does not."""
 
     formulas_without_value: set[str] = field(default_factory=set)  # cell references
+    # Cells holding a formula (up to MAX_STYLED_CELLS): a result is no figure the unit typed.
+    formulas: set[str] = field(default_factory=set)
+    # .ods: merged ranges, 0-based (first row, first col, last row, last col); calamine has none
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     hidden_rows: set[int] = field(default_factory=set)  # 1-based row numbers
     max_row: int = 0  # 1-based extent of the cells holding a value or a formula
     max_col: int = 0
@@ -181,6 +185,8 @@ def _sheet_handlers(parser, scan: SheetScan) -> None:
             return
         if state["f"] and not state["v"]:
             scan.formulas_without_value.add(state["ref"])
+        if state["f"] and len(scan.formulas) < MAX_STYLED_CELLS:
+            scan.formulas.add(state["ref"])
         if state["err"] and state["v"]:
             scan.errors[state["ref"]] = state["text"].strip()[:16] or "#VALUE!"
         if state["row"] > scan.max_row or state["col"] > scan.max_col:

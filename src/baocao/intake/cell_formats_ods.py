@@ -38,6 +38,7 @@ _DATA_STYLES = frozenset(
 _NUMBER_TYPES = frozenset({"float", "percentage", "currency"})
 _POSITIVE = re.compile(r"value\(\)\s*>=?\s*0$")
 _MAX_COLUMNS = 1024  # column default styles kept; beyond, the last one applies
+_MAX_MERGES = 10_000  # merged ranges kept per table
 
 
 def _local(name: str) -> str:
@@ -173,6 +174,12 @@ def _ods_handlers(parser, sheets: dict[str, SheetScan], styles: OdsStyles) -> No
             state["col"] = 0
         elif name in ("table-cell", "covered-table-cell"):
             state["repeat"] = _repeat(local, "number-columns-repeated")
+            wide = _repeat(local, "number-columns-spanned")
+            high = _repeat(local, "number-rows-spanned")
+            sheet = state["sheet"]
+            if (wide > 1 or high > 1) and sheet is not None and len(sheet.merged) < _MAX_MERGES:
+                row, col = state["row"], state["col"]
+                sheet.merged.append((row, col, row + high - 1, col + wide - 1))
             state["cell"] = (
                 local.get("value-type", ""),
                 next((v for k, v in attrs.items() if k.endswith("calcext:value-type")), ""),
@@ -200,6 +207,8 @@ def _ods_handlers(parser, sheets: dict[str, SheetScan], styles: OdsStyles) -> No
                 for n in range(min(state["repeat"], 4)):
                     col = state["col"] + n
                     ref = f"{column_letter(min(col + 1, 16384))}{state['row'] + 1}"
+                    if formula and len(sheet.formulas) < MAX_STYLED_CELLS:
+                        sheet.formulas.add(ref)
                     if is_error:
                         sheet.errors[ref] = shown[:16] or "#VALUE!"
                     elif value_type in _NUMBER_TYPES:

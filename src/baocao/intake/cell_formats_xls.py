@@ -116,6 +116,8 @@ def _scan_xls_sheet(stream: bytes, offset: int) -> SheetScan:
         elif kind == _FORMULA and len(payload) >= 14:
             row, col, xf = struct.unpack_from("<HHH", payload)
             ref = note(row, col, xf)
+            if len(sheet.formulas) < MAX_STYLED_CELLS:
+                sheet.formulas.add(ref)
             result = payload[6:14]
             if result[6:8] == b"\xff\xff" and result[0] == 0x02:
                 sheet.errors[ref] = _BIFF_ERRORS.get(result[2], "#VALUE!")

@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import python_calamine as calamine
-
 from baocao.config.names import match_key
 from baocao.errors import InputError, Issue, Location
 from baocao.intake import layout
@@ -59,9 +57,11 @@ class DataRow:
     note_value: Any = ""  # the raw "Ghi chú" cell (a number stays a number); "" when empty
     note_ref: str = ""  # e.g. "F12"; "" without that column
     label_ref: str = ""  # e.g. "C12"; "" without that column
-    # Non-empty cells of the row in columns that are none of the table's: (cell, raw value,
-    # the column's header text or "" right of the table), left to right.
+    # Non-empty cells of the row in columns that are none of the table's, right of its code or
+    # label: (cell, raw value, the column's header text or ""), left to right.
     beside: tuple[tuple[str, Any, str], ...] = ()
+    beside_formulas: frozenset[str] = frozenset()  # the cells of `beside` holding a formula
+    value_formula: bool = False  # the value cell holds a formula (its result is read)
 
 
 @dataclass(frozen=True)
@@ -83,12 +83,15 @@ class UnitWorkbook:
     info_sheet: str | None = None  # the `Thông tin` sheet's name as found; None when absent
 
 
-def _merged_ranges(workbook: calamine.CalamineWorkbook, sheet: str) -> list[tuple[int, ...]]:
-    """Merged ranges as 0-based (first row, first col, last row, last col); [] if unknown (.ods)."""
+def _merged_ranges(opened: OpenedWorkbook, sheet: str) -> list[tuple[int, ...]]:
+    """Merged ranges as 0-based (first row, first col, last row, last col): calamine's, or for
+    an .ods (calamine has none) the scan's of content.xml; [] if unknown."""
     try:
-        ranges = workbook.get_sheet_by_name(sheet).merged_cell_ranges or []
+        ranges = opened.book.get_sheet_by_name(sheet).merged_cell_ranges or []
     except Exception:
-        return []
+        ranges = []
+    if not ranges:
+        return list(opened.sheet_scan(sheet).merged)
     return [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
 
 
@@ -130,13 +133,15 @@ def _has_content(rows: list[list[Any]]) -> bool:
 
 
 def _beside(
-    row: list[Any], index: int, known: set[int], header: list[Any]
+    row: list[Any], index: int, known: set[int], header: list[Any], first: int
 ) -> tuple[tuple[str, Any, str], ...]:
-    """The row's non-empty cells outside the table's known columns, with their header text."""
+    """The row's non-empty cells outside the table's known columns, right of column `first`
+    (the row's code or label: a column left of it holds the unit's own numbering, never a
+    figure), with their header text."""
     return tuple(
         (cell_ref(index, col), value, text_of(_get(header, col)))
         for col, value in enumerate(row)
-        if value is not None and value != "" and col not in known and text_of(value)
+        if col > first and col not in known and value is not None and value != "" and text_of(value)
     )
 
 
@@ -206,9 +211,10 @@ def _read_data_sheet(opened: OpenedWorkbook, path: Path) -> tuple[str, list[Data
         )
     value_col = columns[layout.COL_VALUE]
     scan = opened.sheet_scan(sheet)
-    merged = _merged_ranges(workbook, sheet)
+    merged = _merged_ranges(opened, sheet)
     texts = _Texts(sheet, issues)
     known = set(columns.values())
+    first = min(columns[c] for c in (layout.COL_CODE, layout.COL_LABEL) if c in columns)
     data_rows = []
     hidden_rows = []
     for index in range(header_row + 1, len(rows)):
@@ -224,6 +230,7 @@ def _read_data_sheet(opened: OpenedWorkbook, path: Path) -> tuple[str, list[Data
         if not error and isinstance(raw_value, str) and raw_value.strip().upper() in EXCEL_ERRORS:
             error = raw_value.strip().upper()  # .xls/.xlsb/.ods: the error as text
         unit_col = columns.get(layout.COL_UNIT)
+        beside = _beside(row, index, known, rows[header_row], first)
         note_col, label_col = columns.get(layout.COL_NOTE), columns.get(layout.COL_LABEL)
         data_row = DataRow(
             row_number=index + 1,
@@ -242,7 +249,9 @@ def _read_data_sheet(opened: OpenedWorkbook, path: Path) -> tuple[str, list[Data
             note_value=_get(row, note_col),
             note_ref=cell_ref(index, note_col) if note_col is not None else "",
             label_ref=cell_ref(index, label_col) if label_col is not None else "",
-            beside=_beside(row, index, known, rows[header_row]),
+            beside=beside,
+            beside_formulas=frozenset(ref for ref, _, _ in beside if ref in scan.formulas),
+            value_formula=value_ref in scan.formulas,
         )
         if data_row.hidden and (data_row.code or data_row.label or text_of(data_row.value)):
             hidden_rows.append(data_row)

@@ -38,7 +38,8 @@ from baocao.config.units import Unit, load_units
 from baocao.errors import BaocaoError, InputError, Issue
 from baocao.intake import layout
 from baocao.intake.info_sheet import read_declared_period, read_declared_unit
-from baocao.intake.workbook import SUPPORTED_SUFFIXES
+from baocao.intake.read import read_unit_workbook
+from baocao.intake.workbook import SUPPORTED_SUFFIXES, text_of
 from baocao.run.cache import code_digest
 from baocao.run.parts import as_parts, in_parts, is_in_parts
 from baocao.unit.declared import misfiled_period_issue
@@ -249,6 +250,65 @@ def misfiled_period(path: Path, period: str, paths: ProjectPaths) -> list[Issue]
     return [issue] if issue is not None else []
 
 
+def _doubts(path: Path, period: str, paths: ProjectPaths) -> list[Issue]:
+    """Why a unit's file cannot be the one its figures come from: it cannot be read, its
+    value column is empty (the blank template), or it declares another period
+    (`misfiled_period`); [] when there is no such reason."""
+    try:
+        workbook = read_unit_workbook(path)
+    except InputError as error:
+        return [Issue.from_input_error(error)]
+    if not any(text_of(row.value) for row in workbook.data_rows):
+        return [
+            Issue(
+                "error",
+                "no_figures",
+                f"Tệp “{path.name}” chưa có số liệu nào: mọi ô của cột “{layout.COL_VALUE}” "
+                "đều trống (biểu mẫu chưa điền), nên không được dùng. Nếu tệp được chép vào "
+                "nhầm, hãy chuyển tệp ra khỏi thư mục của kỳ.",
+                sheet=workbook.data_sheet,
+            )
+        ]
+    return misfiled_period(path, period, paths)
+
+
+def one_per_unit(
+    files: list[UnitJob], period: str, paths: ProjectPaths
+) -> tuple[UnitJob, list[UnitJob]]:
+    """(the file a unit's figures come from, its other files set aside with their issues), of
+    the unit's `files` in name order: the first that can be read, has a figure and does not
+    declare another period in `Thông tin` (a damaged copy, the blank template, or last
+    period's file left in the folder never takes the place of a good file of this period); a
+    file set aside for one of these reasons is told so, the others (all, when no file is good)
+    that the unit has another file. A unit's only file is kept whatever it is (the run then
+    says what is wrong with it)."""
+    if len(files) == 1:
+        return files[0], []
+    misfiled = [_doubts(job.path, period, paths) for job in files]
+    good = [job for job, wrong in zip(files, misfiled, strict=True) if not wrong]
+    kept = good[0] if good else files[0]
+    aside = []
+    for job, wrong in zip(files, misfiled, strict=True):
+        if job is kept:
+            continue
+        # Without a good file, what sets this one aside is only that it is not the first.
+        job.issues.extend(wrong if good and wrong else [_second_file(job, kept)])
+        aside.append(job)
+    return kept, aside
+
+
+def _second_file(job: UnitJob, kept: UnitJob) -> Issue:
+    name, first = job.path.name, kept.path.name
+    return Issue(
+        "error",
+        "duplicate_unit_file",
+        f"Tệp “{name}” cũng là của {job.unit.name}, đơn vị đã có tệp “{first}”; chỉ tệp "
+        f"“{first}” (đứng trước theo thứ tự tên tệp) được dùng, tệp này thì không. Nếu đây là "
+        "bản đơn vị gửi lại, hãy chuyển tệp cũ ra khỏi thư mục của kỳ rồi chạy lại: mỗi đơn vị "
+        "chỉ để đúng một tệp.",
+    )
+
+
 @dataclass
 class IdentityMemo:
     """Which unit each file belongs to, remembered by the file's content and the unit list.
@@ -340,20 +400,8 @@ def discover(
             else:
                 rejected.extend(in_parts(files))
             continue
-        jobs[code] = files[0]
-        kept = files[0].path.name
-        for job in files[1:]:
-            path = job.path
-            job.issues.append(
-                Issue(
-                    "error",
-                    "duplicate_unit_file",
-                    f"Tệp “{path.name}” cũng là của {job.unit.name}, đơn vị đã có tệp “{kept}”; "
-                    f"chỉ tệp “{kept}” (đứng trước theo thứ tự tên tệp) được dùng, tệp này thì "
-                    "không. Nếu đây là bản đơn vị gửi lại, hãy chuyển tệp cũ ra khỏi thư mục "
-                    "của kỳ rồi chạy lại: mỗi đơn vị chỉ để đúng một tệp.",
-                )
-            )
-            rejected.append(job)
+        kept, aside = one_per_unit(files, period, paths)
+        jobs[code] = kept
+        rejected.extend(aside)
     order = {u.code: i for i, u in enumerate(units)}
     return sorted(jobs.values(), key=lambda j: order[(j.part_of or j.unit).code]), rejected

@@ -94,6 +94,19 @@ def _last_state(job: UnitJob, period: str, paths: ProjectPaths, cache: Cache) ->
     return f"{NOT_PROCESSED} tệp này (lần trước “{status['state']}” là của {whose})"
 
 
+def _why(job: UnitJob, otherwise: str) -> str:
+    """Why a unit's file is not used: it declares another period, it cannot be opened, or
+    `otherwise` (the unit has another file)."""
+    kinds = {issue.kind for issue in job.issues if issue.severity == "error"}
+    if "period_mismatch" in kinds:
+        return "tệp của kỳ khác (xem bên dưới)"
+    if "no_figures" in kinds:
+        return "tệp chưa có số liệu (xem bên dưới)"
+    if kinds - {"duplicate_unit_file"}:
+        return "không mở được tệp (xem bên dưới)"
+    return otherwise
+
+
 def file_states(
     period: str, paths: ProjectPaths, units: tuple[Unit, ...]
 ) -> tuple[list[FileState], list[UnitJob]]:
@@ -116,7 +129,7 @@ def file_states(
             rows.append(FileState(unit.code, unit.name, None, NOT_SENT, NOT_PROCESSED))
         why = f"đơn vị đã có tệp “{job.path.name}”" if job else "xem thông báo bên dưới"
         rows.extend(
-            FileState(unit.code, unit.name, o.path.name, NOT_USED, f"{NOT_USED}: {why}")
+            FileState(unit.code, unit.name, o.path.name, NOT_USED, f"{NOT_USED}: {_why(o, why)}")
             for o in others
         )
     return rows, rejected

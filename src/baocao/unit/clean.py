@@ -35,6 +35,7 @@ from baocao.unit.declared import (
 from baocao.unit.models import MODEL_COLUMNS, clean_models, programme_numbers
 from baocao.unit.outside import (
     figures_outside,
+    holds_no_figure,
     merge_problem,
     no_figures,
     numbers_beside_table,
@@ -245,7 +246,8 @@ def clean_values(
             if cell_problem.severity == "error":
                 found[indicator.code] = (row, None, False)
                 continue
-        if not (text_of(row.value) or row.error):  # was the figure typed beside the cell?
+        # Was the figure typed beside a value cell left empty, or holding 0 or "x"?
+        if not (text_of(row.value) or row.error) or holds_no_figure(row, indicator):
             below = rows[number + 1] if number + 1 < len(rows) else None
             outside, named = figures_outside(row, indicator, catalogue, sheet, below)
             issues.extend(outside)

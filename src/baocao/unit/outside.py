@@ -11,14 +11,18 @@ and the indicator, and says which cell to move the number into.
   its unit of measure, or in the value cell of an unlabelled row just below it. A cell that
   reads as a figure of the indicator's kind ("12", "12 cuộc", "1,5 triệu") is an error: the
   indicator counts as reported and left out of the totals (not as left blank). Text that only
-  holds digits ("đã báo cáo từ tháng 3") is a warning.
+  holds digits ("đã báo cáo từ tháng 3") is a warning. A value cell holding 0, a dash or "x"
+  beside a figure other than 0 is the same error (which of the two is right?). Not a figure:
+  a phone number ("0912345678"), a formula's result of 0 (the unit's helper column), numbering
+  left of the table.
 - `merge_problem(row, indicator, sheet)`: a value cell inside a merged range. Merged within its
   own row from the value cell rightwards (E12:F12), the number is in E12 and is the row's: it is
   read, with a warning. Merged from a cell left of it (C12:E12), the row has no value cell of
   its own: an error. Merged over several rows: the number may belong to any of them: an error.
 - `numbers_beside_table(rows, sheet, named)`: the other numbers outside the table's columns on
   indicator rows (beside a value that was read, or a second one beside an empty value cell):
-  one warning for all of them, naming the first cells (they are not read).
+  one warning for all of them, naming the first cells (they are not read). Text with digits
+  ("Năm 2025") and formulas' results are not listed.
 - `no_figures(…)`: a file whose value column is empty throughout (an untouched template): an
   error, it cannot be sent as it is.
 """
@@ -29,19 +33,20 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from baocao.config.catalog import Catalogue, Indicator
 from baocao.errors import Issue
 from baocao.intake import layout
 from baocao.intake.format_numbers import format_number
-from baocao.intake.numbers import NumberParseError, parse_value
+from baocao.intake.numbers import KINDS, NumberParseError, parse_value
 from baocao.intake.read import DataRow
 from baocao.intake.workbook import text_of
 
 _DIGITS = re.compile(r"\d+")
 _REF = re.compile(r"^([A-Z]+)(\d+)$")
 _SHOWN = 12  # cells listed by name in one finding
+_PHONE = re.compile(r"0\d{8,}")
 
 
 def has_digit(value: Any) -> bool:
@@ -53,14 +58,43 @@ def has_digit(value: Any) -> bool:
     return bool(_DIGITS.search(text_of(value)))
 
 
+def _phone_like(value: Any) -> bool:
+    """Text of nine or more digits led by a 0 ("0912345678", "0205.3812.345"): a telephone
+    number or a code, never a figure (no figure is written with so long a leading zero)."""
+    return isinstance(value, str) and bool(_PHONE.fullmatch(re.sub(r"[\s.]", "", value)))
+
+
 def figure_in(value: Any, kind: str) -> int | float | None:
     """The figure a cell holds when it reads as one of `kind` and has a digit; else None."""
-    if not has_digit(value):
+    if not has_digit(value) or _phone_like(value):
         return None
     try:
         return parse_value(value, kind, number_format=None).value
     except NumberParseError:
         return None
+
+
+def is_number(value: Any) -> bool:
+    """Whether a cell holds a number: a numeric cell (not a date, not TRUE/FALSE), or text that
+    reads as a count, a sum of money or a percentage ("12", "12 cuộc", "1,5 triệu", "95%");
+    not text that merely has digits in it ("Năm 2025", "Mục 1", "Nghị quyết 12/NQ-TW")."""
+    if isinstance(value, (bool, dt.date, dt.time, dt.timedelta)):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    return any(figure_in(value, kind) is not None for kind in KINDS)
+
+
+def holds_no_figure(row: DataRow, indicator: Indicator) -> bool:
+    """Whether the value cell of `row` holds something typed that reads as zero or as no
+    figure: 0, a dash, "không", "x", "chưa có"… (not an empty cell, not an unreadable one)."""
+    if not text_of(row.value) or row.error:
+        return False
+    try:
+        parsed = parse_value(row.value, indicator.kind, number_format=row.number_format)
+    except NumberParseError:
+        return False
+    return parsed.value is None or parsed.value == 0
 
 
 def shown(value: Any, limit: int = 60) -> str:
@@ -79,8 +113,9 @@ def _split(ref: str) -> tuple[str, int]:
 
 
 def is_unlabelled_figure(row: DataRow) -> bool:
-    """A row with no code and no label whose value cell holds something with a digit."""
-    return not row.code and not row.label and has_digit(row.value)
+    """A row with no code and no label whose value cell holds something with a digit, typed
+    (a formula's result, such as a total under the table, is no figure typed there)."""
+    return not row.code and not row.label and not row.value_formula and has_digit(row.value)
 
 
 def _where(ref: str, header: str) -> str:
@@ -97,37 +132,92 @@ def _remainder(text: str, own: str) -> str:
     return text.strip(" :;,.-–—=()")
 
 
+class _Place(NamedTuple):
+    """A cell of a row, other than its value cell, where a figure may have been typed."""
+
+    ref: str
+    content: Any  # the cell as typed
+    candidate: Any  # what may be the figure: `content` without the catalogue's own words
+    where: str  # the cell, described for a message
+    header: str = ""  # the header of a column the template does not have, when it has one
+
+
 def _candidates(
     row: DataRow, indicator: Indicator, catalogue: Catalogue, below: DataRow | None
-) -> list[tuple[str, Any, Any, str]]:
-    """(cell, content, what may be the figure, where) for each other place of `row` a figure
-    may have been typed in."""
-    found: list[tuple[str, Any, Any, str]] = []
+) -> list[_Place]:
+    """Each other place of `row` a figure may have been typed in."""
+    found: list[_Place] = []
     note = row.note if isinstance(row.note_value, str) else row.note_value
     if row.note_ref and has_digit(note):
-        found.append((row.note_ref, note, note, f"ô {row.note_ref} (cột “{layout.COL_NOTE}”)"))
-    beside = [(ref, value, header) for ref, value, header in row.beside if has_digit(value)]
+        found.append(
+            _Place(row.note_ref, note, note, f"ô {row.note_ref} (cột “{layout.COL_NOTE}”)")
+        )
+    # A formula beside the table computing 0 from the empty value cell (a helper column) is
+    # no figure; one with another result may be the figure, worked out there.
+    beside = [
+        (ref, value, header)
+        for ref, value, header in row.beside
+        if has_digit(value) and not (ref in row.beside_formulas and not figure_in(value, "money"))
+    ]
     if beside:  # the first one; any further are in `numbers_beside_table`'s one warning
         ref, value, header = beside[0]
-        found.append((ref, value, value, _where(ref, header)))
+        found.append(_Place(ref, value, value, _where(ref, header), header))
     own = set(_DIGITS.findall(indicator.label))
     if row.label_ref and set(_DIGITS.findall(row.label)) - own:
         where = f"ô {row.label_ref} (cột “{layout.COL_LABEL}”)"
-        found.append((row.label_ref, row.label, _remainder(row.label, indicator.label), where))
+        remainder = _remainder(row.label, indicator.label)
+        found.append(_Place(row.label_ref, row.label, remainder, where))
     if (
         row.unit_ref
         and set(_DIGITS.findall(row.unit)) - set(_DIGITS.findall(indicator.unit))
         and catalogue.units_of_measure.reading(indicator, row.unit).status == "other"
     ):
         where = f"ô {row.unit_ref} (cột “{layout.COL_UNIT}”)"
-        found.append((row.unit_ref, row.unit, _remainder(row.unit, indicator.unit), where))
+        found.append(_Place(row.unit_ref, row.unit, _remainder(row.unit, indicator.unit), where))
     if below is not None and is_unlabelled_figure(below):
         where = (
             f"ô {below.value_ref} ở dòng {below.row_number} ngay dưới (dòng không có mã và nội "
             "dung chỉ tiêu)"
         )
-        found.append((below.value_ref, below.value, below.value, where))
+        found.append(_Place(below.value_ref, below.value, below.value, where))
     return found
+
+
+def _is_numeric(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _what_to_do(
+    row: DataRow,
+    place: _Place,
+    figure: int | float | None,
+    indicator: Indicator,
+    below: DataRow | None,
+) -> str:
+    """What the unit does about a figure typed in `place`, as one or two sentences."""
+    value_cell = f"ô {row.value_ref} (cột “{layout.COL_VALUE}”)"
+    if figure is None:  # a number that does not read as one of the indicator's kind
+        move = f"Hãy ghi số liệu của chỉ tiêu vào {value_cell}"
+    else:
+        number = format_number(figure, decimals=0 if indicator.whole else 2, trim=True)
+        move = f"Hãy ghi số {number} vào {value_cell}"
+    if below is not None and place.ref == below.value_ref:
+        move += f" và xóa dòng {below.row_number}"
+    elif place.ref in (row.label_ref, row.unit_ref):
+        move += f" và trả ô {place.ref} về như biểu mẫu"
+    else:
+        move += f", xóa số ở ô {place.ref}"
+    if text_of(row.value):  # the value cell says zero or not reported: which is right?
+        move = (
+            f"Nếu số liệu là số ở ô {place.ref}, {move[0].lower()}{move[1:]}; nếu số liệu đúng "
+            f"là “{shown(row.value)}”, hãy xóa số ở ô {place.ref}"
+        )
+    elif place.header:  # a column the unit added and named: maybe another figure (last year)
+        move = (
+            f"Nếu đó là số liệu của chỉ tiêu kỳ này, {move[0].lower()}{move[1:]}; nếu là số "
+            f"liệu khác, hãy xóa cột “{place.header}” (không thuộc biểu mẫu)"
+        )
+    return f"{move} rồi gửi lại."
 
 
 def figures_outside(
@@ -137,49 +227,49 @@ def figures_outside(
     sheet: str,
     below: DataRow | None = None,
 ) -> tuple[list[Issue], set[int]]:
-    """Findings for `row`, whose value cell is empty, about figures typed in other cells of it
-    (or in the value cell of `below`, an unlabelled row just under it), and the numbers of the
-    rows whose content these findings account for. An error means the indicator has a figure
-    the product did not read: count it as reported, and leave it out of the totals."""
+    """Findings for `row`, whose value cell is empty or holds no figure (`holds_no_figure`: 0,
+    a dash, "x"…), about figures typed in other cells of it (or in the value cell of `below`,
+    an unlabelled row just under it), and the numbers of the rows whose content these findings
+    account for. An error means the indicator has a figure the product did not read: count it
+    as reported, and leave it out of the totals. Beside a value cell that holds no figure, only
+    a figure (other than 0) is a finding, and not one in a column the unit added and titled:
+    the unit wrote one thing and typed another."""
     issues: list[Issue] = []
     consumed: set[int] = set()
-    for ref, content, candidate, where in _candidates(row, indicator, catalogue, below):
-        from_below = below is not None and ref == below.value_ref
-        if from_below:
+    typed = text_of(row.value)
+    for place in _candidates(row, indicator, catalogue, below):
+        figure = figure_in(place.candidate, indicator.kind)
+        quoted = f"“{shown(place.content)}”"
+        if typed and (figure is None or figure == 0 or place.header):
+            # "0" or "x" in the value cell, and digits in a note, or a figure in a column the
+            # unit titled (“Cùng kỳ năm 2025”): another figure, nothing in doubt.
+            continue
+        if below is not None and place.ref == below.value_ref:
             consumed.add(below.row_number)
-        figure = figure_in(candidate, indicator.kind)
-        typed = f"“{shown(content)}”"
-        if figure is None:
+        if figure is None and not _is_numeric(place.candidate):
             issues.append(
                 Issue(
                     "warning",
                     "number_outside_cell",
                     f"{indicator.label}: ô số liệu {row.value_ref} để trống (coi như chưa báo "
-                    f"cáo), còn {where} ghi {typed}, có chữ số. Nếu trong đó có số liệu của chỉ "
-                    f"tiêu, hãy ghi số vào ô {row.value_ref} (cột “{layout.COL_VALUE}”).",
+                    f"cáo), còn {place.where} ghi {quoted}, có chữ số. Nếu trong đó có số liệu "
+                    f"của chỉ tiêu, hãy ghi số vào ô {row.value_ref} (cột “{layout.COL_VALUE}”).",
                     sheet=sheet,
-                    cell=ref,
+                    cell=place.ref,
                     indicator_code=indicator.code,
                 )
             )
             continue
-        number = format_number(figure, decimals=0 if indicator.whole else 2, trim=True)
-        move = f"Hãy ghi số {number} vào ô {row.value_ref} (cột “{layout.COL_VALUE}”)"
-        if from_below:
-            move += f" và xóa dòng {below.row_number}"
-        elif ref not in (row.label_ref, row.unit_ref):
-            move += f", xóa số ở ô {ref}"
-        else:
-            move += f" và trả ô {ref} về như biểu mẫu"
+        value_cell = f"ghi “{shown(row.value)}”" if typed else "để trống"
         issues.append(
             Issue(
                 "error",
                 "figure_outside_cell",
-                f"{indicator.label}: ô số liệu {row.value_ref} để trống, còn {where} ghi "
-                f"{typed}; số này không được đọc nên chỉ tiêu bị loại khỏi tổng cộng. {move} "
-                "rồi gửi lại.",
+                f"{indicator.label}: ô số liệu {row.value_ref} {value_cell}, còn {place.where} "
+                f"ghi {quoted}; số này không được đọc nên chỉ tiêu bị loại khỏi tổng cộng. "
+                + _what_to_do(row, place, figure, indicator, below),
                 sheet=sheet,
-                cell=ref,
+                cell=place.ref,
                 indicator_code=indicator.code,
             )
         )
@@ -240,14 +330,15 @@ def merge_problem(row: DataRow, indicator: Indicator, sheet: str) -> Issue | Non
 def numbers_beside_table(
     rows: Sequence[DataRow], sheet: str, named: set[str] | frozenset[str] = frozenset()
 ) -> Issue | None:
-    """One warning for the numbers outside the table's columns on `rows` (the rows matched to
-    an indicator), but for the cells `named` by another finding: they are not read; None when
-    there are none."""
+    """One warning for the numbers (`is_number`: not text that merely has a digit, such as
+    "Năm 2025") typed outside the table's columns on `rows` (the rows matched to an indicator;
+    a formula's result there is the unit's own working), but for the cells `named` by another
+    finding: they are not read; None when there are none."""
     cells = [
         (ref, value)
         for row in rows
         for ref, value, _ in row.beside
-        if has_digit(value) and ref not in named
+        if is_number(value) and ref not in named and ref not in row.beside_formulas
     ]
     if not cells:
         return None
