@@ -121,6 +121,36 @@ def test_the_new_chi_lang_writing_its_own_name_with_its_code_is_no_issue(
     )
 
 
+@pytest.mark.parametrize(
+    ("written", "name", "code"),
+    [
+        # Communes whose name is also an old unit's elsewhere, written as offices write it:
+        # the Front's name before the unit's, the district after it, or the code without its
+        # leading zero. The Thông tin names the commune, so the file is its (no false alarm).
+        ("UBMTTQ xã Chi Lăng", "ChiLang_2026.xlsx", "06463"),
+        ("MTTQ Xã Mẫu Sơn - huyện Lộc Bình", "BC 6 thang Xa Mau Son.xlsx", "06541"),
+        ("Ủy ban MTTQ Việt Nam xã Cao Lộc", "bao cao cao loc 2026.xlsx", "06211"),
+        ("6481", "Xa_ChienThang.xlsx", "06481"),
+        ("BAN THƯỜNG TRỰC UBMTTQ XÃ TÂN THÀNH, TỈNH LẠNG SƠN", "TanThanh_2026.xlsx", "06445"),
+    ],
+)
+def test_a_commune_sharing_an_old_name_written_as_offices_do_is_no_issue(
+    raw, units, catalogue_2026, written, name, code
+):
+    template_file(raw, units, catalogue_2026, name, written, code)
+    jobs, rejected = found(raw, units)
+    assert rejected == {}
+    assert (jobs[name].unit.code, jobs[name].issues) == (code, [])
+
+
+def test_an_old_name_after_the_fronts_name_is_read_through_the_lineage(raw, units, catalogue_2026):
+    template_file(raw, units, catalogue_2026, "bc.xlsx", "UBMTTQ xã Khánh Long, huyện Văn Lãng")
+    jobs, _ = found(raw, units)
+    assert (jobs["bc.xlsx"].unit.code, jobs["bc.xlsx"].old) == ("06001", "Xã Khánh Long")
+    [issue] = jobs["bc.xlsx"].issues
+    assert issue.kind == "old_unit_name" and NQ in issue.message
+
+
 def test_every_old_unit_name_resolves_by_the_lineage(units):
     """The kind, not the example: each old unit of units.yml's lineage, written alone, is the
     commune it lies wholly in when its name fits no other unit; else it is never given to one."""
