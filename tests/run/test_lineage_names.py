@@ -6,6 +6,7 @@ the real `discover` (and `validate`'s `check_workbook`)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -234,3 +235,65 @@ def test_a_part_resent_twice_is_a_resent_file_not_parts(raw, units, catalogue_20
     jobs, rejected = found(raw, units)
     assert jobs["khanh-long (2).xlsx"].unit.code == "06001"
     assert [i.kind for i in rejected["khanh-long.xlsx"].issues][-1] == "duplicate_unit_file"
+
+
+@pytest.fixture
+def adding(tmp_path, project):
+    """A tmp project whose 2026-H1 configuration adds up the parts of 06001 and 06625."""
+    root = tmp_path / "root"
+    shutil.copytree(project.config, root / "config")
+    report = root / "config" / "report-2025-H2.yml"
+    text = report.read_text(encoding="utf-8")
+    dated = '    date: "2026-07-06"'
+    assert dated in text
+    report.write_text(
+        text.replace(dated, dated + '\n    add_up_parts: ["06001", "06625"]'), encoding="utf-8"
+    )
+    (tmp_path / "raw" / PERIOD).mkdir(parents=True)
+    return ProjectPaths(root, tmp_path / "raw", tmp_path / "p", tmp_path / "o")
+
+
+@pytest.mark.parametrize(
+    ("files", "why"),
+    [
+        # The commune's own file is the whole: adding a part to it counts the part twice.
+        ((("06001-doan-ket.xlsx", "Xã Đoàn Kết"), ("khanh-long.xlsx", "Xã Khánh Long")), "hai lần"),
+        # A part resent beside the original: adding both counts it twice.
+        (
+            (
+                ("khanh-long.xlsx", "Xã Khánh Long"),
+                ("khanh-long (2).xlsx", "Xã Khánh Long"),
+                ("cao-minh.xlsx", "Xã Cao Minh"),
+            ),
+            "Xã Khánh Long có hơn một tệp",
+        ),
+        # Only part of the old Bính Xá went into Kiên Mộc (the rest into Đình Lập).
+        (
+            (("06625-kien-moc.xlsx", "Xã Kiên Mộc"), ("06625-binh-xa.xlsx", "Xã Bính Xá")),
+            "Xã Bính Xá cũ chỉ một phần thuộc Xã Kiên Mộc",
+        ),
+    ],
+)
+def test_parts_are_never_added_up_when_a_figure_would_count_twice(
+    adding, units, catalogue_2026, files, why
+):
+    code = files[0][0][:5] if files[0][0][0].isdigit() else "06001"
+    for name, written in files:
+        template_file(adding, units, catalogue_2026, name, written, code)
+    jobs, rejected = found(adding, units)
+    assert jobs == {}
+    assert set(rejected) == {name for name, _ in files}
+    for job in rejected.values():
+        [held] = [i for i in job.issues if i.kind == "unit_in_parts"]
+        assert held.severity == "error" and "add_up_parts" in held.message and why in held.message
+        assert job.unit.code == code and "added_up_parts" not in [i.kind for i in job.issues]
+
+
+def test_the_communes_own_file_beside_a_part_is_named_as_the_whole(raw, units, catalogue_2026):
+    template_file(raw, units, catalogue_2026, "06001-doan-ket.xlsx", "Xã Đoàn Kết")
+    template_file(raw, units, catalogue_2026, "khanh-long.xlsx", "Xã Khánh Long")
+    _, rejected = found(raw, units)
+    [held] = [i for i in rejected["khanh-long.xlsx"].issues if i.kind == "unit_in_parts"]
+    assert "tệp “06001-doan-ket.xlsx” ghi là của cả Xã Đoàn Kết" in held.message
+    assert "“khanh-long.xlsx” (Xã Khánh Long)" in held.message
+    assert "không có một tệp chung" not in held.message

@@ -21,6 +21,7 @@ from baocao.config.lineage import (
     NameReading,
     lineage_hint,
     old_units,
+    old_units_in,
     old_units_named,
     read_name,
     settle,
@@ -40,7 +41,7 @@ from baocao.intake import layout
 from baocao.intake.info_sheet import read_declared_period, read_declared_unit
 from baocao.intake.workbook import SUPPORTED_SUFFIXES
 from baocao.run.cache import code_digest
-from baocao.run.parts import as_parts, in_parts, is_in_parts
+from baocao.run.parts import as_parts, in_parts, is_in_parts, not_addable
 from baocao.unit.declared import misfiled_period_issue
 
 IGNORED_FILES = ("README.md", ".gitkeep", "desktop.ini", "Thumbs.db")
@@ -335,10 +336,13 @@ def discover(
     jobs: dict[str, UnitJob] = {}
     for code, files in found.items():
         if is_in_parts(files):
-            if code in add_up:
+            # Added up only when no figure would count twice or count another unit's.
+            split = {o.name for o in old_units_in(files[0].unit, units) if o.partial}
+            why = not_addable(files, split) if code in add_up else ""
+            if code in add_up and not why:
                 jobs.update((part.unit.code, part) for part in as_parts(files))
             else:
-                rejected.extend(in_parts(files))
+                rejected.extend(in_parts(files, why))
             continue
         jobs[code] = files[0]
         kept = files[0].path.name
