@@ -116,8 +116,8 @@ def added_up_message(files: list) -> str:
     return (
         f"Số liệu của {unit.name} (mã {unit.code}) là tổng số liệu của {len(files)} tệp của "
         f"các đơn vị hợp thành: {listed}, do cấu hình của kỳ chọn cộng các phần (khóa "
-        "add_up_parts, config/report*.yml). Chỉ tiêu mà một phần có lỗi, hay chỉ tiêu là tỷ "
-        "lệ, không được cộng. Hãy kiểm tra các phần không trùng nhau và đủ cả đơn vị."
+        "add_up_parts, config/report*.yml). Chỉ tiêu mà một phần có lỗi hay bỏ trống, hoặc "
+        "chỉ tiêu là tỷ lệ, không được tính vào tổng cộng. Hãy kiểm tra các phần không trùng nhau và đủ cả đơn vị."
     )
 
 
