@@ -297,3 +297,19 @@ def test_the_communes_own_file_beside_a_part_is_named_as_the_whole(raw, units, c
     assert "tệp “06001-doan-ket.xlsx” ghi là của cả Xã Đoàn Kết" in held.message
     assert "“khanh-long.xlsx” (Xã Khánh Long)" in held.message
     assert "không có một tệp chung" not in held.message
+
+
+def test_an_old_name_in_both_places_is_one_warning(raw, units, catalogue_2026):
+    template_file(raw, units, catalogue_2026, "khanh-long-2026-H1.xlsx", "Xã Khánh Long")
+    jobs, _ = found(raw, units)
+    [issue] = jobs["khanh-long-2026-H1.xlsx"].issues
+    assert (issue.kind, issue.cell) == ("old_unit_name", "B1")
+
+
+def test_held_parts_are_not_said_to_be_summed_up_for_the_commune(raw, units, catalogue_2026):
+    template_file(raw, units, catalogue_2026, "khanh-long-2026-H1.xlsx", "Xã Khánh Long")
+    template_file(raw, units, catalogue_2026, "cao-minh-2026-H1.xlsx", "Xã Cao Minh")
+    _, rejected = found(raw, units)
+    for job in rejected.values():
+        assert [i.kind for i in job.issues] == ["unit_in_parts"]
+        assert "được tổng hợp cho" not in job.issues[0].message

@@ -306,7 +306,7 @@ def _with_old_names(unit: Unit, readings: list, basis: str) -> Settled:
     settled = Settled(unit)
     for reading, side in readings:
         old = _pick(reading, unit)
-        if old is not None:
+        if old is not None and old != settled.old:  # one warning when both sides name it
             settled.old = settled.old or old
             warning = _old_name_warning(old, reading.written, basis)
             settled.findings.append(("warning", "old_unit_name", side, warning))

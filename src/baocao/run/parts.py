@@ -18,6 +18,8 @@ from baocao.errors import Issue
 
 # The kind of the error each file of a unit sent in parts carries.
 IN_PARTS = "unit_in_parts"
+# The kind of the warning of a file named by an old unit (`config.lineage.settle`).
+OLD_NAME = "old_unit_name"
 
 
 def part_name(job) -> str:
@@ -86,6 +88,8 @@ def in_parts(files: list, why: str = "") -> list:
     see `parts_message`)."""
     message = parts_message(files, why)
     for job in files:
+        # The old name's warning says the file is summed up for the unit: here it is not.
+        job.issues = [i for i in job.issues if i.kind != OLD_NAME]
         job.issues.append(Issue("error", IN_PARTS, f"Tệp “{job.path.name}”: {message}"))
     return files
 
