@@ -267,11 +267,6 @@ def adding(tmp_path, project):
             ),
             "Xã Khánh Long có hơn một tệp",
         ),
-        # Only part of the old Bính Xá went into Kiên Mộc (the rest into Đình Lập).
-        (
-            (("06625-kien-moc.xlsx", "Xã Kiên Mộc"), ("06625-binh-xa.xlsx", "Xã Bính Xá")),
-            "Xã Bính Xá cũ chỉ một phần thuộc Xã Kiên Mộc",
-        ),
     ],
 )
 def test_parts_are_never_added_up_when_a_figure_would_count_twice(
@@ -313,3 +308,21 @@ def test_held_parts_are_not_said_to_be_summed_up_for_the_commune(raw, units, cat
     for job in rejected.values():
         assert [i.kind for i in job.issues] == ["unit_in_parts"]
         assert "được tổng hợp cho" not in job.issues[0].message
+
+
+def test_an_old_unit_split_between_communes_is_no_communes_even_with_its_code(
+    adding, units, catalogue_2026
+):
+    # Only part of the old Bính Xá went into Kiên Mộc (the rest into Đình Lập): its figures are
+    # neither's, whatever the file name says; Kiên Mộc's own file is used alone, not added to it.
+    template_file(adding, units, catalogue_2026, "06625-kien-moc.xlsx", "Xã Kiên Mộc", "06625")
+    template_file(adding, units, catalogue_2026, "06625-binh-xa.xlsx", "Xã Bính Xá", "06625")
+    jobs, rejected = found(adding, units)
+    assert (jobs["06625-kien-moc.xlsx"].unit.code, jobs["06625-kien-moc.xlsx"].issues) == (
+        "06625",
+        [],
+    )
+    [issue] = rejected["06625-binh-xa.xlsx"].issues
+    assert (issue.severity, issue.cell) == ("error", "B1")
+    for words in ("được chia cho Xã Đình Lập (mã 06613), Xã Kiên Mộc (mã 06625)", NQ):
+        assert words in issue.message

@@ -268,8 +268,9 @@ def settle(info: NameReading | None, file: NameReading | None, *, basis: str = "
     - Old names (on one side or both): the one unit all the evidence allows, with a warning
       citing the restructuring (an old unit lying wholly in one new unit means that unit).
     - The two sides point to different units, or a name fits a unit of the list and an old unit
-      of another with nothing else to decide, or an old unit split between several: no unit,
-      with an error naming the candidates and how to settle it.
+      of another with nothing else to decide, or an old unit split between several (“(một
+      phần)”, even when the other side names one of them: its figures are no one unit's): no
+      unit, with an error naming the candidates and how to settle it.
     Returns `Settled(None)` without findings when neither names anything.
     """
     readings = [(r, side) for r, side in ((info, "info"), (file, "file")) if r and r.named]
@@ -302,10 +303,28 @@ def settle(info: NameReading | None, file: NameReading | None, *, basis: str = "
     return Settled(None, [("error", "unit_ambiguous", side, message)])
 
 
+def _split_error(old: OldUnit, reading: NameReading, basis: str) -> str:
+    """An old unit split between several new units: its figures are no one unit's."""
+    shares = {o.new.code: o.new for o in reading.old if o.code == old.code and o.name == old.name}
+    named = ", ".join(_unit_named(u) for u in shares.values())
+    cited = f" theo {basis}" if basis else ""
+    return (
+        f"“{reading.written}” là tên {old.described}, đơn vị trước ngày 01/7/2025; từ ngày "
+        f"01/7/2025{cited}, {old.name} được chia cho {named}, nên số liệu của cả {old.name} cũ "
+        "không phải số liệu của một đơn vị mới nào. Tệp chưa được tổng hợp cho đơn vị nào. Hãy "
+        f"đề nghị {old.new.name} gửi một tệp chung cho cả đơn vị, ghi tên “{old.new.name}” ở "
+        f"trang “Thông tin”."
+    )
+
+
 def _with_old_names(unit: Unit, readings: list, basis: str) -> Settled:
     settled = Settled(unit)
     for reading, side in readings:
         old = _pick(reading, unit)
+        if old is not None and old.partial:
+            return Settled(
+                None, [("error", "unit_ambiguous", side, _split_error(old, reading, basis))]
+            )
         if old is not None and old != settled.old:  # one warning when both sides name it
             settled.old = settled.old or old
             warning = _old_name_warning(old, reading.written, basis)

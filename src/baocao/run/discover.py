@@ -21,7 +21,6 @@ from baocao.config.lineage import (
     NameReading,
     lineage_hint,
     old_units,
-    old_units_in,
     old_units_named,
     read_name,
     settle,
@@ -336,9 +335,7 @@ def discover(
     jobs: dict[str, UnitJob] = {}
     for code, files in found.items():
         if is_in_parts(files):
-            # Added up only when no figure would count twice or count another unit's.
-            split = {o.name for o in old_units_in(files[0].unit, units) if o.partial}
-            why = not_addable(files, split) if code in add_up else ""
+            why = not_addable(files) if code in add_up else ""  # no figure counted twice
             if code in add_up and not why:
                 jobs.update((part.unit.code, part) for part in as_parts(files))
             else:

@@ -55,10 +55,10 @@ def parts_message(files: list, why: str = "") -> str:
     )
 
 
-def not_addable(files: list, partial: set[str]) -> str:
-    """Why a unit's parts cannot be added up without counting a figure twice or counting
-    another unit's, as a Vietnamese clause; "" when they can. `partial`: names of the old
-    units only part of which went into the unit (“(một phần)” in units.yml)."""
+def not_addable(files: list) -> str:
+    """Why a unit's parts cannot be added up without counting a figure twice, as a Vietnamese
+    clause; "" when they can. (An old unit only part of which lies in the unit never names a
+    file's unit: `config.lineage.settle` sets such a file aside.)"""
     unit = files[0].unit
     reasons = []
     own = [f"“{job.path.name}”" for job in files if not job.old]
@@ -73,12 +73,6 @@ def not_addable(files: list, partial: set[str]) -> str:
         reasons.append(
             f"{', '.join(twice)} có hơn một tệp (bản gửi lại?), cộng cả các tệp thì số liệu "
             "bị tính hai lần"
-        )
-    split = sorted({name for name in names if name in partial})
-    if split:
-        reasons.append(
-            f"{', '.join(split)} cũ chỉ một phần thuộc {unit.name}, số liệu của cả đơn vị cũ "
-            f"có cả phần nay thuộc đơn vị khác"
         )
     return "; ".join(reasons)
 
