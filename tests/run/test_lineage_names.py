@@ -185,6 +185,13 @@ def test_a_near_miss_hint_uses_the_lineage_first(raw, units, catalogue_2026):
     assert "gần giống: Xã Đoàn Kết (có Xã Khánh Long cũ)," in issue.message
 
 
+def test_a_near_miss_hint_sets_aside_the_fronts_name(raw, units, catalogue_2026):
+    template_file(raw, units, catalogue_2026, "bao-cao.xlsx", "UBMTTQ xã Khánh Lonh")
+    _, rejected = found(raw, units)
+    [issue] = rejected["bao-cao.xlsx"].issues
+    assert "gần giống: Xã Đoàn Kết (có Xã Khánh Long cũ)," in issue.message
+
+
 def test_validate_reads_an_old_name_through_the_lineage(raw, units, catalogue_2026, project):
     history = load_units(project.config)
 

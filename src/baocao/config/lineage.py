@@ -347,7 +347,9 @@ def lineage_hint(text: str, units: Sequence[Unit], n: int = 3) -> str:
     """Units that `text`, a name matching none, most likely means, for a “gần giống” hint: first
     the units formed from old units whose names look like it (the lineage: “Xã Đoàn Kết (có Xã
     Khánh Long cũ)” for “Xã Khánh Lonh”), then the units whose own names do (spelling). Up to
-    `n`, comma-separated; “không có” when none."""
+    `n`, comma-separated; “không có” when none. What offices write around the name
+    (`unit_words`: “UBMTTQ xã Khánh Lonh”) is set aside."""
+    text = unit_words(text)
     level, key = split_level(text)
     scored = []
     for index, old in enumerate(old_units(units)):
