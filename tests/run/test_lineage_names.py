@@ -6,6 +6,7 @@ the real `discover` (and `validate`'s `check_workbook`)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,36 @@ def test_the_new_chi_lang_writing_its_own_name_with_its_code_is_no_issue(
     )
 
 
+@pytest.mark.parametrize(
+    ("written", "name", "code"),
+    [
+        # Communes whose name is also an old unit's elsewhere, written as offices write it:
+        # the Front's name before the unit's, the district after it, or the code without its
+        # leading zero. The Thông tin names the commune, so the file is its (no false alarm).
+        ("UBMTTQ xã Chi Lăng", "ChiLang_2026.xlsx", "06463"),
+        ("MTTQ Xã Mẫu Sơn - huyện Lộc Bình", "BC 6 thang Xa Mau Son.xlsx", "06541"),
+        ("Ủy ban MTTQ Việt Nam xã Cao Lộc", "bao cao cao loc 2026.xlsx", "06211"),
+        ("6481", "Xa_ChienThang.xlsx", "06481"),
+        ("BAN THƯỜNG TRỰC UBMTTQ XÃ TÂN THÀNH, TỈNH LẠNG SƠN", "TanThanh_2026.xlsx", "06445"),
+    ],
+)
+def test_a_commune_sharing_an_old_name_written_as_offices_do_is_no_issue(
+    raw, units, catalogue_2026, written, name, code
+):
+    template_file(raw, units, catalogue_2026, name, written, code)
+    jobs, rejected = found(raw, units)
+    assert rejected == {}
+    assert (jobs[name].unit.code, jobs[name].issues) == (code, [])
+
+
+def test_an_old_name_after_the_fronts_name_is_read_through_the_lineage(raw, units, catalogue_2026):
+    template_file(raw, units, catalogue_2026, "bc.xlsx", "UBMTTQ xã Khánh Long, huyện Văn Lãng")
+    jobs, _ = found(raw, units)
+    assert (jobs["bc.xlsx"].unit.code, jobs["bc.xlsx"].old) == ("06001", "Xã Khánh Long")
+    [issue] = jobs["bc.xlsx"].issues
+    assert issue.kind == "old_unit_name" and NQ in issue.message
+
+
 def test_every_old_unit_name_resolves_by_the_lineage(units):
     """The kind, not the example: each old unit of units.yml's lineage, written alone, is the
     commune it lies wholly in when its name fits no other unit; else it is never given to one."""
@@ -151,6 +182,13 @@ def test_a_near_miss_hint_uses_the_lineage_first(raw, units, catalogue_2026):
     _, rejected = found(raw, units)
     [issue] = rejected["bao-cao.xlsx"].issues
     assert issue.kind == "unknown_unit"
+    assert "gần giống: Xã Đoàn Kết (có Xã Khánh Long cũ)," in issue.message
+
+
+def test_a_near_miss_hint_sets_aside_the_fronts_name(raw, units, catalogue_2026):
+    template_file(raw, units, catalogue_2026, "bao-cao.xlsx", "UBMTTQ xã Khánh Lonh")
+    _, rejected = found(raw, units)
+    [issue] = rejected["bao-cao.xlsx"].issues
     assert "gần giống: Xã Đoàn Kết (có Xã Khánh Long cũ)," in issue.message
 
 
@@ -204,3 +242,94 @@ def test_a_part_resent_twice_is_a_resent_file_not_parts(raw, units, catalogue_20
     jobs, rejected = found(raw, units)
     assert jobs["khanh-long (2).xlsx"].unit.code == "06001"
     assert [i.kind for i in rejected["khanh-long.xlsx"].issues][-1] == "duplicate_unit_file"
+
+
+@pytest.fixture
+def adding(tmp_path, project):
+    """A tmp project whose 2026-H1 configuration adds up the parts of 06001 and 06625."""
+    root = tmp_path / "root"
+    shutil.copytree(project.config, root / "config")
+    report = root / "config" / "report-2025-H2.yml"
+    text = report.read_text(encoding="utf-8")
+    dated = '    date: "2026-07-06"'
+    assert dated in text
+    report.write_text(
+        text.replace(dated, dated + '\n    add_up_parts: ["06001", "06625"]'), encoding="utf-8"
+    )
+    (tmp_path / "raw" / PERIOD).mkdir(parents=True)
+    return ProjectPaths(root, tmp_path / "raw", tmp_path / "p", tmp_path / "o")
+
+
+@pytest.mark.parametrize(
+    ("files", "why"),
+    [
+        # The commune's own file is the whole: adding a part to it counts the part twice.
+        ((("06001-doan-ket.xlsx", "Xã Đoàn Kết"), ("khanh-long.xlsx", "Xã Khánh Long")), "hai lần"),
+        # A part resent beside the original: adding both counts it twice.
+        (
+            (
+                ("khanh-long.xlsx", "Xã Khánh Long"),
+                ("khanh-long (2).xlsx", "Xã Khánh Long"),
+                ("cao-minh.xlsx", "Xã Cao Minh"),
+            ),
+            "Xã Khánh Long có hơn một tệp",
+        ),
+    ],
+)
+def test_parts_are_never_added_up_when_a_figure_would_count_twice(
+    adding, units, catalogue_2026, files, why
+):
+    code = files[0][0][:5] if files[0][0][0].isdigit() else "06001"
+    for name, written in files:
+        template_file(adding, units, catalogue_2026, name, written, code)
+    jobs, rejected = found(adding, units)
+    assert jobs == {}
+    assert set(rejected) == {name for name, _ in files}
+    for job in rejected.values():
+        [held] = [i for i in job.issues if i.kind == "unit_in_parts"]
+        assert held.severity == "error" and "add_up_parts" in held.message and why in held.message
+        assert job.unit.code == code and "added_up_parts" not in [i.kind for i in job.issues]
+
+
+def test_the_communes_own_file_beside_a_part_is_named_as_the_whole(raw, units, catalogue_2026):
+    template_file(raw, units, catalogue_2026, "06001-doan-ket.xlsx", "Xã Đoàn Kết")
+    template_file(raw, units, catalogue_2026, "khanh-long.xlsx", "Xã Khánh Long")
+    _, rejected = found(raw, units)
+    [held] = [i for i in rejected["khanh-long.xlsx"].issues if i.kind == "unit_in_parts"]
+    assert "tệp “06001-doan-ket.xlsx” ghi là của cả Xã Đoàn Kết" in held.message
+    assert "“khanh-long.xlsx” (Xã Khánh Long)" in held.message
+    assert "không có một tệp chung" not in held.message
+
+
+def test_an_old_name_in_both_places_is_one_warning(raw, units, catalogue_2026):
+    template_file(raw, units, catalogue_2026, "khanh-long-2026-H1.xlsx", "Xã Khánh Long")
+    jobs, _ = found(raw, units)
+    [issue] = jobs["khanh-long-2026-H1.xlsx"].issues
+    assert (issue.kind, issue.cell) == ("old_unit_name", "B1")
+
+
+def test_held_parts_are_not_said_to_be_summed_up_for_the_commune(raw, units, catalogue_2026):
+    template_file(raw, units, catalogue_2026, "khanh-long-2026-H1.xlsx", "Xã Khánh Long")
+    template_file(raw, units, catalogue_2026, "cao-minh-2026-H1.xlsx", "Xã Cao Minh")
+    _, rejected = found(raw, units)
+    for job in rejected.values():
+        assert [i.kind for i in job.issues] == ["unit_in_parts"]
+        assert "được tổng hợp cho" not in job.issues[0].message
+
+
+def test_an_old_unit_split_between_communes_is_no_communes_even_with_its_code(
+    adding, units, catalogue_2026
+):
+    # Only part of the old Bính Xá went into Kiên Mộc (the rest into Đình Lập): its figures are
+    # neither's, whatever the file name says; Kiên Mộc's own file is used alone, not added to it.
+    template_file(adding, units, catalogue_2026, "06625-kien-moc.xlsx", "Xã Kiên Mộc", "06625")
+    template_file(adding, units, catalogue_2026, "06625-binh-xa.xlsx", "Xã Bính Xá", "06625")
+    jobs, rejected = found(adding, units)
+    assert (jobs["06625-kien-moc.xlsx"].unit.code, jobs["06625-kien-moc.xlsx"].issues) == (
+        "06625",
+        [],
+    )
+    [issue] = rejected["06625-binh-xa.xlsx"].issues
+    assert (issue.severity, issue.cell) == ("error", "B1")
+    for words in ("được chia cho Xã Đình Lập (mã 06613), Xã Kiên Mộc (mã 06625)", NQ):
+        assert words in issue.message

@@ -28,19 +28,22 @@ SAMPLE = REPO / "data" / "raw" / PERIOD
 pytestmark = pytest.mark.slow
 
 
-def part_of_doan_ket(target: Path, written: str, lop: int) -> None:
+def part_of_doan_ket(target: Path, written: str, lop: int, blank: tuple[str, ...] = ()) -> None:
     """The sample's Đoàn Kết workbook as an old commune's office sends it: its name in
-    `Thông tin`, its own number of training classes (th_lop)."""
+    `Thông tin`, its own number of training classes (th_lop), the `blank` indicators left
+    empty."""
     book = load_workbook(SAMPLE / "06001-doan-ket-2026-H1.xlsx")
     book["Thông tin"]["B1"] = written
     book["Số liệu"][lop_cell(book)] = lop
+    for code in blank:
+        book["Số liệu"][lop_cell(book, code)] = None
     book.save(target)
 
 
-def lop_cell(book) -> str:
-    """The value cell of th_lop in a workbook's `Số liệu` sheet."""
+def lop_cell(book, code: str = "th_lop") -> str:
+    """The value cell of indicator `code` (th_lop) in a workbook's `Số liệu` sheet."""
     data = book["Số liệu"]
-    [row] = [r for r in range(1, data.max_row + 1) if data.cell(r, 2).value == "th_lop"]
+    [row] = [r for r in range(1, data.max_row + 1) if data.cell(r, 2).value == code]
     return f"E{row}"
 
 
@@ -55,7 +58,8 @@ def project(tmp_path) -> ProjectPaths:
     raw.mkdir(parents=True)
     shutil.copy(SAMPLE / "06004-quoc-khanh-2026-H1.xlsx", raw)
     part_of_doan_ket(raw / "khanh-long-2026-H1.xlsx", "Xã Khánh Long", 3)
-    part_of_doan_ket(raw / "cao-minh-2026-H1.xlsx", "Xã Cao Minh", 4)
+    # Cao Minh leaves kt_tap_the empty: Khánh Long's alone is not Đoàn Kết's.
+    part_of_doan_ket(raw / "cao-minh-2026-H1.xlsx", "Xã Cao Minh", 4, blank=("kt_tap_the",))
     return ProjectPaths(root, tmp_path / "raw", tmp_path / "processed", tmp_path / "out")
 
 
@@ -102,3 +106,7 @@ def test_doan_ket_in_parts_is_incomplete_unless_the_analyst_adds_them_up(project
     doan_ket = values[values["unit_code"] == "06001"].set_index("indicator_code")
     assert doan_ket.loc["th_lop", "value"] == 3 + 4 and bool(doan_ket.loc["th_lop", "included"])
     assert total["th_lop"] == quoc_khanh_lop + 7
+    # An indicator one part left blank is not counted: one part's figure is not the commune's.
+    assert not bool(doan_ket.loc["kt_tap_the", "included"])
+    quoc_khanh_tap_the = book["Số liệu"][lop_cell(book, "kt_tap_the")].value
+    assert total["kt_tap_the"] == quoc_khanh_tap_the

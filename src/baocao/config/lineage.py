@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from baocao.config.names import closest_units, resolve_unit, split_level
+from baocao.config.names import closest_units, match_key, resolve_unit, split_level
 from baocao.config.units import Unit
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "old_units_named",
     "read_name",
     "settle",
+    "unit_words",
 ]
 
 # "Xã Long Đống [06328, H. Bắc Sơn] (một phần)": old unit, its code, its district, partial.
@@ -138,13 +139,53 @@ class NameReading:
         return bool(self.candidates)
 
 
+# What offices write around their unit's name in `Thông tin` (folded words): the Front's own
+# name before it (“UBMTTQ xã Đoàn Kết”, “Ủy ban MTTQ Việt Nam xã …”, “BTT UBMTTQ …”), and the
+# higher levels after it (“MTTQ Xã Đoàn Kết - huyện Văn Quan”, “…, tỉnh Lạng Sơn”).
+_FRONT = re.compile(
+    r"^(?:(?:ban thuong truc|btt) )?(?:(?:uy ban|ub) )?"
+    r"(?:mat tran to quoc|ubmttq|ubmt|mttq|mt)(?: viet nam| vn)? "
+)
+_ABOVE = re.compile(r" (?:huyen|h|tinh|thanh pho|tp) ")
+
+
+def unit_words(text: str) -> str:
+    """The words of `text` that name its unit, as written (diacritics kept): “xã Đoàn Kết” for
+    “UBMTTQ xã Đoàn Kết” and for “MTTQ Xã Đoàn Kết - huyện Văn Quan”; `text` itself when
+    nothing is around the name. Words are compared folded (`match_key`), so “UỶ BAN MTTQ”
+    and “Uy ban MTTQ” are the Front's name too."""
+    words = re.findall(r"\w+", unicodedata.normalize("NFC", text))
+    folded = [match_key(word) for word in words]
+    joined = " ".join(folded) + " "
+    front = _FRONT.match(joined)
+    start = front.group(0).count(" ") if front else 0
+    above = _ABOVE.search(joined, pos=len(" ".join(folded[: start + 2])))
+    end = joined[: above.start()].count(" ") + 1 if above else len(words)
+    kept = words[start:end]
+    return " ".join(kept) if kept and (start or end < len(words)) else text
+
+
+def _by_code(text: str, units: Sequence[Unit]) -> Unit | None:
+    """The unit whose code `text` is, a leading zero left out (“6001” for 06001) or not."""
+    if not text.strip().isdigit():
+        return None
+    found = [u for u in units if u.code.lstrip("0") == text.strip().lstrip("0")]
+    return found[0] if len(found) == 1 else None
+
+
 def read_name(text: str, units: Sequence[Unit]) -> NameReading:
-    """`text` read against the period's list (`resolve_unit`) and its lineage."""
-    current = resolve_unit(text, units)
-    if current is not None and text.strip() == current.code:
-        return NameReading(text, current)  # a code is not a name: no old unit shares it
-    named_old = old_units_named(text, units)
-    level = split_level(text)[0]
+    """`text` read against the period's list (`resolve_unit`) and its lineage. What offices
+    write around the name (`unit_words`) is set aside when the whole text names nothing, and a
+    code with its leading zero left out is the unit's code."""
+    name = text
+    if resolve_unit(text, units) is None and not old_units_named(text, units):
+        name = unit_words(text)
+    by_code = _by_code(name, units)
+    if by_code is not None:
+        return NameReading(text, by_code)  # a code is not a name: no old unit shares it
+    current = resolve_unit(name, units)
+    named_old = old_units_named(name, units)
+    level = split_level(name)[0]
     if (
         current is not None
         and level is not None
@@ -227,8 +268,9 @@ def settle(info: NameReading | None, file: NameReading | None, *, basis: str = "
     - Old names (on one side or both): the one unit all the evidence allows, with a warning
       citing the restructuring (an old unit lying wholly in one new unit means that unit).
     - The two sides point to different units, or a name fits a unit of the list and an old unit
-      of another with nothing else to decide, or an old unit split between several: no unit,
-      with an error naming the candidates and how to settle it.
+      of another with nothing else to decide, or an old unit split between several (“(một
+      phần)”, even when the other side names one of them: its figures are no one unit's): no
+      unit, with an error naming the candidates and how to settle it.
     Returns `Settled(None)` without findings when neither names anything.
     """
     readings = [(r, side) for r, side in ((info, "info"), (file, "file")) if r and r.named]
@@ -261,11 +303,29 @@ def settle(info: NameReading | None, file: NameReading | None, *, basis: str = "
     return Settled(None, [("error", "unit_ambiguous", side, message)])
 
 
+def _split_error(old: OldUnit, reading: NameReading, basis: str) -> str:
+    """An old unit split between several new units: its figures are no one unit's."""
+    shares = {o.new.code: o.new for o in reading.old if o.code == old.code and o.name == old.name}
+    named = ", ".join(_unit_named(u) for u in shares.values())
+    cited = f" theo {basis}" if basis else ""
+    return (
+        f"“{reading.written}” là tên {old.described}, đơn vị trước ngày 01/7/2025; từ ngày "
+        f"01/7/2025{cited}, {old.name} được chia cho {named}, nên số liệu của cả {old.name} cũ "
+        "không phải số liệu của một đơn vị mới nào. Tệp chưa được tổng hợp cho đơn vị nào. Hãy "
+        f"đề nghị {old.new.name} gửi một tệp chung cho cả đơn vị, ghi tên “{old.new.name}” ở "
+        f"trang “Thông tin”."
+    )
+
+
 def _with_old_names(unit: Unit, readings: list, basis: str) -> Settled:
     settled = Settled(unit)
     for reading, side in readings:
         old = _pick(reading, unit)
-        if old is not None:
+        if old is not None and old.partial:
+            return Settled(
+                None, [("error", "unit_ambiguous", side, _split_error(old, reading, basis))]
+            )
+        if old is not None and old != settled.old:  # one warning when both sides name it
             settled.old = settled.old or old
             warning = _old_name_warning(old, reading.written, basis)
             settled.findings.append(("warning", "old_unit_name", side, warning))
@@ -287,7 +347,9 @@ def lineage_hint(text: str, units: Sequence[Unit], n: int = 3) -> str:
     """Units that `text`, a name matching none, most likely means, for a “gần giống” hint: first
     the units formed from old units whose names look like it (the lineage: “Xã Đoàn Kết (có Xã
     Khánh Long cũ)” for “Xã Khánh Lonh”), then the units whose own names do (spelling). Up to
-    `n`, comma-separated; “không có” when none."""
+    `n`, comma-separated; “không có” when none. What offices write around the name
+    (`unit_words`: “UBMTTQ xã Khánh Lonh”) is set aside."""
+    text = unit_words(text)
     level, key = split_level(text)
     scored = []
     for index, old in enumerate(old_units(units)):

@@ -4,8 +4,9 @@
   figure, so the report shows it as not complete and nothing of it enters the totals.
 - Added up (the analyst listed the unit under the period's `add_up_parts`, config/report*.yml):
   each part was processed as a unit of its own (`parts.part_unit`); here the parts' figures
-  are added into the unit's. A figure counts only when every part that reported it has it
-  counted; a figure not totalled by a sum (a rate: `total.method` weighted_mean) is refused.
+  are added into the unit's. A figure counts only when every part reported it and has it
+  counted; a figure not totalled by a sum (a rate: `total.method` weighted_mean) is refused
+  (no value: a sum of rates means nothing).
 """
 
 from __future__ import annotations
@@ -44,19 +45,24 @@ def write_held(processed: Path, unit: Unit, source_files: list[str], message: st
 
 
 def add_up_values(parts: list[pd.DataFrame], unit_code: str, catalogue: Catalogue) -> pd.DataFrame:
-    """The unit's values (VALUE_COLUMNS, catalogue order) from its parts' values frames."""
+    """The unit's values (VALUE_COLUMNS, catalogue order) from its parts' values frames (one
+    per part). An indicator is `included` only when every part reported it, counted, and the
+    catalogue totals it by a sum; a rate's value is left empty (NaN)."""
     summable = {i.code for i in catalogue.indicators if i.total_method == "sum"}
     every = pd.concat(parts, ignore_index=True)
     rows = []
     for code, group in every.groupby("indicator_code", sort=False):
         reported = group[group["reported"].astype(bool)]
-        counted = bool(len(reported)) and bool(reported["included"].astype(bool).all())
+        # Counted only when every part reported it and has it counted: a part left blank
+        # would make one part's figure the whole unit's.
+        counted = len(reported) == len(parts) and bool(reported["included"].astype(bool).all())
+        added = len(reported) and code in summable
         rows.append(
             {
                 "period": group["period"].iloc[0],
                 "unit_code": unit_code,
                 "indicator_code": code,
-                "value": float(reported["value"].sum()) if len(reported) else float("nan"),
+                "value": float(reported["value"].sum()) if added else float("nan"),
                 "reported": bool(len(reported)),
                 "included": counted and code in summable,
                 "source_file": " + ".join(dict.fromkeys(reported["source_file"].astype(str))),

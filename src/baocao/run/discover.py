@@ -41,7 +41,7 @@ from baocao.intake.info_sheet import read_declared_period, read_declared_unit
 from baocao.intake.read import read_unit_workbook
 from baocao.intake.workbook import SUPPORTED_SUFFIXES, text_of
 from baocao.run.cache import code_digest
-from baocao.run.parts import as_parts, in_parts, is_in_parts
+from baocao.run.parts import as_parts, in_parts, is_in_parts, not_addable
 from baocao.unit.declared import misfiled_period_issue
 
 IGNORED_FILES = ("README.md", ".gitkeep", "desktop.ini", "Thumbs.db")
@@ -395,10 +395,11 @@ def discover(
     jobs: dict[str, UnitJob] = {}
     for code, files in found.items():
         if is_in_parts(files):
-            if code in add_up:
+            why = not_addable(files) if code in add_up else ""  # no figure counted twice
+            if code in add_up and not why:
                 jobs.update((part.unit.code, part) for part in as_parts(files))
             else:
-                rejected.extend(in_parts(files))
+                rejected.extend(in_parts(files, why))
             continue
         kept, aside = one_per_unit(files, period, paths)
         jobs[code] = kept

@@ -18,6 +18,8 @@ from baocao.errors import Issue
 
 # The kind of the error each file of a unit sent in parts carries.
 IN_PARTS = "unit_in_parts"
+# The kind of the warning of a file named by an old unit (`config.lineage.settle`).
+OLD_NAME = "old_unit_name"
 
 
 def part_name(job) -> str:
@@ -32,25 +34,64 @@ def is_in_parts(files: list) -> bool:
     return any(job.old for job in files) and len({part_name(job) for job in files}) > 1
 
 
-def parts_message(files: list) -> str:
-    """The Vietnamese message naming a unit's parts and asking for one combined file."""
+def parts_message(files: list, why: str = "") -> str:
+    """The Vietnamese message naming a unit's parts and asking for one combined file; `why`
+    (`not_addable`) says why the parts were not added up although the analyst chose so."""
     unit = files[0].unit
-    listed = ", ".join(f"“{job.path.name}” ({part_name(job)})" for job in files)
+    listed = ", ".join(f"“{job.path.name}” ({part_name(job)})" for job in files if job.old)
+    own = ", ".join(f"“{job.path.name}”" for job in files if not job.old)
+    sent = (
+        f"có tệp {own} ghi là của cả {unit.name}, lại có tệp của đơn vị hợp thành: {listed}"
+        if own
+        else f"được gửi thành {len(files)} tệp của các đơn vị hợp thành: {listed}, không có "
+        f"một tệp chung cho cả {unit.name}"
+    )
+    refused = f" Không cộng các tệp này (khóa add_up_parts) vì {why}." if why else ""
     return (
-        f"{unit.name} (mã {unit.code}) được gửi thành {len(files)} tệp của các đơn vị hợp "
-        f"thành: {listed}, không có một tệp chung cho cả {unit.name}. {unit.name} chưa đủ số "
-        "liệu: chưa số liệu nào của các tệp này được tính vào tổng cộng, để không lấy số liệu "
-        f"của một phần làm số liệu của cả {unit.name}. Hãy đề nghị {unit.name} gửi một tệp "
-        f"chung cho cả đơn vị (cộng số liệu của các phần), rồi thay các tệp trên bằng tệp đó."
+        f"{unit.name} (mã {unit.code}) {sent}. {unit.name} chưa đủ số liệu: chưa số liệu nào "
+        "của các tệp này được tính vào tổng cộng, để không lấy số liệu của một phần làm số "
+        f"liệu của cả {unit.name}.{refused} Hãy đề nghị {unit.name} gửi một tệp chung cho cả "
+        "đơn vị (cộng số liệu của các phần), rồi thay các tệp trên bằng tệp đó."
     )
 
 
-def in_parts(files: list) -> list:
-    """The files of a unit sent in parts, each with the error `IN_PARTS` (same message)."""
-    message = parts_message(files)
+def not_addable(files: list) -> str:
+    """Why a unit's parts cannot be added up without counting a figure twice, as a Vietnamese
+    clause; "" when they can. (An old unit only part of which lies in the unit never names a
+    file's unit: `config.lineage.settle` sets such a file aside.)"""
+    unit = files[0].unit
+    reasons = []
+    own = [f"“{job.path.name}”" for job in files if not job.old]
+    if own:
+        reasons.append(
+            f"tệp {', '.join(own)} ghi là của cả {unit.name}, cộng thêm các phần thì số liệu "
+            "của các phần bị tính hai lần"
+        )
+    names = [job.old for job in files if job.old]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        reasons.append(
+            f"{', '.join(twice)} có hơn một tệp (bản gửi lại?), cộng cả các tệp thì số liệu "
+            "bị tính hai lần"
+        )
+    return "; ".join(reasons)
+
+
+def in_parts(files: list, why: str = "") -> list:
+    """The files of a unit sent in parts, each with the error `IN_PARTS` (same message; `why`:
+    see `parts_message`)."""
+    message = parts_message(files, why)
     for job in files:
+        # The old name's warning says the file is summed up for the unit: here it is not.
+        job.issues = [i for i in job.issues if i.kind != OLD_NAME]
         job.issues.append(Issue("error", IN_PARTS, f"Tệp “{job.path.name}”: {message}"))
     return files
+
+
+def held_message(files: list) -> str:
+    """The message `in_parts` gave a held unit's files, without the file's own name."""
+    issue = next(i for i in files[0].issues if i.kind == IN_PARTS)
+    return issue.message.split("”: ", 1)[1]
 
 
 def held_units(rejected: list) -> dict[str, list]:
@@ -73,8 +114,8 @@ def added_up_message(files: list) -> str:
     return (
         f"Số liệu của {unit.name} (mã {unit.code}) là tổng số liệu của {len(files)} tệp của "
         f"các đơn vị hợp thành: {listed}, do cấu hình của kỳ chọn cộng các phần (khóa "
-        "add_up_parts, config/report*.yml). Chỉ tiêu mà một phần có lỗi, hay chỉ tiêu là tỷ "
-        "lệ, không được cộng. Hãy kiểm tra các phần không trùng nhau và đủ cả đơn vị."
+        "add_up_parts, config/report*.yml). Chỉ tiêu mà một phần có lỗi hay bỏ trống, hoặc "
+        "chỉ tiêu là tỷ lệ, không được tính vào tổng cộng. Hãy kiểm tra các phần không trùng nhau và đủ cả đơn vị."
     )
 
 

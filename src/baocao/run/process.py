@@ -36,7 +36,7 @@ from baocao.run.cache import (
 from baocao.run.discover import IdentityMemo, UnitJob, discover
 from baocao.run.generations import Generation, repair
 from baocao.run.kernels import KernelPool, NotebookStopped, with_isolation_cell
-from baocao.run.parts import ADDED_UP, held_units, parts_message
+from baocao.run.parts import ADDED_UP, held_message, held_units
 from baocao.run.store import (
     RUN_FILE,
     UnitFiles,
@@ -285,7 +285,7 @@ def held_outcome(unit, files: list[UnitJob]) -> UnitOutcome:
         STATE_ERRORS,
         errors=1,
         source_file=", ".join(job.path.name for job in files),
-        messages=[parts_message(files)],
+        messages=[held_message(files)],
     )
 
 
@@ -295,7 +295,7 @@ def _write_parts(paths, period, processed: Path, held: dict, plans: list[UnitPla
 
     for files in held.values():
         names = [job.path.name for job in files]
-        write_held(processed, files[0].unit, names, parts_message(files))
+        write_held(processed, files[0].unit, names, held_message(files))
     added = _added_up(plans)
     if added:
         from baocao.config.catalog import load_catalogue
