@@ -22,6 +22,7 @@ from baocao.errors import BaocaoError
 from baocao.intake.legacy_text import _TCVN3
 from baocao.pipeline import narrative_digest
 from baocao.report import narrative as nv
+from baocao.report import narrative_notes as nnotes
 from baocao.report import narrative_read as nread
 from baocao.report import narrative_runs as nruns
 from baocao.report import narrative_source as nsource
@@ -668,7 +669,7 @@ def test_report_prints_exactly_the_accepted_text(edited, tmp_path):
     # 2.2's guidance was left in the Word document under the text: it is never printed. (The
     # internal draft keeps its own placeholder for sections nobody wrote, e.g. 2.3.)
     guidance_22 = "Kết quả hoạt động giám sát trong xây dựng nông thôn mới"
-    forbidden = (DELETED, COMMENT, nsource.GUIDANCE_PREFIX.strip(), guidance_22, "{", "DATE")
+    forbidden = (DELETED, COMMENT, nnotes.GUIDANCE_PREFIX.strip(), guidance_22, "{", "DATE")
     for word in forbidden:
         assert word not in docx_text, word
     assert UNKNOWN_TEXT in docx_text  # internal draft: kept, marked

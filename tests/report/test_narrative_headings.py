@@ -456,3 +456,46 @@ def test_a_lost_heading_typed_otherwise_makes_a_draft_naming_where_its_text_went
     assert len(source.draft_reasons) == 1
     assert "“6.2. Hạn chế, yếu kém”" in source.draft_reasons[0]
     assert "“6.1. Kết quả đạt được”" in source.draft_reasons[0]
+
+
+# --- a bold line quoting a heading is the writer's text --------------------------------------
+
+
+def test_a_bold_line_or_list_item_quoting_another_sections_heading_stays_where_it_is(
+    tmp_path, outline
+):
+    """Under 6.3 (its headings styled): a bold line that is 6.1's heading by its words, then a
+    numbered list of bold items that are 6.1's and 6.2's; under 1.1, a bold line that is 3.2's
+    (further on) and one that is 1.1's own. None is a heading: each is printed where it stands,
+    and the text after it stays in its section (it never moves to the quoted one)."""
+    paths = make_root(tmp_path)
+    path = write_docx(paths, outline)
+    document = docx.Document(str(path))
+    write_under(heading_paragraph(document, "6.1."), document, "Kết quả tốt.")
+    anchor = write_under(heading_paragraph(document, "6.3."), document, "Kiến nghị một.")
+    anchor = write_under(anchor, document, "")
+    anchor.add_run("Kết quả đạt được").bold = True
+    anchor = write_under(anchor, document, "Đoạn sau dòng đậm.")
+    numbers = word_list(document, [("decimal", "%1.")])
+    for text in ("Kết quả đạt được", "Hạn chế, yếu kém"):
+        anchor = write_under(anchor, document, "", "List Paragraph")
+        anchor.add_run(text).bold = True
+        numbered(anchor, numbers, 0)
+    write_under(anchor, document, "Hết.")
+    anchor = write_under(heading_paragraph(document, "1.1."), document, "")
+    anchor.add_run("Về hoạt động giám sát").bold = True
+    anchor = write_under(anchor, document, "Tuyên truyền về giám sát.")
+    anchor = write_under(anchor, document, "")
+    anchor.add_run("Công tác tuyên truyền, vận động các tầng lớp nhân dân").bold = True
+    write_under(anchor, document, "Đoạn cuối.")
+    document.save(str(path))
+    source = nsource.load_narratives(path.parent, outline, P, paths.root)
+    assert {sid: n.text for sid, n in source.narratives.items()} == {
+        "1.1": "**Về hoạt động giám sát**\n\nTuyên truyền về giám sát.\n\n"
+        "**Công tác tuyên truyền, vận động các tầng lớp nhân dân**\n\nĐoạn cuối.",
+        "6.1": "Kết quả tốt.",
+        "6.3": "Kiến nghị một.\n\n**Kết quả đạt được**\n\nĐoạn sau dòng đậm.\n\n"
+        "1. **Kết quả đạt được**\n\n2. **Hạn chế, yếu kém**\n\nHết.",
+    }
+    assert not source.orphans and not source.draft_reasons
+    assert not any("hơn một lần" in m for m in source.messages)

@@ -73,6 +73,9 @@ class Block:
     text: str
     plain: str = ""
     level: int = 0  # a heading's level; 0 for a paragraph read as a heading by its words
+    # a level-0 heading as the writer's text (Markdown), for when it is not one after all
+    # (`narrative_source.assign`: a bold line quoting a heading of another section)
+    fallback: str = ""
 
 
 @dataclass(frozen=True)
@@ -201,20 +204,23 @@ class _Body:
         if heading is None:
             heading = self.promoted(chars, plain, label, counted is not None)
             level = 0
+        markdown = inline_markdown(para.chars)
+        marker = ""
+        if counted is not None and markdown:
+            fmt = reader.numbering.level(*para.numbering)[0]
+            marker = ("-" if fmt in ("bullet", "none") else f"{counted[1]}.") + " "
         if heading is not None:
             self.flush()
             if plain:
-                self.blocks.append(Block("heading", heading, plain, level))
+                fallback = marker + markdown if not level else ""
+                self.blocks.append(Block("heading", heading, plain, level, fallback))
             return
-        markdown = inline_markdown(para.chars)
-        if counted is not None and markdown:
-            fmt = reader.numbering.level(*para.numbering)[0]
+        if marker:
             # Word's "List Bullet 2", "List Number 3"… are single-level lists nested by
             # their indentation: the style's number says how deep.
             found = re.search(r"^list\b.*?(\d)$", names[0].strip().lower()) if names else None
             nested = para.numbering[1] + (int(found.group(1)) - 1 if found else 0)
-            marker = "-" if fmt in ("bullet", "none") else f"{counted[1]}."
-            self.items.append("    " * self.depth(nested) + f"{marker} {markdown}")
+            self.items.append("    " * self.depth(nested) + marker + markdown)
             return
         self.flush()
         if markdown:

@@ -27,39 +27,14 @@ from baocao.config.periods import Period
 from baocao.errors import BaocaoError
 from baocao.report import narrative as nv
 from baocao.report.narrative import _display
+from baocao.report.narrative_notes import NOTE_STYLE, known_notes
 from baocao.report.narrative_read import GLOSSARY_HEADING, Extracted, _sha, extract
 from baocao.report.narrative_runs import inline_markdown
 
-NOTE_STYLE = "Hướng dẫn (không in)"
 _NUMBERING = re.compile(
     r"^\s*(?:(?:phần\s+thứ\s+\S+|\d+(?:\.\d+)+[.):]?|\(?(?:\d+|[ivxlcdm]+|[a-zđ])[.):])\s*)+",
     re.IGNORECASE,
 )
-
-# The notes the document is written with (`narrative_write`), recognised by `known_notes`.
-GUIDANCE_PREFIX = "Hướng dẫn: "
-INSTRUCTIONS = (
-    "Viết nội dung của từng mục ngay dưới tiêu đề của mục, bằng kiểu chữ Normal. Giữ nguyên các "
-    "tiêu đề (có thể sửa số thứ tự); chương trình ghép nội dung vào báo cáo theo tiêu đề.",
-    "Các đoạn nền xám, chữ nghiêng là hướng dẫn của đề cương và không bao giờ được in vào báo "
-    "cáo; có thể để nguyên hoặc xóa đi.",
-    "Số liệu ghi bằng tên trong ngoặc nhọn, ví dụ {quy_vnn_van_dong}: khi lập báo cáo tên được "
-    "thay bằng số liệu của kỳ. Bảng tên số liệu ở cuối tài liệu. Muốn in dấu ngoặc nhọn, viết "
-    "{{ hoặc }}.",
-    "Được dùng chữ đậm, nghiêng, danh sách gạch đầu dòng hoặc đánh số, bảng đơn giản. Có thể "
-    "gửi tài liệu đi góp ý bằng Track Changes và Comment: báo cáo dùng nội dung như khi chấp "
-    "nhận mọi thay đổi và không in Comment.",
-)
-APPENDIX_NOTE = "Phần này do chương trình lập từ số liệu của các đơn vị; không viết ở đây."
-HEADING_ONLY_NOTE = "Tiêu đề của nhóm mục, không viết nội dung ở đây."
-GLOSSARY_NOTE = (
-    "Bảng này chỉ để tra cứu khi viết, không in vào báo cáo. Giá trị là của lần chạy gần nhất."
-)
-
-
-def _title(period: Period, work: str) -> str:
-    """The narrative document's title; `work` is the outline's (`Outline.work`)."""
-    return f"Nội dung viết tay của báo cáo kết quả {work} {period.label()}"
 
 
 def file_name(period: str) -> str:
@@ -132,22 +107,6 @@ def section_headings(outline: Outline, period: Period) -> dict[str, str]:
     return headings
 
 
-def known_notes(outline: Outline, period: Period) -> set[str]:
-    """The folded texts of every note the document is written with."""
-    texts = [
-        _title(period, outline.work),
-        *INSTRUCTIONS,
-        APPENDIX_NOTE,
-        GLOSSARY_NOTE,
-        HEADING_ONLY_NOTE,
-    ]
-    for section in outline.sections:
-        texts += [GUIDANCE_PREFIX + fill_period(g, period) for g in section.guidance]
-        for extra in section.internal:
-            texts += [GUIDANCE_PREFIX + fill_period(g, period) for g in extra.guidance]
-    return {match_key(t) for t in texts}
-
-
 Target = tuple[str, str, str]  # (kind, id, heading) as `_targets` gives them
 
 
@@ -197,7 +156,8 @@ def assign(extracted: Extracted, outline: Outline, period: Period, shown: str) -
     current: tuple[str, str, str] | None = None
     anchor: str | None = None
     orphan: tuple[str | None, str | None, list[str], str] | None = None
-    for block in extracted.blocks:
+    fits = _lost_style_fits(extracted.blocks, targets, match)
+    for index, block in enumerate(extracted.blocks):
         target = None
         if block.kind == "heading":
             target = match(block)
@@ -208,6 +168,16 @@ def assign(extracted: Extracted, outline: Outline, period: Period, shown: str) -
                 continue
         elif block.kind == "text" and block.plain and full.get(heading_key(block.plain)):
             target = full[heading_key(block.plain)]  # a heading typed without a heading style
+        if (
+            target is not None
+            and block.kind == "heading"
+            and not block.level
+            and heading_key(block.text) not in full
+            and not fits(index, target, anchor, seen)
+        ):
+            # By its words alone, without a heading style, out of the outline's order: the
+            # writer's text quoting a heading, printed where it stands.
+            target, block = None, replace(block, kind="text", text=block.fallback)
         if target is not None:
             current, orphan = target, None
             if target[0] != "glossary":
@@ -280,6 +250,37 @@ def assign(extracted: Extracted, outline: Outline, period: Period, shown: str) -
             (_heading_of(outline, m, period), _heading_of(outline, b, period)) for m, b in misplaced
         ),
     )
+
+
+def _lost_style_fits(blocks, targets: list[Target], match):
+    """`fits(index, target, anchor, seen)`: whether the paragraph at `index`, a heading only by
+    its words (no heading style or outline level, not its number), is where the outline puts
+    `target`: not seen
+    yet, no styled heading of the document is it, and it comes after the section it follows
+    (`anchor`) and before the next styled heading's section. Otherwise it is the writer's text
+    quoting a heading (a bold line, a bold list item), printed where it stands."""
+    order = {tid: k for k, tid in enumerate(dict.fromkeys(t[1] for t in targets))}
+    styled = [
+        match(b) if b.kind == "heading" and b.level else None for b in blocks
+    ]  # the target of each styled heading
+    styled_ids = {t[1] for t in styled if t is not None}
+    upper: list[int | None] = [None] * len(blocks)  # the next styled heading's place
+    following = None
+    for k in range(len(blocks) - 1, -1, -1):
+        upper[k] = following
+        if styled[k] is not None:
+            following = order[styled[k][1]]
+
+    def fits(index: int, target: Target, anchor: str | None, seen: list[str]) -> bool:
+        place = order[target[1]]
+        return (
+            target[1] not in seen
+            and target[1] not in styled_ids
+            and (anchor is None or place > order[anchor])
+            and (upper[index] is None or place < upper[index])
+        )
+
+    return fits
 
 
 def _misplaced(targets: list[Target], seen: list[str], sections: dict[str, str]):

@@ -24,17 +24,19 @@ from baocao.config.outline import Outline, fill_period
 from baocao.config.periods import Period
 from baocao.errors import BaocaoError
 from baocao.report import narrative as nv
-from baocao.report.narrative_ooxml import CUSTOM_NS, NS, PROPERTY_PREFIX, VT_NS, _Numbering, _w
-from baocao.report.narrative_read import _GLOSSARY_KEY, GLOSSARY_HEADING, extract
-from baocao.report.narrative_source import (
+from baocao.report.narrative_notes import (
     APPENDIX_NOTE,
     GLOSSARY_NOTE,
     GUIDANCE_PREFIX,
     HEADING_ONLY_NOTE,
     INSTRUCTIONS,
     NOTE_STYLE,
+    document_title,
+)
+from baocao.report.narrative_ooxml import CUSTOM_NS, NS, PROPERTY_PREFIX, VT_NS, _Numbering, _w
+from baocao.report.narrative_read import _GLOSSARY_KEY, GLOSSARY_HEADING, extract
+from baocao.report.narrative_source import (
     _display,
-    _title,
     assign,
     extract_for,
     file_name,
@@ -80,7 +82,7 @@ def write_narrative_docx(
     title.base_style = styles["Title"]
     title.next_paragraph_style = normal
 
-    document.add_paragraph(_title(period, outline.work), style=title)
+    document.add_paragraph(document_title(period, outline.work), style=title)
     for line in INSTRUCTIONS:
         document.add_paragraph(line, style=note)
     writer = _MarkdownWriter(document)
