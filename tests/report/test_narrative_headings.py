@@ -499,3 +499,64 @@ def test_a_bold_line_or_list_item_quoting_another_sections_heading_stays_where_i
     }
     assert not source.orphans and not source.draft_reasons
     assert not any("hơn một lần" in m for m in source.messages)
+
+
+def restart_a_list(path) -> None:
+    """Under 1.1: a numbered list A, B; a paragraph; the same list carried on (C, D: Word
+    shows 3., 4.); right under it a list Word restarted at 1 (E, F: "Restart at 1")."""
+    document = docx.Document(str(path))
+    levels = [("decimal", "%1.")]
+    first, restarted = word_list(document, levels), word_list(document, levels, start_at=1)
+    anchor = heading_paragraph(document, "1.1.")
+    for text, num_id in (("A", first), ("B", first), ("Giữa.", None)):
+        anchor = write_under(anchor, document, text, "List Paragraph" if num_id else "Normal")
+        if num_id:
+            numbered(anchor, num_id, 0)
+    for text, num_id in (("C", first), ("D", first), ("E", restarted), ("F", restarted)):
+        anchor = write_under(anchor, document, text, "List Paragraph")
+        numbered(anchor, num_id, 0)
+    document.save(str(path))
+
+
+RESTARTED = "1. A\n2. B\n\nGiữa.\n\n3. C\n4. D\n\n<!-- -->\n\n1. E\n2. F"
+
+
+def test_a_list_word_restarted_right_after_another_is_a_new_list(tmp_path, outline):
+    """Pandoc would number E and F 5 and 6 as the list's next items: an HTML comment (never
+    printed) ends the first list, so they print 1. and 2. as Word shows them."""
+    paths = make_root(tmp_path)
+    path = write_docx(paths, outline)
+    restart_a_list(path)
+    source = nsource.load_narratives(path.parent, outline, P, paths.root)
+    assert source.narratives["1.1"].text == RESTARTED
+
+
+def test_a_style_based_on_a_heading_set_to_body_text_is_body_text(tmp_path, outline):
+    """A custom style based on Heading 2 whose own outline level is "Body Text" (level 9):
+    its paragraphs are the writer's text; a custom style based on Heading 2 with nothing of
+    its own is a heading."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    paths = make_root(tmp_path)
+    path = write_docx(paths, outline)
+    document = docx.Document(str(path))
+    heading = document.styles.add_style("Tiêu đề riêng", WD_STYLE_TYPE.PARAGRAPH)
+    heading.base_style = document.styles["Heading 2"]
+    h22 = heading_paragraph(document, "2.2.")
+    h22.style = heading
+    write_under(h22, document, "Của 2.2.")
+    body = document.styles.add_style("Đoạn nhấn", WD_STYLE_TYPE.PARAGRAPH)
+    body.base_style = document.styles["Heading 2"]
+    body.element.get_or_add_pPr().append(
+        etree.fromstring(f'<w:outlineLvl xmlns:w="{W}" w:val="9"/>')
+    )
+    body.font.bold = False
+    line = write_under(heading_paragraph(document, "2.3."), document, "Dòng nhấn mạnh", body.name)
+    write_under(line, document, "Đoạn sau.")
+    document.save(str(path))
+    source = nsource.load_narratives(path.parent, outline, P, paths.root)
+    assert {sid: n.text for sid, n in source.narratives.items()} == {
+        "2.2": "Của 2.2.",
+        "2.3": "Dòng nhấn mạnh\n\nĐoạn sau.",
+    }
+    assert not source.orphans and not source.draft_reasons

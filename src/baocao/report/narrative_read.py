@@ -38,6 +38,7 @@ GLOSSARY_HEADING = "Số liệu dùng được trong bài viết (không in vào
 _GLOSSARY_KEY = match_key(GLOSSARY_HEADING)
 BODY_LEVEL = 9  # w:outlineLvl of body text
 MAX_HEADING_CHARS = 400  # a paragraph longer than any outline heading is never one
+LIST_BREAK = "\n<!-- -->\n"  # between two numbered lists in a row: pandoc ends the first
 _SUBSECTION = re.compile(r"\d+(?:\.\d+)+\.?\s")  # "2.6. ", "3.4.1 ": a section's number
 # Whether a text is one of the outline's headings (`loose`: whatever its number).
 HeadingTest = Callable[[str, bool], bool]
@@ -131,6 +132,7 @@ class _Body:
         self.items: list[str] = []
         self.nesting: list[int] = []  # list levels of the open list items, outermost first
         self.counts: dict[str, dict[int, int]] = {}  # numId → list level → current count
+        self.last_top: int | None = None  # the number of the list's last top-level item
 
     def in_glossary(self) -> bool:
         headings = [b for b in self.blocks if b.kind == "heading"]
@@ -141,6 +143,7 @@ class _Body:
             self.blocks.append(Block("text", "\n".join(self.items), ""))
             self.items = []
         self.nesting = []
+        self.last_top: int | None = None  # the number of the list's last top-level item
 
     def count(self, para: _Para) -> tuple[str, int] | None:
         """Count a numbered paragraph as Word does (deeper levels restart): the number Word
@@ -220,7 +223,14 @@ class _Body:
             # their indentation: the style's number says how deep.
             found = re.search(r"^list\b.*?(\d)$", names[0].strip().lower()) if names else None
             nested = para.numbering[1] + (int(found.group(1)) - 1 if found else 0)
-            self.items.append("    " * self.depth(nested) + marker + markdown)
+            depth = self.depth(nested)
+            if depth == 0 and marker[0] != "-":
+                if self.last_top is not None and counted[1] != self.last_top + 1:
+                    # Word restarted the numbering (a new list right after one): pandoc would
+                    # carry on the count, an HTML comment ends the list (not printed).
+                    self.items.append(LIST_BREAK)
+                self.last_top = counted[1]
+            self.items.append("    " * depth + marker + markdown)
             return
         self.flush()
         if markdown:
@@ -293,18 +303,20 @@ def _merged(paragraphs: list[_Para]) -> list[_Para]:
 
 def heading_level(styles: _Styles, para: _Para) -> int | None:
     """A paragraph's heading level (1 = top): its own outline level (Word's Paragraph >
-    Outline level), else its style's ("Heading N", or an outline level in the style or the
-    ones it is based on); None for body text."""
+    Outline level), else its style's: "Heading N", or the outline level of the nearest style
+    in its based-on chain that sets one (a style based on Heading 2 set to "Body Text" is
+    body text); None for body text."""
     if para.outline is not None and para.outline < BODY_LEVEL:
         return para.outline + 1
     for style in styles.chain(para.style):
         found = re.fullmatch(r"heading\s*(\d)", style.name.strip(), re.IGNORECASE)
         if found:
             return int(found.group(1))
-        if style.ppr is not None:
-            outline = style.ppr.find("w:outlineLvl", NS)
-            if outline is not None and int(outline.get(_w("val"), "9")) < BODY_LEVEL:
-                return int(outline.get(_w("val"))) + 1
+        outline = style.ppr.find("w:outlineLvl", NS) if style.ppr is not None else None
+        if outline is not None:
+            value = outline.get(_w("val"), "")
+            level = int(value) if value.isdigit() else BODY_LEVEL
+            return level + 1 if level < BODY_LEVEL else None
     return None
 
 
