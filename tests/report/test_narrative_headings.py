@@ -560,3 +560,38 @@ def test_a_style_based_on_a_heading_set_to_body_text_is_body_text(tmp_path, outl
         "2.3": "Dòng nhấn mạnh\n\nĐoạn sau.",
     }
     assert not source.orphans and not source.draft_reasons
+
+
+@pytest.mark.slow
+def test_report_prints_quoted_headings_and_restarted_lists_where_they_stand(tmp_path, outline):
+    """A real report (read back with python-docx): the bold line quoting 6.1's heading under
+    6.3 is bold text of 6.3, never a heading, and the text after it stays in 6.3; the list Word
+    restarted prints 1., 2. again (its own Word list)."""
+    from test_render import write_processed
+
+    from baocao.config.paths import ProjectPaths
+    from baocao.report import render
+
+    made = make_root(tmp_path)
+    path = write_docx(made, outline)
+    restart_a_list(path)
+    document = docx.Document(str(path))
+    write_under(heading_paragraph(document, "6.1."), document, "Kết quả tốt.")
+    anchor = write_under(heading_paragraph(document, "6.3."), document, "Kiến nghị một.")
+    anchor = write_under(anchor, document, "")
+    anchor.add_run("Kết quả đạt được").bold = True
+    write_under(anchor, document, "Đoạn sau dòng đậm.")
+    document.save(str(path))
+    paths = ProjectPaths(made.root, made.raw, tmp_path / "processed", tmp_path / "out")
+    write_processed(paths.processed)
+
+    result = render.render_report(PERIOD, "internal", paths, tmp_path / "o", backend="builtin")
+    paragraphs = docx.Document(str(result.outputs["docx"])).paragraphs
+    assert [p.text for p in _section_of(paragraphs, "6.1.") if p.text] == ["Kết quả tốt."]
+    under = [p for p in _section_of(paragraphs, "6.3.") if p.text]
+    assert [p.text for p in under] == ["Kiến nghị một.", "Kết quả đạt được", "Đoạn sau dòng đậm."]
+    assert not under[1].style.name.startswith("Heading") and under[1].runs[0].bold
+    items = [p for p in _section_of(paragraphs, "1.1.") if p.text in "ABCDEF" and p.text]
+    lists = [p._p.find(f".//{{{W}}}numId").get(f"{{{W}}}val") for p in items]
+    assert [p.text for p in items] == list("ABCDEF")
+    assert lists[2] == lists[3] != lists[4] == lists[5]  # E, F: a list of their own
