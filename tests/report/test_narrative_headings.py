@@ -595,3 +595,15 @@ def test_report_prints_quoted_headings_and_restarted_lists_where_they_stand(tmp_
     lists = [p._p.find(f".//{{{W}}}numId").get(f"{{{W}}}val") for p in items]
     assert [p.text for p in items] == list("ABCDEF")
     assert lists[2] == lists[3] != lists[4] == lists[5]  # E, F: a list of their own
+
+
+@requires_soffice
+def test_a_restarted_list_reads_the_same_once_libreoffice_saved_it(tmp_path, outline):
+    """LibreOffice saves the restarted list as a numId restarting at 1 (E) and F under the
+    first list's numId over the same list definition: Word counts F on from E (2.)."""
+    paths = make_root(tmp_path)
+    path = write_docx(paths, outline)
+    restart_a_list(path)
+    soffice_convert(path, "docx:MS Word 2007 XML", tmp_path / "lo").replace(path)
+    source = nsource.load_narratives(path.parent, outline, P, paths.root)
+    assert source.narratives["1.1"].text == RESTARTED

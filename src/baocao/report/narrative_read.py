@@ -131,7 +131,8 @@ class _Body:
         self.blocks: list[Block] = []
         self.items: list[str] = []
         self.nesting: list[int] = []  # list levels of the open list items, outermost first
-        self.counts: dict[str, dict[int, int]] = {}  # numId → list level → current count
+        self.counts: dict[str, dict[int, int]] = {}  # abstractNumId → level → current count
+        self.restarted: set[tuple[str, int]] = set()  # (numId, level) already restarted
         self.last_top: int | None = None  # the number of the list's last top-level item
 
     def in_glossary(self) -> bool:
@@ -151,10 +152,18 @@ class _Body:
         if para.numbering is None:
             return None
         num_id, ilvl = para.numbering
-        level_def = self.reader.numbering.level(num_id, ilvl)
+        numbering = self.reader.numbering
+        level_def = numbering.level(num_id, ilvl)
         if level_def is None:
             return None
-        counts = self.counts.setdefault(num_id, {})
+        # Word counts a list definition's paragraphs whatever numId they use (LibreOffice
+        # saves a list restarted and then carried on as two numIds); a numId that restarts a
+        # level (w:startOverride) restarts it where it is first used.
+        abstract, restarts = numbering.nums[num_id]
+        counts = self.counts.setdefault(abstract, {})
+        if ilvl in restarts and (num_id, ilvl) not in self.restarted:
+            self.restarted.add((num_id, ilvl))
+            counts.pop(ilvl, None)
         counts[ilvl] = counts.get(ilvl, level_def[1] - 1) + 1
         for deeper in [k for k in counts if k > ilvl]:
             del counts[deeper]
