@@ -607,3 +607,35 @@ def test_a_restarted_list_reads_the_same_once_libreoffice_saved_it(tmp_path, out
     soffice_convert(path, "docx:MS Word 2007 XML", tmp_path / "lo").replace(path)
     source = nsource.load_narratives(path.parent, outline, P, paths.root)
     assert source.narratives["1.1"].text == RESTARTED
+
+
+def test_a_styled_sub_heading_with_another_sections_words_is_said_not_moved(tmp_path, outline):
+    """A Heading 5 "Kết quả đạt được" under 6.3 (6.1 is before it) and a Heading 5 "Về hoạt
+    động giám sát" under 1.1 (3.2, further on, has its own heading): the text under them never
+    moves to 6.1 or 3.2; each is an unmatched heading, said truly, and the report a draft."""
+    paths = make_root(tmp_path)
+    path = write_docx(paths, outline)
+    document = docx.Document(str(path))
+    write_under(heading_paragraph(document, "6.1."), document, "Kết quả tốt.")
+    anchor = write_under(heading_paragraph(document, "6.3."), document, "Kiến nghị một.")
+    sub = write_under(anchor, document, "Kết quả đạt được", "Heading 5")
+    write_under(sub, document, "Sau tiểu mục.")
+    anchor = write_under(heading_paragraph(document, "1.1."), document, "Một.")
+    sub = write_under(anchor, document, "Về hoạt động giám sát", "Heading 5")
+    write_under(sub, document, "Giám sát trong 1.1.")
+    document.save(str(path))
+    source = nsource.load_narratives(path.parent, outline, P, paths.root)
+    assert {sid: n.text for sid, n in source.narratives.items()} == {
+        "1.1": "Một.",
+        "6.1": "Kết quả tốt.",
+        "6.3": "Kiến nghị một.",
+    }
+    assert [(o.anchor, o.heading, o.text) for o in source.orphans] == [
+        ("1.1", "Về hoạt động giám sát", "Giám sát trong 1.1."),
+        ("6.3", "Kết quả đạt được", "Sau tiểu mục."),
+    ]
+    assert source.unmatched_headings == ("Về hoạt động giám sát", "Kết quả đạt được")
+    assert len(source.draft_reasons) == 1
+    said = next(m for m in source.messages if "“Kết quả đạt được” trùng chữ" in m)
+    assert "“6.1. Kết quả đạt được”" in said and "(sau mục 6.3)" in said
+    assert not any("hơn một lần" in m for m in source.messages)

@@ -1,6 +1,6 @@
 """The notes the narrative Word document is written with (`narrative_write`): its title, the
 instructions, the guidance lines and the other not-printed notes; `known_notes` is how the
-reader (`narrative_source.assign`) recognises them again, whole or shortened, and skips them.
+reader (`narrative_assign.assign`) recognises them again, whole or shortened, and skips them.
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from baocao.config.outline import Outline, fill_period
 from baocao.config.periods import Period
 from baocao.errors import BaocaoError
 from baocao.report import narrative as nv
+from baocao.report.narrative_assign import assign, extract_for
 from baocao.report.narrative_notes import (
     APPENDIX_NOTE,
     GLOSSARY_NOTE,
@@ -35,13 +36,7 @@ from baocao.report.narrative_notes import (
 )
 from baocao.report.narrative_ooxml import CUSTOM_NS, NS, PROPERTY_PREFIX, VT_NS, _Numbering, _w
 from baocao.report.narrative_read import _GLOSSARY_KEY, GLOSSARY_HEADING, extract
-from baocao.report.narrative_source import (
-    _display,
-    assign,
-    extract_for,
-    file_name,
-    section_digest,
-)
+from baocao.report.narrative_source import _display, file_name, section_digest
 
 TITLE_STYLE = "Tiêu đề tài liệu (không in)"
 HEADER = ("Tên số liệu", "Nội dung", "Giá trị kỳ này")
