@@ -639,3 +639,37 @@ def test_a_styled_sub_heading_with_another_sections_words_is_said_not_moved(tmp_
     said = next(m for m in source.messages if "“Kết quả đạt được” trùng chữ" in m)
     assert "“6.1. Kết quả đạt được”" in said and "(sau mục 6.3)" in said
     assert not any("hơn một lần" in m for m in source.messages)
+
+
+def test_notes_whose_style_was_cleared_are_never_printed(tmp_path, outline):
+    """The whole document set to Normal (Ctrl+A, Clear Formatting): the title, instructions
+    and guidance lines are still the outline's notes, never the writer's text."""
+    paths = make_root(tmp_path)
+    path = write_docx(paths, outline)
+    document = docx.Document(str(path))
+    for paragraph in document.paragraphs:
+        if not paragraph.style.name.startswith("Heading"):
+            paragraph.style = document.styles["Normal"]
+    write_under(heading_paragraph(document, "2.2."), document, "Của 2.2.")
+    document.save(str(path))
+    source = nsource.load_narratives(path.parent, outline, P, paths.root)
+    assert {sid: n.text for sid, n in source.narratives.items()} == {"2.2": "Của 2.2."}
+    assert not source.orphans and not source.draft_reasons
+
+
+def test_text_under_a_heading_that_takes_none_makes_a_draft(tmp_path, outline):
+    """2.1's heading retyped as plain text unlike the outline: its text falls under "2." (a
+    heading that takes no text) and is printed nowhere: the report to sign is a draft."""
+    paths = make_root(tmp_path)
+    path = write_docx(paths, outline)
+    document = docx.Document(str(path))
+    h21 = heading_paragraph(document, "2.1.")
+    h21.style = document.styles["Normal"]
+    retype(h21, "Tiếp nhận ủng hộ phòng chống dịch")
+    write_under(h21, document, "Của 2.1.")
+    document.save(str(path))
+    source = nsource.load_narratives(path.parent, outline, P, paths.root)
+    assert "2.1" not in source.narratives
+    assert [(o.anchor, o.reason) for o in source.orphans] == [("2", "heading_only")]
+    assert len(source.draft_reasons) == 1
+    assert "dự thảo" in source.draft_reasons[0] and "Của 2.1." in source.draft_reasons[0]

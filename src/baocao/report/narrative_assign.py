@@ -181,6 +181,8 @@ def assign(extracted: Extracted, outline: Outline, period: Period, shown: str) -
                 seen.append(target[1])
             continue
         text = block.text
+        if block.kind == "text" and block.plain and match_key(block.plain) in notes:
+            continue  # a note whose style was lost (Clear Formatting, Normal): never printed
         if block.kind == "note":
             folded = match_key(block.text)
             if folded in notes or any(folded in known for known in notes):
@@ -313,6 +315,11 @@ def nv_escape_plain(text: str) -> str:
 
 def _plain_of(markdown: str) -> str:
     return " ".join(re.sub(r"\\(.)", r"\1", markdown.replace("**", "").replace("*", "")).split())
+
+
+def plain_snippet(markdown: str) -> str:
+    """The first words of a section's Markdown as the writer sees them (signs unescaped)."""
+    return _snippet(_plain_of(markdown))
 
 
 def _snippet(text: str, size: int = 60) -> str:

@@ -24,7 +24,13 @@ from baocao.config.periods import Period
 from baocao.errors import BaocaoError
 from baocao.report import narrative as nv
 from baocao.report.narrative import _display
-from baocao.report.narrative_assign import Orphan, assign, extract_for, section_headings
+from baocao.report.narrative_assign import (
+    Orphan,
+    assign,
+    extract_for,
+    plain_snippet,
+    section_headings,
+)
 from baocao.report.narrative_read import _sha, extract
 
 
@@ -73,6 +79,15 @@ class NarrativeSource:
             "ngay trên đoạn viết của mục (hoặc sửa tiêu đề đã ghi khác), rồi chạy lại."
             for missing, before in self.misplaced
         ]
+        lost = [o for o in self.orphans if o.reason in ("heading_only", "before") and o.text]
+        if lost:
+            reasons.append(
+                "Báo cáo để ký chưa phải bản chính thức (chỉ là dự thảo): tài liệu Word "
+                f"{self.shown} có đoạn viết không nằm dưới tiêu đề của mục nào ("
+                + "; ".join(f"“{plain_snippet(o.text)}”" for o in lost)
+                + "), nên không được in. Hãy chuyển đoạn vào đúng mục (hoặc đặt lại tiêu đề của "
+                "mục bị mất ngay trên đoạn), rồi chạy lại."
+            )
         if not self.unmatched_headings:
             return tuple(reasons)
         listed = "; ".join(f"“{h}”" for h in self.unmatched_headings)
