@@ -673,3 +673,26 @@ def test_text_under_a_heading_that_takes_none_makes_a_draft(tmp_path, outline):
     assert [(o.anchor, o.reason) for o in source.orphans] == [("2", "heading_only")]
     assert len(source.draft_reasons) == 1
     assert "dự thảo" in source.draft_reasons[0] and "Của 2.1." in source.draft_reasons[0]
+
+
+def test_a_heading_set_in_the_title_or_subtitle_style_is_a_heading(tmp_path, outline):
+    """2.2 and 2.3 given Word's Title and Subtitle styles, their numbers left out: headings
+    (by their words, in the outline's order), their text under them; a Subtitle line that is
+    no heading stays text."""
+    paths = make_root(tmp_path)
+    path = write_docx(paths, outline)
+    document = docx.Document(str(path))
+    for start, style in (("2.2.", "Title"), ("2.3.", "Subtitle")):
+        heading = heading_paragraph(document, start)
+        heading.style = document.styles[style]
+        retype(heading, without_number(heading.text))
+        write_under(heading, document, f"Của {start}")
+    write_under(heading_paragraph(document, "2.4."), document, "Dòng phụ đề", "Subtitle")
+    document.save(str(path))
+    source = nsource.load_narratives(path.parent, outline, P, paths.root)
+    assert {sid: n.text for sid, n in source.narratives.items()} == {
+        "2.2": "Của 2.2.",
+        "2.3": "Của 2.3.",
+        "2.4": "*Dòng phụ đề*",
+    }
+    assert not source.orphans and not source.draft_reasons

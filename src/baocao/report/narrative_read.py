@@ -178,12 +178,15 @@ class _Body:
             self.nesting.append(level)
         return len(self.nesting) - 1
 
-    def promoted(self, chars, plain: str, label: str, listed: bool) -> str | None:
+    def promoted(
+        self, chars, plain: str, label: str, listed: bool, titled: bool = False
+    ) -> str | None:
         """The heading a paragraph without a heading style or outline level is, if any (with
-        the number Word shows): a bold one (every letter and digit) that is an outline heading
-        with or without its number, or typed with a section's number ("2.6. …"; a heading the
-        outline lacks) when it is no list item; any other paragraph only when its number and
-        words are exactly an outline heading's. A bold first sentence never makes one."""
+        the number Word shows): a bold one (every letter and digit) or one in Word's Title or
+        Subtitle style (`titled`) that is an outline heading with or without its number, or
+        typed with a section's number ("2.6. …"; a heading the outline lacks) when it is no
+        list item; any other paragraph only when its number and words are exactly an outline
+        heading's. A bold first sentence never makes one."""
         if self.headings is None or not plain or len(plain) > MAX_HEADING_CHARS:
             return None
         if any(c == "\n" for c, _ in chars):
@@ -191,7 +194,7 @@ class _Body:
         shown = f"{label} {plain}" if label else plain
         # Bold as a heading is: every letter and digit (a colon left plain does not matter).
         bold = all("b" in fmt for c, fmt in chars if c.isalnum())
-        if bold:
+        if bold or titled:
             found = next((t for t in dict.fromkeys((shown, plain)) if self.headings(t, True)), None)
             # "2.6. …" typed in bold (not a list item) is a heading even the outline lacks: said,
             # never printed as text
@@ -214,7 +217,9 @@ class _Body:
         level = heading_level(styles, para)
         heading = (f"{label} {plain}" if label else plain) if level is not None else None
         if heading is None:
-            heading = self.promoted(chars, plain, label, counted is not None)
+            # Word's Title and Subtitle styles set a line apart as a heading does
+            titled = bool(names) and match_key(names[0]) in ("title", "subtitle")
+            heading = self.promoted(chars, plain, label, counted is not None, titled)
             level = 0
         markdown = inline_markdown(para.chars)
         marker = ""
