@@ -482,8 +482,11 @@ def test_a_bold_line_or_list_item_quoting_another_sections_heading_stays_where_i
         anchor.add_run(text).bold = True
         numbered(anchor, numbers, 0)
     write_under(anchor, document, "Hết.")
-    anchor = write_under(heading_paragraph(document, "1.1."), document, "")
+    h11 = heading_paragraph(document, "1.1.")
+    anchor = write_under(h11, document, "")
     anchor.add_run("Về hoạt động giám sát").bold = True
+    again = write_under(h11, document, "")  # its own heading again, right under it: no text
+    again.add_run(without_number(h11.text)).bold = True
     anchor = write_under(anchor, document, "Tuyên truyền về giám sát.")
     anchor = write_under(anchor, document, "")
     anchor.add_run("Công tác tuyên truyền, vận động các tầng lớp nhân dân").bold = True
@@ -498,7 +501,9 @@ def test_a_bold_line_or_list_item_quoting_another_sections_heading_stays_where_i
         "1. **Kết quả đạt được**\n\n2. **Hạn chế, yếu kém**\n\nHết.",
     }
     assert not source.orphans and not source.draft_reasons
-    assert not any("hơn một lần" in m for m in source.messages)
+    assert [m for m in source.messages if "hơn một lần" in m] == [
+        f"Tiêu đề mục “{h11.text}” có hơn một lần; nội dung dưới các lần đó được ghép vào mục này."
+    ]
 
 
 def restart_a_list(path) -> None:

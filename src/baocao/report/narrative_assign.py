@@ -164,6 +164,7 @@ def assign(extracted: Extracted, outline: Outline, period: Period, shown: str) -
             and not block.level
             and heading_key(block.text) not in full
             and not fits(index, target, anchor, seen)
+            and not (target == current and not chunks.get(target[1]))  # right under itself
         ):
             # By its words alone, without a heading style, out of the outline's order: the
             # writer's text quoting a heading, printed where it stands.
