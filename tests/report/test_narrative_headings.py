@@ -701,3 +701,18 @@ def test_a_heading_set_in_the_title_or_subtitle_style_is_a_heading(tmp_path, out
         "2.4": "*Dòng phụ đề*",
     }
     assert not source.orphans and not source.draft_reasons
+
+
+NESTED = (
+    "- Ý một\n    1. a\n    2. b\n- Ý hai\n    1. c\n    2. d\n\n1. X\n2. Y\n\n<!-- -->\n\n1. Z"
+)
+
+
+def test_numbered_lists_written_from_markdown_read_back_with_their_numbers(tmp_path, outline):
+    """Each numbered list the document is written with restarts at its own level (Word counts
+    a list definition's levels on across numIds): the second list nested under a bullet
+    reads 1., 2. again, and a list ended by an HTML comment starts again at 1."""
+    paths = make_root(tmp_path, {"1.1": NESTED})
+    path = write_docx(paths, outline)
+    source = nsource.load_narratives(path.parent, outline, P, paths.root)
+    assert source.narratives["1.1"].text == NESTED.replace("d\n\n1. X", "d\n1. X")

@@ -297,7 +297,7 @@ class _MarkdownWriter:
             num_id = (
                 self.bullet
                 if kind == "BulletList"
-                else _new_num(self.document, self.decimal, start)
+                else _new_num(self.document, self.decimal, start, depth)
             )
             for item in items:
                 first = True
@@ -402,8 +402,9 @@ def _list_definitions(document) -> tuple[str, str]:
     return bullet or "1", decimal or "5"
 
 
-def _new_num(document, like: str, start: int) -> str:
-    """A new numId over the same list definition as `like`, restarting at `start`."""
+def _new_num(document, like: str, start: int, level: int = 0) -> str:
+    """A new numId over the same list definition as `like`, restarting list level `level` at
+    `start` where it is first used (Word counts on a definition's levels across numIds)."""
     numbering = document.part.numbering_part.element
     abstract = numbering.find(f"w:num[@w:numId='{like}']/w:abstractNumId", NS).get(_w("val"))
     used = [int(n.get(_w("numId"))) for n in numbering.findall("w:num", NS)]
@@ -412,7 +413,7 @@ def _new_num(document, like: str, start: int) -> str:
     num.set(_w("numId"), num_id)
     etree.SubElement(num, _w("abstractNumId")).set(_w("val"), abstract)
     override = etree.SubElement(num, _w("lvlOverride"))
-    override.set(_w("ilvl"), "0")
+    override.set(_w("ilvl"), str(level))
     etree.SubElement(override, _w("startOverride")).set(_w("val"), str(start))
     return num_id
 
