@@ -22,6 +22,8 @@ from baocao.errors import BaocaoError
 from baocao.intake.legacy_text import _TCVN3
 from baocao.pipeline import narrative_digest
 from baocao.report import narrative as nv
+from baocao.report import narrative_assign as nassign
+from baocao.report import narrative_notes as nnotes
 from baocao.report import narrative_read as nread
 from baocao.report import narrative_runs as nruns
 from baocao.report import narrative_source as nsource
@@ -247,7 +249,7 @@ def test_written_document_holds_outline_text_guidance_and_figures(tmp_path, outl
     assert texts[at + 1] == ("Normal", "Vận động được {quy_vnn_van_dong} (tăng).")
     assert [r.bold for r in document.paragraphs[at + 1].runs if r.text == "tăng"] == [True]
     at = texts.index(("Heading 4", heading_paragraph(document, "2.3.").text))
-    assert texts[at + 1][0] == nsource.NOTE_STYLE
+    assert texts[at + 1][0] == nnotes.NOTE_STYLE
     assert texts[at + 1][1].startswith("Hướng dẫn: Tham mưu cho cấp ủy")
     rows = {tuple(c.text for c in r.cells) for r in document.tables[-1].rows}
     assert (
@@ -280,7 +282,7 @@ def test_shipped_narratives_round_trip_through_word(tmp_path, outline, project):
     folder = project.root / "narrative" / PERIOD
     markdown = nv.read_narratives(folder, outline.text_ids(), project.root)
     path = nwrite.write_narrative_docx(tmp_path / "n.docx", outline, P, markdown, [])
-    read = nsource.assign(nread.extract(path), outline, P, "n.docx")
+    read = nassign.assign(nread.extract(path), outline, P, "n.docx")
     assert read.orphans == () and read.warnings == ()
     assert read.sections == {sid: n.text.strip() for sid, n in markdown.items()}
 
@@ -292,7 +294,7 @@ def test_review_reads_as_if_every_change_were_accepted(edited, outline):
     paths, path = edited
     extracted = nread.extract(path)
     assert extracted.pending == 2 and extracted.comments == 1
-    read = nsource.assign(extracted, outline, P, path.name)
+    read = nassign.assign(extracted, outline, P, path.name)
     assert read.sections["2.2"] == EXPECTED_22
     assert read.sections["6.1"] == EXPECTED_61
     everything = "\n".join(b.text for b in extracted.blocks)
@@ -341,9 +343,9 @@ def test_headings_match_whatever_their_numbering_case_and_tones(outline, typed, 
         nread.Block("heading", typed, typed, 4),
         nread.Block("text", "Nội dung.", "Nội dung."),
     )
-    read = nsource.assign(nread.Extracted(blocks, 0, (), None), outline, P, "x.docx")
+    read = nassign.assign(nread.Extracted(blocks, 0, (), None), outline, P, "x.docx")
     assert read.sections == {section: "Nội dung."}
-    assert nsource.heading_key("Hoà giải Thuỵ") == nsource.heading_key("Hòa giải Thụy")
+    assert nassign.heading_key("Hoà giải Thuỵ") == nassign.heading_key("Hòa giải Thụy")
 
 
 def test_markdown_signs_typed_in_word_are_printed_as_typed():
@@ -540,7 +542,7 @@ def test_a_document_saved_by_libreoffice_reads_the_same(edited, outline, tmp_pat
     _, path = edited
     saved = soffice_convert(path, "docx:MS Word 2007 XML", tmp_path / "lo")
     extracted = nread.extract(saved)
-    read = nsource.assign(extracted, outline, P, saved.name)
+    read = nassign.assign(extracted, outline, P, saved.name)
     assert read.sections["2.2"] == EXPECTED_22
     # LibreOffice computes DATE and NUMPAGES again when it opens the document: the report takes
     # whatever result the field shows, never its instruction.
@@ -628,7 +630,7 @@ def test_a_document_edited_in_libreoffice_reads_as_accepted(tmp_path, outline):
             archive.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
     saved = soffice_convert(edited_odt, "docx:MS Word 2007 XML", tmp_path / "back")
     extracted = nread.extract(saved)
-    read = nsource.assign(extracted, outline, P, saved.name)
+    read = nassign.assign(extracted, outline, P, saved.name)
     assert read.sections["6.2"] == (
         f"Còn **chậm** ở một số nơi. {INSERTED}\n\n- {BULLETS[0]}\n- {BULLETS[1]}"
     )
@@ -668,7 +670,7 @@ def test_report_prints_exactly_the_accepted_text(edited, tmp_path):
     # 2.2's guidance was left in the Word document under the text: it is never printed. (The
     # internal draft keeps its own placeholder for sections nobody wrote, e.g. 2.3.)
     guidance_22 = "Kết quả hoạt động giám sát trong xây dựng nông thôn mới"
-    forbidden = (DELETED, COMMENT, nsource.GUIDANCE_PREFIX.strip(), guidance_22, "{", "DATE")
+    forbidden = (DELETED, COMMENT, nnotes.GUIDANCE_PREFIX.strip(), guidance_22, "{", "DATE")
     for word in forbidden:
         assert word not in docx_text, word
     assert UNKNOWN_TEXT in docx_text  # internal draft: kept, marked
@@ -762,7 +764,7 @@ def test_lists_deleted_paragraphs_and_retyped_headings(tmp_path, outline):
     glossary._p.addprevious(retyped._p)
     glossary._p.addprevious(document.paragraphs[-1]._p)
     document.save(str(path))
-    read = nsource.assign(nread.extract(path), outline, P, path.name)
+    read = nassign.assign(nread.extract(path), outline, P, path.name)
     assert read.sections["3.3"] == "Đoạn A.\n\n1. Bước một\n    - Ý phụ\n2. Bước hai\n\nĐoạn B."
     assert read.sections["6.3"] == "Kiến nghị tăng kinh phí."
 
@@ -774,7 +776,7 @@ def test_an_edited_guidance_note_is_text_not_lost(outline):
         nread.Block("note", "Hướng dẫn: Hoạt động giám sát, trong đó có kết quả giám sát", ""),
         nread.Block("note", typed, typed),
     )
-    read = nsource.assign(nread.Extracted(blocks, 0, (), None), outline, P, "x.docx")
+    read = nassign.assign(nread.Extracted(blocks, 0, (), None), outline, P, "x.docx")
     assert read.sections == {"3.2": typed}
     assert any(typed[:40] in w and "Normal" in w for w in read.warnings)
 
@@ -836,5 +838,5 @@ def test_title_names_the_work_in_force_and_reads_back_as_a_note(tmp_path, projec
     p = Period.parse(period)
     path = nwrite.write_narrative_docx(tmp_path / "n.docx", period_outline, p, {}, [])
     assert docx.Document(str(path)).paragraphs[0].text == title
-    read = nsource.assign(nread.extract(path), period_outline, p, "n.docx")
+    read = nassign.assign(nread.extract(path), period_outline, p, "n.docx")
     assert read.orphans == () and read.sections == {}

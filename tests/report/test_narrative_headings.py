@@ -456,3 +456,263 @@ def test_a_lost_heading_typed_otherwise_makes_a_draft_naming_where_its_text_went
     assert len(source.draft_reasons) == 1
     assert "“6.2. Hạn chế, yếu kém”" in source.draft_reasons[0]
     assert "“6.1. Kết quả đạt được”" in source.draft_reasons[0]
+
+
+# --- a bold line quoting a heading is the writer's text --------------------------------------
+
+
+def test_a_bold_line_or_list_item_quoting_another_sections_heading_stays_where_it_is(
+    tmp_path, outline
+):
+    """Under 6.3 (its headings styled): a bold line that is 6.1's heading by its words, then a
+    numbered list of bold items that are 6.1's and 6.2's; under 1.1, a bold line that is 3.2's
+    (further on) and one that is 1.1's own. None is a heading: each is printed where it stands,
+    and the text after it stays in its section (it never moves to the quoted one)."""
+    paths = make_root(tmp_path)
+    path = write_docx(paths, outline)
+    document = docx.Document(str(path))
+    write_under(heading_paragraph(document, "6.1."), document, "Kết quả tốt.")
+    anchor = write_under(heading_paragraph(document, "6.3."), document, "Kiến nghị một.")
+    anchor = write_under(anchor, document, "")
+    anchor.add_run("Kết quả đạt được").bold = True
+    anchor = write_under(anchor, document, "Đoạn sau dòng đậm.")
+    numbers = word_list(document, [("decimal", "%1.")])
+    for text in ("Kết quả đạt được", "Hạn chế, yếu kém"):
+        anchor = write_under(anchor, document, "", "List Paragraph")
+        anchor.add_run(text).bold = True
+        numbered(anchor, numbers, 0)
+    write_under(anchor, document, "Hết.")
+    h11 = heading_paragraph(document, "1.1.")
+    anchor = write_under(h11, document, "")
+    anchor.add_run("Về hoạt động giám sát").bold = True
+    again = write_under(h11, document, "")  # its own heading again, right under it: no text
+    again.add_run(without_number(h11.text)).bold = True
+    anchor = write_under(anchor, document, "Tuyên truyền về giám sát.")
+    anchor = write_under(anchor, document, "")
+    anchor.add_run("Công tác tuyên truyền, vận động các tầng lớp nhân dân").bold = True
+    write_under(anchor, document, "Đoạn cuối.")
+    document.save(str(path))
+    source = nsource.load_narratives(path.parent, outline, P, paths.root)
+    assert {sid: n.text for sid, n in source.narratives.items()} == {
+        "1.1": "**Về hoạt động giám sát**\n\nTuyên truyền về giám sát.\n\n"
+        "**Công tác tuyên truyền, vận động các tầng lớp nhân dân**\n\nĐoạn cuối.",
+        "6.1": "Kết quả tốt.",
+        "6.3": "Kiến nghị một.\n\n**Kết quả đạt được**\n\nĐoạn sau dòng đậm.\n\n"
+        "1. **Kết quả đạt được**\n\n2. **Hạn chế, yếu kém**\n\nHết.",
+    }
+    assert not source.orphans and not source.draft_reasons
+    assert [m for m in source.messages if "hơn một lần" in m] == [
+        f"Tiêu đề mục “{h11.text}” có hơn một lần; nội dung dưới các lần đó được ghép vào mục này."
+    ]
+
+
+def restart_a_list(path) -> None:
+    """Under 1.1: a numbered list A, B; a paragraph; the same list carried on (C, D: Word
+    shows 3., 4.); right under it a list Word restarted at 1 (E, F: "Restart at 1")."""
+    document = docx.Document(str(path))
+    levels = [("decimal", "%1.")]
+    first, restarted = word_list(document, levels), word_list(document, levels, start_at=1)
+    anchor = heading_paragraph(document, "1.1.")
+    for text, num_id in (("A", first), ("B", first), ("Giữa.", None)):
+        anchor = write_under(anchor, document, text, "List Paragraph" if num_id else "Normal")
+        if num_id:
+            numbered(anchor, num_id, 0)
+    for text, num_id in (("C", first), ("D", first), ("E", restarted), ("F", restarted)):
+        anchor = write_under(anchor, document, text, "List Paragraph")
+        numbered(anchor, num_id, 0)
+    document.save(str(path))
+
+
+RESTARTED = "1. A\n2. B\n\nGiữa.\n\n3. C\n4. D\n\n<!-- -->\n\n1. E\n2. F"
+
+
+def test_a_list_word_restarted_right_after_another_is_a_new_list(tmp_path, outline):
+    """Pandoc would number E and F 5 and 6 as the list's next items: an HTML comment (never
+    printed) ends the first list, so they print 1. and 2. as Word shows them."""
+    paths = make_root(tmp_path)
+    path = write_docx(paths, outline)
+    restart_a_list(path)
+    source = nsource.load_narratives(path.parent, outline, P, paths.root)
+    assert source.narratives["1.1"].text == RESTARTED
+
+
+def test_a_style_based_on_a_heading_set_to_body_text_is_body_text(tmp_path, outline):
+    """A custom style based on Heading 2 whose own outline level is "Body Text" (level 9):
+    its paragraphs are the writer's text; a custom style based on Heading 2 with nothing of
+    its own is a heading."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    paths = make_root(tmp_path)
+    path = write_docx(paths, outline)
+    document = docx.Document(str(path))
+    heading = document.styles.add_style("Tiêu đề riêng", WD_STYLE_TYPE.PARAGRAPH)
+    heading.base_style = document.styles["Heading 2"]
+    h22 = heading_paragraph(document, "2.2.")
+    h22.style = heading
+    write_under(h22, document, "Của 2.2.")
+    body = document.styles.add_style("Đoạn nhấn", WD_STYLE_TYPE.PARAGRAPH)
+    body.base_style = document.styles["Heading 2"]
+    body.element.get_or_add_pPr().append(
+        etree.fromstring(f'<w:outlineLvl xmlns:w="{W}" w:val="9"/>')
+    )
+    body.font.bold = False
+    line = write_under(heading_paragraph(document, "2.3."), document, "Dòng nhấn mạnh", body.name)
+    write_under(line, document, "Đoạn sau.")
+    document.save(str(path))
+    source = nsource.load_narratives(path.parent, outline, P, paths.root)
+    assert {sid: n.text for sid, n in source.narratives.items()} == {
+        "2.2": "Của 2.2.",
+        "2.3": "Dòng nhấn mạnh\n\nĐoạn sau.",
+    }
+    assert not source.orphans and not source.draft_reasons
+
+
+@pytest.mark.slow
+def test_report_prints_quoted_headings_and_restarted_lists_where_they_stand(tmp_path, outline):
+    """A real report (read back with python-docx): the bold line quoting 6.1's heading under
+    6.3 is bold text of 6.3, never a heading, and the text after it stays in 6.3; the list Word
+    restarted prints 1., 2. again (its own Word list)."""
+    from test_render import write_processed
+
+    from baocao.config.paths import ProjectPaths
+    from baocao.report import render
+
+    made = make_root(tmp_path)
+    path = write_docx(made, outline)
+    restart_a_list(path)
+    document = docx.Document(str(path))
+    write_under(heading_paragraph(document, "6.1."), document, "Kết quả tốt.")
+    anchor = write_under(heading_paragraph(document, "6.3."), document, "Kiến nghị một.")
+    anchor = write_under(anchor, document, "")
+    anchor.add_run("Kết quả đạt được").bold = True
+    write_under(anchor, document, "Đoạn sau dòng đậm.")
+    document.save(str(path))
+    paths = ProjectPaths(made.root, made.raw, tmp_path / "processed", tmp_path / "out")
+    write_processed(paths.processed)
+
+    result = render.render_report(PERIOD, "internal", paths, tmp_path / "o", backend="builtin")
+    paragraphs = docx.Document(str(result.outputs["docx"])).paragraphs
+    assert [p.text for p in _section_of(paragraphs, "6.1.") if p.text] == ["Kết quả tốt."]
+    under = [p for p in _section_of(paragraphs, "6.3.") if p.text]
+    assert [p.text for p in under] == ["Kiến nghị một.", "Kết quả đạt được", "Đoạn sau dòng đậm."]
+    assert not under[1].style.name.startswith("Heading") and under[1].runs[0].bold
+    items = [p for p in _section_of(paragraphs, "1.1.") if p.text in "ABCDEF" and p.text]
+    lists = [p._p.find(f".//{{{W}}}numId").get(f"{{{W}}}val") for p in items]
+    assert [p.text for p in items] == list("ABCDEF")
+    assert lists[2] == lists[3] != lists[4] == lists[5]  # E, F: a list of their own
+
+
+@requires_soffice
+def test_a_restarted_list_reads_the_same_once_libreoffice_saved_it(tmp_path, outline):
+    """LibreOffice saves the restarted list as a numId restarting at 1 (E) and F under the
+    first list's numId over the same list definition: Word counts F on from E (2.)."""
+    paths = make_root(tmp_path)
+    path = write_docx(paths, outline)
+    restart_a_list(path)
+    soffice_convert(path, "docx:MS Word 2007 XML", tmp_path / "lo").replace(path)
+    source = nsource.load_narratives(path.parent, outline, P, paths.root)
+    assert source.narratives["1.1"].text == RESTARTED
+
+
+def test_a_styled_sub_heading_with_another_sections_words_is_said_not_moved(tmp_path, outline):
+    """A Heading 5 "Kết quả đạt được" under 6.3 (6.1 is before it) and a Heading 5 "Về hoạt
+    động giám sát" under 1.1 (3.2, further on, has its own heading): the text under them never
+    moves to 6.1 or 3.2; each is an unmatched heading, said truly, and the report a draft."""
+    paths = make_root(tmp_path)
+    path = write_docx(paths, outline)
+    document = docx.Document(str(path))
+    write_under(heading_paragraph(document, "6.1."), document, "Kết quả tốt.")
+    anchor = write_under(heading_paragraph(document, "6.3."), document, "Kiến nghị một.")
+    sub = write_under(anchor, document, "Kết quả đạt được", "Heading 5")
+    write_under(sub, document, "Sau tiểu mục.")
+    anchor = write_under(heading_paragraph(document, "1.1."), document, "Một.")
+    sub = write_under(anchor, document, "Về hoạt động giám sát", "Heading 5")
+    write_under(sub, document, "Giám sát trong 1.1.")
+    document.save(str(path))
+    source = nsource.load_narratives(path.parent, outline, P, paths.root)
+    assert {sid: n.text for sid, n in source.narratives.items()} == {
+        "1.1": "Một.",
+        "6.1": "Kết quả tốt.",
+        "6.3": "Kiến nghị một.",
+    }
+    assert [(o.anchor, o.heading, o.text) for o in source.orphans] == [
+        ("1.1", "Về hoạt động giám sát", "Giám sát trong 1.1."),
+        ("6.3", "Kết quả đạt được", "Sau tiểu mục."),
+    ]
+    assert source.unmatched_headings == ("Về hoạt động giám sát", "Kết quả đạt được")
+    assert len(source.draft_reasons) == 1
+    said = next(m for m in source.messages if "“Kết quả đạt được” trùng chữ" in m)
+    assert "“6.1. Kết quả đạt được”" in said and "(sau mục 6.3)" in said
+    assert not any("hơn một lần" in m for m in source.messages)
+
+
+def test_notes_whose_style_was_cleared_are_never_printed(tmp_path, outline):
+    """The whole document set to Normal (Ctrl+A, Clear Formatting): the title, instructions
+    and guidance lines are still the outline's notes, never the writer's text."""
+    paths = make_root(tmp_path)
+    path = write_docx(paths, outline)
+    document = docx.Document(str(path))
+    for paragraph in document.paragraphs:
+        if not paragraph.style.name.startswith("Heading"):
+            paragraph.style = document.styles["Normal"]
+    write_under(heading_paragraph(document, "2.2."), document, "Của 2.2.")
+    document.save(str(path))
+    source = nsource.load_narratives(path.parent, outline, P, paths.root)
+    assert {sid: n.text for sid, n in source.narratives.items()} == {"2.2": "Của 2.2."}
+    assert not source.orphans and not source.draft_reasons
+
+
+def test_text_under_a_heading_that_takes_none_makes_a_draft(tmp_path, outline):
+    """2.1's heading retyped as plain text unlike the outline: its text falls under "2." (a
+    heading that takes no text) and is printed nowhere: the report to sign is a draft."""
+    paths = make_root(tmp_path)
+    path = write_docx(paths, outline)
+    document = docx.Document(str(path))
+    h21 = heading_paragraph(document, "2.1.")
+    h21.style = document.styles["Normal"]
+    retype(h21, "Tiếp nhận ủng hộ phòng chống dịch")
+    write_under(h21, document, "Của 2.1.")
+    document.save(str(path))
+    source = nsource.load_narratives(path.parent, outline, P, paths.root)
+    assert "2.1" not in source.narratives
+    assert [(o.anchor, o.reason) for o in source.orphans] == [("2", "heading_only")]
+    assert len(source.draft_reasons) == 1
+    assert "dự thảo" in source.draft_reasons[0] and "Của 2.1." in source.draft_reasons[0]
+
+
+def test_a_heading_set_in_the_title_or_subtitle_style_is_a_heading(tmp_path, outline):
+    """2.2 and 2.3 given Word's Title and Subtitle styles, their numbers left out: headings
+    (by their words, in the outline's order), their text under them; a Subtitle line that is
+    no heading stays text."""
+    paths = make_root(tmp_path)
+    path = write_docx(paths, outline)
+    document = docx.Document(str(path))
+    for start, style in (("2.2.", "Title"), ("2.3.", "Subtitle")):
+        heading = heading_paragraph(document, start)
+        heading.style = document.styles[style]
+        retype(heading, without_number(heading.text))
+        write_under(heading, document, f"Của {start}")
+    write_under(heading_paragraph(document, "2.4."), document, "Dòng phụ đề", "Subtitle")
+    document.save(str(path))
+    source = nsource.load_narratives(path.parent, outline, P, paths.root)
+    assert {sid: n.text for sid, n in source.narratives.items()} == {
+        "2.2": "Của 2.2.",
+        "2.3": "Của 2.3.",
+        "2.4": "*Dòng phụ đề*",
+    }
+    assert not source.orphans and not source.draft_reasons
+
+
+NESTED = (
+    "- Ý một\n    1. a\n    2. b\n- Ý hai\n    1. c\n    2. d\n\n1. X\n2. Y\n\n<!-- -->\n\n1. Z"
+)
+
+
+def test_numbered_lists_written_from_markdown_read_back_with_their_numbers(tmp_path, outline):
+    """Each numbered list the document is written with restarts at its own level (Word counts
+    a list definition's levels on across numIds): the second list nested under a bullet
+    reads 1., 2. again, and a list ended by an HTML comment starts again at 1."""
+    paths = make_root(tmp_path, {"1.1": NESTED})
+    path = write_docx(paths, outline)
+    source = nsource.load_narratives(path.parent, outline, P, paths.root)
+    assert source.narratives["1.1"].text == NESTED.replace("d\n\n1. X", "d\n1. X")

@@ -38,6 +38,7 @@ GLOSSARY_HEADING = "Số liệu dùng được trong bài viết (không in vào
 _GLOSSARY_KEY = match_key(GLOSSARY_HEADING)
 BODY_LEVEL = 9  # w:outlineLvl of body text
 MAX_HEADING_CHARS = 400  # a paragraph longer than any outline heading is never one
+LIST_BREAK = "\n<!-- -->\n"  # between two numbered lists in a row: pandoc ends the first
 _SUBSECTION = re.compile(r"\d+(?:\.\d+)+\.?\s")  # "2.6. ", "3.4.1 ": a section's number
 # Whether a text is one of the outline's headings (`loose`: whatever its number).
 HeadingTest = Callable[[str, bool], bool]
@@ -73,6 +74,9 @@ class Block:
     text: str
     plain: str = ""
     level: int = 0  # a heading's level; 0 for a paragraph read as a heading by its words
+    # a level-0 heading as the writer's text (Markdown), for when it is not one after all
+    # (`narrative_assign.assign`: a bold line quoting a heading of another section)
+    fallback: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,9 @@ class _Body:
         self.blocks: list[Block] = []
         self.items: list[str] = []
         self.nesting: list[int] = []  # list levels of the open list items, outermost first
-        self.counts: dict[str, dict[int, int]] = {}  # numId → list level → current count
+        self.counts: dict[str, dict[int, int]] = {}  # abstractNumId → level → current count
+        self.restarted: set[tuple[str, int]] = set()  # (numId, level) already restarted
+        self.last_top: int | None = None  # the number of the list's last top-level item
 
     def in_glossary(self) -> bool:
         headings = [b for b in self.blocks if b.kind == "heading"]
@@ -138,6 +144,7 @@ class _Body:
             self.blocks.append(Block("text", "\n".join(self.items), ""))
             self.items = []
         self.nesting = []
+        self.last_top: int | None = None  # the number of the list's last top-level item
 
     def count(self, para: _Para) -> tuple[str, int] | None:
         """Count a numbered paragraph as Word does (deeper levels restart): the number Word
@@ -145,10 +152,18 @@ class _Body:
         if para.numbering is None:
             return None
         num_id, ilvl = para.numbering
-        level_def = self.reader.numbering.level(num_id, ilvl)
+        numbering = self.reader.numbering
+        level_def = numbering.level(num_id, ilvl)
         if level_def is None:
             return None
-        counts = self.counts.setdefault(num_id, {})
+        # Word counts a list definition's paragraphs whatever numId they use (LibreOffice
+        # saves a list restarted and then carried on as two numIds); a numId that restarts a
+        # level (w:startOverride) restarts it where it is first used.
+        abstract, restarts = numbering.nums[num_id]
+        counts = self.counts.setdefault(abstract, {})
+        if ilvl in restarts and (num_id, ilvl) not in self.restarted:
+            self.restarted.add((num_id, ilvl))
+            counts.pop(ilvl, None)
         counts[ilvl] = counts.get(ilvl, level_def[1] - 1) + 1
         for deeper in [k for k in counts if k > ilvl]:
             del counts[deeper]
@@ -163,12 +178,15 @@ class _Body:
             self.nesting.append(level)
         return len(self.nesting) - 1
 
-    def promoted(self, chars, plain: str, label: str, listed: bool) -> str | None:
+    def promoted(
+        self, chars, plain: str, label: str, listed: bool, titled: bool = False
+    ) -> str | None:
         """The heading a paragraph without a heading style or outline level is, if any (with
-        the number Word shows): a bold one (every letter and digit) that is an outline heading
-        with or without its number, or typed with a section's number ("2.6. …"; a heading the
-        outline lacks) when it is no list item; any other paragraph only when its number and
-        words are exactly an outline heading's. A bold first sentence never makes one."""
+        the number Word shows): a bold one (every letter and digit) or one in Word's Title or
+        Subtitle style (`titled`) that is an outline heading with or without its number, or
+        typed with a section's number ("2.6. …"; a heading the outline lacks) when it is no
+        list item; any other paragraph only when its number and words are exactly an outline
+        heading's. A bold first sentence never makes one."""
         if self.headings is None or not plain or len(plain) > MAX_HEADING_CHARS:
             return None
         if any(c == "\n" for c, _ in chars):
@@ -176,7 +194,7 @@ class _Body:
         shown = f"{label} {plain}" if label else plain
         # Bold as a heading is: every letter and digit (a colon left plain does not matter).
         bold = all("b" in fmt for c, fmt in chars if c.isalnum())
-        if bold:
+        if bold or titled:
             found = next((t for t in dict.fromkeys((shown, plain)) if self.headings(t, True)), None)
             # "2.6. …" typed in bold (not a list item) is a heading even the outline lacks: said,
             # never printed as text
@@ -199,22 +217,34 @@ class _Body:
         level = heading_level(styles, para)
         heading = (f"{label} {plain}" if label else plain) if level is not None else None
         if heading is None:
-            heading = self.promoted(chars, plain, label, counted is not None)
+            # Word's Title and Subtitle styles set a line apart as a heading does
+            titled = bool(names) and match_key(names[0]) in ("title", "subtitle")
+            heading = self.promoted(chars, plain, label, counted is not None, titled)
             level = 0
+        markdown = inline_markdown(para.chars)
+        marker = ""
+        if counted is not None and markdown:
+            fmt = reader.numbering.level(*para.numbering)[0]
+            marker = ("-" if fmt in ("bullet", "none") else f"{counted[1]}.") + " "
         if heading is not None:
             self.flush()
             if plain:
-                self.blocks.append(Block("heading", heading, plain, level))
+                fallback = marker + markdown if not level else ""
+                self.blocks.append(Block("heading", heading, plain, level, fallback))
             return
-        markdown = inline_markdown(para.chars)
-        if counted is not None and markdown:
-            fmt = reader.numbering.level(*para.numbering)[0]
+        if marker:
             # Word's "List Bullet 2", "List Number 3"… are single-level lists nested by
             # their indentation: the style's number says how deep.
             found = re.search(r"^list\b.*?(\d)$", names[0].strip().lower()) if names else None
             nested = para.numbering[1] + (int(found.group(1)) - 1 if found else 0)
-            marker = "-" if fmt in ("bullet", "none") else f"{counted[1]}."
-            self.items.append("    " * self.depth(nested) + f"{marker} {markdown}")
+            depth = self.depth(nested)
+            if depth == 0 and marker[0] != "-":
+                if self.last_top is not None and counted[1] != self.last_top + 1:
+                    # Word restarted the numbering (a new list right after one): pandoc would
+                    # carry on the count, an HTML comment ends the list (not printed).
+                    self.items.append(LIST_BREAK)
+                self.last_top = counted[1]
+            self.items.append("    " * depth + marker + markdown)
             return
         self.flush()
         if markdown:
@@ -287,18 +317,20 @@ def _merged(paragraphs: list[_Para]) -> list[_Para]:
 
 def heading_level(styles: _Styles, para: _Para) -> int | None:
     """A paragraph's heading level (1 = top): its own outline level (Word's Paragraph >
-    Outline level), else its style's ("Heading N", or an outline level in the style or the
-    ones it is based on); None for body text."""
+    Outline level), else its style's: "Heading N", or the outline level of the nearest style
+    in its based-on chain that sets one (a style based on Heading 2 set to "Body Text" is
+    body text); None for body text."""
     if para.outline is not None and para.outline < BODY_LEVEL:
         return para.outline + 1
     for style in styles.chain(para.style):
         found = re.fullmatch(r"heading\s*(\d)", style.name.strip(), re.IGNORECASE)
         if found:
             return int(found.group(1))
-        if style.ppr is not None:
-            outline = style.ppr.find("w:outlineLvl", NS)
-            if outline is not None and int(outline.get(_w("val"), "9")) < BODY_LEVEL:
-                return int(outline.get(_w("val"))) + 1
+        outline = style.ppr.find("w:outlineLvl", NS) if style.ppr is not None else None
+        if outline is not None:
+            value = outline.get(_w("val"), "")
+            level = int(value) if value.isdigit() else BODY_LEVEL
+            return level + 1 if level < BODY_LEVEL else None
     return None
 
 
@@ -321,7 +353,7 @@ def extract(path: Path, shown: str | None = None, headings: HeadingTest | None =
     """Read a narrative DOCX: its blocks as if every tracked change were accepted.
 
     A heading is a paragraph with a heading style or an outline level (its text led by the
-    number Word shows, if any); with `headings` (the outline's, `narrative_source`), also a
+    number Word shows, if any); with `headings` (the outline's, `narrative_assign`), also a
     paragraph that lost its style but is an outline heading (`_Body.promoted`). Without it,
     the blocks are the document's own (what the digests are of)."""
     shown = shown or Path(path).name

@@ -1,14 +1,12 @@
-"""Which narrative a run uses: the Word document's headings matched to the outline, the
-source chosen between the Word document and the Markdown files, and the digests for the cache.
+"""Which narrative a run uses: the source chosen between the Word document and the Markdown
+files, and the digests for the cache.
 
-`assign` takes an `Extracted` document and returns its text by section of the outline
-(headings matched by their text whatever their numbering, case or tone placement; the notes the
-document is written with recognised and skipped; text with no place kept as an `Orphan`).
-`load_narratives` is what the report and the runner call: the DOCX when it exists (the Markdown
-files when only they were edited since the DOCX was written, by the digests it recorded),
-refusing when both were edited; a document with headings the outline has no place for gives
-`NarrativeSource.draft_reasons` (the report to sign is then only a draft). `folder_digest` and `content_digest` are the report cache's view
-of a period's narrative folder: what the DOCX says, not its bytes.
+`load_narratives` is what the report and the runner call: the DOCX when it exists (its text
+by section, `narrative_assign.assign`; the Markdown files when only they were edited since the
+DOCX was written, by the digests it recorded), refusing when both were edited; a document with
+headings the outline has no place for gives `NarrativeSource.draft_reasons` (the report to sign
+is then only a draft). `folder_digest` and `content_digest` are the report cache's view of a
+period's narrative folder: what the DOCX says, not its bytes.
 """
 
 from __future__ import annotations
@@ -17,49 +15,23 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from baocao.config.names import match_key
-from baocao.config.outline import Outline, fill_period
+from baocao.config.outline import Outline
 from baocao.config.periods import Period
 from baocao.errors import BaocaoError
 from baocao.report import narrative as nv
 from baocao.report.narrative import _display
-from baocao.report.narrative_read import GLOSSARY_HEADING, Extracted, _sha, extract
-from baocao.report.narrative_runs import inline_markdown
-
-NOTE_STYLE = "Hướng dẫn (không in)"
-_NUMBERING = re.compile(
-    r"^\s*(?:(?:phần\s+thứ\s+\S+|\d+(?:\.\d+)+[.):]?|\(?(?:\d+|[ivxlcdm]+|[a-zđ])[.):])\s*)+",
-    re.IGNORECASE,
+from baocao.report.narrative_assign import (
+    Orphan,
+    assign,
+    extract_for,
+    plain_snippet,
+    section_headings,
 )
-
-# The notes the document is written with (`narrative_write`), recognised by `known_notes`.
-GUIDANCE_PREFIX = "Hướng dẫn: "
-INSTRUCTIONS = (
-    "Viết nội dung của từng mục ngay dưới tiêu đề của mục, bằng kiểu chữ Normal. Giữ nguyên các "
-    "tiêu đề (có thể sửa số thứ tự); chương trình ghép nội dung vào báo cáo theo tiêu đề.",
-    "Các đoạn nền xám, chữ nghiêng là hướng dẫn của đề cương và không bao giờ được in vào báo "
-    "cáo; có thể để nguyên hoặc xóa đi.",
-    "Số liệu ghi bằng tên trong ngoặc nhọn, ví dụ {quy_vnn_van_dong}: khi lập báo cáo tên được "
-    "thay bằng số liệu của kỳ. Bảng tên số liệu ở cuối tài liệu. Muốn in dấu ngoặc nhọn, viết "
-    "{{ hoặc }}.",
-    "Được dùng chữ đậm, nghiêng, danh sách gạch đầu dòng hoặc đánh số, bảng đơn giản. Có thể "
-    "gửi tài liệu đi góp ý bằng Track Changes và Comment: báo cáo dùng nội dung như khi chấp "
-    "nhận mọi thay đổi và không in Comment.",
-)
-APPENDIX_NOTE = "Phần này do chương trình lập từ số liệu của các đơn vị; không viết ở đây."
-HEADING_ONLY_NOTE = "Tiêu đề của nhóm mục, không viết nội dung ở đây."
-GLOSSARY_NOTE = (
-    "Bảng này chỉ để tra cứu khi viết, không in vào báo cáo. Giá trị là của lần chạy gần nhất."
-)
-
-
-def _title(period: Period, work: str) -> str:
-    """The narrative document's title; `work` is the outline's (`Outline.work`)."""
-    return f"Nội dung viết tay của báo cáo kết quả {work} {period.label()}"
+from baocao.report.narrative_read import _sha, extract
 
 
 def file_name(period: str) -> str:
@@ -71,249 +43,6 @@ def section_digest(text: str | None) -> str:
     """A short digest of a section's text (empty text and no text are the same)."""
     text = unicodedata.normalize("NFC", text or "").strip()
     return _sha(text)[:16] if text else "-"
-
-
-# --- matching the headings to the outline --------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Orphan:
-    """Text the outline has no place for: under an unknown heading, under a heading that takes
-    no text, or before the first heading. `anchor`: the outline id it follows (None = start)."""
-
-    anchor: str | None
-    heading: str | None
-    text: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class Assigned:
-    sections: dict[str, str]  # text id → Markdown
-    orphans: tuple[Orphan, ...]
-    warnings: tuple[str, ...]
-    # (heading the document lacks, heading of the section with text its text may be under)
-    misplaced: tuple[tuple[str, str], ...] = ()
-
-
-def heading_key(text: str, *, numbered: bool = True) -> str:
-    """A heading folded for matching: case, tone placement, NFD/NFC, punctuation and spacing
-    do not matter; without `numbered`, a leading "1.", "2.2.", "I.", "a)" does not either."""
-    text = unicodedata.normalize("NFC", text)
-    if not numbered:
-        text = _NUMBERING.sub("", text)
-    return match_key(text)
-
-
-def _targets(outline: Outline, period: Period) -> list[tuple[str, str, str]]:
-    """(kind, id, heading) of every heading the document holds, in order."""
-    targets = []
-    for part in outline.parts:
-        targets.append(("part", part.id, fill_period(part.heading, period)))
-        targets.append(("part", part.id, fill_period(part.title, period)))
-        for section in part.sections:
-            kind = "text" if section.takes_text else "heading"
-            targets.append((kind, section.id, fill_period(section.heading, period)))
-            for former in section.formerly:  # a document written before the outline changed
-                targets.append((kind, section.id, fill_period(former, period)))
-            for extra in section.internal:
-                targets.append(("text", extra.id, fill_period(extra.title, period)))
-    targets.append(("glossary", "", GLOSSARY_HEADING))
-    return targets
-
-
-def section_headings(outline: Outline, period: Period) -> dict[str, str]:
-    """The heading of every section that takes text (internal parts: their title), by id."""
-    headings = {}
-    for section in outline.sections:
-        headings[section.id] = fill_period(section.heading, period)
-        for extra in section.internal:
-            headings[extra.id] = fill_period(extra.title, period)
-    return headings
-
-
-def known_notes(outline: Outline, period: Period) -> set[str]:
-    """The folded texts of every note the document is written with."""
-    texts = [
-        _title(period, outline.work),
-        *INSTRUCTIONS,
-        APPENDIX_NOTE,
-        GLOSSARY_NOTE,
-        HEADING_ONLY_NOTE,
-    ]
-    for section in outline.sections:
-        texts += [GUIDANCE_PREFIX + fill_period(g, period) for g in section.guidance]
-        for extra in section.internal:
-            texts += [GUIDANCE_PREFIX + fill_period(g, period) for g in extra.guidance]
-    return {match_key(t) for t in texts}
-
-
-Target = tuple[str, str, str]  # (kind, id, heading) as `_targets` gives them
-
-
-def heading_matcher(outline: Outline, period: Period) -> Callable[[str, bool], Target | None]:
-    """`match(text, loose)`: the outline heading `text` is (`heading_key`), or None. Exactly,
-    number included; with `loose`, also whatever its number when only one heading has these
-    words."""
-    targets = _targets(outline, period)
-    full = {heading_key(h): (kind, tid, h) for kind, tid, h in targets}
-    bare: dict[str, list[Target]] = {}
-    for kind, tid, h in targets:
-        bare.setdefault(heading_key(h, numbered=False), []).append((kind, tid, h))
-
-    def match(text: str, loose: bool = True) -> Target | None:
-        found = full.get(heading_key(text))
-        if found or not loose:
-            return found
-        words = heading_key(text, numbered=False)
-        candidates = bare.get(words, []) if words else []  # "1." alone is no heading
-        return candidates[0] if len({c[1] for c in candidates}) == 1 else None
-
-    return match
-
-
-def extract_for(path: Path, outline: Outline, period: Period, shown: str) -> Extracted:
-    """The narrative document read with the outline's headings: a heading that lost its
-    style (a bold paragraph, a numbered one) is still one (`narrative_read.extract`)."""
-    match = heading_matcher(outline, period)
-    return extract(path, shown, headings=lambda text, loose: match(text, loose) is not None)
-
-
-def assign(extracted: Extracted, outline: Outline, period: Period, shown: str) -> Assigned:
-    """The document's text by section of the outline; what has no place is an `Orphan`.
-    A heading is matched with the number Word shows before it, else by its words alone."""
-    targets = _targets(outline, period)
-    full = {heading_key(h): (kind, tid, h) for kind, tid, h in targets}
-    notes = known_notes(outline, period)
-    matcher = heading_matcher(outline, period)
-
-    def match(block) -> Target | None:
-        return matcher(block.text) or (matcher(block.plain) if block.plain else None)
-
-    chunks: dict[str, list[str]] = {}
-    orphans: list[tuple[str | None, str | None, list[str], str]] = []
-    warnings: list[str] = []
-    seen: list[str] = []
-    current: tuple[str, str, str] | None = None
-    anchor: str | None = None
-    orphan: tuple[str | None, str | None, list[str], str] | None = None
-    for block in extracted.blocks:
-        target = None
-        if block.kind == "heading":
-            target = match(block)
-            if target is None:
-                orphan = (anchor, block.text, [], "unknown")
-                orphans.append(orphan)
-                current = None
-                continue
-        elif block.kind == "text" and block.plain and full.get(heading_key(block.plain)):
-            target = full[heading_key(block.plain)]  # a heading typed without a heading style
-        if target is not None:
-            current, orphan = target, None
-            if target[0] != "glossary":
-                anchor = target[1]
-            if target[0] == "text" and target[1] in seen:
-                warnings.append(
-                    f"Tiêu đề mục “{target[2]}” có hơn một lần; nội dung dưới các lần đó được "
-                    "ghép vào mục này."
-                )
-            if target[0] in ("text", "heading", "part"):
-                seen.append(target[1])
-            continue
-        text = block.text
-        if block.kind == "note":
-            folded = match_key(block.text)
-            if folded in notes or any(folded in known for known in notes):
-                continue  # guidance, whole or shortened: nothing the writer typed
-            warnings.append(
-                f"Đoạn “{_snippet(block.text)}” mang kiểu chữ “{NOTE_STYLE}” nhưng không phải "
-                "hướng dẫn của đề cương: được coi là nội dung viết (hãy đổi sang kiểu Normal)."
-            )
-            text = nv_escape_plain(block.text)
-        if current is not None and current[0] == "text":
-            chunks.setdefault(current[1], []).append(text)
-        elif current is not None and current[0] == "glossary" and block.kind == "table":
-            continue
-        else:
-            if orphan is None:
-                reason = "heading_only" if current is not None else "before"
-                orphan = (anchor, None, [], reason)
-                orphans.append(orphan)
-            orphan[2].append(text)
-    missing = list(
-        dict.fromkeys(
-            _heading_of(outline, tid, period)
-            for kind, tid, _ in targets
-            if kind in ("text", "heading") and tid not in seen
-        )
-    )
-    if missing:
-        warnings.append(
-            f"Tài liệu Word {shown} thiếu (hoặc ghi khác đề cương) tiêu đề: "
-            + "; ".join(f"“{h}”" for h in missing)
-            + ". Nội dung của mục đó (nếu có) đang nằm trong mục đứng trước nó."
-        )
-    result = []
-    for where, heading, texts, reason in orphans:
-        body = "\n\n".join(texts)
-        result.append(Orphan(where, heading, body, reason))
-        said = {
-            "unknown": f"Tiêu đề “{heading}” không có trong đề cương",
-            "heading_only": "Đoạn viết dưới một tiêu đề không nhận nội dung",
-            "before": "Đoạn viết trước tiêu đề đầu tiên",
-        }[reason]
-        where_text = f" (sau mục {where})" if where else ""
-        shown_text = f": “{_snippet(_plain_of(body))}”" if body else " (không có nội dung)"
-        warnings.append(
-            f"{said}{where_text}{shown_text}. Phần này chỉ hiện trong bản nội bộ, đánh dấu để "
-            "sửa; hãy đổi tiêu đề cho khớp đề cương hoặc chuyển đoạn vào đúng mục."
-        )
-    sections = {sid: "\n\n".join(texts) for sid, texts in chunks.items() if any(texts)}
-    # A heading the outline lacks after the section is likely the missing one, retyped: said.
-    retyped = {o.anchor for o in result if o.reason == "unknown"}
-    misplaced = [(m, b) for m, b in _misplaced(targets, seen, sections) if b not in retyped]
-    return Assigned(
-        sections,
-        tuple(result),
-        tuple(warnings),
-        tuple(
-            (_heading_of(outline, m, period), _heading_of(outline, b, period)) for m, b in misplaced
-        ),
-    )
-
-
-def _misplaced(targets: list[Target], seen: list[str], sections: dict[str, str]):
-    """(missing, before) ids: a section taking text whose heading the document lacks, after a
-    section that has text — the missing section's text, if any, is printed in that one."""
-    kinds = {tid: kind for kind, tid, _ in targets if kind != "glossary"}
-    order = list(kinds)
-    found = set(seen)
-    out = []
-    for index, tid in enumerate(order):
-        if tid in found or kinds[tid] != "text":
-            continue
-        before = next((o for o in reversed(order[:index]) if o in found), None)
-        if before is not None and kinds[before] == "text" and sections.get(before):
-            out.append((tid, before))
-    return out
-
-
-def _heading_of(outline: Outline, tid: str, period: Period) -> str:
-    """The heading the outline gives `tid` now (not a former one)."""
-    return section_headings(outline, period).get(tid, tid)
-
-
-def nv_escape_plain(text: str) -> str:
-    return inline_markdown([(c, frozenset()) for c in text])
-
-
-def _plain_of(markdown: str) -> str:
-    return " ".join(re.sub(r"\\(.)", r"\1", markdown.replace("**", "").replace("*", "")).split())
-
-
-def _snippet(text: str, size: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
 
 
 # --- which source a run uses ---------------------------------------------------------------
@@ -350,6 +79,15 @@ class NarrativeSource:
             "ngay trên đoạn viết của mục (hoặc sửa tiêu đề đã ghi khác), rồi chạy lại."
             for missing, before in self.misplaced
         ]
+        lost = [o for o in self.orphans if o.reason in ("heading_only", "before") and o.text]
+        if lost:
+            reasons.append(
+                "Báo cáo để ký chưa phải bản chính thức (chỉ là dự thảo): tài liệu Word "
+                f"{self.shown} có đoạn viết không nằm dưới tiêu đề của mục nào ("
+                + "; ".join(f"“{plain_snippet(o.text)}”" for o in lost)
+                + "), nên không được in. Hãy chuyển đoạn vào đúng mục (hoặc đặt lại tiêu đề của "
+                "mục bị mất ngay trên đoạn), rồi chạy lại."
+            )
         if not self.unmatched_headings:
             return tuple(reasons)
         listed = "; ".join(f"“{h}”" for h in self.unmatched_headings)

@@ -24,22 +24,19 @@ from baocao.config.outline import Outline, fill_period
 from baocao.config.periods import Period
 from baocao.errors import BaocaoError
 from baocao.report import narrative as nv
-from baocao.report.narrative_ooxml import CUSTOM_NS, NS, PROPERTY_PREFIX, VT_NS, _Numbering, _w
-from baocao.report.narrative_read import _GLOSSARY_KEY, GLOSSARY_HEADING, extract
-from baocao.report.narrative_source import (
+from baocao.report.narrative_assign import assign, extract_for
+from baocao.report.narrative_notes import (
     APPENDIX_NOTE,
     GLOSSARY_NOTE,
     GUIDANCE_PREFIX,
     HEADING_ONLY_NOTE,
     INSTRUCTIONS,
     NOTE_STYLE,
-    _display,
-    _title,
-    assign,
-    extract_for,
-    file_name,
-    section_digest,
+    document_title,
 )
+from baocao.report.narrative_ooxml import CUSTOM_NS, NS, PROPERTY_PREFIX, VT_NS, _Numbering, _w
+from baocao.report.narrative_read import _GLOSSARY_KEY, GLOSSARY_HEADING, extract
+from baocao.report.narrative_source import _display, file_name, section_digest
 
 TITLE_STYLE = "Tiêu đề tài liệu (không in)"
 HEADER = ("Tên số liệu", "Nội dung", "Giá trị kỳ này")
@@ -80,7 +77,7 @@ def write_narrative_docx(
     title.base_style = styles["Title"]
     title.next_paragraph_style = normal
 
-    document.add_paragraph(_title(period, outline.work), style=title)
+    document.add_paragraph(document_title(period, outline.work), style=title)
     for line in INSTRUCTIONS:
         document.add_paragraph(line, style=note)
     writer = _MarkdownWriter(document)
@@ -300,7 +297,7 @@ class _MarkdownWriter:
             num_id = (
                 self.bullet
                 if kind == "BulletList"
-                else _new_num(self.document, self.decimal, start)
+                else _new_num(self.document, self.decimal, start, depth)
             )
             for item in items:
                 first = True
@@ -405,8 +402,9 @@ def _list_definitions(document) -> tuple[str, str]:
     return bullet or "1", decimal or "5"
 
 
-def _new_num(document, like: str, start: int) -> str:
-    """A new numId over the same list definition as `like`, restarting at `start`."""
+def _new_num(document, like: str, start: int, level: int = 0) -> str:
+    """A new numId over the same list definition as `like`, restarting list level `level` at
+    `start` where it is first used (Word counts on a definition's levels across numIds)."""
     numbering = document.part.numbering_part.element
     abstract = numbering.find(f"w:num[@w:numId='{like}']/w:abstractNumId", NS).get(_w("val"))
     used = [int(n.get(_w("numId"))) for n in numbering.findall("w:num", NS)]
@@ -415,7 +413,7 @@ def _new_num(document, like: str, start: int) -> str:
     num.set(_w("numId"), num_id)
     etree.SubElement(num, _w("abstractNumId")).set(_w("val"), abstract)
     override = etree.SubElement(num, _w("lvlOverride"))
-    override.set(_w("ilvl"), "0")
+    override.set(_w("ilvl"), str(level))
     etree.SubElement(override, _w("startOverride")).set(_w("val"), str(start))
     return num_id
 
