@@ -96,7 +96,9 @@ def test_a_row_added_right_under_the_table_with_a_known_code_is_still_read(corpu
     values = cleaned.values.set_index("indicator_code")
     assert values.loc["tt_so_cuoc", "value"] == 41
     [below] = [i for i in cleaned.issues if i.kind == "rows_below_table"]
-    assert below.message.startswith(f"1 dòng có nội dung bên dưới bảng số liệu, từ dòng {last + 4}")
+    assert below.message.startswith(
+        f"1 dòng có nội dung bên dưới bảng số liệu, dòng {last + 4} (mã"
+    )
 
 
 def test_the_review_table_tells_a_repeated_finding_once_with_its_span():

@@ -446,7 +446,7 @@ def test_a_column_of_formulas_and_a_total_below_are_no_figure_typed_outside(
     kinds = ("figure_outside_cell", "number_outside_cell", "numbers_beside_table")
     assert not found(result, *kinds)
     assert not values.loc[CODE, "reported"] and values.loc[OTHER, "value"] == 3
-    [total] = found(result, "unknown_row")  # the sum is named, as on any row of no indicator
+    [total] = found(result, "rows_below_table")  # the sum is named, as a row below the table
     assert total.severity == "warning" and "“3”" in total.message
     # A figure worked out by a formula beside an empty value cell is still refused.
     result, values = cleaned(files, f"{saved_as}figure_worked_out_beside", project)

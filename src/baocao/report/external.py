@@ -94,18 +94,18 @@ def memory_limit(memory_mb: int) -> Callable[[], None] | None:
     mapping, i.e. what the program actually allocates), not RLIMIT_AS: Quarto's deno (V8)
     reserves a sandbox of address space far larger than it uses and dies at start under any
     RLIMIT_AS, even 64 GB. Elsewhere on POSIX, RLIMIT_AS."""
-    if os.name != "posix":
-        return None
-    import resource
-    import sys
+    if os.name == "posix":  # Windows has no such limit: nothing is bounded there
+        import resource
+        import sys
 
-    which = resource.RLIMIT_DATA if sys.platform.startswith("linux") else resource.RLIMIT_AS
-    size = memory_mb * 1024 * 1024
+        which = resource.RLIMIT_DATA if sys.platform.startswith("linux") else resource.RLIMIT_AS
+        size = memory_mb * 1024 * 1024
 
-    def limit() -> None:
-        resource.setrlimit(which, (size, size))
+        def limit() -> None:
+            resource.setrlimit(which, (size, size))
 
-    return limit
+        return limit
+    return None
 
 
 def _seconds(seconds: float) -> str:
@@ -133,18 +133,16 @@ def run_bounded(
     `binary`: stdout is kept as bytes. Returns the finished process (exit status 0); raises
     `ExternalError` otherwise."""
     command = list(command)
-    preexec = None
     if ghc:
         command[1:1] = pandoc_memory_args(bound.memory_mb)
-    else:
-        preexec = memory_limit(bound.memory_mb)
+    elif (preexec := memory_limit(bound.memory_mb)) is not None:  # POSIX only
+        kwargs["preexec_fn"] = preexec
     try:
         done = subprocess.run(
             command,
             capture_output=True,
             timeout=bound.seconds,
             check=False,
-            preexec_fn=preexec,
             creationflags=NO_WINDOW,
             **({} if binary else {"encoding": "utf-8", "errors": "replace"}),
             **kwargs,

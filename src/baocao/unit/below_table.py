@@ -64,17 +64,34 @@ def split_rows(
     return table, below, end
 
 
+QUOTED_ROWS = 3  # up to this many rows below the table are quoted one by one
+
+
+def _held(row: DataRow) -> str:
+    """What a row below the table holds, as the unit sees it: its code and its figure."""
+    parts = [f"mã “{row.code.strip()}”"] if row.code.strip() else []
+    if text_of(row.value):
+        parts.append(f"ô {row.value_ref}: “{text_of(row.value)}”")
+    return ", ".join(parts)
+
+
 def below_table_issue(below: Sequence[DataRow], sheet: str) -> Issue | None:
     """One warning for every row below the table holding a code or a figure; None if none."""
     if not below:
         return None
     first, last = below[0], below[-1]
     first_cell, last_cell = cell_span(r.value_ref for r in below)
+    if len(below) <= QUOTED_ROWS:  # a few rows (a total under the table): say what they hold
+        where = "; ".join(f"dòng {r.row_number} ({_held(r)})" for r in below)
+    else:
+        where = (
+            f"từ dòng {first.row_number} đến dòng {last.row_number} "
+            f"(ô {first_cell} đến ô {last_cell})"
+        )
     return Issue(
         "warning",
         KIND,
-        f"{format_number(len(below))} dòng có nội dung bên dưới bảng số liệu, từ dòng "
-        f"{first.row_number} đến dòng {last.row_number} (ô {first_cell} đến ô {last_cell}): "
+        f"{format_number(len(below))} dòng có nội dung bên dưới bảng số liệu, {where}: "
         "các dòng này không thuộc chỉ tiêu nào của biểu mẫu nên không được đọc và không được "
         "tính. Hãy xóa hẳn các dòng thừa bên dưới bảng (ghi chú thì ghi vào cột “Ghi chú”) "
         "rồi gửi lại.",
