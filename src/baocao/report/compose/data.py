@@ -112,7 +112,7 @@ def load_report_data(
     """Read the configuration, `<processed>/<period>/{values,status,models}.csv`, the units'
     issues, the same period a year earlier when it was processed, and the period's narratives
     (`<root>/narrative/<period>/`: its Word document or its `*.md`, see
-    `narrative_source.load_narratives`). `overrides` replace report settings for this run
+    `narrative.source.load_narratives`). `overrides` replace report settings for this run
     (keys in `settings.OVERRIDE_KEYS`: number, date, signer_name, ...; a mapping or its JSON)."""
     p = Period.parse(period)
     paths = resolve_paths(root, processed_dir)

@@ -13,7 +13,7 @@ or below it and add no width.
 
 The geometry of Phụ lục I's tables (A4 landscape, its margins, the font size, the cell
 padding) lives here too, so the Markdown that splits the appendix into tables
-(`appendices`) and the DOCX finisher that sizes their columns (`docx_tables`) use the same
+(`appendices`) and the DOCX finisher that sizes their columns (`docx.tables`) use the same
 numbers.
 """
 

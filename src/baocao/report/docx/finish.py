@@ -1,19 +1,19 @@
 """Finishing the rendered DOCX so it is ready to sign (Nghị định 30/2020/NĐ-CP, Phụ lục I).
 
 Pandoc (alone or under Quarto) writes the report's content with the styles of the reference
-document (`docx_style`). What styles cannot express is added here, with python-docx, to the
+document (`docx.style`). What styles cannot express is added here, with python-docx, to the
 rendered file; `finish_docx` is the one entry, and applies in order:
 
 * the styles again and Times New Roman everywhere, theme fonts included (here);
 * the header block, the title "BÁO CÁO" with the subject line, the signature block with
-  "Nơi nhận:" (`docx_form`);
+  "Nơi nhận:" (`docx.form`);
 * pandoc's title block removed, the attachment notes, one section per appendix (landscape when
   it holds a wide table or one of Phụ lục I's tables by unit) and page numbers from page 2 on
-  (`docx_sections`);
-* data tables fitted to their section's width, header rows repeated (`docx_tables`);
+  (`docx.sections`);
+* data tables fitted to their section's width, header rows repeated (`docx.tables`);
 * the document's properties (title, subject, author, status of the profile, language).
 
-The sizes are `docx_layout.FinishLayout`'s. Every value printed (number, date, place, bodies,
+The sizes are `docx.layout.FinishLayout`'s. Every value printed (number, date, place, bodies,
 signer, recipients) comes from `config/report.yml` (`ReportSettings`), optionally overridden
 for one run (`apply_overrides`). The work is done once: a finished file carries a marker and is
 left as it is.

@@ -8,7 +8,7 @@ justified body with a first-line indent.
 
 Everything that is a style lives here. Things pandoc cannot express through styles (the
 two-column header and signature blocks, page numbers, landscape appendix pages) are added to the
-rendered file by `docx_finish.finish_docx`, which re-applies `restyle` (so a Quarto render gets
+rendered file by `docx.finish.finish_docx`, which re-applies `restyle` (so a Quarto render gets
 the same styles) and reuses `set_font` and `STYLE`. `restyle` is safe to apply twice.
 """
 

@@ -4,7 +4,7 @@ their numbering, case or tone placement; the notes the document is written with 
 skipped; text with no place kept as an `Orphan`). A heading without a heading style counts only
 where the outline puts it, else it is the writer's text; a styled sub-heading with another
 section's words is said, never a reason to move text there. `extract_for` reads the document
-with the outline's headings (`narrative_read.extract`).
+with the outline's headings (`narrative.read.extract`).
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def heading_matcher(outline: Outline, period: Period) -> Callable[[str, bool], T
 
 def extract_for(path: Path, outline: Outline, period: Period, shown: str) -> Extracted:
     """The narrative document read with the outline's headings: a heading that lost its
-    style (a bold paragraph, a numbered one) is still one (`narrative_read.extract`)."""
+    style (a bold paragraph, a numbered one) is still one (`narrative.read.extract`)."""
     match = heading_matcher(outline, period)
     return extract(path, shown, headings=lambda text, loose: match(text, loose) is not None)
 

@@ -8,7 +8,7 @@ break the outline, an unclosed code fence, a file for a section the outline does
 `BaocaoError` naming the file and the line.
 
 `read_narratives` is the one reader of the Markdown files; everything else is a pure function
-of text. The period's Word document, when there is one, is read by `narrative_source` into the
+of text. The period's Word document, when there is one, is read by `narrative.source` into the
 same `Narrative`s (kind "docx": messages then point at the section and the paragraph).
 """
 
@@ -49,7 +49,7 @@ class Narrative:
     section: str
     text: str
     source: str  # the file as a user finds it, e.g. "narrative/2021-H1/2.2.md"
-    kind: str = "markdown"  # "docx": read from the Word document (narrative_source)
+    kind: str = "markdown"  # "docx": read from the Word document (narrative.source)
     heading: str = ""  # the section's heading in the outline, for messages
 
 
@@ -271,7 +271,7 @@ def read_narratives(
         if (
             path.name == README
             or path.name.startswith((".", "~$"))  # hidden files, Word's lock file "~$…docx"
-            or path.name == word_file_name(folder.name)  # read by narrative_source
+            or path.name == word_file_name(folder.name)  # read by narrative.source
             or not path.is_file()
         ):
             continue

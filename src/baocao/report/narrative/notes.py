@@ -1,6 +1,6 @@
-"""The notes the narrative Word document is written with (`narrative_write`): its title, the
+"""The notes the narrative Word document is written with (`narrative.write`): its title, the
 instructions, the guidance lines and the other not-printed notes; `known_notes` is how the
-reader (`narrative_assign.assign`) recognises them again, whole or shortened, and skips them.
+reader (`narrative.assign.assign`) recognises them again, whole or shortened, and skips them.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from baocao.config.outline import Outline, fill_period
 from baocao.config.periods import Period
 
 NOTE_STYLE = "Hướng dẫn (không in)"
-# The notes the document is written with (`narrative_write`), recognised by `known_notes`.
+# The notes the document is written with (`narrative.write`), recognised by `known_notes`.
 GUIDANCE_PREFIX = "Hướng dẫn: "
 INSTRUCTIONS = (
     "Viết nội dung của từng mục ngay dưới tiêu đề của mục, bằng kiểu chữ Normal. Giữ nguyên các "

@@ -1,4 +1,4 @@
-"""A narrative DOCX's package as parsed XML: what `narrative_read` reads the body with.
+"""A narrative DOCX's package as parsed XML: what `narrative.read` reads the body with.
 
 A DOCX (a path) enters; its parts leave, each found through the package's relationships
 (`Package.related`) and parsed without entities or DOCTYPEs (`Package.xml`), with a

@@ -75,7 +75,7 @@ class Block:
     plain: str = ""
     level: int = 0  # a heading's level; 0 for a paragraph read as a heading by its words
     # a level-0 heading as the writer's text (Markdown), for when it is not one after all
-    # (`narrative_assign.assign`: a bold line quoting a heading of another section)
+    # (`narrative.assign.assign`: a bold line quoting a heading of another section)
     fallback: str = ""
 
 
@@ -354,7 +354,7 @@ def extract(path: Path, shown: str | None = None, headings: HeadingTest | None =
     """Read a narrative DOCX: its blocks as if every tracked change were accepted.
 
     A heading is a paragraph with a heading style or an outline level (its text led by the
-    number Word shows, if any); with `headings` (the outline's, `narrative_assign`), also a
+    number Word shows, if any); with `headings` (the outline's, `narrative.assign`), also a
     paragraph that lost its style but is an outline heading (`_Body.promoted`). Without it,
     the blocks are the document's own (what the digests are of)."""
     shown = shown or Path(path).name

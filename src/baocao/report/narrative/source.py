@@ -2,7 +2,7 @@
 files, and the digests for the cache.
 
 `load_narratives` is what the report and the runner call: the DOCX when it exists (its text
-by section, `narrative_assign.assign`; the Markdown files when only they were edited since the
+by section, `narrative.assign.assign`; the Markdown files when only they were edited since the
 DOCX was written, by the digests it recorded), refusing when both were edited; a document with
 headings the outline has no place for gives `NarrativeSource.draft_reasons` (the report to sign
 is then only a draft). `folder_digest` and `content_digest` are the report cache's view of a

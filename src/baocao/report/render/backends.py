@@ -1,8 +1,8 @@
 """Which render backend a run uses, decided without importing any backend.
 
 A run with nothing to render still needs the backend's name (it is part of each report's
-content key), so the choice lives here, apart from the backends themselves (render_builtin
-brings python-docx, nbclient and pandoc's wrapper; render.py maps these names to them).
+content key), so the choice lives here, apart from the backends themselves (render.builtin
+brings python-docx, nbclient and pandoc's wrapper; render.reports maps these names to them).
 """
 
 from __future__ import annotations

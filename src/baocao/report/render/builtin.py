@@ -1,7 +1,7 @@
 """The built-in backend: the executed report converted by pandoc, once per format and profile.
 
 What enters: a `RenderJob`. What leaves: {profile: {format: finished file}}, published in the
-output folder (`render_job`). report.qmd is executed once (`render_execute`); its outputs become
+output folder (`render.job`). report.qmd is executed once (`render.execute`); its outputs become
 one Markdown document following Quarto's cell options (`echo`, `output: asis`, `include`,
 `warning`; charts as PNG files), and pandoc (pypandoc-binary) writes each profile's formats as
 the registry says (`formats`: the DOCX with the reference document of `docx.style`, the HTML

@@ -50,10 +50,10 @@ class RenderJob:
     names: dict[str, dict[str, str]]  # profile -> format -> output file name
     title: str
     parameters: dict[str, str] = field(default_factory=dict)
-    # Values that replace config/report.yml in the DOCX (docx_finish.OVERRIDE_KEYS).
+    # Values that replace config/report.yml in the DOCX (docx.finish.OVERRIDE_KEYS).
     overrides: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # filled by the backend
-    # A `report_kernel.ReportKernel` started ahead for the execution, or None (a fresh one).
+    # A `render.kernel.ReportKernel` started ahead for the execution, or None (a fresh one).
     kernel: Any = None
 
 

@@ -1,7 +1,7 @@
 """The Quarto backend: the executed report rendered by `quarto render`, once per format and profile.
 
 What enters: a `RenderJob`. What leaves: {profile: {format: finished file}}, published in the
-output folder (`render_job`). The single execution (`render_execute`) gives an executed
+output folder (`render.job`). The single execution (`render.execute`) gives an executed
 `report.ipynb`, placed in a temporary Quarto project (copies of `_quarto*.yml`, their file paths
 made absolute); `quarto render report.ipynb --to FMT --profile P` converts it without executing
 it again (Quarto does not execute an .ipynb unless told to). Quarto's own files (`.quarto/`, its

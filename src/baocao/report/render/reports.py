@@ -11,15 +11,15 @@ the content that differs between profiles once per profile, inside Quarto's cond
 executed notebook with its profile choosing what it keeps. Two interchangeable backends,
 registered by name in `BACKENDS` like papermill's engines:
 
-* `builtin` (`render_builtin`) — jupytext, papermill's parameters and nbclient execute the .qmd
-  once (`render_execute`), pandoc writes each profile's DOCX and HTML from its outputs;
-* `quarto` (`render_quarto`) — the same single execution, then `quarto render report.ipynb
+* `builtin` (`render.builtin`) — jupytext, papermill's parameters and nbclient execute the .qmd
+  once (`render.execute`), pandoc writes each profile's DOCX and HTML from its outputs;
+* `quarto` (`render.quarto`) — the same single execution, then `quarto render report.ipynb
   --to FMT --profile P` in a temporary Quarto project, without executing it again.
 
 Both get the parameters `period`, `processed_dir`, `root` and `overrides`, the same reference
-document (`docx_style.build_reference_docx`) and the same HTML settings (`_quarto.yml` merged
+document (`docx.style.build_reference_docx`) and the same HTML settings (`_quarto.yml` merged
 with `_quarto-<profile>.yml`, `quarto_config`); both stage their outputs, which are finished,
-checked and moved into place together (`render_job`), so an interrupted run or a page that may
+checked and moved into place together (`render.job`), so an interrupted run or a page that may
 not be published leaves the previous report whole.
 """
 
@@ -56,7 +56,7 @@ def render_reports(
 ) -> RenderResult:
     """Render `report.qmd` for a period into `out_dir`, every profile in `profiles` from one
     execution of its code; `overrides` replace values of config/report.yml for this run (keys
-    in `settings.OVERRIDE_KEYS`); `kernel`, a `report_kernel.ReportKernel` started ahead, runs
+    in `settings.OVERRIDE_KEYS`); `kernel`, a `render.kernel.ReportKernel` started ahead, runs
     the execution (None: a fresh kernel). Raises BaocaoError with a message for the user."""
     period = str(Period.parse(period))
     profiles = tuple(dict.fromkeys(profiles))

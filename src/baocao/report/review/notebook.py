@@ -9,8 +9,8 @@ when it ran, from the parameters papermill recorded. The executed `.ipynb` itsel
 changed: analysts open it in Jupyter for the code.
 
 Pure: `reviewer_notebook(nb, name)` returns a new notebook of Markdown and raw HTML cells only,
-which pandoc (`notebook_html`) turns into the page. Outputs must already be made safe
-(`notebook_html.safe_notebook`).
+which pandoc (`review.pages`) turns into the page. Outputs must already be made safe
+(`review.pages.safe_notebook`).
 """
 
 from __future__ import annotations

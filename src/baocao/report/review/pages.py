@@ -5,7 +5,7 @@ each number was understood, which rules failed. A reviewer opens `<unit>.html` b
 browser, offline. The notebook is first made safe to show: terminal colour codes are taken out
 of tracebacks and anything that would run a script or fetch from the network (JavaScript,
 widgets, HTML with external references) is dropped in favour of its plain-text form. It is then
-reduced to the reviewer's page (`notebook_review`: a header naming unit, period, workbook and
+reduced to the reviewer's page (`review.notebook`: a header naming unit, period, workbook and
 run time; the Vietnamese Markdown and the cells' outputs; no code, no set-up cells), which pandoc
 (the same one that writes the report, from `pypandoc-binary`) reads as a notebook. The page
 uses the report's style sheet, declares `lang="vi"`, and is checked to be self-contained
