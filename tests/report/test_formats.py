@@ -34,15 +34,9 @@ def refuse_empty(job, profile: str, path: Path) -> None:
 @pytest.fixture
 def plain_text():
     """A toy format registered for the test only: the public report as plain text."""
+    toy = {"name": "txt", "suffix": ".txt", "label": "văn bản (.txt)", "profiles": ("public",)}
     entry = formats.register_format(
-        formats.OutputFormat(
-            name="txt",
-            suffix=".txt",
-            label="văn bản (.txt)",
-            profiles=("public",),
-            pandoc_to="plain",
-            check=refuse_empty,
-        )
+        formats.OutputFormat(**toy, pandoc_to="plain", check=refuse_empty)
     )
     yield entry
     del formats.REGISTRY["txt"]
