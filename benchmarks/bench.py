@@ -125,7 +125,7 @@ def touch_one_workbook(paths: ProjectPaths) -> None:
 
 
 def render_alone(paths: ProjectPaths, folder: Path) -> float:
-    from baocao.report.render import PROFILES, render_reports
+    from baocao.report.render.reports import PROFILES, render_reports
 
     target = folder / "render-alone"
     target.mkdir(parents=True)

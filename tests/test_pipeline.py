@@ -338,5 +338,5 @@ def test_rerun_with_nothing_changed_imports_no_heavy_library(run):
         if line.startswith("import time:")
     }
     assert not sorted(name for name in imported if name.split(".")[0] in HEAVY)
-    assert "baocao.report.notebook_html" not in imported  # no notebook ran: no page to make
+    assert "baocao.report.review.pages" not in imported  # no notebook ran: no page to make
     assert len(last) >= 11 and {p: p.stat().st_mtime_ns for p in last} == written

@@ -22,7 +22,7 @@ from docx import Document
 from baocao.config.catalog import load_catalogue
 from baocao.config.units import load_units
 from baocao.intake.format_numbers import format_number
-from baocao.report.markdown import format_figure
+from baocao.report.compose.markdown import format_figure
 from baocao.sample_plan import sample_plan
 
 pytestmark = pytest.mark.slow

@@ -16,6 +16,7 @@ from rich.table import Table
 from baocao.cli_console import STATE_STYLE, _fail, _guarded, console
 from baocao.cli_vietnamese import VietnameseCommand, VietnameseGroup
 from baocao.config.paths import ProjectPaths
+from baocao.report.render.formats import labels as format_labels
 from baocao.unit.states import STATE_VALID
 
 app = typer.Typer(
@@ -125,8 +126,8 @@ def template(
     _guarded(body)
 
 
-# The kinds of file a run leaves, as an office worker knows them.
-FILE_KINDS = {"docx": "Word (.docx)", "html": "trang web (.html)", "xlsx": "Excel (.xlsx)"}
+# The kinds of file a run leaves, as an office worker knows them (the report's: render.formats).
+FILE_KINDS = {**format_labels(), "xlsx": "Excel (.xlsx)"}
 
 
 # Up to this many units the summary lists every unit; beyond it (65 communes, 168 units) only
@@ -261,8 +262,8 @@ def run(
         from baocao.config.settings import apply_overrides, load_report_settings
         from baocao.intake.format_numbers import format_number
         from baocao.pipeline import PROFILES, explain_period, require_workbooks, run_period
-        from baocao.report.backends import BACKEND_NAMES
-        from baocao.report.profiles import PROFILE_NAMES
+        from baocao.report.render.backends import BACKEND_NAMES
+        from baocao.report.render.profiles import PROFILE_NAMES
 
         paths = ProjectPaths.default()
         chosen = _period(period, paths)
@@ -364,7 +365,7 @@ def narrative(period: PeriodOption = None) -> None:
     được sửa."""
 
     def body():
-        from baocao.report.narrative_write import write_for_period
+        from baocao.report.compose.narrative_document import write_for_period
 
         paths = ProjectPaths.default()
         chosen = _period(period, paths)

@@ -26,10 +26,10 @@ from baocao.config.periods import Period
 from baocao.config.units import load_units
 from baocao.errors import BaocaoError
 from baocao.intake.workbook import SUPPORTED_SUFFIXES
-from baocao.report.backends import choose_backend
-from baocao.report.output_files import export_name, report_files
-from baocao.report.profiles import PROFILE_NAMES, PROFILES
-from baocao.report.report_kernel import ReportKernel
+from baocao.report.render.backends import choose_backend
+from baocao.report.render.kernel import ReportKernel
+from baocao.report.render.output_files import export_name, report_files
+from baocao.report.render.profiles import PROFILE_NAMES, PROFILES
 from baocao.run.cache import (
     Cache,
     changed,
@@ -91,8 +91,8 @@ def narrative_summary(paths: ProjectPaths, period: str, check_names: bool = True
     figure names' check (a report was rendered from this very text, configuration and code)."""
     from baocao.config.catalog import load_catalogue
     from baocao.config.outline import load_outline
-    from baocao.report.narrative import check_narratives
-    from baocao.report.narrative_source import load_narratives
+    from baocao.report.narrative.markdown import check_narratives
+    from baocao.report.narrative.source import load_narratives
 
     catalogue = load_catalogue(paths.config, period)
     outline = load_outline(paths.config, catalogue, period)
@@ -102,7 +102,7 @@ def narrative_summary(paths: ProjectPaths, period: str, check_names: bool = True
     # The names the report fills (`sentences.figure_names`) are the glossary's, whatever the
     # figures: checked here, before the units are processed.
     if check_names:
-        from baocao.report.sentences import figure_glossary  # pandas: only when checking
+        from baocao.report.compose.sentences import figure_glossary  # pandas: only when checking
 
         names = (name for name, _, _ in figure_glossary(catalogue, outline))
         check_narratives(found.narratives, names)
@@ -119,14 +119,14 @@ def narrative_summary(paths: ProjectPaths, period: str, check_names: bool = True
 def narrative_digest(paths: ProjectPaths, period: str) -> str:
     """The period's narrative by content (Markdown bytes, what the Word document says): a part
     of the run's id and of the report's content key."""
-    from baocao.report.narrative_source import folder_digest
+    from baocao.report.narrative.source import folder_digest
 
     return folder_digest(paths.root / "narrative" / period)
 
 
 def narrative_digests(paths: ProjectPaths, period: str) -> dict[str, str]:
     """Each narrative file with its digest; the Word document's is of its content."""
-    from baocao.report.narrative_source import content_digest
+    from baocao.report.narrative.source import content_digest
 
     folder = paths.root / "narrative" / period
     if not folder.is_dir():
@@ -146,7 +146,7 @@ def _export_appendices(period: str, paths: ProjectPaths, folder: Path) -> Path:
     """Phụ lục I and II as an Excel workbook beside the internal report."""
     from baocao.config.catalog import load_catalogue
     from baocao.config.outline import load_outline
-    from baocao.report.export import build_workbook, write_workbook
+    from baocao.report.review.export import build_workbook, write_workbook
     from baocao.run.store import read_csv
 
     processed = paths.processed_period(period)
@@ -207,7 +207,7 @@ def none_identified_message(period: str, paths: ProjectPaths, outcomes: list) ->
 def _review_pages(entry: Path) -> None:
     """The reviewer's pages of the notebooks a unit's run just executed (imported here: a
     rerun that executes nothing does not load the page-making code)."""
-    from baocao.report.notebook_html import render_notebooks
+    from baocao.report.review.pages import render_notebooks
 
     render_notebooks(entry)
 
@@ -321,7 +321,9 @@ def run_period(
         # Every profile to render comes from one execution of the report's code.
         render_times: dict[str, float] = {}
         if to_render:
-            from baocao.report.render import render_reports  # python-docx, nbclient: only here
+            from baocao.report.render.reports import (
+                render_reports,  # python-docx, nbclient: only here
+            )
 
             t = time.perf_counter()
             # The appendices' workbook is written while the report's code runs in its kernel.

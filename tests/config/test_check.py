@@ -17,7 +17,7 @@ from baocao.config.outline import load_outline
 from baocao.config.settings import load_report_settings
 from baocao.config.units import load_units
 from baocao.config.versions import version_for
-from baocao.report.titles import report_title
+from baocao.report.compose.titles import report_title
 
 CSV = Path(__file__).resolve().parents[3] / "shared" / "data" / "lang-son-units-2025.csv"
 SHARED_CSV = Path("/work/shared/data/lang-son-units-2025.csv")

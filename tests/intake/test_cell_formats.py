@@ -29,7 +29,7 @@ from baocao.intake import layout
 from baocao.intake.format_numbers import format_number
 from baocao.intake.read import read_unit_workbook
 from baocao.intake.safety import check_file
-from baocao.report.submissions import excluded_markdown
+from baocao.report.compose.submissions import excluded_markdown
 from baocao.unit.checks import check_workbook
 from baocao.unit.clean import clean_unit
 

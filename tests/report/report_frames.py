@@ -7,7 +7,7 @@ import pandas as pd
 
 from baocao.config.catalog import parse_catalogue
 from baocao.config.units import Unit
-from baocao.report.figures import build_figures
+from baocao.report.compose.figures import build_figures
 
 # The one count indicator every hand-made catalogue of these tests has.
 SO_CUOC = {"code": "so_cuoc", "section": "1", "label": "Số cuộc", "unit": "cuộc", "kind": "count"}

@@ -7,13 +7,13 @@ import pandas as pd
 from report_frames import CATALOGUE, CURRENT, UNITS, values_frame
 
 from baocao.config.outline import load_outline
-from baocao.report.appendices import (
+from baocao.report.compose.appendices import (
     appendix_markdown,
     appendix_tables,
     models_markdown,
     models_pointer,
 )
-from baocao.report.markdown import _fmt
+from baocao.report.compose.markdown import format_cell
 
 
 def test_appendix_links_units_to_notebooks_only_when_asked():
@@ -94,7 +94,7 @@ def load_catalogue_real(project):
 
 
 def test_appendix_tables_split_a_section_too_wide_for_the_page():
-    from baocao.report import table_layout as tl
+    from baocao.report.compose import table_layout as tl
     from baocao.run.aggregate import appendix_table
 
     table = appendix_table(values_frame(CURRENT), CATALOGUE, UNITS)
@@ -110,7 +110,9 @@ def test_appendix_tables_split_a_section_too_wide_for_the_page():
         assert [r[1] for r in t.rows] == [*(u.short for u in UNITS), "Tổng cộng"]
         assert t.header[:2] == ["STT", "Đơn vị"]
     money = wide[0].header.index("Tiền vận động (triệu đồng)")
-    assert wide[0].rows[-1][money] == _fmt(table.set_index("code").loc["tien", "total"], "money")
+    assert wide[0].rows[-1][money] == format_cell(
+        table.set_index("code").loc["tien", "total"], "money"
+    )
     assert tl.APPENDIX_PT == 10
 
 

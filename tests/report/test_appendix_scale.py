@@ -23,10 +23,10 @@ from test_render import vn
 from baocao import synthetic
 from baocao.config.catalog import load_catalogue
 from baocao.config.units import load_units
-from baocao.report import render
-from baocao.report import table_layout as tl
-from baocao.report.appendices import appendix_tables
-from baocao.report.export import CODE_ROW, FIRST_UNIT_ROW, build_workbook, write_workbook
+from baocao.report.compose import table_layout as tl
+from baocao.report.compose.appendices import appendix_tables
+from baocao.report.render import reports as render
+from baocao.report.review.export import CODE_ROW, FIRST_UNIT_ROW, build_workbook, write_workbook
 from baocao.run.aggregate import appendix_table
 
 pytestmark = pytest.mark.slow

@@ -11,8 +11,8 @@ from baocao.config.catalog import load_catalogue
 from baocao.config.outline import load_outline
 from baocao.config.periods import Period
 from baocao.config.units import load_units
-from baocao.report import charts
-from baocao.report.figures import build_figures
+from baocao.report.compose import charts
+from baocao.report.compose.figures import build_figures
 
 PERIOD = Period.parse("2021-H1")
 

@@ -11,7 +11,7 @@ import subprocess
 import pytest
 from test_render import PERIOD, make_paths, write_processed
 
-from baocao.report.render import render_report
+from baocao.report.render.reports import render_report
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = [

@@ -22,10 +22,10 @@ from docx.shared import Cm, Mm, Pt
 
 from baocao.config.settings import load_report_settings
 from baocao.errors import BaocaoError
-from baocao.report import docx_finish as fin
-from baocao.report import docx_form as form
-from baocao.report import docx_layout as layout
-from baocao.report.docx_style import build_reference_docx
+from baocao.report.docx import finish as fin
+from baocao.report.docx import form as form
+from baocao.report.docx import layout as layout
+from baocao.report.docx.style import build_reference_docx
 
 PERIOD = "2021-H1"
 SUBJECT = (
@@ -318,7 +318,7 @@ def test_official_title_replaces_the_pandoc_title(finished):
 
 def _signature(document):
     return next(
-        t for t in document.tables if layout._description(t._tbl) == layout.SIGNATURE_MARKER
+        t for t in document.tables if layout.table_description(t._tbl) == layout.SIGNATURE_MARKER
     )
 
 
@@ -428,7 +428,7 @@ def test_command_line_overrides_reach_the_docx_header_signature_and_the_html(tmp
     from bs4 import BeautifulSoup
     from test_render import make_paths, write_processed
 
-    from baocao.report.render import render_report
+    from baocao.report.render.reports import render_report
 
     paths = make_paths(tmp_path)
     write_processed(paths.processed)

@@ -8,7 +8,7 @@ from python_calamine import CalamineWorkbook
 from test_render import PERIOD, make_paths, write_processed
 
 from baocao.config.units import load_units
-from baocao.report.export import build_workbook, write_workbook
+from baocao.report.review.export import build_workbook, write_workbook
 from baocao.run.store import read_csv
 
 

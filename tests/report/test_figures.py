@@ -8,8 +8,8 @@ from report_frames import CATALOGUE, CURRENT, SO_CUOC, UNITS, figures, status_fr
 from baocao.config.catalog import parse_catalogue
 from baocao.config.periods import Period
 from baocao.config.units import Unit
-from baocao.report.figures import build_figures, unit_change_sentence
-from baocao.report.sentences import figure_names, figure_sentence, sources_note
+from baocao.report.compose.figures import build_figures, unit_change_sentence
+from baocao.report.compose.sentences import figure_names, figure_sentence, sources_note
 
 # The same period a year earlier, reported by two other units under a catalogue version that
 # has "so_cuoc" and "tien" (same codes, same meaning) but not "tiep_nhan"/"thanh"/"hai_long",
@@ -91,7 +91,7 @@ def test_the_same_unit_list_still_compares_unit_by_unit():
 
 def test_compare_chart_across_unit_lists_shows_the_province_only():
     from baocao.config.outline import ChartSpec
-    from baocao.report import charts
+    from baocao.report.compose import charts
 
     spec = ChartSpec("c", "compare", ("so_cuoc",), "Số cuộc, so với cùng kỳ")
     period = Period.parse("2021-H1")

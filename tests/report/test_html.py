@@ -32,8 +32,13 @@ from test_render import PERIOD, make_paths, write_processed
 
 from baocao.config.paths import ProjectPaths
 from baocao.errors import BaocaoError
-from baocao.report import html_check, notebook_html, render, render_builtin, render_job
-from baocao.report import quarto_config as qc
+from baocao.report.render import builtin as render_builtin
+from baocao.report.render import formats
+from baocao.report.render import job as render_job
+from baocao.report.render import quarto_config as qc
+from baocao.report.render import reports as render
+from baocao.report.review import html_check
+from baocao.report.review import pages as notebook_html
 
 SOURCE = ProjectPaths.default()
 # A 4×3 red PNG: small enough to inline, real enough for pandoc and browsers.
@@ -45,7 +50,7 @@ EXTERNAL = re.compile(r"^\s*(?:https?:|ftp:|//)", re.IGNORECASE)
 CSS_URL = re.compile(r"""@import|url\(\s*["']?(?!data:|#)""", re.IGNORECASE)
 
 
-# --- reading a page back (independently of baocao.report.html_check) -------------------------------
+# --- reading a page back (independently of baocao.report.review.html_check) -------------------------------
 
 
 def soup_of(path: Path) -> BeautifulSoup:
@@ -273,12 +278,10 @@ def test_check_html_raises_in_vietnamese_before_publishing(tmp_path):
         title="Tiêu đề",
     )
     with pytest.raises(BaocaoError, match="Không xuất bản trang HTML bản công khai") as caught:
-        render_job.check_html(job, "public", {"html": page})
+        formats.check_html(job, "public", page)
     assert "liên kết tới sổ tay nội bộ: notebooks/178.html" in str(caught.value)
     assert "bao-cao-2021-H1-cong-khai.html" in str(caught.value)
-    render_job.check_html(
-        job, "internal", {"html": page}
-    )  # notebook links belong in the internal page
+    formats.check_html(job, "internal", page)  # notebook links belong in the internal page
 
 
 # --- the review pages of the notebooks ------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from baocao.report.markdown import format_figure, md_escape
+from baocao.report.compose.markdown import format_figure, md_escape
 
 
 @pytest.mark.parametrize(
@@ -73,6 +73,6 @@ def test_format_figure(value, kind, unit, expected):
     ],
 )
 def test_money_in_tables_is_in_trieu_dong_with_exactly_one_decimal(value, expected):
-    from baocao.report.markdown import _fmt
+    from baocao.report.compose.markdown import format_cell
 
-    assert _fmt(value, "money") == expected
+    assert format_cell(value, "money") == expected

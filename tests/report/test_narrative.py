@@ -12,9 +12,9 @@ from baocao.config.outline import load_outline
 from baocao.config.periods import Period
 from baocao.config.units import load_units
 from baocao.errors import BaocaoError
-from baocao.report import narrative as nv
-from baocao.report.figures import build_figures
-from baocao.report.sentences import figure_names
+from baocao.report.compose.figures import build_figures
+from baocao.report.compose.sentences import figure_names
+from baocao.report.narrative import markdown as nv
 
 FIGURES = {
     "quy_vnn_van_dong": "13,55 tỷ đồng",

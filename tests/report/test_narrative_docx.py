@@ -21,17 +21,18 @@ from baocao.config.periods import Period
 from baocao.errors import BaocaoError
 from baocao.intake.legacy_text import _TCVN3
 from baocao.pipeline import narrative_digest
-from baocao.report import narrative as nv
-from baocao.report import narrative_assign as nassign
-from baocao.report import narrative_notes as nnotes
-from baocao.report import narrative_read as nread
-from baocao.report import narrative_runs as nruns
-from baocao.report import narrative_source as nsource
-from baocao.report import narrative_write as nwrite
-from baocao.report.data import load_report_data
-from baocao.report.figures import build_figures
-from baocao.report.parts import build_report
-from baocao.report.sentences import figure_glossary, figure_names
+from baocao.report.compose.data import load_report_data
+from baocao.report.compose.figures import build_figures
+from baocao.report.compose.narrative_document import write_for_period
+from baocao.report.compose.parts import build_report
+from baocao.report.compose.sentences import figure_glossary, figure_names
+from baocao.report.narrative import assign as nassign
+from baocao.report.narrative import markdown as nv
+from baocao.report.narrative import notes as nnotes
+from baocao.report.narrative import read as nread
+from baocao.report.narrative import runs as nruns
+from baocao.report.narrative import source as nsource
+from baocao.report.narrative import write as nwrite
 from baocao.run.cache import changed, report_key_parts
 
 PERIOD = "2021-H1"
@@ -421,7 +422,7 @@ def test_both_edited_is_refused_naming_the_sections(tmp_path, outline):
     assert "trong Word sửa mục 3.1" in message and "trong Markdown sửa mục 2.2 (2.2.md)" in message
     # `baocao narrative` on an edited document refreshes the figures table only
     before = nread.extract(path)
-    written, notes = nwrite.write_for_period(paths, PERIOD)
+    written, notes = write_for_period(paths, PERIOD)
     assert written == path and "chỉ cập nhật bảng tên số liệu" in notes[-1]
     after_refresh = nread.extract(path)
     assert after_refresh.record == before.record
@@ -433,7 +434,7 @@ def test_both_edited_is_refused_naming_the_sections(tmp_path, outline):
     glossary._p.getparent().remove(glossary._p)  # the writers removed it: nothing to refresh
     document.save(str(path))
     with pytest.raises(BaocaoError, match="không ghi đè"):
-        nwrite.write_for_period(paths, PERIOD)
+        write_for_period(paths, PERIOD)
 
 
 def test_markdown_edited_after_an_untouched_document_is_used(tmp_path, outline):
@@ -448,7 +449,7 @@ def test_markdown_edited_after_an_untouched_document_is_used(tmp_path, outline):
         source.source == "markdown" and source.narratives["2.2"].text == "Bản sửa trong Markdown."
     )
     assert "baocao narrative --period 2021-H1" in source.messages[0]
-    written, notes = nwrite.write_for_period(paths, PERIOD)  # untouched: refreshed from Markdown
+    written, notes = write_for_period(paths, PERIOD)  # untouched: refreshed from Markdown
     assert written == path and any("chưa ai sửa" in n for n in notes)
     assert nsource.load_narratives(folder, outline, P, paths.root).source == "docx"
 
@@ -645,7 +646,7 @@ def test_a_document_edited_in_libreoffice_reads_as_accepted(tmp_path, outline):
 def test_report_prints_exactly_the_accepted_text(edited, tmp_path):
     from test_render import write_processed
 
-    from baocao.report import render
+    from baocao.report.render import reports as render
 
     paths, _ = edited
     paths = ProjectPaths(paths.root, paths.raw, tmp_path / "processed", tmp_path / "out")

@@ -25,8 +25,8 @@ from test_narrative_docx import (
 )
 
 from baocao.config.outline import load_outline
-from baocao.report import narrative_read as nread
-from baocao.report import narrative_source as nsource
+from baocao.report.narrative import read as nread
+from baocao.report.narrative import source as nsource
 
 NUMBERED_TEXT = {
     "2.2": "Toàn tỉnh có thêm 12 xã đạt chuẩn nông thôn mới.",
@@ -394,8 +394,8 @@ def test_report_prints_each_heading_as_a_heading_with_its_text_under_it(tmp_path
 
     from baocao.config.paths import ProjectPaths
     from baocao.pipeline import narrative_summary
-    from baocao.report import render
-    from baocao.report.data import load_report_data
+    from baocao.report.compose.data import load_report_data
+    from baocao.report.render import reports as render
 
     made = make_root(tmp_path)
     path = write_docx(made, outline)
@@ -575,7 +575,7 @@ def test_report_prints_quoted_headings_and_restarted_lists_where_they_stand(tmp_
     from test_render import write_processed
 
     from baocao.config.paths import ProjectPaths
-    from baocao.report import render
+    from baocao.report.render import reports as render
 
     made = make_root(tmp_path)
     path = write_docx(made, outline)

@@ -10,9 +10,9 @@ import time
 import pytest
 
 from baocao.errors import BaocaoError
-from baocao.report import render_builtin
-from baocao.report.external import Bound, ExternalError, run_bounded
-from baocao.report.pandoc import run_pandoc
+from baocao.report.programs.external import Bound, ExternalError, run_bounded
+from baocao.report.programs.pandoc import run_pandoc
+from baocao.report.render import builtin as render_builtin
 
 
 def test_a_conversion_writes_its_target(tmp_path):

@@ -10,9 +10,14 @@ from report_frames import status_frame, values_frame
 from baocao.config.outline import load_outline
 from baocao.config.periods import Period
 from baocao.config.settings import load_report_settings
-from baocao.report.data import ISSUE_COLUMNS, ReportData
-from baocao.report.narrative import Narrative
-from baocao.report.parts import build_report, illustrative_notice, part_markdown, validation_annex
+from baocao.report.compose.data import ISSUE_COLUMNS, ReportData
+from baocao.report.compose.parts import (
+    build_report,
+    illustrative_notice,
+    part_markdown,
+    validation_annex,
+)
+from baocao.report.narrative.markdown import Narrative
 
 # Part 1's first heading (config/outline.yml): the programme's number and its client's title.
 OUTLINE_PROGRAMME_1 = (

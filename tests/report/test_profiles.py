@@ -11,8 +11,10 @@ from conftest import requires_quarto
 from test_render import PERIOD, SOURCE, write_processed
 
 from baocao.config.paths import ProjectPaths
-from baocao.report import render, render_builtin, render_job
-from baocao.report.profiles import PROFILES, by_profile, when_profile
+from baocao.report.render import builtin as render_builtin
+from baocao.report.render import formats
+from baocao.report.render import reports as render
+from baocao.report.render.profiles import PROFILES, by_profile, when_profile
 
 
 def test_same_text_in_every_profile_is_printed_once_without_condition():
@@ -92,7 +94,7 @@ def test_every_output_of_every_profile_comes_from_one_execution(tmp_path):
     public = result.files["public"]["html"].read_text(encoding="utf-8")
     assert "Tình hình tiếp nhận số liệu" in internal
     assert "Tình hình tiếp nhận số liệu" not in public
-    assert render_job.html_problems(public, "public") == []
+    assert formats.html_problems(public, "public") == []
 
 
 def _git_status() -> str:

@@ -24,8 +24,11 @@ from baocao.config.catalog import load_catalogue
 from baocao.config.paths import ProjectPaths
 from baocao.config.units import load_units
 from baocao.errors import BaocaoError
-from baocao.report import quarto_config as qc
-from baocao.report import render, render_execute, render_job, render_quarto
+from baocao.report.render import execute as render_execute
+from baocao.report.render import job as render_job
+from baocao.report.render import quarto as render_quarto
+from baocao.report.render import quarto_config as qc
+from baocao.report.render import reports as render
 
 PERIOD = "2021-H1"
 SOURCE = ProjectPaths.default()
@@ -500,7 +503,7 @@ def test_quarto_backend_renders_the_same_outline(tmp_path):
 def test_a_failing_cell_is_named_by_the_part_of_the_report_it_writes_never_by_its_code():
     from baocao.config.catalog import load_catalogue
     from baocao.config.outline import load_outline
-    from baocao.report.render_execute import _cell_name, read_report
+    from baocao.report.render.execute import _cell_name, read_report
 
     outline = load_outline(SOURCE.config, load_catalogue(SOURCE.config, PERIOD), PERIOD)
     parts = {part.id: part.heading for part in outline.parts}

@@ -7,8 +7,8 @@ from pathlib import Path
 import nbformat
 import psutil
 
-from baocao.report.render_execute import execute
-from baocao.report.report_kernel import ReportKernel, imported_modules
+from baocao.report.render.execute import execute
+from baocao.report.render.kernel import ReportKernel, imported_modules
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -19,7 +19,7 @@ PROBE = (
     "print(os.getcwd())\n"
     "print(sorted(n for n in globals() if not n.startswith('_') and n not in "
     "('In', 'Out', 'get_ipython', 'exit', 'quit', 'open', 'os', 'sys')))\n"
-    "print('baocao.report.parts' in sys.modules)"
+    "print('baocao.report.compose.parts' in sys.modules)"
 )
 
 
@@ -36,7 +36,11 @@ def printed(nb) -> list[str]:
 
 def test_the_modules_report_qmd_imports_are_read_from_its_cells():
     modules = imported_modules((REPO / "report.qmd").read_text(encoding="utf-8"))
-    assert {"baocao.report.data", "baocao.report.parts", "baocao.report.charts"} <= set(modules)
+    assert {
+        "baocao.report.compose.data",
+        "baocao.report.compose.parts",
+        "baocao.report.compose.charts",
+    } <= set(modules)
     assert imported_modules("```{python}\nthis is not python\n```\n```{python}\nimport x\n```") == [
         "x"
     ]

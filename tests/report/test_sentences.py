@@ -13,8 +13,8 @@ import pytest
 from report_frames import CATALOGUE, CURRENT, UNITS, figures, status_frame, values_frame
 
 from baocao.config.periods import Period
-from baocao.report.figures import Meta, build_figures
-from baocao.report.sentences import (
+from baocao.report.compose.figures import Meta, build_figures
+from baocao.report.compose.sentences import (
     change_phrase,
     figure_names,
     figure_sentence,
@@ -215,7 +215,7 @@ def test_a_figure_filled_in_but_unreadable_is_not_called_blank():
 def test_a_file_no_figure_could_be_read_from_is_named_once_not_figure_by_figure():
     """Cường's file had no sheet of figures: it is left out of “tổng hợp từ … đơn vị” with its
     reason, and not listed as leaving every figure blank."""
-    from baocao.report.sentences import sources_note
+    from baocao.report.compose.sentences import sources_note
 
     values = values_frame({**CURRENT, **{k: None for k in CURRENT if k[0] == "03"}})
     fs = build_figures(values, status_frame({"03": "có lỗi", "04": "chưa nộp"}), CATALOGUE, UNITS)

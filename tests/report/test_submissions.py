@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from report_frames import CATALOGUE, CURRENT, UNITS, status_frame, values_frame
 
-from baocao.report.submissions import excluded_markdown, issues_markdown, status_markdown
+from baocao.report.compose.submissions import excluded_markdown, issues_markdown, status_markdown
 
 
 def test_status_links_only_units_that_sent_a_file():

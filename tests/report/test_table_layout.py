@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from baocao.report import table_layout as tl
+from baocao.report.compose import table_layout as tl
 
 
 def test_times_figures_are_half_an_em():

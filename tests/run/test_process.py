@@ -157,8 +157,8 @@ def test_manifest_names_inputs_outputs_and_says_the_rerun_reproduced_the_first(p
     from baocao.config.catalog import load_catalogue
     from baocao.config.outline import load_outline
     from baocao.config.periods import Period
-    from baocao.report.narrative_source import file_name
-    from baocao.report.narrative_write import write_narrative_docx
+    from baocao.report.narrative.source import file_name
+    from baocao.report.narrative.write import write_narrative_docx
 
     outline = load_outline(project.config, load_catalogue(project.config))
     narrative = project.root / "narrative" / PERIOD / file_name(PERIOD)

@@ -215,7 +215,7 @@ def test_a_resent_file_is_set_aside_not_counted_as_a_unit_and_each_file_has_its_
     one, both left in the folder. Before the run, status must not show the old file's state
     beside the new one; after it, the summary counts 11 units (not 12), lists Chi Lăng once,
     and every count of units (status, manifest, the review annex's sentence) says the same."""
-    from baocao.report.submissions import status_markdown
+    from baocao.report.compose.submissions import status_markdown
     from baocao.run.store import read_csv
 
     folder = copy_sample(tmp_path, "2021-H1", (FILES[0], FILES[2]))

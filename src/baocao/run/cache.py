@@ -100,7 +100,7 @@ def _static_parts(paths: ProjectPaths, narrative: str) -> dict[str, str]:
     """What a report reads besides processed data: narrative, report source, config, code.
 
     `narrative` is the digest of the period's narrative by content (the Markdown files' bytes
-    and what the Word document says: `report.narrative_source.folder_digest`, computed by the
+    and what the Word document says: `report.narrative.source.folder_digest`, computed by the
     pipeline), so a document saved again without a change, which Word rewrites with new dates
     and identifiers, reruns nothing."""
     lock = paths.root / "requirements.lock"
