@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from baocao.base.files import temporary_beside
 from baocao.config.paths import ProjectPaths
 from baocao.config.units import WINDOWS_RESERVED
 from baocao.pipeline import run_period
 from baocao.run.generations import staging_name
-from baocao.run.store import temporary_beside
 from baocao.sample import write_sample
 
 REPO = Path(__file__).resolve().parents[1]

@@ -258,8 +258,8 @@ def run(
     Chỉ những đơn vị có tệp (hoặc danh mục, sổ tay, mã nguồn) thay đổi mới được xử lý lại."""
 
     def body():
+        from baocao.base.numbers import format_number
         from baocao.config.settings import apply_overrides, load_report_settings
-        from baocao.intake.format_numbers import format_number
         from baocao.pipeline import PROFILES, explain_period, require_workbooks, run_period
         from baocao.report.backends import BACKEND_NAMES
         from baocao.report.profiles import PROFILE_NAMES

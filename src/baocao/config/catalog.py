@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from baocao.base.keys import match_key
 from baocao.config.versions import _guard, _merged, _versioned_texts
 from baocao.errors import ConfigError
 
@@ -74,8 +75,6 @@ class Indicator:
 def measure_key(text: str) -> str:
     """A unit of measure folded for comparison: “Tr.đ” and “trđ”, “1.000 đ” and “1000đ” match;
     “%” is kept (as “phần trăm”), so that it never folds to nothing."""
-    from baocao.config.names import match_key
-
     return match_key(text.replace("%", " phần trăm ")).replace(" ", "")
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import python_calamine as calamine
 
-from baocao.config.names import match_key
+from baocao.base.keys import match_key
 from baocao.errors import Issue
 from baocao.intake import layout
 from baocao.intake.workbook import (

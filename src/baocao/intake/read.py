@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from baocao.config.names import match_key
+from baocao.base.keys import match_key
 from baocao.errors import InputError, Issue, Location
 from baocao.intake import layout
 from baocao.intake.cell_formats import EXCEL_ERRORS

@@ -18,7 +18,7 @@ from typing import Any
 
 import python_calamine as calamine
 
-from baocao.config.names import match_key
+from baocao.base.keys import match_key
 from baocao.errors import InputError, Issue, Location
 from baocao.intake.cell_formats import FileScan, SheetScan
 from baocao.intake.layout import column_letter

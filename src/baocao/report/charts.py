@@ -25,7 +25,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from baocao.intake.format_numbers import format_money, format_number  # noqa: E402
+from baocao.base.numbers import format_money, format_number  # noqa: E402
 
 DPI = 200
 WIDTH = 6.3  # inches: the text width of an A4 page with the official margins

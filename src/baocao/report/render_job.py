@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from baocao.base.files import temporary_beside
 from baocao.config.paths import ProjectPaths
 from baocao.config.settings import load_report_settings
 from baocao.errors import BaocaoError
 from baocao.report.docx_finish import finish_docx
 from baocao.report.html_check import public_problems, self_contained_problems
 from baocao.report.output_files import FORMATS, output_names  # noqa: F401  (re-exported)
-from baocao.run.store import temporary_beside
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from dataclasses import replace as dataclass_replace
 
 import pandas as pd
 
+from baocao.base.keys import match_key
 from baocao.config.catalog import Catalogue, Indicator
-from baocao.config.names import match_key
 from baocao.config.periods import Period, is_period
 from baocao.config.units import Unit
 from baocao.errors import Issue

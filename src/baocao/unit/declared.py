@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from baocao.base.keys import match_key
 from baocao.config.lineage import old_units_named
-from baocao.config.names import match_key, resolve_unit
+from baocao.config.names import resolve_unit
 from baocao.config.periods import Period, read_written_period
 from baocao.config.units import Unit
 from baocao.errors import Issue
