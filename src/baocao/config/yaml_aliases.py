@@ -13,6 +13,7 @@ import re
 
 import yaml
 
+from baocao.base.numbers import format_number
 from baocao.errors import ConfigError
 
 # A configuration file holds a few hundred values; aliases (`*name`) repeating anchored ones
@@ -64,7 +65,7 @@ def _bomb_message(source: str, node: yaml.Node, children: list, sizes: dict[int,
     # Name the line of the largest child (an alias, usually) that pushed the node over.
     biggest = max(children, key=lambda c: sizes[id(c)], default=node)
     line = biggest.start_mark.line + 1
-    limit = f"{MAX_EXPANDED_NODES:,}".replace(",", ".")
+    limit = format_number(MAX_EXPANDED_NODES)
     return (
         f"Tệp cấu hình {source}, dòng {line}: các nhãn “&” dùng lại bằng “*” (anchor/alias của "
         f"YAML) khiến tệp phình ra hơn {limit} giá trị, nhiều hơn mọi tệp cấu hình thật; tệp "

@@ -31,6 +31,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from baocao.base.numbers import format_number
 from baocao.errors import InputError, Location
 from baocao.intake.cell_formats import (
     FileScan,
@@ -86,7 +87,7 @@ def _error(kind: str, problem: str, fix: str, path: Path, sheet: str | None = No
 
 
 def _megabytes(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f}".replace(".", ",") + " MB"
+    return f"{format_number(n / (1024 * 1024), 1)} MB"
 
 
 def check_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> FileScan:

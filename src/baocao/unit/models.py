@@ -11,6 +11,7 @@ import re
 
 import pandas as pd
 
+from baocao.base.numbers import format_number
 from baocao.config.catalog import Catalogue
 from baocao.errors import Issue
 from baocao.intake import layout
@@ -76,7 +77,7 @@ def clean_models(
 
 def _over_limit(over, sheet: str | None) -> Issue:
     first, last = over[0], over[-1]
-    count = f"{len(over):,}".replace(",", ".")
+    count = format_number(len(over))
     return Issue(
         "warning",
         "models_over_limit",
