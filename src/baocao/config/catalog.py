@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from baocao.base.keys import match_key
-from baocao.config.versions import _guard, _merged, _versioned_texts
+from baocao.config.versions import guarded_parse, merge_versions, versioned_texts
 from baocao.errors import ConfigError
 
 KINDS = ("count", "money", "percent")
@@ -246,11 +246,11 @@ def parse_catalogue(data: dict, source: str = "config/indicators.yml") -> Catalo
 # Parsed once per content: a file edited while the process lives is read anew.
 @cache
 def _catalogue_from(texts: tuple[tuple[str, str], ...]) -> Catalogue:
-    data, source = _merged(texts)
-    return _guard(lambda d, s: parse_catalogue(d, source=s), data, source)
+    data, source = merge_versions(texts)
+    return guarded_parse(lambda d, s: parse_catalogue(d, source=s), data, source)
 
 
 def load_catalogue(config_dir: Path, period: str | None = None) -> Catalogue:
     """The catalogue in force for `period` (`config/indicators*.yml`); without a period, the
     base file `config/indicators.yml`. Raises `ConfigError` (Vietnamese, file and key)."""
-    return _catalogue_from(_versioned_texts(config_dir, "indicators", period))
+    return _catalogue_from(versioned_texts(config_dir, "indicators", period))
