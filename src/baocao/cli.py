@@ -13,7 +13,9 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from baocao.cli_console import STATE_STYLE, _fail, _guarded, console
+from baocao.cli_console import STATE_STYLE, console
+from baocao.cli_console import fail as _fail
+from baocao.cli_console import guarded as _guarded
 from baocao.cli_vietnamese import VietnameseCommand, VietnameseGroup
 from baocao.config.paths import ProjectPaths
 from baocao.unit.states import STATE_VALID
