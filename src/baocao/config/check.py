@@ -24,7 +24,7 @@ from baocao.config.periods import Period
 from baocao.config.settings import ReportSettings, load_report_settings
 from baocao.config.settings_types import report_settings_problems
 from baocao.config.units import UnitList, load_units
-from baocao.config.versions import VERSIONED, versioned_texts, config_versions, version_for
+from baocao.config.versions import VERSIONED, config_versions, version_for, versioned_texts
 from baocao.errors import BaocaoError
 
 T = TypeVar("T")

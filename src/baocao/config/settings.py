@@ -22,7 +22,7 @@ from typing import Any
 
 from baocao.config.periods import Period
 from baocao.config.settings_types import report_settings_problems
-from baocao.config.versions import guarded_parse, merge_versions, versioned_texts, nfc
+from baocao.config.versions import guarded_parse, merge_versions, nfc, versioned_texts
 from baocao.errors import BaocaoError, ConfigError
 
 DEFAULT_TITLE = (

@@ -18,10 +18,10 @@ from typing import Any
 from baocao.config.periods import Period, is_period
 from baocao.config.versions import (
     guarded_parse,
+    nfc,
     parse_yaml_text,
     ranges_overlap,
     read_config_text,
-    nfc,
     yaml_node,
 )
 from baocao.errors import ConfigError
