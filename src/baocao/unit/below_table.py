@@ -20,7 +20,8 @@ from baocao.base.keys import match_key
 from baocao.base.numbers import format_number
 from baocao.config.catalog import Catalogue
 from baocao.errors import Issue
-from baocao.intake.read import DataRow, text_of
+from baocao.intake.read import DataRow
+from baocao.intake.workbook import text_of
 from baocao.unit.findings import cell_key, cell_span
 
 KIND = "rows_below_table"

@@ -17,7 +17,8 @@ from baocao.config.periods import Period, read_written_period
 from baocao.config.units import Unit
 from baocao.errors import Issue
 from baocao.intake import layout
-from baocao.intake.read import UnitWorkbook, text_of
+from baocao.intake.read import UnitWorkbook
+from baocao.intake.workbook import text_of
 
 
 def check_declared_period(workbook: UnitWorkbook, period: str) -> list[Issue]:

@@ -15,7 +15,8 @@ from baocao.base.numbers import format_number
 from baocao.config.catalog import Catalogue
 from baocao.errors import Issue
 from baocao.intake import layout
-from baocao.intake.read import UnitWorkbook, text_of
+from baocao.intake.read import UnitWorkbook
+from baocao.intake.workbook import text_of
 
 MODEL_COLUMNS = ("period", "unit_code", *layout.MODEL_FIELDS, "sheet", "cell")
 _PROGRAMME = re.compile(r"^\D*(\d+)\D*$")
