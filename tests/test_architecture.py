@@ -22,6 +22,15 @@ STAGES = ("config", "intake", "unit", "run", "report")
 SHARED = {"errors", "base"}  # importable from every stage
 
 
+def absolute_module(node: ast.ImportFrom, module: str) -> str:
+    """The dotted module a `from … import` reads from, relative imports resolved against
+    `module` (the importing module's dotted name; a package's as `x.__init__`)."""
+    if not node.level:
+        return node.module or ""
+    base = module.split(".")[: -node.level]
+    return ".".join([*base, node.module] if node.module else base)
+
+
 def imported_modules(source: str, module: str) -> list[tuple[int, str]]:
     """(line, dotted name under `baocao`) of every import in `source`, function-level imports
     included; `module` is the importing module's dotted name, for relative imports."""
@@ -30,11 +39,7 @@ def imported_modules(source: str, module: str) -> list[tuple[int, str]]:
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = module.split(".")[: -node.level]
-                prefix = ".".join([*base, node.module] if node.module else base)
-            else:
-                prefix = node.module or ""
+            prefix = absolute_module(node, module)
             names = [f"{prefix}.{alias.name}" for alias in node.names]
         else:
             continue
@@ -132,13 +137,6 @@ def is_private(name: str) -> bool:
     return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
 
 
-def _absolute(node: ast.ImportFrom, module: str) -> str:
-    if not node.level:
-        return node.module or ""
-    base = module.split(".")[: -node.level]
-    return ".".join([*base, node.module] if node.module else base)
-
-
 def _dotted(node: ast.expr) -> str | None:
     """`a.b.c` of a chain of attributes on a name; None for anything else."""
     if isinstance(node, ast.Name):
@@ -165,7 +163,7 @@ def private_imports(source: str, module: str) -> list[str]:
     modules: set[str] = set()  # local names bound to a baocao module
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
-            prefix = _absolute(node, module)
+            prefix = absolute_module(node, module)
             if prefix != "baocao" and not prefix.startswith("baocao."):
                 continue
             for alias in node.names:
@@ -268,24 +266,38 @@ def test_no_module_imports_a_private_name_of_another(group):
     assert found == [], f"{len(found)} imports of private names:\n" + "\n".join(found)
 
 
-def test_a_private_import_is_caught():
-    assert private_imports(
-        "from baocao.config.versions import _guard\n", "baocao.config.units"
-    ) == ["baocao.config.units:1 imports baocao.config.versions._guard"]
-    inside = "def f():\n    from .workbook import _rows, text_of\n"
-    assert private_imports(inside, "baocao.intake.read") == [
-        "baocao.intake.read:2 imports baocao.intake.workbook._rows"
-    ]
-    through = "from baocao.intake import layout\n\nx = layout._HIDDEN\n"
-    assert private_imports(through, "baocao.unit.clean") == [
-        "baocao.unit.clean:3 uses layout._HIDDEN"
-    ]
-    dotted = "import baocao.run.store\n\nbaocao.run.store._UMASK\n"
-    assert private_imports(dotted, "baocao.pipeline") == [
-        "baocao.pipeline:3 uses baocao.run.store._UMASK"
-    ]
-    public = "from baocao import __version__\nfrom baocao.base.keys import match_key\nx._y\n"
-    assert private_imports(public, "baocao.cli") == []
+PRIVATE_CASES = [  # (source, importing module, what is caught)
+    (
+        "from baocao.config.versions import _guard\n",
+        "baocao.config.units",
+        ["baocao.config.units:1 imports baocao.config.versions._guard"],
+    ),
+    (
+        "def f():\n    from .workbook import _rows, text_of\n",
+        "baocao.intake.read",
+        ["baocao.intake.read:2 imports baocao.intake.workbook._rows"],
+    ),
+    (
+        "from baocao.intake import layout\n\nx = layout._HIDDEN\n",
+        "baocao.unit.clean",
+        ["baocao.unit.clean:3 uses layout._HIDDEN"],
+    ),
+    (
+        "import baocao.run.store\n\nbaocao.run.store._UMASK\n",
+        "baocao.pipeline",
+        ["baocao.pipeline:3 uses baocao.run.store._UMASK"],
+    ),
+    (
+        "from baocao import __version__\nfrom baocao.base.keys import match_key\nx._y\n",
+        "baocao.cli",
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "module", "caught"), PRIVATE_CASES)
+def test_a_private_import_is_caught(source, module, caught):
+    assert private_imports(source, module) == caught
 
 
 def test_no_import_cycle_inside_a_stage():
