@@ -301,7 +301,7 @@ def test_every_path_a_168_unit_period_writes_is_short_and_windows_safe(tmp_path)
     problems = [m for p in written for m in _windows_name_problems(p.name)]
     assert problems == []
 
-    # Each file is first written beside itself under a temporary name (store.temporary_beside);
+    # Each file is first written beside itself under a temporary name (base.files.temporary_beside);
     # a run's outputs are staged beside their folders until committed (generations.Generation):
     # `data/processed/.<period>.next/<period>/…`, `_output/.<period>.next/…`.
     probe = temporary_beside(tmp_path / "x" / "a")

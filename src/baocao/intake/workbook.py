@@ -54,7 +54,7 @@ class OpenedWorkbook:
     book: calamine.CalamineWorkbook
     scan: FileScan
     path: Path
-    _rows: dict[str, list[list[Any]]] = field(default_factory=dict, repr=False)
+    _rows: dict[str, list[list[Any]]] = field(default_factory=dict, init=False, repr=False)
 
     def __enter__(self) -> OpenedWorkbook:
         return self
