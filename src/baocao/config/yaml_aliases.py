@@ -13,7 +13,6 @@ import re
 
 import yaml
 
-from baocao.base.numbers import format_number
 from baocao.errors import ConfigError
 
 # A configuration file holds a few hundred values; aliases (`*name`) repeating anchored ones
@@ -62,6 +61,8 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 
 def _bomb_message(source: str, node: yaml.Node, children: list, sizes: dict[int, int]) -> str:
+    from baocao.base.numbers import format_number  # babel: only when a file is refused
+
     # Name the line of the largest child (an alias, usually) that pushed the node over.
     biggest = max(children, key=lambda c: sizes[id(c)], default=node)
     line = biggest.start_mark.line + 1
