@@ -31,7 +31,6 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from baocao.base.numbers import format_number
 from baocao.errors import InputError, Location
 from baocao.intake.cell_formats import (
     FileScan,
@@ -87,6 +86,8 @@ def _error(kind: str, problem: str, fix: str, path: Path, sheet: str | None = No
 
 
 def _megabytes(n: int) -> str:
+    from baocao.base.numbers import format_number  # babel: only when a file is refused
+
     return f"{format_number(n / (1024 * 1024), 1)} MB"
 
 
