@@ -138,7 +138,7 @@ def totals(folder: Path, config: Path) -> dict[str, float]:
 def shown_in_appendix(totals: dict[str, float], config: Path) -> dict[str, str]:
     """Label -> the total as Phụ lục I prints it (money in triệu đồng with exactly one decimal,
     "1.500,0"; percentages with up to one)."""
-    from baocao.intake.format_numbers import (
+    from baocao.base.numbers import (
         format_number,  # the report's number writing, not its reading
     )
 

@@ -204,7 +204,7 @@ def in_order(texts: list[str]) -> list[str]:
 
 
 def totals_shown(catalogue) -> dict[str, str]:
-    from baocao.intake.format_numbers import format_number
+    from baocao.base.numbers import format_number
 
     expected = expected_totals(catalogue, units_2021_list())
     shown = {}

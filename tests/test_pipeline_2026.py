@@ -19,9 +19,9 @@ import pytest
 from bs4 import BeautifulSoup
 from docx import Document
 
+from baocao.base.numbers import format_number
 from baocao.config.catalog import load_catalogue
 from baocao.config.units import load_units
-from baocao.intake.format_numbers import format_number
 from baocao.report.compose.markdown import format_figure
 from baocao.sample_plan import sample_plan
 

@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from baocao.base.files import temporary_beside
 from baocao.config.paths import ProjectPaths
 from baocao.config.units import WINDOWS_RESERVED
 from baocao.pipeline import run_period
 from baocao.run.generations import staging_name
-from baocao.run.store import temporary_beside
 from baocao.sample import write_sample
 
 REPO = Path(__file__).resolve().parents[1]
@@ -301,7 +301,7 @@ def test_every_path_a_168_unit_period_writes_is_short_and_windows_safe(tmp_path)
     problems = [m for p in written for m in _windows_name_problems(p.name)]
     assert problems == []
 
-    # Each file is first written beside itself under a temporary name (store.temporary_beside);
+    # Each file is first written beside itself under a temporary name (base.files.temporary_beside);
     # a run's outputs are staged beside their folders until committed (generations.Generation):
     # `data/processed/.<period>.next/<period>/…`, `_output/.<period>.next/…`.
     probe = temporary_beside(tmp_path / "x" / "a")

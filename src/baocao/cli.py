@@ -13,7 +13,9 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from baocao.cli_console import STATE_STYLE, _fail, _guarded, console
+from baocao.cli_console import STATE_STYLE, console
+from baocao.cli_console import fail as _fail
+from baocao.cli_console import guarded as _guarded
 from baocao.cli_vietnamese import VietnameseCommand, VietnameseGroup
 from baocao.config.paths import ProjectPaths
 from baocao.report.render.formats import labels as format_labels
@@ -259,8 +261,8 @@ def run(
     Chỉ những đơn vị có tệp (hoặc danh mục, sổ tay, mã nguồn) thay đổi mới được xử lý lại."""
 
     def body():
+        from baocao.base.numbers import format_number
         from baocao.config.settings import apply_overrides, load_report_settings
-        from baocao.intake.format_numbers import format_number
         from baocao.pipeline import PROFILES, explain_period, require_workbooks, run_period
         from baocao.report.render.backends import BACKEND_NAMES
         from baocao.report.render.profiles import PROFILE_NAMES

@@ -1,8 +1,8 @@
 """The console the `baocao` commands write to, and how a command fails.
 
 In: the process's stdout and stderr, made UTF-8 on import (`_utf8_streams`). Out: the rich
-`console`, the colour of each unit state (`STATE_STYLE`), `_fail` (one Vietnamese line, then the
-exit code) and `_guarded`, which runs a command body so a user never sees a traceback (an
+`console`, the colour of each unit state (`STATE_STYLE`), `fail` (one Vietnamese line, then the
+exit code) and `guarded`, which runs a command body so a user never sees a traceback (an
 unexpected error is written to `baocao-loi.log` in the output folder).
 """
 
@@ -41,7 +41,9 @@ STATE_STYLE = {
 }
 
 
-def _fail(message: str, code: int = 2) -> None:
+def fail(message: str, code: int = 2) -> None:
+    """Print `message` (Vietnamese) as one red “Lỗi:” line and end the command with exit
+    `code` (2: bad input or configuration; 130: interrupted)."""
     console.print(f"[bold red]Lỗi:[/] {message}")
     raise typer.Exit(code)
 
@@ -70,25 +72,26 @@ def write_error_log(text: str) -> str:
     return f"không ghi được chi tiết kỹ thuật ({reason})"
 
 
-def _guarded(action):
-    """Run a command body: our own errors print as one Vietnamese line, as do the operating
-    system's (naming the file or folder); others are logged."""
+def guarded(action):
+    """Run a command body (`action()`, its result returned): our own errors print as one
+    Vietnamese line, as do the operating system's (naming the file or folder); others are
+    logged and said in one line."""
     from baocao.errors import KEPT, os_failure_message
 
     try:
         return action()
     except BaocaoError as error:
-        _fail(error.message)
+        fail(error.message)
     except KeyboardInterrupt:
-        _fail("Đã dừng theo yêu cầu. Kết quả của lần chạy trước vẫn được giữ nguyên.", 130)
+        fail("Đã dừng theo yêu cầu. Kết quả của lần chạy trước vẫn được giữ nguyên.", 130)
     except typer.Exit:
         raise
     except Exception as error:
         if isinstance(error, OSError) and error.errno is not None:
             # A read-only folder, a full disk, a file held open: the user can act on it.
-            _fail(f"{os_failure_message(error)} {KEPT}")
+            fail(f"{os_failure_message(error)} {KEPT}")
         where = write_error_log(traceback.format_exc())
-        _fail(
+        fail(
             f"Lỗi ngoài dự kiến của chương trình; {where}. "
             "Hãy gửi tệp này cho người phụ trách kỹ thuật.",
             3,

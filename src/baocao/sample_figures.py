@@ -1,8 +1,8 @@
 """The figures of the illustrative sample: one unit's values, drawn at realistic magnitudes.
 
-In: a unit's random draws (`_Draw`, seeded by `sample_plan`) and `fixed(code, drawn)`, which
+In: a unit's random draws (`Draw`, seeded by `sample_plan`) and `fixed(code, drawn)`, which
 returns a value the plan forces or the drawn one. Out: the unit's figures by indicator code, in
-đồng, % or counts, drawn per catalogue version (`_GENERATORS`: the districts of 2021, the
+đồng, % or counts, drawn per catalogue version (`GENERATORS`: the districts of 2021, the
 communes of the 2026 catalogue) so that every rule of the catalogue holds unless a forced value
 breaks it on purpose. Pure: reads and writes no file.
 """
@@ -21,7 +21,7 @@ def _round_money(amount: float) -> int:
     return max(0, int(round(amount / step)) * step)
 
 
-class _Draw:
+class Draw:
     """Random draws for one unit and period.
 
     A magnitude lies in its 2021-H1 range [low, high]. Its position in the range belongs to the
@@ -55,7 +55,7 @@ class _Draw:
         return round(self.rng.uniform(low, high), 1)
 
 
-def _unit_values(draw: _Draw, fixed: Callable[[str, Value], Value]) -> dict[str, Value]:
+def unit_values(draw: Draw, fixed: Callable[[str, Value], Value]) -> dict[str, Value]:
     """One unit's figures. `fixed(code, drawn)` returns a forced value, or the drawn one.
 
     Dependent figures (answered, settled, allocated, spent) are drawn from the values actually
@@ -132,7 +132,7 @@ def _unit_values(draw: _Draw, fixed: Callable[[str, Value], Value]) -> dict[str,
     return v
 
 
-def _commune_values(draw: _Draw, fixed: Callable[[str, Value], Value]) -> dict[str, Value]:
+def commune_values(draw: Draw, fixed: Callable[[str, Value], Value]) -> dict[str, Value]:
     """One commune's figures under the 2026 catalogue, at commune scale (a district of 2021 had
     six communes or so; one Ban Thanh tra nhân dân and one Ban Giám sát đầu tư của cộng đồng per
     commune; entrusted policy loans outstanding of tens of tỷ đồng per commune)."""
@@ -204,11 +204,12 @@ def _commune_values(draw: _Draw, fixed: Callable[[str, Value], Value]) -> dict[s
     return v
 
 
-# The generator of each catalogue version (by its first period); others draw as in 2021.
-_GENERATORS = {"2025-H2": _commune_values}
+# The generator of each catalogue version (by its first period): `GENERATORS.get(first,
+# unit_values)(draw, fixed)` gives a unit's figures; versions not listed draw as in 2021.
+GENERATORS = {"2025-H2": commune_values}
 
 
-def _fallback(draw: _Draw, kind: str) -> Value:
+def fallback_value(draw: Draw, kind: str) -> Value:
     """A value for an indicator the generator does not know yet (added to the catalogue later)."""
     if kind == "percent":
         return draw.percent(80, 98)

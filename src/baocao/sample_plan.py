@@ -32,12 +32,12 @@ from baocao.config.versions import version_for
 from baocao.intake import layout
 from baocao.intake.template import template_file_name
 from baocao.sample_figures import (
-    _GENERATORS,
+    GENERATORS,
+    Draw,
     Value,
-    _commune_values,
-    _Draw,
-    _fallback,
-    _unit_values,
+    commune_values,
+    fallback_value,
+    unit_values,
 )
 
 SEED = 20210705
@@ -318,7 +318,7 @@ def sample_plan(period: str, paths: ProjectPaths | None = None) -> SamplePlan:
     units = unit_list.units
     # Each catalogue version has its generator: the 2026 catalogue is drawn at commune scale.
     version = version_for(paths.config, "indicators", period).first
-    values_of = _GENERATORS.get(version or "", _unit_values)
+    values_of = GENERATORS.get(version or "", unit_values)
     odd = _IRREGULAR.get(period, _Irregular())
     scale = _SCALE.get(period, (1.0, 1.0))
     plan = SamplePlan(period=period)
@@ -342,10 +342,10 @@ def sample_plan(period: str, paths: ProjectPaths | None = None) -> SamplePlan:
     for unit in units:
         position = random.Random(f"{SEED}:unit:{unit.code}")
         rng = random.Random(f"{SEED}:{period}:{unit.code}")
-        draw = _Draw(position, rng, scale)
+        draw = Draw(position, rng, scale)
         drawn = values_of(draw, lambda code, value, u=unit.code: fixed(u, code, value))
         models = _models(rng, parsed)
-        if values_of is _commune_values:
+        if values_of is commune_values:
             for model in models:
                 model["programme"] = _PROGRAMMES_2026[model["programme"]]
         person = rng.choice(_PEOPLE)
@@ -356,7 +356,7 @@ def sample_plan(period: str, paths: ProjectPaths | None = None) -> SamplePlan:
         for indicator in catalogue.indicators:
             value = drawn.get(indicator.code)
             if indicator.code not in drawn:
-                value = _fallback(draw, indicator.kind)
+                value = fallback_value(draw, indicator.kind)
             plan.values[(unit.code, indicator.code)] = value
         plan.models[unit.code] = models
         plan.filled[unit.code] = (person, filled_on)

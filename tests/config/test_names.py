@@ -6,11 +6,11 @@ import unicodedata
 
 import pytest
 
+from baocao.base.keys import match_key
 from baocao.config.names import (
     ADMIN_PREFIXES,
     closest_units,
     foreign_level,
-    match_key,
     resolve_unit,
     strip_admin_prefix,
     unit_levels,

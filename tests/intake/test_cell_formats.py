@@ -23,10 +23,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from baocao.base.numbers import format_number
 from baocao.config.units import load_units
 from baocao.errors import InputError
 from baocao.intake import layout
-from baocao.intake.format_numbers import format_number
 from baocao.intake.read import read_unit_workbook
 from baocao.intake.safety import check_file
 from baocao.report.compose.submissions import excluded_markdown

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from baocao.intake.format_numbers import format_change, format_money, format_number, format_percent
+from baocao.base.numbers import format_change, format_money, format_number, format_percent
 from baocao.intake.numbers import NumberParseError, Parsed, parse_value
 
 

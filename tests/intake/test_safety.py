@@ -63,7 +63,7 @@ REFUSED = [
     ("zero_bytes", "empty_file", None, "0 byte"),
     ("empty_workbook", "empty_workbook", "Sheet", "đều trống"),
     ("too_large", "file_too_large", None, "vượt giới hạn 20,0 MB"),
-    ("zip_bomb_declared", "zip_bomb", None, "4096,0 MB"),
+    ("zip_bomb_declared", "zip_bomb", None, "4.096,0 MB"),
     ("zip_bomb_ratio", "zip_bomb", None, "xl/worksheets/sheet1.xml"),
     ("billion_laughs", "xml_entities", "Số liệu", "<!DOCTYPE>"),
     ("far_cell", "sheet_too_large", "Số liệu", "XFD1048576"),

@@ -13,7 +13,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from baocao.config.versions import _guard, _merged, _versioned_texts
+from baocao.base.keys import match_key
+from baocao.config.versions import guarded_parse, merge_versions, versioned_texts
 from baocao.errors import ConfigError
 
 KINDS = ("count", "money", "percent")
@@ -74,8 +75,6 @@ class Indicator:
 def measure_key(text: str) -> str:
     """A unit of measure folded for comparison: “Tr.đ” and “trđ”, “1.000 đ” and “1000đ” match;
     “%” is kept (as “phần trăm”), so that it never folds to nothing."""
-    from baocao.config.names import match_key
-
     return match_key(text.replace("%", " phần trăm ")).replace(" ", "")
 
 
@@ -247,11 +246,11 @@ def parse_catalogue(data: dict, source: str = "config/indicators.yml") -> Catalo
 # Parsed once per content: a file edited while the process lives is read anew.
 @cache
 def _catalogue_from(texts: tuple[tuple[str, str], ...]) -> Catalogue:
-    data, source = _merged(texts)
-    return _guard(lambda d, s: parse_catalogue(d, source=s), data, source)
+    data, source = merge_versions(texts)
+    return guarded_parse(lambda d, s: parse_catalogue(d, source=s), data, source)
 
 
 def load_catalogue(config_dir: Path, period: str | None = None) -> Catalogue:
     """The catalogue in force for `period` (`config/indicators*.yml`); without a period, the
     base file `config/indicators.yml`. Raises `ConfigError` (Vietnamese, file and key)."""
-    return _catalogue_from(_versioned_texts(config_dir, "indicators", period))
+    return _catalogue_from(versioned_texts(config_dir, "indicators", period))

@@ -24,7 +24,7 @@ from baocao.config.periods import Period
 from baocao.config.settings import ReportSettings, load_report_settings
 from baocao.config.settings_types import report_settings_problems
 from baocao.config.units import UnitList, load_units
-from baocao.config.versions import VERSIONED, _versioned_texts, config_versions, version_for
+from baocao.config.versions import VERSIONED, config_versions, version_for, versioned_texts
 from baocao.errors import BaocaoError
 
 T = TypeVar("T")
@@ -206,7 +206,7 @@ def check_config(config_dir: Path, period: str, paths: ProjectPaths | None = Non
             problems, lambda: load_outline(config_dir, check.catalogue, period)
         )
     if "report" in check.files:
-        texts = _attempt(problems, lambda: _versioned_texts(config_dir, "report", period))
+        texts = _attempt(problems, lambda: versioned_texts(config_dir, "report", period))
         typed = _attempt(problems, lambda: report_settings_problems(texts)) if texts else None
         problems.extend(typed or [])
         if typed == []:

@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from baocao.config.names import closest_units, match_key, resolve_unit, split_level
+from baocao.base.keys import match_key
+from baocao.config.names import closest_units, resolve_unit, split_level
 from baocao.config.units import Unit
 
 __all__ = [

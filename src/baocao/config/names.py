@@ -9,18 +9,16 @@ report, with `closest_units` for a “did you mean” hint.
 from __future__ import annotations
 
 import difflib
-import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
+from baocao.base.keys import marked_key, match_key
 from baocao.config.units import Unit
 
 __all__ = [
     "ADMIN_PREFIXES",
     "closest_units",
     "foreign_level",
-    "match_key",
     "resolve_unit",
     "split_level",
     "strip_admin_prefix",
@@ -62,36 +60,6 @@ LEVEL_OF_PREFIX: dict[str, str] = {
     "xa": "xã",
     "x": "xã",
 }
-
-_SEPARATORS = re.compile(r"[\W_]+")
-
-
-def _clean(text: str) -> str:
-    """NFC, lower case, invisible format characters (zero-width space, BOM) removed."""
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
-    return text.casefold()
-
-
-def _collapse(text: str) -> str:
-    return _SEPARATORS.sub(" ", text).strip()
-
-
-def _marked_key(text: str) -> str:
-    """Like `match_key` but keeping diacritics: tells “Lăng” from “Lãng” when both exist."""
-    return _collapse(_clean(text))
-
-
-def match_key(text: str) -> str:
-    """Fold a name for matching: lower case, no diacritics, đ→d, punctuation as single spaces.
-
-    >>> match_key("TP. Lạng Sơn")
-    'tp lang son'
-    """
-    text = _clean(text).replace("đ", "d")
-    decomposed = unicodedata.normalize("NFD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _collapse(unicodedata.normalize("NFC", bare))
 
 
 def strip_admin_prefix(key: str, levels: Sequence[str] = ()) -> str:
@@ -195,9 +163,9 @@ def resolve_unit(text: str, units: Sequence[Unit]) -> Unit | None:
     “Xã Bắc Sơn” of a list of communes (see `foreign_level`), nor “Xã Bắc Sơn” a district.
     """
     for key, strip in (
-        (_marked_key, False),
+        (marked_key, False),
         (match_key, False),
-        (_marked_key, True),
+        (marked_key, True),
         (match_key, True),
     ):
         wanted = key(text)

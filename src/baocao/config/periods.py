@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from baocao.base.keys import match_key
 from baocao.errors import BaocaoError
 
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<half>H[12]))?$")
@@ -84,8 +85,6 @@ def read_written_period(value: object) -> Period | None:
     "năm 2021", "cả năm 2021", "12 tháng năm 2021", "2021". "9 tháng 2021", a quarter or two
     years give None: no half-year report covers them.
     """
-    from baocao.config.names import match_key  # names imports catalog, which imports this module
-
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)) and float(value).is_integer():

@@ -22,7 +22,7 @@ from typing import Any
 
 from baocao.config.periods import Period
 from baocao.config.settings_types import report_settings_problems
-from baocao.config.versions import _guard, _merged, _versioned_texts, nfc
+from baocao.config.versions import guarded_parse, merge_versions, nfc, versioned_texts
 from baocao.errors import BaocaoError, ConfigError
 
 DEFAULT_TITLE = (
@@ -122,7 +122,7 @@ def parse_report_settings(data: dict, source: str = "config/report.yml") -> Repo
 # Parsed once per content: a file edited while the process lives is read anew.
 @cache
 def _settings_from(texts: tuple[tuple[str, str], ...]) -> ReportSettings:
-    data, source = _merged(texts)
+    data, source = merge_versions(texts)
     problems = report_settings_problems(texts)
     if problems:
         more = (
@@ -131,13 +131,13 @@ def _settings_from(texts: tuple[tuple[str, str], ...]) -> ReportSettings:
             else ""
         )
         raise ConfigError(problems[0] + more)
-    return _guard(parse_report_settings, data, source)
+    return guarded_parse(parse_report_settings, data, source)
 
 
 def load_report_settings(config_dir: Path, period: str | None = None) -> ReportSettings:
     """The report settings in force for `period` (`config/report*.yml`); without a period, the
     base file. Raises `ConfigError`."""
-    return _settings_from(_versioned_texts(config_dir, "report", period))
+    return _settings_from(versioned_texts(config_dir, "report", period))
 
 
 # --- overrides of the report settings for one run (command line) ------------------------

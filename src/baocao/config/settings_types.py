@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from baocao.config.periods import is_period
-from baocao.config.versions import IN_FORCE, _parsed, yaml_node
+from baocao.config.versions import IN_FORCE, parsed_yaml, yaml_node
 
 TEXT_KEYS = {
     "parent_body": "tên cơ quan cấp trên, ví dụ “ỦY BAN MTTQ VIỆT NAM TỈNH LẠNG SƠN”",
@@ -53,9 +53,9 @@ class _Sources:
         self.data: dict[str, Any] = {}
         self.origin: dict[str, tuple[str, str]] = {}
         for source, text in texts:
-            raw = _parsed(text, source)
+            raw = parsed_yaml(text, source)
             if not isinstance(raw, dict):
-                continue  # `versions._merged` says so
+                continue  # `versions.merge_versions` says so
             for key, value in raw.items():
                 if key != IN_FORCE:
                     self.data[key] = value

@@ -17,11 +17,11 @@ from typing import Any
 
 from baocao.config.periods import Period, is_period
 from baocao.config.versions import (
-    _guard,
-    _parse_yaml,
-    _ranges_overlap,
-    _read_text,
+    guarded_parse,
     nfc,
+    parse_yaml_text,
+    ranges_overlap,
+    read_config_text,
     yaml_node,
 )
 from baocao.errors import ConfigError
@@ -183,7 +183,7 @@ def parse_units(data: dict, source: str = "config/units.yml", text: str | None =
             )
         )
     for a, b in itertools.combinations(lists, 2):
-        if _ranges_overlap((a.first, a.last), (b.first, b.last)):
+        if ranges_overlap((a.first, a.last), (b.first, b.last)):
             raise ConfigError(
                 f"{source}, unit_lists: danh sách từ {a.first} và danh sách từ {b.first} có "
                 "khoảng thời gian chồng lên nhau; mỗi kỳ chỉ được có một danh sách đơn vị."
@@ -199,11 +199,13 @@ def parse_units(data: dict, source: str = "config/units.yml", text: str | None =
 # Parsed once per content: a file edited while the process lives is read anew.
 @cache
 def _units_from(text: str, source: str) -> Units:
-    return _guard(
-        lambda d, s: parse_units(d, source=s, text=text), _parse_yaml(text, source) or {}, source
+    return guarded_parse(
+        lambda d, s: parse_units(d, source=s, text=text),
+        parse_yaml_text(text, source) or {},
+        source,
     )
 
 
 def load_units(config_dir: Path) -> Units:
     path = Path(config_dir) / "units.yml"
-    return _units_from(_read_text(path), str(path))
+    return _units_from(read_config_text(path), str(path))

@@ -30,7 +30,7 @@ def nfc(text: str) -> str:
 
 def read_yaml(path: Path) -> Any:
     """A configuration file's YAML; its problems as a Vietnamese `ConfigError`."""
-    return _parse_yaml(_read_text(path), str(path))
+    return parse_yaml_text(read_config_text(path), str(path))
 
 
 # libyaml's parser where PyYAML was built with it (its wheels are): the same documents, about
@@ -39,7 +39,9 @@ def read_yaml(path: Path) -> Any:
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _parse_yaml(text: str, source: str) -> Any:
+def parse_yaml_text(text: str, source: str) -> Any:
+    """A configuration file's text (read from `source`, named in messages) as YAML data: NFC,
+    aliases bounded, every syntax problem as a Vietnamese `ConfigError`."""
     text = nfc(text)
     check_aliases(text, source, _FAST_LOADER)
     try:
@@ -137,7 +139,8 @@ def _bad_value_message(text: str, source: str, exc: ValueError) -> str:
     return f"Tệp cấu hình {source} có một giá trị không đọc được ({exc})."
 
 
-def _read_text(path: Path) -> str:
+def read_config_text(path: Path) -> str:
+    """A configuration file's text; unreadable or not UTF-8 as a Vietnamese `ConfigError`."""
     try:
         return path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -205,7 +208,9 @@ class ConfigVersion:
         return f"từ {self.first}" + (f" đến {self.last}" if self.last else "")
 
 
-def _ranges_overlap(a: tuple[str, str | None], b: tuple[str, str | None]) -> bool:
+def ranges_overlap(a: tuple[str, str | None], b: tuple[str, str | None]) -> bool:
+    """Whether two ranges of periods (first, last; last None: open-ended) share a period."""
+
     def bounds(r):
         low = Period.parse(r[0]).sort_key
         high = Period.parse(r[1]).sort_key if r[1] else (10**6, 0)
@@ -239,7 +244,7 @@ def config_versions(config_dir: Path, name: str) -> tuple[ConfigVersion, ...]:
     paths = [config_dir / f"{name}.yml", *sorted(config_dir.glob(f"{name}-*.yml"))]
     versions = []
     for path in paths:
-        data = _parsed(_read_text(path), str(path))
+        data = parsed_yaml(read_config_text(path), str(path))
         first, last = _in_force(data, path)
         if first is None and path != paths[0]:
             raise ConfigError(
@@ -248,7 +253,7 @@ def config_versions(config_dir: Path, name: str) -> tuple[ConfigVersion, ...]:
         versions.append(ConfigVersion(path=path, first=first, last=last))
     dated = [v for v in versions if v.first is not None]
     for a, b in itertools.combinations(dated, 2):
-        if _ranges_overlap((a.first, a.last), (b.first, b.last)):
+        if ranges_overlap((a.first, a.last), (b.first, b.last)):
             raise ConfigError(
                 f"{a.path} ({a.shown}) và {b.path} ({b.shown}) có hiệu lực chồng lên nhau; "
                 "mỗi kỳ chỉ được có một phiên bản."
@@ -282,22 +287,24 @@ def version_files(config_dir: Path, name: str, period: str | None) -> tuple[Path
 
 
 @cache
-def _parsed(text: str, source: str) -> Any:
+def parsed_yaml(text: str, source: str) -> Any:
     """A file's YAML, parsed once per content (callers never mutate it)."""
-    return _parse_yaml(text, source)
+    return parse_yaml_text(text, source)
 
 
-def _versioned_texts(
-    config_dir: Path, name: str, period: str | None
-) -> tuple[tuple[str, str], ...]:
-    return tuple((str(p), _read_text(p)) for p in version_files(config_dir, name, period))
+def versioned_texts(config_dir: Path, name: str, period: str | None) -> tuple[tuple[str, str], ...]:
+    """(file, text) of each file a period's version of `config/<name>.yml` is read from, base
+    first: the input of `merge_versions`, hashable so callers can cache on it."""
+    return tuple((str(p), read_config_text(p)) for p in version_files(config_dir, name, period))
 
 
-def _merged(texts: tuple[tuple[str, str], ...]) -> tuple[dict, str]:
-    """The version's data: the base file's top-level keys, replaced by the version's own."""
+def merge_versions(texts: tuple[tuple[str, str], ...]) -> tuple[dict, str]:
+    """(the version's data, the file to name in messages) from `versioned_texts`: the base
+    file's top-level keys, replaced by the version's own, `in_force` left out. A file that is
+    not a mapping is a `ConfigError`."""
     data: dict = {}
     for source, text in texts:
-        raw = _parsed(text, source)
+        raw = parsed_yaml(text, source)
         if raw is None:
             raw = {}
         if not isinstance(raw, dict):
@@ -306,8 +313,9 @@ def _merged(texts: tuple[tuple[str, str], ...]) -> tuple[dict, str]:
     return data, texts[-1][0]
 
 
-def _guard(parse, data: dict, source: str):
-    """Run a parser; a missing key or a wrong type becomes a Vietnamese `ConfigError`."""
+def guarded_parse(parse, data: dict, source: str):
+    """`parse(data, source)`, its result returned; a missing key or a wrong type inside it
+    becomes a Vietnamese `ConfigError` naming `source`."""
     try:
         return parse(data, source)
     except ConfigError:
@@ -323,4 +331,4 @@ def _guard(parse, data: dict, source: str):
 
 def load_versioned_yaml(config_dir: Path, name: str, period: str | None) -> tuple[dict, str]:
     """The data of the version of `config/<name>.yml` in force for `period`, and its file."""
-    return _merged(_versioned_texts(config_dir, name, period))
+    return merge_versions(versioned_texts(config_dir, name, period))

@@ -61,10 +61,12 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 
 def _bomb_message(source: str, node: yaml.Node, children: list, sizes: dict[int, int]) -> str:
+    from baocao.base.numbers import format_number  # babel: only when a file is refused
+
     # Name the line of the largest child (an alias, usually) that pushed the node over.
     biggest = max(children, key=lambda c: sizes[id(c)], default=node)
     line = biggest.start_mark.line + 1
-    limit = f"{MAX_EXPANDED_NODES:,}".replace(",", ".")
+    limit = format_number(MAX_EXPANDED_NODES)
     return (
         f"Tệp cấu hình {source}, dòng {line}: các nhãn “&” dùng lại bằng “*” (anchor/alias của "
         f"YAML) khiến tệp phình ra hơn {limit} giá trị, nhiều hơn mọi tệp cấu hình thật; tệp "

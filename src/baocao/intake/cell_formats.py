@@ -113,11 +113,15 @@ class FileScan:
         return "General"
 
 
-def _local(name: str) -> str:
+def local_name(name: str) -> str:
+    """An XML name without its namespace: "x:c" and "{ns}c" as expat gives them → "c"."""
     return name.rpartition(":")[2]
 
 
-def _sheet_handlers(parser, scan: SheetScan) -> None:
+def add_sheet_handlers(parser, scan: SheetScan) -> None:
+    """Set an expat `parser`'s handlers to note, while it reads one sheet's XML of an .xlsx,
+    into `scan`: formulas without a result, error values, each cell's style, hidden rows and
+    how far the cells reach."""
     # A formula's result is its <v>; an empty <v> (as openpyxl writes) is no result, unless the
     # cell is typed as text (t="str"), whose result may be the empty string.
     state = {
@@ -139,7 +143,7 @@ def _sheet_handlers(parser, scan: SheetScan) -> None:
             state["text"] += data
 
     def start(name, attrs):
-        name = _local(name)
+        name = local_name(name)
         if name == "c":
             ref = attrs.get("r")
             row, col = state["row"], state["col"] + 1
@@ -178,7 +182,7 @@ def _sheet_handlers(parser, scan: SheetScan) -> None:
                 scan.hidden_rows.add(state["row"])
 
     def end(name):
-        name = _local(name)
+        name = local_name(name)
         if name == "v":
             state["in_v"] = False
         if name != "c" or not (state["f"] or state["v"]):
@@ -218,8 +222,9 @@ _STYLE_SECTIONS = frozenset(
 )
 
 
-def _cell_formats(elements: list[tuple[str, dict]]) -> tuple[str, ...]:
-    """The number format code of each cell style (`<cellXfs>` order) of a styles.xml."""
+def cell_style_formats(elements: list[tuple[str, dict]]) -> tuple[str, ...]:
+    """The number format code of each cell style (`<cellXfs>` order) of a styles.xml, from its
+    elements as (local name, attributes) in document order."""
     custom: dict[int, str] = {}
     formats: list[str] = []
     section = ""

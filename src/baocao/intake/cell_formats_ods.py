@@ -20,7 +20,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from baocao.intake.cell_formats import EXCEL_ERRORS, SheetScan
+from baocao.intake.cell_formats import EXCEL_ERRORS, SheetScan, local_name
 from baocao.intake.layout import column_letter
 from baocao.intake.limits import MAX_STYLED_CELLS
 
@@ -41,12 +41,8 @@ _MAX_COLUMNS = 1024  # column default styles kept; beyond, the last one applies
 _MAX_MERGES = 10_000  # merged ranges kept per table
 
 
-def _local(name: str) -> str:
-    return name.rpartition(":")[2]
-
-
 def _attrs(attrs: dict) -> dict:
-    return {_local(k): v for k, v in attrs.items()}
+    return {local_name(k): v for k, v in attrs.items()}
 
 
 def _repeat(attrs: dict, name: str) -> int:
@@ -134,7 +130,7 @@ def _percent_shown(shown: str) -> str:
     return "0" + ("." + "0" * decimals if decimals else "") + "%"
 
 
-def _ods_handlers(parser, sheets: dict[str, SheetScan], styles: OdsStyles) -> None:
+def add_ods_handlers(parser, sheets: dict[str, SheetScan], styles: OdsStyles) -> None:
     """Note, from content.xml or styles.xml, the styles, and per table the number cells (their
     style, resolved by `styles.finish`) and error results."""
     state: dict = {
@@ -150,7 +146,7 @@ def _ods_handlers(parser, sheets: dict[str, SheetScan], styles: OdsStyles) -> No
     }
 
     def start(name, attrs):
-        name = _local(name)
+        name = local_name(name)
         local = _attrs(attrs)
         if name in _DATA_STYLES:
             state["data"] = styles.data[local.get("name", "")] = _DataStyle(name)
@@ -193,7 +189,7 @@ def _ods_handlers(parser, sheets: dict[str, SheetScan], styles: OdsStyles) -> No
             state["text"] += data
 
     def end(name):
-        name = _local(name)
+        name = local_name(name)
         sheet = state["sheet"]
         if name in _DATA_STYLES:
             state["data"] = None

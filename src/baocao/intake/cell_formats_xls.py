@@ -48,7 +48,7 @@ def _biff_string(payload: bytes, at: int, count_bytes: int) -> str:
     return body[:count].decode("latin-1")
 
 
-def _scan_xls(scan: FileScan) -> None:
+def scan_xls(scan: FileScan) -> None:
     """Note the number format and error value of each cell of an .xls (BIFF8) workbook.
 
     Anything unexpected (BIFF5, a damaged stream) leaves the scan empty: formats stay unknown,

@@ -10,36 +10,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import python_calamine as calamine
-
-from baocao.config.names import match_key
+from baocao.base.keys import match_key
 from baocao.errors import Issue
 from baocao.intake import layout
-from baocao.intake.workbook import (
-    OpenedWorkbook,
-    _find_sheet,
-    _rows,
-    _Texts,
-    cell_ref,
-    open_checked,
-    text_of,
-)
+from baocao.intake.workbook import OpenedWorkbook, SheetTexts, cell_ref, open_checked, text_of
 
 
 def read_info(
-    workbook: calamine.CalamineWorkbook | OpenedWorkbook,
-    path: Path,
-    issues: list[Issue] | None = None,
+    opened: OpenedWorkbook, issues: list[Issue] | None = None
 ) -> dict[str, tuple[Any, str]]:
-    """The `Thông tin` sheet: label in any column, its value in the next non-empty cell."""
-    book = workbook.book if isinstance(workbook, OpenedWorkbook) else workbook
-    sheet = _find_sheet(list(book.sheet_names), layout.SHEET_INFO)
+    """The `Thông tin` sheet's fields (`layout.INFO_FIELDS` key → (raw value, cell)): label in
+    any column, its value in the next non-empty cell; {} without the sheet. Legacy-encoded text
+    is converted, with a warning appended to `issues`."""
+    sheet = opened.find_sheet(layout.SHEET_INFO)
     if sheet is None:
         return {}
-    texts = _Texts(sheet, issues if issues is not None else [])
+    texts = SheetTexts(sheet, issues if issues is not None else [])
     labels = {match_key(label): key for key, label in layout.INFO_FIELDS.items()}
     info: dict[str, tuple[Any, str]] = {}
-    for r, row in enumerate(_rows(book, sheet, path)):
+    for r, row in enumerate(opened.rows(sheet)):
         for c, value in enumerate(row):
             key = labels.get(match_key(text_of(value)))
             if key and key not in info:
@@ -53,11 +42,8 @@ def read_info(
 
 def read_declared_unit(path: Path) -> tuple[str, str] | None:
     """The unit name written in `Thông tin` and its cell, or None (raises `InputError`)."""
-    opened = open_checked(Path(path))
-    try:
-        value = read_info(opened, Path(path)).get("unit")
-    finally:
-        opened.book.close()
+    with open_checked(Path(path)) as opened:
+        value = read_info(opened).get("unit")
     if value is None or not text_of(value[0]):
         return None
     return text_of(value[0]), value[1]
@@ -66,11 +52,8 @@ def read_declared_unit(path: Path) -> tuple[str, str] | None:
 def read_declared_period(path: Path) -> tuple[str, str] | None:
     """The period written in `Thông tin` (as written) and its cell, or None (raises
     `InputError`); `config.periods.read_written_period` tells which period it is."""
-    opened = open_checked(Path(path))
-    try:
-        value = read_info(opened, Path(path)).get("period")
-    finally:
-        opened.book.close()
+    with open_checked(Path(path)) as opened:
+        value = read_info(opened).get("period")
     if value is None or not text_of(value[0]):
         return None
     return text_of(value[0]), value[1]

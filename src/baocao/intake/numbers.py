@@ -7,7 +7,7 @@ format (read by `shown_formats`) says what it shows (a percent-styled 0.85 is 85
 number shown or the number stored counts is decided per kind in `parse_value`, so that a
 display never changes a figure beyond the precision it is written in. Money written with
 words (“15 triệu”) comes back with a note for review. The numbers in the messages are written
-by `format_numbers`.
+by `baocao.base.numbers`.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from baocao.config.names import match_key
-from baocao.intake.format_numbers import _DECIMAL, format_number
+from baocao.base.keys import match_key
+from baocao.base.numbers import DECIMAL_SYMBOL, format_number
 from baocao.intake.shown_formats import ShownFormat, shown_format
 
 __all__ = [
@@ -401,7 +401,7 @@ def _read_digits(number: str, kind: str, shown: str) -> tuple[Fraction, str | No
     if match is None and kind == "percent":
         match = _DOT_DECIMAL.fullmatch(number)
         if match is not None:
-            fixed = number.replace(".", _DECIMAL)
+            fixed = number.replace(".", DECIMAL_SYMBOL)
             note = (
                 f"“{shown}” được hiểu là {fixed} (dấu chấm được coi là dấu thập phân). "
                 f"Cách ghi đúng: {fixed}."

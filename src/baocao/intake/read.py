@@ -18,21 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from baocao.config.names import match_key
+from baocao.base.keys import match_key
 from baocao.errors import InputError, Issue, Location
 from baocao.intake import layout
 from baocao.intake.cell_formats import EXCEL_ERRORS
 from baocao.intake.info_sheet import read_info
 from baocao.intake.limits import MAX_FILE_BYTES
-from baocao.intake.workbook import (
-    OpenedWorkbook,
-    _find_sheet,
-    _rows,
-    _Texts,
-    cell_ref,
-    open_checked,
-    text_of,
-)
+from baocao.intake.workbook import OpenedWorkbook, SheetTexts, cell_ref, open_checked, text_of
 
 HEADER_SEARCH_ROWS = 30
 
@@ -81,18 +73,6 @@ class UnitWorkbook:
     info: dict[str, tuple[Any, str]]  # layout.INFO_FIELDS key -> (value, cell)
     issues: tuple[Issue, ...] = field(default=())
     info_sheet: str | None = None  # the `Thông tin` sheet's name as found; None when absent
-
-
-def _merged_ranges(opened: OpenedWorkbook, sheet: str) -> list[tuple[int, ...]]:
-    """Merged ranges as 0-based (first row, first col, last row, last col): calamine's, or for
-    an .ods (calamine has none) the scan's of content.xml; [] if unknown."""
-    try:
-        ranges = opened.book.get_sheet_by_name(sheet).merged_cell_ranges or []
-    except Exception:
-        ranges = []
-    if not ranges:
-        return list(opened.sheet_scan(sheet).merged)
-    return [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
 
 
 def _merged_at(ranges: list[tuple[int, ...]], row: int, col: int) -> str:
@@ -150,20 +130,20 @@ def _ordered_candidates(opened: OpenedWorkbook, names: list[str]) -> list[str]:
     return sorted(names, key=opened.hidden)
 
 
-def _read_data_sheet(opened: OpenedWorkbook, path: Path) -> tuple[str, list[DataRow], list[Issue]]:
-    workbook = opened.book
+def _read_data_sheet(opened: OpenedWorkbook) -> tuple[str, list[DataRow], list[Issue]]:
+    path = opened.path
     issues: list[Issue] = []
-    names = list(workbook.sheet_names)
-    sheet = _find_sheet(names, layout.SHEET_DATA)
+    names = opened.sheet_names
+    sheet = opened.find_sheet(layout.SHEET_DATA)
     required = {layout.COL_VALUE}
     if sheet is not None:
-        rows = _rows(workbook, sheet, path)
+        rows = opened.rows(sheet)
         header = _find_header(rows, layout.DATA_COLUMNS, required)
     else:
         # The sheet may have been renamed: take the first sheet holding the table's header.
         header = None
         for candidate in _ordered_candidates(opened, names):
-            rows = _rows(workbook, candidate, path)
+            rows = opened.rows(candidate)
             header = _find_header(rows, layout.DATA_COLUMNS, required)
             if header is not None:
                 sheet = candidate
@@ -211,8 +191,8 @@ def _read_data_sheet(opened: OpenedWorkbook, path: Path) -> tuple[str, list[Data
         )
     value_col = columns[layout.COL_VALUE]
     scan = opened.sheet_scan(sheet)
-    merged = _merged_ranges(opened, sheet)
-    texts = _Texts(sheet, issues)
+    merged = opened.merged_ranges(sheet)
+    texts = SheetTexts(sheet, issues)
     known = set(columns.values())
     first = min(columns[c] for c in (layout.COL_CODE, layout.COL_LABEL) if c in columns)
     data_rows = []
@@ -272,11 +252,8 @@ def _read_data_sheet(opened: OpenedWorkbook, path: Path) -> tuple[str, list[Data
     return sheet, data_rows, issues
 
 
-def _read_models_sheet(
-    opened: OpenedWorkbook, path: Path
-) -> tuple[str | None, list[ModelRow], list[Issue]]:
-    workbook = opened.book
-    sheet = _find_sheet(list(workbook.sheet_names), layout.SHEET_MODELS)
+def _read_models_sheet(opened: OpenedWorkbook) -> tuple[str | None, list[ModelRow], list[Issue]]:
+    sheet = opened.find_sheet(layout.SHEET_MODELS)
     if sheet is None:
         return (
             None,
@@ -289,7 +266,7 @@ def _read_models_sheet(
                 )
             ],
         )
-    rows = _rows(workbook, sheet, path)
+    rows = opened.rows(sheet)
     header = _find_header(rows, layout.MODEL_COLUMNS, {layout.MODEL_COLUMNS[1]})
     if header is None:
         return (
@@ -307,7 +284,7 @@ def _read_models_sheet(
         )
     header_row, columns = header
     issues: list[Issue] = []
-    texts = _Texts(sheet, issues)
+    texts = SheetTexts(sheet, issues)
     models = []
     for index in range(header_row + 1, len(rows)):
         row = rows[index]
@@ -327,31 +304,28 @@ def _read_models_sheet(
     return sheet, models, issues
 
 
-def _check_not_empty(opened: OpenedWorkbook, path: Path) -> None:
-    names = list(opened.book.sheet_names)
-    if any(_has_content(_rows(opened.book, name, path)) for name in names):
+def _check_not_empty(opened: OpenedWorkbook) -> None:
+    names = opened.sheet_names
+    if any(_has_content(opened.rows(name)) for name in names):
         return
     raise InputError(
         "empty_workbook",
         "bảng tính không có trang nào" if not names else "mọi trang của bảng tính đều trống",
         "Hãy điền số liệu vào biểu mẫu do tỉnh gửi, lưu lại rồi gửi lại.",
-        Location(file=str(path), sheet=names[0] if len(names) == 1 else None),
+        Location(file=str(opened.path), sheet=names[0] if len(names) == 1 else None),
     )
 
 
 def read_unit_workbook(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> UnitWorkbook:
     """Read the three sheets of a unit's workbook; raise `InputError` when it cannot be read."""
     path = Path(path)
-    opened = open_checked(path, max_bytes=max_bytes)
     info_issues: list[Issue] = []
-    try:
-        _check_not_empty(opened, path)
-        data_sheet, data_rows, issues = _read_data_sheet(opened, path)
-        models_sheet, model_rows, model_issues = _read_models_sheet(opened, path)
-        info = read_info(opened, path, info_issues)
-        info_sheet = _find_sheet(list(opened.book.sheet_names), layout.SHEET_INFO)
-    finally:
-        opened.book.close()
+    with open_checked(path, max_bytes=max_bytes) as opened:
+        _check_not_empty(opened)
+        data_sheet, data_rows, issues = _read_data_sheet(opened)
+        models_sheet, model_rows, model_issues = _read_models_sheet(opened)
+        info = read_info(opened, info_issues)
+        info_sheet = opened.find_sheet(layout.SHEET_INFO)
     return UnitWorkbook(
         path=path,
         data_sheet=data_sheet,

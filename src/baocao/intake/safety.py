@@ -35,12 +35,12 @@ from baocao.errors import InputError, Location
 from baocao.intake.cell_formats import (
     FileScan,
     SheetScan,
-    _cell_formats,
-    _local,
-    _sheet_handlers,
+    add_sheet_handlers,
+    cell_style_formats,
+    local_name,
 )
-from baocao.intake.cell_formats_ods import OdsStyles, _ods_handlers
-from baocao.intake.cell_formats_xls import _scan_xls
+from baocao.intake.cell_formats_ods import OdsStyles, add_ods_handlers
+from baocao.intake.cell_formats_xls import scan_xls
 from baocao.intake.limits import (
     MAX_CELLS,
     MAX_FILE_BYTES,
@@ -86,7 +86,9 @@ def _error(kind: str, problem: str, fix: str, path: Path, sheet: str | None = No
 
 
 def _megabytes(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f}".replace(".", ",") + " MB"
+    from baocao.base.numbers import format_number  # babel: only when a file is refused
+
+    return f"{format_number(n / (1024 * 1024), 1)} MB"
 
 
 def check_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> FileScan:
@@ -113,7 +115,7 @@ def check_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> FileScan:
                 path,
             )
         scan = FileScan(data, "xls")
-        _scan_xls(scan)
+        scan_xls(scan)
         return scan
     if data.startswith((ZIP_MAGIC, EMPTY_ZIP_MAGIC)):
         return _check_zip(data, path)
@@ -165,7 +167,7 @@ def _check_zip(data: bytes, path: Path) -> FileScan:
             if info.filename == styles_part:
                 collected: list = []
                 _parse_part(archive, info, path, None, None, collected)
-                scan.cell_formats = _cell_formats(collected)
+                scan.cell_formats = cell_style_formats(collected)
             elif file_format == "ods" and info.filename in ("content.xml", "styles.xml"):
                 _parse_part(archive, info, path, None, None, ods=(scan.sheets, ods_styles))
             else:
@@ -233,11 +235,11 @@ def _parse_part(
     parser.StartDoctypeDeclHandler = refuse
     parser.EntityDeclHandler = refuse
     if sheet_scan is not None:
-        _sheet_handlers(parser, sheet_scan)
+        add_sheet_handlers(parser, sheet_scan)
     elif ods is not None:
-        _ods_handlers(parser, *ods)
+        add_ods_handlers(parser, *ods)
     elif collect is not None:
-        parser.StartElementHandler = lambda name, attrs: collect.append((_local(name), attrs))
+        parser.StartElementHandler = lambda name, attrs: collect.append((local_name(name), attrs))
     try:
         with archive.open(info) as part:
             while chunk := part.read(CHUNK):
@@ -292,7 +294,7 @@ def _sheet_parts(archive: zipfile.ZipFile, path: Path) -> dict[str, str]:
     for name, attrs in sheets:
         if name != "sheet":
             continue
-        rid = next((v for k, v in attrs.items() if _local(k) == "id"), None)
+        rid = next((v for k, v in attrs.items() if local_name(k) == "id"), None)
         target = targets.get(rid)
         if not target or "name" not in attrs:
             continue

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from baocao.base.files import atomic_write_text, write_json
 from baocao.config.paths import ProjectPaths
 from baocao.config.versions import version_files
-from baocao.run.store import atomic_write_text, read_json, write_json
+from baocao.run.store import read_json
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 COMPLETE_MARK = "complete.json"

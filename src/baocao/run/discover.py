@@ -9,29 +9,15 @@ the other units.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from baocao.config.file_names import level_without_unit, read_file_name
 from baocao.config.level_change import level_change_advice, plain_level_advice
-from baocao.config.lineage import (
-    NameReading,
-    lineage_hint,
-    old_units,
-    old_units_named,
-    read_name,
-    settle,
-)
-from baocao.config.names import (
-    foreign_level,
-    match_key,
-    resolve_unit,
-    split_level,
-    unit_levels,
-)
+from baocao.config.lineage import lineage_hint, read_name, settle
 from baocao.config.paths import ProjectPaths
 from baocao.config.settings import load_report_settings
 from baocao.config.units import Unit, load_units
@@ -59,96 +45,6 @@ class UnitJob:
     old: str = ""
     # For a part of a unit whose parts are added up (`parts.as_parts`): that unit.
     part_of: Unit | None = None
-
-
-def _compact(text: str) -> str:
-    return match_key(text).replace(" ", "")
-
-
-# Level words that, run together just before a unit's name ("BC_HuyenBinhGia"), make it the
-# name of another level. Words that are also common words ("quan" as in "cơ quan", "phuong" as
-# in "địa phương", "xa") and two-letter abbreviations ("tt", "tx") are left out: run together
-# they are too often something else. Written apart, every level word counts (`foreign_level`).
-_RUN_TOGETHER_LEVELS = {
-    "huyen": "huyện",
-    "thanhpho": "thành phố",
-    "tp": "thành phố",
-    "thitran": "thị trấn",
-    "thixa": "thị xã",
-}
-
-
-@dataclass(frozen=True)
-class NameMatch:
-    """What a file name says: the unit it names, or the name it writes with a level the
-    period's list does not have (“huyen-binh-gia.xlsx” in 2026: `foreign` = (“Huyện Bình
-    Gia”, “huyện”)), which names no unit. `reading`: the name read with the lineage too
-    (an old unit's name, “xa-khanh-long.xlsx”, or a name also an old unit's elsewhere)."""
-
-    unit: Unit | None = None
-    foreign: tuple[str, str] | None = None
-    reading: NameReading | None = None
-
-
-def _named(text: str, unit: Unit | None, units: tuple[Unit, ...]) -> NameMatch:
-    return NameMatch(unit, reading=read_name(text, units))
-
-
-def _old_run_together(compact: str, units: tuple[Unit, ...]) -> NameMatch:
-    """The one old unit whose name, run together, is in the file name (“BC_XaKhanhLong”)."""
-    found = {
-        old.name
-        for old in old_units(units)
-        if len(name := _compact(split_level(old.name)[1])) >= 6 and name in compact
-    }
-    return _named(found.pop(), None, units) if len(found) == 1 else NameMatch()
-
-
-def _cross_level(candidate: str, units: tuple[Unit, ...]) -> tuple[str, str] | None:
-    """(candidate, level) when `candidate` would name a unit but for a level word the list
-    does not have ("Huyen Bac Son" among 2026's communes)."""
-    level = foreign_level(candidate, units)
-    unit = resolve_unit(split_level(candidate)[1], units) if level is not None else None
-    return (f"{level.capitalize()} {unit.short}", level) if unit is not None else None
-
-
-def _unit_from_file_name(path: Path, units: tuple[Unit, ...]) -> NameMatch:
-    """The unit a file name points to: a part of it that is a unit's name or code, or else the
-    one unit whose name, written without spaces, appears in it ("BC_MTTQ_LocBinh_2021").
-    A name written with a level the list lacks ("BC_Huyen_BinhGia" in 2026) names no unit."""
-    stem = re.sub(r"\d{4}(-?h[12])?", " ", path.stem, flags=re.IGNORECASE)
-    foreign = None
-    candidates = (path.stem, stem, *re.split(r"[-_ ]+", path.stem))
-    for candidate in candidates:
-        unit = resolve_unit(candidate, units) if candidate.strip() else None
-        if unit is not None:
-            return _named(candidate, unit, units)
-        foreign = foreign or _cross_level(candidate, units)
-    for candidate in candidates:  # an old unit's name (“xa-khanh-long”)
-        if candidate.strip() and old_units_named(candidate, units):
-            return _named(candidate, None, units)
-    if foreign is not None:
-        return NameMatch(foreign=foreign)
-    compact = _compact(stem)
-    found: dict[str, tuple[Unit, str]] = {}
-    levels = unit_levels(units)
-    for unit in units:
-        for text in (unit.short, *unit.aliases, split_level(unit.name)[1]):
-            name = _compact(text)
-            at = compact.find(name) if len(name) >= 4 else -1
-            if at < 0:
-                continue
-            before = compact[:at]
-            for word, level in _RUN_TOGETHER_LEVELS.items():
-                if levels and level not in levels and before.endswith(word):
-                    return NameMatch(foreign=(f"{level.capitalize()} {unit.short}", level))
-            found[unit.code] = (unit, text)
-    if not found:
-        return _old_run_together(compact, units)
-    if len(found) > 1:
-        return NameMatch()
-    [(unit, text)] = found.values()
-    return _named(text, unit, units)
 
 
 def _level_issue(path: Path, written: str, level: str, cell: str | None, explain) -> Issue:
@@ -195,17 +91,9 @@ def identify(
     # An unreadable file: the notebook reports why; its file name may still name the unit.
     with suppress(InputError):
         declared = read_declared_unit(path)
-    if declared is not None:
-        level = foreign_level(declared[0], units)
-        if (
-            level is not None
-            and resolve_unit(declared[0], units) is None
-            and not old_units_named(declared[0], units)
-        ):
-            return UnitJob(
-                path, None, [_level_issue(path, declared[0], level, declared[1], explain)]
-            )
-    by_name = _unit_from_file_name(path, units)
+    if declared is not None and (level := level_without_unit(declared[0], units)) is not None:
+        return UnitJob(path, None, [_level_issue(path, declared[0], level, declared[1], explain)])
+    by_name = read_file_name(path.stem, units)
     info = read_name(declared[0], units) if declared is not None else None
     settled = settle(info, by_name.reading, basis=basis)
     if settled.unit is not None or settled.findings:

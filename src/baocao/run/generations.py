@@ -29,9 +29,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from baocao.base.files import temporary_beside, write_json
 from baocao.config.paths import ProjectPaths
 from baocao.errors import KEPT, BaocaoError, os_failure_message
-from baocao.run.store import period_lock, read_json, temporary_beside, write_json
+from baocao.run.store import period_lock, read_json
 
 # The earlier period's tables the report reads (`report.data`, `cache.report_key_parts`).
 EARLIER_TABLES = ("values.csv", "status.csv", "models.csv")

@@ -14,8 +14,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from baocao.base.files import write_json
 from baocao.run.cache import file_digest, sha256_bytes
-from baocao.run.store import read_json, write_json
+from baocao.run.store import read_json
 
 MANIFEST = "manifest.json"
 PACKAGES = (

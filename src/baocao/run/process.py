@@ -21,6 +21,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from baocao.base.files import write_json
 from baocao.config.paths import ProjectPaths
 from baocao.config.settings import DEFAULT_CELL_TIMEOUT, cell_timeout
 from baocao.config.units import load_units
@@ -37,14 +38,7 @@ from baocao.run.discover import IdentityMemo, UnitJob, discover
 from baocao.run.generations import Generation, repair
 from baocao.run.kernels import KernelPool, NotebookStopped, with_isolation_cell
 from baocao.run.parts import ADDED_UP, held_message, held_units
-from baocao.run.store import (
-    RUN_FILE,
-    UnitFiles,
-    read_json,
-    read_unit_status,
-    write_csv,
-    write_json,
-)
+from baocao.run.store import RUN_FILE, UnitFiles, read_json, read_unit_status, write_csv
 from baocao.run.unit_stopped import (
     died_message,
     not_run_message,

@@ -1,4 +1,4 @@
-"""Where processed data lives and how it is written: every file to a temporary name, then moved.
+"""Where processed data lives and how it is written: every file atomically (`base.files`).
 
 An interrupted run therefore never leaves a half-written file behind. The CSV writer is
 deterministic (fixed column order, "\\n" line ends, integers without ".0") so two runs on the
@@ -12,7 +12,6 @@ import math
 import os
 import re
 import socket
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,61 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
 
+from baocao.base.files import atomic_write_text, write_json
 from baocao.errors import BaocaoError, Issue
 
 if TYPE_CHECKING:  # pandas is imported where a table is read; a rerun with nothing to do reads none
     import pandas as pd
 
 UNITS_FOLDER = "units"
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
-
-
-def temporary_beside(path: Path) -> Path:
-    """A new empty file next to `path` (same folder, so a later `os.replace` is atomic), with
-    the permissions of an ordinary new file: mkstemp makes it private, outputs are shared."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
-    os.chmod(temporary, 0o666 & ~_UMASK)
-    return Path(temporary)
-
-
-@contextmanager
-def atomic_path(path: Path):
-    """Yield a temporary path for a writer (a program, a library) to fill; on success it
-    replaces `path` in one move, on failure it is removed and `path` is left as it was."""
-    temporary = temporary_beside(path)
-    try:
-        yield temporary
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> Path:
-    """Write `data` to `path` atomically. An `OSError` (disk full, read-only folder) names
-    `path` when the system did not say which file."""
-    try:
-        with atomic_path(path) as temporary, open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except OSError as exc:
-        exc.filename = exc.filename or str(path)
-        raise
-    return Path(path)
-
-
-def atomic_write_text(path: Path, text: str) -> Path:
-    return atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def write_json(path: Path, data: Any) -> Path:
-    return atomic_write_text(
-        path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    )
 
 
 def _cell_text(value: Any) -> Any:

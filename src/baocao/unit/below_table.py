@@ -16,11 +16,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace as dataclass_replace
 
+from baocao.base.keys import match_key
+from baocao.base.numbers import format_number
 from baocao.config.catalog import Catalogue
-from baocao.config.names import match_key
 from baocao.errors import Issue
-from baocao.intake.format_numbers import format_number
-from baocao.intake.read import DataRow, text_of
+from baocao.intake.read import DataRow
+from baocao.intake.workbook import text_of
 from baocao.unit.findings import cell_key, cell_span
 
 KIND = "rows_below_table"

@@ -18,13 +18,14 @@ from dataclasses import replace as dataclass_replace
 
 import pandas as pd
 
+from baocao.base.keys import match_key
 from baocao.config.catalog import Catalogue, Indicator
-from baocao.config.names import match_key
 from baocao.config.periods import Period, is_period
 from baocao.config.units import Unit
 from baocao.errors import Issue
 from baocao.intake.numbers import NumberParseError, format_number, parse_value
-from baocao.intake.read import DataRow, UnitWorkbook, text_of
+from baocao.intake.read import DataRow, UnitWorkbook
+from baocao.intake.workbook import text_of
 from baocao.unit.below_table import below_table_issue, fold_below, split_rows, table_end
 from baocao.unit.declared import (
     check_declared_period,

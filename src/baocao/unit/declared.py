@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from baocao.base.keys import match_key
 from baocao.config.lineage import old_units_named
-from baocao.config.names import match_key, resolve_unit
+from baocao.config.names import resolve_unit
 from baocao.config.periods import Period, read_written_period
 from baocao.config.units import Unit
 from baocao.errors import Issue
 from baocao.intake import layout
-from baocao.intake.read import UnitWorkbook, text_of
+from baocao.intake.read import UnitWorkbook
+from baocao.intake.workbook import text_of
 
 
 def check_declared_period(workbook: UnitWorkbook, period: str) -> list[Issue]:

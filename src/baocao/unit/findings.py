@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from baocao.base.numbers import format_number
 from baocao.errors import Issue
 
 _REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
@@ -67,7 +68,7 @@ class Summary:
     def shown_message(self) -> str:
         """The message, followed by "(lặp lại 5 lần)" when the line stands for several."""
         if self.count > 1:
-            return f"{self.message} (lặp lại {self.count:,} lần)".replace(",", ".")
+            return f"{self.message} (lặp lại {format_number(self.count)} lần)"
         return self.message
 
 
@@ -108,5 +109,4 @@ def over_limit(summaries: list[Summary], limit: int) -> tuple[list[Summary], int
 
 def more_line(left_out: int, where: str) -> str:
     """The line standing for findings left out: "… và 1.234 phát hiện khác: xem {where}"."""
-    number = f"{left_out:,}".replace(",", ".")
-    return f"… và {number} phát hiện khác, không liệt kê ở đây: xem {where}."
+    return f"… và {format_number(left_out)} phát hiện khác, không liệt kê ở đây: xem {where}."

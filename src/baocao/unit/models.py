@@ -11,10 +11,12 @@ import re
 
 import pandas as pd
 
+from baocao.base.numbers import format_number
 from baocao.config.catalog import Catalogue
 from baocao.errors import Issue
 from baocao.intake import layout
-from baocao.intake.read import UnitWorkbook, text_of
+from baocao.intake.read import UnitWorkbook
+from baocao.intake.workbook import text_of
 
 MODEL_COLUMNS = ("period", "unit_code", *layout.MODEL_FIELDS, "sheet", "cell")
 _PROGRAMME = re.compile(r"^\D*(\d+)\D*$")
@@ -76,7 +78,7 @@ def clean_models(
 
 def _over_limit(over, sheet: str | None) -> Issue:
     first, last = over[0], over[-1]
-    count = f"{len(over):,}".replace(",", ".")
+    count = format_number(len(over))
     return Issue(
         "warning",
         "models_over_limit",

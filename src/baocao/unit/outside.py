@@ -35,10 +35,10 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+from baocao.base.numbers import format_number
 from baocao.config.catalog import Catalogue, Indicator
 from baocao.errors import Issue
 from baocao.intake import layout
-from baocao.intake.format_numbers import format_number
 from baocao.intake.numbers import KINDS, NumberParseError, parse_value
 from baocao.intake.read import DataRow
 from baocao.intake.workbook import text_of

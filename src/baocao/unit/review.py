@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from baocao.base.numbers import format_number
 from baocao.config.catalog import Catalogue
 from baocao.errors import Issue
-from baocao.intake.format_numbers import format_number
 from baocao.intake.read import UnitWorkbook
 from baocao.unit.findings import PAGE_LINES, more_line, over_limit, summarise
 

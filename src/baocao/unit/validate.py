@@ -20,9 +20,9 @@ from typing import Any
 
 import pandas as pd
 
+from baocao.base.numbers import format_number
 from baocao.config.catalog import SEVERITIES, Catalogue, Indicator, Rule
 from baocao.errors import Issue
-from baocao.intake.format_numbers import format_number
 from baocao.unit.states import STATE_ERRORS, STATE_MISSING, STATE_VALID, STATE_WARNINGS
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")

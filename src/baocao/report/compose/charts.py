@@ -25,7 +25,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from baocao.intake.format_numbers import format_money, format_number  # noqa: E402
+from baocao.base.numbers import format_money, format_number  # noqa: E402
 
 DPI = 200
 WIDTH = 6.3  # inches: the text width of an A4 page with the official margins
@@ -66,7 +66,7 @@ NO_DATA = "chưa có số liệu"
 
 def money_scale(largest: float) -> tuple[float, str]:
     """The divisor and unit words for money axes: đồng under a million, then triệu, then tỷ.
-    The words come from `format_numbers.format_money`, which owns them."""
+    The words come from `base.numbers.format_money`, which owns them."""
     for divisor in (10**9, 10**6):
         if largest >= divisor:
             return float(divisor), format_money(divisor).split(" ", 1)[1]

@@ -17,8 +17,8 @@ import unicodedata
 
 import pandas as pd
 
+from baocao.base.numbers import format_money, format_percent
 from baocao.config.catalog import Catalogue
-from baocao.intake.format_numbers import format_money, format_percent
 from baocao.intake.numbers import format_number
 
 NOT_REPORTED = "–"

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from baocao.base.numbers import format_change, format_percent
 from baocao.config.catalog import Catalogue
 from baocao.config.outline import Outline, share_base
 from baocao.config.periods import Period
-from baocao.intake.format_numbers import format_change, format_percent
 from baocao.intake.numbers import format_number
 from baocao.report.compose.figures import FigureSet, Meta, figure_metas
 from baocao.report.compose.markdown import format_figure, is_missing, lower_first, table_cell

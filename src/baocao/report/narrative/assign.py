@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from baocao.config.names import match_key
+from baocao.base.keys import match_key
 from baocao.config.outline import Outline, fill_period
 from baocao.config.periods import Period
 from baocao.report.narrative.notes import NOTE_STYLE, known_notes

@@ -5,7 +5,7 @@ reader (`narrative.assign.assign`) recognises them again, whole or shortened, an
 
 from __future__ import annotations
 
-from baocao.config.names import match_key
+from baocao.base.keys import match_key
 from baocao.config.outline import Outline, fill_period
 from baocao.config.periods import Period
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from baocao.config.names import match_key
+from baocao.base.keys import match_key
 from baocao.errors import BaocaoError
 from baocao.report.narrative.ooxml import (
     NS,

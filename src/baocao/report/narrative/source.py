@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from baocao.config.names import match_key
+from baocao.base.keys import match_key
 from baocao.config.outline import Outline
 from baocao.config.periods import Period
 from baocao.errors import BaocaoError

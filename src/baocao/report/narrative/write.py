@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from baocao.config.names import match_key
+from baocao.base.keys import match_key
 from baocao.config.outline import Outline, fill_period
 from baocao.config.periods import Period
 from baocao.report.narrative import markdown as nv
@@ -57,7 +57,7 @@ def write_narrative_docx(
     from docx.enum.style import WD_STYLE_TYPE
     from docx.shared import Pt, RGBColor
 
-    from baocao.run.store import atomic_path
+    from baocao.base.files import atomic_path
 
     document = Document()
     styles = document.styles
@@ -136,7 +136,7 @@ def refresh_glossary(path: Path, glossary: Iterable[tuple[str, str, str]]) -> bo
     comments are kept as they are); False when the writers removed the table's heading."""
     from docx import Document
 
-    from baocao.run.store import atomic_path
+    from baocao.base.files import atomic_path
 
     document = Document(str(path))
     heading = next(

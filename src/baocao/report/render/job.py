@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from baocao.base.files import temporary_beside
 from baocao.config.paths import ProjectPaths
 from baocao.report.render.formats import ready_to_publish
 from baocao.report.render.output_files import output_names  # noqa: F401  (re-exported)
-from baocao.run.store import temporary_beside
 
 
 @dataclass(frozen=True)

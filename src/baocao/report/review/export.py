@@ -19,6 +19,7 @@ from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from baocao.base.files import atomic_write_bytes
 from baocao.config.catalog import Catalogue
 from baocao.config.outline import Outline
 from baocao.config.periods import Period
@@ -31,7 +32,6 @@ from baocao.report.compose.appendices import (
     programme_titles,
 )
 from baocao.run.aggregate import STATUS_COLUMNS, appendix_table
-from baocao.run.store import atomic_write_bytes
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 _BOLD = Font(bold=True)

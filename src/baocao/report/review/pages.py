@@ -21,11 +21,11 @@ from concurrent.futures import ThreadPoolExecutor
 from html import escape
 from pathlib import Path
 
+from baocao.base.files import atomic_path
 from baocao.errors import BaocaoError
 from baocao.report.programs.pandoc import run_pandoc
 from baocao.report.review.html_check import not_embedded
 from baocao.report.review.notebook import period_words, reviewer_notebook
-from baocao.run.store import atomic_path
 
 ASSETS = Path(__file__).parents[1] / "assets"
 STYLESHEETS = (ASSETS / "report.css", ASSETS / "notebook.css")

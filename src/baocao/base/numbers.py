@@ -12,12 +12,19 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 
-__all__ = ["format_change", "format_money", "format_number", "format_percent"]
+__all__ = [
+    "DECIMAL_SYMBOL",
+    "GROUP_SYMBOL",
+    "format_change",
+    "format_money",
+    "format_number",
+    "format_percent",
+]
 
 LOCALE = "vi_VN"
 
-_DECIMAL = get_decimal_symbol(LOCALE)  # ","
-_GROUP = get_group_symbol(LOCALE)  # "."
+DECIMAL_SYMBOL = get_decimal_symbol(LOCALE)  # ",": what separates a number's decimals
+GROUP_SYMBOL = get_group_symbol(LOCALE)  # ".": what separates its thousands
 _MINUS = get_minus_sign_symbol(LOCALE)  # "-"
 
 
@@ -69,9 +76,9 @@ def format_number(x: int | float | Decimal, decimals: int = 0, *, trim: bool = F
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
     groups.insert(0, whole)
-    out = _GROUP.join(groups)
+    out = GROUP_SYMBOL.join(groups)
     if frac:
-        out += _DECIMAL + frac
+        out += DECIMAL_SYMBOL + frac
     return (_MINUS if sign else "") + out
 
 
