@@ -343,6 +343,7 @@ def process_period(
     started = time.perf_counter()
     cell_seconds = cell_timeout()  # a wrong setting stops the run before any unit
     units, plans, rejected = plan.units, list(plan.plans), list(plan.rejected)
+    record, remade = plan.record, plan.remade
     cache = Cache.of(paths)
     cache.save_memo(period, "files", plan.memo)
     notebooks_target = paths.output_period(period) / "notebooks"
@@ -375,7 +376,7 @@ def process_period(
         outcome.reused = True
         return outcome
 
-    if not plan.remade:
+    if not remade:
         # Nothing changed since the run that made the processed data: it stays as it is.
         for plan in plans:
             finish(plan, reused(plan), None)
@@ -414,7 +415,7 @@ def process_period(
     write_csv(processed / "values.csv", values)
     write_csv(processed / "models.csv", models)
     write_csv(processed / "status.csv", status)
-    write_json(processed / RUN_FILE, plan.record)
+    write_json(processed / RUN_FILE, record)
     return PeriodResult(
         period,
         _summary_rows(units, outcomes, rejected, plans),
