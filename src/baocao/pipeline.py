@@ -5,6 +5,8 @@ HTML and Excel export under `_output/<period>/`, and the run's manifest. This is
 module that uses both stages: `run` never imports `report`, and `report` reads only what
 `run` wrote.
 
+- What runs and why is decided once, before anything runs (`report.plan.plan_period`):
+  `run_period` carries that plan out and `explain_period` (`baocao run --explain`) returns it.
 - The same period a year earlier is processed too, when it has raw data, for the comparisons.
 - Each profile's report is rendered only when something it reads changed (its content key).
 - Processed data, review pages and reports are staged as one generation (`run.generations`)
