@@ -283,8 +283,6 @@ def _process_comparison(
 def _result(run: _Done, paths: ProjectPaths, narrative: dict, notes: list[str]) -> RunResult:
     """The run's result so far: the units' rows and what the user should read about them."""
     plan, current = run.plan, run.current
-    run.timings["units"] = {o.unit_code: round(o.seconds, 3) for o in current.unit_rows}
-    run.timings["period"] = round(current.seconds, 3)
     messages = list(narrative.get("messages", []))
     nobody = none_identified_message(plan.period, paths, current.outcomes)
     if nobody is not None:
@@ -292,6 +290,8 @@ def _result(run: _Done, paths: ProjectPaths, narrative: dict, notes: list[str]) 
     if run.earlier is not None:
         run.timings["earlier_period"] = round(run.earlier.seconds, 3)
         messages[:0] = stopped_notes(plan.earlier, run.earlier.outcomes)
+    run.timings["units"] = {o.unit_code: round(o.seconds, 3) for o in current.unit_rows}
+    run.timings["period"] = round(current.seconds, 3)
     if messages != narrative.get("messages", []):
         narrative = {**narrative, "messages": messages}
     result = RunResult(
