@@ -41,7 +41,6 @@ from baocao.run.cache import (
     file_digest,
     json_digest,
     key_of,
-    report_key_parts,
     run_id,
     same_static_parts,
 )
@@ -349,18 +348,7 @@ def _finish(run: _Done, options: RunOptions, result: RunResult, started: float) 
     """Write the manifest, commit the generation and remember what each rendered report was
     made of (only once the reports are in place)."""
     plan, output = run.plan, run.generation.output
-    report_parts = {
-        profile: report_key_parts(
-            run.view,
-            plan.period,
-            plan.earlier,
-            profile,
-            plan.backend,
-            options.overrides,
-            narrative=plan.narrative,
-        )
-        for profile in plan.profiles
-    }
+    report_parts = {profile: plan.report_parts(run.view, profile) for profile in plan.profiles}
     previous = read_manifest(result.output_dir)
     manifest = _manifest(run, options, result, report_parts)
     manifest["reproducibility"] = reproducibility(manifest, previous)

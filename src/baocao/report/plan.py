@@ -71,7 +71,8 @@ class OutputPlan:
 class PeriodPlan:
     """What a run of `period` will do (see the module's text). `comparison` is None when the
     comparison period (`earlier`) has no files; `backend` is "" when nothing is rendered;
-    `narrative` is the period's narrative by content (`narrative_digest`)."""
+    `narrative` is the period's narrative by content (`narrative_digest`); `overrides` the
+    report settings given on the command line."""
 
     period: str
     earlier: str
@@ -79,6 +80,7 @@ class PeriodPlan:
     comparison: UnitsPlan | None
     backend: str
     narrative: str
+    overrides: dict | None = None
     outputs: tuple[OutputPlan, ...] = ()
 
     @property
@@ -95,6 +97,18 @@ class PeriodPlan:
     def export(self) -> bool:
         """Whether the Excel export is written again."""
         return any(o.name == EXPORT and o.runs for o in self.outputs)
+
+    def report_parts(self, paths: ProjectPaths, profile: str) -> dict[str, str]:
+        """`profile`'s report content key as `paths` show the data (`report_key_parts`)."""
+        return report_key_parts(
+            paths,
+            self.period,
+            self.earlier,
+            profile,
+            self.backend,
+            self.overrides,
+            narrative=self.narrative,
+        )
 
     def explained(self) -> list[tuple[str, bool, list[str]]]:
         """(what, runs, why) for each unit, the comparison period and each output, in the
@@ -131,7 +145,7 @@ def plan_period(period: str, paths: ProjectPaths, options: RunOptions) -> Period
             earlier, paths, narrative_digest=narrative_digest(paths, earlier), force=options.force
         )
     backend = choose_backend(options.backend) if options.render else ""
-    plan = PeriodPlan(period, earlier, units, comparison, backend, written)
+    plan = PeriodPlan(period, earlier, units, comparison, backend, written, options.overrides)
     return replace(plan, outputs=plan_outputs(plan, paths, options) if options.render else ())
 
 
@@ -169,16 +183,7 @@ def report_reasons(
         reasons.append(DATA_REMADE)
     if plan.comparison is not None and plan.comparison.data_changes:
         reasons.append(f"số liệu của kỳ so sánh {plan.earlier} sẽ được xử lý lại")
-    parts = report_key_parts(
-        paths,
-        plan.period,
-        plan.earlier,
-        profile,
-        plan.backend,
-        options.overrides,
-        narrative=plan.narrative,
-    )
-    reasons += changed(last, parts)
+    reasons += changed(last, plan.report_parts(paths, profile))
     folder = paths.output_period(plan.period)
     if not all((folder / file).is_file() for file in report_files(plan.period, profile)):
         reasons.append(MISSING)
