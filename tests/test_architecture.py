@@ -471,3 +471,44 @@ def test_each_report_subpackage_says_what_enters_and_leaves(sub):
     doc = ast.get_docstring(tree) or ""
     assert len(doc) > 200, f"report/{sub}/__init__.py needs a docstring: what enters, what leaves"
     assert [node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)] == []
+
+
+# The entry points read as their steps: no function over ~60 lines or ~6 parameters.
+ENTRY_MODULES = ("pipeline.py", "cli.py")
+MAX_FUNCTION_LINES, MAX_PARAMETERS = 60, 6
+
+
+def oversized_functions(source: str, module: str) -> list[str]:
+    """Functions (methods and nested ones included) of `source` over MAX_FUNCTION_LINES lines
+    (decorators to last line) or MAX_PARAMETERS parameters (positional, keyword-only, *args
+    and **kwargs; `self` and `cls` not counted)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        arguments = node.args
+        names = [a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)]
+        names += [a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None]
+        count = len([n for n in names if n not in ("self", "cls")])
+        first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+        lines = node.end_lineno - first + 1
+        if lines > MAX_FUNCTION_LINES or count > MAX_PARAMETERS:
+            found.append(f"{module}.{node.name}: {lines} lines, {count} parameters")
+    return found
+
+
+@pytest.mark.parametrize("file_name", ENTRY_MODULES)
+def test_entry_point_functions_are_short_with_few_parameters(file_name):
+    source = (PACKAGE / file_name).read_text(encoding="utf-8")
+    assert oversized_functions(source, file_name.removesuffix(".py")) == []
+
+
+def test_an_oversized_function_is_caught():
+    many = "def f(self, a, b, c, d, e, f, *, g):\n    pass\n"
+    assert oversized_functions(many, "m") == ["m.f: 2 lines, 7 parameters"]
+    assert oversized_functions("def f(self, a, b, c, d, e, f):\n    pass\n", "m") == []
+    body = "".join(f"    x{n} = {n}\n" for n in range(60))
+    assert oversized_functions(f"@decorated\ndef g():\n{body}", "m") == [
+        "m.g: 62 lines, 0 parameters"
+    ]
+    assert oversized_functions("def h(*args, **kwargs):\n    pass\n", "m") == []

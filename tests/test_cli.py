@@ -103,7 +103,7 @@ def test_the_summary_table_folds_long_file_names_instead_of_cutting_them():
 
     from rich.console import Console
 
-    from baocao.cli import _summary_table
+    from baocao.cli_console import summary_table
 
     name = "BC_MTTQ_Loc_Binh_6thang_dau_nam_2021_ban_chinh_thuc_gui_tinh.xlsx"
     outcome = SimpleNamespace(
@@ -116,7 +116,7 @@ def test_the_summary_table_folds_long_file_names_instead_of_cutting_them():
         source_file=name,
     )
     console = Console(width=80, record=True)
-    console.print(_summary_table(SimpleNamespace(period="2021-H1", outcomes=[outcome])))
+    console.print(summary_table(SimpleNamespace(period="2021-H1", outcomes=[outcome])))
     lines = console.export_text().splitlines()
     cells = "".join(line.rsplit("│", 2)[-2].strip() for line in lines if line.count("│") > 2)
     assert name in cells and "…" not in console.export_text()
@@ -127,7 +127,7 @@ def test_a_large_period_lists_only_the_units_that_need_a_look_and_counts_every_s
 
     from rich.console import Console
 
-    from baocao.cli import _state_counts, _summary_table
+    from baocao.cli_console import state_counts, summary_table
 
     def unit(n: int, state: str = "hợp lệ", warnings: int = 0):
         return SimpleNamespace(
@@ -146,23 +146,23 @@ def test_a_large_period_lists_only_the_units_that_need_a_look_and_counts_every_s
     outcomes[50] = unit(51, "có cảnh báo", warnings=2)
     result = SimpleNamespace(period="2026-H1", outcomes=outcomes)
     console = Console(width=100, record=True)
-    console.print(_summary_table(result))
+    console.print(summary_table(result))
     listed = [line.split("│")[1].strip() for line in console.export_text().splitlines()[4:-1]]
     assert listed == ["X07", "X41", "X51"]
-    assert _state_counts(result) == "65 đơn vị: 62 hợp lệ, 1 có cảnh báo, 1 có lỗi, 1 chưa nộp"
+    assert state_counts(result) == "65 đơn vị: 62 hợp lệ, 1 có cảnh báo, 1 có lỗi, 1 chưa nộp"
     stray = SimpleNamespace(period="2026-H1", outcomes=[*outcomes, unit(0, "có lỗi")])
     stray.outcomes[-1].unit_code = "?"  # a file no unit could be found for
-    assert _state_counts(stray) == (
+    assert state_counts(stray) == (
         "65 đơn vị: 62 hợp lệ, 1 có cảnh báo, 1 có lỗi, 1 chưa nộp; "
         "1 tệp không xác định được đơn vị"
     )
     assert (
-        _summary_table(SimpleNamespace(period="2026-H1", outcomes=[unit(n) for n in range(65)]))
+        summary_table(SimpleNamespace(period="2026-H1", outcomes=[unit(n) for n in range(65)]))
         is None
     )
     eleven = SimpleNamespace(period="2021-H1", outcomes=[unit(n) for n in range(1, 12)])
     console = Console(width=100, record=True)
-    console.print(_summary_table(eleven))
+    console.print(summary_table(eleven))
     assert console.export_text().count("hợp lệ") == 11  # a district-level period: every unit
 
 

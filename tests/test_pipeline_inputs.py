@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from baocao.cli import app
 from baocao.config.paths import ProjectPaths
 from baocao.errors import BaocaoError
-from baocao.pipeline import none_identified_message, require_workbooks, run_period
+from baocao.pipeline import RunOptions, none_identified_message, require_workbooks, run_period
 from baocao.run.process import UnitOutcome
 
 
@@ -31,7 +31,7 @@ def _paths(root):
 
 def test_an_empty_period_folder_is_refused_before_anything_runs(root):
     with pytest.raises(BaocaoError) as refused:
-        run_period("2022-H1", _paths(root), render=False)
+        run_period("2022-H1", _paths(root), RunOptions(render=False))
     message = refused.value.message
     assert "Không tìm thấy bảng tính nào của đơn vị" in message and "2022-H1" in message
     assert ".xlsx, .xlsm, .xlsb, .xls, .ods" in message and "Thư mục đang trống" in message

@@ -24,7 +24,7 @@ import yaml
 from baocao.base.files import temporary_beside
 from baocao.config.paths import ProjectPaths
 from baocao.config.units import WINDOWS_RESERVED
-from baocao.pipeline import run_period
+from baocao.pipeline import RunOptions, run_period
 from baocao.run.generations import staging_name
 from baocao.sample import write_sample
 
@@ -292,7 +292,7 @@ def test_every_path_a_168_unit_period_writes_is_short_and_windows_safe(tmp_path)
     assert len(workbooks) == UNITS
     for workbook in workbooks[2:]:
         workbook.unlink()
-    result = run_period(PERIOD, paths, jobs=2)
+    result = run_period(PERIOD, paths, RunOptions(jobs=2))
     assert sum(o.source_file is not None and not o.messages for o in result.outcomes) >= 2
 
     written = [p for p in root.rglob("*") if not p.is_relative_to(paths.raw)]

@@ -5,21 +5,28 @@ code. The help screens and usage errors are said in Vietnamese by `cli_vietnames
 
 from __future__ import annotations
 
+import functools
+import inspect
 import sys
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, get_type_hints
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from baocao.cli_console import STATE_STYLE, console
-from baocao.cli_console import fail as _fail
-from baocao.cli_console import guarded as _guarded
+from baocao.cli_console import (
+    STATE_STYLE,
+    console,
+    fail,
+    guarded,
+    print_files,
+    print_plan,
+    print_units,
+)
 from baocao.cli_vietnamese import VietnameseCommand, VietnameseGroup
 from baocao.config.paths import ProjectPaths
-from baocao.report.render.formats import labels as format_labels
-from baocao.unit.states import STATE_VALID
 
 app = typer.Typer(
     help="Tổng hợp báo cáo 6 tháng của Ủy ban MTTQ: từ bảng tính của các đơn vị đến DOCX và HTML.",
@@ -64,7 +71,7 @@ def _config_problems(period: str, paths: ProjectPaths):
     check = check_config(paths.config, period, paths)
     if not check.ok:
         listed = "\n".join(f"  • {problem}" for problem in check.problems)
-        _fail(
+        fail(
             f"Cấu hình của kỳ {period} chưa đúng ({len(check.problems)} lỗi); hãy sửa rồi chạy "
             f"lại:\n{listed}"
         )
@@ -94,7 +101,7 @@ def check_config(
         if check.outline is not None and check.outline.illustrative:
             console.print(f"  [yellow]{check.outline.illustrative}[/]")
 
-    _guarded(body)
+    guarded(body)
 
 
 @app.command(**COMMAND)
@@ -125,92 +132,33 @@ def template(
             f"Đã tạo {len(files)} biểu mẫu kỳ {canonical} trong thư mục: [bold]{folder}[/]"
         )
 
-    _guarded(body)
+    guarded(body)
 
 
-# The kinds of file a run leaves, as an office worker knows them (the report's: render.formats).
-FILE_KINDS = {**format_labels(), "xlsx": "Excel (.xlsx)"}
+@dataclass
+class RunArgs:
+    """The options of `baocao run`, as typer reads them (`options_command`)."""
 
-
-# Up to this many units the summary lists every unit; beyond it (65 communes, 168 units) only
-# the units that need a look, so that their rows do not scroll away among the valid ones.
-LIST_EVERY_UNIT_UP_TO = 20
-
-
-def _set_aside(row) -> bool:
-    """A unit's second file (`UnitOutcome.set_aside`): shown by its message, not as a unit."""
-    return bool(getattr(row, "set_aside", False))
-
-
-def _needs_a_look(row) -> bool:
-    return row.state != STATE_VALID or bool(row.errors or row.warnings)
-
-
-def _summary_table(result) -> Table | None:
-    """The run's units as a table: every unit, or for a large period the units that need a
-    look (None when there are none)."""
-    rows = [row for row in result.outcomes if not _set_aside(row)]
-    title = f"Kết quả kỳ {result.period}"
-    if len(rows) > LIST_EVERY_UNIT_UP_TO:
-        rows = [row for row in rows if _needs_a_look(row)]
-        title += ": các đơn vị cần xem"
-        if not rows:
-            return None
-    table = Table(title=title, show_lines=False)
-    for column in ("Mã", "Đơn vị", "Trạng thái", "Số dòng đọc", "Lỗi", "Cảnh báo", "Tệp"):
-        # A long file name folds onto the next line rather than losing its end to "…".
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        style = STATE_STYLE.get(row.state, "")
-        table.add_row(
-            row.unit_code,
-            row.unit_name,
-            f"[{style}]{row.state}[/]",
-            str(row.rows_read),
-            str(row.errors),
-            str(row.warnings),
-            row.source_file or "—",
-        )
-    return table
-
-
-def _state_counts(result) -> str:
-    """ "65 đơn vị: 62 hợp lệ, 2 có cảnh báo, 1 chưa nộp" (states in the order of STATE_STYLE):
-    units, not files; a file of no unit and a unit's second file (set aside) are said apart."""
-    counts = {state: 0 for state in STATE_STYLE}
-    aside = sum(_set_aside(row) for row in result.outcomes)
-    units = [row for row in result.outcomes if row.unit_code != "?" and not _set_aside(row)]
-    for row in units:
-        counts[row.state] = counts.get(row.state, 0) + 1
-    said = ", ".join(f"{n} {state}" for state, n in counts.items() if n)
-    unknown = len(result.outcomes) - len(units) - aside
-    files = f"; {unknown} tệp không xác định được đơn vị" if unknown else ""
-    files += f"; {aside} tệp không dùng vì đơn vị đã có tệp khác" if aside else ""
-    return f"{len(units)} đơn vị: {said}{files}"
-
-
-@app.command(**COMMAND)
-def run(
-    period: PeriodOption = None,
+    period: PeriodOption = None
     profile: Annotated[
         str | None,
         typer.Option(
             metavar="BẢN",
             help="Chỉ dựng một bản: internal (nội bộ) hoặc public (công khai); mặc định dựng cả hai.",
         ),
-    ] = None,
+    ] = None
     backend: Annotated[
         str | None,
         typer.Option(
             metavar="CÁCH", help="Cách dựng báo cáo: quarto hoặc builtin; mặc định tự chọn."
         ),
-    ] = None,
+    ] = None
     no_render: Annotated[
         bool,
         typer.Option(
             "--no-render", metavar="", help="Chỉ làm sạch và tổng hợp, không dựng báo cáo."
         ),
-    ] = False,
+    ] = False
     jobs: Annotated[
         int | None,
         typer.Option(
@@ -220,19 +168,19 @@ def run(
             metavar="SỐ",
             help="Số đơn vị xử lý song song; mặc định bằng số lõi CPU.",
         ),
-    ] = None,
+    ] = None
     force: Annotated[
         bool,
         typer.Option(
             "--force", metavar="", help="Chạy lại tất cả, kể cả phần không có gì thay đổi."
         ),
-    ] = False,
+    ] = False
     number: Annotated[
         int | None,
         typer.Option(
             "--number", min=1, metavar="SỐ", help="Số báo cáo (thay số trong config/report.yml)."
         ),
-    ] = None,
+    ] = None
     date: Annotated[
         str | None,
         typer.Option(
@@ -240,13 +188,13 @@ def run(
             metavar="NGÀY",
             help="Ngày báo cáo, ví dụ 05/07/2021 (thay ngày trong config/report.yml).",
         ),
-    ] = None,
+    ] = None
     signer: Annotated[
         str | None,
         typer.Option(
             "--signer", metavar="HỌ_TÊN", help="Họ tên người ký (thay tên trong config/report.yml)."
         ),
-    ] = None,
+    ] = None
     explain: Annotated[
         bool,
         typer.Option(
@@ -254,108 +202,107 @@ def run(
             metavar="",
             help="Chỉ cho biết đơn vị nào, báo cáo nào sẽ chạy lại và vì sao.",
         ),
-    ] = False,
-) -> None:
+    ] = False
+
+
+def options_command(args_type):
+    """Make `body(args)` a typer command whose options are the fields of the dataclass
+    `args_type` (each field's `Annotated` type and default): one value instead of ten
+    parameters. Its docstring stays the command's help."""
+    hints = get_type_hints(args_type, include_extras=True)
+    parameters = [
+        inspect.Parameter(
+            f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default, annotation=hints[f.name]
+        )
+        for f in fields(args_type)
+    ]
+
+    def wrap(body):
+        @functools.wraps(body)
+        def command(**given):
+            return body(args_type(**given))
+
+        command.__signature__ = inspect.Signature(parameters)
+        return command
+
+    return wrap
+
+
+@app.command(**COMMAND)
+@options_command(RunArgs)
+def run(args: RunArgs) -> None:
     """Làm sạch, kiểm tra số liệu từng đơn vị, tổng hợp và dựng báo cáo DOCX, HTML.
 
     Chỉ những đơn vị có tệp (hoặc danh mục, sổ tay, mã nguồn) thay đổi mới được xử lý lại."""
 
     def body():
-        from baocao.base.numbers import format_number
-        from baocao.config.settings import apply_overrides, load_report_settings
-        from baocao.pipeline import PROFILES, explain_period, require_workbooks, run_period
-        from baocao.report.render.backends import BACKEND_NAMES
-        from baocao.report.render.profiles import PROFILE_NAMES
+        from baocao.pipeline import explain_period, require_workbooks
 
         paths = ProjectPaths.default()
-        chosen = _period(period, paths)
-        if profile not in (None, *PROFILES):
-            _fail(f"Bản báo cáo “{profile}” không hợp lệ; chọn internal hoặc public.")
-        profiles = (profile,) if profile else PROFILES
-        overrides = {
-            key: value
-            for key, value in (("number", number), ("date", date), ("signer_name", signer))
-            if value is not None
-        }
-        # A wrong configuration, date or number stops here, before any unit is processed.
-        _config_problems(chosen, paths)
-        apply_overrides(load_report_settings(paths.config, chosen), chosen, overrides)
+        chosen = _period(args.period, paths)
+        options = _run_options(args, chosen, paths)
         require_workbooks(chosen, paths)  # before the progress bar: an empty folder stops here
-        if explain:
-            table = Table(title=f"Kỳ {chosen}: phần nào sẽ chạy lại")
-            for column in ("Phần", "Chạy lại?", "Lý do"):
-                table.add_column(column)
-            for what, will_run, reasons in explain_period(
-                chosen, paths, profiles=profiles, backend=backend, force=force, overrides=overrides
-            ):
-                table.add_row(
-                    what, "[yellow]có[/]" if will_run else "[green]không[/]", "; ".join(reasons)
-                )
-            console.print(table)
+        if args.explain:
+            print_plan(f"Kỳ {chosen}: phần nào sẽ chạy lại", explain_period(chosen, paths, options))
             return
-        progress = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=False,
-        )
-        tasks = []  # the bar appears once the units are counted: a check that stops the run
-        # before (the narrative, the configuration) prints its message alone, not under "0/?"
+        result = _run_with_progress(chosen, paths, options)
+        print_units(result)
+        print_files(result)
 
-        def units_counted(total: int, _to_run: int) -> None:
-            progress.start()
-            tasks.append(progress.add_task(f"Xử lý các đơn vị kỳ {chosen}", total=total))
+    guarded(body)
 
-        def unit_done(o) -> None:
-            said = f"{'Dùng lại' if o.reused else 'Xong'} {o.unit_name}: {o.state}"
-            progress.update(tasks[0], advance=1, description=said)
 
-        try:
-            result = run_period(
-                chosen,
-                paths,
-                profiles=profiles,
-                backend=backend,
-                render=not no_render,
-                jobs=jobs,
-                force=force,
-                overrides=overrides,
-                on_start=units_counted,
-                on_unit_done=unit_done,
-            )
-        finally:
-            progress.stop()
-        table = _summary_table(result)
-        if table is not None:
-            console.print(table)
-        console.print(_state_counts(result))
-        for note in result.notes:
-            console.print(f"  [cyan]•[/] {note}")
-        for message in result.narrative.get("messages", []):
-            console.print(f"  [cyan]•[/] {message}")
-        for reason in result.narrative.get("draft_reasons", []):
-            console.print(f"  [bold yellow]• {reason}[/]")
-        for row in result.outcomes:
-            for message in row.messages:
-                console.print(f"  [red]•[/] {row.unit_name}: {message}")
-        console.print(f"Số liệu đã xử lý: [bold]{result.processed_dir}[/]")
-        console.print(f"Sổ tay đã chạy của từng đơn vị: [bold]{result.output_dir / 'notebooks'}[/]")
-        if result.reports:
-            console.print(f"Báo cáo (lập bằng {BACKEND_NAMES.get(result.backend, '')}):")
-            for (shown_profile, kind), report in result.reports.items():
-                what = f"{PROFILE_NAMES[shown_profile].capitalize()}, {FILE_KINDS.get(kind, kind)}"
-                console.print(f"  {what}: [bold]{report}[/]")
-        reused = sum(o.reused for o in result.outcomes)
-        if reused:
-            console.print(f"Dùng lại kết quả đã có của {reused} đơn vị không thay đổi.")
-        if result.reports and not result.rendered:
-            console.print("Báo cáo không có gì thay đổi nên được giữ nguyên.")
-        console.print(f"Nhật ký lần chạy: [bold]{result.manifest}[/] — mã lần chạy {result.run_id}")
-        console.print(f"Thời gian: {format_number(result.seconds, 1)} giây")
+def _run_options(args: RunArgs, period: str, paths: ProjectPaths):
+    """The run's `RunOptions`; a wrong profile, configuration, date or number stops here,
+    before any unit is processed."""
+    from baocao.config.settings import apply_overrides, load_report_settings
+    from baocao.pipeline import RunOptions
+    from baocao.report.render.profiles import PROFILES
 
-    _guarded(body)
+    if args.profile not in (None, *PROFILES):
+        fail(f"Bản báo cáo “{args.profile}” không hợp lệ; chọn internal hoặc public.")
+    given = (("number", args.number), ("date", args.date), ("signer_name", args.signer))
+    overrides = {key: value for key, value in given if value is not None}
+    _config_problems(period, paths)
+    apply_overrides(load_report_settings(paths.config, period), period, overrides)
+    return RunOptions(
+        profiles=(args.profile,) if args.profile else PROFILES,
+        backend=args.backend,
+        render=not args.no_render,
+        jobs=args.jobs,
+        force=args.force,
+        overrides=overrides,
+    )
+
+
+def _run_with_progress(period: str, paths: ProjectPaths, options):
+    """`run_period` under a progress bar of the units."""
+    from baocao.pipeline import Progress as Callbacks
+    from baocao.pipeline import run_period
+
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+    tasks = []  # the bar appears once the units are counted: a check that stops the run
+    # before (the narrative, the configuration) prints its message alone, not under "0/?"
+
+    def units_counted(total: int, _to_run: int) -> None:
+        progress.start()
+        tasks.append(progress.add_task(f"Xử lý các đơn vị kỳ {period}", total=total))
+
+    def unit_done(o) -> None:
+        said = f"{'Dùng lại' if o.reused else 'Xong'} {o.unit_name}: {o.state}"
+        progress.update(tasks[0], advance=1, description=said)
+
+    try:
+        return run_period(period, paths, options, Callbacks(units_counted, unit_done))
+    finally:
+        progress.stop()
 
 
 @app.command(**COMMAND)
@@ -376,7 +323,7 @@ def narrative(period: PeriodOption = None) -> None:
         for note in notes:
             console.print(f"  [cyan]•[/] {note}")
 
-    _guarded(body)
+    guarded(body)
 
 
 @app.command(**COMMAND)
@@ -438,7 +385,7 @@ def validate(
         if report.state == "có lỗi":
             raise typer.Exit(1)
 
-    _guarded(body)
+    guarded(body)
 
 
 @app.command(**COMMAND)
@@ -469,7 +416,7 @@ def status(period: PeriodOption = None) -> None:
             for issue in job.issues:
                 console.print(f"  [red]•[/] {issue.message}")
 
-    _guarded(body)
+    guarded(body)
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m baocao.cli`

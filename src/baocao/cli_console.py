@@ -3,7 +3,8 @@
 In: the process's stdout and stderr, made UTF-8 on import (`_utf8_streams`). Out: the rich
 `console`, the colour of each unit state (`STATE_STYLE`), `fail` (one Vietnamese line, then the
 exit code) and `guarded`, which runs a command body so a user never sees a traceback (an
-unexpected error is written to `baocao-loi.log` in the output folder).
+unexpected error is written to `baocao-loi.log` in the output folder); and what `baocao run`
+prints: its plan (`print_plan`), its units (`print_units`) and its files (`print_files`).
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from baocao.config.paths import ProjectPaths
 from baocao.errors import BaocaoError
+from baocao.report.render.formats import labels as format_labels
 from baocao.unit.states import STATE_ERRORS, STATE_MISSING, STATE_VALID, STATE_WARNINGS
 
 
@@ -96,3 +99,113 @@ def guarded(action):
             "Hãy gửi tệp này cho người phụ trách kỹ thuật.",
             3,
         )
+
+
+# The kinds of file a run leaves, as an office worker knows them.
+FILE_KINDS = {**format_labels(), "xlsx": "Excel (.xlsx)"}
+
+
+# Up to this many units the summary lists every unit; beyond it (65 communes, 168 units) only
+# the units that need a look, so that their rows do not scroll away among the valid ones.
+LIST_EVERY_UNIT_UP_TO = 20
+
+
+def _set_aside(row) -> bool:
+    """A unit's second file (`UnitOutcome.set_aside`): shown by its message, not as a unit."""
+    return bool(getattr(row, "set_aside", False))
+
+
+def _needs_a_look(row) -> bool:
+    return row.state != STATE_VALID or bool(row.errors or row.warnings)
+
+
+def summary_table(result) -> Table | None:
+    """The run's units as a table: every unit, or for a large period the units that need a
+    look (None when there are none)."""
+    rows = [row for row in result.outcomes if not _set_aside(row)]
+    title = f"Kết quả kỳ {result.period}"
+    if len(rows) > LIST_EVERY_UNIT_UP_TO:
+        rows = [row for row in rows if _needs_a_look(row)]
+        title += ": các đơn vị cần xem"
+        if not rows:
+            return None
+    table = Table(title=title, show_lines=False)
+    for column in ("Mã", "Đơn vị", "Trạng thái", "Số dòng đọc", "Lỗi", "Cảnh báo", "Tệp"):
+        # A long file name folds onto the next line rather than losing its end to "…".
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        style = STATE_STYLE.get(row.state, "")
+        table.add_row(
+            row.unit_code,
+            row.unit_name,
+            f"[{style}]{row.state}[/]",
+            str(row.rows_read),
+            str(row.errors),
+            str(row.warnings),
+            row.source_file or "—",
+        )
+    return table
+
+
+def state_counts(result) -> str:
+    """ "65 đơn vị: 62 hợp lệ, 2 có cảnh báo, 1 chưa nộp" (states in the order of STATE_STYLE):
+    units, not files; a file of no unit and a unit's second file (set aside) are said apart."""
+    counts = {state: 0 for state in STATE_STYLE}
+    aside = sum(_set_aside(row) for row in result.outcomes)
+    units = [row for row in result.outcomes if row.unit_code != "?" and not _set_aside(row)]
+    for row in units:
+        counts[row.state] = counts.get(row.state, 0) + 1
+    said = ", ".join(f"{n} {state}" for state, n in counts.items() if n)
+    unknown = len(result.outcomes) - len(units) - aside
+    files = f"; {unknown} tệp không xác định được đơn vị" if unknown else ""
+    files += f"; {aside} tệp không dùng vì đơn vị đã có tệp khác" if aside else ""
+    return f"{len(units)} đơn vị: {said}{files}"
+
+
+def print_plan(title: str, rows) -> None:
+    """What `--explain` prints: one row per part (`report.plan.PeriodPlan.explained`)."""
+    table = Table(title=title)
+    for column in ("Phần", "Chạy lại?", "Lý do"):
+        table.add_column(column)
+    for what, will_run, reasons in rows:
+        table.add_row(what, "[yellow]có[/]" if will_run else "[green]không[/]", "; ".join(reasons))
+    console.print(table)
+
+
+def print_units(result) -> None:
+    """The units' table and counts, then every note and message of the run."""
+    table = summary_table(result)
+    if table is not None:
+        console.print(table)
+    console.print(state_counts(result))
+    for note in result.notes:
+        console.print(f"  [cyan]•[/] {note}")
+    for message in result.narrative.get("messages", []):
+        console.print(f"  [cyan]•[/] {message}")
+    for reason in result.narrative.get("draft_reasons", []):
+        console.print(f"  [bold yellow]• {reason}[/]")
+    for row in result.outcomes:
+        for message in row.messages:
+            console.print(f"  [red]•[/] {row.unit_name}: {message}")
+
+
+def print_files(result) -> None:
+    """Where the run's data, review pages, reports and manifest are, and how long it took."""
+    from baocao.base.numbers import format_number
+    from baocao.report.render.backends import BACKEND_NAMES
+    from baocao.report.render.profiles import PROFILE_NAMES
+
+    console.print(f"Số liệu đã xử lý: [bold]{result.processed_dir}[/]")
+    console.print(f"Sổ tay đã chạy của từng đơn vị: [bold]{result.output_dir / 'notebooks'}[/]")
+    if result.reports:
+        console.print(f"Báo cáo (lập bằng {BACKEND_NAMES.get(result.backend, '')}):")
+        for (shown_profile, kind), report in result.reports.items():
+            what = f"{PROFILE_NAMES[shown_profile].capitalize()}, {FILE_KINDS.get(kind, kind)}"
+            console.print(f"  {what}: [bold]{report}[/]")
+    reused = sum(o.reused for o in result.outcomes)
+    if reused:
+        console.print(f"Dùng lại kết quả đã có của {reused} đơn vị không thay đổi.")
+    if result.reports and not result.rendered:
+        console.print("Báo cáo không có gì thay đổi nên được giữ nguyên.")
+    console.print(f"Nhật ký lần chạy: [bold]{result.manifest}[/] — mã lần chạy {result.run_id}")
+    console.print(f"Thời gian: {format_number(result.seconds, 1)} giây")

@@ -5,6 +5,8 @@ HTML and Excel export under `_output/<period>/`, and the run's manifest. This is
 module that uses both stages: `run` never imports `report`, and `report` reads only what
 `run` wrote.
 
+- What runs and why is decided once, before anything runs (`report.plan.plan_period`):
+  `run_period` carries that plan out and `explain_period` (`baocao run --explain`) returns it.
 - The same period a year earlier is processed too, when it has raw data, for the comparisons.
 - Each profile's report is rendered only when something it reads changed (its content key).
 - Processed data, review pages and reports are staged as one generation (`run.generations`)
@@ -17,32 +19,32 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
-from dataclasses import dataclass, field
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from baocao.config.paths import ProjectPaths
 from baocao.config.periods import Period
 from baocao.config.units import load_units
-from baocao.errors import BaocaoError
-from baocao.intake.workbook import SUPPORTED_SUFFIXES
-from baocao.report.render.backends import choose_backend
 from baocao.report.render.kernel import ReportKernel
 from baocao.report.render.output_files import export_name, report_files
-from baocao.report.render.profiles import PROFILE_NAMES, PROFILES
+from baocao.report.render.plan import (
+    PeriodPlan,
+    RunOptions,
+    has_workbooks,
+    narrative_digest,
+    plan_period,
+)
 from baocao.run.cache import (
     Cache,
-    changed,
     code_digest,
     file_digest,
     json_digest,
     key_of,
-    report_key_parts,
     run_id,
     same_static_parts,
 )
-from baocao.run.discover import IdentityMemo, discover
-from baocao.run.generations import staged_generation
+from baocao.run.generations import Generation, staged_generation
 from baocao.run.kernels import KernelPool
 from baocao.run.manifest import (
     content_digest,
@@ -53,17 +55,25 @@ from baocao.run.manifest import (
     reproducibility,
     write_manifest,
 )
+from baocao.run.plan import NOTEBOOK
 from baocao.run.process import (
-    NOTEBOOK,
+    PeriodResult,
     UnitOutcome,
     default_jobs,
-    plan_units,
     process_period,
     stopped_notes,
 )
 from baocao.run.store import RUN_FILE
-from baocao.run.submitted import period_files
-from baocao.unit.states import STATE_MISSING
+from baocao.run.submitted import none_identified_message, period_files, require_workbooks
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the caller is told while the units run: `on_start(units, to_run)` once they are
+    counted, `on_unit_done(outcome)` as each unit ends."""
+
+    on_start: Callable[[int, int], None] | None = None
+    on_unit_done: Callable[[UnitOutcome], None] | None = None
 
 
 @dataclass
@@ -80,6 +90,7 @@ class RunResult:
     manifest: Path | None = None
     narrative: dict = field(default_factory=dict)  # where the analysts' text came from
     notes: list[str] = field(default_factory=list)  # a lock taken over, an interrupted run mended
+    plan: PeriodPlan | None = None  # what the run was to do, and why
 
 
 def narrative_summary(paths: ProjectPaths, period: str, check_names: bool = True) -> dict:
@@ -116,14 +127,6 @@ def narrative_summary(paths: ProjectPaths, period: str, check_names: bool = True
     }
 
 
-def narrative_digest(paths: ProjectPaths, period: str) -> str:
-    """The period's narrative by content (Markdown bytes, what the Word document says): a part
-    of the run's id and of the report's content key."""
-    from baocao.report.narrative.source import folder_digest
-
-    return folder_digest(paths.root / "narrative" / period)
-
-
 def narrative_digests(paths: ProjectPaths, period: str) -> dict[str, str]:
     """Each narrative file with its digest; the Word document's is of its content."""
     from baocao.report.narrative.source import content_digest
@@ -136,10 +139,6 @@ def narrative_digests(paths: ProjectPaths, period: str) -> dict[str, str]:
         for p in sorted(folder.iterdir())
         if p.is_file() and not p.name.startswith((".", "~$"))
     }
-
-
-def _report_outputs_exist(folder: Path, period: str, profile: str) -> bool:
-    return all((folder / name).is_file() for name in report_files(period, profile))
 
 
 def _export_appendices(period: str, paths: ProjectPaths, folder: Path) -> Path:
@@ -164,46 +163,6 @@ def _export_appendices(period: str, paths: ProjectPaths, folder: Path) -> Path:
     return write_workbook(book, folder / export_name(period))
 
 
-def require_workbooks(period: str, paths: ProjectPaths) -> None:
-    """Refuse to report on a period whose raw folder holds no workbook: a report of “0/65 đơn
-    vị” is not a report. Raises `BaocaoError` saying where the files go and which are read."""
-    folder = paths.raw_period(period)
-    if not folder.is_dir():
-        raise BaocaoError(
-            f"Không có thư mục số liệu của kỳ {period}: {folder}. Hãy tạo thư mục này và chép "
-            "vào đó các tệp bảng tính các đơn vị gửi."
-        )
-    workbooks, others = period_files(folder)
-    if workbooks:
-        return
-    found = (
-        f" Trong thư mục chỉ có: {', '.join(p.name for p in others[:5])}"
-        + (f" và {len(others) - 5} tệp khác" if len(others) > 5 else "")
-        + "."
-        if others
-        else " Thư mục đang trống."
-    )
-    raise BaocaoError(
-        f"Không tìm thấy bảng tính nào của đơn vị trong {folder}, nên không lập báo cáo kỳ "
-        f"{period}.{found} Chương trình đọc các tệp {', '.join(SUPPORTED_SUFFIXES)}; hãy chép "
-        "các tệp các đơn vị gửi vào thư mục này rồi chạy lại."
-    )
-
-
-def none_identified_message(period: str, paths: ProjectPaths, outcomes: list) -> str | None:
-    """A note when the period's folder has workbooks but none could be told to be a unit's:
-    the report then has no unit's figures, and the errors listed say why."""
-    if any(o.unit_code != "?" and o.state != STATE_MISSING for o in outcomes):
-        return None
-    return (
-        f"Không tệp nào trong {paths.raw_period(period)} xác định được là của một đơn vị trong "
-        f"danh sách của kỳ {period}, nên báo cáo chưa có số liệu của đơn vị nào. Hãy xem lỗi "
-        "của từng tệp bên dưới (tệp của kỳ khác thì chuyển sang thư mục của kỳ đó; tệp của kỳ "
-        "này thì ghi đúng tên đơn vị ở trang “Thông tin” hoặc đặt tên tệp theo mã đơn vị) rồi "
-        "chạy lại."
-    )
-
-
 def _review_pages(entry: Path) -> None:
     """The reviewer's pages of the notebooks a unit's run just executed (imported here: a
     rerun that executes nothing does not load the page-making code)."""
@@ -215,279 +174,277 @@ def _review_pages(entry: Path) -> None:
 def run_period(
     period: str,
     paths: ProjectPaths,
-    *,
-    profiles: tuple[str, ...] = PROFILES,
-    backend: str | None = None,
-    render: bool = True,
-    jobs: int | None = None,
-    force: bool = False,
-    overrides: dict | None = None,
-    on_unit_done: Callable[[UnitOutcome], None] | None = None,
-    on_start: Callable[[int, int], None] | None = None,
+    options: RunOptions | None = None,
+    progress: Progress | None = None,
 ) -> RunResult:
     """Process a period (and the same period a year earlier, when it has raw data, for the
-    comparison), render the report for each profile whose inputs changed, write the manifest."""
+    comparison), render the report for each profile whose inputs changed, write the manifest:
+    what `report.plan.plan_period` says, carried out."""
     started = time.perf_counter()
     require_workbooks(period, paths)
-    jobs = jobs or default_jobs()
-    earlier = str(Period.parse(period).same_period_last_year())
-    output_target = paths.output_period(period)
-    timings: dict[str, object] = {}
-    # The analysts' text is checked first: a conflict between the Word document and the
-    # Markdown files stops the run before any unit is processed. Its figure names need no new
-    # check when every report was last rendered from the same text, configuration and code.
-    written = narrative_digest(paths, period)
-    last = Cache.of(paths)
-    names_checked = all(
-        same_static_parts(last.last_parts(period, f"report-{profile}"), paths, written)
-        for profile in profiles
-    )
-    # A period's first run (or --force) runs every unit and renders: the units' kernels boot
-    # while the text is checked and the files are read, the report's while units are processed.
-    first_run = force or not (paths.processed_period(period) / RUN_FILE).is_file()
+    options, progress = options or RunOptions(), progress or Progress()
+    options = replace(options, jobs=options.jobs or default_jobs())
+    first_run = options.force or not (paths.processed_period(period) / RUN_FILE).is_file()
+    names_checked = _names_checked(period, paths, options)
     notes: list[str] = []
     with (
         staged_generation(paths, period, notes) as generation,
-        KernelPool(jobs, log=paths.output / "kernels.log") as pool,
-        ReportKernel(paths.report_source) if first_run and render else nullcontext() as ahead,
+        KernelPool(options.jobs, log=paths.output / "kernels.log") as pool,
+        ReportKernel(paths.report_source)
+        if first_run and options.render
+        else nullcontext() as ahead,
     ):
-        if first_run:
-            pool.prestart(min(jobs, len(period_files(paths.raw_period(period))[0])))
-            if ahead is not None:
-                ahead.start()
-        narrative = (
-            narrative_summary(paths, period, check_names=not names_checked) if render else {}
-        )
-        stopped: list[str] = []  # the comparison period's units whose notebook did not end
-        if period_files(paths.raw_period(earlier))[0]:  # an empty folder compares with nothing
-            with staged_generation(paths, earlier, notes) as before:
-                earlier_result = process_period(
-                    earlier,
-                    paths,
-                    pool,
-                    narrative_digest=narrative_digest(paths, earlier),
-                    review_pages=_review_pages,
-                    jobs=jobs,
-                    force=force,
-                    generation=before,
-                )
-                before.commit()
-            timings["earlier_period"] = round(earlier_result.seconds, 3)
-            stopped = stopped_notes(earlier, earlier_result.outcomes)
+        if first_run:  # the kernels boot while the text is checked and the files are read
+            _warm_up(period, paths, pool, ahead, options.jobs)
+        narrative = narrative_summary(paths, period, not names_checked) if options.render else {}
+        with _comparison_generation(paths, period, notes) as before:
+            plan = plan_period(period, paths, options)
+            earlier = _process_comparison(plan, paths, pool, before, options.jobs)
         current = process_period(
-            period,
+            plan.units,
             paths,
             pool,
-            narrative_digest=written,
-            review_pages=_review_pages,
-            jobs=jobs,
-            force=force,
-            on_unit_done=on_unit_done,
-            on_start=on_start,
             generation=generation,
+            jobs=options.jobs,
+            review_pages=_review_pages,
+            on_unit_done=progress.on_unit_done,
+            on_start=progress.on_start,
         )
-        view = generation.view(earlier)  # the report reads the staged data
-        timings["units"] = {o.unit_code: round(o.seconds, 3) for o in current.unit_rows}
-        timings["period"] = round(current.seconds, 3)
-        result = RunResult(period, current.outcomes, paths.processed_period(period), output_target)
-        result.narrative, result.notes = narrative, notes
-        nobody = none_identified_message(period, paths, current.outcomes)
-        if nobody is not None:
-            result.narrative = {**narrative, "messages": [nobody, *narrative.get("messages", [])]}
-        if stopped:
-            result.narrative = {
-                **result.narrative,
-                "messages": [*stopped, *result.narrative.get("messages", [])],
-            }
-
-        chosen = choose_backend(backend) if render else ""
-        result.backend = chosen
-        cache = Cache.of(paths)
-        previous_manifest = read_manifest(output_target)
-        report_parts = {
-            profile: report_key_parts(
-                view, period, earlier, profile, chosen, overrides, narrative=written
-            )
-            for profile in (profiles if render else ())
-        }
-        to_render = [
-            profile
-            for profile, parts in report_parts.items()
-            if force
-            or cache.last_parts(period, f"report-{profile}") != parts
-            or not _report_outputs_exist(output_target, period, profile)
-        ]
-        output = generation.output  # committed with the data and review pages at the end
-        # Every profile to render comes from one execution of the report's code.
-        render_times: dict[str, float] = {}
-        if to_render:
-            from baocao.report.render.reports import (
-                render_reports,  # python-docx, nbclient: only here
-            )
-
-            t = time.perf_counter()
-            # The appendices' workbook is written while the report's code runs in its kernel.
-            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="export") as beside:
-                exported = (
-                    beside.submit(_export_appendices, period, view, output)
-                    if "internal" in to_render
-                    else None
-                )
-                rendered = render_reports(
-                    period,
-                    to_render,
-                    view,
-                    output,
-                    backend=chosen,
-                    overrides=overrides,
-                    kernel=ahead,
-                )
-                if exported is not None:
-                    exported.result()
-            render_times = {**rendered.timings, "total": round(time.perf_counter() - t, 3)}
-            result.rendered.extend(to_render)
-        timings["render"] = render_times
-        for profile in profiles if render else ():
-            for file_name in report_files(period, profile):
-                kind = Path(file_name).suffix.lstrip(".")
-                result.reports[(profile, kind)] = output_target / file_name
-
-        result.run_id = run_id(paths, {p.job.unit.code: p.key for p in current.plans}, written)
-        manifest = _manifest(
-            view,
-            period,
-            current,
-            result,
-            report_parts,
-            output,
-            timings,
-            profiles,
-            chosen,
-            jobs,
-            force,
-            previous_manifest,
-        )
-        manifest["timings"]["total"] = round(time.perf_counter() - started, 3)
-        write_manifest(output, manifest)
-        generation.commit()
-        for profile in to_render:  # only once the reports are in place
-            cache.remember(period, f"report-{profile}", report_parts[profile])
-    result.manifest = output_target / "manifest.json"
+        run = _Done(plan, generation, current, earlier, {})
+        result = _result(run, paths, narrative, notes)
+        _render(run, options, result, ahead)
+        _finish(run, options, result, started)
+    result.manifest = paths.output_period(period) / "manifest.json"
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _manifest(
-    paths,
-    period,
-    current,
-    result,
-    report_parts,
-    output,
-    timings,
-    profiles,
-    backend,
-    jobs,
-    force,
-    previous,
-) -> dict:
-    processed = paths.processed_period(period)
-    processed_files = files_with_digests(
-        [p for p in processed.rglob("*") if not p.name.startswith(".")], processed
+@dataclass
+class _Done:
+    """What a run did so far: its plan, staged generation, units' results and timings."""
+
+    plan: PeriodPlan
+    generation: Generation
+    current: PeriodResult
+    earlier: PeriodResult | None
+    timings: dict
+
+    @property
+    def view(self) -> ProjectPaths:
+        """The paths the report reads: the staged data (`Generation.view`)."""
+        return self.generation.view(self.plan.earlier)
+
+
+def _names_checked(period: str, paths: ProjectPaths, options: RunOptions) -> bool:
+    """Whether the narrative's figure names need no new check: every report was last rendered
+    from the same text, configuration and code."""
+    written = narrative_digest(paths, period)
+    last = Cache.of(paths)
+    return all(
+        same_static_parts(last.last_parts(period, f"report-{profile}"), paths, written)
+        for profile in options.profiles
     )
-    # A report not rendered again is the one in place; a new one is still in `output`.
-    where = {
-        name: output / name if (output / name).is_file() else result.output_dir / name
-        for profile in (profiles if result.backend else ())
-        for name in report_files(period, profile)
+
+
+def _warm_up(period: str, paths: ProjectPaths, pool, ahead, jobs: int) -> None:
+    """A first run (or --force) runs every unit and renders: the units' kernels boot while the
+    text is checked and the files are read, the report's while the units are processed."""
+    pool.prestart(min(jobs, len(period_files(paths.raw_period(period))[0])))
+    if ahead is not None:
+        ahead.start()
+
+
+@contextmanager
+def _comparison_generation(paths: ProjectPaths, period: str, notes: list[str]):
+    """The comparison period's staged generation (None when it has no workbook), held while
+    the plan is made and the comparison period processed."""
+    earlier = str(Period.parse(period).same_period_last_year())
+    if not has_workbooks(paths, earlier):
+        yield None
+        return
+    with staged_generation(paths, earlier, notes) as before:
+        yield before
+
+
+def _process_comparison(
+    plan: PeriodPlan, paths: ProjectPaths, pool, before: Generation | None, jobs: int
+) -> PeriodResult | None:
+    """The comparison period processed as the plan says, committed at once."""
+    if plan.comparison is None or before is None:
+        return None
+    result = process_period(
+        plan.comparison, paths, pool, generation=before, jobs=jobs, review_pages=_review_pages
+    )
+    before.commit()
+    return result
+
+
+def _result(run: _Done, paths: ProjectPaths, narrative: dict, notes: list[str]) -> RunResult:
+    """The run's result so far: the units' rows and what the user should read about them."""
+    plan, current = run.plan, run.current
+    messages = list(narrative.get("messages", []))
+    nobody = none_identified_message(plan.period, paths, current.outcomes)
+    if nobody is not None:
+        messages.insert(0, nobody)
+    if run.earlier is not None:
+        run.timings["earlier_period"] = round(run.earlier.seconds, 3)
+        messages[:0] = stopped_notes(plan.earlier, run.earlier.outcomes)
+    run.timings["units"] = {o.unit_code: round(o.seconds, 3) for o in current.unit_rows}
+    run.timings["period"] = round(current.seconds, 3)
+    if messages != narrative.get("messages", []):
+        narrative = {**narrative, "messages": messages}
+    result = RunResult(
+        plan.period,
+        current.outcomes,
+        paths.processed_period(plan.period),
+        paths.output_period(plan.period),
+        backend=plan.backend,
+        narrative=narrative,
+        notes=notes,
+        plan=plan,
+    )
+    for profile in plan.profiles:
+        for file_name in report_files(plan.period, profile):
+            kind = Path(file_name).suffix.lstrip(".")
+            result.reports[(profile, kind)] = result.output_dir / file_name
+    keys = {p.job.unit.code: p.key for p in current.plans}
+    result.run_id = run_id(paths, keys, plan.narrative)
+    return result
+
+
+def _render(run: _Done, options: RunOptions, result: RunResult, ahead) -> None:
+    """Render the profiles the plan says, in one execution of the report's code, with the
+    appendices' workbook written beside while that code runs."""
+    plan, view, output = run.plan, run.view, run.generation.output
+    run.timings["render"] = {}
+    if not plan.to_render:
+        return
+    from baocao.report.render.reports import render_reports  # python-docx, nbclient: only here
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="export") as beside:
+        exported = (
+            beside.submit(_export_appendices, plan.period, view, output) if plan.export else None
+        )
+        rendered = render_reports(
+            plan.period,
+            plan.to_render,
+            view,
+            output,
+            backend=plan.backend,
+            overrides=options.overrides,
+            kernel=ahead,
+        )
+        if exported is not None:
+            exported.result()
+    run.timings["render"] = {
+        **rendered.timings,
+        "total": round(time.perf_counter() - started, 3),
     }
-    report_text = {n: content_digest(p) for n, p in where.items() if p.is_file()}
-    manifest = {
+    result.rendered.extend(plan.to_render)
+
+
+def _finish(run: _Done, options: RunOptions, result: RunResult, started: float) -> None:
+    """Write the manifest, commit the generation and remember what each rendered report was
+    made of (only once the reports are in place)."""
+    plan, output = run.plan, run.generation.output
+    report_parts = {profile: plan.report_parts(run.view, profile) for profile in plan.profiles}
+    previous = read_manifest(result.output_dir)
+    manifest = _manifest(run, options, result, report_parts)
+    manifest["reproducibility"] = reproducibility(manifest, previous)
+    manifest["timings"]["total"] = round(time.perf_counter() - started, 3)
+    write_manifest(output, manifest)
+    run.generation.commit()
+    cache = Cache.of(run.generation.paths)
+    for profile in plan.to_render:
+        cache.remember(plan.period, f"report-{profile}", report_parts[profile])
+
+
+def _manifest(run: _Done, options: RunOptions, result: RunResult, report_parts: dict) -> dict:
+    """What the run's `manifest.json` says: its inputs, what it did and what it made."""
+    plan, paths = run.plan, run.view
+    outputs = _manifest_outputs(run, result)
+    return {
         "run_id": result.run_id,
-        "period": period,
+        "period": plan.period,
         "parameters": {
-            "profiles": list(profiles),
-            "backend": backend,
-            "jobs": jobs,
-            "force": force,
+            "profiles": list(options.profiles),
+            "backend": plan.backend,
+            "jobs": options.jobs,
+            "force": options.force,
         },
         "git": git_commit(paths.root),
         "packages": package_versions(),
-        "inputs": {
-            "raw": {
-                p.job.path.name: {"unit": p.job.unit.code, "sha256": p.parts["workbook"]}
-                for p in current.plans
-            },
-            "config": files_with_digests(list(paths.config.glob("*.yml")), paths.root),
-            "notebook": files_with_digests([paths.notebooks / NOTEBOOK], paths.root),
-            "report": files_with_digests(
-                [paths.report_source, *paths.root.glob("_quarto*.yml")], paths.root
-            ),
-            "narrative": narrative_digests(paths, period),
-            "code": code_digest(),
-        },
+        "inputs": _manifest_inputs(run),
         "inputs_digest": result.run_id,
         "units": {
             o.unit_code: {"state": o.state, "reused_from_cache": o.reused, "seconds": o.seconds}
-            for o in current.unit_rows
+            for o in run.current.unit_rows
         },
-        "reused_units": sorted(o.unit_code for o in current.outcomes if o.reused),
-        "outputs": {
-            "processed": processed_files,
-            "reports": {n: file_digest(p) for n, p in where.items() if p.is_file()},
+        "reused_units": sorted(o.unit_code for o in run.current.outcomes if o.reused),
+        "ran_units": _ran(run.current),
+        "comparison": {
+            "period": plan.earlier,
+            "processed": run.earlier is not None,
+            "ran_units": _ran(run.earlier) if run.earlier is not None else [],
         },
-        "processed_digest": json_digest(processed_files),
-        "report_text": report_text,
+        "outputs": outputs,
+        "processed_digest": json_digest(outputs["processed"]),
+        "report_text": outputs.pop("report_text"),
         "rendered_profiles": result.rendered,
         "report_keys": {profile: key_of(parts) for profile, parts in report_parts.items()},
         "narrative": result.narrative,
-        "timings": timings,
+        "timings": run.timings,
     }
-    manifest["reproducibility"] = reproducibility(manifest, previous)
-    return manifest
+
+
+def _ran(result: PeriodResult) -> list[str]:
+    """The units whose notebook ran (not reused) in a period's processing."""
+    reused = {o.unit_code for o in result.outcomes if o.reused}
+    return sorted({p.job.unit.code for p in result.plans} - reused)
+
+
+def _manifest_inputs(run: _Done) -> dict:
+    """Every input of the run with its digest."""
+    paths = run.view
+    return {
+        "raw": {
+            p.job.path.name: {"unit": p.job.unit.code, "sha256": p.parts["workbook"]}
+            for p in run.current.plans
+        },
+        "config": files_with_digests(list(paths.config.glob("*.yml")), paths.root),
+        "notebook": files_with_digests([paths.notebooks / NOTEBOOK], paths.root),
+        "report": files_with_digests(
+            [paths.report_source, *paths.root.glob("_quarto*.yml")], paths.root
+        ),
+        "narrative": narrative_digests(paths, run.plan.period),
+        "code": code_digest(),
+    }
+
+
+def _manifest_outputs(run: _Done, result: RunResult) -> dict:
+    """The processed files and the reports with their digests (and `report_text`, the
+    reports' text digests, which the caller moves to the manifest's top level)."""
+    processed = run.view.processed_period(run.plan.period)
+    output = run.generation.output
+    # A report not rendered again is the one in place; a new one is still in `output`.
+    where = {
+        name: output / name if (output / name).is_file() else result.output_dir / name
+        for profile in run.plan.profiles
+        for name in report_files(run.plan.period, profile)
+    }
+    return {
+        "processed": files_with_digests(
+            [p for p in processed.rglob("*") if not p.name.startswith(".")], processed
+        ),
+        "reports": {n: file_digest(p) for n, p in where.items() if p.is_file()},
+        "report_text": {n: content_digest(p) for n, p in where.items() if p.is_file()},
+    }
 
 
 def explain_period(
-    period: str,
-    paths: ProjectPaths,
-    *,
-    profiles: tuple[str, ...] = PROFILES,
-    backend: str | None = None,
-    force: bool = False,
-    overrides: dict | None = None,
+    period: str, paths: ProjectPaths, options: RunOptions | None = None
 ) -> list[tuple[str, bool, list[str]]]:
-    """(what, would run, why) for each unit and each report profile; runs nothing."""
-    units = load_units(paths.config).for_period(period)
-    cache = Cache.of(paths)
-    found, _ = discover(period, paths, units, IdentityMemo(cache.load_memo(period, "files")))
-    lines = []
-    plans = plan_units(found, period, paths, cache, force)
-    for plan in plans:
-        reasons = plan.reasons or ["không có gì thay đổi: dùng lại kết quả đã có"]
-        lines.append((f"{plan.job.unit.code} {plan.job.unit.name}", not plan.reuse, reasons))
-    chosen = choose_backend(backend)
-    earlier = str(Period.parse(period).same_period_last_year())
-    units_change = any(not p.reuse for p in plans)
-    for profile in profiles:
-        name = f"report-{profile}"
-        what = f"báo cáo {PROFILE_NAMES[profile]}"
-        if force:
-            lines.append((what, True, ["chạy lại toàn bộ theo yêu cầu (--force)"]))
-            continue
-        if units_change:
-            lines.append((what, True, ["số liệu của đơn vị sẽ được xử lý lại"]))
-            continue
-        parts = report_key_parts(
-            paths,
-            period,
-            earlier,
-            profile,
-            chosen,
-            overrides,
-            narrative=narrative_digest(paths, period),
-        )
-        reasons = changed(cache.last_parts(period, name), parts)
-        if not reasons and not _report_outputs_exist(paths.output_period(period), period, profile):
-            reasons = ["tệp báo cáo không còn trong thư mục kết quả"]
-        lines.append((what, bool(reasons), reasons or ["không có gì thay đổi: giữ nguyên"]))
-    return lines
+    """(what, would run, why) for each unit, the comparison period and each output: the plan
+    `run_period` would carry out (`report.plan.PeriodPlan.explained`); runs nothing."""
+    return plan_period(period, paths, options or RunOptions()).explained()

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from baocao.config.paths import ProjectPaths
 from baocao.intake import layout
 from baocao.run.kernels import KernelPool
+from baocao.run.plan import plan_period_units
 from baocao.run.process import process_period
 from baocao.run.store import read_csv
 
@@ -40,7 +41,9 @@ def test_a_figure_in_ghi_chu_is_a_finding_of_the_unit_and_out_of_the_totals(tmp_
         root=root, raw=tmp_path / "raw", processed=tmp_path / "processed", output=tmp_path / "out"
     )
     with KernelPool(1) as pool:
-        result = process_period(PERIOD, paths, pool, narrative_digest="", jobs=1)
+        result = process_period(
+            plan_period_units(PERIOD, paths, narrative_digest=""), paths, pool, jobs=1
+        )
     [outcome] = [o for o in result.outcomes if o.unit_code == "181"]
     assert outcome.state == "có lỗi"
     [message] = [m for m in outcome.messages if f"ô F{row}" in m]

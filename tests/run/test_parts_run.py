@@ -20,6 +20,7 @@ from baocao.config.paths import ProjectPaths
 from baocao.config.units import load_units
 from baocao.run.aggregate import totals
 from baocao.run.kernels import KernelPool
+from baocao.run.plan import plan_period_units
 from baocao.run.process import process_period
 
 REPO = Path(__file__).resolve().parents[2]
@@ -65,7 +66,9 @@ def project(tmp_path) -> ProjectPaths:
 
 def run(project: ProjectPaths):
     with KernelPool(2) as pool:
-        result = process_period(PERIOD, project, pool, narrative_digest="", jobs=2)
+        result = process_period(
+            plan_period_units(PERIOD, project, narrative_digest=""), project, pool, jobs=2
+        )
     folder = project.processed_period(PERIOD)
     status = pd.read_csv(folder / "status.csv", dtype={"unit_code": str}).set_index("unit_code")
     values = pd.read_csv(folder / "values.csv", dtype={"unit_code": str})

@@ -19,8 +19,9 @@ from openpyxl import load_workbook
 
 from baocao.config.paths import ProjectPaths
 from baocao.errors import BaocaoError
-from baocao.pipeline import explain_period, run_period
+from baocao.pipeline import RunOptions, explain_period, run_period
 from baocao.run.kernels import KernelPool, with_isolation_cell
+from baocao.run.plan import plan_period_units
 from baocao.run.process import process_period
 from baocao.run.store import period_lock
 
@@ -57,7 +58,9 @@ def project(tmp_path) -> ProjectPaths:
 
 def run_units(project: ProjectPaths):
     with KernelPool(2) as pool:
-        result = process_period(PERIOD, project, pool, narrative_digest="", jobs=2)
+        result = process_period(
+            plan_period_units(PERIOD, project, narrative_digest=""), project, pool, jobs=2
+        )
         return result, pool.started
 
 
@@ -163,7 +166,7 @@ def test_manifest_names_inputs_outputs_and_says_the_rerun_reproduced_the_first(p
     outline = load_outline(project.config, load_catalogue(project.config))
     narrative = project.root / "narrative" / PERIOD / file_name(PERIOD)
     write_narrative_docx(narrative, outline, Period.parse(PERIOD), {}, [])
-    first = run_period(PERIOD, project, render=True, jobs=2, profiles=("public",))
+    first = run_period(PERIOD, project, RunOptions(profiles=("public",), jobs=2))
     assert first.narrative["source"] == "docx"
     manifest = json.loads(first.manifest.read_text(encoding="utf-8"))
     assert manifest["narrative"]["file"] == f"narrative/{PERIOD}/{file_name(PERIOD)}"
@@ -177,14 +180,14 @@ def test_manifest_names_inputs_outputs_and_says_the_rerun_reproduced_the_first(p
     assert manifest["reused_units"] == []
     assert set(manifest["timings"]["units"]) >= {"181", "183", "187"}
 
-    second = run_period(PERIOD, project, render=True, jobs=2, profiles=("public",), force=True)
+    second = run_period(PERIOD, project, RunOptions(profiles=("public",), jobs=2, force=True))
     again = json.loads(second.manifest.read_text(encoding="utf-8"))
     assert again["run_id"] == first.run_id
     assert again["reproducibility"]["same_inputs"] is True
     assert again["reproducibility"]["reproduced"] is True
 
     resave_as_word_does(narrative)  # Word saves again without a change: nothing to redo
-    third = run_period(PERIOD, project, render=True, jobs=2, profiles=("public",))
+    third = run_period(PERIOD, project, RunOptions(profiles=("public",), jobs=2))
     assert json.loads(third.manifest.read_text(encoding="utf-8"))["inputs"]["narrative"] == {
         f"narrative/{PERIOD}/{file_name(PERIOD)}": recorded
     }
@@ -200,7 +203,7 @@ def test_a_second_run_on_the_same_period_is_refused_naming_the_first(project):
         period_lock(project.processed, PERIOD),
         pytest.raises(BaocaoError, match=f"tiến trình {os.getpid()}"),
     ):
-        run_period(PERIOD, project, render=False)
+        run_period(PERIOD, project, RunOptions(render=False))
 
 
 def kill_tree(pid: int) -> None:

@@ -24,21 +24,14 @@ from pathlib import Path
 from baocao.base.files import write_json
 from baocao.config.paths import ProjectPaths
 from baocao.config.settings import DEFAULT_CELL_TIMEOUT, cell_timeout
-from baocao.config.units import load_units
 from baocao.errors import Issue, disk_failure_in
-from baocao.run.cache import (
-    Cache,
-    changed,
-    json_digest,
-    key_of,
-    run_id,
-    unit_key_parts,
-)
-from baocao.run.discover import IdentityMemo, UnitJob, discover
+from baocao.run.cache import Cache
+from baocao.run.discover import UnitJob
 from baocao.run.generations import Generation, repair
 from baocao.run.kernels import KernelPool, NotebookStopped, with_isolation_cell
 from baocao.run.parts import ADDED_UP, held_message, held_units
-from baocao.run.store import RUN_FILE, UnitFiles, read_json, read_unit_status, write_csv
+from baocao.run.plan import NOTEBOOK, UnitPlan, UnitsPlan, parameters
+from baocao.run.store import RUN_FILE, UnitFiles, read_unit_status, write_csv
 from baocao.run.unit_stopped import (
     died_message,
     not_run_message,
@@ -47,8 +40,6 @@ from baocao.run.unit_stopped import (
     timed_out_message,
 )
 from baocao.unit.states import STATE_ERRORS, STATE_MISSING, STATE_WARNINGS
-
-NOTEBOOK = "clean_unit.ipynb"
 
 
 @dataclass
@@ -71,20 +62,6 @@ class UnitOutcome:
 
 
 @dataclass
-class UnitPlan:
-    """What the run will do for one unit, and why."""
-
-    job: UnitJob
-    parts: dict[str, str]
-    key: str
-    reasons: list[str]
-
-    @property
-    def reuse(self) -> bool:
-        return not self.reasons
-
-
-@dataclass
 class PeriodResult:
     period: str
     outcomes: list[UnitOutcome]
@@ -99,31 +76,6 @@ class PeriodResult:
 
 def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
-
-
-def _parameters(job: UnitJob, period: str) -> dict[str, str]:
-    """The notebook's parameters that matter to its result (paths do not)."""
-    return {"period": period, "unit_code": job.unit.code, "unit_name": job.unit.name}
-
-
-def plan_units(
-    jobs: list[UnitJob], period: str, paths: ProjectPaths, cache: Cache, force: bool
-) -> list[UnitPlan]:
-    notebook = paths.notebooks / NOTEBOOK
-    plans = []
-    for job in jobs:
-        parts = unit_key_parts(paths, job.path, notebook, _parameters(job, period))
-        key = key_of(parts)
-        if force:
-            reasons = ["chạy lại toàn bộ theo yêu cầu (--force)"]
-        elif cache.has(key):
-            reasons = []
-        else:
-            reasons = changed(cache.last_parts(period, job.unit.code), parts) or [
-                "kết quả trước đó không còn trong bộ nhớ đệm"
-            ]
-        plans.append(UnitPlan(job, parts, key, reasons))
-    return plans
 
 
 def run_unit_notebook(
@@ -158,7 +110,7 @@ def run_unit_notebook(
                 notebook,
                 str(executed),
                 parameters={
-                    **_parameters(plan.job, period),
+                    **parameters(plan.job, period),
                     "workbook": str(plan.job.path.resolve()),
                     "processed_dir": str(entry.resolve()),
                     "config_dir": str(paths.config.resolve()),
@@ -252,23 +204,6 @@ def _copy_unit(entry: Path, unit_code: str, processed: Path, notebooks: Path) ->
     for page in (entry / f"{unit_code}.ipynb", entry / f"{unit_code}.html"):
         if page.is_file():
             shutil.copyfile(page, notebooks / page.name)
-
-
-def _run_record(
-    paths: ProjectPaths, period: str, units, plans: list[UnitPlan], narrative: str
-) -> dict:
-    """What `data/processed/<period>/run.json` says: the run's id and everything it was made of."""
-    unit_keys = {plan.job.unit.code: plan.key for plan in plans}
-    return {
-        "period": period,
-        "run_id": run_id(paths, unit_keys, narrative),
-        "units": unit_keys,
-        "unit_list": json_digest([(u.code, u.name) for u in units]),
-    }
-
-
-def _recorded_run(paths: ProjectPaths, period: str) -> dict | None:
-    return read_json(paths.processed_period(period) / RUN_FILE)
 
 
 def held_outcome(unit, files: list[UnitJob]) -> UnitOutcome:
@@ -366,56 +301,49 @@ def _summary_rows(
 
 
 def process_period(
-    period: str,
+    plan: UnitsPlan,
     paths: ProjectPaths,
     pool: KernelPool,
     *,
-    narrative_digest: str,
-    review_pages: Callable[[Path], None] | None = None,
+    generation: Generation | None = None,
     jobs: int = 1,
-    force: bool = False,
+    review_pages: Callable[[Path], None] | None = None,
     on_unit_done: Callable[[UnitOutcome], None] | None = None,
     on_start: Callable[[int, int], None] | None = None,
-    generation: Generation | None = None,
 ) -> PeriodResult:
-    """Clean and validate every unit of a period (reusing unchanged ones) and total it into
-    `generation`'s staged `data/processed/<period>/` and `_output/<period>/notebooks/`, which
-    the caller commits; without a `generation`, one of its own is repaired, made and committed.
-    `narrative_digest` (the period's narrative by content, `cache._static_parts`) names the run
-    in `run.json`; `review_pages(entry)` makes each executed notebook's reviewer pages. A
-    unit's cell may run `BAOCAO_CELL_TIMEOUT` seconds (`settings.cell_timeout`). Interrupted
-    (Ctrl-C), it closes `pool` at once: running notebooks end, no other unit starts."""
+    """Carry out `plan` (`run.plan.plan_period_units`): run the notebooks of the units it
+    says, reuse the others, and, when it says the processed data is made again, total the
+    period into `generation`'s staged `data/processed/<period>/` and
+    `_output/<period>/notebooks/`, which the caller commits; without a `generation`, one of its
+    own is repaired, made and committed. `review_pages(entry)` makes each executed notebook's
+    reviewer pages. A unit's cell may run `BAOCAO_CELL_TIMEOUT` seconds
+    (`settings.cell_timeout`). Interrupted (Ctrl-C), it closes `pool` at once: running
+    notebooks end, no other unit starts."""
+    period = plan.period
     if generation is None:
         repair(paths, period)
         generation = Generation(paths, period).start()
         result = process_period(
-            period,
+            plan,
             paths,
             pool,
-            narrative_digest=narrative_digest,
-            review_pages=review_pages,
+            generation=generation,
             jobs=jobs,
-            force=force,
+            review_pages=review_pages,
             on_unit_done=on_unit_done,
             on_start=on_start,
-            generation=generation,
         )
         generation.commit()
         return result
     started = time.perf_counter()
     cell_seconds = cell_timeout()  # a wrong setting stops the run before any unit
-    units = load_units(paths.config).for_period(period)
+    units, plans, rejected = plan.units, list(plan.plans), list(plan.rejected)
+    record, remade = plan.record, plan.remade
     cache = Cache.of(paths)
-    memo = IdentityMemo(cache.load_memo(period, "files"))
-    found, rejected = discover(period, paths, units, memo)
-    cache.save_memo(period, "files", memo.used)
-    plans = plan_units(found, period, paths, cache, force)
+    cache.save_memo(period, "files", plan.memo)
     notebooks_target = paths.output_period(period) / "notebooks"
-    record = _run_record(paths, period, units, plans, narrative_digest)
     held = held_units(rejected)
-    if held:  # units sent in parts: their status is part of what the run made
-        record["units_in_parts"] = {c: [j.path.name for j in files] for c, files in held.items()}
-    to_run = [plan for plan in plans if not plan.reuse]
+    to_run = plan.to_run
     if on_start:
         on_start(len(plans), len(to_run))
 
@@ -443,7 +371,7 @@ def process_period(
         outcome.reused = True
         return outcome
 
-    if not to_run and _recorded_run(paths, period) == record and notebooks_target.is_dir():
+    if not remade:
         # Nothing changed since the run that made the processed data: it stays as it is.
         for plan in plans:
             finish(plan, reused(plan), None)

@@ -6,6 +6,8 @@ the period a command takes when none is given, with the reason in the analyst's 
 (`file_states`): the file a unit's figures come from, a second file of the same unit that is
 set aside, and the units that sent nothing. A state is shown beside a file only when the last
 run processed that very file (same bytes), never the state another file of the unit got.
+A run refuses a period whose folder holds no workbook (`require_workbooks`) and says when no
+file could be told to be a unit's (`none_identified_message`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from baocao.intake.workbook import SUPPORTED_SUFFIXES
 from baocao.run.cache import Cache, file_digest
 from baocao.run.discover import IGNORED_FILES, UnitJob, discover, shown_raw_folder
 from baocao.run.store import read_unit_status
+from baocao.unit.states import STATE_MISSING
 
 SENT = "đã nộp"
 NOT_SENT = "chưa nộp"
@@ -133,3 +136,43 @@ def file_states(
             for o in others
         )
     return rows, rejected
+
+
+def require_workbooks(period: str, paths: ProjectPaths) -> None:
+    """Refuse to report on a period whose raw folder holds no workbook: a report of “0/65 đơn
+    vị” is not a report. Raises `BaocaoError` saying where the files go and which are read."""
+    folder = paths.raw_period(period)
+    if not folder.is_dir():
+        raise BaocaoError(
+            f"Không có thư mục số liệu của kỳ {period}: {folder}. Hãy tạo thư mục này và chép "
+            "vào đó các tệp bảng tính các đơn vị gửi."
+        )
+    workbooks, others = period_files(folder)
+    if workbooks:
+        return
+    found = (
+        f" Trong thư mục chỉ có: {', '.join(p.name for p in others[:5])}"
+        + (f" và {len(others) - 5} tệp khác" if len(others) > 5 else "")
+        + "."
+        if others
+        else " Thư mục đang trống."
+    )
+    raise BaocaoError(
+        f"Không tìm thấy bảng tính nào của đơn vị trong {folder}, nên không lập báo cáo kỳ "
+        f"{period}.{found} Chương trình đọc các tệp {', '.join(SUPPORTED_SUFFIXES)}; hãy chép "
+        "các tệp các đơn vị gửi vào thư mục này rồi chạy lại."
+    )
+
+
+def none_identified_message(period: str, paths: ProjectPaths, outcomes: list) -> str | None:
+    """A note when the period's folder has workbooks but none could be told to be a unit's:
+    the report then has no unit's figures, and the errors listed say why."""
+    if any(o.unit_code != "?" and o.state != STATE_MISSING for o in outcomes):
+        return None
+    return (
+        f"Không tệp nào trong {paths.raw_period(period)} xác định được là của một đơn vị trong "
+        f"danh sách của kỳ {period}, nên báo cáo chưa có số liệu của đơn vị nào. Hãy xem lỗi "
+        "của từng tệp bên dưới (tệp của kỳ khác thì chuyển sang thư mục của kỳ đó; tệp của kỳ "
+        "này thì ghi đúng tên đơn vị ở trang “Thông tin” hoặc đặt tên tệp theo mã đơn vị) rồi "
+        "chạy lại."
+    )
