@@ -13,12 +13,13 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from baocao.cli_console import STATE_STYLE, console
+from baocao.cli_console import STATE_STYLE, console, issue_place
 from baocao.cli_console import fail as _fail
 from baocao.cli_console import guarded as _guarded
 from baocao.cli_vietnamese import VietnameseCommand, VietnameseGroup
 from baocao.config.paths import ProjectPaths
 from baocao.report.render.formats import labels as format_labels
+from baocao.run.set_aside import OTHER_FILE, UNKNOWN_UNIT
 from baocao.unit.states import STATE_VALID
 
 app = typer.Typer(
@@ -176,16 +177,22 @@ def _summary_table(result) -> Table | None:
 
 def _state_counts(result) -> str:
     """ "65 đơn vị: 62 hợp lệ, 2 có cảnh báo, 1 chưa nộp" (states in the order of STATE_STYLE):
-    units, not files; a file of no unit and a unit's second file (set aside) are said apart."""
+    units, not files; the files set aside (of no unit, a unit's second file…) are said apart,
+    counted by their reason (`run.set_aside.aside_reason`)."""
     counts = {state: 0 for state in STATE_STYLE}
-    aside = sum(_set_aside(row) for row in result.outcomes)
     units = [row for row in result.outcomes if row.unit_code != "?" and not _set_aside(row)]
     for row in units:
         counts[row.state] = counts.get(row.state, 0) + 1
     said = ", ".join(f"{n} {state}" for state, n in counts.items() if n)
-    unknown = len(result.outcomes) - len(units) - aside
-    files = f"; {unknown} tệp không xác định được đơn vị" if unknown else ""
-    files += f"; {aside} tệp không dùng vì đơn vị đã có tệp khác" if aside else ""
+    reasons: dict[str, int] = {}
+    for row in result.outcomes:
+        if row.unit_code == "?" or _set_aside(row):
+            why = getattr(row, "why", "") or (UNKNOWN_UNIT if row.unit_code == "?" else OTHER_FILE)
+            reasons[why] = reasons.get(why, 0) + 1
+    files = "".join(
+        f"; {n} tệp {why}" if why == UNKNOWN_UNIT else f"; {n} tệp không dùng vì {why}"
+        for why, n in reasons.items()
+    )
     return f"{len(units)} đơn vị: {said}{files}"
 
 
@@ -423,14 +430,7 @@ def validate(
             f"[{STATE_STYLE.get(report.state, '')}]{report.state}[/]"
         )
         for issue in report.issues:
-            where = ", ".join(
-                x
-                for x in (
-                    issue.sheet and f"trang “{issue.sheet}”",
-                    issue.cell and f"ô {issue.cell}",
-                )
-                if x
-            )
+            where = issue_place(issue)
             label = "[red]Lỗi[/]" if issue.severity == "error" else "[yellow]Cảnh báo[/]"
             console.print(f"  {label}{' (' + where + ')' if where else ''}: {issue.message}")
         if not report.issues:

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 from baocao.config.paths import ProjectPaths
-from baocao.errors import BaocaoError
+from baocao.errors import BaocaoError, Issue
 from baocao.unit.states import STATE_ERRORS, STATE_MISSING, STATE_VALID, STATE_WARNINGS
 
 
@@ -39,6 +39,17 @@ STATE_STYLE = {
     STATE_ERRORS: "red",
     STATE_MISSING: "magenta",
 }
+
+
+def issue_place(issue: Issue) -> str:
+    """Where an issue is, as `validate` prints it before the message (“trang “Thông tin”, ô
+    B1”); "" when there is no place, or when the message already begins with it (“Trang
+    “Thông tin”, ô B1: …”), not to say it twice."""
+    where = ", ".join(
+        x for x in (issue.sheet and f"trang “{issue.sheet}”", issue.cell and f"ô {issue.cell}") if x
+    )
+    said = issue.message.casefold().startswith(where.casefold()) if where else False
+    return "" if said else where
 
 
 def fail(message: str, code: int = 2) -> None:

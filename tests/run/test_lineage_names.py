@@ -286,7 +286,7 @@ def test_parts_are_never_added_up_when_a_figure_would_count_twice(
     assert jobs == {}
     assert set(rejected) == {name for name, _ in files}
     for job in rejected.values():
-        [held] = [i for i in job.issues if i.kind == "unit_in_parts"]
+        [held] = [i for i in job.issues if i.kind in ("unit_in_parts", "unit_own_and_part")]
         assert held.severity == "error" and "add_up_parts" in held.message and why in held.message
         assert job.unit.code == code and "added_up_parts" not in [i.kind for i in job.issues]
 
@@ -295,7 +295,7 @@ def test_the_communes_own_file_beside_a_part_is_named_as_the_whole(raw, units, c
     template_file(raw, units, catalogue_2026, "06001-doan-ket.xlsx", "Xã Đoàn Kết")
     template_file(raw, units, catalogue_2026, "khanh-long.xlsx", "Xã Khánh Long")
     _, rejected = found(raw, units)
-    [held] = [i for i in rejected["khanh-long.xlsx"].issues if i.kind == "unit_in_parts"]
+    [held] = [i for i in rejected["khanh-long.xlsx"].issues if i.kind == "unit_own_and_part"]
     assert "tệp “06001-doan-ket.xlsx” ghi là của cả Xã Đoàn Kết" in held.message
     assert "“khanh-long.xlsx” (Xã Khánh Long)" in held.message
     assert "không có một tệp chung" not in held.message

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -37,7 +38,9 @@ from baocao.run.cache import (
 from baocao.run.discover import IdentityMemo, UnitJob, discover
 from baocao.run.generations import Generation, repair
 from baocao.run.kernels import KernelPool, NotebookStopped, with_isolation_cell
-from baocao.run.parts import ADDED_UP, held_message, held_units
+from baocao.run.parts import ADDED_UP, held_kind, held_message, held_units
+from baocao.run.set_aside import aside_reason
+from baocao.run.set_aside import records as set_aside_records
 from baocao.run.store import RUN_FILE, UnitFiles, read_json, read_unit_status, write_csv
 from baocao.run.unit_stopped import (
     died_message,
@@ -68,6 +71,7 @@ class UnitOutcome:
     seconds: float = 0.0
     set_aside: bool = False  # a second file of a unit that has one: shown, but not a unit
     stopped: bool = False  # its notebook did not end (over its time limit, dead kernel, ...)
+    why: str = ""  # a file set aside: why, in a few words (`set_aside.aside_reason`)
 
 
 @dataclass
@@ -102,8 +106,11 @@ def default_jobs() -> int:
 
 
 def _parameters(job: UnitJob, period: str) -> dict[str, str]:
-    """The notebook's parameters that matter to its result (paths do not)."""
-    return {"period": period, "unit_code": job.unit.code, "unit_name": job.unit.name}
+    """The notebook's parameters that matter to its result (paths do not); the issues found
+    while telling the file's unit go into the unit's own status (`store.found_issues`)."""
+    found = json.dumps([i.as_dict() for i in job.issues], ensure_ascii=False) if job.issues else ""
+    parameters = {"period": period, "unit_code": job.unit.code, "unit_name": job.unit.name}
+    return {**parameters, "found_issues": found} if found else parameters
 
 
 def plan_units(
@@ -289,7 +296,7 @@ def _write_parts(paths, period, processed: Path, held: dict, plans: list[UnitPla
 
     for files in held.values():
         names = [job.path.name for job in files]
-        write_held(processed, files[0].unit, names, held_message(files))
+        write_held(processed, files[0].unit, names, held_message(files), held_kind(files))
     added = _added_up(plans)
     if added:
         from baocao.config.catalog import load_catalogue
@@ -360,6 +367,7 @@ def _summary_rows(
                 source_file=job.path.name,
                 messages=[i.message for i in job.issues],
                 set_aside=job.unit is not None,
+                why=aside_reason(job.issues),
             )
         )
     return rows
@@ -415,6 +423,8 @@ def process_period(
     held = held_units(rejected)
     if held:  # units sent in parts: their status is part of what the run made
         record["units_in_parts"] = {c: [j.path.name for j in files] for c, files in held.items()}
+    if rejected:  # for the internal report's annex and the Excel sheet (`report.compose.data`)
+        record["set_aside"] = set_aside_records(rejected)
     to_run = [plan for plan in plans if not plan.reuse]
     if on_start:
         on_start(len(plans), len(to_run))
@@ -428,9 +438,10 @@ def process_period(
             _copy_unit(entry, plan.job.unit.code, *copy_to)
             if read_unit_status(copy_to[0], plan.job.unit.code) is None:
                 _record_stopped(copy_to[0], outcome)
-        outcome.messages = [i.message for i in plan.job.issues] + outcome.messages
-        outcome.errors += sum(i.severity == "error" for i in plan.job.issues)
-        outcome.warnings += sum(i.severity == "warning" for i in plan.job.issues)
+        # The unit's status counts the issues found telling its unit (`_parameters`); its
+        # errors' messages are among `outcome.messages` already, the warnings' said first.
+        said = [i.message for i in plan.job.issues if i.severity != "error"]
+        outcome.messages = said + [m for m in outcome.messages if m not in said]
         outcome.notebook = notebooks_target / f"{plan.job.unit.code}.ipynb"
         outcomes[plan.job.unit.code] = outcome
         cache.remember(period, plan.job.unit.code, plan.parts)
