@@ -18,7 +18,7 @@ OTHER_FILE = "đơn vị đã có tệp khác"
 # Error kind → the reason, in order: the first kind a file has gives its reason (a file of
 # another period is said so before the unit its name could not be matched with).
 REASONS = (
-    ("period_mismatch", "là tệp của kỳ khác"),
+    ("period_mismatch", "tệp của kỳ khác"),
     ("unit_in_parts", "đơn vị gửi thành nhiều phần, cần một tệp chung cho cả đơn vị"),
     (
         "unit_own_and_part",

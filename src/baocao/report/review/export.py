@@ -175,7 +175,7 @@ def build_workbook(
     aside = [
         [
             r.get("unit_code") or "",
-            r.get("unit_name") or "(không xác định được đơn vị)",
+            r.get("unit_name") or "—",
             NOT_USED,
             0,
             1,
