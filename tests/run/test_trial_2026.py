@@ -130,7 +130,7 @@ def test_a_file_of_no_unit_is_listed_in_the_internal_annex_and_the_excel_not_in_
     out = tmp / "out" / PERIOD
     internal = html_text(out / f"bao-cao-{PERIOD}.html")
     assert "Tệp không được dùng (3;" in internal
-    assert f"{DISTRICT} không xác định được không xác định được đơn vị" in internal
+    assert f"{DISTRICT} — không xác định được đơn vị" in internal
     assert DISTRICT not in html_text(out / f"bao-cao-{PERIOD}-cong-khai.html")
     sheet = load_workbook(out / f"bao-cao-{PERIOD}-so-lieu.xlsx")["Tình hình nộp"]
     [row] = [r for r in sheet.iter_rows(values_only=True) if r[6] == DISTRICT]

@@ -105,7 +105,7 @@ def set_aside_markdown(set_aside: Iterable[dict]) -> str:
         [
             str(number),
             table_cell(r.get("file") or ""),
-            table_cell(r.get("unit_name") or "không xác định được"),
+            table_cell(r.get("unit_name") or "—"),
             table_cell(r.get("reason") or ""),
         ]
         for number, r in enumerate(set_aside, start=1)
