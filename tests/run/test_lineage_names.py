@@ -229,11 +229,12 @@ def test_doan_ket_sent_by_khanh_long_and_cao_minh_is_incomplete(raw, units, cata
 
 
 def test_the_communes_own_file_beside_a_part_is_also_incomplete(raw, units, catalogue_2026):
+    # Its own kind: which file is the whole commune is unsure (the report and status say so).
     template_file(raw, units, catalogue_2026, "06001-doan-ket.xlsx", "Xã Đoàn Kết")
     template_file(raw, units, catalogue_2026, "khanh-long.xlsx", "Xã Khánh Long")
     jobs, rejected = found(raw, units)
     assert jobs == {}
-    assert all("unit_in_parts" in [i.kind for i in job.issues] for job in rejected.values())
+    assert all("unit_own_and_part" in [i.kind for i in job.issues] for job in rejected.values())
 
 
 def test_a_part_resent_twice_is_a_resent_file_not_parts(raw, units, catalogue_2026):
