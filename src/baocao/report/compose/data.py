@@ -64,8 +64,8 @@ class ReportData:
     # The units whose notebook the run executed, so that has a review page
     # (`notebooks/<code>.html`); None when unknown (no run.json): every unit that sent a file.
     reviewed: frozenset[str] | None = None
-    # The files the run set aside (named no unit, a second file of a unit…): one dict each,
-    # file / unit_code / unit_name / reason (the first error's message); internal only.
+    # The files the run set aside (named no unit, a second file of a unit…), as run.json keeps
+    # them (`run.set_aside.records`: file, unit_code, unit_name, reason, message); internal only.
     set_aside: tuple[dict, ...] = ()
 
     def without_review_page(self) -> set[str]:
