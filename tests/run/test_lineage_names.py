@@ -205,6 +205,12 @@ def test_validate_reads_an_old_name_through_the_lineage(raw, units, catalogue_20
     assert issue.severity == "warning" and "Xã Đoàn Kết (mã 06001)" in issue.message
     assert NQ in issue.message
     assert not [i for i in old.issues if i.kind in ("unknown_unit", "unit_mismatch")]
+    # As an office writes it, the Front's name before and the district after: the same one
+    # warning, never a second saying the name is not in the list (a file sent by mistake).
+    written = "UBMTTQ Xã Cường Lợi - huyện Đình Lập"
+    framed = check(template_file(raw, units, catalogue_2026, "c.xlsx", written, "06637"))
+    [issue] = framed.issues
+    assert issue.kind == "old_unit_name" and "Xã Cường Lợi thuộc Xã Châu Sơn" in issue.message
     both = check(template_file(raw, units, catalogue_2026, "b.xlsx", "Xã Chi Lăng", "06463"))
     [issue] = [i for i in both.issues if i.kind == "unit_ambiguous"]
     assert "Xã Thất Khê" in issue.message and "06463-….xlsx" in issue.message
