@@ -209,7 +209,7 @@ def test_validate_reads_an_old_name_through_the_lineage(raw, units, catalogue_20
     # warning, never a second saying the name is not in the list (a file sent by mistake).
     written = "UBMTTQ Xã Cường Lợi - huyện Đình Lập"
     framed = check(template_file(raw, units, catalogue_2026, "c.xlsx", written, "06637"))
-    [issue] = framed.issues
+    [issue] = [i for i in framed.issues if i.kind != "no_figures"]  # the template is blank
     assert issue.kind == "old_unit_name" and "Xã Cường Lợi thuộc Xã Châu Sơn" in issue.message
     both = check(template_file(raw, units, catalogue_2026, "b.xlsx", "Xã Chi Lăng", "06463"))
     [issue] = [i for i in both.issues if i.kind == "unit_ambiguous"]
