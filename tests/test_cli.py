@@ -192,3 +192,16 @@ def test_a_mistyped_command_lists_every_command():
     said = " ".join(done.output.replace("│", " ").split())
     for command in ("check-config", "template", "run", "narrative", "validate", "status"):
         assert command in said.split("Các lệnh:", 1)[1]
+
+
+def test_validate_says_an_issues_place_once():
+    """A message that begins with its place (“Trang “Thông tin”, ô B1: …”) is not printed
+    after the same place again."""
+    from baocao.cli_console import issue_place
+    from baocao.errors import Issue
+
+    said = Issue("warning", "k", "Trang “Thông tin”, ô B1: ghi đơn vị “X”", "Thông tin", "B1")
+    assert issue_place(said) == ""
+    other = Issue("warning", "k", "Ô ghi “12”", "Số liệu", "E7")
+    assert issue_place(other) == "trang “Số liệu”, ô E7"
+    assert issue_place(Issue("error", "k", "Tệp hỏng")) == ""

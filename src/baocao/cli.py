@@ -21,6 +21,7 @@ from baocao.cli_console import (
     console,
     fail,
     guarded,
+    issue_place,
     print_files,
     print_plan,
     print_units,
@@ -370,14 +371,7 @@ def validate(
             f"[{STATE_STYLE.get(report.state, '')}]{report.state}[/]"
         )
         for issue in report.issues:
-            where = ", ".join(
-                x
-                for x in (
-                    issue.sheet and f"trang “{issue.sheet}”",
-                    issue.cell and f"ô {issue.cell}",
-                )
-                if x
-            )
+            where = issue_place(issue)
             label = "[red]Lỗi[/]" if issue.severity == "error" else "[yellow]Cảnh báo[/]"
             console.print(f"  {label}{' (' + where + ')' if where else ''}: {issue.message}")
         if not report.issues:

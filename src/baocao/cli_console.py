@@ -18,8 +18,9 @@ from rich.console import Console
 from rich.table import Table
 
 from baocao.config.paths import ProjectPaths
-from baocao.errors import BaocaoError
+from baocao.errors import BaocaoError, Issue
 from baocao.report.render.formats import labels as format_labels
+from baocao.run.set_aside import OTHER_FILE, UNKNOWN_UNIT
 from baocao.unit.states import STATE_ERRORS, STATE_MISSING, STATE_VALID, STATE_WARNINGS
 
 
@@ -42,6 +43,17 @@ STATE_STYLE = {
     STATE_ERRORS: "red",
     STATE_MISSING: "magenta",
 }
+
+
+def issue_place(issue: Issue) -> str:
+    """Where an issue is, as `validate` prints it before the message (“trang “Thông tin”, ô
+    B1”); "" when there is no place, or when the message already begins with it (“Trang
+    “Thông tin”, ô B1: …”), not to say it twice."""
+    where = ", ".join(
+        x for x in (issue.sheet and f"trang “{issue.sheet}”", issue.cell and f"ô {issue.cell}") if x
+    )
+    said = issue.message.casefold().startswith(where.casefold()) if where else False
+    return "" if said else where
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -149,16 +161,22 @@ def summary_table(result) -> Table | None:
 
 def state_counts(result) -> str:
     """ "65 đơn vị: 62 hợp lệ, 2 có cảnh báo, 1 chưa nộp" (states in the order of STATE_STYLE):
-    units, not files; a file of no unit and a unit's second file (set aside) are said apart."""
+    units, not files; the files set aside (of no unit, a unit's second file…) are said apart,
+    counted by their reason (`run.set_aside.aside_reason`)."""
     counts = {state: 0 for state in STATE_STYLE}
-    aside = sum(_set_aside(row) for row in result.outcomes)
     units = [row for row in result.outcomes if row.unit_code != "?" and not _set_aside(row)]
     for row in units:
         counts[row.state] = counts.get(row.state, 0) + 1
     said = ", ".join(f"{n} {state}" for state, n in counts.items() if n)
-    unknown = len(result.outcomes) - len(units) - aside
-    files = f"; {unknown} tệp không xác định được đơn vị" if unknown else ""
-    files += f"; {aside} tệp không dùng vì đơn vị đã có tệp khác" if aside else ""
+    reasons: dict[str, int] = {}
+    for row in result.outcomes:
+        if row.unit_code == "?" or _set_aside(row):
+            why = getattr(row, "why", "") or (UNKNOWN_UNIT if row.unit_code == "?" else OTHER_FILE)
+            reasons[why] = reasons.get(why, 0) + 1
+    files = "".join(
+        f"; {n} tệp {why}" if why == UNKNOWN_UNIT else f"; {n} tệp không dùng vì {why}"
+        for why, n in reasons.items()
+    )
     return f"{len(units)} đơn vị: {said}{files}"
 
 

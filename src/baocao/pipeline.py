@@ -146,6 +146,7 @@ def _export_appendices(period: str, paths: ProjectPaths, folder: Path) -> Path:
     from baocao.config.catalog import load_catalogue
     from baocao.config.outline import load_outline
     from baocao.report.review.export import build_workbook, write_workbook
+    from baocao.run.set_aside import recorded as recorded_set_aside
     from baocao.run.store import read_csv
 
     processed = paths.processed_period(period)
@@ -159,6 +160,7 @@ def _export_appendices(period: str, paths: ProjectPaths, folder: Path) -> Path:
         tables["models"],
         tables["status"],
         load_outline(paths.config, catalogue, period),
+        recorded_set_aside(processed),
     )
     return write_workbook(book, folder / export_name(period))
 

@@ -100,3 +100,31 @@ def test_models_sheet_has_one_header_per_column_and_names_the_programme(tmp_path
     title = next(s.heading for s in outline.sections if s.id == "3").split(". ", 1)[1]
     assert rows[1][0] == 3 and rows[1][3] == title
     assert rows[2][3] == ""
+
+
+def test_files_set_aside_follow_the_units_in_the_submissions_sheet(tmp_path, catalogue):
+    """The files the run set aside (as `run.set_aside.records` keeps them in run.json) get a
+    row each after the units: state "không dùng", the file, the reason; a hostile name stays
+    text."""
+    paths, values, units, status = processed_period(tmp_path)
+    aside = (
+        {
+            "file": "BacSon.xlsx",
+            "unit_code": "",
+            "unit_name": "",
+            "reason": "không xác định được đơn vị",
+        },
+        {
+            "file": "=cmd.xlsx",
+            "unit_code": "178",
+            "unit_name": "Thành phố Lạng Sơn",
+            "reason": "tệp của kỳ khác",
+        },
+    )
+    book = build_workbook(PERIOD, catalogue, units, values, values.iloc[0:0], status, None, aside)
+    path = write_workbook(book, tmp_path / "a.xlsx")
+    rows = list(load_workbook(path)["Tình hình nộp"].iter_rows(values_only=True))
+    assert rows[0][-1] == "Ghi chú" and len(rows) == 1 + len(status) + 2
+    assert rows[-2][1:] == ("—", "không dùng", 0, 1, 0, "BacSon.xlsx", "không xác định được đơn vị")
+    assert rows[-1][6:] == ("=cmd.xlsx", "tệp của kỳ khác")
+    assert all(row[7] is None for row in rows[1 : 1 + len(status)])

@@ -6,7 +6,12 @@ from __future__ import annotations
 import pandas as pd
 from report_frames import CATALOGUE, CURRENT, UNITS, status_frame, values_frame
 
-from baocao.report.compose.submissions import excluded_markdown, issues_markdown, status_markdown
+from baocao.report.compose.submissions import (
+    excluded_markdown,
+    issues_markdown,
+    set_aside_markdown,
+    status_markdown,
+)
 
 
 def test_status_links_only_units_that_sent_a_file():
@@ -15,6 +20,23 @@ def test_status_links_only_units_that_sent_a_file():
     assert "[Huyện An](notebooks/01.html)" in text
     assert "notebooks/04.html" not in text
     assert "notebooks/" not in status_markdown(status)
+
+
+def test_a_unit_without_review_page_is_not_linked_and_files_set_aside_are_listed():
+    # Unit 02 is held (sent in parts): "có lỗi" but no notebook ran, so no page to link to.
+    status = status_frame({"02": "có lỗi"})
+    text = status_markdown(status, notebook_links=True, without_notebook={"02"})
+    assert "notebooks/02.html" not in text and "[Huyện An](notebooks/01.html)" in text
+    listed = set_aside_markdown(
+        [
+            {"file": "BacSon.xlsx", "unit_name": "", "reason": "không xác định được đơn vị"},
+            {"file": "x_*1*.xlsx", "unit_name": "Huyện Bình", "reason": "tệp của kỳ khác"},
+        ]
+    )
+    assert listed.startswith("Tệp không được dùng (2; chi tiết: lệnh “baocao status”):")
+    assert r"| 1 | BacSon\.xlsx | — | không xác định được đơn vị |" in listed
+    assert r"| 2 | x\_\*1\*\.xlsx | Huyện Bình | tệp của kỳ khác |" in listed  # escaped
+    assert set_aside_markdown([]) == ""
 
 
 def test_issues_and_excluded_figures_are_listed_and_escaped():

@@ -116,7 +116,7 @@ def test_a_district_file_of_2021_in_a_2025_h2_folder_is_told_its_own_period_firs
     done, output = command(tmp_path, "run", "--period", "2025-H2", "--no-render")
     text = folded(output)
     assert done.exit_code == 0, output
-    assert "65 đơn vị: 65 chưa nộp; 1 tệp không xác định được đơn vị" in text
+    assert "65 đơn vị: 65 chưa nộp; 1 tệp không dùng vì tệp của kỳ khác" in text
     assert "tệp của kỳ khác thì chuyển sang thư mục của kỳ đó" in text
     assert text.index("là số liệu của kỳ 6 tháng đầu năm 2021") < text.index("là tên một huyện")
 
@@ -154,6 +154,22 @@ def test_last_periods_file_of_a_unit_never_takes_the_place_of_this_periods_file(
         f"181 Huyện Bình Gia đã nộp {FILES[0]} chưa xử lý",
         f"181 Huyện Bình Gia không dùng {old} không dùng: tệp của kỳ khác (xem bên dưới)",
     ]
+    # The run's counts line gives the true reason too, grouped by reason (with a second file
+    # of the unit, and a file of no unit, beside it).
+    from baocao.cli import _state_counts
+    from baocao.run.process import PeriodResult, _summary_rows
+
+    shutil.copy(folder / FILES[0], folder / "181-binh-gia-2021-H1 (2).xlsx")
+    book = load_workbook(folder / FILES[0])
+    book["Thông tin"]["B1"] = "Huyện Không Có"
+    book.save(folder / "khong-ro.xlsx")
+    units = load_units(paths.config).for_period("2021-H1")
+    jobs, rejected = discover("2021-H1", paths, units)
+    result = PeriodResult("2021-H1", _summary_rows(units, {}, rejected, []), [], 0.0)
+    assert _state_counts(result) == (
+        "11 đơn vị: 11 chưa nộp; 1 tệp không xác định được đơn vị; 1 tệp không dùng vì tệp "
+        "của kỳ khác; 1 tệp không dùng vì đơn vị đã có tệp khác"
+    )
 
 
 def test_a_damaged_copy_of_a_units_file_never_takes_the_place_of_the_good_one(tmp_path):

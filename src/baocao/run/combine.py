@@ -27,9 +27,12 @@ _NO_VALUES = pd.DataFrame(columns=list(VALUE_COLUMNS))
 _NO_MODELS = pd.DataFrame(columns=list(MODEL_COLUMNS))
 
 
-def write_held(processed: Path, unit: Unit, source_files: list[str], message: str) -> None:
-    """A unit whose files are parts, not added up: “có lỗi”, no figure, the parts' error."""
-    issue = Issue("error", "unit_in_parts", message)
+def write_held(
+    processed: Path, unit: Unit, source_files: list[str], message: str, kind: str
+) -> None:
+    """A unit whose files are parts, not added up: “có lỗi”, no figure, the parts' error
+    (`kind`: `parts.IN_PARTS` or `parts.OWN_AND_PART`)."""
+    issue = Issue("error", kind, message)
     write_unit(
         processed,
         unit_code=unit.code,
@@ -88,8 +91,12 @@ def write_added_up(
         if (path := folder / f"{code}.models.csv").is_file()
     ]
     issues = [Issue("warning", "added_up_parts", warning)]
-    for record in records:
-        issues.extend(Issue(**issue) for issue in record.get("issues") or [])
+    for record in records:  # each part's status has the "added up" warning too: said once
+        issues.extend(
+            Issue(**issue)
+            for issue in record.get("issues") or []
+            if issue.get("kind") != "added_up_parts"
+        )
     write_unit(
         processed,
         unit_code=unit.code,

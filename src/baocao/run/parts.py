@@ -16,8 +16,11 @@ import dataclasses
 from baocao.config.units import Unit
 from baocao.errors import Issue
 
-# The kind of the error each file of a unit sent in parts carries.
+# The kind of the error each file of a unit sent in parts carries; OWN_AND_PART when one of
+# the files names the unit itself (its own file beside a part: which is the whole is unsure).
 IN_PARTS = "unit_in_parts"
+OWN_AND_PART = "unit_own_and_part"
+HELD = (IN_PARTS, OWN_AND_PART)
 # The kind of the warning of a file named by an old unit (`config.lineage.settle`).
 OLD_NAME = "old_unit_name"
 
@@ -36,7 +39,9 @@ def is_in_parts(files: list) -> bool:
 
 def parts_message(files: list, why: str = "") -> str:
     """The Vietnamese message naming a unit's parts and asking for one combined file; `why`
-    (`not_addable`) says why the parts were not added up although the analyst chose so."""
+    (`not_addable`) says why the parts were not added up although the analyst chose so. With
+    a file of the whole unit beside a part, the likely fix comes first: if that file covers
+    the whole unit, move the parts' files out of the period's folder and run again."""
     unit = files[0].unit
     listed = ", ".join(f"“{job.path.name}” ({part_name(job)})" for job in files if job.old)
     own = ", ".join(f"“{job.path.name}”" for job in files if not job.old)
@@ -47,11 +52,22 @@ def parts_message(files: list, why: str = "") -> str:
         f"một tệp chung cho cả {unit.name}"
     )
     refused = f" Không cộng các tệp này (khóa add_up_parts) vì {why}." if why else ""
+    ask = (
+        f"đề nghị {unit.name} gửi một tệp chung cho cả đơn vị (cộng số liệu của các phần), "
+        "rồi thay các tệp trên bằng tệp đó"
+    )
+    if own:
+        parts = ", ".join(f"“{job.path.name}”" for job in files if job.old)
+        ask = (
+            f"Nếu tệp {own} đã có số liệu của cả {unit.name}, hãy chuyển tệp {parts} ra khỏi "
+            f"thư mục của kỳ rồi chạy lại; nếu chưa, hãy {ask}."
+        )
+    else:
+        ask = f"Hãy {ask}."
     return (
         f"{unit.name} (mã {unit.code}) {sent}. {unit.name} chưa đủ số liệu: chưa số liệu nào "
         "của các tệp này được tính vào tổng cộng, để không lấy số liệu của một phần làm số "
-        f"liệu của cả {unit.name}.{refused} Hãy đề nghị {unit.name} gửi một tệp chung cho cả "
-        "đơn vị (cộng số liệu của các phần), rồi thay các tệp trên bằng tệp đó."
+        f"liệu của cả {unit.name}.{refused} {ask}"
     )
 
 
@@ -81,24 +97,30 @@ def in_parts(files: list, why: str = "") -> list:
     """The files of a unit sent in parts, each with the error `IN_PARTS` (same message; `why`:
     see `parts_message`)."""
     message = parts_message(files, why)
+    kind = OWN_AND_PART if any(not job.old for job in files) else IN_PARTS
     for job in files:
         # The old name's warning says the file is summed up for the unit: here it is not.
         job.issues = [i for i in job.issues if i.kind != OLD_NAME]
-        job.issues.append(Issue("error", IN_PARTS, f"Tệp “{job.path.name}”: {message}"))
+        job.issues.append(Issue("error", kind, f"Tệp “{job.path.name}”: {message}"))
     return files
 
 
 def held_message(files: list) -> str:
     """The message `in_parts` gave a held unit's files, without the file's own name."""
-    issue = next(i for i in files[0].issues if i.kind == IN_PARTS)
+    issue = next(i for i in files[0].issues if i.kind in HELD)
     return issue.message.split("”: ", 1)[1]
+
+
+def held_kind(files: list) -> str:
+    """The kind of the error `in_parts` gave a held unit's files (IN_PARTS, OWN_AND_PART)."""
+    return next(i.kind for i in files[0].issues if i.kind in HELD)
 
 
 def held_units(rejected: list) -> dict[str, list]:
     """Unit code → its files, for the units whose files were set aside as parts."""
     held: dict[str, list] = {}
     for job in rejected:
-        if job.unit is not None and any(i.kind == IN_PARTS for i in job.issues):
+        if job.unit is not None and any(i.kind in HELD for i in job.issues):
             held.setdefault(job.unit.code, []).append(job)
     return held
 

@@ -9,6 +9,7 @@ runner (`process.process_period`) carries the plan out and `baocao run --explain
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from baocao.config.paths import ProjectPaths
@@ -16,6 +17,7 @@ from baocao.config.units import Unit, load_units
 from baocao.run.cache import Cache, changed, json_digest, key_of, run_id, unit_key_parts
 from baocao.run.discover import IdentityMemo, UnitJob, discover
 from baocao.run.parts import held_units
+from baocao.run.set_aside import records as set_aside_records
 from baocao.run.store import RUN_FILE, read_json
 
 NOTEBOOK = "clean_unit.ipynb"
@@ -39,8 +41,11 @@ class UnitPlan:
 
 
 def parameters(job: UnitJob, period: str) -> dict[str, str]:
-    """The notebook's parameters that matter to its result (paths do not)."""
-    return {"period": period, "unit_code": job.unit.code, "unit_name": job.unit.name}
+    """The notebook's parameters that matter to its result (paths do not); the issues found
+    while telling the file's unit go into the unit's own status (`store.found_issues`)."""
+    found = json.dumps([i.as_dict() for i in job.issues], ensure_ascii=False) if job.issues else ""
+    parameters = {"period": period, "unit_code": job.unit.code, "unit_name": job.unit.name}
+    return {**parameters, "found_issues": found} if found else parameters
 
 
 def plan_units(
@@ -128,6 +133,8 @@ def plan_period_units(
     held = held_units(rejected)
     if held:  # units sent in parts: their status is part of what the run made
         record["units_in_parts"] = {c: [j.path.name for j in files] for c, files in held.items()}
+    if rejected:  # for the internal report's annex and the Excel sheet (`report.compose.data`)
+        record["set_aside"] = set_aside_records(rejected)
     return UnitsPlan(
         period,
         tuple(units),

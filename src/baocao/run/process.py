@@ -29,8 +29,9 @@ from baocao.run.cache import Cache
 from baocao.run.discover import UnitJob
 from baocao.run.generations import Generation, repair
 from baocao.run.kernels import KernelPool, NotebookStopped, with_isolation_cell
-from baocao.run.parts import ADDED_UP, held_message, held_units
+from baocao.run.parts import ADDED_UP, held_kind, held_message, held_units
 from baocao.run.plan import NOTEBOOK, UnitPlan, UnitsPlan, parameters
+from baocao.run.set_aside import aside_reason
 from baocao.run.store import RUN_FILE, UnitFiles, read_unit_status, write_csv
 from baocao.run.unit_stopped import (
     died_message,
@@ -59,6 +60,7 @@ class UnitOutcome:
     seconds: float = 0.0
     set_aside: bool = False  # a second file of a unit that has one: shown, but not a unit
     stopped: bool = False  # its notebook did not end (over its time limit, dead kernel, ...)
+    why: str = ""  # a file set aside: why, in a few words (`set_aside.aside_reason`)
 
 
 @dataclass
@@ -224,7 +226,7 @@ def _write_parts(paths, period, processed: Path, held: dict, plans: list[UnitPla
 
     for files in held.values():
         names = [job.path.name for job in files]
-        write_held(processed, files[0].unit, names, held_message(files))
+        write_held(processed, files[0].unit, names, held_message(files), held_kind(files))
     added = _added_up(plans)
     if added:
         from baocao.config.catalog import load_catalogue
@@ -295,6 +297,7 @@ def _summary_rows(
                 source_file=job.path.name,
                 messages=[i.message for i in job.issues],
                 set_aside=job.unit is not None,
+                why=aside_reason(job.issues),
             )
         )
     return rows
@@ -356,9 +359,10 @@ def process_period(
             _copy_unit(entry, plan.job.unit.code, *copy_to)
             if read_unit_status(copy_to[0], plan.job.unit.code) is None:
                 _record_stopped(copy_to[0], outcome)
-        outcome.messages = [i.message for i in plan.job.issues] + outcome.messages
-        outcome.errors += sum(i.severity == "error" for i in plan.job.issues)
-        outcome.warnings += sum(i.severity == "warning" for i in plan.job.issues)
+        # The unit's status counts the issues found telling its unit (`plan.parameters`); its
+        # errors' messages are among `outcome.messages` already, the warnings' said first.
+        said = [i.message for i in plan.job.issues if i.severity != "error"]
+        outcome.messages = said + [m for m in outcome.messages if m not in said]
         outcome.notebook = notebooks_target / f"{plan.job.unit.code}.ipynb"
         outcomes[plan.job.unit.code] = outcome
         cache.remember(period, plan.job.unit.code, plan.parts)

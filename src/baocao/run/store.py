@@ -116,6 +116,13 @@ def read_json(path: Path) -> Any | None:
 RUN_FILE = "run.json"  # in data/processed/<period>/: the run that made the processed data
 
 
+def found_issues(text: str) -> tuple[Issue, ...]:
+    """The issues found while telling a file's unit (`run.discover`: an old unit's name, parts
+    added up), passed to the unit's notebook as JSON (a list of `Issue.as_dict()`), so that
+    its status, review page and everything read from them carry them; "" gives none."""
+    return tuple(Issue(**issue) for issue in json.loads(text)) if text else ()
+
+
 def read_unit_status(processed_period: Path, unit_code: str) -> dict[str, Any] | None:
     return read_json(UnitFiles.of(processed_period, unit_code).status)
 

@@ -22,6 +22,7 @@ from baocao.errors import BaocaoError
 from baocao.intake.workbook import SUPPORTED_SUFFIXES
 from baocao.run.cache import Cache, file_digest
 from baocao.run.discover import IGNORED_FILES, UnitJob, discover, shown_raw_folder
+from baocao.run.set_aside import OTHER_FILE, aside_reason
 from baocao.run.store import read_unit_status
 from baocao.unit.states import STATE_MISSING
 
@@ -29,6 +30,7 @@ SENT = "đã nộp"
 NOT_SENT = "chưa nộp"
 NOT_USED = "không dùng"
 NOT_PROCESSED = "chưa xử lý"
+NOTHING = "—"  # a unit that sent no file: nothing to process
 
 
 def period_files(folder: Path) -> tuple[list[Path], list[Path]]:
@@ -98,16 +100,11 @@ def _last_state(job: UnitJob, period: str, paths: ProjectPaths, cache: Cache) ->
 
 
 def _why(job: UnitJob, otherwise: str) -> str:
-    """Why a unit's file is not used: it declares another period, it cannot be opened, or
-    `otherwise` (the unit has another file)."""
-    kinds = {issue.kind for issue in job.issues if issue.severity == "error"}
-    if "period_mismatch" in kinds:
-        return "tệp của kỳ khác (xem bên dưới)"
-    if "no_figures" in kinds:
-        return "tệp chưa có số liệu (xem bên dưới)"
-    if kinds - {"duplicate_unit_file"}:
-        return "không mở được tệp (xem bên dưới)"
-    return otherwise
+    """Why a unit's file is not used (`set_aside.aside_reason`: another period, sent in
+    parts, no figure, cannot be opened…), or `otherwise` when it is that the unit has another
+    file."""
+    why = aside_reason(job.issues)
+    return otherwise if why in ("", OTHER_FILE) else f"{why} (xem bên dưới)"
 
 
 def file_states(
@@ -129,7 +126,7 @@ def file_states(
             last = _last_state(part, period, paths, cache)
             rows.append(FileState(unit.code, unit.name, part.path.name, SENT, last))
         if not sent and not others:
-            rows.append(FileState(unit.code, unit.name, None, NOT_SENT, NOT_PROCESSED))
+            rows.append(FileState(unit.code, unit.name, None, NOT_SENT, NOTHING))
         why = f"đơn vị đã có tệp “{job.path.name}”" if job else "xem thông báo bên dưới"
         rows.extend(
             FileState(unit.code, unit.name, o.path.name, NOT_USED, f"{NOT_USED}: {_why(o, why)}")

@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from baocao.base.keys import match_key
-from baocao.config.lineage import old_units_named
-from baocao.config.names import resolve_unit
+from baocao.config.lineage import read_name
 from baocao.config.periods import Period, read_written_period
 from baocao.config.units import Unit
 from baocao.errors import Issue
@@ -129,10 +128,13 @@ def unit_mismatch_issue(
     expected = next((u for u in units if u.code == code), None)
     if expected is None or not declared.strip():
         return None
-    named = resolve_unit(declared, units)
+    # Read as discovery reads it (`lineage.read_name`): “UBMTTQ Xã Cường Lợi - huyện Đình
+    # Lập” is the old Xã Cường Lợi, now part of Xã Châu Sơn; not a name missing from the list.
+    reading = read_name(declared, units)
+    named = reading.current
     if named is not None and named.code == expected.code:
         return None
-    if named is None and any(o.new.code == code for o in old_units_named(declared, units)):
+    if named is None and any(o.new.code == code for o in reading.old):
         return None  # an old unit's name of this unit: discovery already said so, citing why
     if named is None:
         problem = f"ghi đơn vị “{declared}”, không có trong danh sách đơn vị của kỳ"

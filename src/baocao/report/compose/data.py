@@ -27,7 +27,9 @@ from baocao.errors import BaocaoError, ConfigError
 from baocao.report.compose.figures import unit_change_sentence
 from baocao.report.narrative import markdown as nv
 from baocao.report.narrative.source import Orphan, load_narratives
+from baocao.run.set_aside import recorded as recorded_set_aside
 from baocao.run.store import RUN_FILE, read_csv, read_json, read_unit_status
+from baocao.unit.states import STATE_MISSING
 
 VALUES_FILE = "values.csv"
 STATUS_FILE = "status.csv"
@@ -58,7 +60,21 @@ class ReportData:
     previous_units: tuple[Unit, ...] | None = None
     run_id: str = ""
     previous_catalogue: Catalogue | None = None  # the catalogue version of the earlier period
-    unit_change: str = ""  # why units do not compare with the earlier period (unit lists differ)  # the run that processed the data (`<processed>/<period>/run.json`)
+    unit_change: str = ""  # why units do not compare with the earlier period (unit lists differ)
+    # The units whose notebook the run executed, so that has a review page
+    # (`notebooks/<code>.html`); None when unknown (no run.json): every unit that sent a file.
+    reviewed: frozenset[str] | None = None
+    # The files the run set aside (named no unit, a second file of a unit…), as run.json keeps
+    # them (`run.set_aside.records`: file, unit_code, unit_name, reason, message); internal only.
+    set_aside: tuple[dict, ...] = ()
+
+    def without_review_page(self) -> set[str]:
+        """The units of the list no review page exists for (sent nothing, or held)."""
+        codes = {u.code for u in self.units}
+        if self.reviewed is None:
+            sent = self.status.loc[self.status["state"] != STATE_MISSING, "unit_code"]
+            return codes - {str(c) for c in sent}
+        return codes - self.reviewed
 
 
 def resolve_paths(root: str | Path = "", processed_dir: str | Path = "") -> ProjectPaths:
@@ -174,6 +190,8 @@ def load_report_data(
         previous_values=previous_values,
         previous_units=previous_units,
         run_id=_run_id(folder),
+        reviewed=_reviewed(folder),
+        set_aside=recorded_set_aside(folder),
         previous_catalogue=previous_catalogue,
         unit_change=unit_change,
     )
@@ -181,3 +199,9 @@ def load_report_data(
 
 def _run_id(folder: Path) -> str:
     return str((read_json(folder / RUN_FILE) or {}).get("run_id", ""))
+
+
+def _reviewed(folder: Path) -> frozenset[str] | None:
+    record = read_json(folder / RUN_FILE)
+    units = record.get("units") if isinstance(record, dict) else None
+    return frozenset(units) if isinstance(units, dict) else None

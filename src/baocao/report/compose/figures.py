@@ -77,6 +77,9 @@ class FigureSet:
     gaps: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     # units that sent a file no figure could be read from (their errors say why)
     unreadable_units: tuple[str, ...] = ()
+    # of those, the ones whose errors say another reason than an unreadable file: code → the
+    # reason in a published report's words (`NO_FIGURE_REASONS`)
+    no_figure_reasons: dict[str, str] = field(default_factory=dict)
     # False when the same period a year earlier was reported by another unit list: `previous`
     # then holds province totals only, and `unit_change` says why (one sentence).
     compare_units: bool = True
@@ -87,6 +90,10 @@ class FigureSet:
 
     def names(self) -> dict[str, str]:
         return {u.code: u.short for u in self.units}
+
+    def no_figure_reason(self, code: str) -> str:
+        """Why an `unreadable_units` unit gave no figure, for the report's reader."""
+        return self.no_figure_reasons.get(code, UNREADABLE)
 
     def codes_of(self, section: str) -> list[str]:
         return [c for c, m in self.meta.items() if m.section == section]
@@ -186,6 +193,32 @@ def figure_metas(catalogue: Catalogue, outline: Outline | None) -> dict[str, Met
     return ordered
 
 
+# Why a unit that sent a file gave no figure, by the kind of its error (the unit's issues), in
+# words a reader of the published report understands; any other error: `UNREADABLE`.
+UNREADABLE = "tệp không đọc được"
+NO_FIGURE_REASONS = {
+    "unit_in_parts": "báo cáo gửi thành nhiều phần, chưa có một báo cáo chung của cả đơn vị",
+    "unit_own_and_part": "có thêm báo cáo riêng của một phần đơn vị, chưa xác định được "
+    "báo cáo chung của cả đơn vị",
+    "period_mismatch": "tệp gửi là số liệu của kỳ khác",
+}
+
+
+def no_figure_reasons(issues: pd.DataFrame | None, codes: tuple[str, ...]) -> dict[str, str]:
+    """Unit code → the reason (`NO_FIGURE_REASONS`) for the units `codes` whose errors
+    (`issues`: unit_code, severity, kind) say why they gave no figure."""
+    if issues is None or issues.empty or "kind" not in issues:
+        return {}
+    errors = issues[issues["severity"] == "error"]
+    reasons = {}
+    for code in codes:
+        kinds = set(errors.loc[errors["unit_code"].astype(str) == code, "kind"].astype(str))
+        found = [words for kind, words in NO_FIGURE_REASONS.items() if kind in kinds]
+        if found:
+            reasons[code] = found[0]
+    return reasons
+
+
 def figure_gaps(
     values: pd.DataFrame, status: pd.DataFrame
 ) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, list[tuple[str, str]]]]:
@@ -222,6 +255,7 @@ def build_figures(
     previous_units: tuple[Unit, ...] | None = None,
     previous_catalogue: Catalogue | None = None,
     unit_change: str = "",
+    issues: pd.DataFrame | None = None,
 ) -> FigureSet:
     """The `FigureSet` of a period (and, with `previous_values`, of the same period a year
     earlier, totalled with its own unit list and catalogue version, `previous_units` and
@@ -269,6 +303,7 @@ def build_figures(
         shares=shares,
         missing_units=missing,
         unreadable_units=unreadable,
+        no_figure_reasons=no_figure_reasons(issues, unreadable),
         gaps=gaps,
         compare_units=compare_units,
         unit_change=unit_change if previous is not None else "",

@@ -30,6 +30,7 @@ from baocao.report.compose.sentences import figure_names, section_figures_markdo
 from baocao.report.compose.submissions import (
     excluded_markdown,
     issues_markdown,
+    set_aside_markdown,
     status_markdown,
     submission_summary,
 )
@@ -73,6 +74,7 @@ def build_report(data: ReportData, profile: str = "internal") -> Report:
         data.previous_units,
         data.previous_catalogue,
         data.unit_change,
+        data.issues,
     )
     return Report(
         data=data, figures=figures, names=figure_names(figures, data.period), profile=profile
@@ -174,7 +176,7 @@ def _appendix_figures(report: Report) -> str:
                 data.units,
                 data.catalogue,
                 notebook_links=report.internal,
-                without_notebook=report.figures.missing_units,
+                without_notebook=data.without_review_page(),
             ),
             APPENDIX_NOTE,
             submission_summary(data.status),
@@ -219,7 +221,10 @@ def validation_annex(report: Report) -> str:
     body = "\n".join(
         [
             "**Tình hình tiếp nhận số liệu của các đơn vị**\n",
-            status_markdown(data.status, notebook_links=True),
+            status_markdown(
+                data.status, notebook_links=True, without_notebook=data.without_review_page()
+            ),
+            set_aside_markdown(data.set_aside),
             "**Lỗi, cảnh báo trong số liệu của các đơn vị**\n",
             issues_markdown(data.issues, data.status, data.units),
             "**Số liệu không tính vào tổng cộng**\n",

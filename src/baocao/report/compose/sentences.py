@@ -187,7 +187,8 @@ def gaps_sentence(codes: Iterable[str], figures: FigureSet, *, detailed: bool) -
     names = figures.names()
     pieces = [f"{table_cell(names.get(c, c))} (chưa nộp báo cáo)" for c in figures.missing_units]
     pieces += [
-        f"{table_cell(names.get(c, c))} (tệp không đọc được)" for c in figures.unreadable_units
+        f"{table_cell(names.get(c, c))} ({figures.no_figure_reason(c)})"
+        for c in figures.unreadable_units
     ]
     for unit in figures.units:
         own = [(c, why) for c, why in figures.gaps.get(unit.code, []) if c in codes]
@@ -228,12 +229,12 @@ def sources_note(figures: FigureSet, period: Period) -> str:
     earlier = period.same_period_last_year().label()
     text = f"Số liệu trong báo cáo được tổng hợp từ báo cáo của {counted}/{total} đơn vị"
     names = figures.names()
+    reasons: dict[str, list[str]] = {"chưa nộp": list(figures.missing_units)}
+    for code in figures.unreadable_units:  # grouped by reason, in the units' order
+        reasons.setdefault(figures.no_figure_reason(code), []).append(code)
     left_out = [
         f"{why}: {', '.join(table_cell(names.get(c, c)) for c in codes)}"
-        for why, codes in (
-            ("chưa nộp", figures.missing_units),
-            ("tệp không đọc được", figures.unreadable_units),
-        )
+        for why, codes in reasons.items()
         if codes
     ]
     if left_out:

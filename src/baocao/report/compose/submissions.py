@@ -32,12 +32,16 @@ from baocao.unit.validate import STATE_MISSING, STATE_VALID
 SEVERITY_WORDS = {"error": "Lỗi", "warning": "Cảnh báo"}
 
 
-def status_markdown(status: pd.DataFrame, *, notebook_links: bool = False) -> str:
+def status_markdown(
+    status: pd.DataFrame, *, notebook_links: bool = False, without_notebook: Iterable[str] = ()
+) -> str:
     """The units' submissions, readable at any number of units: a sentence counting them by
     state; the units that sent nothing, by name; a table (STT | Đơn vị | Tình trạng | Số dòng
     đã đọc | Lỗi | Cảnh báo) of the units with errors or warnings only; then the units whose
     file is valid, as one line of names. With `notebook_links`, a unit that sent a file links
-    to its review notebook (in the table and in the line)."""
+    to its review notebook (in the table and in the line), except the units `without_notebook`
+    (no notebook ran for them: a unit sent in parts is held, `run.parts`)."""
+    unlinked = set(without_notebook)
     records = status.to_dict("records")
     missing = [r for r in records if r["state"] == STATE_MISSING]
     sent = [r for r in records if r["state"] != STATE_MISSING]
@@ -66,7 +70,11 @@ def status_markdown(status: pd.DataFrame, *, notebook_links: bool = False) -> st
         rows = [
             [
                 str(number),
-                unit_cell(str(r["unit_code"]), r["unit_name"], notebook_links),
+                unit_cell(
+                    str(r["unit_code"]),
+                    r["unit_name"],
+                    notebook_links and str(r["unit_code"]) not in unlinked,
+                ),
                 table_cell(r["state"]),
                 format_cell(_number(r["rows_read"])),
                 format_cell(_number(r["errors"])),
@@ -78,10 +86,36 @@ def status_markdown(status: pd.DataFrame, *, notebook_links: bool = False) -> st
         lines.append(pipe_table(header, rows, [4, 24, 12, 8, 6, 6], "cllrrr"))
     if clean:
         names = ", ".join(
-            unit_cell(str(r["unit_code"]), r["unit_name"], notebook_links) for r in clean
+            unit_cell(
+                str(r["unit_code"]),
+                r["unit_name"],
+                notebook_links and str(r["unit_code"]) not in unlinked,
+            )
+            for r in clean
         )
         lines.append(f"Đơn vị có tệp số liệu hợp lệ ({len(clean)}): {names}.\n")
     return "\n".join(lines)
+
+
+def set_aside_markdown(set_aside: Iterable[dict]) -> str:
+    """The files the run set aside (internal draft; `run.set_aside.records`): a sentence
+    counting them, then STT | Tệp | Đơn vị | Lý do; "" when there is none. Their messages (cell,
+    what to do) are in the run's output and `baocao status`."""
+    rows = [
+        [
+            str(number),
+            table_cell(r.get("file") or ""),
+            table_cell(r.get("unit_name") or "—"),
+            table_cell(r.get("reason") or ""),
+        ]
+        for number, r in enumerate(set_aside, start=1)
+    ]
+    if not rows:
+        return ""
+    header = ["STT", "Tệp", "Đơn vị", "Lý do"]
+    return f"Tệp không được dùng ({len(rows)}; chi tiết: lệnh “baocao status”):\n\n" + pipe_table(
+        header, rows, [4, 26, 18, 40], "clll"
+    )
 
 
 def submission_summary(status: pd.DataFrame) -> str:

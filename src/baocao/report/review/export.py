@@ -46,6 +46,7 @@ _MODEL_HEADERS = (
     ),
 )
 _STATUS_SHOWN = tuple(c for c in STATUS_COLUMNS if c != "illustrative")
+NOT_USED = "không dùng"  # the state of a file set aside, as `baocao status` says it
 
 
 def _put(sheet, row: int, column: int, value: Any):
@@ -136,9 +137,12 @@ def build_workbook(
     models: pd.DataFrame,
     status: pd.DataFrame,
     outline: Outline | None = None,
+    set_aside: tuple[dict, ...] = (),
 ) -> Workbook:
     """The workbook of a period's appendices, from its processed tables (pure: no file I/O).
-    `outline` names the programmes of Phụ lục II (without it: "Chương trình 2")."""
+    `outline` names the programmes of Phụ lục II (without it: "Chương trình 2"). The sheet
+    "Tình hình nộp" lists each unit, then each file the run set aside (`set_aside`, as
+    `run.set_aside.records` keeps them), state "không dùng", the reason under "Ghi chú"."""
     book = Workbook()
     figures = book.active
     figures.title = "Phụ lục I"
@@ -168,12 +172,25 @@ def build_workbook(
     )
     _widths(book["Phụ lục II"], [12, 22, 50, 40, 16, 14, 50])
 
+    aside = [
+        [
+            r.get("unit_code") or "",
+            r.get("unit_name") or "—",
+            NOT_USED,
+            0,
+            1,
+            0,
+            r.get("file"),
+            r.get("reason"),
+        ]
+        for r in set_aside
+    ]
     _rows(
         book.create_sheet("Tình hình nộp"),
-        ("Mã", "Đơn vị", "Trạng thái", "Số dòng đã đọc", "Lỗi", "Cảnh báo", "Tệp"),
-        [[r.get(column) for column in _STATUS_SHOWN] for r in status.to_dict("records")],
+        ("Mã", "Đơn vị", "Trạng thái", "Số dòng đã đọc", "Lỗi", "Cảnh báo", "Tệp", "Ghi chú"),
+        [[r.get(column) for column in _STATUS_SHOWN] for r in status.to_dict("records")] + aside,
     )
-    _widths(book["Tình hình nộp"], [8, 28, 14, 14, 8, 10, 36])
+    _widths(book["Tình hình nộp"], [8, 28, 14, 14, 8, 10, 36, 40])
     book.properties.title = f"Phụ lục số liệu {Period.parse(period).label()}"
     return book
 
