@@ -40,6 +40,7 @@ from baocao.run.cache import (
     report_key_parts,
     run_id,
     same_static_parts,
+    stale_report_note,
 )
 from baocao.run.discover import IdentityMemo, discover
 from baocao.run.generations import staged_generation
@@ -61,6 +62,7 @@ from baocao.run.process import (
     process_period,
     stopped_notes,
 )
+from baocao.run.scratch import run_scratch
 from baocao.run.store import RUN_FILE
 from baocao.run.submitted import period_files
 from baocao.unit.states import STATE_MISSING
@@ -247,6 +249,7 @@ def run_period(
     first_run = force or not (paths.processed_period(period) / RUN_FILE).is_file()
     notes: list[str] = []
     with (
+        run_scratch(),  # kernels' and builds' temporary files; a killed run's are removed
         staged_generation(paths, period, notes) as generation,
         KernelPool(jobs, log=paths.output / "kernels.log") as pool,
         ReportKernel(paths.report_source) if first_run and render else nullcontext() as ahead,
@@ -370,6 +373,8 @@ def run_period(
         manifest["timings"]["total"] = round(time.perf_counter() - started, 3)
         write_manifest(output, manifest)
         generation.commit()
+        if not render and (stale := stale_report_note(paths, period, earlier, profiles)):
+            notes.append(stale)
         for profile in to_render:  # only once the reports are in place
             cache.remember(period, f"report-{profile}", report_parts[profile])
     result.manifest = output_target / "manifest.json"
