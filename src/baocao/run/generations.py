@@ -233,8 +233,10 @@ def _remove(path: Path, quiet: bool = False) -> None:
 
 def _check_replaceable(paths: ProjectPaths, moves: list[dict]) -> None:
     """Refuse before the commit point when a file to replace is held open, read-only or
-    immutable, or its folder cannot be written: nothing has moved yet."""
-    folders = set()
+    immutable, or its folder cannot be written: nothing has moved yet. Every such file or
+    folder is named at once (the first held file of a folder), so that one run tells the
+    user all there is to fix."""
+    folders, said = set(), []
     for index, move in enumerate(moves):
         _, target, _ = _resolve(paths, "", index, move)
         folders.add(target.parent)
@@ -247,13 +249,18 @@ def _check_replaceable(paths: ProjectPaths, moves: list[dict]) -> None:
                 with open(file, "r+b"):
                     pass
             except OSError as exc:
-                raise BaocaoError(held_message(file, exc)) from None
+                said.append(held_message(file, exc))
+                break
     for folder in sorted(folders):
         try:
             temporary_beside(folder / "kiem-tra-ghi").unlink()
         except OSError as exc:
             exc.filename = exc.filename or str(folder)
-            raise BaocaoError(failure_message(exc)) from None
+            said.append(failure_message(exc))
+    if said:
+        kept = f" {KEPT}"
+        unique = list(dict.fromkeys(s.removesuffix(kept) for s in said))
+        raise BaocaoError(" ".join(unique) + kept)
 
 
 def held_message(file: Path, exc: OSError) -> str:
