@@ -309,15 +309,35 @@ def _leftovers(paths: ProjectPaths, period: str) -> list[Path]:
     return [p for p in found if _exists(p)]
 
 
+def journal_moves(journal, period: str) -> list[dict]:
+    """The moves of a journal of `period` as `Generation.moves` writes them, or [] for anything
+    else (another period's, another version's, a damaged one): a move names a known root and
+    two relative paths that stay inside it."""
+    if not isinstance(journal, dict) or journal.get("period") != period:
+        return []
+    moves = journal.get("moves")
+    if not isinstance(moves, list):
+        return []
+    for move in moves:
+        if not isinstance(move, dict) or move.get("root") not in (_PROCESSED, _OUTPUT):
+            return []
+        for key in ("from", "to"):
+            value = move.get(key)
+            if not isinstance(value, str) or not value:
+                return []
+            if Path(value).is_absolute() or ".." in Path(value).parts:
+                return []
+    return moves
+
+
 def repair(paths: ProjectPaths, period: str) -> list[str]:
     """Finish or undo what an interrupted run of `period` left (call under the period's lock):
     a journal's moves are finished, a folder an older version was swapping is put back, and
     every leftover is deleted. Returns notes for the user (Vietnamese). Raises `BaocaoError`
     when a move cannot be finished (a file held open), naming the file."""
     notes = []
-    journal = read_json(journal_path(paths, period))
-    if isinstance(journal, dict) and isinstance(journal.get("moves"), list):
-        moves = journal["moves"]
+    moves = journal_moves(read_json(journal_path(paths, period)), period)
+    if moves:
         try:
             _apply(paths, period, moves)
         except OSError as exc:
