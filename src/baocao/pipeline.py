@@ -43,6 +43,7 @@ from baocao.run.cache import (
     key_of,
     run_id,
     same_static_parts,
+    stale_report_note,
 )
 from baocao.run.generations import Generation, staged_generation
 from baocao.run.kernels import KernelPool
@@ -63,6 +64,7 @@ from baocao.run.process import (
     process_period,
     stopped_notes,
 )
+from baocao.run.scratch import run_scratch
 from baocao.run.store import RUN_FILE
 from baocao.run.submitted import none_identified_message, period_files, require_workbooks
 
@@ -190,6 +192,7 @@ def run_period(
     names_checked = _names_checked(period, paths, options)
     notes: list[str] = []
     with (
+        run_scratch(),  # kernels' and builds' temporary files; a killed run's are removed
         staged_generation(paths, period, notes) as generation,
         KernelPool(options.jobs, log=paths.output / "kernels.log") as pool,
         ReportKernel(paths.report_source)
@@ -357,7 +360,12 @@ def _finish(run: _Done, options: RunOptions, result: RunResult, started: float) 
     manifest["timings"]["total"] = round(time.perf_counter() - started, 3)
     write_manifest(output, manifest)
     run.generation.commit()
-    cache = Cache.of(run.generation.paths)
+    paths = run.generation.paths
+    if not options.render and (
+        stale := stale_report_note(paths, plan.period, plan.earlier, options.profiles)
+    ):
+        result.notes.append(stale)  # new data and review pages beside an older report
+    cache = Cache.of(paths)
     for profile in plan.to_render:
         cache.remember(plan.period, f"report-{profile}", report_parts[profile])
 

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from baocao.base.numbers import format_change, format_money, format_number, format_percent
-from baocao.intake.numbers import NumberParseError, Parsed, parse_value
+from baocao.intake.numbers import MAX_FIGURE, NumberParseError, Parsed, parse_value
 
 
 def nfd(text: str) -> str:
@@ -318,14 +318,39 @@ def test_parse_value_returns_parsed_or_raises_parse_error(raw, kind):
     assert parsed.value is None or isinstance(parsed.value, float if kind == "percent" else int)
 
 
-@given(st.integers(min_value=0))
+@given(st.integers(min_value=0, max_value=MAX_FIGURE - 1))
 def test_format_then_parse_round_trips(n):
     assert parse_value(format_number(n), "count").value == n
 
 
-@given(st.integers(min_value=0, max_value=10**15))
+@given(st.integers(min_value=0, max_value=MAX_FIGURE - 1))
 def test_formatted_money_in_dong_round_trips(n):
     assert parse_value(format_number(n) + " đồng", "money").value == n
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "scale"),
+    [
+        (1e300, "count", 1),  # once published as a count of 10^300
+        (10**20, "count", 1),
+        (1e15, "money", 1),
+        ("1.000.000.000.000.000", "count", 1),
+        ("9" * 200, "money", 1),
+        (2_000_000, "money", 10**9),  # 2 triệu tỷ đồng on a row in tỷ đồng
+        (-(10**16), "count", 1),
+        (1e16, "percent", 1),
+    ],
+)
+def test_a_figure_of_a_million_billion_or_more_is_refused(raw, kind, scale):
+    with pytest.raises(NumberParseError) as refused:
+        parse_value(raw, kind, scale=scale)
+    assert "số quá lớn" in refused.value.reason and "Hãy kiểm tra lại ô này" in refused.value.reason
+
+
+def test_the_largest_figure_below_the_bound_is_read_exactly():
+    assert parse_value(MAX_FIGURE - 1, "money").value == 999_999_999_999_999
+    assert parse_value("999.999.999.999.999 đồng", "money").value == 999_999_999_999_999
+    assert parse_value(1.5, "money", scale=10**12).value == 1_500_000_000_000
 
 
 # --- writing ---------------------------------------------------------------------------------

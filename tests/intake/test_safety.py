@@ -329,3 +329,19 @@ def test_a_corrupt_compressed_part_is_a_damaged_file_not_a_crash(tmp_path):
     with pytest.raises(InputError) as caught:
         read_unit_workbook(path)
     assert caught.value.kind == "damaged_file" and "u.xlsx" in caught.value.message
+
+
+def test_a_sheet_too_large_names_a_cell_of_its_last_row_and_one_of_its_last_column(
+    corpus, tmp_path
+):
+    """Junk far to the right and far down: both are named (only the cell that last pushed
+    the area out was, "A70" for a sheet 7.399 columns wide)."""
+    wb = corpus.template()
+    data = wb[layout.SHEET_DATA]
+    data["KZA40"] = "x"
+    data["A60000"] = "x"
+    path = corpus.save(wb, tmp_path)
+    with pytest.raises(InputError) as caught:
+        read_unit_workbook(path)
+    assert caught.value.kind == "sheet_too_large"
+    assert "ở tận A60000 và KZA40 (60000 dòng × 8113 cột)" in caught.value.message

@@ -410,3 +410,44 @@ def test_a_move_that_fails_midway_puts_back_what_was_moved(project):
     generation.commit()
     assert (project.processed_period(PERIOD) / "values.csv").read_text(encoding="utf-8") == "mới\n"
     assert leftovers(project) == []
+
+
+def test_a_run_without_render_says_the_published_report_is_older_than_the_data(project):
+    """`--no-render` after a change (or after a run killed while rendering) moves the new data
+    and review pages in and keeps the old report: the run says so, and the next full run
+    puts every reader back on one figure."""
+    set_figure(project, 999)
+    done = subprocess.run(
+        [sys.executable, "-m", "baocao", *COMMAND, "--no-render"],
+        env=environment(project),
+        capture_output=True,
+        text=True,
+        timeout=BOUND,
+    )
+    printed = " ".join((done.stdout + done.stderr).split())
+    assert done.returncode == 0 and "Traceback" not in printed, printed
+    assert shown(project)["review page"] == "999" and shown(project)["report"] == "?"
+    assert f"báo cáo trong {project.output_period(PERIOD)} chưa được lập lại" in printed
+    assert "Hãy chạy lại không có --no-render" in printed
+    code, printed, _ = run(project)
+    assert code == 0 and "chưa được lập lại" not in printed
+    assert set(shown(project).values()) == {"999"}
+
+
+def test_a_report_held_and_a_read_only_review_folder_are_both_named_in_one_run(project):
+    """Two things to fix before the outputs can move: one run names both (it named the
+    first only, and the office learnt of the second after fixing it and running again)."""
+    before = digests(project)
+    set_figure(project, 999)
+    pages = project.output_period(PERIOD) / "notebooks"
+    with immutable(project.output_period(PERIOD) / DOCX), immutable(pages):
+        code, printed, _ = run(project)
+    text = " ".join(printed.split())
+    assert code != 0 and "Traceback" not in printed
+    assert "đóng tệp trong Word" in text and DOCX in text
+    assert f"Không ghi được vào thư mục {pages}" in text
+    assert text.count("được giữ nguyên") == 1
+    assert digests(project) == before and leftovers(project) == []
+    code, printed, _ = run(project)
+    assert code == 0, printed
+    assert set(shown(project).values()) == {"999"}

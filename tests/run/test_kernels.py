@@ -210,3 +210,26 @@ def test_one_ctrl_c_stops_the_run_within_seconds(project):
     ), out
     assert "Traceback" not in out + err
     assert_nothing_left(env)
+
+
+def test_a_run_killed_outright_leaves_nothing_after_the_next_run(project):
+    """`kill -9` (or a power cut) while a unit runs: the killed run cannot clean up, so its
+    kernels' connection files (each with the kernel's key) and build folders used to stay in
+    the system's temporary folder for ever; the next run removes them (run.scratch)."""
+    env = {**project, "FAULT_SLEEP_UNIT": "183", "BAOCAO_CELL_TIMEOUT": "600"}
+    process = subprocess.Popen(command("--no-render"), env=env, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 180
+        while not Path(env["FAULT_MARK"]).exists() and time.monotonic() < deadline:
+            assert process.poll() is None
+            time.sleep(0.1)
+        assert Path(env["FAULT_MARK"]).exists(), "unit 183 never reached its stuck cell"
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+    assert list(Path(env["TMPDIR"]).iterdir())  # what the killed run left
+    done, seconds = run(project, "--no-render")
+    print(f"the run after a kill -9: {seconds:.1f} s")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert_nothing_left(env)

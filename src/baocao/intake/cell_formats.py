@@ -80,7 +80,8 @@ class SheetScan:
     hidden_rows: set[int] = field(default_factory=set)  # 1-based row numbers
     max_row: int = 0  # 1-based extent of the cells holding a value or a formula
     max_col: int = 0
-    far_cell: str = ""
+    far_cell: str = ""  # a cell of the last used row
+    far_right_cell: str = ""  # a cell of the last used column
     errors: dict[str, str] = field(default_factory=dict)  # cell reference -> "#DIV/0!" ...
     styles: dict[str, int] = field(default_factory=dict)  # cell reference -> style index
     number_formats: dict[str, str] = field(default_factory=dict)  # .ods: cell -> format code
@@ -193,8 +194,10 @@ def add_sheet_handlers(parser, scan: SheetScan) -> None:
             scan.formulas.add(state["ref"])
         if state["err"] and state["v"]:
             scan.errors[state["ref"]] = state["text"].strip()[:16] or "#VALUE!"
-        if state["row"] > scan.max_row or state["col"] > scan.max_col:
-            scan.far_cell = state["ref"]  # the cell that last pushed the used area out
+        if state["row"] > scan.max_row:
+            scan.far_cell = state["ref"]  # the cell that last pushed the used area down
+        if state["col"] > scan.max_col:
+            scan.far_right_cell = state["ref"]  # ... and to the right
         scan.max_row = max(scan.max_row, state["row"])
         scan.max_col = max(scan.max_col, state["col"])
 

@@ -70,6 +70,7 @@ _DIGIT_LOOKALIKES = re.compile(r"[OoIl]+")  # letters typed for 0 and 1
 _EXAMPLES = {"count": "1.357", "money": "1.250.000 hoặc 15 triệu", "percent": "85,5"}
 
 EXCEL_DIGITS = 15  # Excel keeps and shows 15 significant digits
+MAX_FIGURE = 10**15  # a figure this large or larger is refused (see `parse_value`)
 
 
 def excel_precision(x: float) -> float:
@@ -134,7 +135,20 @@ def parse_value(
       typed the one or the other cannot be known, a factor of 1000 apart; refused (a 0 is 0).
     - a percent style on a count or money row: refused (the unit sees × 100).
     - a quoted or escaped % ('0"%"', "0\\%") is a literal sign, not a percent style.
+    - a figure of `MAX_FIGURE` (10^15) or more: refused. Excel keeps 15 digits, a float holds
+      whole numbers exactly only below 2^53, and no unit's figure comes near (a province's
+      half-year money is below 10^14 đồng); 1E+300 was once published as a count.
     """
+    parsed = _parse_value(raw, kind, number_format, scale)
+    if parsed.value is not None and abs(parsed.value) >= MAX_FIGURE:
+        raise NumberParseError(
+            f"“{_quote(str(raw))}”: số quá lớn (từ một triệu tỷ trở lên), không thể là số liệu "
+            "của một đơn vị. Hãy kiểm tra lại ô này."
+        )
+    return parsed
+
+
+def _parse_value(raw: object, kind: str, number_format: str | None, scale: int) -> Parsed:
     if kind not in KINDS:
         raise ValueError(f"unknown indicator kind {kind!r}; expected one of {KINDS}")
     if raw is None:

@@ -270,13 +270,20 @@ def _check_extent(scan: SheetScan, path: Path, sheet: str) -> None:
     if scan.max_row * scan.max_col > MAX_CELLS:
         raise _error(
             "sheet_too_large",
-            f"trang có ô chứa dữ liệu ở tận {scan.far_cell or 'rất xa'} "
+            f"trang có ô chứa dữ liệu ở tận {_far_cells(scan)} "
             f"({scan.max_row} dòng × {scan.max_col} cột), quá lớn so với một biểu báo cáo",
             "Hãy xóa các ô thừa ở xa bảng số liệu (chọn các dòng, cột thừa và xóa hẳn) rồi "
             "gửi lại.",
             path,
             sheet,
         )
+
+
+def _far_cells(scan: SheetScan) -> str:
+    """The cells that make a sheet's used area large: one of its last row, one of its last
+    column ("A70 và KZA40"; one cell when it is both)."""
+    cells = dict.fromkeys(c for c in (scan.far_cell, scan.far_right_cell) if c)
+    return " và ".join(cells) or "rất xa"
 
 
 def _sheet_parts(archive: zipfile.ZipFile, path: Path) -> dict[str, str]:

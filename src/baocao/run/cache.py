@@ -139,6 +139,18 @@ def report_key_parts(
     narrative: str,
 ) -> dict[str, str]:
     """The content key of a profile's report (`narrative` as in `_static_parts`)."""
+    return {
+        **data_parts(paths, period, earlier),
+        **_static_parts(paths, narrative),
+        "profile": json_digest(
+            {"profile": profile, "backend": backend, "overrides": overrides or {}}
+        ),
+    }
+
+
+def data_parts(paths: ProjectPaths, period: str, earlier: str) -> dict[str, str]:
+    """The parts of a report's key that are data: the period's processed data and the
+    earlier period's tables (the comparison)."""
     processed = paths.processed_period(period)
     previous = paths.processed_period(earlier)
     return {
@@ -148,11 +160,29 @@ def report_key_parts(
         "previous": tree_digest(
             [previous / "values.csv", previous / "status.csv", previous / "models.csv"], previous
         ),
-        **_static_parts(paths, narrative),
-        "profile": json_digest(
-            {"profile": profile, "backend": backend, "overrides": overrides or {}}
-        ),
     }
+
+
+def stale_report_note(
+    paths: ProjectPaths, period: str, earlier: str, profiles: tuple[str, ...]
+) -> str | None:
+    """After a run that moved new data without rendering (`--no-render`): a Vietnamese note
+    when a report of the period was last rendered from other data than the data now in
+    place (the review pages then show figures the report in `_output` does not), else
+    None."""
+    cache = Cache.of(paths)
+    last = [cache.last_parts(period, f"report-{profile}") for profile in profiles]
+    last = [parts for parts in last if parts]
+    if not last:
+        return None
+    now = data_parts(paths, period, earlier)
+    if all(all(parts.get(k) == v for k, v in now.items()) for parts in last):
+        return None
+    return (
+        f"Số liệu và trang rà soát của kỳ {period} đã được cập nhật nhưng báo cáo trong "
+        f"{paths.output_period(period)} chưa được lập lại (chạy với --no-render) nên vẫn là "
+        "bản lập từ số liệu cũ. Hãy chạy lại không có --no-render trước khi dùng báo cáo."
+    )
 
 
 def changed(old: dict[str, str] | None, new: dict[str, str]) -> list[str]:

@@ -233,8 +233,10 @@ def _remove(path: Path, quiet: bool = False) -> None:
 
 def _check_replaceable(paths: ProjectPaths, moves: list[dict]) -> None:
     """Refuse before the commit point when a file to replace is held open, read-only or
-    immutable, or its folder cannot be written: nothing has moved yet."""
-    folders = set()
+    immutable, or its folder cannot be written: nothing has moved yet. Every such file or
+    folder is named at once (the first held file of a folder), so that one run tells the
+    user all there is to fix."""
+    folders, said = set(), []
     for index, move in enumerate(moves):
         _, target, _ = _resolve(paths, "", index, move)
         folders.add(target.parent)
@@ -247,13 +249,18 @@ def _check_replaceable(paths: ProjectPaths, moves: list[dict]) -> None:
                 with open(file, "r+b"):
                     pass
             except OSError as exc:
-                raise BaocaoError(held_message(file, exc)) from None
+                said.append(held_message(file, exc))
+                break
     for folder in sorted(folders):
         try:
             temporary_beside(folder / "kiem-tra-ghi").unlink()
         except OSError as exc:
             exc.filename = exc.filename or str(folder)
-            raise BaocaoError(failure_message(exc)) from None
+            said.append(failure_message(exc))
+    if said:
+        kept = f" {KEPT}"
+        unique = list(dict.fromkeys(s.removesuffix(kept) for s in said))
+        raise BaocaoError(" ".join(unique) + kept)
 
 
 def held_message(file: Path, exc: OSError) -> str:
@@ -302,15 +309,35 @@ def _leftovers(paths: ProjectPaths, period: str) -> list[Path]:
     return [p for p in found if _exists(p)]
 
 
+def journal_moves(journal, period: str) -> list[dict]:
+    """The moves of a journal of `period` as `Generation.moves` writes them, or [] for anything
+    else (another period's, another version's, a damaged one): a move names a known root and
+    two relative paths that stay inside it."""
+    if not isinstance(journal, dict) or journal.get("period") != period:
+        return []
+    moves = journal.get("moves")
+    if not isinstance(moves, list):
+        return []
+    for move in moves:
+        if not isinstance(move, dict) or move.get("root") not in (_PROCESSED, _OUTPUT):
+            return []
+        for key in ("from", "to"):
+            value = move.get(key)
+            if not isinstance(value, str) or not value:
+                return []
+            if Path(value).is_absolute() or ".." in Path(value).parts:
+                return []
+    return moves
+
+
 def repair(paths: ProjectPaths, period: str) -> list[str]:
     """Finish or undo what an interrupted run of `period` left (call under the period's lock):
     a journal's moves are finished, a folder an older version was swapping is put back, and
     every leftover is deleted. Returns notes for the user (Vietnamese). Raises `BaocaoError`
     when a move cannot be finished (a file held open), naming the file."""
     notes = []
-    journal = read_json(journal_path(paths, period))
-    if isinstance(journal, dict) and isinstance(journal.get("moves"), list):
-        moves = journal["moves"]
+    moves = journal_moves(read_json(journal_path(paths, period)), period)
+    if moves:
         try:
             _apply(paths, period, moves)
         except OSError as exc:
