@@ -286,7 +286,8 @@ def test_quarto_project_keeps_the_settings_and_names_no_user_folder(tmp_path):
     render_quarto.quarto_project(SOURCE.root, project, project / "reference.docx")
     assert sorted(p.name for p in project.iterdir()) == ["_quarto-public.yml", "_quarto.yml"]
     config = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8"))
-    assert "output-dir" not in config["project"] and "render" not in config["project"]
+    # No user folder, no user script; the notebook named (Quarto's own search skips hidden paths).
+    assert config["project"] == {"type": "default", "render": ["report.ipynb"]}
     assert config["format"]["docx"]["reference-doc"] == "reference.docx"
     html = config["format"]["html"]
     assert Path(html["css"]) == (SOURCE.root / "src/baocao/report/assets/report.css").resolve()

@@ -25,7 +25,7 @@ from baocao.errors import BaocaoError
 from baocao.report.docx_style import build_reference_docx
 from baocao.report.external import external_bound, run_bounded
 from baocao.report.profiles import PROFILE_NAMES
-from baocao.report.quarto_config import QUARTO_CONFIG, _read_yaml
+from baocao.report.quarto_config import ASSETS, QUARTO_CONFIG, _read_yaml
 from baocao.report.render_execute import KERNEL, execute_report
 from baocao.report.render_job import RenderJob, _finish_and_check, _publish
 
@@ -35,34 +35,47 @@ QUARTO_TIMEOUT = 1800  # seconds per `quarto render`
 QUARTO_NOTEBOOK = "report.ipynb"  # the executed report, in the temporary Quarto project
 
 
-_QUARTO_OWN = ("output-dir", "render")  # project keys that name the user's folder
+# Project keys that name the user's folder or run the user's scripts.
+_QUARTO_OWN = ("output-dir", "render", "pre-render", "post-render")
 
 
 def _absolute_files(value: Any, root: Path) -> Any:
-    """A Quarto setting with every relative path of an existing project file made absolute,
-    so the settings mean the same from the temporary project."""
+    """A Quarto setting with every relative path of a project file made absolute, so the
+    settings mean the same from the temporary project; a file the project lacks is taken from
+    the package's assets, as the built-in backend does (`quarto_config.pandoc_html_args`)."""
     if isinstance(value, dict):
         return {key: _absolute_files(item, root) for key, item in value.items()}
     if isinstance(value, list):
         return [_absolute_files(item, root) for item in value]
     if isinstance(value, str) and value and not Path(value).is_absolute():
         candidate = Path(root) / value
-        if candidate.suffix and candidate.is_file():
-            return candidate.resolve().as_posix()
+        if candidate.suffix:
+            for path in (candidate, ASSETS / candidate.name):
+                if path.is_file():
+                    return path.resolve().as_posix()
     return value
 
 
 def quarto_project(root: Path, project: Path, reference: Path) -> None:
     """Write the temporary Quarto project's settings: `_quarto.yml` and every
-    `_quarto-<profile>.yml` of `root`, their file paths made absolute, the output folder and
-    render list left out (the outputs stay beside the notebook), `reference` as the DOCX's
-    reference document."""
+    `_quarto-<profile>.yml` of `root`, their file paths made absolute, the project's own
+    folder, scripts and render list replaced (the outputs stay beside the notebook, no
+    pre-render or post-render script runs, the executed notebook is the one file to render),
+    `reference` as the DOCX's reference document."""
     for source in sorted(Path(root).glob("_quarto*.yml")):
         config = _absolute_files(_read_yaml(source), root)
-        if source.name == QUARTO_CONFIG:
-            settings = config.setdefault("project", {})
+        settings = config.get("project")
+        if isinstance(settings, dict):
             for key in _QUARTO_OWN:
                 settings.pop(key, None)
+        formats = config.get("format")
+        if isinstance(formats, dict) and isinstance(formats.get("docx"), dict):
+            formats["docx"]["reference-doc"] = reference.name
+        if source.name == QUARTO_CONFIG:
+            # Named, not found: Quarto's search for a project's files skips every path with a
+            # hidden folder in it (the staging folder is one), and a file outside the project's
+            # files is rendered without the project's settings (no embed-resources, no toc).
+            config.setdefault("project", {})["render"] = [QUARTO_NOTEBOOK]
             docx = config.setdefault("format", {}).setdefault("docx", {}) or {}
             config["format"]["docx"] = {**docx, "reference-doc": reference.name}
         text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
