@@ -8,6 +8,7 @@ papermill, kernel and pandoc) and checked against the client's outline and those
 from __future__ import annotations
 
 import math
+import os
 import shutil
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -241,6 +242,31 @@ def test_choose_backend_follows_quarto_on_path():
     assert render.choose_backend("builtin") == "builtin"
     with pytest.raises(BaocaoError, match="không có cách lập báo cáo|Không có cách lập báo cáo"):
         render.choose_backend("latex")
+
+
+def _fake_quarto(folder: Path, prints: str) -> Path:
+    """An executable `quarto` that only answers `--version` (the code under test only asks)."""
+    folder.mkdir()
+    script = folder / "quarto"
+    script.write_text(f"#!/bin/sh\necho {prints}\n", encoding="utf-8")
+    script.chmod(0o755)
+    return folder
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a shell script stands for quarto")
+def test_an_older_quarto_is_refused_naming_the_version_found(tmp_path, monkeypatch):
+    old = _fake_quarto(tmp_path / "old", "1.4.550")
+    monkeypatch.setenv("PATH", f"{old}{os.pathsep}{os.environ['PATH']}")
+    for requested in ("quarto", None):  # asked for, or chosen because it is on PATH
+        with pytest.raises(BaocaoError) as caught:
+            render.choose_backend(requested)
+        message = caught.value.message
+        assert "Quarto 1.4.550" in message and "cũ hơn bản 1.8" in message, message
+        assert "--backend builtin" in message
+    assert render.choose_backend("builtin") == "builtin"
+    supported = _fake_quarto(tmp_path / "supported", "1.8.25")
+    monkeypatch.setenv("PATH", f"{supported}{os.pathsep}{os.environ['PATH']}")
+    assert render.choose_backend(None) == "quarto"
 
 
 def test_cell_options_are_yaml():
