@@ -278,10 +278,17 @@ def test_cell_options_are_yaml():
 
 
 def test_quarto_project_uses_the_generated_reference_doc():
-    config = yaml.safe_load((SOURCE.root / "_quarto.yml").read_text(encoding="utf-8"))
-    assert Path(config["format"]["docx"]["reference-doc"]) == qc.QUARTO_REFERENCE_DOC
-    assert config["format"]["html"]["embed-resources"] is True
-    assert (SOURCE.root / "_quarto-public.yml").is_file()
+    internal = qc.quarto_config(SOURCE.root, "internal")
+    assert Path(internal["format"]["docx"]["reference-doc"]) == qc.QUARTO_REFERENCE_DOC
+    assert internal["format"]["html"]["embed-resources"] is True
+    # The public profile is the published page alone: `quarto render --profile public` too.
+    assert set(qc.quarto_config(SOURCE.root, "public")["format"]) == {"html"}
+    # Quarto's own render runs the project's scripts (finishing and checks, quarto_hooks).
+    project = qc.quarto_config(SOURCE.root, "internal")["project"]
+    script = "src/baocao/report/assets/quarto_script.py"
+    assert project["pre-render"] == f"{script} pre-render"
+    assert project["post-render"] == f"{script} post-render"
+    assert (SOURCE.root / script).is_file()
 
 
 def test_quarto_command_renders_the_executed_notebook_without_executing_it(tmp_path):
@@ -310,7 +317,11 @@ def test_quarto_project_keeps_the_settings_and_names_no_user_folder(tmp_path):
     project = tmp_path / "project"
     project.mkdir()
     render_quarto.quarto_project(SOURCE.root, project, project / "reference.docx")
-    assert sorted(p.name for p in project.iterdir()) == ["_quarto-public.yml", "_quarto.yml"]
+    assert sorted(p.name for p in project.iterdir()) == [
+        "_quarto-internal.yml",
+        "_quarto-public.yml",
+        "_quarto.yml",
+    ]
     config = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8"))
     # No user folder, no user script; the notebook named (Quarto's own search skips hidden paths).
     assert config["project"] == {"type": "default", "render": ["report.ipynb"]}
@@ -513,13 +524,11 @@ def test_failed_render_names_the_cell_and_keeps_previous_outputs(tmp_path):
 @pytest.mark.quarto
 @requires_quarto
 @pytest.mark.slow
-def test_quarto_backend_renders_the_same_outline(tmp_path):
-    paths = make_paths(tmp_path)
-    write_processed(paths.processed)
-    result = render.render_report(PERIOD, "internal", paths, tmp_path / "out", backend="quarto")
+def test_quarto_backend_renders_the_same_outline(backend_renders):
+    result = backend_renders[1]["quarto"]  # the shared render (tests/report/quarto_renders.py)
     assert result.backend == "quarto"
-    assert set(result.outputs) == {"docx", "html"}
-    document = docx.Document(result.outputs["docx"])
+    assert set(result.files["internal"]) == {"docx", "html"}
+    document = docx.Document(result.files["internal"]["docx"])
     texts = [text for _, text in _docx_headings(document)]
     assert texts == [text for _, text in OUTLINE]
 

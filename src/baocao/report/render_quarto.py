@@ -82,6 +82,18 @@ def quarto_project(root: Path, project: Path, reference: Path) -> None:
         (project / source.name).write_text(text, encoding="utf-8")
 
 
+def quarto_notebook(nb):
+    """The executed notebook as Quarto reads it: its kernel named, and the cells without the
+    metadata the execution keeps for its error messages (`baocao_*`: Quarto writes a cell's
+    metadata into the page as attributes of the cell, and a cell's code there, with its quotes
+    and backticks, breaks the markdown around it)."""
+    nb.metadata["kernelspec"] = {"name": KERNEL, "language": "python", "display_name": KERNEL}
+    for cell in nb.cells:
+        for key in [k for k in cell.metadata if k.startswith("baocao_")]:
+            del cell.metadata[key]
+    return nb
+
+
 def quarto_command(quarto: str, job: RenderJob, profile: str, fmt: str) -> list[str]:
     """`quarto render report.ipynb --to FMT --profile P`, run inside the temporary project.
 
@@ -119,8 +131,7 @@ def render_quarto(job: RenderJob) -> dict[str, dict[str, Path]]:
         project.mkdir()
         nb = execute_report(job, cwd=project)
         started = time.perf_counter()
-        nb.metadata["kernelspec"] = {"name": KERNEL, "language": "python", "display_name": KERNEL}
-        nbformat.write(nb, str(project / QUARTO_NOTEBOOK))
+        nbformat.write(quarto_notebook(nb), str(project / QUARTO_NOTEBOOK))
         reference = build_reference_docx(project / "reference.docx")
         quarto_project(job.paths.root, project, reference)
         env = {**os.environ, "QUARTO_PYTHON": sys.executable}
