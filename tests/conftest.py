@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -19,6 +20,12 @@ requires_quarto = pytest.mark.skipif(
     shutil.which("quarto") is None,
     reason="không có chương trình quarto trên PATH (quarto binary not on PATH)",
 )
+
+
+# Every render that does not ask for Quarto uses the built-in backend, Quarto on PATH or not
+# (subprocesses inherit it): Quarto's renders are few and shared (tests/report/quarto_renders.py)
+# to keep the suite within its 10 minutes. BAOCAO_BACKEND=quarto runs all of them with Quarto.
+os.environ.setdefault("BAOCAO_BACKEND", "builtin")
 
 
 @pytest.fixture(scope="session")

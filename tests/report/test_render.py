@@ -236,7 +236,8 @@ def test_output_names_by_profile():
     assert render_job.output_names(PERIOD, "public") == {"html": "bao-cao-2021-H1-cong-khai.html"}
 
 
-def test_choose_backend_follows_quarto_on_path():
+def test_choose_backend_follows_quarto_on_path(monkeypatch):
+    monkeypatch.delenv("BAOCAO_BACKEND", raising=False)
     expected = "quarto" if shutil.which("quarto") else "builtin"
     assert render.choose_backend(None) == expected
     assert render.choose_backend("builtin") == "builtin"
@@ -257,6 +258,7 @@ def _fake_quarto(folder: Path, prints: str) -> Path:
 def test_an_older_quarto_is_refused_naming_the_version_found(tmp_path, monkeypatch):
     old = _fake_quarto(tmp_path / "old", "1.4.550")
     monkeypatch.setenv("PATH", f"{old}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.delenv("BAOCAO_BACKEND", raising=False)
     for requested in ("quarto", None):  # asked for, or chosen because it is on PATH
         with pytest.raises(BaocaoError) as caught:
             render.choose_backend(requested)
@@ -267,6 +269,13 @@ def test_an_older_quarto_is_refused_naming_the_version_found(tmp_path, monkeypat
     supported = _fake_quarto(tmp_path / "supported", "1.8.25")
     monkeypatch.setenv("PATH", f"{supported}{os.pathsep}{os.environ['PATH']}")
     assert render.choose_backend(None) == "quarto"
+    # BAOCAO_BACKEND chooses like --backend, which wins over it.
+    monkeypatch.setenv("BAOCAO_BACKEND", "builtin")
+    assert render.choose_backend(None) == "builtin"
+    assert render.choose_backend("quarto") == "quarto"
+    monkeypatch.setenv("BAOCAO_BACKEND", "latex")
+    with pytest.raises(BaocaoError, match="“latex” \\(biến môi trường BAOCAO_BACKEND\\)"):
+        render.choose_backend(None)
 
 
 def test_cell_options_are_yaml():

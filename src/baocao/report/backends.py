@@ -9,6 +9,7 @@ A Quarto older than `QUARTO_MINIMUM` is refused, naming the version found (`quar
 from __future__ import annotations
 
 import functools
+import os
 import re
 import shutil
 import subprocess
@@ -21,17 +22,26 @@ from baocao.errors import BaocaoError
 QUARTO_MINIMUM = (1, 8)
 QUARTO_TESTED = "1.9.38"
 
+# Chooses the backend of every run, like --backend (which wins over it): `builtin` keeps the
+# built-in backend with a Quarto on PATH (the test suite sets it: Quarto's tests ask for it).
+BACKEND_VARIABLE = "BAOCAO_BACKEND"
+
 # The --backend option's values, and what a user reads for each.
 BACKEND_NAMES = {"quarto": "Quarto", "builtin": "bộ dựng sẵn có"}
 
 
 def choose_backend(requested: str | None = None) -> str:
-    """The backend to use: the one requested, else "quarto" iff a quarto binary is on PATH.
-    Quarto, asked for or found, must be `QUARTO_MINIMUM` or newer (BaocaoError otherwise)."""
+    """The backend to use: the one requested, else the one BAOCAO_BACKEND names, else
+    "quarto" iff a quarto binary is on PATH. Quarto, asked for or found, must be
+    `QUARTO_MINIMUM` or newer (BaocaoError otherwise)."""
+    where = ""
+    if not requested and os.environ.get(BACKEND_VARIABLE, "").strip():
+        requested = os.environ[BACKEND_VARIABLE].strip()
+        where = f" (biến môi trường {BACKEND_VARIABLE})"
     if requested:
         if requested not in BACKEND_NAMES:
             raise BaocaoError(
-                f"Không có cách lập báo cáo “{requested}”; hãy chọn một trong: "
+                f"Không có cách lập báo cáo “{requested}”{where}; hãy chọn một trong: "
                 f"{', '.join(BACKEND_NAMES)}."
             )
         if requested == "quarto" and shutil.which("quarto") is None:
