@@ -131,7 +131,8 @@ def post_render(root: Path, outputs: list[str], active: str) -> dict[str, Path]:
                 "(tài liệu DOCX để ký là của bản nội bộ: quarto render report.qmd -P "
                 f"period:{period})."
             )
-        paths = resolve_paths(record.get("root") or "", record.get("processed_dir") or "")
+        # The project Quarto rendered (its output-dir, _output, holds the period's folder).
+        paths = resolve_paths(record.get("root") or root, record.get("processed_dir") or "")
         out_dir = paths.output_period(period)
         out_dir.mkdir(parents=True, exist_ok=True)
         for file in files:
