@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -13,11 +14,37 @@ from baocao.config.units import load_units
 
 REPO = Path(__file__).resolve().parents[1]
 
-# Tests of the Quarto backend: Quarto cannot be installed here, they run where it is.
+# Tests of Quarto: CI installs it (.ci/run, ../shared/tools/install-quarto.sh); without it on
+# PATH they skip, and the built-in backend's tests run either way.
 requires_quarto = pytest.mark.skipif(
     shutil.which("quarto") is None,
     reason="không có chương trình quarto trên PATH (quarto binary not on PATH)",
 )
+
+
+# Every render that does not ask for Quarto uses the built-in backend, Quarto on PATH or not
+# (subprocesses inherit it): Quarto's renders are few and shared (tests/report/quarto_renders.py)
+# to keep the suite within its 10 minutes. BAOCAO_BACKEND=quarto runs all of them with Quarto.
+os.environ.setdefault("BAOCAO_BACKEND", "builtin")
+
+
+@pytest.fixture(scope="session")
+def backend_renders(tmp_path_factory):
+    """(paths, {backend: RenderResult}): a copy of the project rendered once per backend, both
+    profiles (tests/report/quarto_renders.py); shared by the Quarto tests."""
+    from quarto_renders import render_backends
+
+    return render_backends(tmp_path_factory.mktemp("backends"))
+
+
+@pytest.fixture(scope="session")
+def plain_quarto(backend_renders):
+    """Quarto's own `quarto render report.qmd -P period:2021-H1` (internal profile) in the
+    same copy of the project, after `backend_renders`: (paths, completed process)."""
+    from quarto_renders import plain_quarto_render
+
+    paths, _ = backend_renders
+    return paths, plain_quarto_render(paths.root)
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
-"""The project folder is found without the current directory: BAOCAO_ROOT, the checkout, or the
-folder of the virtual environment the package is installed in (the Windows install)."""
+"""The project folder: BAOCAO_ROOT, else the current folder or its parents (as git and Quarto
+find theirs), else the checkout, else the folder of the virtual environment the package is
+installed in (the Windows install)."""
 
 from __future__ import annotations
 
@@ -82,3 +83,18 @@ def test_without_a_project_the_message_says_how_to_name_one(installed, tmp_path)
     seen = _root_seen(base_python, site, cwd=tmp_path)
     assert seen.startswith("ERROR Không tìm thấy thư mục dự án baocao")
     assert "BAOCAO_ROOT" in seen
+    # Every folder tried is named: the current one, its parents, the package's own place.
+    assert f"  - {tmp_path.resolve()}\n" in seen and f"  - {tmp_path.resolve().parent}\n" in seen
+    assert f"  - {site.resolve().parent}" in seen
+
+
+def test_a_package_installed_elsewhere_finds_the_project_from_inside_it(installed):
+    """A wheel installed in a virtual environment outside the project (here: the package
+    copied to a folder of its own, run by a Python of no venv), run from a sub-folder of the
+    project: the project is the nearest parent that is one, as for git or Quarto."""
+    site, project, _ = installed
+    base_python = Path(getattr(sys, "_base_executable", sys.executable))
+    inside = project / "data" / "raw"
+    inside.mkdir(parents=True, exist_ok=True)
+    assert _root_seen(base_python, site, cwd=inside) == str(project.resolve())
+    assert _root_seen(base_python, site, cwd=project) == str(project.resolve())

@@ -548,11 +548,9 @@ def test_public_render_refuses_a_notebook_link_and_keeps_the_previous_page(tmp_p
 @pytest.mark.quarto
 @requires_quarto
 @pytest.mark.slow
-def test_quarto_public_page_is_self_contained(tmp_path):
-    paths = make_paths(tmp_path)
-    write_processed(paths.processed)
-    result = render.render_report(PERIOD, "public", paths, tmp_path / "out", backend="quarto")
-    soup = soup_of(result.outputs["html"])
+def test_quarto_public_page_is_self_contained(backend_renders):
+    result = backend_renders[1]["quarto"]  # the shared render (tests/report/quarto_renders.py)
+    soup = soup_of(result.files["public"]["html"])
     assert soup.html["lang"] == "vi"
     assert outside_references(soup) == []
     assert html_check.public_problems(str(soup)) == []

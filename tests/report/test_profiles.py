@@ -8,6 +8,7 @@ import subprocess
 import pypandoc
 import pytest
 from conftest import requires_quarto
+from quarto_renders import project_copy
 from test_render import PERIOD, SOURCE, write_processed
 
 from baocao.config.paths import ProjectPaths
@@ -61,22 +62,7 @@ def test_pandoc_keeps_only_the_profiles_content(tmp_path, profile):
 
 def _project_with_counting_report(tmp_path) -> ProjectPaths:
     """A copy of the project whose report.qmd also counts its own executions in a file."""
-    root = tmp_path / "root"
-    shutil.copytree(SOURCE.config, root / "config")
-    for name in ("report.qmd", "_quarto.yml", "_quarto-public.yml"):
-        shutil.copy(SOURCE.root / name, root / name)
-    if (SOURCE.root / "narrative").is_dir():
-        shutil.copytree(SOURCE.root / "narrative", root / "narrative")
-    counting = (
-        "\n```{python}\n#| output: false\n"
-        "with open(Path(processed_dir) / 'executions.txt', 'a', encoding='utf-8') as log:\n"
-        "    log.write('x')\n```\n"
-    )
-    with open(root / "report.qmd", "a", encoding="utf-8") as report:
-        report.write(counting)
-    return ProjectPaths(
-        root=root, raw=tmp_path / "raw", processed=tmp_path / "processed", output=tmp_path / "o"
-    )
+    return project_copy(tmp_path)
 
 
 @pytest.mark.slow
@@ -136,6 +122,12 @@ def _docx_texts(path) -> list[str]:
     return [p.text.strip() for p in docx.Document(str(path)).paragraphs if p.text.strip()]
 
 
+def _docx_tables(path) -> list[list[str]]:
+    import docx
+
+    return [[cell.text for row in t.rows for cell in row.cells] for t in docx.Document(path).tables]
+
+
 def _html_text(path) -> str:
     from bs4 import BeautifulSoup
 
@@ -149,16 +141,42 @@ def _html_text(path) -> str:
 @pytest.mark.quarto
 @requires_quarto
 @pytest.mark.slow
-def test_quarto_and_builtin_backends_give_the_same_report_text(tmp_path):
-    paths = _project_with_counting_report(tmp_path)
-    write_processed(paths.processed)
-    results = {
-        backend: render.render_reports(PERIOD, PROFILES, paths, tmp_path / backend, backend=backend)
-        for backend in ("builtin", "quarto")
-    }
+def test_quarto_and_builtin_backends_give_the_same_report_text(backend_renders):
+    paths, results = backend_renders
     # One execution per render, whichever the backend.
     assert (paths.processed / "executions.txt").read_text(encoding="utf-8") == "xx"
     builtin, quarto = results["builtin"].files, results["quarto"].files
     assert _docx_texts(quarto["internal"]["docx"]) == _docx_texts(builtin["internal"]["docx"])
+    assert _docx_tables(quarto["internal"]["docx"]) == _docx_tables(builtin["internal"]["docx"])
     for profile in PROFILES:
         assert _html_text(quarto[profile]["html"]) == _html_text(builtin[profile]["html"])
+    assert set(quarto["public"]) == {"html"}
+
+
+@pytest.mark.quarto
+@requires_quarto
+@pytest.mark.slow
+def test_plain_quarto_render_in_the_project_gives_the_report_of_baocao_run(
+    backend_renders, plain_quarto
+):
+    """`quarto render report.qmd -P period:2021-H1` in the project folder, as a Quarto user
+    runs it: the project's pre-render and post-render scripts finish and check the outputs
+    and publish them under baocao run's names in _output/<kỳ>/, with the same text."""
+    paths, done = plain_quarto
+    assert done.returncode == 0, done.stderr[-2000:]
+    output = paths.root / "_output"
+    published = output / PERIOD
+    assert sorted(p.name for p in published.iterdir()) == [
+        f"bao-cao-{PERIOD}.docx",
+        f"bao-cao-{PERIOD}.html",
+    ]
+    assert not list(output.glob("report.*"))  # nothing left unfinished beside them
+    builtin = backend_renders[1]["builtin"].files["internal"]
+    docx_file, html_file = (
+        published / f"bao-cao-{PERIOD}.docx",
+        published / f"bao-cao-{PERIOD}.html",
+    )
+    assert _docx_texts(docx_file) == _docx_texts(builtin["docx"])
+    assert _docx_tables(docx_file) == _docx_tables(builtin["docx"])
+    assert _html_text(html_file) == _html_text(builtin["html"])
+    assert formats.html_problems(html_file.read_text(encoding="utf-8"), "internal") == []

@@ -8,6 +8,7 @@ papermill, kernel and pandoc) and checked against the client's outline and those
 from __future__ import annotations
 
 import math
+import os
 import shutil
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -238,12 +239,46 @@ def test_output_names_by_profile():
     assert render_job.output_names(PERIOD, "public") == {"html": "bao-cao-2021-H1-cong-khai.html"}
 
 
-def test_choose_backend_follows_quarto_on_path():
+def test_choose_backend_follows_quarto_on_path(monkeypatch):
+    monkeypatch.delenv("BAOCAO_BACKEND", raising=False)
     expected = "quarto" if shutil.which("quarto") else "builtin"
     assert render.choose_backend(None) == expected
     assert render.choose_backend("builtin") == "builtin"
     with pytest.raises(BaocaoError, match="không có cách lập báo cáo|Không có cách lập báo cáo"):
         render.choose_backend("latex")
+
+
+def _fake_quarto(folder: Path, prints: str) -> Path:
+    """An executable `quarto` that only answers `--version` (the code under test only asks)."""
+    folder.mkdir()
+    script = folder / "quarto"
+    script.write_text(f"#!/bin/sh\necho {prints}\n", encoding="utf-8")
+    script.chmod(0o755)
+    return folder
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a shell script stands for quarto")
+def test_an_older_quarto_is_refused_naming_the_version_found(tmp_path, monkeypatch):
+    old = _fake_quarto(tmp_path / "old", "1.4.550")
+    monkeypatch.setenv("PATH", f"{old}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.delenv("BAOCAO_BACKEND", raising=False)
+    for requested in ("quarto", None):  # asked for, or chosen because it is on PATH
+        with pytest.raises(BaocaoError) as caught:
+            render.choose_backend(requested)
+        message = caught.value.message
+        assert "Quarto 1.4.550" in message and "cũ hơn bản 1.8" in message, message
+        assert "--backend builtin" in message
+    assert render.choose_backend("builtin") == "builtin"
+    supported = _fake_quarto(tmp_path / "supported", "1.8.25")
+    monkeypatch.setenv("PATH", f"{supported}{os.pathsep}{os.environ['PATH']}")
+    assert render.choose_backend(None) == "quarto"
+    # BAOCAO_BACKEND chooses like --backend, which wins over it.
+    monkeypatch.setenv("BAOCAO_BACKEND", "builtin")
+    assert render.choose_backend(None) == "builtin"
+    assert render.choose_backend("quarto") == "quarto"
+    monkeypatch.setenv("BAOCAO_BACKEND", "latex")
+    with pytest.raises(BaocaoError, match="“latex” \\(biến môi trường BAOCAO_BACKEND\\)"):
+        render.choose_backend(None)
 
 
 def test_cell_options_are_yaml():
@@ -255,10 +290,17 @@ def test_cell_options_are_yaml():
 
 
 def test_quarto_project_uses_the_generated_reference_doc():
-    config = yaml.safe_load((SOURCE.root / "_quarto.yml").read_text(encoding="utf-8"))
-    assert Path(config["format"]["docx"]["reference-doc"]) == qc.QUARTO_REFERENCE_DOC
-    assert config["format"]["html"]["embed-resources"] is True
-    assert (SOURCE.root / "_quarto-public.yml").is_file()
+    internal = qc.quarto_config(SOURCE.root, "internal")
+    assert Path(internal["format"]["docx"]["reference-doc"]) == qc.QUARTO_REFERENCE_DOC
+    assert internal["format"]["html"]["embed-resources"] is True
+    # The public profile is the published page alone: `quarto render --profile public` too.
+    assert set(qc.quarto_config(SOURCE.root, "public")["format"]) == {"html"}
+    # Quarto's own render runs the project's scripts (finishing and checks, quarto_hooks).
+    project = qc.quarto_config(SOURCE.root, "internal")["project"]
+    script = "src/baocao/report/assets/quarto_script.py"
+    assert project["pre-render"] == f"{script} pre-render"
+    assert project["post-render"] == f"{script} post-render"
+    assert (SOURCE.root / script).is_file()
 
 
 def test_quarto_command_renders_the_executed_notebook_without_executing_it(tmp_path):
@@ -287,9 +329,14 @@ def test_quarto_project_keeps_the_settings_and_names_no_user_folder(tmp_path):
     project = tmp_path / "project"
     project.mkdir()
     render_quarto.quarto_project(SOURCE.root, project, project / "reference.docx")
-    assert sorted(p.name for p in project.iterdir()) == ["_quarto-public.yml", "_quarto.yml"]
+    assert sorted(p.name for p in project.iterdir()) == [
+        "_quarto-internal.yml",
+        "_quarto-public.yml",
+        "_quarto.yml",
+    ]
     config = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8"))
-    assert "output-dir" not in config["project"] and "render" not in config["project"]
+    # No user folder, no user script; the notebook named (Quarto's own search skips hidden paths).
+    assert config["project"] == {"type": "default", "render": ["report.ipynb"]}
     assert config["format"]["docx"]["reference-doc"] == "reference.docx"
     html = config["format"]["html"]
     assert Path(html["css"]) == (SOURCE.root / "src/baocao/report/assets/report.css").resolve()
@@ -489,13 +536,11 @@ def test_failed_render_names_the_cell_and_keeps_previous_outputs(tmp_path):
 @pytest.mark.quarto
 @requires_quarto
 @pytest.mark.slow
-def test_quarto_backend_renders_the_same_outline(tmp_path):
-    paths = make_paths(tmp_path)
-    write_processed(paths.processed)
-    result = render.render_report(PERIOD, "internal", paths, tmp_path / "out", backend="quarto")
+def test_quarto_backend_renders_the_same_outline(backend_renders):
+    result = backend_renders[1]["quarto"]  # the shared render (tests/report/quarto_renders.py)
     assert result.backend == "quarto"
-    assert set(result.outputs) == {"docx", "html"}
-    document = docx.Document(result.outputs["docx"])
+    assert set(result.files["internal"]) == {"docx", "html"}
+    document = docx.Document(result.files["internal"]["docx"])
     texts = [text for _, text in _docx_headings(document)]
     assert texts == [text for _, text in OUTLINE]
 

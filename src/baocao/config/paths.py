@@ -1,15 +1,17 @@
 """Every path of the project, derived from one root.
 
-The root is the project folder, holding `config/`, `notebooks/` and `report.qmd`; the first of:
+The root is the project folder, holding `config/` and `report.qmd`; the first of:
 
 1. the `BAOCAO_ROOT` environment variable, when set (PowerShell: `$env:BAOCAO_ROOT = "D:\\baocao"`);
-2. the checkout this package runs from (`pip install -e .`, the Makefile's way);
-3. the folder holding the active virtual environment (`<project>\\.venv`, the Windows install of
+2. the current folder or the nearest of its parents that is a project, the way git, Quarto,
+   Kedro and dbt find theirs (a wheel installed anywhere, run from inside the project folder);
+3. the checkout this package runs from (`pip install -e .`, the Makefile's way);
+4. the folder holding the active virtual environment (`<project>\\.venv`, the Windows install of
    the README: the package installed from a wheel into the project's own `.venv`).
 
-Never the current directory. Outputs can be sent elsewhere (tests send them to a temporary folder)
-with `BAOCAO_RAW_DIR`, `BAOCAO_PROCESSED_DIR` and `BAOCAO_OUTPUT_DIR`, or by passing a
-`ProjectPaths` built by hand.
+None found: `BaocaoError` naming every folder tried. Outputs can be sent elsewhere (tests send
+them to a temporary folder) with `BAOCAO_RAW_DIR`, `BAOCAO_PROCESSED_DIR` and
+`BAOCAO_OUTPUT_DIR`, or by passing a `ProjectPaths` built by hand.
 """
 
 from __future__ import annotations
@@ -41,14 +43,33 @@ def project_root() -> Path:
                 "dự án."
             )
         return root
-    for candidate in (_PACKAGE_ROOT, Path(sys.prefix).resolve().parent):
+    tried: list[Path] = []
+    for candidate in candidate_roots():
+        if candidate in tried:
+            continue
         if is_project(candidate):
             return candidate
+        tried.append(candidate)
+    listed = "\n".join(f"  - {folder}" for folder in tried)
     raise BaocaoError(
-        "Không tìm thấy thư mục dự án baocao (thư mục có config\\ và report.qmd). Hãy cài "
-        "chương trình vào thư mục .venv bên trong thư mục dự án, hoặc đặt biến môi trường "
-        'BAOCAO_ROOT là đường dẫn thư mục dự án (PowerShell: $env:BAOCAO_ROOT = "D:\\baocao").'
+        "Không tìm thấy thư mục dự án baocao (thư mục có config\\ và report.qmd). Đã tìm ở thư "
+        "mục hiện tại, các thư mục cha của nó, nơi cài chương trình và thư mục chứa .venv:\n"
+        f"{listed}\n"
+        "Hãy chạy lệnh từ bên trong thư mục dự án, cài chương trình vào thư mục .venv bên trong "
+        "thư mục dự án, hoặc đặt biến môi trường BAOCAO_ROOT là đường dẫn thư mục dự án "
+        '(PowerShell: $env:BAOCAO_ROOT = "D:\\baocao").'
     )
+
+
+def candidate_roots() -> list[Path]:
+    """Where a project folder is looked for, in order, after BAOCAO_ROOT: the current folder
+    and its parents, the checkout this package runs from, the virtual environment's parent."""
+    try:
+        here = Path.cwd().resolve()
+    except OSError:  # the current folder was removed
+        here = None
+    chain = [here, *here.parents] if here is not None else []
+    return [*chain, _PACKAGE_ROOT, Path(sys.prefix).resolve().parent]
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,16 @@ def report_title(period: str, settings: ReportSettings | None = None) -> str:
     return fill_period(template, Period.parse(period))
 
 
+def title_metadata(period: str, settings: ReportSettings | None = None) -> str:
+    """The report's title as a YAML metadata block, printed by report.qmd (`output: asis`):
+    pandoc and Quarto read it like the front matter, so a plain `quarto render report.qmd -P
+    period:…` titles the page for its period as `baocao run` does (which also passes it)."""
+    import yaml
+
+    text = yaml.safe_dump({"title": report_title(period, settings)}, allow_unicode=True, width=1e9)
+    return f"\n---\n{text.strip()}\n---\n"
+
+
 def _document_date(day: date) -> str:
     """The date as "05/7/2021": days below 10 and months 1–2 get a leading zero (NĐ 30/2020)."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)

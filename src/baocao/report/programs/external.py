@@ -20,6 +20,7 @@ Bounds are in MB and seconds; `BAOCAO_PANDOC_MEMORY_MB`, `BAOCAO_EXTERNAL_MEMORY
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -112,9 +113,16 @@ def _seconds(seconds: float) -> str:
     return f"{seconds:g}".replace(".", ",")
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
 def _last_line(stderr: str) -> str:
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    return lines[-1][:200] if lines else ""
+    """The program's own explanation: its last line starting with ERROR (Quarto ends with a
+    WARN that says nothing), else its last line; terminal colour codes removed."""
+    lines = [_ANSI.sub("", line).strip() for line in stderr.splitlines()]
+    lines = [line for line in lines if line]
+    errors = [line for line in lines if line.upper().startswith("ERROR")]
+    return (errors or lines or [""])[-1][:200]
 
 
 def run_bounded(

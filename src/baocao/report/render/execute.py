@@ -41,6 +41,7 @@ _OWN_ERRORS = ("BaocaoError", "ConfigError", "InputError")
 CELL_NAMES = {
     "tham-so": "bước nhận tham số của báo cáo",
     "so-lieu": "bước đọc số liệu đã xử lý của kỳ",
+    "tieu-de": "bước ghi tiêu đề báo cáo",
     "bieu-do": "bước vẽ các biểu đồ",
     "ghi-chu": "phần ghi chú đầu báo cáo",
     "tinh-hinh-nop": "phần tình hình tiếp nhận số liệu (bản nội bộ)",

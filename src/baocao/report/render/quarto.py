@@ -28,7 +28,7 @@ from baocao.report.render.execute import KERNEL, execute_report
 from baocao.report.render.formats import REGISTRY
 from baocao.report.render.job import RenderJob, finish_and_check, publish
 from baocao.report.render.profiles import PROFILE_NAMES
-from baocao.report.render.quarto_config import QUARTO_CONFIG, read_quarto_yaml
+from baocao.report.render.quarto_config import ASSETS, QUARTO_CONFIG, read_quarto_yaml
 
 QUARTO_TIMEOUT = 1800  # seconds per `quarto render`
 
@@ -36,38 +36,63 @@ QUARTO_TIMEOUT = 1800  # seconds per `quarto render`
 QUARTO_NOTEBOOK = "report.ipynb"  # the executed report, in the temporary Quarto project
 
 
-_QUARTO_OWN = ("output-dir", "render")  # project keys that name the user's folder
+# Project keys that name the user's folder or run the user's scripts.
+_QUARTO_OWN = ("output-dir", "render", "pre-render", "post-render")
 
 
 def _absolute_files(value: Any, root: Path) -> Any:
-    """A Quarto setting with every relative path of an existing project file made absolute,
-    so the settings mean the same from the temporary project."""
+    """A Quarto setting with every relative path of a project file made absolute, so the
+    settings mean the same from the temporary project; a file the project lacks is taken from
+    the package's assets, as the built-in backend does (`quarto_config.pandoc_html_args`)."""
     if isinstance(value, dict):
         return {key: _absolute_files(item, root) for key, item in value.items()}
     if isinstance(value, list):
         return [_absolute_files(item, root) for item in value]
     if isinstance(value, str) and value and not Path(value).is_absolute():
         candidate = Path(root) / value
-        if candidate.suffix and candidate.is_file():
-            return candidate.resolve().as_posix()
+        if candidate.suffix:
+            for path in (candidate, ASSETS / candidate.name):
+                if path.is_file():
+                    return path.resolve().as_posix()
     return value
 
 
 def quarto_project(root: Path, project: Path, reference: Path) -> None:
     """Write the temporary Quarto project's settings: `_quarto.yml` and every
-    `_quarto-<profile>.yml` of `root`, their file paths made absolute, the output folder and
-    render list left out (the outputs stay beside the notebook), `reference` as the DOCX's
-    reference document."""
+    `_quarto-<profile>.yml` of `root`, their file paths made absolute, the project's own
+    folder, scripts and render list replaced (the outputs stay beside the notebook, no
+    pre-render or post-render script runs, the executed notebook is the one file to render),
+    `reference` as the DOCX's reference document."""
     for source in sorted(Path(root).glob("_quarto*.yml")):
         config = _absolute_files(read_quarto_yaml(source), root)
-        if source.name == QUARTO_CONFIG:
-            settings = config.setdefault("project", {})
+        settings = config.get("project")
+        if isinstance(settings, dict):
             for key in _QUARTO_OWN:
                 settings.pop(key, None)
+        formats = config.get("format")
+        if isinstance(formats, dict) and isinstance(formats.get("docx"), dict):
+            formats["docx"]["reference-doc"] = reference.name
+        if source.name == QUARTO_CONFIG:
+            # Named, not found: Quarto's search for a project's files skips every path with a
+            # hidden folder in it (the staging folder is one), and a file outside the project's
+            # files is rendered without the project's settings (no embed-resources, no toc).
+            config.setdefault("project", {})["render"] = [QUARTO_NOTEBOOK]
             docx = config.setdefault("format", {}).setdefault("docx", {}) or {}
             config["format"]["docx"] = {**docx, "reference-doc": reference.name}
         text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
         (project / source.name).write_text(text, encoding="utf-8")
+
+
+def quarto_notebook(nb):
+    """The executed notebook as Quarto reads it: its kernel named, and the cells without the
+    metadata the execution keeps for its error messages (`baocao_*`: Quarto writes a cell's
+    metadata into the page as attributes of the cell, and a cell's code there, with its quotes
+    and backticks, breaks the markdown around it)."""
+    nb.metadata["kernelspec"] = {"name": KERNEL, "language": "python", "display_name": KERNEL}
+    for cell in nb.cells:
+        for key in [k for k in cell.metadata if k.startswith("baocao_")]:
+            del cell.metadata[key]
+    return nb
 
 
 def quarto_command(quarto: str, job: RenderJob, profile: str, fmt: str) -> list[str]:
@@ -107,8 +132,7 @@ def render_quarto(job: RenderJob) -> dict[str, dict[str, Path]]:
         project.mkdir()
         nb = execute_report(job, cwd=project)
         started = time.perf_counter()
-        nb.metadata["kernelspec"] = {"name": KERNEL, "language": "python", "display_name": KERNEL}
-        nbformat.write(nb, str(project / QUARTO_NOTEBOOK))
+        nbformat.write(quarto_notebook(nb), str(project / QUARTO_NOTEBOOK))
         reference = build_reference_docx(project / "reference.docx")
         quarto_project(job.paths.root, project, reference)
         env = {**os.environ, "QUARTO_PYTHON": sys.executable}
