@@ -156,7 +156,7 @@ def test_last_periods_file_of_a_unit_never_takes_the_place_of_this_periods_file(
     ]
     # The run's counts line gives the true reason too, grouped by reason (with a second file
     # of the unit, and a file of no unit, beside it).
-    from baocao.cli import _state_counts
+    from baocao.cli_console import state_counts
     from baocao.run.process import PeriodResult, _summary_rows
 
     shutil.copy(folder / FILES[0], folder / "181-binh-gia-2021-H1 (2).xlsx")
@@ -166,7 +166,7 @@ def test_last_periods_file_of_a_unit_never_takes_the_place_of_this_periods_file(
     units = load_units(paths.config).for_period("2021-H1")
     jobs, rejected = discover("2021-H1", paths, units)
     result = PeriodResult("2021-H1", _summary_rows(units, {}, rejected, []), [], 0.0)
-    assert _state_counts(result) == (
+    assert state_counts(result) == (
         "11 đơn vị: 11 chưa nộp; 1 tệp không xác định được đơn vị; 1 tệp không dùng vì tệp "
         "của kỳ khác; 1 tệp không dùng vì đơn vị đã có tệp khác"
     )

@@ -32,13 +32,18 @@ def main():
         has_baocao = subprocess.run([str(python), "-c", "import baocao"], capture_output=True)
         if has_baocao.returncode == 0:
             return subprocess.call([str(python), "-m", MODULE, *sys.argv[1:]])
-    print(
+    message = (
         f"Python mà Quarto dùng ({sys.executable}) chưa cài baocao, và thư mục .venv của dự án "
         "cũng không có. Hãy đặt biến môi trường QUARTO_PYTHON là python của môi trường dự án "
         '(PowerShell: $env:QUARTO_PYTHON = "D:\\baocao\\.venv\\Scripts\\python.exe"; Linux: '
-        "export QUARTO_PYTHON=$PWD/.venv/bin/python) rồi chạy lại quarto render.",
-        file=sys.stderr,
+        "export QUARTO_PYTHON=$PWD/.venv/bin/python) rồi chạy lại quarto render."
     )
+    try:  # rich shows Vietnamese on a Windows console; this Python may not have it
+        from rich.console import Console
+
+        Console(stderr=True, highlight=False, soft_wrap=True).print(message, markup=False)
+    except ImportError:
+        print(message, file=sys.stderr)
     return 1
 
 

@@ -159,6 +159,13 @@ def post_render(root: Path, outputs: list[str], active: str) -> dict[str, Path]:
     return publish({profile: staged}, out_dir, {profile: names})[profile]
 
 
+def _say(text: str, error: bool = False) -> None:
+    """One line to Quarto's console, through rich (Vietnamese shows on a Windows console)."""
+    from rich.console import Console
+
+    Console(stderr=error, highlight=False, soft_wrap=True).print(text, markup=False)
+
+
 def main(argv: list[str] | None = None) -> int:
     """`python -m baocao.report.render.hooks pre-render|post-render`, in the project folder
     (Quarto runs its scripts there). Returns the exit status."""
@@ -174,11 +181,11 @@ def main(argv: list[str] | None = None) -> int:
                 root, _output_files(listed), os.environ.get("QUARTO_PROFILE", "")
             )
             for path in published.values():
-                print(f"Đã xuất bản: {path}")
+                _say(f"Đã xuất bản: {path}")
         else:
             raise BaocaoError(f"Không có bước “{step}”; hãy dùng một trong: {', '.join(STEPS)}.")
     except BaocaoError as error:
-        print(error.message, file=sys.stderr)
+        _say(error.message, error=True)
         return 1
     return 0
 
