@@ -18,6 +18,7 @@ __all__ = [
     "format_change",
     "format_money",
     "format_number",
+    "roman",
     "format_percent",
 ]
 
@@ -124,3 +125,28 @@ def format_change(
         return "tương đương cùng kỳ"
     word = "tăng" if change > 0 else "giảm"
     return f"{word} {format_percent(abs(change))} so với cùng kỳ"
+
+
+def roman(number: int) -> str:
+    """1 → "I", 14 → "XIV": the numbering of group rows in Vietnamese tables
+    and of Word lists in Roman numerals. 0 → ""."""
+    marks = (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    )
+    text = ""
+    for value, mark in marks:
+        count, number = divmod(number, value)
+        text += mark * count
+    return text

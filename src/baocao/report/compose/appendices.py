@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from baocao.base.numbers import roman
 from baocao.config.catalog import Catalogue
 from baocao.config.outline import Outline
 from baocao.config.units import Unit
@@ -26,7 +27,6 @@ from baocao.report.compose.markdown import (
     is_missing,
     md_escape,
     pipe_table,
-    roman,
     table_cell,
     table_unit,
     unit_cell,

@@ -129,30 +129,6 @@ def format_figure(value: float | None, kind: str, unit: str) -> str:
     return f"{format_number(round(float(value)))} {unit}"
 
 
-def roman(number: int) -> str:
-    """1 → "I", 14 → "XIV": the numbering of group rows in Vietnamese tables."""
-    marks = (
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    )
-    text = ""
-    for value, mark in marks:
-        count, number = divmod(number, value)
-        text += mark * count
-    return text
-
-
 def pipe_table(header: list[str], rows: list[list[str]], widths: list[int], align: str) -> str:
     """A pandoc pipe table. `widths` are relative dash counts (pandoc turns them into column
     widths once a row is wider than the page); `align` is one of "l", "r", "c" per column."""

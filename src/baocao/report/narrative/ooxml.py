@@ -18,6 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from baocao.base.numbers import roman
 from baocao.errors import BaocaoError
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -185,31 +186,11 @@ def format_number(value: int, fmt: str) -> str:
         letter = chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1)
         return letter.upper() if fmt == "upperLetter" else letter
     if fmt in ("lowerRoman", "upperRoman") and 0 < value < 4000:
-        roman = ""
-        for number, sign in _ROMAN:
-            while value >= number:
-                roman, value = roman + sign, value - number
-        return roman.lower() if fmt == "lowerRoman" else roman
+        shown = roman(value)
+        return shown.lower() if fmt == "lowerRoman" else shown
     if fmt == "decimalZero" and 0 <= value < 10:
         return f"0{value}"
     return str(value)
-
-
-_ROMAN = (
-    (1000, "M"),
-    (900, "CM"),
-    (500, "D"),
-    (400, "CD"),
-    (100, "C"),
-    (90, "XC"),
-    (50, "L"),
-    (40, "XL"),
-    (10, "X"),
-    (9, "IX"),
-    (5, "V"),
-    (4, "IV"),
-    (1, "I"),
-)
 
 
 # --- the package ---------------------------------------------------------------------------
