@@ -181,7 +181,7 @@ def state_counts(result) -> str:
 
 
 def print_plan(title: str, rows) -> None:
-    """What `--explain` prints: one row per part (`report.plan.PeriodPlan.explained`)."""
+    """What `--explain` prints: one row per part (`report.render.plan.PeriodPlan.explained`)."""
     table = Table(title=title)
     for column in ("Phần", "Chạy lại?", "Lý do"):
         table.add_column(column)

@@ -5,7 +5,7 @@ HTML and Excel export under `_output/<period>/`, and the run's manifest. This is
 module that uses both stages: `run` never imports `report`, and `report` reads only what
 `run` wrote.
 
-- What runs and why is decided once, before anything runs (`report.plan.plan_period`):
+- What runs and why is decided once, before anything runs (`report.render.plan.plan_period`):
   `run_period` carries that plan out and `explain_period` (`baocao run --explain`) returns it.
 - The same period a year earlier is processed too, when it has raw data, for the comparisons.
 - Each profile's report is rendered only when something it reads changed (its content key).
@@ -183,7 +183,7 @@ def run_period(
 ) -> RunResult:
     """Process a period (and the same period a year earlier, when it has raw data, for the
     comparison), render the report for each profile whose inputs changed, write the manifest:
-    what `report.plan.plan_period` says, carried out."""
+    what `report.render.plan.plan_period` says, carried out."""
     started = time.perf_counter()
     require_workbooks(period, paths)
     options, progress = options or RunOptions(), progress or Progress()
@@ -456,5 +456,5 @@ def explain_period(
     period: str, paths: ProjectPaths, options: RunOptions | None = None
 ) -> list[tuple[str, bool, list[str]]]:
     """(what, would run, why) for each unit, the comparison period and each output: the plan
-    `run_period` would carry out (`report.plan.PeriodPlan.explained`); runs nothing."""
+    `run_period` would carry out (`report.render.plan.PeriodPlan.explained`); runs nothing."""
     return plan_period(period, paths, options or RunOptions()).explained()

@@ -4,7 +4,7 @@ In: a period, the project's folders, `force` and the period's narrative digest. 
 `UnitsPlan` saying, for each unit's file, whether its notebook runs (and the Vietnamese reasons)
 or its cached result is reused, and whether the period's processed data is made again. The
 runner (`process.process_period`) carries the plan out and `baocao run --explain` prints it
-(`report.plan`), so the two can never disagree. Nothing is written here.
+(`report.render.plan`), so the two can never disagree. Nothing is written here.
 """
 
 from __future__ import annotations
