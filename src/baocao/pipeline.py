@@ -45,6 +45,7 @@ from baocao.run.cache import (
     same_static_parts,
     stale_report_note,
 )
+from baocao.run.discover import period_files
 from baocao.run.generations import Generation, staged_generation
 from baocao.run.kernels import KernelPool
 from baocao.run.manifest import (
@@ -66,7 +67,7 @@ from baocao.run.process import (
 )
 from baocao.run.scratch import run_scratch
 from baocao.run.store import RUN_FILE
-from baocao.run.submitted import none_identified_message, period_files, require_workbooks
+from baocao.run.submitted import none_identified_message, require_workbooks
 
 
 @dataclass(frozen=True)

@@ -236,6 +236,20 @@ def identify_remembered(
     return UnitJob(path, unit, issues, known.get("old", ""))
 
 
+def period_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    """(workbooks, other files) of a period's raw folder; hidden files, Office lock files
+    (~$…) and the folder's own notes (README.md, desktop.ini…) are neither."""
+    if not folder.is_dir():
+        return [], []
+    files = [
+        p
+        for p in sorted(folder.iterdir())
+        if p.is_file() and not p.name.startswith((".", "~$")) and p.name not in IGNORED_FILES
+    ]
+    workbooks = [p for p in files if p.suffix.lower() in SUPPORTED_SUFFIXES]
+    return workbooks, [p for p in files if p not in workbooks]
+
+
 def discover(
     period: str, paths: ProjectPaths, units: tuple[Unit, ...], memo: IdentityMemo | None = None
 ) -> tuple[list[UnitJob], list[UnitJob]]:
@@ -255,10 +269,9 @@ def discover(
         add_up = load_report_settings(paths.config, period).for_period(period).add_up_parts
     found: dict[str, list[UnitJob]] = {}
     rejected: list[UnitJob] = []
-    for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.name.startswith((".", "~$")) or path.name in IGNORED_FILES:
-            continue
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+    workbooks, others = period_files(folder)
+    for path in sorted([*workbooks, *others]):
+        if path in others:
             rejected.append(
                 UnitJob(
                     path,

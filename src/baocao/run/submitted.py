@@ -13,7 +13,6 @@ file could be told to be a unit's (`none_identified_message`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from baocao.config.paths import ProjectPaths
 from baocao.config.periods import is_period, sort_periods
@@ -21,7 +20,7 @@ from baocao.config.units import Unit
 from baocao.errors import BaocaoError
 from baocao.intake.workbook import SUPPORTED_SUFFIXES
 from baocao.run.cache import Cache, file_digest
-from baocao.run.discover import IGNORED_FILES, UnitJob, discover, shown_raw_folder
+from baocao.run.discover import UnitJob, discover, period_files, shown_raw_folder
 from baocao.run.set_aside import OTHER_FILE, aside_reason
 from baocao.run.store import read_unit_status
 from baocao.unit.states import STATE_MISSING
@@ -31,20 +30,6 @@ NOT_SENT = "chưa nộp"
 NOT_USED = "không dùng"
 NOT_PROCESSED = "chưa xử lý"
 NOTHING = "—"  # a unit that sent no file: nothing to process
-
-
-def period_files(folder: Path) -> tuple[list[Path], list[Path]]:
-    """(workbooks, other files) of a period's raw folder; hidden files, Office lock files
-    (~$…) and the folder's own notes (README.md, desktop.ini…) are neither."""
-    if not folder.is_dir():
-        return [], []
-    files = [
-        p
-        for p in sorted(folder.iterdir())
-        if p.is_file() and not p.name.startswith((".", "~$")) and p.name not in IGNORED_FILES
-    ]
-    workbooks = [p for p in files if p.suffix.lower() in SUPPORTED_SUFFIXES]
-    return workbooks, [p for p in files if p not in workbooks]
 
 
 def default_period(paths: ProjectPaths) -> tuple[str, str]:

@@ -25,6 +25,7 @@ from baocao.report.render.backends import choose_backend
 from baocao.report.render.output_files import export_name, output_names, report_files
 from baocao.report.render.profiles import PROFILE_NAMES, PROFILES
 from baocao.run.cache import Cache, changed, report_key_parts
+from baocao.run.discover import period_files
 from baocao.run.plan import (
     FORCED,
     UnitsPlan,
@@ -32,7 +33,6 @@ from baocao.run.plan import (
     explained_units,
     plan_period_units,
 )
-from baocao.run.submitted import period_files
 
 EXPORT = "export"  # the Excel workbook of the appendices, made with the internal profile
 KEPT = "không có gì thay đổi: giữ nguyên"
