@@ -102,3 +102,21 @@ def write_workbook(
             sheet_info.append([layout.INFO_FIELDS[key], value])
     workbook.save(path)
     return path
+
+
+def project_copy(base: Path, period: str, files: tuple[str, ...] = ()) -> ProjectPaths:
+    """A project of its own under `base`: config, notebooks, report.qmd and requirements.lock
+    copied into `base/root`, the sample `files` of `period` into `base/raw/<period>` (made
+    even when empty), processed data and outputs under `base`."""
+    root = base / "root"
+    for folder in ("config", "notebooks"):
+        shutil.copytree(REPO / folder, root / folder)
+    for name in ("report.qmd", "requirements.lock"):
+        shutil.copy(REPO / name, root / name)
+    raw = base / "raw" / period
+    raw.mkdir(parents=True)
+    for name in files:
+        shutil.copy(REPO / "data" / "raw" / period / name, raw / name)
+    return ProjectPaths(
+        root=root, raw=base / "raw", processed=base / "processed", output=base / "out"
+    )

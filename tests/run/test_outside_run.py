@@ -3,13 +3,12 @@ unit's findings name the cell, and the figure is reported but never counted."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import project_copy
 from openpyxl import load_workbook
 
-from baocao.config.paths import ProjectPaths
 from baocao.intake import layout
 from baocao.run.kernels import KernelPool
 from baocao.run.plan import plan_period_units
@@ -23,13 +22,8 @@ pytestmark = pytest.mark.slow
 
 
 def test_a_figure_in_ghi_chu_is_a_finding_of_the_unit_and_out_of_the_totals(tmp_path):
-    root = tmp_path / "root"
-    for folder in ("config", "notebooks"):
-        shutil.copytree(REPO / folder, root / folder)
-    for name in ("report.qmd", "requirements.lock"):
-        shutil.copy(REPO / name, root / name)
-    raw = tmp_path / "raw" / PERIOD
-    raw.mkdir(parents=True)
+    paths = project_copy(tmp_path, PERIOD)
+    raw = paths.raw_period(PERIOD)
     wb = load_workbook(REPO / "data" / "raw" / PERIOD / FILE)
     ws = wb[layout.SHEET_DATA]
     row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "tt_so_cuoc")
@@ -37,9 +31,6 @@ def test_a_figure_in_ghi_chu_is_a_finding_of_the_unit_and_out_of_the_totals(tmp_
     ws.cell(row, 5).value = None
     ws.cell(row, 6).value = f"{figure} cuộc"
     wb.save(raw / FILE)
-    paths = ProjectPaths(
-        root=root, raw=tmp_path / "raw", processed=tmp_path / "processed", output=tmp_path / "out"
-    )
     with KernelPool(1) as pool:
         result = process_period(
             plan_period_units(PERIOD, paths, narrative_digest=""), paths, pool, jobs=1

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import project_copy
 from openpyxl import load_workbook
 
 from baocao.config.catalog import load_catalogue
@@ -50,18 +51,13 @@ def lop_cell(book, code: str = "th_lop") -> str:
 
 @pytest.fixture
 def project(tmp_path) -> ProjectPaths:
-    root = tmp_path / "root"
-    for folder in ("config", "notebooks"):
-        shutil.copytree(REPO / folder, root / folder)
-    for name in ("report.qmd", "requirements.lock"):
-        shutil.copy(REPO / name, root / name)
-    raw = tmp_path / "raw" / PERIOD
-    raw.mkdir(parents=True)
+    paths = project_copy(tmp_path, PERIOD)
+    raw = paths.raw_period(PERIOD)
     shutil.copy(SAMPLE / "06004-quoc-khanh-2026-H1.xlsx", raw)
     part_of_doan_ket(raw / "khanh-long-2026-H1.xlsx", "Xã Khánh Long", 3)
     # Cao Minh leaves kt_tap_the empty: Khánh Long's alone is not Đoàn Kết's.
     part_of_doan_ket(raw / "cao-minh-2026-H1.xlsx", "Xã Cao Minh", 4, blank=("kt_tap_the",))
-    return ProjectPaths(root, tmp_path / "raw", tmp_path / "processed", tmp_path / "out")
+    return paths
 
 
 def run(project: ProjectPaths):

@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 import papermill
 import pytest
+from conftest import project_copy
 from openpyxl import load_workbook
 
 from baocao.config.paths import ProjectPaths
@@ -42,18 +43,7 @@ def digest_tree(folder: Path) -> dict[str, str]:
 @pytest.fixture
 def project(tmp_path) -> ProjectPaths:
     """A project root of its own (config and notebook copied) with three units' files."""
-    root = tmp_path / "root"
-    for folder in ("config", "notebooks"):
-        shutil.copytree(REPO / folder, root / folder)
-    for name in ("report.qmd", "requirements.lock"):
-        shutil.copy(REPO / name, root / name)
-    raw = tmp_path / "raw" / PERIOD
-    raw.mkdir(parents=True)
-    for name in FILES:
-        shutil.copy(REPO / "data" / "raw" / PERIOD / name, raw / name)
-    return ProjectPaths(
-        root=root, raw=tmp_path / "raw", processed=tmp_path / "processed", output=tmp_path / "out"
-    )
+    return project_copy(tmp_path, PERIOD, FILES)
 
 
 def run_units(project: ProjectPaths):
