@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from baocao.config.paths import ProjectPaths
-from baocao.errors import BaocaoError, Issue
+from baocao.errors import BaocaoError, Issue, Location
 from baocao.report.render.formats import labels as format_labels
 from baocao.run.set_aside import OTHER_FILE, UNKNOWN_UNIT
 from baocao.unit.states import STATE_ERRORS, STATE_MISSING, STATE_VALID, STATE_WARNINGS
@@ -49,9 +49,7 @@ def issue_place(issue: Issue) -> str:
     """Where an issue is, as `validate` prints it before the message (“trang “Thông tin”, ô
     B1”); "" when there is no place, or when the message already begins with it (“Trang
     “Thông tin”, ô B1: …”), not to say it twice."""
-    where = ", ".join(
-        x for x in (issue.sheet and f"trang “{issue.sheet}”", issue.cell and f"ô {issue.cell}") if x
-    )
+    where = Location(sheet=issue.sheet, cell=issue.cell).describe()
     said = issue.message.casefold().startswith(where.casefold()) if where else False
     return "" if said else where
 

@@ -30,7 +30,6 @@ __all__ = [
     "Settled",
     "lineage_hint",
     "old_units",
-    "old_units_in",
     "old_units_named",
     "read_name",
     "settle",
@@ -86,11 +85,6 @@ def _old_units(units: tuple[Unit, ...]) -> tuple[OldUnit, ...]:
 def old_units(units: Sequence[Unit]) -> tuple[OldUnit, ...]:
     """Every old unit named in the `formed_from` lineage of a unit list, in list order."""
     return _old_units(tuple(units))
-
-
-def old_units_in(unit: Unit, units: Sequence[Unit]) -> tuple[OldUnit, ...]:
-    """The old units `unit` was formed from."""
-    return tuple(o for o in old_units(units) if o.new.code == unit.code)
 
 
 def old_units_named(text: str, units: Sequence[Unit]) -> list[OldUnit]:

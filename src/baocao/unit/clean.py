@@ -26,7 +26,7 @@ from baocao.errors import Issue
 from baocao.intake.numbers import NumberParseError, format_number, parse_value
 from baocao.intake.read import DataRow, UnitWorkbook
 from baocao.intake.workbook import text_of
-from baocao.unit.below_table import below_table_issue, fold_below, split_rows, table_end
+from baocao.unit.below_table import below_table_issue, fold_below, split_rows
 from baocao.unit.declared import (
     check_declared_period,
     declared_unit_mismatch,
@@ -186,11 +186,12 @@ def _cell_problem(row: DataRow, indicator: Indicator, sheet: str) -> Issue | Non
 
 def clean_values(
     workbook: UnitWorkbook, catalogue: Catalogue, *, period: str, unit_code: str
-) -> tuple[pd.DataFrame, list[Issue], int]:
+) -> tuple[pd.DataFrame, list[Issue], int, int]:
+    """(tidy figures, findings, rows read, the table's last row: `below_table.table_end`)."""
     sheet = workbook.data_sheet
     by_label = {match_key(i.label): i for i in catalogue.indicators}
     # Rows below the template's table are told once, never matched one by one.
-    table_rows, below, _ = split_rows(workbook.data_rows, catalogue)
+    table_rows, below, end = split_rows(workbook.data_rows, catalogue)
     # Indicators some row names exactly: a loosely labelled row is never matched to them.
     taken = {row.code.strip().lower() for row in table_rows} & set(catalogue.codes)
     taken |= {by_label[k].code for row in table_rows if (k := match_key(row.label)) in by_label}
@@ -366,7 +367,7 @@ def clean_values(
         issues.append(no_figures(matched, sheet))
     frame = pd.DataFrame.from_records(records, columns=list(VALUE_COLUMNS))
     frame["value"] = frame["value"].astype(object)
-    return frame, issues, rows_read
+    return frame, issues, rows_read, end
 
 
 def clean_unit(
@@ -383,7 +384,7 @@ def clean_unit(
     unit than `unit_code` gets a warning; one naming another period than `period` is an error
     and none of the workbook's figures is `included`. Without a `Thông tin` sheet, a warning says the unit
     was taken from `unit_from` and the period from `period_from` (default: the period's folder)."""
-    values, value_issues, rows_read = clean_values(
+    values, value_issues, rows_read, table_last_row = clean_values(
         workbook, catalogue, period=period, unit_code=unit_code
     )
     models, model_issues = clean_models(
@@ -405,7 +406,7 @@ def clean_unit(
     if any(i.kind == "period_mismatch" for i in period_issues):
         values["included"] = False  # another period's figures: none counts in this period
     issues = [
-        *fold_below(workbook.issues, workbook.data_sheet, table_end(workbook.data_rows, catalogue)),
+        *fold_below(workbook.issues, workbook.data_sheet, table_last_row),
         *([missing_info] if missing_info else []),
         *period_issues,
         *([mismatch] if mismatch else []),

@@ -15,8 +15,6 @@ the same styles) and reuses `set_font` and `STYLE`. `restyle` is safe to apply t
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +24,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
+from baocao.base.files import atomic_path
 from baocao.report.programs.external import Bound, pandoc_bound, run_bounded
 from baocao.report.programs.pandoc import pandoc_path
 
@@ -258,12 +257,6 @@ def build_reference_docx(path: Path, style: DocxStyle = STYLE) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     document = docx.Document(io.BytesIO(pandoc_default_reference()))
     restyle(document, style)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".docx", dir=path.parent)
-    os.close(fd)
-    try:
-        document.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_path(path) as temporary:
+        document.save(temporary)
     return path
