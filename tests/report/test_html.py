@@ -554,6 +554,9 @@ def test_quarto_public_page_is_self_contained(backend_renders):
     assert soup.html["lang"] == "vi"
     assert outside_references(soup) == []
     assert html_check.public_problems(str(soup)) == []
+    # No "Other Formats / MS Word" links (Quarto's format-links): the page offers no document.
+    assert not [a["href"] for a in soup.find_all("a", href=True) if a["href"].endswith(".docx")]
+    assert "Other Formats" not in soup.get_text()
 
 
 # --- a real browser: headless Chromium over the DevTools protocol ---------------------------
