@@ -210,6 +210,9 @@ def test_a_few_units_sharing_the_top_are_counted_once_without_dan_dau():
     )
     names = {code: f"Xã {code}" for code in by_unit}
     assert leaders_clause(by_unit, _meta(), names) == "7 đơn vị cùng đạt cao nhất 6 cuộc"
+    # 16 of 64 at the top is a quarter of the communes: not news, nothing said
+    many = {f"{i:02d}": 3.0 for i in range(16)} | {f"{i:02d}": 1.0 for i in range(16, 64)}
+    assert leaders_clause(many, _meta(), {c: c for c in many}) == ""
 
 
 def test_tied_leaders_are_named_together_once():

@@ -8,9 +8,10 @@ The rule (one for the figure sentences and the narratives' `{code_dan_dau}`):
   are named together, once ("Bình và Cường (cùng 20 cuộc)"); units tied at the cut (three units
   at 5 for the third place) are all left out, never picked by the list's order.
 - When more than `LEADERS` units share the largest figure, none is named. The sentence says
-  "7 đơn vị cùng đạt cao nhất 6 tập thể" only when that is news: those units are at most a
-  quarter of the units with a figure (few stand out) and do not make the whole total (28 units
-  at 1 of a total of 28 restates the total). Otherwise nothing is said of a leader.
+  "7 đơn vị cùng đạt cao nhất 6 tập thể" only when that is news: those units are at most
+  `FEW_AT_TOP` of the units with a figure (7 of 64 stand out, 16 of 64 do not) and do not make
+  the whole total (28 units at 1 of a total of 28 restates the total). Otherwise nothing is
+  said of a leader.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from baocao.report.compose.markdown import format_figure, is_missing, table_cell
 LEADERS = 3  # units named as leading a figure
 # Units sharing the largest figure are worth counting ("7 đơn vị cùng đạt cao nhất …") only
 # while they are at most this share of the units with a figure.
-FEW_AT_TOP = 0.25
+FEW_AT_TOP = 0.15
 
 
 def _present(by_unit: Mapping[str, float]) -> list[tuple[str, float]]:
