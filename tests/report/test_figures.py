@@ -84,7 +84,7 @@ def test_across_unit_lists_only_province_totals_of_shared_codes_compare():
     # Every unit in for so_cuoc, Cường's tien still blank: only tien is named, once.
     mixed = sources_note(whole, Period.parse("2021-H1"))
     assert mixed.count("chưa so sánh được với cùng kỳ") == 1
-    assert "Các chỉ tiêu kỳ này còn đơn vị chưa có số liệu (tiền vận động) chỉ nêu số" in mixed
+    assert "Chỉ tiêu kỳ này còn đơn vị chưa có số liệu (tiền vận động) chỉ nêu số" in mixed
     # a narrative still gets the reason with the figure it names
     assert names["so_cuoc_thay_doi"] == (
         "chưa so sánh được với cùng kỳ (kỳ này còn 1 đơn vị chưa có số liệu)"
@@ -184,7 +184,11 @@ def test_a_figure_that_follows_the_unit_list_is_stated_without_comparison_across
     assert names["so_ban_thay_doi"].startswith("không so sánh với cùng kỳ")
     assert names["so_ban_cung_ky"] == names["so_ban_thay_doi"]
     note = sources_note(fs, Period.parse("2021-H1"))
-    assert "(số Ban Thanh tra nhân dân) chỉ nêu số của kỳ, không so sánh với cùng kỳ" in note
+    # one figure: "Chỉ tiêu …", never "Các chỉ tiêu" before one
+    assert (
+        " Chỉ tiêu có số lượng theo số đơn vị (số Ban Thanh tra nhân dân) chỉ nêu số của kỳ, "
+        "không so sánh với cùng kỳ." in note
+    )
 
 
 def test_the_same_figure_compares_with_the_same_unit_list_and_when_not_flagged():

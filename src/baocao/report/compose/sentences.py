@@ -221,7 +221,8 @@ def sources_note(figures: FigureSet, period: Period, codes: Iterable[str] | None
                 table_cell(lower_first(figures.meta[c].label)) for c in figures.not_compared
             )
             text += (
-                f" Các chỉ tiêu có số lượng theo số đơn vị ({labels}) chỉ nêu số của kỳ, "
+                f" {_indicators(figures.not_compared)} có số lượng theo số đơn vị ({labels}) "
+                "chỉ nêu số của kỳ, "
                 "không so sánh với cùng kỳ."
             )
         notes = comparison_notes(figures, codes)
@@ -231,6 +232,11 @@ def sources_note(figures: FigureSet, period: Period, codes: Iterable[str] | None
 
 
 NAMED_AT_MOST = 5  # figures named in a note; more are counted
+
+
+def _indicators(codes: Iterable[str]) -> str:
+    """ "Chỉ tiêu" for one figure, "Các chỉ tiêu" for several (never "các" before one)."""
+    return "Chỉ tiêu" if len(list(codes)) == 1 else "Các chỉ tiêu"
 
 
 def _figures_named(codes: list[str], figures: FigureSet) -> str:
@@ -272,7 +278,8 @@ def comparison_notes(figures: FigureSet, codes: Iterable[str]) -> list[str]:
         )
     elif lacking:
         notes.append(
-            f"Các chỉ tiêu kỳ này còn đơn vị chưa có số liệu ({_figures_named(lacking, figures)})"
+            f"{_indicators(lacking)} kỳ này còn đơn vị chưa có số liệu "
+            f"({_figures_named(lacking, figures)})"
             " chỉ nêu số của kỳ: tổng của tỉnh chưa đầy đủ nên chưa so sánh được với cùng kỳ."
         )
     means = by_reason.get("different_units", [])
