@@ -50,17 +50,20 @@ from baocao.report.compose.sentences import (
         (
             "tien",
             True,
-            # a year earlier only An had a figure: An against An, not two units against one
-            # (the usual basis, 1 unit, is said once by the sources note)
+            # a year earlier only An had a figure: An against An, not two units against one;
+            # the figure compared is not the one stated, so its basis is named even though it
+            # is the usual one
             "Tiền vận động: 1,75 tỷ đồng, giảm 85,7% so với cùng kỳ (250 triệu đồng so với "
-            "1,75 tỷ đồng); dẫn đầu là Bình (1,5 tỷ đồng), An (250 triệu đồng).",
+            "1,75 tỷ đồng, tính trên 1 đơn vị có số liệu cả hai kỳ); "
+            "dẫn đầu là Bình (1,5 tỷ đồng), An (250 triệu đồng).",
         ),
         (
             # the excluded figure of Cường is out of the total and of the share
             "thanh",
             True,
             "Số vụ hòa giải thành: 75 vụ, bằng 75,0% số vụ tiếp nhận, giảm 40,0% so với cùng "
-            "kỳ (30 vụ so với 50 vụ); dẫn đầu là Bình (45 vụ), An (30 vụ).",
+            "kỳ (30 vụ so với 50 vụ, tính trên 1 đơn vị có số liệu cả hai kỳ); "
+            "dẫn đầu là Bình (45 vụ), An (30 vụ).",
         ),
         (
             # weighted by tiep_nhan: (80*40 + 90*60 + 85*100) / 200 = 85.5; a year earlier only

@@ -87,13 +87,13 @@ def compared_phrase(code: str, figures: FigureSet) -> str | None:
     if basis is None or not basis.fair:
         return None
     stated = figures.table.loc[code, "total"]
+    # Compared over fewer units than the stated total counts: both figures and their basis.
+    partial = bool(basis.units) and basis.current != stated
     usual = figures.usual_basis
+    own = basis.counted if basis.counted != usual else 0  # said once when the usual one
+    units = basis.units if partial or not usual else own
     return change_phrase(
-        basis.current,
-        basis.previous,
-        figures.meta[code],
-        (basis.counted if basis.counted != usual else 0) if usual else basis.units,
-        show_current=bool(basis.units) and basis.current != stated,
+        basis.current, basis.previous, figures.meta[code], units, show_current=partial
     )
 
 
