@@ -80,11 +80,36 @@ def test_models_appendix_groups_by_programme_and_escapes_the_units_text(project)
     assert "\\<script\\>x\\</script\\>" in body[4] and "1.200" in body[4] and "a \\| b" in body[4]
     assert "<script>" not in text.replace("\\<script\\>", "")
     assert models_markdown(models.iloc[0:0], UNITS, outline).startswith("Chưa có đơn vị")
-    assert models_pointer(models, 2) == (
-        "Các đơn vị đã báo cáo 2 mô hình, cách làm hiệu quả thuộc chương trình 2 "
+    assert models_pointer(models, 2, outline, UNITS) == (
+        "2 đơn vị đã báo cáo 2 mô hình, cách làm hiệu quả thuộc chương trình 2 "
         "(chi tiết tại Phụ lục II).\n"
     )
-    assert models_pointer(models, 5) == ""
+    assert models_pointer(models, 1, outline, UNITS).startswith("An đã báo cáo 1 mô hình")
+    assert models_pointer(models, 5, outline, UNITS) == ""
+
+
+def test_a_pointer_names_no_programme_the_outline_in_force_does_not_have(project):
+    """Issue 20: “… 44 mô hình … thuộc chương trình 4” under the 2026 outline, which groups
+    its work by section, not by programme: the group is named as the outline names it."""
+    from baocao.config.catalog import load_catalogue
+
+    period = "2026-H1"
+    outline = load_outline(project.config, load_catalogue(project.config, period), period)
+    models = pd.DataFrame(
+        [
+            {"unit_code": code, "stt": 1, "name": "Mô hình", "programme": "4"}
+            for code in ("01", "02", "02")
+        ]
+        + [{"unit_code": "03", "stt": 1, "name": "Mô hình", "programme": "9"}]
+    )
+    pointer = models_pointer(models, 4, outline, UNITS)
+    assert pointer == (
+        "2 đơn vị đã báo cáo 3 mô hình, cách làm hiệu quả thuộc nội dung “Giám sát, phản "
+        "biện xã hội; tham gia phòng, chống tham nhũng, lãng phí” (chi tiết tại Phụ lục II).\n"
+    )
+    table = models_markdown(models, UNITS, outline)
+    assert "chương trình" not in (pointer + table).lower()
+    assert "| **II** | **Mục 9** |" in table
 
 
 def load_catalogue_real(project):

@@ -9,7 +9,12 @@ from baocao.config.catalog import parse_catalogue
 from baocao.config.periods import Period
 from baocao.config.units import Unit
 from baocao.report.compose.figures import build_figures, unit_change_sentence
-from baocao.report.compose.sentences import figure_names, figure_sentence, sources_note
+from baocao.report.compose.sentences import (
+    figure_names,
+    figure_sentence,
+    section_figures_markdown,
+    sources_note,
+)
 
 # The same period a year earlier, reported by two other units under a catalogue version that
 # has "so_cuoc" and "tien" (same codes, same meaning) but not "tiep_nhan"/"thanh"/"hai_long",
@@ -62,10 +67,9 @@ def test_across_unit_lists_only_province_totals_of_shared_codes_compare():
     assert list(fs.previous.columns) == ["code", "section", "label", "unit", "total"]
     assert set(fs.previous.index) == {"so_cuoc", "tien"}
     assert fs.previous.loc["so_cuoc", "total"] == 800
-    # Unit 04 sent nothing: 60 cuộc of 3 units is not set against 800 of the whole province.
-    assert "chưa so sánh được với cùng kỳ (kỳ này còn 1 đơn vị chưa có số liệu)" in (
-        figure_sentence("so_cuoc", fs)
-    )
+    # Unit 04 sent nothing: 60 cuộc of 3 units is not set against 800 of the whole province;
+    # the sentence leaves the comparison out and the sources note says why, once.
+    assert "cùng kỳ" not in figure_sentence("so_cuoc", fs)
     # Every unit's figure in: 60 cuộc now against 800 a year earlier, province totals.
     whole = restructured_figures(everyone=True)
     assert "giảm 92,5% so với cùng kỳ (800 cuộc)" in figure_sentence("so_cuoc", whole)
@@ -74,6 +78,17 @@ def test_across_unit_lists_only_province_totals_of_shared_codes_compare():
     assert names["tiep_nhan_cung_ky"] == "chưa có số liệu"
     note = sources_note(fs, Period.parse("2021-H1"))
     assert note.count("Từ ngày 01/7/2025") == 1 and "so sánh cùng kỳ ở cấp tỉnh" in note
+    assert note.count("chưa so sánh được với cùng kỳ") == 1
+    assert "Tổng của tỉnh kỳ này còn thiếu số liệu của đơn vị chưa nộp báo cáo" in note
+    assert "chưa so sánh" not in section_figures_markdown("1", fs)
+    # Every unit in for so_cuoc, Cường's tien still blank: only tien is named, once.
+    mixed = sources_note(whole, Period.parse("2021-H1"))
+    assert mixed.count("chưa so sánh được với cùng kỳ") == 1
+    assert "Chỉ tiêu kỳ này còn đơn vị chưa có số liệu (tiền vận động) chỉ nêu số" in mixed
+    # a narrative still gets the reason with the figure it names
+    assert names["so_cuoc_thay_doi"] == (
+        "chưa so sánh được với cùng kỳ (kỳ này còn 1 đơn vị chưa có số liệu)"
+    )
 
 
 def test_another_unit_list_is_never_compared_by_unit_even_without_a_sentence():
@@ -164,12 +179,16 @@ def test_a_figure_that_follows_the_unit_list_is_stated_without_comparison_across
     assert fs.not_compared == ("so_ban",)
     # Other figures compare at province level, once every unit of the period has its figure
     # (here 03 left it blank and 04 sent nothing).
-    assert "(kỳ này còn 2 đơn vị chưa có số liệu)" in figure_sentence("so_cuoc", fs)
+    assert "cùng kỳ" not in figure_sentence("so_cuoc", fs)
     names = figure_names(fs, Period.parse("2021-H1"))
     assert names["so_ban_thay_doi"].startswith("không so sánh với cùng kỳ")
     assert names["so_ban_cung_ky"] == names["so_ban_thay_doi"]
     note = sources_note(fs, Period.parse("2021-H1"))
-    assert "(số Ban Thanh tra nhân dân) chỉ nêu số của kỳ, không so sánh với cùng kỳ" in note
+    # one figure: "Chỉ tiêu …", never "Các chỉ tiêu" before one
+    assert (
+        " Chỉ tiêu có số lượng theo số đơn vị (số Ban Thanh tra nhân dân) chỉ nêu số của kỳ, "
+        "không so sánh với cùng kỳ." in note
+    )
 
 
 def test_the_same_figure_compares_with_the_same_unit_list_and_when_not_flagged():

@@ -111,8 +111,8 @@ def test_public_version_has_no_placeholder_no_internal_part_no_link(real_data):
     assert "Vụ việc X" not in text and "bản nội bộ" not in text
     assert "notebooks/" not in text
     assert "Vận động được 5,5 tỷ đồng (số liệu minh họa)." in text
-    # the gaps say which unit is missing, without the internal detail
-    assert "chưa nộp báo cáo" in text and "chưa tính vào tổng" not in text
+    # the part's sources note says which unit is missing (once), without the internal detail
+    assert "(chưa nộp: " in text and "chưa tính vào tổng" not in text
 
 
 def test_headings_follow_the_outline_in_order(real_data):

@@ -14,13 +14,17 @@ from report_frames import CATALOGUE, CURRENT, UNITS, figures, status_frame, valu
 
 from baocao.config.periods import Period
 from baocao.report.compose.figures import Meta, build_figures
+from baocao.report.compose.leaders import (
+    leaders_clause,
+    leaders_text,
+    leading_units,
+    nobody_leads,
+)
 from baocao.report.compose.sentences import (
     change_phrase,
     figure_names,
     figure_sentence,
     gaps_sentence,
-    leaders_text,
-    leading_units,
     section_figures_markdown,
     share_value,
     sources_note,
@@ -31,10 +35,12 @@ from baocao.report.compose.sentences import (
     ("code", "previous", "expected"),
     [
         (
+            # most figures here compare over 1 unit (the usual basis, said once in the
+            # sources note): this one, over 3, names its own
             "so_cuoc",
             True,
-            "Số cuộc: 60 cuộc, tăng 20,0% so với cùng kỳ (50 cuộc); "
-            "dẫn đầu là Bình (30 cuộc), Cường (20 cuộc), An (10 cuộc).",
+            "Số cuộc: 60 cuộc, tăng 20,0% so với cùng kỳ (50 cuộc, tính trên 3 đơn vị có số "
+            "liệu cả hai kỳ); dẫn đầu là Bình (30 cuộc), Cường (20 cuộc), An (10 cuộc).",
         ),
         (
             "so_cuoc",
@@ -44,7 +50,9 @@ from baocao.report.compose.sentences import (
         (
             "tien",
             True,
-            # a year earlier only An had a figure: An against An, not two units against one
+            # a year earlier only An had a figure: An against An, not two units against one;
+            # the figure compared is not the one stated, so its basis is named even though it
+            # is the usual one
             "Tiền vận động: 1,75 tỷ đồng, giảm 85,7% so với cùng kỳ (250 triệu đồng so với "
             "1,75 tỷ đồng, tính trên 1 đơn vị có số liệu cả hai kỳ); "
             "dẫn đầu là Bình (1,5 tỷ đồng), An (250 triệu đồng).",
@@ -59,11 +67,11 @@ from baocao.report.compose.sentences import (
         ),
         (
             # weighted by tiep_nhan: (80*40 + 90*60 + 85*100) / 200 = 85.5; a year earlier only
-            # An's 86,0%: a mean over other units does not compare
+            # An's 86,0%: a mean over other units does not compare, and the sources note says
+            # why, once
             "hai_long",
             True,
-            "Tỷ lệ hài lòng: bình quân 85,5%, chưa so sánh được với cùng kỳ (số đơn vị có số "
-            "liệu khác nhau giữa hai kỳ); dẫn đầu là Bình (90,0%), Cường (85,0%), An (80,0%).",
+            "Tỷ lệ hài lòng: bình quân 85,5%; dẫn đầu là Bình (90,0%), Cường (85,0%), An (80,0%).",
         ),
     ],
 )
@@ -104,19 +112,17 @@ def test_change_phrase(current, previous, kind, expected):
     assert change_phrase(current, previous, meta) == expected
 
 
-def test_gaps_name_units_that_did_not_send_and_blank_or_excluded_figures():
+def test_gaps_name_blank_or_excluded_figures_and_leave_units_that_sent_nothing_to_the_note():
+    """Đông sent nothing: the part's sources note names it once, not every section."""
     fs = figures()
     detailed = gaps_sentence(fs.codes_of("1"), fs, detailed=True)
-    assert (
-        detailed
-        == "*Số liệu chưa gồm: Đông (chưa nộp báo cáo); Cường (tiền vận động: để trống).*\n"
-    )
+    assert detailed == "*Số liệu chưa gồm: Cường (tiền vận động: để trống).*\n"
     section_2 = gaps_sentence(fs.codes_of("2"), fs, detailed=True)
     assert "Cường (số vụ hòa giải thành: không hợp lệ, chưa tính vào tổng)" in section_2
     public = gaps_sentence(fs.codes_of("2"), fs, detailed=False)
-    assert public == "*Số liệu chưa gồm: Đông (chưa nộp báo cáo); Cường (số vụ hòa giải thành).*\n"
-    everyone = figures(states={})
-    assert gaps_sentence(["so_cuoc"], everyone, detailed=True) == ""
+    assert public == "*Số liệu chưa gồm: Cường (số vụ hòa giải thành).*\n"
+    assert gaps_sentence(["so_cuoc"], fs, detailed=True) == ""
+    assert "chưa nộp: Đông" in sources_note(fs, Period.parse("2021-H1"))
 
 
 def test_section_figures_markdown_is_dash_paragraphs_then_gaps():
@@ -124,7 +130,7 @@ def test_section_figures_markdown_is_dash_paragraphs_then_gaps():
     paragraphs = text.strip().split("\n\n")
     assert paragraphs[0].startswith("\\- Số cuộc: 60 cuộc")
     assert paragraphs[1].startswith("\\- Tiền vận động: 1,75 tỷ đồng")
-    assert paragraphs[2].startswith("*Số liệu chưa gồm: Đông")
+    assert paragraphs[2].startswith("*Số liệu chưa gồm: Cường")
     assert section_figures_markdown("9", figures()) == ""
 
 
@@ -133,8 +139,12 @@ def test_sources_note_with_and_without_earlier_data():
     with_previous = sources_note(figures(), period)
     assert with_previous == (
         "Số liệu trong báo cáo được tổng hợp từ báo cáo của 3/4 đơn vị (chưa nộp: Đông); "
-        "các so sánh “cùng kỳ” là so với 6 tháng đầu năm 2020.\n"
+        "các so sánh “cùng kỳ” là so với 6 tháng đầu năm 2020, tính trên 1 đơn vị có số liệu "
+        "cả hai kỳ (chỉ tiêu tính trên số đơn vị khác có ghi rõ). Số bình quân của tỷ lệ hài "
+        "lòng chưa so sánh được với cùng kỳ vì số đơn vị có số liệu khác nhau giữa hai kỳ.\n"
     )
+    # a part whose figures all compare over the same units as their totals says nothing more
+    assert sources_note(figures(), period, ["so_cuoc"]).endswith("6 tháng đầu năm 2020.\n")
     without = sources_note(figures(previous=False), period)
     assert "Chưa có số liệu cùng kỳ (6 tháng đầu năm 2020)" in without
     assert "không được so sánh với cùng kỳ" in without
@@ -172,11 +182,54 @@ def _meta():
     return Meta("x", "X", "cuộc", "count", "1")
 
 
-def test_more_units_sharing_the_top_than_are_named_are_counted_not_ranked():
+def test_most_units_sharing_the_top_are_no_leaders():
+    """30 of 64 communes at 2 cuộc, the rest at 1: nobody stands out, nothing is said."""
     by_unit = {f"{i:02d}": 2.0 for i in range(30)} | {f"{i:02d}": 1.0 for i in range(30, 64)}
     names = {code: f"Xã {code}" for code in by_unit}
-    assert leaders_text(by_unit, _meta(), names) == "30 đơn vị cùng đạt 2 cuộc"
+    assert leaders_text(by_unit, _meta(), names) == ""
+    assert leaders_clause(by_unit, _meta(), names) == ""
     assert leading_units(by_unit) == []
+    assert (
+        nobody_leads(by_unit, _meta()) == "không có đơn vị dẫn đầu (30/64 đơn vị cùng đạt 2 cuộc)"
+    )
+
+
+def test_a_tie_that_makes_the_whole_total_is_not_a_leader():
+    """Issue 20: “dẫn đầu là 28 đơn vị cùng đạt 1 hoạt động” when the total is 28."""
+    by_unit = {f"{i:02d}": 1.0 for i in range(28)} | {f"{i:02d}": 0.0 for i in range(28, 64)}
+    names = {code: f"Xã {code}" for code in by_unit}
+    assert leaders_clause(by_unit, _meta(), names) == ""
+    # ... nor when few units make it (4 of 64 at 1, the rest at 0: the total is 4)
+    few = {f"{i:02d}": 1.0 for i in range(4)} | {f"{i:02d}": 0.0 for i in range(4, 64)}
+    assert leaders_clause(few, _meta(), {c: c for c in few}) == ""
+
+
+def test_a_few_units_sharing_the_top_are_counted_once_without_dan_dau():
+    """7 of 64 communes at 6, others lower but not nothing: said, once, without a ranking."""
+    by_unit = (
+        {f"{i:02d}": 6.0 for i in range(7)}
+        | {f"{i:02d}": 3.0 for i in range(7, 40)}
+        | {f"{i:02d}": 2.0 for i in range(40, 64)}
+    )
+    names = {code: f"Xã {code}" for code in by_unit}
+    assert leaders_clause(by_unit, _meta(), names) == "7 đơn vị cùng đạt cao nhất 6 cuộc"
+    # 16 of 64 at the top is a quarter of the communes: not news, nothing said
+    many = {f"{i:02d}": 3.0 for i in range(16)} | {f"{i:02d}": 1.0 for i in range(16, 64)}
+    assert leaders_clause(many, _meta(), {c: c for c in many}) == ""
+
+
+def test_tied_leaders_are_named_together_once():
+    """Issue 20: “Đồng Đăng (204 lượt người), Kỳ Lừa (204 lượt người), Thiện Tân (204 …)”."""
+    names = {"a": "Đồng Đăng", "b": "Kỳ Lừa", "c": "Thiện Tân", "d": "Na Sầm", "e": "Bình Gia"}
+    top = {"a": 204.0, "b": 204.0, "c": 204.0, "d": 150.0, "e": 90.0}
+    assert leaders_clause(top, _meta(), names) == (
+        "dẫn đầu là Đồng Đăng, Kỳ Lừa và Thiện Tân (cùng 204 cuộc)"
+    )
+    second = {"a": 10.0, "b": 8.0, "c": 8.0, "d": 1.0, "e": 0.0}
+    assert (
+        leaders_text(second, _meta(), names)
+        == "Đồng Đăng (10 cuộc), Kỳ Lừa và Thiện Tân (cùng 8 cuộc)"
+    )
 
 
 def test_all_units_at_the_same_figure_have_no_leader():
@@ -223,4 +276,4 @@ def test_a_file_no_figure_could_be_read_from_is_named_once_not_figure_by_figure(
     note = sources_note(fs, Period.parse("2021-H1"))
     assert "tổng hợp từ báo cáo của 2/4 đơn vị (chưa nộp: Đông; tệp không đọc được: Cường)" in note
     said = gaps_sentence(["so_cuoc", "tien"], fs, detailed=True)
-    assert "Cường (tệp không đọc được)" in said and "để trống" not in said
+    assert "Cường" not in said and "để trống" not in said

@@ -9,6 +9,7 @@ section to its models.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -215,7 +216,7 @@ def models_markdown(models: pd.DataFrame, units: Iterable[Unit], outline: Outlin
     frame = frame.sort_values(["_last", "_programme", "_unit", "_stt"], kind="stable")
     rows: list[list[str]] = []
     for groups, (programme, group) in enumerate(frame.groupby("_programme", sort=False), 1):
-        title = programme_title(programme, titles) or "Chưa ghi chương trình"
+        title = programme_title(programme, titles) or f"Chưa ghi {group_word(titles)}"
         rows.append([f"**{roman(groups)}**", f"**{table_cell(title)}**", "", "", "", ""])
         for number, model in enumerate(group.to_dict("records"), start=1):
             participants = model.get("participants")
@@ -253,10 +254,26 @@ def programme_titles(outline: Outline) -> dict[str, str]:
     }
 
 
+def names_programmes(titles: Mapping[str, str]) -> bool:
+    """Whether the outline groups its work in programmes ("Chương trình 1: …", 2021): only
+    then do the report and Phụ lục II say "chương trình N"; the 2026 outline has none."""
+    return any(_PROGRAMME_HEADING.match(title) for title in titles.values())
+
+
+_PROGRAMME_HEADING = re.compile(r"chương trình\s+\d", re.IGNORECASE)
+
+
+def group_word(titles: Mapping[str, str]) -> str:
+    """What a group of Phụ lục II is called: "chương trình" where the outline has programmes,
+    otherwise "mục" (a numbered section of the outline)."""
+    return "chương trình" if names_programmes(titles) else "mục"
+
+
 def programme_title(programme: object, titles: Mapping[str, str]) -> str:
-    """A model's programme as Phụ lục II names it (empty when the unit wrote none)."""
+    """A model's programme as Phụ lục II names it (empty when the unit wrote none): the
+    outline's heading, or "Chương trình 9" / "Mục 9" (`group_word`) for a number it lacks."""
     key = _programme_key(programme)
-    return titles.get(key, f"Chương trình {key}") if key else ""
+    return titles.get(key, f"{group_word(titles).capitalize()} {key}") if key else ""
 
 
 def _programme_key(value: object) -> str:
@@ -266,14 +283,34 @@ def _programme_key(value: object) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def models_pointer(models: pd.DataFrame, programme: int) -> str:
-    """ "Các đơn vị báo cáo 9 mô hình, cách làm hiệu quả thuộc chương trình 2 (Phụ lục II)."."""
+def models_pointer(
+    models: pd.DataFrame, programme: int, outline: Outline, units: Iterable[Unit] = ()
+) -> str:
+    """The sentence pointing a section to its models in Phụ lục II, naming their group as the
+    outline does: "5 đơn vị đã báo cáo 9 mô hình, cách làm hiệu quả thuộc chương trình 2 (chi
+    tiết tại Phụ lục II)." where the outline has programmes (2021); where it has none (2026),
+    the group's heading, as Phụ lục II titles it: "… thuộc nội dung “Giám sát, phản biện xã
+    hội; …”". One unit is named ("Chi Lăng đã báo cáo 1 mô hình …"). Empty without models."""
     if models is None or models.empty:
         return ""
-    count = int((models["programme"].map(_programme_key) == str(programme)).sum())
-    if not count:
+    own = models[models["programme"].map(_programme_key) == str(programme)]
+    if own.empty:
         return ""
+    titles = programme_titles(outline)
+    if names_programmes(titles):
+        group = f" thuộc chương trình {programme}"
+    elif str(programme) in titles:
+        group = f" thuộc nội dung “{table_cell(titles[str(programme)])}”"
+    else:
+        group = ""
+    senders = list(dict.fromkeys(own["unit_code"].astype(str)))
+    short = {u.code: u.short for u in units}
+    who = (
+        table_cell(short.get(senders[0], senders[0]))
+        if len(senders) == 1
+        else f"{format_number(len(senders))} đơn vị"
+    )
     return (
-        f"Các đơn vị đã báo cáo {format_number(count)} mô hình, cách làm hiệu quả thuộc "
-        f"chương trình {programme} (chi tiết tại Phụ lục II).\n"
+        f"{who} đã báo cáo {format_number(len(own))} mô hình, cách làm hiệu quả{group} "
+        "(chi tiết tại Phụ lục II).\n"
     )

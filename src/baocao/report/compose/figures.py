@@ -10,7 +10,9 @@ two unit lists. Nothing here reads a file.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
@@ -52,6 +54,8 @@ class Comparison:
     # Why not, when not fair: "incomplete" (another unit list, and some unit of this period
     # has no figure) or "different_units" (a mean over other units in the two periods).
     reason: str = ""
+    # How many units the comparison counts, in both periods (same unit list; 0 otherwise).
+    counted: int = 0
 
     @property
     def fair(self) -> bool:
@@ -98,6 +102,19 @@ class FigureSet:
     def codes_of(self, section: str) -> list[str]:
         return [c for c, m in self.meta.items() if m.section == section]
 
+    @cached_property
+    def usual_basis(self) -> int:
+        """How many units most figures compare over (`Comparison.counted`) when some figure
+        compares over fewer units than it totals (`Comparison.units`); 0 when none does, or
+        when no count is shared by two figures. The report says it once (`sources_note`) and
+        a sentence names its own basis only when it is another."""
+        fair = [b for code in self.meta if (b := self.comparison(code)) is not None and b.fair]
+        if not any(b.units for b in fair):
+            return 0
+        counts = Counter(b.counted for b in fair if b.counted)
+        usual, times = counts.most_common(1)[0] if counts else (0, 0)
+        return usual if times > 1 else 0
+
     def comparison(self, code: str) -> Comparison | None:
         """What a figure is compared on with the same period a year earlier (None: no earlier
         figure). Totals compare as they are when the same units count in both periods. When
@@ -118,12 +135,15 @@ class FigureSet:
         counted_now = {c for c in codes if not is_missing(now[c])}
         counted_before = {c for c in codes if not is_missing(before[c])}
         if counted_now == counted_before:
-            return Comparison(now["total"], before["total"])
+            return Comparison(now["total"], before["total"], counted=len(counted_now))
         both = [c for c in codes if c in counted_now & counted_before]
         if self.meta[code].weighted or not both:
             return Comparison(reason="different_units")
         return Comparison(
-            float(sum(now[c] for c in both)), float(sum(before[c] for c in both)), len(both)
+            float(sum(now[c] for c in both)),
+            float(sum(before[c] for c in both)),
+            len(both),
+            counted=len(both),
         )
 
 

@@ -120,7 +120,8 @@ def section_markdown(report: Report, section: Section) -> str:
         if chart_id in report.charts:
             parts.append(chart_markdown(report, chart_id, numbers[chart_id]))
     if section.programme is not None:
-        pointer = models_pointer(report.data.models, section.programme)
+        data = report.data
+        pointer = models_pointer(data.models, section.programme, data.outline, data.units)
         if pointer:
             parts.append(pointer)
     if report.internal:
@@ -206,7 +207,8 @@ def part_markdown(report: Report, part_id: str) -> str:
             lines += orphans_markdown(report, None)
         lines += orphans_markdown(report, part.id)
     if any(s.figures for s in part.sections):
-        lines.append(sources_note(report.figures, data.period))
+        codes = [c for s in part.sections if s.figures for c in report.figures.codes_of(s.figures)]
+        lines.append(sources_note(report.figures, data.period, codes))
     for section in part.sections:
         lines.append(section_markdown(report, section))
     if part.block is not None:

@@ -1,9 +1,16 @@
 """The report's sentences about its figures: a `FigureSet` in, Vietnamese Markdown out.
 
 One "- …" paragraph per figure (total or weighted mean, share of its base, change against the
-same period a year earlier, leading units), the units a section's totals leave out, the note on
-sources opening Part 1; and for the analysts' narratives, the names they may use in braces
-(`{code}`, `{code_thay_doi}`, …) with their formatted values, and the glossary of those names.
+same period a year earlier, leading units: `leaders`), the figures a section's totals leave out,
+the note on sources opening a part; and for the analysts' narratives, the names they may use in
+braces (`{code}`, `{code_thay_doi}`, …) with their formatted values, and the glossary of those
+names.
+
+What holds for many figures is said once, in the note opening the part, never sentence by
+sentence: the units that sent nothing, why figures are not compared with the same period a year
+earlier (a total still lacking units, a mean over other units), and the usual basis of the
+comparisons ("tính trên 10 đơn vị có số liệu cả hai kỳ"). A sentence then omits the
+comparison it cannot make, and names its basis only when it is not the usual one.
 """
 
 from __future__ import annotations
@@ -18,15 +25,17 @@ from baocao.config.outline import Outline, share_base
 from baocao.config.periods import Period
 from baocao.intake.numbers import format_number
 from baocao.report.compose.figures import FigureSet, Meta, figure_metas
+from baocao.report.compose.leaders import LEADERS, leaders_clause, leaders_text, nobody_leads
 from baocao.report.compose.markdown import format_figure, is_missing, lower_first, table_cell
 
-LEADERS = 3  # units named as leading a figure
 # What a narrative's `{code_cung_ky}` / `{code_thay_doi}` say for a figure that follows the unit
 # list when the same period a year earlier had another list (`FigureSet.not_compared`).
 NOT_COMPARED = "không so sánh với cùng kỳ (số liệu theo số đơn vị, danh sách đơn vị đã thay đổi)"
 
 
-# Why a figure is not compared with the same period a year earlier (`Comparison.reason`).
+# Why a figure is not compared with the same period a year earlier (`Comparison.reason`), as a
+# narrative's `{code_thay_doi}` says it; the report's sentences leave the comparison out and
+# the part's note says why once (`comparison_notes`).
 NOT_FAIR = {
     "different_units": "chưa so sánh được với cùng kỳ (số đơn vị có số liệu khác nhau giữa hai kỳ)",
     "incomplete": "chưa so sánh được với cùng kỳ (kỳ này còn {units} đơn vị chưa có số liệu)",
@@ -71,69 +80,29 @@ def _basis(units: int) -> str:
 
 def compared_phrase(code: str, figures: FigureSet) -> str | None:
     """The figure's change against the same period a year earlier, on a fair basis
-    (`FigureSet.comparison`), or why it is not compared; None without an earlier figure."""
+    (`FigureSet.comparison`); its basis named only when it is not the usual one
+    (`FigureSet.usual_basis`, said once by `sources_note`). None without an earlier figure or
+    without a fair basis (the part's note says why: `comparison_notes`)."""
     basis = figures.comparison(code)
-    if basis is None:
+    if basis is None or not basis.fair:
         return None
-    if not basis.fair:
-        return NOT_FAIR[basis.reason].format(units=format_number(basis.units))
     stated = figures.table.loc[code, "total"]
+    # Compared over fewer units than the stated total counts: both figures and their basis.
+    partial = bool(basis.units) and basis.current != stated
+    usual = figures.usual_basis
+    own = basis.counted if basis.counted != usual else 0  # said once when the usual one
+    units = basis.units if partial or not usual else own
     return change_phrase(
-        basis.current,
-        basis.previous,
-        figures.meta[code],
-        basis.units,
-        show_current=bool(basis.units) and basis.current != stated,
+        basis.current, basis.previous, figures.meta[code], units, show_current=partial
     )
 
 
-def _ranked(by_unit: Mapping[str, float]) -> list[tuple[str, float]]:
-    """Units with a positive figure, largest first (ties keep the unit list's order); none
-    when fewer than two units have a figure or all have the same one (nobody leads)."""
-    present = [(code, float(v)) for code, v in by_unit.items() if not is_missing(v)]
-    if len(present) < 2 or len({v for _, v in present}) == 1:
-        return []
-    return sorted((p for p in present if p[1] > 0), key=lambda p: -p[1])
-
-
-def leading_units(by_unit: Mapping[str, float], n: int = LEADERS) -> list[tuple[str, float]]:
-    """Up to `n` units with the largest positive figure, by a ranking that ties do not decide:
-    units tied at the cut (3 units at 5 for the third place) are all left out, and when more
-    than `n` units share the largest figure no unit is named (see `leaders_text`). None when
-    fewer than two units have a figure or all have the same one."""
-    ranked = _ranked(by_unit)
-    if len(ranked) > n and ranked[n - 1][1] == ranked[n][1]:
-        return [p for p in ranked[:n] if p[1] > ranked[n][1]]
-    return ranked[:n]
-
-
-def leaders_text(
-    by_unit: Mapping[str, float], meta: Meta, names: Mapping[str, str], n: int = LEADERS
-) -> str:
-    """The leading units as the report names them: “Bình (30 cuộc), Cường (20 cuộc)”, or, when
-    more than `n` units share the largest figure, how many: “30 đơn vị cùng đạt 2 cuộc”.
-    Empty when nobody leads (`leading_units`)."""
-    ranked = _ranked(by_unit)
-    if not ranked:
-        return ""
-    top = ranked[0][1]
-    sharing = sum(1 for _, v in ranked if v == top)
-    if sharing > n:
-        return (
-            f"{format_number(sharing)} đơn vị cùng đạt {format_figure(top, meta.kind, meta.unit)}"
-        )
-    return ", ".join(
-        f"{table_cell(names[c])} ({format_figure(v, meta.kind, meta.unit)})"
-        for c, v in leading_units(by_unit, n)
-    )
-
-
-def _nobody_leads(by_unit: Mapping[str, float], meta: Meta) -> str:
-    """What `{code_dan_dau}` says when `leaders_text` names nobody."""
-    present = {float(v) for v in by_unit.values() if not is_missing(v)}
-    if len([v for v in by_unit.values() if not is_missing(v)]) >= 2 and len(present) == 1:
-        return f"các đơn vị cùng đạt {format_figure(present.pop(), meta.kind, meta.unit)}"
-    return "chưa đủ số liệu để so sánh giữa các đơn vị"
+def _why_not_compared(code: str, figures: FigureSet) -> str | None:
+    """A narrative's words for a figure with an earlier total but no fair basis."""
+    basis = figures.comparison(code)
+    if basis is None or basis.fair:
+        return None
+    return NOT_FAIR[basis.reason].format(units=format_number(basis.units))
 
 
 def share_value(table: pd.DataFrame, code: str, base: str, unit_codes: Iterable[str]) -> float:
@@ -174,22 +143,18 @@ def figure_sentence(code: str, figures: FigureSet) -> str:
     if change:
         parts.append(change)
     text = f"{label}: {', '.join(parts)}"
-    leaders = leaders_text({c: row[c] for c in unit_codes}, meta, figures.names())
+    leaders = leaders_clause({c: row[c] for c in unit_codes}, meta, figures.names())
     if leaders:
-        text += f"; dẫn đầu là {leaders}"
+        text += f"; {leaders}"
     return text + "."
 
 
 def gaps_sentence(codes: Iterable[str], figures: FigureSet, *, detailed: bool) -> str:
-    """Which units the section's totals leave out: those that sent nothing, and those whose
-    figures are blank or (internal draft, `detailed`) excluded by an error rule."""
+    """Which of the section's figures its totals leave out, unit by unit: blank, or (internal
+    draft, `detailed`) excluded by an error rule. The units that sent nothing, or a file no
+    figure could be read from, are named once for the whole part (`sources_note`), not here."""
     codes = set(codes)
-    names = figures.names()
-    pieces = [f"{table_cell(names.get(c, c))} (chưa nộp báo cáo)" for c in figures.missing_units]
-    pieces += [
-        f"{table_cell(names.get(c, c))} ({figures.no_figure_reason(c)})"
-        for c in figures.unreadable_units
-    ]
+    pieces = []
     for unit in figures.units:
         own = [(c, why) for c, why in figures.gaps.get(unit.code, []) if c in codes]
         if not own:
@@ -221,9 +186,11 @@ def section_figures_markdown(section: str, figures: FigureSet, *, detailed: bool
     return "\n\n".join(lines) + "\n" + ("\n" + gaps if gaps else "")
 
 
-def sources_note(figures: FigureSet, period: Period) -> str:
-    """The paragraph opening Part 1: how many units the figures come from, and whether they are
-    compared with the same period a year earlier."""
+def sources_note(figures: FigureSet, period: Period, codes: Iterable[str] | None = None) -> str:
+    """The paragraph opening a part with figures (`codes`, default all): how many units the
+    figures come from (naming those left out, once for the part), whether and on what basis
+    they are compared with the same period a year earlier, and why some are not
+    (`comparison_notes`): the part's sentences then say nothing of it."""
     total = len(figures.units)
     counted = total - len(figures.missing_units) - len(figures.unreadable_units)
     earlier = period.same_period_last_year().label()
@@ -245,7 +212,8 @@ def sources_note(figures: FigureSet, period: Period) -> str:
             "cùng kỳ năm trước."
         )
     else:
-        text += f"; các so sánh “cùng kỳ” là so với {earlier}."
+        codes = list(figures.meta if codes is None else codes)
+        text += f"; các so sánh “cùng kỳ” là so với {earlier}{_usual_basis(figures, codes)}."
         if figures.unit_change:
             text += f" {figures.unit_change}"
         if figures.not_compared:
@@ -253,10 +221,74 @@ def sources_note(figures: FigureSet, period: Period) -> str:
                 table_cell(lower_first(figures.meta[c].label)) for c in figures.not_compared
             )
             text += (
-                f" Các chỉ tiêu có số lượng theo số đơn vị ({labels}) chỉ nêu số của kỳ, "
+                f" {_indicators(figures.not_compared)} có số lượng theo số đơn vị ({labels}) "
+                "chỉ nêu số của kỳ, "
                 "không so sánh với cùng kỳ."
             )
+        notes = comparison_notes(figures, codes)
+        if notes:
+            text += " " + " ".join(notes)
     return text + "\n"
+
+
+NAMED_AT_MOST = 5  # figures named in a note; more are counted
+
+
+def _indicators(codes: Iterable[str]) -> str:
+    """ "Chỉ tiêu" for one figure, "Các chỉ tiêu" for several (never "các" before one)."""
+    return "Chỉ tiêu" if len(list(codes)) == 1 else "Các chỉ tiêu"
+
+
+def _figures_named(codes: list[str], figures: FigureSet) -> str:
+    if len(codes) > NAMED_AT_MOST:
+        return f"{format_number(len(codes))} chỉ tiêu"
+    return ", ".join(table_cell(lower_first(figures.meta[c].label)) for c in codes)
+
+
+def _usual_basis(figures: FigureSet, codes: list[str]) -> str:
+    """ ", tính trên 10 đơn vị có số liệu cả hai kỳ" when some of `codes` compare over the usual
+    basis (`FigureSet.usual_basis`), which their sentences then do not repeat."""
+    usual = figures.usual_basis
+    units = [b.counted for c in codes if (b := figures.comparison(c)) is not None and b.fair]
+    if not usual or usual not in units:
+        return ""
+    other = " (chỉ tiêu tính trên số đơn vị khác có ghi rõ)" if set(units) != {usual} else ""
+    return f", {_basis(usual)}{other}"
+
+
+def comparison_notes(figures: FigureSet, codes: Iterable[str]) -> list[str]:
+    """What the part's note says, once, of its figures' comparisons with the same period a
+    year earlier (`FigureSet.comparison`) that their sentences then leave out: the figures a
+    total still lacking units keeps from comparing across two unit lists ("incomplete"); the
+    means over other units in the two periods ("different_units"). Figures named up to
+    `NAMED_AT_MOST`, then counted. (The usual basis goes in the note's first sentence.)"""
+    codes = list(codes)
+    bases = {c: figures.comparison(c) for c in codes}
+    fair = [c for c, b in bases.items() if b is not None and b.fair]
+    by_reason: dict[str, list[str]] = {}
+    for code, basis in bases.items():
+        if basis is not None and not basis.fair:
+            by_reason.setdefault(basis.reason, []).append(code)
+    notes = []
+    lacking = by_reason.get("incomplete", [])
+    if lacking and not fair:
+        notes.append(
+            "Tổng của tỉnh kỳ này còn thiếu số liệu của đơn vị chưa nộp báo cáo hoặc chưa báo "
+            "cáo chỉ tiêu, nên chưa so sánh được với cùng kỳ: các chỉ tiêu chỉ nêu số của kỳ."
+        )
+    elif lacking:
+        notes.append(
+            f"{_indicators(lacking)} kỳ này còn đơn vị chưa có số liệu "
+            f"({_figures_named(lacking, figures)})"
+            " chỉ nêu số của kỳ: tổng của tỉnh chưa đầy đủ nên chưa so sánh được với cùng kỳ."
+        )
+    means = by_reason.get("different_units", [])
+    if means:
+        notes.append(
+            f"Số bình quân của {_figures_named(means, figures)} chưa so sánh được với cùng kỳ "
+            "vì số đơn vị có số liệu khác nhau giữa hai kỳ."
+        )
+    return notes
 
 
 def figure_names(figures: FigureSet, period: Period) -> dict[str, str]:
@@ -289,18 +321,18 @@ def figure_names(figures: FigureSet, period: Period) -> dict[str, str]:
         )
         basis = figures.comparison(code)
         change = compared_phrase(code, figures)
-        if change is None:
+        if basis is not None and not basis.fair:
+            out[f"{code}_thay_doi"] = _why_not_compared(code, figures) or ""
+        elif change is None:
             out[f"{code}_thay_doi"] = "chưa có số liệu cùng kỳ để so sánh"
-        elif basis is not None and basis.fair:
-            out[f"{code}_thay_doi"] = change.rsplit(" (", 1)[0] + (
-                f" ({_basis(basis.units)})" if basis.units else ""
-            )
         else:
-            out[f"{code}_thay_doi"] = change
+            out[f"{code}_thay_doi"] = change.rsplit(" (", 1)[0] + (
+                f" ({_basis(basis.units)})" if basis is not None and basis.units else ""
+            )
         if code in figures.not_compared:
             out[f"{code}_cung_ky"] = out[f"{code}_thay_doi"] = NOT_COMPARED
         by_unit = {c: row[c] for c in unit_codes}
-        out[f"{code}_dan_dau"] = leaders_text(by_unit, meta, names) or _nobody_leads(by_unit, meta)
+        out[f"{code}_dan_dau"] = leaders_text(by_unit, meta, names) or nobody_leads(by_unit, meta)
         base = figures.shares.get(code)
         if base is not None:
             share = share_value(figures.table, code, base, unit_codes)
