@@ -43,7 +43,7 @@ def seed_docx(path: Path, lines: list[str] | None = None) -> tuple[Path, list[tu
             counts = []
         if found:
             depth = found.group(1).count(".")
-            counts = counts[:depth]
+            counts = counts[: depth + 1]
             counts += [0] * (depth + 1 - len(counts))
             counts[depth] += 1
             paragraph = document.add_paragraph()

@@ -229,7 +229,8 @@ def carry_over(doc: DocOutline, outline: Outline, old_data: dict, period: Period
         sections = []
         for si, section in enumerate(part.sections):
             old = matched.get((pi, si))
-            sid = old.id if old is not None else _new_id(section, part_id, used_ids | kept_ids)
+            taken = used_ids | {s.id for s in outline.sections}  # an old id is never reused
+            sid = old.id if old is not None else _new_id(section, part_id, taken)
             used_ids.add(sid)
             if old is not None:
                 kept_ids.add(old.id)

@@ -1,0 +1,154 @@
+"""`baocao outline import`: the client's đề cương as a real Word document, imported.
+
+The document is made from the seed text (tests/data/de-cuong-2021.txt) as offices make it:
+Word's automatic numbering (the numbers only in numbering.xml), Word's bullets, no Heading
+style (`outline_docs.seed_docx`). It is read back through the real reader, matched to
+config/outline.yml (whose headings are worded a little differently), written into a copy of
+the project, checked by check-config, followed by `baocao narrative`, and the 2021-H1 report
+renders from it (one render, the built-in backend).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+import docx
+import pytest
+from conftest import REPO, project_copy
+from outline_docs import seed_docx, seed_lines
+
+from baocao.config.catalog import load_catalogue
+from baocao.config.check import check_config
+from baocao.config.outline import fill_period, load_outline
+from baocao.config.outline_import import plan_import, write_import
+from baocao.config.outline_import.carry import GONE, KEPT, NEW, RENAMED
+from baocao.config.periods import Period
+from baocao.config.versions import version_for
+from baocao.errors import ConfigError
+from baocao.report.narrative.paragraphs import word_items
+
+PERIOD = "2021-H1"
+P = Period.parse(PERIOD)
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory):
+    """(document, its numbered headings as Word shows them with their depth)."""
+    return seed_docx(tmp_path_factory.mktemp("seed") / "de-cuong-2021.docx")
+
+
+def as_heading(text: str) -> str:
+    """A heading as written, up to the notes in parentheses, without its final "." or ":",
+    in NFC (the seed types a few words decomposed, as Unikey's "Unicode tổ hợp" does)."""
+    return unicodedata.normalize("NFC", re.sub(r"\s*\(.*$", "", text).rstrip(" .:;"))
+
+
+def config_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "config"
+    shutil.copytree(REPO / "config", target)
+    return target
+
+
+def test_the_clients_outline_carries_every_section_over(seed, tmp_path):
+    path, numbered = seed
+    config = config_copy(tmp_path)
+    catalogue = load_catalogue(config, PERIOD)
+    before = load_outline(config, catalogue, PERIOD)
+    plan = plan_import(word_items(path), config, PERIOD, path.name)
+
+    # Every heading of the document, in order, at its level: Part 1's "1." at level 3 and
+    # "1.1." at 4; in Part 2 the two lead bullets are its first sections and its "1."–"5."
+    # go under "Về các nhiệm vụ trọng tâm:".
+    tasks = 5  # Part 2's numbered tasks, last in the document
+    expected = [
+        *((depth + 2, heading) for depth, heading in numbered[:-tasks]),
+        (3, "Khái quát bối cảnh của địa phương"),
+        (3, "Về các nhiệm vụ trọng tâm"),
+        *((4, heading) for _, heading in numbered[-tasks:]),
+    ]
+    imported = [
+        (s["level"], fill_period(s["heading"], P))
+        for part in plan.imported.data["parts"]
+        for s in part.get("sections", [])
+    ]
+    assert [h for _, h in imported] == [as_heading(h) for _, h in expected]
+    assert [lvl for lvl, _ in imported] == [lvl for lvl, _ in expected]
+    assert "3.2. Về hoạt động giám sát, trong đó có kết quả giám sát" in imported[11][1]
+    # Each matched to its section of config/outline.yml: same ids in the same order, and
+    # every figure, chart, internal part and Phụ lục II programme carried over.
+    changes = plan.imported.changes
+    assert [c.id for c in changes] == [s.id for s in before.sections]
+    assert {c.kind for c in changes} == {KEPT, RENAMED}
+    renamed = {c.id for c in changes if c.kind == RENAMED}
+    assert renamed == {"1", "2", "3", "4", "5", "3.2"}  # "Nội dung chương trình 1", a longer 3.2
+    written = {s["id"]: s for part in plan.imported.data["parts"] for s in part.get("sections", [])}
+    for section in before.sections:
+        mine = written[section.id]
+        assert mine.get("figures") == section.figures, section.id
+        assert tuple(mine.get("charts", ())) == section.charts, section.id
+        assert mine.get("programme") == section.programme, section.id
+        assert [i["id"] for i in mine.get("internal", [])] == [i.id for i in section.internal]
+    # Guidance: the bullets, the heading's notes in parentheses, the period as a placeholder.
+    assert written["6.3"]["guidance"] == [
+        "(để giải quyết khó khăn, vướng mắc và tăng cường giải pháp cho công tác {ky_toi})."
+    ]
+    assert len(written["1.1"]["guidance"]) == 4
+    assert written["1.1"]["guidance"][2].endswith("(có số liệu chứng minh…).")
+    titles = [part["title"] for part in plan.imported.data["parts"]]
+    assert titles[:2] == [
+        "KẾT QUẢ CÔNG TÁC MẶT TRẬN {KY_BAO_CAO}",
+        "TRỌNG TÂM CÔNG TÁC MẶT TRẬN {KY_TOI}",
+    ]
+    assert [p["id"] for p in plan.imported.data["parts"]][2:] == ["phu-luc-1", "phu-luc-2"]
+
+    assert write_import(plan) == []  # check-config finds nothing
+    assert version_for(config, "outline", PERIOD).path.name == "outline-2021-H1.yml"
+    assert version_for(config, "outline", "2020-H1").path.name == "outline.yml"
+    assert version_for(config, "outline", "2025-H1").path.name == "outline-2021-H1.yml"
+    assert version_for(config, "outline", "2026-H1").path.name == "outline-2025-H2.yml"
+    after = load_outline(config, catalogue, PERIOD)
+    assert [s.id for s in after.sections] == [s.id for s in before.sections]
+    assert after.sections[0].heading == "1. Nội dung chương trình 1"
+    # Never overwritten silently: a second import is refused, --overwrite keeps the old file.
+    with pytest.raises(ConfigError, match="không ghi đè"):
+        write_import(plan)
+    assert write_import(plan, overwrite=True) == []
+    assert (config / "outline-2021-H1.yml.cu").is_file()
+
+
+def test_a_changed_outline_reports_new_kept_and_gone(tmp_path):
+    lines = seed_lines()
+    changed = []
+    for line in lines:
+        if line.startswith("2.5."):
+            continue  # 2.5 is gone, with its guidance paragraph
+        if line.startswith("Bảo vệ môi trường, ứng phó"):
+            continue
+        if line.startswith("3. Nội dung chương trình 3"):
+            changed += [
+                "2.5. Công tác vận động xóa nhà tạm, nhà dột nát",
+                "- Kết quả vận động, hỗ trợ xóa nhà tạm (nêu rõ số căn, số tiền hỗ trợ).",
+            ]
+        if line.startswith("1.2."):
+            line = "1.2. Viec doan ket, tap hop cac tang lop Nhan dan"  # typed without diacritics
+        changed.append(line)
+    path, _ = seed_docx(tmp_path / "de-cuong-moi.docx", changed)
+    config = config_copy(tmp_path)
+    plan = plan_import(word_items(path), config, "2021-H2", path.name)
+    changes = plan.imported.changes
+    kinds = {c.kind for c in changes}
+    assert kinds == {KEPT, RENAMED, NEW, GONE}
+    by_kind = {k: [c for c in changes if c.kind == k] for k in kinds}
+    [new] = by_kind[NEW]
+    assert new.heading == "2.5. Công tác vận động xóa nhà tạm, nhà dột nát"
+    assert new.id not in {s.id for s in load_outline(config, load_catalogue(config)).sections}
+    assert new.needs_figures and new.figures is None  # "nêu rõ số căn, số tiền"
+    assert [(c.id, c.figures) for c in by_kind[GONE]] == [("2.5", "2.5")]
+    kept = {c.id for c in by_kind[KEPT]}
+    assert {"1.1", "1.2", "2.2", "3.4", "6.3"} <= kept  # 1.2 typed without diacritics
+    assert write_import(plan) == []
+    assert version_for(config, "outline", "2021-H1").path.name == "outline.yml"
+    assert version_for(config, "outline", "2021-H2").path.name == "outline-2021-H2.yml"
