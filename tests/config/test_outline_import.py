@@ -17,6 +17,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 from conftest import REPO, project_copy
 from outline_docs import seed_docx, seed_lines
 
@@ -152,3 +153,70 @@ def test_a_changed_outline_reports_new_kept_and_gone(tmp_path):
     assert write_import(plan) == []
     assert version_for(config, "outline", "2021-H1").path.name == "outline.yml"
     assert version_for(config, "outline", "2021-H2").path.name == "outline-2021-H2.yml"
+
+
+def _docx_headings(document) -> list[tuple[int, str]]:
+    return [
+        (int(p.style.name.split()[-1]), p.text)
+        for p in document.paragraphs
+        if p.style.name.startswith("Heading ")
+    ]
+
+
+def _under_headings(document) -> dict[str, list]:
+    """Heading text → the body elements (paragraphs' text, "[hình]" for a picture) under it."""
+    found: dict[str, list] = {}
+    current: list | None = None
+    for paragraph in document.paragraphs:
+        if paragraph.style.name.startswith("Heading "):
+            current = found.setdefault(paragraph.text, [])
+        elif current is not None:
+            pictures = paragraph._p.findall(".//" + qn("w:drawing"))
+            current.extend(["[hình]"] * len(pictures))
+            if paragraph.text.strip():
+                current.append(paragraph.text)
+    return found
+
+
+@pytest.mark.slow
+def test_the_2021_report_renders_from_the_imported_outline(seed, tmp_path):
+    from test_render import expected_totals, vn, write_processed
+
+    from baocao.report.compose.narrative_document import write_for_period
+    from baocao.report.render.reports import render_report
+
+    path, _ = seed
+    paths = project_copy(tmp_path, PERIOD)
+    values = write_processed(paths.processed)
+    assert write_import(plan_import(word_items(path), paths.config, PERIOD, path.name)) == []
+    catalogue = load_catalogue(paths.config, PERIOD)
+    outline = load_outline(paths.config, catalogue, PERIOD)
+    expected = []
+    for part in outline.parts:
+        expected += [(1, part.heading), (2, fill_period(part.title, P))]
+        expected += [(s.level, fill_period(s.heading, P)) for s in part.sections]
+    assert (3, "1. Nội dung chương trình 1") in expected  # the document's, not outline.yml's
+
+    # `baocao narrative` for the period writes the imported headings.
+    written, _ = write_for_period(paths, PERIOD)
+    internal = {fill_period(i.title, P) for s in outline.sections for i in s.internal}
+    narrative = _docx_headings(docx.Document(written))
+    assert [h for h in narrative if h[0] >= 3 and h[1] not in internal] == [
+        h for h in expected if h[0] >= 3
+    ]
+
+    result = render_report(PERIOD, "internal", paths, tmp_path / "out", backend="builtin")
+    document = docx.Document(result.outputs["docx"])
+    assert _docx_headings(document) == expected
+    # The same figures: each section's catalogue totals and charts, under its new heading.
+    totals = expected_totals(values)
+    under = _under_headings(document)
+    for section in outline.sections:
+        text = " ".join(t for t in under[fill_period(section.heading, P)] if t != "[hình]")
+        assert under[fill_period(section.heading, P)].count("[hình]") == len(section.charts)
+        for indicator in catalogue.by_section().get(section.figures, []):
+            if indicator.kind == "count":
+                assert vn(totals[indicator.code], "count") in text, (section.id, indicator.code)
+    [title] = internal  # 3.4's internal part, carried over, in the internal draft
+    section_34 = next(s for s in outline.sections if s.id == "3.4")
+    assert any(title in t for t in under[fill_period(section_34.heading, P)])
