@@ -155,7 +155,7 @@ class _Builder:
         self.expect_title = False
         self.letter_base = 1  # the rank a lettered heading takes ("a)" under "1.1.": 3)
         self.last_rank = 0
-        self.last_unnumbered = False  # the last heading had no number (bold or styled)
+        self.last_bold = False  # the last heading was a bold line (no number, no style)
         self.styled: dict[int, int] = {}  # Heading level → rank, learnt from numbered ones
 
     def open_part(self, head: str, title: str) -> None:
@@ -205,7 +205,7 @@ def heading_rank(paragraph: WordParagraph, number: str, builder: _Builder) -> in
     if paragraph.bold and len(paragraph.text) <= MAX_BOLD_HEADING_CHARS:
         if builder.section is None:
             return 1
-        return builder.last_rank + (0 if builder.last_unnumbered else 1)
+        return builder.last_rank + (0 if builder.last_bold else 1)
     return None
 
 
@@ -244,7 +244,8 @@ def structure(items: list[WordParagraph | WordTable]) -> DocOutline:
             continue
         if number and number_rank(number) >= 1:
             builder.letter_base = number_rank(number) + 1
-        builder.last_rank, builder.last_unnumbered = rank, not number
+        builder.last_rank = rank
+        builder.last_bold = not number and paragraph.heading_level is None
         builder.add_section(number, shown, rest, rank)
     for part in builder.doc.parts:
         _lead_sections(part)
@@ -271,12 +272,11 @@ def _lead_sections(part: DocPart) -> None:
 
 
 def _relative_levels(part: DocPart) -> None:
-    """Levels from 1 at the part's highest heading, never deeper than one below the last."""
-    if not part.sections:
-        return
-    top = min(s.level for s in part.sections)
+    """Levels from 1 at the part's highest heading, one per kind of heading the part uses
+    ("I." 1, "1.1." 2 when it has no "1."), never deeper than one below the heading before."""
+    ranks = sorted({s.level for s in part.sections})
     previous = 0
     for section in part.sections:
-        level = section.level - top + 1
+        level = ranks.index(section.level) + 1
         section.level = min(level, previous + 1)
         previous = section.level
