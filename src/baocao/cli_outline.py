@@ -43,18 +43,20 @@ def import_outline(
         ),
     ],
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Chỉ xem kết quả, không ghi tệp nào.")
+        bool, typer.Option("--dry-run", metavar="", help="Chỉ xem kết quả, không ghi tệp nào.")
     ] = False,
     overwrite: Annotated[
         bool,
         typer.Option(
-            "--overwrite", help="Thay tệp đề cương đã có của kỳ đó (tệp cũ giữ lại đuôi .yml.cu)."
+            "--overwrite",
+            metavar="",
+            help="Thay tệp đề cương đã có của kỳ đó (tệp cũ giữ lại đuôi .yml.cu).",
         ),
     ] = False,
 ) -> None:
-    """Nhập đề cương báo cáo từ tài liệu Word thành một phiên bản đề cương mới (config/outline-
-    <kỳ>.yml) có hiệu lực từ kỳ --from. Mục trùng tiêu đề với đề cương đang dùng giữ nguyên số
-    liệu, biểu đồ và phần nội bộ; mục mới, mục bỏ được liệt kê để xem lại."""
+    """Nhập đề cương báo cáo từ tài liệu Word thành một phiên bản đề cương mới
+    (config/outline-<kỳ>.yml) có hiệu lực từ kỳ --from. Mục trùng tiêu đề với đề cương đang
+    dùng giữ nguyên số liệu, biểu đồ và phần nội bộ; mục mới, mục bỏ được liệt kê để xem lại."""
 
     def body():
         from baocao.config.outline_import import plan_import, write_import

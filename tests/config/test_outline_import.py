@@ -17,12 +17,11 @@ from pathlib import Path
 
 import docx
 import pytest
-from docx.oxml.ns import qn
 from conftest import REPO, project_copy
+from docx.oxml.ns import qn
 from outline_docs import seed_docx, seed_lines
 
 from baocao.config.catalog import load_catalogue
-from baocao.config.check import check_config
 from baocao.config.outline import fill_period, load_outline
 from baocao.config.outline_import import plan_import, write_import
 from baocao.config.outline_import.carry import GONE, KEPT, NEW, RENAMED
