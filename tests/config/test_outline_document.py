@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 
 from baocao.cli import app
 from baocao.config.catalog import load_catalogue
+from baocao.config.outline_import import plan_import
 from baocao.config.outline_import.document import structure
 from baocao.config.outline_import.proposals import CLOSE, MATCHED, NEW, propose_indicators
 from baocao.errors import BaocaoError
@@ -183,3 +184,39 @@ def test_a_doc_is_converted_and_imported(tmp_path, monkeypatch):
         "outline.yml",
     ]
     assert os.environ["BAOCAO_ROOT"] == str(root)
+
+
+def test_roman_parts_without_phan_and_an_opening_paragraph(tmp_path):
+    """ "I." and "II." are the parts when no "Phần" heading exists; a paragraph before a part's
+    first heading is that section's guidance; matched to the outline's parts in order."""
+    path = typed_docx(
+        tmp_path / "roman.docx",
+        [
+            ("ĐỀ CƯƠNG BÁO CÁO", True),
+            ("I. KẾT QUẢ CÔNG TÁC MẶT TRẬN 6 THÁNG ĐẦU NĂM 2021", True),
+            ("Báo cáo nêu khái quát tình hình chung của địa phương.", False),
+            ("1. Nội dung chương trình 1", True),
+            ("1.1. Công tác tuyên truyền, vận động các tầng lớp Nhân dân", True),
+            ("- Có số liệu chứng minh.", False),
+            ("II. TRỌNG TÂM CÔNG TÁC MẶT TRẬN 6 THÁNG CUỐI NĂM 2021", True),
+            ("1. Tuyên truyền, vận động, tập hợp các tầng lớp Nhân dân", True),
+        ],
+    )
+    items = word_items(path)
+    doc = structure(items)
+    assert doc.title == ["ĐỀ CƯƠNG BÁO CÁO"]
+    assert [(p.heading, p.title) for p in doc.parts] == [
+        ("I.", "KẾT QUẢ CÔNG TÁC MẶT TRẬN 6 THÁNG ĐẦU NĂM 2021"),
+        ("II.", "TRỌNG TÂM CÔNG TÁC MẶT TRẬN 6 THÁNG CUỐI NĂM 2021"),
+    ]
+    assert doc.parts[0].sections[0].guidance == [
+        "Báo cáo nêu khái quát tình hình chung của địa phương."
+    ]
+    config = tmp_path / "config"
+    shutil.copytree(REPO / "config", config)
+    plan = plan_import(items, config, "2021-H1", path.name)
+    parts = plan.imported.data["parts"]
+    assert [p["id"] for p in parts] == ["phan-thu-nhat", "phan-thu-hai", "phu-luc-1", "phu-luc-2"]
+    assert [s["id"] for s in parts[0]["sections"]] == ["1", "1.1"]
+    assert parts[0]["sections"][1]["figures"] == "1.1"
+    assert [s["id"] for s in parts[1]["sections"]] == ["nhiem-vu-1"]

@@ -104,7 +104,12 @@ def test_the_clients_outline_carries_every_section_over(seed, tmp_path):
     ]
     assert [p["id"] for p in plan.imported.data["parts"]][2:] == ["phu-luc-1", "phu-luc-2"]
 
+    base_text = (config / "outline.yml").read_text(encoding="utf-8")
     assert write_import(plan) == []  # check-config finds nothing
+    # The version before is cut to the period before, nothing else of it touched.
+    assert (config / "outline.yml").read_text(encoding="utf-8") == base_text.replace(
+        'in_force: {from: "2020-H1", to: "2025-H1"}', 'in_force: {from: "2020-H1", to: "2020"}'
+    )
     assert version_for(config, "outline", PERIOD).path.name == "outline-2021-H1.yml"
     assert version_for(config, "outline", "2020-H1").path.name == "outline.yml"
     assert version_for(config, "outline", "2025-H1").path.name == "outline-2021-H1.yml"
@@ -117,6 +122,11 @@ def test_the_clients_outline_carries_every_section_over(seed, tmp_path):
         write_import(plan)
     assert write_import(plan, overwrite=True) == []
     assert (config / "outline-2021-H1.yml.cu").is_file()
+    # Imported again from 2023-H1: the imported version is cut in its turn.
+    assert write_import(plan_import(word_items(path), config, "2023-H1", path.name)) == []
+    assert version_for(config, "outline", "2022-H2").path.name == "outline-2021-H1.yml"
+    assert version_for(config, "outline", "2023-H1").path.name == "outline-2023-H1.yml"
+    assert version_for(config, "outline", "2025-H1").path.name == "outline-2023-H1.yml"
 
 
 def test_a_changed_outline_reports_new_kept_and_gone(tmp_path):

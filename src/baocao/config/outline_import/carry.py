@@ -106,8 +106,9 @@ def _score(doc: DocSection, same_part: bool, old: Section) -> float:
 
 
 def _match_parts(doc: DocOutline, outline: Outline) -> dict[int, Part]:
-    """Document part index → the outline's part: by heading ("Phần thứ hai"), else (a part
-    without a heading, sections before any "Phần") the first part not taken."""
+    """Document part index → the outline's part: by heading ("Phần thứ hai"), else in order
+    (a part headed otherwise, "I." or "Phần I", or sections before any "Phần") the next part
+    not taken that the program does not fill; a "Phụ lục" only by its heading."""
     taken: dict[int, Part] = {}
     by_key = {heading_key(p.heading): p for p in outline.parts}
     for index, part in enumerate(doc.parts):
@@ -115,10 +116,12 @@ def _match_parts(doc: DocOutline, outline: Outline) -> dict[int, Part]:
         if found is not None and found not in taken.values():
             taken[index] = found
     for index, part in enumerate(doc.parts):
-        if index not in taken and not part.heading:
-            free = [p for p in outline.parts if p not in taken.values() and not p.block]
-            if free:
-                taken[index] = free[0]
+        if index in taken or heading_key(part.heading).startswith("phu "):
+            continue
+        after = max((outline.parts.index(taken[j]) for j in taken if j < index), default=-1)
+        free = [p for p in outline.parts[after + 1 :] if p not in taken.values() and not p.block]
+        if free:
+            taken[index] = free[0]
     return taken
 
 
@@ -253,6 +256,12 @@ def carry_over(doc: DocOutline, outline: Outline, old_data: dict, period: Period
             result.notes.append(
                 f"{old_part.heading} ({fill_title(old_part.title, period)}) không có trong tài "
                 "liệu: giữ nguyên như đề cương đang dùng (phần này do chương trình lập)."
+            )
+    for old_part in outline.parts:
+        if not old_part.block and old_part.id not in used_parts:
+            result.notes.append(
+                f"{old_part.heading} ({fill_title(old_part.title, period)}) của đề cương đang "
+                "dùng không có trong tài liệu: bỏ, cùng các mục của nó."
             )
     for old in outline.sections:
         if old.id not in kept_ids:

@@ -49,7 +49,8 @@ class DocPart:
     title: str = ""  # the line under it ("KẾT QUẢ CÔNG TÁC MẶT TRẬN …")
     sections: list[DocSection] = field(default_factory=list)
     tables: list[WordTable] = field(default_factory=list)
-    lead: list[str] = field(default_factory=list)  # guidance before its first heading
+    # what comes before its first heading: (words, whether a bullet point)
+    lead: list[tuple[str, bool]] = field(default_factory=list)
 
 
 @dataclass
@@ -179,11 +180,11 @@ class _Builder:
         part.sections.append(self.section)
         self.expect_title = False
 
-    def add_guidance(self, text: str) -> None:
+    def add_guidance(self, text: str, bullet: bool = False) -> None:
         if self.section is not None:
             self.section.guidance.append(text)
         elif self.part is not None:
-            self.part.lead.append(text)
+            self.part.lead.append((text, bullet))
         else:
             self.doc.title.append(text)
 
@@ -213,6 +214,9 @@ def structure(items: list[WordParagraph | WordTable]) -> DocOutline:
     """The document's parts, sections and guidance, in order (see the module's docstring);
     levels are each part's own, from 1. Stops at "Nơi nhận" (the signature block)."""
     builder = _Builder()
+    roman_parts = not any(
+        isinstance(i, WordParagraph) and not i.number and part_heading(nfc(i.text)) for i in items
+    )
     for item in items:
         if isinstance(item, WordTable):
             if builder.part is not None:
@@ -240,7 +244,10 @@ def structure(items: list[WordParagraph | WordTable]) -> DocOutline:
         number, shown, rest = split_number(paragraph) if not is_bullet else ("", "", words)
         rank = heading_rank(paragraph, number, builder) if not is_bullet else None
         if rank is None or (builder.part is None and not number and not builder.doc.parts):
-            builder.add_guidance(words)
+            builder.add_guidance(words, is_bullet)
+            continue
+        if roman_parts and rank == 0 and number:  # "I. KẾT QUẢ …": a part, no "Phần" in it
+            builder.open_part(shown, clean_heading(rest))
             continue
         if number and number_rank(number) >= 1:
             builder.letter_base = number_rank(number) + 1
@@ -254,19 +261,26 @@ def structure(items: list[WordParagraph | WordTable]) -> DocOutline:
 
 
 def _lead_sections(part: DocPart) -> None:
-    """Bullet points before a part's first numbered heading ("- Khái quát bối cảnh của địa
-    phương", "- Về các nhiệm vụ trọng tâm:") are its first sections, without a number, each
-    its own guidance; the numbered headings after one ending in a colon go under it."""
+    """Bullet points before a part's first heading ("- Khái quát bối cảnh của địa phương",
+    "- Về các nhiệm vụ trọng tâm:") are its first sections, without a number, each its own
+    guidance; the headings after one ending in a colon go under it. A paragraph there that is
+    no bullet point is guidance of the section before it (the first section if none)."""
     if not part.lead or not part.sections:
         return
-    lead = [
-        DocSection(number="", heading=clean_heading(text), level=1, guidance=[text])
-        for text in part.lead
-    ]
-    if part.lead[-1].rstrip().endswith(":"):
+    lead: list[DocSection] = []
+    loose: list[str] = []
+    for text, bullet in part.lead:
+        if bullet:
+            lead.append(
+                DocSection(number="", heading=clean_heading(text), level=1, guidance=[text])
+            )
+        else:
+            (lead[-1].guidance if lead else loose).append(text)
+    part.sections[0].guidance[:0] = loose
+    if lead and part.lead[-1][1] and part.lead[-1][0].rstrip().endswith(":"):
         for section in part.sections:
             section.level += 1
-        lead[-1].guidance = [clean_heading(part.lead[-1]) + "."]
+        lead[-1].guidance = [clean_heading(part.lead[-1][0]) + "."]
     part.sections[:0] = lead
     part.lead = []
 
