@@ -121,6 +121,11 @@ def show_plan(plan) -> None:
             f"  [magenta]•[/] {len(needs)} mục có hướng dẫn đòi số liệu nhưng chưa gắn mục số "
             "liệu nào của danh mục (khóa figures): " + ", ".join(c.id for c in needs) + "."
         )
+    for sid, (section, title) in plan.suggested.items():
+        console.print(
+            f'    Gợi ý cho mục {sid}: figures: "{section}" (mục số liệu “{_short(title)}” của '
+            "danh mục); xem lại rồi thêm vào tệp nếu đúng."
+        )
     for note in plan.imported.notes:
         console.print(f"  [cyan]•[/] {note}")
     for note in plan.document.notes:

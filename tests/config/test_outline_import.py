@@ -142,6 +142,11 @@ def test_a_changed_outline_reports_new_kept_and_gone(tmp_path):
                 "2.5. Công tác vận động xóa nhà tạm, nhà dột nát",
                 "- Kết quả vận động, hỗ trợ xóa nhà tạm (nêu rõ số căn, số tiền hỗ trợ).",
             ]
+        if line.startswith("4. Nội dung chương trình 4"):
+            changed += [  # the gone 2.5's programmes, as a section of programme 3
+                "3.5. Các chương trình bảo vệ môi trường, an toàn giao thông",
+                "- Kết quả thực hiện (có số liệu chứng minh).",
+            ]
         if line.startswith("1.2."):
             line = "1.2. Viec doan ket, tap hop cac tang lop Nhan dan"  # typed without diacritics
         changed.append(line)
@@ -152,10 +157,14 @@ def test_a_changed_outline_reports_new_kept_and_gone(tmp_path):
     kinds = {c.kind for c in changes}
     assert kinds == {KEPT, RENAMED, NEW, GONE}
     by_kind = {k: [c for c in changes if c.kind == k] for k in kinds}
-    [new] = by_kind[NEW]
+    new, programmes = by_kind[NEW]
     assert new.heading == "2.5. Công tác vận động xóa nhà tạm, nhà dột nát"
     assert new.id not in {s.id for s in load_outline(config, load_catalogue(config)).sections}
     assert new.needs_figures and new.figures is None  # "nêu rõ số căn, số tiền"
+    # What still needs a figure: the catalogue section no section states any more, suggested
+    # (never written) for the new section whose heading it names.
+    assert programmes.heading == "3.5. Các chương trình bảo vệ môi trường, an toàn giao thông"
+    assert plan.suggested == {programmes.id: ("2.5", load_catalogue(config).sections["2.5"])}
     assert [(c.id, c.figures) for c in by_kind[GONE]] == [("2.5", "2.5")]
     kept = {c.id for c in by_kind[KEPT]}
     assert {"1.1", "1.2", "2.2", "3.4", "6.3"} <= kept  # 1.2 typed without diacritics

@@ -18,7 +18,12 @@ from baocao.config.check import check_config
 from baocao.config.outline import Outline, load_outline
 from baocao.config.outline_import.carry import Imported, carry_over
 from baocao.config.outline_import.document import DocOutline, WordParagraph, WordTable, structure
-from baocao.config.outline_import.proposals import Proposal, proposals_yaml, propose_indicators
+from baocao.config.outline_import.proposals import (
+    Proposal,
+    proposals_yaml,
+    propose_indicators,
+    suggest_sections,
+)
 from baocao.config.outline_import.version import VersionPlan, outline_yaml, plan_version
 from baocao.config.periods import Period
 from baocao.config.versions import load_versioned_yaml
@@ -38,6 +43,7 @@ class ImportPlan:
     text: str  # the new version's YAML
     proposals: list[Proposal]
     proposals_path: Path
+    suggested: dict[str, tuple[str, str]]  # section id → (catalogue section, its title)
 
 
 def plan_import(
@@ -57,6 +63,12 @@ def plan_import(
     imported = carry_over(document, before, old_data, start)
     version = plan_version(config_dir, str(start))
     tables = [t for part in document.parts for t in part.tables]
+    attached = {
+        s["figures"]
+        for part in imported.data["parts"]
+        for s in part.get("sections", [])
+        if "figures" in s
+    }
     return ImportPlan(
         period=str(start),
         source=source,
@@ -67,6 +79,7 @@ def plan_import(
         text=outline_yaml(imported.data, version, source),
         proposals=propose_indicators(tables, catalogue),
         proposals_path=Path(config_dir) / "de-xuat" / f"chi-tieu-{start}.yml",
+        suggested=suggest_sections(imported.changes, catalogue, attached),
     )
 
 

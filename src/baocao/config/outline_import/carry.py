@@ -208,74 +208,87 @@ def _old_part_data(part: Part) -> dict:
     return data
 
 
+class _Ids:
+    """The section ids given so far; a new section never takes an id of the outline in force
+    (a narrative file or a reviewer's note naming it would silently change meaning)."""
+
+    def __init__(self, outline: Outline):
+        self.old = {s.id for s in outline.sections}
+        self.used: set[str] = set()
+        self.kept: set[str] = set()
+
+    def give(self, section: DocSection, part_id: str, old: Section | None) -> str:
+        sid = old.id if old is not None else _new_id(section, part_id, self.used | self.old)
+        self.used.add(sid)
+        if old is not None:
+            self.kept.add(old.id)
+        return sid
+
+
+def _part_sections(
+    part: DocPart, pi: int, part_id: str, matched: dict, ids: _Ids, period: Period
+) -> tuple[list[dict], list[Change]]:
+    """One part's sections as the outline's data, and what happened to each."""
+    sections, changes = [], []
+    for si, section in enumerate(part.sections):
+        old = matched.get((pi, si))
+        sid = ids.give(section, part_id, old)
+        level = min(section.level + 2, MAX_LEVEL)
+        guidance = [to_placeholders(g, period) for g in section.guidance]
+        if not guidance and _is_leaf(part.sections, si):  # a section to write under
+            guidance = list(old.guidance) if old is not None and old.guidance else []
+            guidance = guidance or [LEAF_GUIDANCE]
+        heading = to_placeholders(section.heading, period)
+        converted = DocSection(section.number, heading, section.level, guidance)
+        sections.append(_section_data(converted, level, old, sid, guidance))
+        changes.append(_change(converted, sid, level, old, period))
+    return sections, changes
+
+
+def _part_data(part: DocPart, old_part: Part | None, part_id: str, period: Period) -> dict:
+    title = to_placeholders(part.title, period) if part.title else ""
+    if old_part is None:
+        return {"id": part_id, "heading": part.heading or "Phần", "title": title}
+    data = _old_part_data(old_part)
+    data["heading"] = part.heading or old_part.heading
+    data["title"] = title or old_part.title
+    return data
+
+
 def carry_over(doc: DocOutline, outline: Outline, old_data: dict, period: Period) -> Imported:
     """The new outline's data and what happened to each section (see the module's docstring).
     `old_data`: the outline in force as its YAML reads (charts, derived, work)."""
     matched = match_sections(doc, outline)
     parts_matched = _match_parts(doc, outline)
     result = Imported(data={})
-    used_ids: set[str] = set()
-    used_parts: set[str] = set()
+    ids = _Ids(outline)
     parts: list[dict] = []
-    kept_ids: set[str] = set()
     for pi, part in enumerate(doc.parts):
         old_part = parts_matched.get(pi)
-        part_id = old_part.id if old_part is not None else _part_id(part, used_parts)
-        used_parts.add(part_id)
-        title = to_placeholders(part.title, period) if part.title else ""
-        if old_part is not None:
-            data = _old_part_data(old_part)
-            data["heading"] = part.heading or old_part.heading
-            data["title"] = title or old_part.title
-        else:
-            data = {"id": part_id, "heading": part.heading or "Phần", "title": title}
-        sections = []
-        for si, section in enumerate(part.sections):
-            old = matched.get((pi, si))
-            taken = used_ids | {s.id for s in outline.sections}  # an old id is never reused
-            sid = old.id if old is not None else _new_id(section, part_id, taken)
-            used_ids.add(sid)
-            if old is not None:
-                kept_ids.add(old.id)
-            level = min(section.level + 2, MAX_LEVEL)
-            heading = to_placeholders(section.heading, period)
-            guidance = [to_placeholders(g, period) for g in section.guidance]
-            leaf = _is_leaf(part.sections, si)
-            if not guidance and leaf:
-                guidance = list(old.guidance) if old is not None and old.guidance else []
-                guidance = guidance or [LEAF_GUIDANCE]
-            converted = DocSection(section.number, heading, section.level, guidance)
-            sections.append(_section_data(converted, level, old, sid, guidance))
-            result.changes.append(_change(converted, sid, level, old, period))
+        taken = {p["id"] for p in parts} | {p.id for p in outline.parts}
+        part_id = old_part.id if old_part is not None else _part_id(part, taken)
+        data = _part_data(part, old_part, part_id, period)
+        sections, changes = _part_sections(part, pi, part_id, matched, ids, period)
         if sections:
             data["sections"] = sections
         parts.append(data)
-    for old_part in outline.parts:  # the appendices the program fills, when the document lacks them
-        if old_part.block and old_part.id not in used_parts:
+        result.changes += changes
+    written = {p["id"] for p in parts}
+    for old_part in outline.parts:
+        shown = f"{old_part.heading} ({fill_period(old_part.title, period)})"
+        if old_part.id in written:
+            continue
+        if old_part.block:  # an appendix the program fills, which the document lacks
             parts.append(_old_part_data(old_part))
             result.notes.append(
-                f"{old_part.heading} ({fill_title(old_part.title, period)}) không có trong tài "
-                "liệu: giữ nguyên như đề cương đang dùng (phần này do chương trình lập)."
+                f"{shown} không có trong tài liệu: giữ nguyên như đề cương đang dùng (phần này "
+                "do chương trình lập)."
             )
-    for old_part in outline.parts:
-        if not old_part.block and old_part.id not in used_parts:
+        else:
             result.notes.append(
-                f"{old_part.heading} ({fill_title(old_part.title, period)}) của đề cương đang "
-                "dùng không có trong tài liệu: bỏ, cùng các mục của nó."
+                f"{shown} của đề cương đang dùng không có trong tài liệu: bỏ, cùng các mục của nó."
             )
-    for old in outline.sections:
-        if old.id not in kept_ids:
-            result.changes.append(
-                Change(
-                    GONE,
-                    old.id,
-                    fill_title(old.heading, period),
-                    level=old.level,
-                    figures=old.figures,
-                    charts=old.charts,
-                    internal=tuple(i.id for i in old.internal),
-                )
-            )
+    result.changes += [_gone(old, period) for old in outline.sections if old.id not in ids.kept]
     result.data = _outline_data(old_data, parts)
     if old_data.get("illustrative"):
         result.notes.append(
@@ -285,13 +298,20 @@ def carry_over(doc: DocOutline, outline: Outline, old_data: dict, period: Period
     return result
 
 
-def fill_title(text: str, period: Period) -> str:
-    """A heading with the period's words, as the report prints it."""
-    return fill_period(text, period)
+def _gone(old: Section, period: Period) -> Change:
+    return Change(
+        GONE,
+        old.id,
+        fill_period(old.heading, period),
+        level=old.level,
+        figures=old.figures,
+        charts=old.charts,
+        internal=tuple(i.id for i in old.internal),
+    )
 
 
 def _change(doc: DocSection, sid: str, level: int, old: Section | None, period: Period) -> Change:
-    heading = fill_title(doc.heading, period)
+    heading = fill_period(doc.heading, period)
     takes_text = bool(doc.guidance)
     if old is None:
         return Change(
@@ -306,7 +326,7 @@ def _change(doc: DocSection, sid: str, level: int, old: Section | None, period: 
         KEPT if same else RENAMED,
         sid,
         heading,
-        old_heading=fill_title(old.heading, period),
+        old_heading=fill_period(old.heading, period),
         level=level,
         figures=old.figures,
         charts=old.charts,

@@ -18,7 +18,7 @@ import yaml
 
 from baocao.base.keys import heading_key, match_key
 from baocao.config.catalog import Catalogue, Indicator, measure_key
-from baocao.config.outline_import.carry import similarity
+from baocao.config.outline_import.carry import Change, similarity
 from baocao.config.outline_import.document import WordTable
 
 MATCHED, CLOSE, NEW = "khớp", "gần khớp", "mới"
@@ -91,6 +91,28 @@ def propose_indicators(tables: list[WordTable], catalogue: Catalogue) -> list[Pr
                 status = MATCHED if found[0][0] >= SURE else CLOSE
             proposals.append(Proposal(label, unit, group, tuple(c for _, c in found), status))
     return proposals
+
+
+def suggest_sections(
+    changes: list[Change], catalogue: Catalogue, attached: set[str]
+) -> dict[str, tuple[str, str]]:
+    """Section id → (the catalogue section, its title) whose title is most like its heading,
+    for each section that asks for figures and has none; only catalogue sections no other
+    section states yet, and only when alike enough (a suggestion, never written)."""
+    suggested: dict[str, tuple[str, str]] = {}
+    for change in changes:
+        if not change.needs_figures:
+            continue
+        words = heading_key(change.heading, numbered=False).split()
+        scored = [
+            (similarity(words, match_key(title).split()), key)
+            for key, title in catalogue.sections.items()
+            if key not in attached and key not in {k for k, _ in suggested.values()}
+        ]
+        best = max(scored, default=(0.0, ""))
+        if best[0] >= CANDIDATE:
+            suggested[change.id] = (best[1], catalogue.sections[best[1]])
+    return suggested
 
 
 _PROPOSAL_HEADER = """\
