@@ -240,3 +240,37 @@ def test_the_2021_report_renders_from_the_imported_outline(seed, tmp_path):
     [title] = internal  # 3.4's internal part, carried over, in the internal draft
     section_34 = next(s for s in outline.sections if s.id == "3.4")
     assert any(title in t for t in under[fill_period(section_34.heading, P)])
+
+
+def test_the_command_writes_once_and_says_what_check_config_finds(seed, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from baocao.cli import app
+
+    path, _ = seed
+    root = tmp_path / "root"
+    config_copy(root)
+    shutil.copy(REPO / "report.qmd", root / "report.qmd")
+    monkeypatch.setenv("BAOCAO_ROOT", str(root))
+    args = ["outline", "import", str(path), "--from", PERIOD]
+
+    def run():
+        done = CliRunner(env={"COLUMNS": "200"}).invoke(app, args)
+        return done.exit_code, " ".join(done.output.replace("│", " ").split())
+
+    code, said = run()
+    assert code == 0, said
+    assert "Tổng: 21 mục giữ nguyên; 6 mục đổi tên." in said
+    assert f"Đã ghi {root / 'config' / 'outline-2021-H1.yml'}" in said
+    assert "không có lỗi" in said and "baocao narrative --period 2021-H1" in said
+    code, said = run()  # never overwritten silently
+    assert code == 2 and "lệnh không ghi đè" in said and "--overwrite" in said
+    # A problem check-config finds in the period's configuration is said, naming the fix.
+    report = root / "config" / "report.yml"
+    report.write_text(
+        report.read_text(encoding="utf-8").replace('place: "Lạng Sơn"', "place: 12"),
+        encoding="utf-8",
+    )
+    args.append("--overwrite")
+    code, said = run()
+    assert code == 1 and "Cấu hình chưa đúng (1 lỗi)" in said and "place" in said, said
