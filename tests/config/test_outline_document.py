@@ -27,7 +27,7 @@ from baocao.config.catalog import load_catalogue
 from baocao.config.outline_import import plan_import
 from baocao.config.outline_import.document import structure
 from baocao.config.outline_import.proposals import CLOSE, MATCHED, NEW, propose_indicators
-from baocao.errors import BaocaoError
+from baocao.errors import BaocaoError, ConfigError
 from baocao.report.narrative.paragraphs import word_items
 from baocao.report.programs.doc_convert import doc_to_docx
 
@@ -220,3 +220,35 @@ def test_roman_parts_without_phan_and_an_opening_paragraph(tmp_path):
     assert [s["id"] for s in parts[0]["sections"]] == ["1", "1.1"]
     assert parts[0]["sections"][1]["figures"] == "1.1"
     assert [s["id"] for s in parts[1]["sections"]] == ["nhiem-vu-1"]
+
+
+def test_a_document_without_headings_is_refused(tmp_path):
+    path = typed_docx(
+        tmp_path / "thu.docx", [("Kính gửi các đồng chí,", False), ("Nội dung.", False)]
+    )
+    with pytest.raises(ConfigError, match="không nhận ra đề cương"):
+        plan_import(word_items(path), REPO / "config", "2021-H1", path.name)
+
+
+def test_parts_numbered_by_word(tmp_path):
+    """ "PHẦN I", "PHẦN II" shown by Word's numbering (lvlText "PHẦN %1", upper Roman), the
+    sections under them numbered by another list: "1.", "1.1."."""
+    from test_narrative_headings import numbered, word_list
+
+    document = docx.Document()
+    parts = word_list(document, [("upperRoman", "PHẦN %1")])
+    decimal = word_list(document, [("decimal", "%1."), ("decimal", "%1.%2.")])
+    for text, num_id, level in (
+        ("KẾT QUẢ CÔNG TÁC", parts, 0),
+        ("Công tác tuyên truyền", decimal, 0),
+        ("Tuyên truyền miệng", decimal, 1),
+        ("NHIỆM VỤ", parts, 0),
+    ):
+        numbered(document.add_paragraph(text), num_id, level)
+    document.save(tmp_path / "phan.docx")
+    doc = read(tmp_path / "phan.docx")
+    assert [(p.heading, p.title) for p in doc.parts] == [
+        ("PHẦN I", "KẾT QUẢ CÔNG TÁC"),
+        ("PHẦN II", "NHIỆM VỤ"),
+    ]
+    assert sections(doc) == [(1, "1. Công tác tuyên truyền"), (2, "1.1. Tuyên truyền miệng")]

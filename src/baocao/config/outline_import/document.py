@@ -231,7 +231,8 @@ def structure(items: list[WordParagraph | WordTable]) -> DocOutline:
         if _starts_with(text, _NOTE_WORDS):
             builder.doc.notes.append(text)
             continue
-        found = part_heading(text) if not paragraph.number and not paragraph.bullet else None
+        # "Phần thứ nhất" typed, or "PHẦN I" numbered by Word ("PHẦN %1" in numbering.xml)
+        found = None if paragraph.bullet else part_heading(f"{paragraph.number} {text}".strip())
         if found is not None:
             builder.open_part(*found)
             continue
