@@ -102,16 +102,24 @@ def split_number(paragraph: WordParagraph) -> tuple[str, str, str]:
 
 
 def split_heading(words: str) -> tuple[str, list[str]]:
-    """A heading's own words and the notes it carries: what follows its first parenthesis at
-    the top level ("3.3. Về công tác phản biện xã hội (nêu nội dung …). Kết quả …")."""
-    depth = 0
+    """A heading's own words and the notes it carries: what follows its first note in
+    parentheses at the top level ("3.3. Về công tác phản biện xã hội (nêu nội dung …). Kết quả
+    …"). A short parenthesis (an abbreviation, "(HĐND)", "(nếu có)") stays in the heading."""
+    depth, opened = 0, 0
     for index, char in enumerate(words):
-        if char == "(" and depth == 0 and index > 0:
-            head = words[:index].strip()
-            rest = words[index:].strip()
-            return clean_heading(head), [rest] if rest else []
-        depth += {"(": 1, ")": -1}.get(char, 0)
-    return clean_heading(words), []
+        if char == "(":
+            if depth == 0:
+                opened = index
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+            if depth == 0 and opened > 0 and len(words[opened + 1 : index].split()) > 2:
+                break
+    else:
+        if depth == 0 or opened == 0:
+            return clean_heading(words), []
+    head, rest = words[:opened].strip(), words[opened:].strip()
+    return clean_heading(head), [rest] if rest else []
 
 
 def clean_heading(text: str) -> str:
