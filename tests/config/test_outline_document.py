@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 from baocao.cli import app
 from baocao.config.catalog import load_catalogue
 from baocao.config.outline_import import plan_import
-from baocao.config.outline_import.document import structure
+from baocao.config.outline_import.document import split_heading, structure
 from baocao.config.outline_import.proposals import CLOSE, MATCHED, NEW, propose_indicators
 from baocao.errors import BaocaoError, ConfigError
 from baocao.report.narrative.paragraphs import word_items
@@ -252,3 +252,28 @@ def test_parts_numbered_by_word(tmp_path):
         ("PHẦN II", "NHIỆM VỤ"),
     ]
     assert sections(doc) == [(1, "1. Công tác tuyên truyền"), (2, "1.1. Tuyên truyền miệng")]
+
+
+@pytest.mark.parametrize(
+    ("written", "heading", "notes"),
+    [
+        (
+            "3.3. Về công tác phản biện xã hội (nêu nội dung và hình thức…). Kết quả phát huy.",
+            "3.3. Về công tác phản biện xã hội",
+            ["(nêu nội dung và hình thức…). Kết quả phát huy."],
+        ),
+        (
+            "3.1. Thực hiện Quy chế dân chủ (QCDC) ở cơ sở:",
+            "3.1. Thực hiện Quy chế dân chủ (QCDC) ở cơ sở",
+            [],
+        ),
+        (
+            "2.5. Kết quả triển khai các chương trình:",
+            "2.5. Kết quả triển khai các chương trình",
+            [],
+        ),
+        ("6. Đánh giá chung...", "6. Đánh giá chung...", []),
+    ],
+)
+def test_a_headings_notes_are_its_guidance_an_abbreviation_is_not(written, heading, notes):
+    assert split_heading(written) == (heading, notes)
