@@ -168,6 +168,9 @@ def test_a_changed_outline_reports_new_kept_and_gone(tmp_path):
     assert [(c.id, c.figures) for c in by_kind[GONE]] == [("2.5", "2.5")]
     kept = {c.id for c in by_kind[KEPT]}
     assert {"1.1", "1.2", "2.2", "3.4", "6.3"} <= kept  # 1.2 typed without diacritics
+    # The 2021-H1 document used from 2021-H2: its period's words become the placeholders.
+    assert plan.imported.data["parts"][1]["title"] == "TRỌNG TÂM CÔNG TÁC MẶT TRẬN {KY_TOI}"
+    assert any("Tài liệu viết cho kỳ 6 tháng đầu năm 2021" in n for n in plan.imported.notes)
     assert write_import(plan) == []
     assert version_for(config, "outline", "2021-H1").path.name == "outline.yml"
     assert version_for(config, "outline", "2021-H2").path.name == "outline-2021-H2.yml"

@@ -69,6 +69,20 @@ def to_placeholders(text: str, period: Period) -> str:
     return text
 
 
+_HALF_YEAR = re.compile(r"\b(?:0?6|sau) thang (dau|cuoi) nam (\d{4})\b")
+
+
+def document_period(doc: DocOutline) -> Period | None:
+    """The period the document was written for: the earliest half-year its part titles and
+    headings name ("KẾT QUẢ … 6 THÁNG ĐẦU NĂM 2021"; Part 2 names the next one); None if none."""
+    found = []
+    for part in doc.parts:
+        for text in (part.title, *(s.heading for s in part.sections)):
+            for half, year in _HALF_YEAR.findall(match_key(text)):
+                found.append(Period(int(year), "H1" if half == "dau" else "H2"))
+    return min(found, key=lambda p: p.sort_key) if found else None
+
+
 def words_of(heading: str) -> list[str]:
     return heading_key(heading, numbered=False).split()
 
@@ -261,6 +275,14 @@ def carry_over(doc: DocOutline, outline: Outline, old_data: dict, period: Period
     matched = match_sections(doc, outline)
     parts_matched = _match_parts(doc, outline)
     result = Imported(data={})
+    written_for = document_period(doc)
+    if written_for is not None and written_for != period:
+        result.notes.append(
+            f"Tài liệu viết cho kỳ {written_for.label()} ({written_for}), dùng từ kỳ {period}: "
+            f"các tiêu đề ghi “{written_for.label()}” sẽ in thành tên kỳ báo cáo, “"
+            f"{written_for.next_label()}” thành tên kỳ tới."
+        )
+    period = written_for or period  # the words the document uses for its period
     ids = _Ids(outline)
     parts: list[dict] = []
     for pi, part in enumerate(doc.parts):
