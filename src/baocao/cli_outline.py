@@ -109,11 +109,12 @@ def show_plan(plan) -> None:
     console.print(table)
     counts = {k: sum(c.kind == k for c in changes) for k in _STYLE}
     console.print("Tổng: " + "; ".join(f"{n} mục {k}" for k, n in counts.items() if n) + ".")
-    lost = [c for c in changes if c.kind == GONE and (c.figures or c.charts or c.internal)]
-    for change in lost:
+    lost = [c.id for c in changes if c.kind == GONE and (c.figures or c.charts or c.internal)]
+    if lost:
         console.print(
-            f"  [red]•[/] Mục bỏ {change.id} có số liệu, biểu đồ hoặc phần nội bộ: phần nội dung "
-            "của báo cáo không còn nêu chúng; nếu cần, gắn vào mục mới bằng khóa figures, charts."
+            f"  [red]•[/] Mục bỏ có số liệu, biểu đồ hoặc phần nội bộ: {', '.join(lost)}. Phần "
+            "nội dung của báo cáo không còn nêu chúng; nếu cần, gắn vào mục mới bằng khóa "
+            "figures, charts."
         )
     needs = [c for c in changes if c.needs_figures]
     if needs:

@@ -87,12 +87,14 @@ def words_of(heading: str) -> list[str]:
     return heading_key(heading, numbered=False).split()
 
 
-def similarity(a: list[str], b: list[str]) -> float:
-    """How alike two headings' words are: their sequence ratio, or how much of the shorter one
-    the longer contains (a heading extended with "…, trong đó có …")."""
+def similarity(a: list[str], b: list[str], *, contained: bool = True) -> float:
+    """How alike two headings' words are: their sequence ratio, or (with `contained`) how much
+    of the shorter one the longer contains (a heading extended with "…, trong đó có …")."""
     if not a or not b:
         return 0.0
     ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
+    if not contained:
+        return ratio
     shorter, longer = sorted((a, b), key=len)
     contained = sum(1 for w in set(shorter) if w in set(longer)) / len(set(shorter))
     return max(ratio, 0.9 * contained if len(shorter) >= 3 else 0.0)
@@ -110,7 +112,9 @@ def _score(doc: DocSection, same_part: bool, old: Section) -> float:
     if any(mine and mine == words_of(h) for h in headings):
         exact_number = any(doc.number and doc.number == _number_of(h) for h in headings)
         return 3.0 + 0.5 * exact_number + 0.5 * same_part
-    best = max(similarity(mine, words_of(h)) for h in headings)
+    # Words one heading merely contains count in the same part only: a task of Part 2 naming
+    # a programme is not that programme's results section.
+    best = max(similarity(mine, words_of(h), contained=same_part) for h in headings)
     same_number = bool(doc.number) and any(doc.number == _number_of(h) for h in headings)
     if same_number and same_part and best >= SAME_NUMBER_SIMILARITY:
         return 1.0 + best
@@ -174,7 +178,7 @@ def _new_id(section: DocSection, part_id: str, used: set[str]) -> str:
     candidates = []
     if section.number:
         candidates += [section.number, f"{part_id}-{section.number}"]
-    slug = "-".join(match_key(section.heading.split(" ", 1)[-1]).split()[:6]) or "muc"
+    slug = "-".join(heading_key(section.heading, numbered=False).split()[:6]) or "muc"
     candidates += [slug, *(f"{slug}-{k}" for k in range(2, 100))]
     return next(c for c in candidates if c not in used)
 
@@ -240,19 +244,21 @@ class _Ids:
 
 
 def _part_sections(
-    part: DocPart, pi: int, part_id: str, matched: dict, ids: _Ids, period: Period
+    part: DocPart, pi: int, part_id: str, matched: dict, ids: _Ids, periods: tuple[Period, Period]
 ) -> tuple[list[dict], list[Change]]:
-    """One part's sections as the outline's data, and what happened to each."""
+    """One part's sections as the outline's data, and what happened to each. `periods`: the
+    one whose words the document writes (made placeholders), the one the changes show."""
+    words, period = periods
     sections, changes = [], []
     for si, section in enumerate(part.sections):
         old = matched.get((pi, si))
         sid = ids.give(section, part_id, old)
         level = min(section.level + 2, MAX_LEVEL)
-        guidance = [to_placeholders(g, period) for g in section.guidance]
+        guidance = [to_placeholders(g, words) for g in section.guidance]
         if not guidance and _is_leaf(part.sections, si):  # a section to write under
             guidance = list(old.guidance) if old is not None and old.guidance else []
             guidance = guidance or [LEAF_GUIDANCE]
-        heading = to_placeholders(section.heading, period)
+        heading = to_placeholders(section.heading, words)
         converted = DocSection(section.number, heading, section.level, guidance)
         sections.append(_section_data(converted, level, old, sid, guidance))
         changes.append(_change(converted, sid, level, old, period))
@@ -282,15 +288,15 @@ def carry_over(doc: DocOutline, outline: Outline, old_data: dict, period: Period
             f"các tiêu đề ghi “{written_for.label()}” sẽ in thành tên kỳ báo cáo, “"
             f"{written_for.next_label()}” thành tên kỳ tới."
         )
-    period = written_for or period  # the words the document uses for its period
+    words = written_for or period  # the period whose words the document writes
     ids = _Ids(outline)
     parts: list[dict] = []
     for pi, part in enumerate(doc.parts):
         old_part = parts_matched.get(pi)
         taken = {p["id"] for p in parts} | {p.id for p in outline.parts}
         part_id = old_part.id if old_part is not None else _part_id(part, taken)
-        data = _part_data(part, old_part, part_id, period)
-        sections, changes = _part_sections(part, pi, part_id, matched, ids, period)
+        data = _part_data(part, old_part, part_id, words)
+        sections, changes = _part_sections(part, pi, part_id, matched, ids, (words, period))
         if sections:
             data["sections"] = sections
         parts.append(data)
