@@ -277,3 +277,21 @@ def test_the_command_writes_once_and_says_what_check_config_finds(seed, tmp_path
     args.append("--overwrite")
     code, said = run()
     assert code == 1 and "Cấu hình chưa đúng (1 lỗi)" in said and "place" in said, said
+
+
+def test_the_2021_outline_over_the_illustrative_2026_one_carries_only_like_sections(seed):
+    """Imported from 2026-H1, where the illustrative outline (outline-2025-H2.yml) is in force:
+    its sections of other words are gone, the seed's are new; a task of Part 2 naming a
+    programme takes no figures of Part 1; the new version is no longer illustrative."""
+    path, _ = seed
+    plan = plan_import(word_items(path), REPO / "config", "2026-H1", path.name)
+    part_two = plan.imported.data["parts"][1]
+    assert part_two["id"] == "phan-thu-hai"
+    assert [s.get("figures") for s in part_two["sections"]] == [None] * 7
+    by_id = {c.id: c for c in plan.imported.changes}
+    assert by_id["nhiem-vu"].kind == RENAMED  # "Về các nhiệm vụ trọng tâm" ← "1. Nhiệm vụ …"
+    assert by_id["kien-nghi"].kind == GONE
+    assert "illustrative" not in plan.imported.data
+    assert any("đề cương minh họa" in note for note in plan.imported.notes)
+    assert plan.version.previous.path.name == "outline-2025-H2.yml"
+    assert 'in_force: {from: "2025-H2", to: "2025"}' in plan.version.previous_text
