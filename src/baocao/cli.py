@@ -26,6 +26,7 @@ from baocao.cli_console import (
     print_plan,
     print_units,
 )
+from baocao.cli_outline import outline_app
 from baocao.cli_vietnamese import VietnameseCommand, VietnameseGroup
 from baocao.config.paths import ProjectPaths
 
@@ -39,6 +40,7 @@ app = typer.Typer(
     subcommand_metavar="LỆNH [THAM SỐ]...",
 )
 COMMAND = {"cls": VietnameseCommand, "options_metavar": "[TÙY CHỌN]"}
+app.add_typer(outline_app, name="outline")
 
 
 PeriodOption = Annotated[

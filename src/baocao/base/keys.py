@@ -10,9 +10,21 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["clean_text", "collapse_separators", "marked_key", "match_key"]
+__all__ = [
+    "clean_text",
+    "collapse_separators",
+    "heading_key",
+    "marked_key",
+    "match_key",
+    "strip_numbering",
+]
 
 _SEPARATORS = re.compile(r"[\W_]+")
+# A heading's leading number as offices type it: "Phần thứ nhất", "2.2.", "1)", "I.", "a)".
+_NUMBERING = re.compile(
+    r"^\s*(?:(?:phần\s+thứ\s+\S+|\d+(?:\.\d+)+[.):]?|\(?(?:\d+|[ivxlcdm]+|[a-zđ])[.):])\s*)+",
+    re.IGNORECASE,
+)
 
 
 def clean_text(text: str) -> str:
@@ -46,3 +58,20 @@ def match_key(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return collapse_separators(unicodedata.normalize("NFC", bare))
+
+
+def strip_numbering(text: str) -> str:
+    """A heading without its leading number ("2.2. ", "I. ", "a) ", "Phần thứ nhất "), NFC."""
+    return _NUMBERING.sub("", unicodedata.normalize("NFC", text))
+
+
+def heading_key(text: str, *, numbered: bool = True) -> str:
+    """A heading folded for matching (`match_key`): case, tone placement, NFD/NFC,
+    punctuation and spacing do not matter; without `numbered`, a leading "1.", "2.2.", "I.",
+    "a)" does not either.
+
+    >>> heading_key("2.2. Nâng cao  chất lượng", numbered=False)
+    'nang cao chat luong'
+    """
+    text = unicodedata.normalize("NFC", text)
+    return match_key(strip_numbering(text) if not numbered else text)

@@ -10,22 +10,16 @@ with the outline's headings (`narrative.read.extract`).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from baocao.base.keys import match_key
+from baocao.base.keys import heading_key, match_key
 from baocao.config.outline import Outline, fill_period
 from baocao.config.periods import Period
 from baocao.report.narrative.notes import NOTE_STYLE, known_notes
 from baocao.report.narrative.read import GLOSSARY_HEADING, Extracted, extract
 from baocao.report.narrative.runs import inline_markdown
-
-_NUMBERING = re.compile(
-    r"^\s*(?:(?:phần\s+thứ\s+\S+|\d+(?:\.\d+)+[.):]?|\(?(?:\d+|[ivxlcdm]+|[a-zđ])[.):])\s*)+",
-    re.IGNORECASE,
-)
 
 # --- matching the headings to the outline --------------------------------------------------
 
@@ -48,15 +42,6 @@ class Assigned:
     warnings: tuple[str, ...]
     # (heading the document lacks, heading of the section with text its text may be under)
     misplaced: tuple[tuple[str, str], ...] = ()
-
-
-def heading_key(text: str, *, numbered: bool = True) -> str:
-    """A heading folded for matching: case, tone placement, NFD/NFC, punctuation and spacing
-    do not matter; without `numbered`, a leading "1.", "2.2.", "I.", "a)" does not either."""
-    text = unicodedata.normalize("NFC", text)
-    if not numbered:
-        text = _NUMBERING.sub("", text)
-    return match_key(text)
 
 
 def _targets(outline: Outline, period: Period) -> list[tuple[str, str, str]]:

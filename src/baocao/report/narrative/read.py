@@ -23,6 +23,7 @@ from lxml import etree
 
 from baocao.base.keys import match_key
 from baocao.errors import BaocaoError
+from baocao.report.narrative.list_numbers import ListCounter
 from baocao.report.narrative.ooxml import (
     NS,
     RT_DOCUMENT,
@@ -132,8 +133,7 @@ class _Body:
         self.blocks: list[Block] = []
         self.items: list[str] = []
         self.nesting: list[int] = []  # list levels of the open list items, outermost first
-        self.counts: dict[str, dict[int, int]] = {}  # abstractNumId → level → current count
-        self.restarted: set[tuple[str, int]] = set()  # (numId, level) already restarted
+        self.counter = ListCounter(reader.numbering)
         self.last_top: int | None = None  # the number of the list's last top-level item
 
     def in_glossary(self) -> bool:
@@ -148,27 +148,10 @@ class _Body:
         self.last_top: int | None = None  # the number of the list's last top-level item
 
     def count(self, para: Para) -> tuple[str, int] | None:
-        """Count a numbered paragraph as Word does (deeper levels restart): the number Word
-        shows before it ("" for a bullet) and its count; None when it is not in a list."""
-        if para.numbering is None:
-            return None
-        num_id, ilvl = para.numbering
-        numbering = self.reader.numbering
-        level_def = numbering.level(num_id, ilvl)
-        if level_def is None:
-            return None
-        # Word counts a list definition's paragraphs whatever numId they use (LibreOffice
-        # saves a list restarted and then carried on as two numIds); a numId that restarts a
-        # level (w:startOverride) restarts it where it is first used.
-        abstract, restarts = numbering.nums[num_id]
-        counts = self.counts.setdefault(abstract, {})
-        if ilvl in restarts and (num_id, ilvl) not in self.restarted:
-            self.restarted.add((num_id, ilvl))
-            counts.pop(ilvl, None)
-        counts[ilvl] = counts.get(ilvl, level_def[1] - 1) + 1
-        for deeper in [k for k in counts if k > ilvl]:
-            del counts[deeper]
-        return self.reader.numbering.label(num_id, ilvl, counts), counts[ilvl]
+        """Count a numbered paragraph as Word does (`list_numbers.ListCounter`): the number
+        Word shows before it ("" for a bullet) and its count; None when it is not in a list."""
+        counted = self.counter.count(para)
+        return (counted.label, counted.count) if counted is not None else None
 
     def depth(self, level: int) -> int:
         """How deep a list item is nested: a list starts at the top whatever its Word level
@@ -335,7 +318,9 @@ def heading_level(styles: Styles, para: Para) -> int | None:
     return None
 
 
-def _body_elements(parent) -> Iterable:
+def body_elements(parent) -> Iterable:
+    """The body's paragraphs and tables in order, also inside content controls, custom XML
+    and tracked insertions (`w:sdt`, `w:customXml`, `w:ins`, `w:moveTo`)."""
     for child in parent:
         if not isinstance(child.tag, str):
             continue
@@ -345,9 +330,9 @@ def _body_elements(parent) -> Iterable:
         elif tag == "sdt":
             content = child.find("w:sdtContent", NS)
             if content is not None:
-                yield from _body_elements(content)
+                yield from body_elements(content)
         elif tag in ("customXml", "ins", "moveTo"):
-            yield from _body_elements(child)
+            yield from body_elements(child)
 
 
 def extract(path: Path, shown: str | None = None, headings: HeadingTest | None = None) -> Extracted:
@@ -371,7 +356,7 @@ def extract(path: Path, shown: str | None = None, headings: HeadingTest | None =
     builder = _Body(reader, headings)
     pending = sum(len(body.findall(f".//w:{tag}", NS)) for tag in _REVISIONS)
     carry: Para | None = None
-    for element in _body_elements(body):
+    for element in body_elements(body):
         if etree.QName(element).localname == "tbl":
             if carry is not None:
                 builder.add_paragraph(carry)
