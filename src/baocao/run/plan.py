@@ -4,7 +4,8 @@ In: a period, the project's folders, `force` and the period's narrative digest. 
 `UnitsPlan` saying, for each unit's file, whether its notebook runs (and the Vietnamese reasons)
 or its cached result is reused, and whether the period's processed data is made again. The
 runner (`process.process_period`) carries the plan out and `baocao run --explain` prints it
-(`report.render.plan`), so the two can never disagree. Nothing is written here.
+(`report.render.plan`), so the two can never disagree. Only the receipt ledger is written
+(`run.received`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from baocao.config.units import Unit, load_units
 from baocao.run.cache import Cache, changed, json_digest, key_of, run_id, unit_key_parts
 from baocao.run.discover import IdentityMemo, UnitJob, discover
 from baocao.run.parts import held_units
+from baocao.run.received import receive
 from baocao.run.set_aside import records as set_aside_records
 from baocao.run.store import RUN_FILE, read_json
 
@@ -84,6 +86,8 @@ class UnitsPlan:
     recorded: dict | None
     notebooks_kept: bool  # `_output/<period>/notebooks/` is in place
     memo: dict
+    # Locked units whose newer file is not used (`run.locks.HeldBack`), for the run to say.
+    held: tuple = ()
 
     @property
     def to_run(self) -> list[UnitPlan]:
@@ -123,12 +127,14 @@ def plan_period_units(
 ) -> UnitsPlan:
     """The period's `UnitsPlan`: its files found and told apart (`discover`), each unit's
     content key compared with the cache. `narrative_digest` (the period's narrative by
-    content) names the run in `run.json`. Reads files only; writes nothing."""
+    content) names the run in `run.json`. Writes only the receipt ledger (`run.received`: a
+    file is received when first seen); a locked unit's plan reads its locked version."""
     units = load_units(paths.config).for_period(period)
     cache = Cache.of(paths)
     memo = IdentityMemo(cache.load_memo(period, "files"))
     found, rejected = discover(period, paths, units, memo)
-    plans = plan_units(found, period, paths, cache, force)
+    received = receive(period, paths, units, found, rejected)  # recorded, locks applied
+    plans = plan_units(received.jobs, period, paths, cache, force)
     record = run_record(paths, period, units, plans, narrative_digest)
     held = held_units(rejected)
     if held:  # units sent in parts: their status is part of what the run made
@@ -144,6 +150,7 @@ def plan_period_units(
         read_json(paths.processed_period(period) / RUN_FILE),
         (paths.output_period(period) / "notebooks").is_dir(),
         memo.used,
+        tuple(received.held),
     )
 
 
