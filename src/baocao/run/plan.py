@@ -18,7 +18,7 @@ from baocao.config.units import Unit, load_units
 from baocao.run.cache import Cache, changed, json_digest, key_of, run_id, unit_key_parts
 from baocao.run.discover import IdentityMemo, UnitJob, discover
 from baocao.run.parts import held_units
-from baocao.run.received import receive
+from baocao.run.received import Received, receipts_digest, receive
 from baocao.run.set_aside import records as set_aside_records
 from baocao.run.store import RUN_FILE, read_json
 
@@ -86,8 +86,13 @@ class UnitsPlan:
     recorded: dict | None
     notebooks_kept: bool  # `_output/<period>/notebooks/` is in place
     memo: dict
-    # Locked units whose newer file is not used (`run.locks.HeldBack`), for the run to say.
-    held: tuple = ()
+    # The files as received (`run.received.Received`: ledger, locks, locked units held back).
+    received: Received | None = None
+
+    @property
+    def held(self) -> list:
+        """Locked units whose newer file is not used (`run.locks.HeldBack`), for the run to say."""
+        return list(self.received.held) if self.received else []
 
     @property
     def to_run(self) -> list[UnitPlan]:
@@ -139,6 +144,8 @@ def plan_period_units(
     held = held_units(rejected)
     if held:  # units sent in parts: their status is part of what the run made
         record["units_in_parts"] = {c: [j.path.name for j in files] for c, files in held.items()}
+    if received.ledger:  # a version received, a lock: the processed receipts change
+        record["receipts"] = receipts_digest(received)
     if rejected:  # for the internal report's annex and the Excel sheet (`report.compose.data`)
         record["set_aside"] = set_aside_records(rejected)
     return UnitsPlan(
@@ -150,7 +157,7 @@ def plan_period_units(
         read_json(paths.processed_period(period) / RUN_FILE),
         (paths.output_period(period) / "notebooks").is_dir(),
         memo.used,
-        tuple(received.held),
+        received,
     )
 
 
