@@ -365,7 +365,7 @@ def status(
     unit: Annotated[
         str | None,
         typer.Argument(
-            metavar="[ĐƠN_VỊ]",
+            metavar="ĐƠN_VỊ",
             help="Mã hoặc tên một đơn vị: xem các bản đã nhận và ô nào thay đổi giữa các bản.",
         ),
     ] = None,
