@@ -94,7 +94,7 @@ def record_receipts(
     folder = receipts_folder(paths, period)
     folder.mkdir(parents=True, exist_ok=True)
     moment = (now or datetime.now()).astimezone().isoformat(timespec="seconds")
-    with FileLock(folder / f".{LEDGER}.lock", thread_local=False):
+    with FileLock(folder / "so-tiep-nhan.lock", thread_local=False):  # visible: not a leftover
         ledger = list(read_ledger(paths, period))
         known = {(r.unit_code, r.sha256) for r in ledger}
         added = False
