@@ -195,3 +195,28 @@ def _check_page(page: Path) -> None:
         view.locator("th", has_text="Số bản").click()  # descending: most versions first
         assert "Huyện Bình Gia" in view.locator("tbody tr").first.inner_text()
         browser.close()
+
+
+def test_commands_at_once_never_lose_a_version(tmp_path):
+    """Six commands seeing six versions of a unit's file at the same moment (threads, each
+    with its own lock handle, as separate processes have): each version recorded once, kept,
+    numbered 1 to 6."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from baocao.run.discover import UnitJob
+    from baocao.run.receipts import kept_path, read_ledger, record_receipts
+
+    paths = project_copy(tmp_path, PERIOD)
+    unit = next(u for u in load_units(paths.config).for_period(PERIOD) if u.code == "181")
+    files = []
+    for n in range(6):
+        path = paths.raw / PERIOD / f"181-ban-{n}.xlsx"
+        path.write_bytes(b"version %d" % n)
+        files.append(path)
+    with ThreadPoolExecutor(6) as pool:
+        list(pool.map(lambda p: record_receipts(paths, PERIOD, [UnitJob(p, unit)]), files))
+    ledger = read_ledger(paths, PERIOD)
+    assert sorted(r.version for r in ledger) == [1, 2, 3, 4, 5, 6]
+    assert sorted(kept_path(paths, PERIOD, r).read_bytes() for r in ledger) == sorted(
+        p.read_bytes() for p in files
+    )

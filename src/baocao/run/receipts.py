@@ -16,7 +16,6 @@ file is written atomically, under a lock, so two commands at once never lose a v
 
 from __future__ import annotations
 
-import os
 import shutil
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
@@ -24,7 +23,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from baocao.base.files import temporary_beside, write_json
+from baocao.base.files import atomic_path, write_json
 from baocao.config.paths import ProjectPaths
 from baocao.errors import InputError
 from baocao.run.cache import file_digest
@@ -76,12 +75,8 @@ def read_ledger(paths: ProjectPaths, period: str) -> tuple[Receipt, ...]:
 
 def _keep(source: Path, target: Path) -> None:
     """Copy `source` to `target` atomically (a copy cut short is never taken for a version)."""
-    temporary = temporary_beside(target)
-    try:
+    with atomic_path(target) as temporary:
         shutil.copyfile(source, temporary)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def record_receipts(
