@@ -102,6 +102,7 @@ def file_states(
     received now)."""
     jobs, rejected = discover(period, paths, units)
     received = receive(period, paths, units, jobs, rejected)
+    in_use = {job.unit.code: job for job in received.jobs}
     cache = Cache.of(paths)
     used: dict[str, list[UnitJob]] = {}
     for job in jobs:  # the parts of a unit whose parts are added up come under that unit
@@ -112,7 +113,8 @@ def file_states(
         job = sent[0] if sent else None
         others = [o for o in rejected if o.unit is not None and o.unit.code == unit.code]
         for part in sent:
-            last = _last_state(part, period, paths, cache)
+            # A locked unit's state is its locked version's (`received.jobs` read it).
+            last = _last_state(in_use.get(part.unit.code, part), period, paths, cache)
             rows.append(FileState(unit.code, unit.name, part.path.name, SENT, last))
         if not sent and not others:
             rows.append(FileState(unit.code, unit.name, None, NOT_SENT, NOTHING))

@@ -134,7 +134,8 @@ def chart_svg(rows: list[PageRow], deadline: date | None, today: date) -> str:
         parts += [
             f'<line x1="{x(deadline):.1f}" y1="{top}" x2="{x(deadline):.1f}" y2="{y(0):.1f}" '
             'class="deadline"/>',
-            f'<text x="{x(deadline):.1f}" y="{height - 4}" class="label deadline-label" '
+            f'<text x="{min(max(x(deadline), 90), width - 90):.1f}" y="{height - 4}" '
+            'class="label deadline-label" '
             f'text-anchor="middle">Hạn nộp {deadline:%d/%m/%Y}</text>',
         ]
     parts.append("</svg>")
