@@ -220,3 +220,28 @@ def test_commands_at_once_never_lose_a_version(tmp_path):
     assert sorted(kept_path(paths, PERIOD, r).read_bytes() for r in ledger) == sorted(
         p.read_bytes() for p in files
     )
+
+
+def test_the_whole_period_locked_then_one_unit_reopened(tmp_path):
+    """`chot --ca-ky` with two units' files: a unit that had sent nothing stays without figures
+    when its file comes later (received, not used, said so); reopened alone, it is used while
+    the others stay locked."""
+    paths = project_copy(tmp_path, PERIOD, ON_TIME + LATE[:1])
+    said = folded(command(paths, "chot", "--ca-ky", "--period", PERIOD, "--nguoi", "B"))
+    assert f"Đã chốt số liệu cả kỳ {PERIOD}: 2/11 đơn vị có tệp." in said
+    shutil.copy(SAMPLE / LATE[1], paths.raw / PERIOD / LATE[1])
+    units = load_units(paths.config).for_period(PERIOD)
+    received = receive(PERIOD, paths, units, *discover(PERIOD, paths, units))
+    assert [job.unit.code for job in received.jobs] == ["183", "185"]  # 186 not used
+    [held] = received.held
+    assert held.message.startswith(
+        f"Huyện Hữu Lũng đã chốt số liệu; tệp “{LATE[1]}” (bản 1, nhận lúc "
+    )
+    assert "khi chốt cả kỳ đơn vị chưa nộp tệp nên vẫn không có số liệu" in held.message
+    status = folded(command(paths, "status", "--period", PERIOD))
+    assert "186 Huyện Hữu Lũng đã nộp, đã chốt" in status and held.message in status
+
+    command(paths, "mo-khoa", "Hữu Lũng", "--period", PERIOD)
+    received = receive(PERIOD, paths, units, *discover(PERIOD, paths, units))
+    assert [job.unit.code for job in received.jobs] == ["183", "185", "186"]
+    assert received.held == [] and set(received.locks) >= {"183", "185"}
