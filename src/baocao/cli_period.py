@@ -96,7 +96,13 @@ def _show_history(period: str, paths, unit, receipts, received) -> None:
     receipt = receipts[unit.code]
     timeliness = f" — {receipt.timeliness}" if receipt.timeliness else ""
     console.print(f"[bold]{unit.name}[/] (mã {unit.code}), kỳ {period}{timeliness}")
-    versions = history(paths, period, unit.code)
+    codes = dict.fromkeys(
+        [
+            unit.code,
+            *(r.unit_code for r in received.ledger if r.unit_code.startswith(f"{unit.code}_phan")),
+        ]
+    )  # a unit sent in parts: each part's versions
+    versions = [change for code in codes for change in history(paths, period, code)]
     if not versions:
         console.print("  Chưa nhận tệp nào của đơn vị.")
         return
@@ -106,7 +112,8 @@ def _show_history(period: str, paths, unit, receipts, received) -> None:
     for change in versions:
         what = "\n".join(change.lines) or change.error or "bản đầu tiên"
         r = change.receipt
-        table.add_row(str(r.version), r.received_shown, r.file, what)
+        part = f" (phần {r.unit_code.partition('_phan')[2]})" if "_phan" in r.unit_code else ""
+        table.add_row(f"{r.version}{part}", r.received_shown, r.file, what)
     console.print(table)
     console.print(
         "Nhận lúc: lúc baocao thấy tệp lần đầu (lệnh run, status hoặc chot), không phải ngày "
@@ -201,6 +208,11 @@ def chot(
                 console.print(f"{found.name} đã chốt từ trước: {received.locks[found.code].shown}.")
                 return
             receipt = used.get(found.code)
+            if any(j.part_of is not None and j.part_of.code == found.code for j in received.jobs):
+                fail(
+                    f"{found.name} gửi thành nhiều phần được cộng lại: chưa chốt riêng được "
+                    "từng đơn vị như vậy; hãy chốt cả kỳ (baocao chot --ca-ky)."
+                )
             if receipt is None:
                 fail(f"{found.name} chưa có tệp số liệu nào trong kỳ {chosen}: chưa chốt được.")
             data[found.code] = lock_entry(receipt, by, at, ghi_chu)
