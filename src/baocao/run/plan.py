@@ -162,9 +162,18 @@ def plan_period_units(
 
 
 def explained_units(plan: UnitsPlan) -> list[tuple[str, bool, list[str]]]:
-    """(unit, runs, why) for each unit's file, as `--explain` lists them."""
+    """(unit, runs, why) for each unit's file, as `--explain` lists them; a locked unit whose
+    newer file is not used says so."""
+    held = {h.unit_code: f"đã chốt: dùng {h.lock.shown}, không dùng tệp mới" for h in plan.held}
     return [
-        (f"{p.job.unit.code} {p.job.unit.name}", not p.reuse, p.reasons or [REUSED])
+        (
+            f"{p.job.unit.code} {p.job.unit.name}",
+            not p.reuse,
+            [
+                *(p.reasons or [REUSED]),
+                *([held[p.job.unit.code]] if p.job.unit.code in held else []),
+            ],
+        )
         for p in plan.plans
     ]
 
