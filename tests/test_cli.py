@@ -9,7 +9,17 @@ from typer.testing import CliRunner
 
 from baocao.cli import app
 
-COMMANDS = ["", "template", "run", "validate", "status", "outline", "outline import"]
+COMMANDS = [
+    "",
+    "template",
+    "run",
+    "validate",
+    "status",
+    "outline",
+    "outline import",
+    "chot",
+    "mo-khoa",
+]
 # Words typer and click write by themselves (help, panels, metavars, usage errors).
 ENGLISH = re.compile(
     r"\b(Usage|Options?|OPTIONS|Arguments?|ARGS|Commands?|COMMAND|Show this message|exit|"

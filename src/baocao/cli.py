@@ -14,10 +14,10 @@ from typing import Annotated, get_type_hints
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from baocao.cli_console import (
     STATE_STYLE,
+    PeriodOption,
     console,
     fail,
     guarded,
@@ -26,7 +26,9 @@ from baocao.cli_console import (
     print_plan,
     print_units,
 )
+from baocao.cli_console import chosen_period as _period
 from baocao.cli_outline import outline_app
+from baocao.cli_period import chot, mo_khoa, show_status
 from baocao.cli_vietnamese import VietnameseCommand, VietnameseGroup
 from baocao.config.paths import ProjectPaths
 
@@ -41,30 +43,6 @@ app = typer.Typer(
 )
 COMMAND = {"cls": VietnameseCommand, "options_metavar": "[TÙY CHỌN]"}
 app.add_typer(outline_app, name="outline")
-
-
-PeriodOption = Annotated[
-    str | None,
-    typer.Option(
-        "--period",
-        "-p",
-        metavar="KỲ",
-        help="Kỳ báo cáo, ví dụ 2021-H1; mặc định là kỳ mới nhất có tệp trong data/raw/.",
-    ),
-]
-
-
-def _period(period: str | None, paths: ProjectPaths) -> str:
-    """The period asked for; without `--period`, the latest with files, said in the command's
-    first line with the reason (`run.submitted.default_period`)."""
-    from baocao.config.periods import Period
-    from baocao.run.submitted import default_period
-
-    if period:
-        return str(Period.parse(period))
-    chosen, why = default_period(paths)
-    console.print(f"Kỳ báo cáo: [bold]{chosen}[/] ({why}; chọn kỳ khác bằng --period)")
-    return chosen
 
 
 def _config_problems(period: str, paths: ProjectPaths):
@@ -385,34 +363,25 @@ def validate(
 
 
 @app.command(**COMMAND)
-def status(period: PeriodOption = None) -> None:
-    """Liệt kê đơn vị đã nộp và chưa nộp tệp số liệu của kỳ."""
+def status(
+    unit: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="ĐƠN_VỊ",
+            help="Mã hoặc tên một đơn vị: xem các bản đã nhận và ô nào thay đổi giữa các bản.",
+        ),
+    ] = None,
+    period: PeriodOption = None,
+    unit_option: Annotated[
+        str | None, typer.Option("--unit", "-u", metavar="ĐƠN_VỊ", help="Như tham số ĐƠN_VỊ.")
+    ] = None,
+) -> None:
+    """Liệt kê đơn vị đã nộp và chưa nộp tệp số liệu của kỳ, đúng hạn hay muộn, số bản đã nhận."""
+    guarded(lambda: show_status(period, unit or unit_option))
 
-    def body():
-        from baocao.config.units import load_units
-        from baocao.run.submitted import NOT_USED, SENT, file_states
 
-        paths = ProjectPaths.default()
-        chosen = _period(period, paths)
-        units = load_units(paths.config).for_period(chosen)
-        rows, rejected = file_states(chosen, paths, units)
-        table = Table(title=f"Tình hình nộp số liệu kỳ {chosen}")
-        for column in ("Mã", "Đơn vị", "Đã nộp", "Tệp", "Lần xử lý gần nhất"):
-            table.add_column(column)
-        shown = {SENT: "[green]đã nộp[/]", NOT_USED: f"[yellow]{NOT_USED}[/]"}
-        for row in rows:
-            sent = shown.get(row.sent, f"[magenta]{row.sent}[/]")
-            table.add_row(row.unit_code, row.unit_name, sent, row.file or "—", row.last)
-        console.print(table)
-        unused = sum(row.sent == NOT_USED for row in rows)
-        said = f"; {unused} tệp không dùng (xem bên dưới)" if unused else ""
-        sent_units = len({row.unit_code for row in rows if row.sent == SENT})
-        console.print(f"Đã nộp {sent_units}/{len(units)} đơn vị{said}.")
-        for job in rejected:
-            for issue in job.issues:
-                console.print(f"  [red]•[/] {issue.message}")
-
-    guarded(body)
+app.command("chot", **COMMAND)(chot)
+app.command("mo-khoa", **COMMAND)(mo_khoa)
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m baocao.cli`

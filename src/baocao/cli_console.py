@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 import traceback
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -43,6 +44,30 @@ STATE_STYLE = {
     STATE_ERRORS: "red",
     STATE_MISSING: "magenta",
 }
+
+
+PeriodOption = Annotated[
+    str | None,
+    typer.Option(
+        "--period",
+        "-p",
+        metavar="KỲ",
+        help="Kỳ báo cáo, ví dụ 2021-H1; mặc định là kỳ mới nhất có tệp trong data/raw/.",
+    ),
+]
+
+
+def chosen_period(period: str | None, paths: ProjectPaths) -> str:
+    """The period asked for; without `--period`, the latest with files, said in the command's
+    first line with the reason (`run.submitted.default_period`)."""
+    from baocao.config.periods import Period
+    from baocao.run.submitted import default_period
+
+    if period:
+        return str(Period.parse(period))
+    chosen, why = default_period(paths)
+    console.print(f"Kỳ báo cáo: [bold]{chosen}[/] ({why}; chọn kỳ khác bằng --period)")
+    return chosen
 
 
 def issue_place(issue: Issue) -> str:

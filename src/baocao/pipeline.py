@@ -65,6 +65,7 @@ from baocao.run.process import (
     process_period,
     stopped_notes,
 )
+from baocao.run.received import locks_record
 from baocao.run.scratch import run_scratch
 from baocao.run.store import RUN_FILE
 from baocao.run.submitted import none_identified_message, require_workbooks
@@ -299,6 +300,7 @@ def _result(run: _Done, paths: ProjectPaths, narrative: dict, notes: list[str]) 
     run.timings["period"] = round(current.seconds, 3)
     if messages != narrative.get("messages", []):
         narrative = {**narrative, "messages": messages}
+    notes.extend(held.message for held in plan.units.held)  # locked units' later files
     result = RunResult(
         plan.period,
         current.outcomes,
@@ -359,6 +361,9 @@ def _finish(run: _Done, options: RunOptions, result: RunResult, started: float) 
     manifest = _manifest(run, options, result, report_parts)
     manifest["reproducibility"] = reproducibility(manifest, previous)
     manifest["timings"]["total"] = round(time.perf_counter() - started, 3)
+    from baocao.report.review.status_page import write_status_page  # the office's page
+
+    write_status_page(run.view, plan.period, output)
     write_manifest(output, manifest)
     run.generation.commit()
     paths = run.generation.paths
@@ -406,6 +411,7 @@ def _manifest(run: _Done, options: RunOptions, result: RunResult, report_parts: 
         "report_keys": {profile: key_of(parts) for profile, parts in report_parts.items()},
         "narrative": result.narrative,
         "timings": run.timings,
+        "locks": locks_record(plan.units.received),
     }
 
 

@@ -248,7 +248,7 @@ def test_a_resent_file_is_set_aside_not_counted_as_a_unit_and_each_file_has_its_
     done, output = command(tmp_path, "status", "--period", "2021-H1")
     rows = [folded(line) for line in output.splitlines() if line.startswith("│ 187")]
     assert rows == [
-        f"187 Huyện Chi Lăng đã nộp {RESENT} chưa xử lý tệp này (lần trước “có lỗi” là của "
+        f"187 Huyện Chi Lăng đã nộp, 2 bản {RESENT} chưa xử lý tệp này (lần trước “có lỗi” là của "
         f"tệp “{FILES[2]}”)",
         f"187 Huyện Chi Lăng không dùng {FILES[2]} không dùng: đơn vị đã có tệp “{RESENT}”",
     ]
@@ -267,7 +267,7 @@ def test_a_resent_file_is_set_aside_not_counted_as_a_unit_and_each_file_has_its_
 
     done, output = command(tmp_path, "status", "--period", "2021-H1")
     rows = [folded(line) for line in output.splitlines() if line.startswith("│ 187")]
-    assert rows[0] == f"187 Huyện Chi Lăng đã nộp {RESENT} hợp lệ"
+    assert rows[0] == f"187 Huyện Chi Lăng đã nộp, 2 bản {RESENT} hợp lệ"
     manifest = json.loads((tmp_path / "out" / "2021-H1" / "manifest.json").read_text("utf-8"))
     assert len(manifest["units"]) == 11 and manifest["units"]["187"]["state"] == "hợp lệ"
     status = read_csv(tmp_path / "processed" / "2021-H1" / "status.csv")

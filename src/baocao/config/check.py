@@ -176,6 +176,32 @@ def _add_up_problems(check: ConfigCheck, period: str) -> list[str]:
     ]
 
 
+def _locks_problems(config_dir: Path, period: str, check: ConfigCheck) -> list[str]:
+    """`config/locks-<period>.yml` (`run.locks`, written by `baocao chot`) must be readable and
+    name units of the period's list."""
+    from baocao.config.versions import read_yaml
+
+    path = Path(config_dir) / f"locks-{period}.yml"
+    if not path.is_file():
+        return []
+    problems: list[str] = []
+    data = _attempt(problems, lambda: read_yaml(path))
+    if problems:
+        return problems
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        return [
+            f"{path}: phải là bảng theo mã đơn vị (và “all” cho cả kỳ); hãy khôi phục bản "
+            "trong git hoặc ghi lại bằng lệnh baocao chot."
+        ]
+    codes = {unit.code for unit in check.units.units} if check.units is not None else set()
+    return [
+        f"{path}: mã “{code}” không phải mã đơn vị của kỳ {period} (config/units.yml); hãy mở "
+        f"khóa bằng lệnh baocao mo-khoa hoặc sửa mã."
+        for code in data
+        if code != "all" and codes and str(code).partition("_phan")[0] not in codes
+    ]
+
+
 def check_config(config_dir: Path, period: str, paths: ProjectPaths | None = None) -> ConfigCheck:
     """Check every configuration file `period` uses; never raises for a configuration problem.
     With the project's `paths`, also the unit list and catalogue of the same period a year
@@ -213,6 +239,7 @@ def check_config(config_dir: Path, period: str, paths: ProjectPaths | None = Non
             check.settings = _attempt(problems, lambda: load_report_settings(config_dir, period))
     if check.settings is not None and check.units is not None:
         problems.extend(_add_up_problems(check, period))
+    problems.extend(_locks_problems(config_dir, period, check))
     if versions_ok:
         problems.extend(_attempt(problems, lambda: _codes_keep_meaning(config_dir)) or [])
     if paths is not None:

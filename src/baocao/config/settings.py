@@ -37,6 +37,9 @@ class PeriodSettings:
     # Units sent as several files by the old units they were formed from whose parts' figures
     # the analyst chose to add up (unit codes); any other such unit is shown as not complete.
     add_up_parts: tuple[str, ...] = ()
+    # The last day the units' files are due (`deadline:`); a file first seen by baocao on a
+    # later day is late (`run.receipts`). None: the period has no deadline.
+    deadline: date | None = None
 
 
 @dataclass(frozen=True)
@@ -57,9 +60,10 @@ class ReportSettings:
         return self.periods.get(period, PeriodSettings())
 
 
-def _period_date(raw: Any, where: str) -> date | None:
-    """A period's `date` ("2021-07-05", or a date YAML read); a date that does not exist or is
-    not written year-month-day is a `ConfigError` naming the key and the value."""
+def _period_date(raw: Any, where: str, key: str = "date") -> date | None:
+    """A period's `date` or `deadline` (`key`: "2021-07-05", or a date YAML read); a date that
+    does not exist or is not written year-month-day is a `ConfigError` naming the key and the
+    value."""
     if not raw:
         return None
     if isinstance(raw, datetime):
@@ -70,7 +74,7 @@ def _period_date(raw: Any, where: str) -> date | None:
         return date.fromisoformat(str(raw).strip())
     except ValueError:
         raise ConfigError(
-            f"{where}, khóa date: “{raw}” không phải là ngày có thật; hãy ghi ngày dạng "
+            f"{where}, khóa {key}: “{raw}” không phải là ngày có thật; hãy ghi ngày dạng "
             '"2021-07-05" (năm-tháng-ngày, trong dấu ngoặc kép).'
         ) from None
 
@@ -104,6 +108,7 @@ def parse_report_settings(data: dict, source: str = "config/report.yml") -> Repo
             number=number,
             date=_period_date(raw.get("date"), where),
             add_up_parts=_unit_codes(raw.get("add_up_parts"), where),
+            deadline=_period_date(raw.get("deadline"), where, "deadline"),
         )
     return ReportSettings(
         parent_body=data["parent_body"],
@@ -201,7 +206,8 @@ def apply_overrides(
         )
     key = str(Period.parse(period))
     own = settings.for_period(key)
-    own = PeriodSettings(
+    own = dataclasses.replace(
+        own,
         number=_as_number(overrides["number"]) if "number" in overrides else own.number,
         date=_as_date(overrides["date"]) if "date" in overrides else own.date,
     )

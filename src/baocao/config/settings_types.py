@@ -24,7 +24,7 @@ TEXT_KEYS = {
 }
 OPTIONAL_KEYS = ("title", "signer", "recipients", "periods")
 SIGNER_KEYS = ("on_behalf", "title", "name")
-PERIOD_KEYS = ("number", "date", "add_up_parts")
+PERIOD_KEYS = ("number", "date", "add_up_parts", "deadline")
 
 
 def shown(value: Any) -> str:
@@ -148,13 +148,16 @@ def _period_problems(sources: _Sources) -> list[str]:
         for sub in value:
             if sub not in PERIOD_KEYS:
                 problems.append(
-                    f"{where}: không có khóa “{sub}”; chỉ dùng number, date và add_up_parts."
+                    f"{where}: không có khóa “{sub}”; chỉ dùng number, date, deadline và "
+                    "add_up_parts."
                 )
-        date_value = value.get("date")
-        if date_value is not None and not isinstance(date_value, str | date):
-            problems.append(
-                f'{where}, khóa date: phải là ngày dạng "2021-07-05"; đang ghi {shown(date_value)}.'
-            )
+        for key in ("date", "deadline"):
+            date_value = value.get(key)
+            if date_value is not None and not isinstance(date_value, str | date):
+                problems.append(
+                    f'{where}, khóa {key}: phải là ngày dạng "2021-07-05"; đang ghi '
+                    f"{shown(date_value)}."
+                )
         codes = value.get("add_up_parts")
         if codes is not None and (
             not isinstance(codes, list) or not all(isinstance(c, str) for c in codes)

@@ -4,7 +4,8 @@ In: a period, the project's folders, `force` and the period's narrative digest. 
 `UnitsPlan` saying, for each unit's file, whether its notebook runs (and the Vietnamese reasons)
 or its cached result is reused, and whether the period's processed data is made again. The
 runner (`process.process_period`) carries the plan out and `baocao run --explain` prints it
-(`report.render.plan`), so the two can never disagree. Nothing is written here.
+(`report.render.plan`), so the two can never disagree. Only the receipt ledger is written
+(`run.received`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from baocao.config.units import Unit, load_units
 from baocao.run.cache import Cache, changed, json_digest, key_of, run_id, unit_key_parts
 from baocao.run.discover import IdentityMemo, UnitJob, discover
 from baocao.run.parts import held_units
+from baocao.run.received import Received, receipts_digest, receive
 from baocao.run.set_aside import records as set_aside_records
 from baocao.run.store import RUN_FILE, read_json
 
@@ -84,6 +86,13 @@ class UnitsPlan:
     recorded: dict | None
     notebooks_kept: bool  # `_output/<period>/notebooks/` is in place
     memo: dict
+    # The files as received (`run.received.Received`: ledger, locks, locked units held back).
+    received: Received | None = None
+
+    @property
+    def held(self) -> list:
+        """Locked units whose newer file is not used (`run.locks.HeldBack`), for the run to say."""
+        return list(self.received.held) if self.received else []
 
     @property
     def to_run(self) -> list[UnitPlan]:
@@ -123,16 +132,20 @@ def plan_period_units(
 ) -> UnitsPlan:
     """The period's `UnitsPlan`: its files found and told apart (`discover`), each unit's
     content key compared with the cache. `narrative_digest` (the period's narrative by
-    content) names the run in `run.json`. Reads files only; writes nothing."""
+    content) names the run in `run.json`. Writes only the receipt ledger (`run.received`: a
+    file is received when first seen); a locked unit's plan reads its locked version."""
     units = load_units(paths.config).for_period(period)
     cache = Cache.of(paths)
     memo = IdentityMemo(cache.load_memo(period, "files"))
     found, rejected = discover(period, paths, units, memo)
-    plans = plan_units(found, period, paths, cache, force)
+    received = receive(period, paths, units, found, rejected)  # recorded, locks applied
+    plans = plan_units(received.jobs, period, paths, cache, force)
     record = run_record(paths, period, units, plans, narrative_digest)
     held = held_units(rejected)
     if held:  # units sent in parts: their status is part of what the run made
         record["units_in_parts"] = {c: [j.path.name for j in files] for c, files in held.items()}
+    if received.ledger:  # a version received, a lock: the processed receipts change
+        record["receipts"] = receipts_digest(received)
     if rejected:  # for the internal report's annex and the Excel sheet (`report.compose.data`)
         record["set_aside"] = set_aside_records(rejected)
     return UnitsPlan(
@@ -144,13 +157,23 @@ def plan_period_units(
         read_json(paths.processed_period(period) / RUN_FILE),
         (paths.output_period(period) / "notebooks").is_dir(),
         memo.used,
+        received,
     )
 
 
 def explained_units(plan: UnitsPlan) -> list[tuple[str, bool, list[str]]]:
-    """(unit, runs, why) for each unit's file, as `--explain` lists them."""
+    """(unit, runs, why) for each unit's file, as `--explain` lists them; a locked unit whose
+    newer file is not used says so."""
+    held = {h.unit_code: f"đã chốt: dùng {h.lock.shown}, không dùng tệp mới" for h in plan.held}
     return [
-        (f"{p.job.unit.code} {p.job.unit.name}", not p.reuse, p.reasons or [REUSED])
+        (
+            f"{p.job.unit.code} {p.job.unit.name}",
+            not p.reuse,
+            [
+                *(p.reasons or [REUSED]),
+                *([held[p.job.unit.code]] if p.job.unit.code in held else []),
+            ],
+        )
         for p in plan.plans
     ]
 

@@ -341,7 +341,7 @@ def process_period(
     started = time.perf_counter()
     cell_seconds = cell_timeout()  # a wrong setting stops the run before any unit
     units, plans, rejected = plan.units, list(plan.plans), list(plan.rejected)
-    record, remade = plan.record, plan.remade
+    record, remade, received = plan.record, plan.remade, plan.received
     cache = Cache.of(paths)
     cache.save_memo(period, "files", plan.memo)
     notebooks_target = paths.output_period(period) / "notebooks"
@@ -414,6 +414,10 @@ def process_period(
     write_csv(processed / "values.csv", values)
     write_csv(processed / "models.csv", models)
     write_csv(processed / "status.csv", status)
+    if received is not None:  # versions, their changes and locks, for the report
+        from baocao.run.received import write_receipts
+
+        write_receipts(processed, paths, period, units, received)
     write_json(processed / RUN_FILE, record)
     return PeriodResult(
         period,

@@ -21,6 +21,7 @@ from baocao.errors import BaocaoError
 from baocao.intake.workbook import SUPPORTED_SUFFIXES
 from baocao.run.cache import Cache, file_digest
 from baocao.run.discover import UnitJob, discover, period_files, shown_raw_folder
+from baocao.run.received import Received, receive
 from baocao.run.set_aside import OTHER_FILE, aside_reason
 from baocao.run.store import read_unit_status
 from baocao.unit.states import STATE_MISSING
@@ -94,10 +95,14 @@ def _why(job: UnitJob, otherwise: str) -> str:
 
 def file_states(
     period: str, paths: ProjectPaths, units: tuple[Unit, ...]
-) -> tuple[list[FileState], list[UnitJob]]:
+) -> tuple[list[FileState], list[UnitJob], Received]:
     """(one row per unit, each followed by its files set aside; the files set aside, with
-    their messages). Reads the raw folder and the last run's records; writes nothing."""
+    their messages; the period's files as received, `run.received`). Reads the raw folder
+    and the last run's records; writes only the receipt ledger (a file seen first here is
+    received now)."""
     jobs, rejected = discover(period, paths, units)
+    received = receive(period, paths, units, jobs, rejected)
+    in_use = {job.unit.code: job for job in received.jobs}
     cache = Cache.of(paths)
     used: dict[str, list[UnitJob]] = {}
     for job in jobs:  # the parts of a unit whose parts are added up come under that unit
@@ -108,7 +113,8 @@ def file_states(
         job = sent[0] if sent else None
         others = [o for o in rejected if o.unit is not None and o.unit.code == unit.code]
         for part in sent:
-            last = _last_state(part, period, paths, cache)
+            # A locked unit's state is its locked version's (`received.jobs` read it).
+            last = _last_state(in_use.get(part.unit.code, part), period, paths, cache)
             rows.append(FileState(unit.code, unit.name, part.path.name, SENT, last))
         if not sent and not others:
             rows.append(FileState(unit.code, unit.name, None, NOT_SENT, NOTHING))
@@ -117,7 +123,7 @@ def file_states(
             FileState(unit.code, unit.name, o.path.name, NOT_USED, f"{NOT_USED}: {_why(o, why)}")
             for o in others
         )
-    return rows, rejected
+    return rows, rejected, received
 
 
 def require_workbooks(period: str, paths: ProjectPaths) -> None:

@@ -27,6 +27,7 @@ from baocao.errors import BaocaoError, ConfigError
 from baocao.report.compose.figures import unit_change_sentence
 from baocao.report.narrative import markdown as nv
 from baocao.report.narrative.source import Orphan, load_narratives
+from baocao.run.received import RECEIPTS_FILE
 from baocao.run.set_aside import recorded as recorded_set_aside
 from baocao.run.store import RUN_FILE, read_csv, read_json, read_unit_status
 from baocao.unit.states import STATE_MISSING
@@ -67,6 +68,9 @@ class ReportData:
     # The files the run set aside (named no unit, a second file of a unit…), as run.json keeps
     # them (`run.set_aside.records`: file, unit_code, unit_name, reason, message); internal only.
     set_aside: tuple[dict, ...] = ()
+    # The units' versions, their cell changes, the deadline and the locks, as the run wrote
+    # them (`run.received.write_receipts`); {} when not recorded. Internal only.
+    receipts: dict = field(default_factory=dict)
 
     def without_review_page(self) -> set[str]:
         """The units of the list no review page exists for (sent nothing, or held)."""
@@ -192,6 +196,7 @@ def load_report_data(
         run_id=_run_id(folder),
         reviewed=_reviewed(folder),
         set_aside=recorded_set_aside(folder),
+        receipts=read_json(folder / RECEIPTS_FILE) or {},
         previous_catalogue=previous_catalogue,
         unit_change=unit_change,
     )

@@ -33,6 +33,7 @@ from baocao.report.compose.submissions import (
     set_aside_markdown,
     status_markdown,
     submission_summary,
+    versions_markdown,
 )
 from baocao.report.compose.titles import attachment_note
 from baocao.report.narrative import markdown as nv
@@ -227,6 +228,7 @@ def validation_annex(report: Report) -> str:
                 data.status, notebook_links=True, without_notebook=data.without_review_page()
             ),
             set_aside_markdown(data.set_aside),
+            versions_markdown(data.receipts, data.units),
             "**Lỗi, cảnh báo trong số liệu của các đơn vị**\n",
             issues_markdown(data.issues, data.status, data.units),
             "**Số liệu không tính vào tổng cộng**\n",

@@ -244,3 +244,68 @@ def excluded_markdown(values: pd.DataFrame, catalogue: Catalogue, units: Iterabl
         return "Không có số liệu nào bị loại khỏi tổng cộng.\n"
     header = ["STT", "Đơn vị", "Chỉ tiêu", "Số liệu đơn vị ghi", "Vị trí"]
     return pipe_table(header, rows, [4, 14, 36, 10, 12], "cllrl")
+
+
+def versions_markdown(receipts: dict, units: Iterable[Unit]) -> str:
+    """The internal draft's record of the units' files (`run.received.write_receipts`): who
+    sent after the deadline and by how many days; each unit that sent more than one version,
+    with what changed cell by cell (“E13: 12 → 21”); the locked units and the later files not
+    used. "" when nothing was recorded."""
+    from datetime import date, datetime
+
+    by_unit = (receipts or {}).get("units") or {}
+    if not by_unit:
+        return ""
+    deadline = receipts.get("deadline")
+    due = date.fromisoformat(deadline) if deadline else None
+    names = {u.code: u.short for u in units}
+
+    def name(code: str) -> str:
+        base, _, part = code.partition("_phan")
+        return md_escape(names.get(base, base) + (f" (phần {part})" if part else ""))
+
+    lines = []
+    if due is not None:
+        late = []
+        for code, unit in by_unit.items():
+            versions = unit.get("versions") or []
+            if versions:
+                first = datetime.fromisoformat(versions[0]["received_at"]).date()
+                if first > due:
+                    late.append(f"{name(code)} ({(first - due).days} ngày)")
+        said = f"muộn: {', '.join(late)}" if late else "không đơn vị nào nộp muộn"
+        lines.append(f"Hạn nộp {due:%d/%m/%Y}; {said}.\n")
+    rows = []
+    for code, unit in by_unit.items():
+        versions = unit.get("versions") or []
+        if len(versions) < 2:
+            continue
+        for version in versions:
+            when = datetime.fromisoformat(version["received_at"]).strftime("%H:%M %d/%m/%Y")
+            changes = version.get("changes") or []
+            what = "; ".join(changes) or version.get("error") or "bản đầu tiên"
+            rows.append(
+                [
+                    str(len(rows) + 1),
+                    name(code),
+                    str(version["version"]),
+                    when,
+                    table_cell(version.get("file") or ""),
+                    table_cell(what),
+                ]
+            )
+    if rows:
+        header = ["STT", "Đơn vị", "Bản", "Nhận lúc", "Tệp", "Thay đổi so với bản trước"]
+        lines.append("Đơn vị gửi lại tệp, các ô thay đổi giữa các bản:\n")
+        lines.append(pipe_table(header, rows, [4, 14, 4, 12, 20, 40], "clclll"))
+    locked = [
+        f"{name(code)} (bản {unit['lock'].get('version')})"
+        if unit["lock"].get("version")
+        else f"{name(code)} (chưa có tệp khi chốt)"
+        for code, unit in by_unit.items()
+        if unit.get("lock")
+    ]
+    if locked:
+        lines.append(f"Số liệu đã chốt ({len(locked)}): {', '.join(locked)}.\n")
+    lines += [f"{table_cell(unit['held'])}\n" for unit in by_unit.values() if unit.get("held")]
+    return "\n".join(lines)
