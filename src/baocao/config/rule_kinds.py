@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from baocao.base.numbers import format_number
+from baocao.config.periods import Period
 from baocao.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -40,6 +41,16 @@ EARLIER = {
     "same_period_last_year": "cùng kỳ năm trước",
     "previous_half_year": "6 tháng liền trước",
 }
+
+
+def earlier_periods(period: str) -> dict[str, Period]:
+    """The periods a "changed from earlier" rule compares `period` with, by role (a whole
+    year has no half-year before it)."""
+    p = Period.parse(period)
+    found = {"same_period_last_year": p.same_period_last_year()}
+    if p.previous_half_year() is not None:
+        found["previous_half_year"] = p.previous_half_year()
+    return found
 
 
 @dataclass(frozen=True)
