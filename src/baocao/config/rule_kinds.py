@@ -26,14 +26,16 @@ import math
 import statistics
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from baocao.base.numbers import format_number
 from baocao.config.periods import Period
 from baocao.errors import ConfigError
 
-if TYPE_CHECKING:
-    from baocao.config.catalog import Catalogue, Rule
+# `config.catalog` imports this module, so its types are named here only in words: a `Rule`
+# is `catalog.Rule`, a `Catalogue` is `catalog.Catalogue`.
+Rule = Any
+Catalogue = Any
 
 SCOPES = ("unit", "period")
 # The periods a "changed from earlier" rule may compare with, and how the report names them.
@@ -108,8 +110,8 @@ class RuleKind:
     """One kind of rule. `keys`: the keys its catalogue entry may have besides `rule` and
     `severity`; `parse(raw, where)` -> the `Rule` fields it sets (ConfigError naming `where`);
     `describe(rule, catalogue)` -> Vietnamese; `bounds(rule, code, figures)` -> the bounds on the
-    figure `code`; `excel(rule)` -> the template's data validation (operator, formula1,
-    formula2) or None; `phrase(rule, bound, catalogue)` -> what a failed bound says after
+    figure `code`; `excel(rule)` -> the range (low, high; None: open) the template's data
+    validation checks on the cell alone, or None when the cell alone cannot tell; `phrase(rule, bound, catalogue)` -> what a failed bound says after
     "label = value" (default: the description and the bound's `said`); `advice(rule, code,
     figures)` ends the message; `refers(rule)` -> the indicator codes it names (checked to
     exist)."""
@@ -120,7 +122,7 @@ class RuleKind:
     describe: Callable[[Rule, Catalogue], str]
     bounds: Callable[[Rule, str, Figures], list[Bound]]
     scope: str = "unit"
-    excel: Callable[[Rule], dict | None] = lambda rule: None
+    excel: Callable[[Rule], tuple[float | None, float | None] | None] = lambda rule: None
     phrase: Callable[[Rule, Bound, Catalogue], str] | None = None
     advice: Callable[[Rule, str, Figures], str] = lambda rule, code, figures: "Hãy sửa lại số liệu"
     refers: Callable[[Rule], tuple[str, ...]] = lambda rule: ()
@@ -193,7 +195,7 @@ register(
         parse=lambda raw, where: {},
         describe=lambda rule, catalogue: "không được âm",
         bounds=lambda rule, code, figures: [Bound("min", 0.0)],
-        excel=lambda rule: {"operator": "greaterThanOrEqual", "formula1": "0"},
+        excel=lambda rule: (0.0, None),
     )
 )
 register(
@@ -206,11 +208,7 @@ register(
             Bound("min", float(rule.min)),
             Bound("max", float(rule.max)),
         ],
-        excel=lambda rule: {
-            "operator": "between",
-            "formula1": f"{rule.min:g}",
-            "formula2": f"{rule.max:g}",
-        },
+        excel=lambda rule: (float(rule.min), float(rule.max)),
     )
 )
 

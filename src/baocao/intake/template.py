@@ -204,12 +204,24 @@ _VALUE_TEXTS = {
 
 
 def value_constraint(indicator: Indicator) -> dict[str, str]:
-    """The Excel data validation's operator and formulas for an indicator's value cell: those
-    of its first error rule whose kind has one (`RuleKind.excel`); {} when none has."""
+    """The Excel data validation's operator and formulas for an indicator's value cell: the
+    range every error rule of it checks on the cell alone (`RuleKind.excel`), intersected;
+    {} when none does."""
+    low, high = None, None
     for rule in indicator.rules:
         found = rule_kind(rule.rule).excel(rule) if rule.severity == "error" else None
-        if found:
-            return dict(found)
+        if found is None:
+            continue
+        if found[0] is not None:
+            low = found[0] if low is None else max(low, found[0])
+        if found[1] is not None:
+            high = found[1] if high is None else min(high, found[1])
+    if low is not None and high is not None:
+        return {"operator": "between", "formula1": f"{low:g}", "formula2": f"{high:g}"}
+    if low is not None:
+        return {"operator": "greaterThanOrEqual", "formula1": f"{low:g}"}
+    if high is not None:
+        return {"operator": "lessThanOrEqual", "formula1": f"{high:g}"}
     return {}
 
 
