@@ -85,6 +85,7 @@ def test_every_module_belongs_to_a_stage_or_is_a_known_top_level_module():
         "baocao.__main__",
         "baocao.cli",
         "baocao.cli_console",
+        "baocao.cli_findings",
         "baocao.cli_vietnamese",
         "baocao.errors",
         "baocao.pipeline",

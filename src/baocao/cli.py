@@ -26,6 +26,7 @@ from baocao.cli_console import (
     print_plan,
     print_units,
 )
+from baocao.cli_findings import mark_checked
 from baocao.cli_vietnamese import VietnameseCommand, VietnameseGroup
 from baocao.config.paths import ProjectPaths
 
@@ -411,6 +412,9 @@ def status(period: PeriodOption = None) -> None:
                 console.print(f"  [red]•[/] {issue.message}")
 
     guarded(body)
+
+
+app.command("mark-checked", **COMMAND)(mark_checked)
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m baocao.cli`

@@ -201,3 +201,57 @@ def test_a_wrong_checked_file_names_the_entry_and_what_to_write(text, said):
     with pytest.raises(ConfigError) as raised:
         parse_checked(text, "config/checked-2021-H1.yml")
     assert "config/checked-2021-H1.yml" in str(raised.value) and said in str(raised.value)
+
+
+@pytest.mark.slow
+def test_a_run_shows_the_warning_and_marking_it_checked_reruns_no_notebook(tmp_path):
+    """The real runner (papermill, a warm kernel) on unit 181, its Quỹ ten times 2020-H1's:
+    the run's row counts the warning; `baocao mark-checked` writes the analyst's file; the
+    next run executes no notebook, counts the warning as checked and the unit as valid."""
+    from typer.testing import CliRunner
+
+    from baocao.cli import app
+    from baocao.cli_console import summary_table
+    from baocao.run.kernels import KernelPool
+    from baocao.run.plan import plan_period_units
+    from baocao.run.process import process_period
+
+    name = sample_file("2021-H1", "181").name
+    paths = project_copy(tmp_path, "2021-H1", (name,))
+    process(paths, "2020-H1", sample_file("2020-H1", "181"))
+    earlier = paths.processed_period("2020-H1")
+    write_csv(earlier / "values.csv", collect_period(earlier, units_of(paths, "2020-H1"))[0])
+    before = read_csv(earlier / "values.csv").set_index("indicator_code")["value"]
+    cell = set_value(
+        paths.raw_period("2021-H1") / name, "quy_vnn_van_dong", int(before["quy_vnn_van_dong"]) * 10
+    )
+
+    def run():
+        plan = plan_period_units("2021-H1", paths, narrative_digest="")
+        with KernelPool(1) as pool:
+            return plan, process_period(plan, paths, pool)
+
+    _, first = run()
+    row = next(o for o in first.outcomes if o.unit_code == "181")
+    warnings = row.warnings
+    assert row.state == "có cảnh báo" and warnings >= 1 and row.checked == 0
+
+    env = {
+        "COLUMNS": "200",
+        "BAOCAO_ROOT": str(paths.root),
+        "BAOCAO_PROCESSED_DIR": str(paths.processed),
+    }
+    done = CliRunner(env=env).invoke(
+        app,
+        ["mark-checked", "-p", "2021-H1", "-u", "181", "-c", cell, "-n", "đã gọi điện cho huyện"],
+    )
+    assert done.exit_code == 0, done.output
+    written = (paths.config / "checked-2021-H1.yml").read_text(encoding="utf-8")
+    assert written.startswith("# Cảnh báo đã kiểm tra") and f"cell: {cell}" in written
+
+    plan, again = run()
+    assert plan.to_run == [] and plan.remade  # the analyst's file remade the period, no notebook
+    row = next(o for o in again.outcomes if o.unit_code == "181")
+    assert (row.warnings, row.checked) == (warnings - 1, 1)
+    shown = summary_table(again)
+    assert shown is not None and "(+1 đã kiểm tra)" in str(shown.columns[5]._cells)

@@ -159,7 +159,7 @@ def _severity(record: dict) -> str:
 def _message(record: dict) -> str:
     message = "" if is_missing(record.get("message")) else str(record.get("message"))
     if _checked(record):
-        message += f" Đã kiểm tra: {str(record['checked_note']).strip()}"
+        message += f" Ghi chú kiểm tra: {str(record['checked_note']).strip()}"
     return message
 
 
