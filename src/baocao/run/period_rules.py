@@ -30,8 +30,9 @@ from baocao.config.periods import Period
 from baocao.config.rule_kinds import RULE_KINDS, Earlier, Figures, earlier_periods, rule_kind
 from baocao.config.units import Unit, load_units
 from baocao.errors import ConfigError, Issue
-from baocao.run.store import UNITS_FOLDER, read_csv, read_unit_status, restate_unit
-from baocao.unit.validate import FRAME_COLUMNS, bound_rows, check_bounds, finding, unit_figures
+from baocao.run.aggregate import collect_period
+from baocao.run.store import read_csv, read_unit_status, restate_unit
+from baocao.unit.validate import FRAME_COLUMNS, bound_rows, check_bounds, finding
 
 VALUES_FILE = "values.csv"
 
@@ -87,20 +88,24 @@ def period_findings(
         for code, value in figures.items():
             across.setdefault(code, {})[unit] = value
     before = [(role, p.label(), _by_unit(frame)) for role, p, frame in earlier]
+    cells: dict[str, dict[str, str]] = {}
+    sheets: dict[str, dict[str, str]] = {}
+    for row in values[["unit_code", "indicator_code", "sheet", "cell"]].itertuples(index=False):
+        unit, code = str(row.unit_code), str(row.indicator_code)
+        if isinstance(row.cell, str):
+            cells.setdefault(unit, {})[code] = row.cell
+        if isinstance(row.sheet, str):
+            sheets.setdefault(unit, {})[code] = row.sheet
     figures_of, rows = {}, []
-    for unit, group in values.groupby(values["unit_code"].astype(str), sort=False):
-        cells = unit_figures(group).cells
+    for unit in dict.fromkeys(values["unit_code"].astype(str)):
         figures = Figures(
             own=own.get(unit, {}),
             unit=unit,
             across=across,
             earlier=tuple(Earlier(role, label, by.get(unit, {})) for role, label, by in before),
-            cells=cells,
+            cells=cells.get(unit, {}),
         )
-        figures_of[unit] = (
-            figures,
-            dict(zip(group["indicator_code"], group["sheet"], strict=True)),
-        )
+        figures_of[unit] = figures
         for code, index, rule in rules:
             value = figures.own.get(code, math.nan)
             if math.isnan(value):
@@ -117,32 +122,26 @@ def period_findings(
         if (unit, code, index) in told:
             continue
         told.add((unit, code, index))
-        figures, sheets = figures_of[unit]
-        sheet = sheets.get(code)
-        found.setdefault(unit, []).append(
-            finding(catalogue, key, figures, None if pd.isna(sheet) else str(sheet))
-        )
+        sheet = sheets.get(unit, {}).get(code)
+        found.setdefault(unit, []).append(finding(catalogue, key, figures_of[unit], sheet))
     return {unit: tuple(issues) for unit, issues in found.items()}
 
 
-def _unit_values(processed: Path, units: tuple[Unit, ...]) -> pd.DataFrame:
-    frames = []
-    for unit in units:
-        path = Path(processed) / UNITS_FOLDER / f"{unit.code}.values.csv"
-        if path.is_file():
-            frames.append(read_csv(path))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-
-
 def check_period(
-    paths: ProjectPaths, period: str, processed: Path, units: tuple[Unit, ...]
+    paths: ProjectPaths,
+    period: str,
+    processed: Path,
+    units: tuple[Unit, ...],
+    values: pd.DataFrame | None = None,
 ) -> list[str]:
     """Add the period rules' findings to the units' statuses in `processed` (the staged
     `data/processed/<period>/`) and mark every unit's findings checked or open from
-    `config/checked-<period>.yml`. Returns Vietnamese notes for the run: the checked entries
-    that no longer match a warning (its figure changed: open again)."""
+    `config/checked-<period>.yml`. `values`: the units' values as `aggregate.collect_period`
+    reads them from `processed` (read here when not given). Returns Vietnamese notes for the
+    run: the checked entries that no longer match a warning (its figure changed: open again)."""
     catalogue = load_catalogue(paths.config, period)
-    values = _unit_values(processed, units)
+    if values is None:
+        values = collect_period(processed, units)[0]
     found = period_findings(values, catalogue, earlier_values(paths, period)) if len(values) else {}
     entries = load_checked(paths.config, period)
     period_kinds = {f"rule_{name}" for name, kind in RULE_KINDS.items() if kind.scope == "period"}
@@ -160,7 +159,7 @@ def check_period(
         issues += found.get(unit.code, ())
         marked = checked_state(issues, entries, unit.code)
         issues_by_unit[unit.code] = marked
-        restate_unit(processed, unit.code, marked)
+        restate_unit(processed, unit.code, marked, record)
     return [
         f"Mục đã kiểm tra của đơn vị {e.unit} ({e.check}, {e.cell or e.indicator}) không còn "
         "khớp với cảnh báo nào (số liệu đã thay đổi hoặc cảnh báo không còn): cảnh báo, nếu có, "

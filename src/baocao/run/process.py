@@ -406,12 +406,14 @@ def process_period(
             pool.close()
             raise
 
-    from baocao.run.aggregate import collect_period  # pandas: only when the period is collected
+    # pandas: only when the period is collected
+    from baocao.run.aggregate import collect_period, collect_status
     from baocao.run.period_rules import check_period  # GX: only when the period is collected
 
     _write_parts(paths, period, processed, held, plans)
-    notes = check_period(paths, period, processed, units)
-    values, models, status = collect_period(processed, units)
+    values, models, _ = collect_period(processed, units)
+    notes = check_period(paths, period, processed, units, values)
+    status = collect_status(processed, units)
     write_csv(processed / "values.csv", values)
     write_csv(processed / "models.csv", models)
     write_csv(processed / "status.csv", status)

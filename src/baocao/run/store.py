@@ -114,18 +114,20 @@ def finding_counts(issues: tuple[Issue, ...] | list[Issue]) -> dict[str, int]:
     }
 
 
-def restate_unit(processed_period: Path, unit_code: str, issues: tuple[Issue, ...]) -> None:
-    """Rewrite a unit's status with `issues` (its own and the period's, each open or checked):
-    the counts, and the state from the open ones (a unit whose checked warnings are all its
-    findings is valid; one with errors stays so)."""
-    path = UnitFiles.of(processed_period, unit_code).status
-    record = read_json(path) or {}
+def restate_unit(
+    processed_period: Path, unit_code: str, issues: tuple[Issue, ...], record: dict
+) -> None:
+    """Rewrite a unit's status `record` (as read) with `issues` (its own and the period's, each
+    open or checked): the counts, and the state from the open ones (a unit whose findings are
+    all checked warnings is valid; one with errors stays so). Not written when unchanged."""
     counts = finding_counts(issues)
     state = record.get("state")
     if state in (STATE_VALID, STATE_WARNINGS):  # the states a unit's findings decide
         state = STATE_WARNINGS if counts["warnings"] else STATE_VALID
     issues_out = [i.as_dict() for i in issues]
-    write_json(path, {**record, **counts, "state": state, "issues": issues_out})
+    new = {**record, **counts, "state": state, "issues": issues_out}
+    if new != record:
+        write_json(UnitFiles.of(processed_period, unit_code).status, new)
 
 
 def read_json(path: Path) -> Any | None:
