@@ -255,3 +255,47 @@ def test_a_run_shows_the_warning_and_marking_it_checked_reruns_no_notebook(tmp_p
     assert (row.warnings, row.checked) == (warnings - 1, 1)
     shown = summary_table(again)
     assert shown is not None and "(+1 đã kiểm tra)" in str(shown.columns[5]._cells)
+
+
+def test_a_figure_fallen_to_a_tenth_of_the_half_year_before_names_that_half_year(project):
+    from baocao.config.periods import Period
+    from baocao.run.period_rules import period_findings
+
+    catalogue = load_catalogue(project.config, "2021-H1")
+
+    def frame(period, value):
+        return read_csv_frame(period, {"ctri_y_kien_tap_hop": value})
+
+    found = period_findings(
+        frame("2021-H1", 12),
+        catalogue,
+        [("previous_half_year", Period(2020, "H2"), frame("2020-H2", 130))],
+    )
+    [issue] = found["181"]
+    assert issue.kind == "rule_changed_from_earlier" and issue.value == 12
+    assert (
+        "= 12 chỉ bằng 1/10,8 so với 6 tháng liền trước (6 tháng cuối năm 2020: 130), thay đổi quá 5 lần"
+        in issue.message
+    )
+
+
+def read_csv_frame(period: str, figures: dict):
+    """One unit's processed values, as `values.csv` holds them."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        [
+            {
+                "period": period,
+                "unit_code": "181",
+                "indicator_code": code,
+                "value": value,
+                "reported": True,
+                "included": True,
+                "source_file": "181.xlsx",
+                "sheet": "Số liệu",
+                "cell": "E40",
+            }
+            for code, value in figures.items()
+        ]
+    )

@@ -265,7 +265,7 @@ def _changed_bounds(rule: Rule, code: str, figures: Figures) -> list[Bound]:
         if value >= before:
             said = f"gấp {_ratio(value / before)} lần {what}"
         else:
-            said = f"chỉ bằng 1/{_ratio(before / value) if value > 0 else '∞'} {what}"
+            said = f"chỉ bằng 1/{_ratio(before / value) if value > 0 else '∞'} so với {what}"
         bounds.append(Bound("max", before * rule.factor, said))
         bounds.append(Bound("min", before / rule.factor, said))
     return bounds
