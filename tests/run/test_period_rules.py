@@ -266,16 +266,20 @@ def test_a_figure_fallen_to_a_tenth_of_the_half_year_before_names_that_half_year
     def frame(period, value):
         return read_csv_frame(period, {"ctri_y_kien_tap_hop": value})
 
-    found = period_findings(
-        frame("2021-H1", 12),
-        catalogue,
-        [("previous_half_year", Period(2020, "H2"), frame("2020-H2", 130))],
-    )
-    [issue] = found["181"]
+    last_year = ("same_period_last_year", Period(2020, "H1"), frame("2020-H1", 13))
+    half_year = ("previous_half_year", Period(2020, "H2"), frame("2020-H2", 130))
+    # Only the half-year before is that far: the warning names it, not the year before.
+    [issue] = period_findings(frame("2021-H1", 12), catalogue, [last_year, half_year])["181"]
     assert issue.kind == "rule_changed_from_earlier" and issue.value == 12
-    assert (
-        "= 12 chỉ bằng 1/10,8 so với 6 tháng liền trước (6 tháng cuối năm 2020: 130), thay đổi quá 5 lần"
-        in issue.message
+    assert issue.message.startswith(
+        "Số ý kiến, kiến nghị của cử tri được tập hợp = 12 chỉ bằng 1/10,8 so với 6 tháng liền "
+        "trước (6 tháng cuối năm 2020: 130), thay đổi quá 5 lần. "
+    )
+    # Both that far: one warning naming both.
+    last_year = ("same_period_last_year", Period(2020, "H1"), frame("2020-H1", 240))
+    [issue] = period_findings(frame("2021-H1", 12), catalogue, [last_year, half_year])["181"]
+    assert "= 12 chỉ bằng 1/20 so với cùng kỳ năm trước (6 tháng đầu năm 2020: 240) và " in (
+        issue.message
     )
 
 

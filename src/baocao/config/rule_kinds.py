@@ -111,8 +111,8 @@ class RuleKind:
     `severity`; `parse(raw, where)` -> the `Rule` fields it sets (ConfigError naming `where`);
     `describe(rule, catalogue)` -> Vietnamese; `bounds(rule, code, figures)` -> the bounds on the
     figure `code`; `excel(rule)` -> the range (low, high; None: open) the template's data
-    validation checks on the cell alone, or None when the cell alone cannot tell; `phrase(rule, bound, catalogue)` -> what a failed bound says after
-    "label = value" (default: the description and the bound's `said`); `advice(rule, code,
+    validation checks on the cell alone, or None when the cell alone cannot tell; `phrase(rule, bounds, catalogue)` -> what the failed bounds say after
+    "label = value" (default: the description and the first bound's `said`); `advice(rule, code,
     figures)` ends the message; `refers(rule)` -> the indicator codes it names (checked to
     exist)."""
 
@@ -123,21 +123,22 @@ class RuleKind:
     bounds: Callable[[Rule, str, Figures], list[Bound]]
     scope: str = "unit"
     excel: Callable[[Rule], tuple[float | None, float | None] | None] = lambda rule: None
-    phrase: Callable[[Rule, Bound, Catalogue], str] | None = None
+    phrase: Callable[[Rule, list[Bound], Catalogue], str] | None = None
     advice: Callable[[Rule, str, Figures], str] = lambda rule, code, figures: "Hãy sửa lại số liệu"
     refers: Callable[[Rule], tuple[str, ...]] = lambda rule: ()
 
     def message(
-        self, rule: Rule, code: str, figures: Figures, bound: Bound, catalogue: Catalogue
+        self, rule: Rule, code: str, figures: Figures, bounds: list[Bound], catalogue: Catalogue
     ) -> str:
-        """The finding in Vietnamese: "label = value <phrase>. <advice>."."""
+        """The finding in Vietnamese: "label = value <phrase>. <advice>.", `bounds` the rule's
+        bounds the figure failed (one at least)."""
         indicator = catalogue.indicator(code)
         value = figures.own[code]
         shown = format_number(value, decimals=0 if indicator.whole else 1)
         if self.phrase is not None:
-            said = self.phrase(rule, bound, catalogue)
+            said = self.phrase(rule, bounds, catalogue)
         else:
-            said = rule.describe(catalogue) + (f" ({bound.said})" if bound.said else "")
+            said = rule.describe(catalogue) + (f" ({bounds[0].said})" if bounds[0].said else "")
         return f"{indicator.label} = {shown} {said}. {self.advice(rule, code, figures)}."
 
 
@@ -286,8 +287,9 @@ register(
         ),
         bounds=_changed_bounds,
         scope="period",
-        phrase=lambda rule, bound, catalogue: (
-            f"{bound.said}, thay đổi quá {_shown(rule.factor)} lần"
+        phrase=lambda rule, bounds, catalogue: (
+            " và ".join(dict.fromkeys(b.said for b in bounds))
+            + f", thay đổi quá {_shown(rule.factor)} lần"
         ),
         advice=lambda rule, code, figures: (
             "Hãy kiểm tra lại số liệu; nếu đúng, ghi rõ lý do ở cột “Ghi chú” của ô này"
@@ -337,7 +339,7 @@ register(
         ),
         bounds=_outlier_bounds,
         scope="period",
-        phrase=lambda rule, bound, catalogue: f"khác xa số liệu các đơn vị khác: {bound.said}",
+        phrase=lambda rule, bounds, catalogue: f"khác xa số liệu các đơn vị khác: {bounds[0].said}",
         advice=lambda rule, code, figures: (
             "Hãy kiểm tra lại số liệu (đơn vị tính, số chữ số 0); nếu đúng, ghi rõ lý do ở cột "
             "“Ghi chú” của ô này"

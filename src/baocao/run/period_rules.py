@@ -116,14 +116,10 @@ def period_findings(
         return {}
     _result, failed = check_bounds(pd.DataFrame(rows, columns=FRAME_COLUMNS), catalogue)
     found: dict[str, list[Issue]] = {}
-    told: set[tuple] = set()
-    for key in failed:
-        unit, code, index, _side = key
-        if (unit, code, index) in told:
-            continue
-        told.add((unit, code, index))
+    for key, bounds in failed.items():  # one finding per rule, naming each bound it failed
+        unit, code, _index = key
         sheet = sheets.get(unit, {}).get(code)
-        found.setdefault(unit, []).append(finding(catalogue, key, figures_of[unit], sheet))
+        found.setdefault(unit, []).append(finding(catalogue, key, bounds, figures_of[unit], sheet))
     return {unit: tuple(issues) for unit, issues in found.items()}
 
 

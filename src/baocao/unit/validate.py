@@ -29,7 +29,9 @@ from baocao.unit.states import STATE_ERRORS, STATE_MISSING, STATE_VALID, STATE_W
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 SUITE_NAME = "baocao_unit_figures"
 _SEVERITY = {"error": "critical", "warning": "warning"}
-KEY_COLUMNS = ("unit_code", "indicator_code", "rule_index", "side")
+# A row of the bounds frame: which unit, indicator, rule (its place among the indicator's rules)
+# and bound (its place among the rule's bounds).
+KEY_COLUMNS = ("unit_code", "indicator_code", "rule_index", "bound")
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ def _columns(severity: str) -> tuple[str, str]:
     return f"upper_{severity}", f"lower_{severity}"
 
 
-FRAME_COLUMNS = [*KEY_COLUMNS, *(c for s in SEVERITIES for c in _columns(s))]
+FRAME_COLUMNS = [*KEY_COLUMNS, "side", *(c for s in SEVERITIES for c in _columns(s))]
 
 
 def bound_rows(
@@ -54,12 +56,13 @@ def bound_rows(
     """The frame's rows of one rule's bounds on one figure (see `bounds_frame`)."""
     missing = (float("nan"), float("nan"))
     rows = []
-    for bound in bounds:
+    for number, bound in enumerate(bounds):
         pair = (value, bound.limit) if bound.side == "min" else (bound.limit, value)
         row: dict[str, Any] = {
             "unit_code": unit,
             "indicator_code": code,
             "rule_index": index,
+            "bound": number,
             "side": bound.side,
         }
         for severity in SEVERITIES:
@@ -84,8 +87,8 @@ def unit_figures(values: pd.DataFrame, unit: str = "") -> Figures:
 
 def bounds_frame(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     """One row per bound of the catalogue's unit rules on one unit's values: `unit_code` (""),
-    `indicator_code`, `rule_index` (the rule's place in the indicator's rules), `side` ("min":
-    value ≥ bound, "max": value ≤ bound), and the comparison as `upper_<severity>` ≥
+    `indicator_code`, `rule_index` (the rule's place in the indicator's rules), `bound` (the
+    bound's place among the rule's), `side` ("min": value ≥ bound, "max": value ≤ bound), and the comparison as `upper_<severity>` ≥
     `lower_<severity>` (NaN in the other severity's columns, and where the value or the
     bound is missing)."""
     figures = unit_figures(values)
@@ -148,33 +151,35 @@ def _suite_for(catalogue: Catalogue):
 
 
 def check_bounds(frame: pd.DataFrame, catalogue: Catalogue):
-    """Run the suite on a bounds frame: (the GX result, the failed rows' keys as (unit code,
-    indicator code, rule index, side), once each, in the frame's order)."""
+    """Run the suite on a bounds frame: (the GX result, {(unit code, indicator code, rule
+    index): the numbers of its failed bounds}, rules in the frame's order)."""
     batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
     result = batch.validate(_suite_for(catalogue), result_format="COMPLETE")
-    failed: dict[tuple, None] = {}
+    rows: set[int] = set()
     for item in result.results:
         if item.success or "severity" not in (item.expectation_config.meta or {}):
             continue
-        for index in item.result.get("unexpected_index_list") or []:
-            unit, code, rule_index, side = frame.loc[index, list(KEY_COLUMNS)]
-            failed[(str(unit), str(code), int(rule_index), str(side))] = None
-    order = {key: n for n, key in enumerate(zip(*(frame[c] for c in KEY_COLUMNS), strict=True))}
-    return result, sorted(failed, key=lambda key: order.get(key, 0))
+        rows.update(item.result.get("unexpected_index_list") or [])
+    failed: dict[tuple[str, str, int], list[int]] = {}
+    for index in sorted(rows):
+        unit, code, rule_index, bound = frame.loc[index, list(KEY_COLUMNS)]
+        failed.setdefault((str(unit), str(code), int(rule_index)), []).append(int(bound))
+    return result, failed
 
 
 def finding(
-    catalogue: Catalogue, key: tuple, figures: Figures, sheet: str | None, kind_prefix="rule_"
+    catalogue: Catalogue, key: tuple, bounds: list[int], figures: Figures, sheet: str | None
 ) -> Issue:
-    """The Vietnamese `Issue` of a failed bound (`key` as `check_bounds` gives it), naming the
-    cell and carrying the value seen."""
-    _unit, code, index, side = key
+    """The Vietnamese `Issue` of a rule's failed bounds (`key` and `bounds` as `check_bounds`
+    gives them), naming the cell and carrying the value seen."""
+    _unit, code, index = key
     rule = catalogue.indicator(code).rules[index]
-    bound = next(b for b in rule_kind(rule.rule).bounds(rule, code, figures) if b.side == side)
+    kind = rule_kind(rule.rule)
+    every = kind.bounds(rule, code, figures)
     return Issue(
         severity=rule.severity,
-        kind=f"{kind_prefix}{rule.rule}",
-        message=rule_kind(rule.rule).message(rule, code, figures, bound, catalogue),
+        kind=f"rule_{rule.rule}",
+        message=kind.message(rule, code, figures, [every[n] for n in bounds], catalogue),
         sheet=sheet,
         cell=figures.cells.get(code),
         indicator_code=code,
@@ -190,13 +195,9 @@ def validate_unit(values: pd.DataFrame, catalogue: Catalogue) -> ValidationOutco
     sheets = dict(zip(values["indicator_code"], values["sheet"], strict=True))
     issues: list[Issue] = []
     excluded: set[str] = set()
-    seen: set[tuple[str, int]] = set()
     order = {code: n for n, code in enumerate(catalogue.codes)}  # issues in catalogue order
     for key in sorted(failed, key=lambda k: (order[k[1]], k[2])):
-        if key[1:3] in seen:  # a rule failed on two sides (cannot happen) is told once
-            continue
-        seen.add(key[1:3])
-        issue = finding(catalogue, key, figures, sheets.get(key[1]))
+        issue = finding(catalogue, key, failed[key], figures, sheets.get(key[1]))
         issues.append(issue)
         if issue.severity == "error":
             excluded.add(key[1])
