@@ -183,6 +183,14 @@ def test_checked_state_is_the_one_function_other_outputs_use():
     marked = checked_state([seen, error, other, texted], entries, "185")
     assert [i.checked_note for i in marked] == ["số dư", None, None, "ok"]
     assert checked_state([seen], entries, "186")[0].checked_note is None
+    # A frame of many units' findings (as the report reads them) gets a column of notes.
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        [{"unit_code": "185", **seen.as_dict()}, {"unit_code": "186", **seen.as_dict()}]
+    )
+    notes = checked_state(frame, entries)["checked_note"]
+    assert notes.iloc[0] == "số dư" and notes.isna().iloc[1]
 
 
 @pytest.mark.parametrize(

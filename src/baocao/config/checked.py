@@ -1,8 +1,8 @@
 """Warnings the analyst has checked: `config/checked-<kỳ>.yml`, her own file under version control.
 
 In: the file (a YAML list, written by hand or by `baocao mark-checked`). Out: `CheckedEntry`s,
-and `checked_state(issues, entries, unit_code)`: the unit's findings with `checked_note` set on
-each warning an entry matches. Everything that shows or counts findings (the run's table, the
+and `checked_state(findings, entries, unit_code)`: the findings (a unit's issues, or a frame of
+many units' findings) with `checked_note` set on each warning an entry matches. Everything that shows or counts findings (the run's table, the
 units' status, the review draft's annex, feedback files, the status page) asks here, so a
 finding checked once stays checked everywhere.
 
@@ -134,12 +134,13 @@ def load_checked(config_dir: Path, period: str) -> tuple[CheckedEntry, ...]:
     return parse_checked(path.read_text(encoding="utf-8"), f"config/{path.name}")
 
 
-def checked_state(
-    issues: Iterable[Issue], entries: Iterable[CheckedEntry] | Path, unit_code: str
-) -> tuple[Issue, ...]:
-    """`issues` of the unit `unit_code`, each warning an entry matches with its `checked_note`
-    set (the entry's note), every other one open (`checked_note` None). `entries` may be the
-    checked file's path. Pure apart from reading that file."""
+def checked_state(findings, entries: Iterable[CheckedEntry] | Path, unit_code: str = ""):
+    """The findings with `checked_note` set on each warning an entry matches (the entry's
+    note), every other one open (`checked_note` None). `findings`: a unit's `Issue`s (give its
+    `unit_code`), or a frame of findings of many units with a `unit_code` column (as
+    `report.compose.data.read_issues` gives; a copy with a `checked_note` column is returned).
+    `entries` may be the checked file's path. After a run the units' statuses
+    (`data/processed/<kỳ>/units/<mã>.status.json`) already carry the notes on their issues."""
     if isinstance(entries, Path):
         entries = (
             parse_checked(entries.read_text(encoding="utf-8"), entries.name)
@@ -147,13 +148,39 @@ def checked_state(
             else ()
         )
     entries = tuple(entries)
-    marked = []
-    for issue in issues:
-        note = None
-        if issue.severity == "warning":
-            note = next((e.note for e in entries if e.matches(unit_code, issue)), None)
-        marked.append(replace(issue, checked_note=note))
-    return tuple(marked)
+    if hasattr(findings, "to_dict"):  # a frame of many units' findings
+        frame = findings.copy()
+        frame["checked_note"] = [
+            _note(_issue_of(record), entries, str(record.get("unit_code")))
+            for record in frame.to_dict("records")
+        ]
+        return frame
+    return tuple(replace(i, checked_note=_note(i, entries, unit_code)) for i in findings)
+
+
+def _note(issue: Issue, entries: tuple[CheckedEntry, ...], unit_code: str) -> str | None:
+    if issue.severity != "warning":
+        return None
+    return next((e.note for e in entries if e.matches(unit_code, issue)), None)
+
+
+def _issue_of(record: dict) -> Issue:
+    """A frame row of findings as an `Issue` (missing cells are NaN or None)."""
+
+    def given(key: str):
+        value = record.get(key)
+        return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+    value = given("value")
+    return Issue(
+        severity=str(record.get("severity")),
+        kind=str(record.get("kind")),
+        message=str(given("message") or ""),
+        sheet=given("sheet"),
+        cell=given("cell"),
+        indicator_code=given("indicator_code"),
+        value=None if value is None else float(value),
+    )
 
 
 def unmatched(
