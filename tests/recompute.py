@@ -1,6 +1,7 @@
 """Phụ lục I's totals recomputed straight from the raw workbooks, with openpyxl and the YAML of
 config/indicators.yml: an independent check of intake, clean, validate and aggregate (none of
-which is imported here). It knows only what a careful reader of the files would: the header
+which is imported here; a rule's bounds come from the registry of rule kinds, where each kind is
+written once). It knows only what a careful reader of the files would: the header
 row, each cell's saved value and number format, the row's “Đơn vị tính”, the texts the sample
 writes (“15 triệu”, “1,5 tỉ”, “250.000.000đồng”), and the catalogue's error rules.
 """
@@ -86,19 +87,20 @@ def read_unit(path: Path, data: dict) -> dict[str, float | None]:
     return values
 
 
-def _breaks_an_error_rule(code: str, values: dict, data: dict) -> bool:
+def breaks_an_error_rule(code: str, values: dict, data: dict) -> bool:
+    """Whether the unit's figure `code` breaks one of its error rules, as the registry of rule
+    kinds (`baocao.config.rule_kinds`: each kind's bounds) tells from the YAML's rule."""
+    from baocao.config.catalog import Rule
+    from baocao.config.rule_kinds import Figures, rule_holds, rule_kind
+
     indicator = next(i for i in data["indicators"] if i["code"] == code)
     rules = list(data["kinds"][indicator["kind"]].get("rules", [])) + indicator.get("rules", [])
-    value = values[code]
-    for rule in rules:
-        if rule.get("severity", "error") != "error":
+    own = {c: v for c, v in values.items() if v is not None}
+    for raw in rules:
+        if raw.get("severity", "error") != "error":
             continue
-        if rule["rule"] == "non_negative" and value < 0:
-            return True
-        if rule["rule"] == "between" and not rule["min"] <= value <= rule["max"]:
-            return True
-        other = values.get(rule.get("other"))
-        if rule["rule"] == "not_above" and other is not None and value > other:
+        rule = Rule(raw["rule"], "error", **rule_kind(raw["rule"]).parse(raw, "test"))
+        if not rule_holds(rule, code, Figures(own=own)):
             return True
     return False
 
@@ -112,7 +114,7 @@ def totals(folder: Path, config: Path) -> dict[str, float]:
         kept = {
             code: v
             for code, v in values.items()
-            if v is not None and not _breaks_an_error_rule(code, values, data)
+            if v is not None and not breaks_an_error_rule(code, values, data)
         }
         units.append(kept)
     result = {}

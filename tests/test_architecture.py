@@ -87,6 +87,7 @@ def test_every_module_belongs_to_a_stage_or_is_a_known_top_level_module():
         "baocao.cli_console",
         "baocao.cli_outline",
         "baocao.cli_period",
+        "baocao.cli_findings",
         "baocao.cli_vietnamese",
         "baocao.errors",
         "baocao.pipeline",

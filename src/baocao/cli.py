@@ -27,6 +27,7 @@ from baocao.cli_console import (
     print_units,
 )
 from baocao.cli_console import chosen_period as _period
+from baocao.cli_findings import mark_checked
 from baocao.cli_outline import outline_app
 from baocao.cli_period import chot, mo_khoa, show_status
 from baocao.cli_vietnamese import VietnameseCommand, VietnameseGroup
@@ -382,6 +383,9 @@ def status(
 
 app.command("chot", **COMMAND)(chot)
 app.command("mo-khoa", **COMMAND)(mo_khoa)
+
+
+app.command("mark-checked", **COMMAND)(mark_checked)
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m baocao.cli`

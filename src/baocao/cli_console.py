@@ -154,6 +154,12 @@ def _needs_a_look(row) -> bool:
     return row.state != STATE_VALID or bool(row.errors or row.warnings)
 
 
+def _checked(row) -> str:
+    """ " (+2 đã kiểm tra)" after a unit's open warnings, when the analyst checked some."""
+    checked = getattr(row, "checked", 0)
+    return f" (+{checked} đã kiểm tra)" if checked else ""
+
+
 def summary_table(result) -> Table | None:
     """The run's units as a table: every unit, or for a large period the units that need a
     look (None when there are none)."""
@@ -176,7 +182,7 @@ def summary_table(result) -> Table | None:
             f"[{style}]{row.state}[/]",
             str(row.rows_read),
             str(row.errors),
-            str(row.warnings),
+            str(row.warnings) + _checked(row),
             row.source_file or "—",
         )
     return table

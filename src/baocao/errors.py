@@ -151,6 +151,9 @@ class Issue:
 
     severity: "error" (the figure is excluded from totals) or "warning" (kept, to be reviewed).
     kind: a stable ASCII class name, e.g. "not_a_number", "rule_not_above", "unknown_row".
+    value: the figure seen, where the finding is about one (a rule's); with the unit, kind and
+    place it is the finding's identity (`config.checked`). checked_note: the analyst's note
+    when she marked the finding checked (`config/checked-<kỳ>.yml`), else None (open).
     """
 
     severity: str
@@ -159,9 +162,11 @@ class Issue:
     sheet: str | None = None
     cell: str | None = None
     indicator_code: str | None = None
+    value: float | None = None
+    checked_note: str | None = None
 
     def as_dict(self) -> dict:
-        return {
+        found = {
             "severity": self.severity,
             "kind": self.kind,
             "message": self.message,
@@ -169,6 +174,12 @@ class Issue:
             "cell": self.cell,
             "indicator_code": self.indicator_code,
         }
+        # Written only when set: files of findings without them stay as they were.
+        if self.value is not None:
+            found["value"] = self.value
+        if self.checked_note is not None:
+            found["checked_note"] = self.checked_note
+        return found
 
     @classmethod
     def from_input_error(cls, error: InputError) -> Issue:

@@ -289,7 +289,7 @@ def _process_comparison(
 def _result(run: _Done, paths: ProjectPaths, narrative: dict, notes: list[str]) -> RunResult:
     """The run's result so far: the units' rows and what the user should read about them."""
     plan, current = run.plan, run.current
-    messages = list(narrative.get("messages", []))
+    messages = list(narrative.get("messages", [])) + current.notes
     nobody = none_identified_message(plan.period, paths, current.outcomes)
     if nobody is not None:
         messages.insert(0, nobody)

@@ -27,6 +27,7 @@ from datetime import date
 from baocao.config.catalog import Catalogue, load_catalogue
 from baocao.config.paths import ProjectPaths
 from baocao.config.periods import Period
+from baocao.config.rule_kinds import Earlier, Figures, rule_holds
 from baocao.config.units import load_units
 from baocao.config.versions import version_for
 from baocao.intake import layout
@@ -291,21 +292,28 @@ def _models(rng: random.Random, period: Period) -> list[dict]:
     return rows
 
 
-def _check(plan: SamplePlan, catalogue: Catalogue) -> None:
-    """Every rule holds except where the plan breaks it on purpose (a guard on the generator)."""
+def _check(plan: SamplePlan, catalogue: Catalogue, earlier: SamplePlan | None = None) -> None:
+    """Every rule holds except where the plan breaks it on purpose (a guard on the generator),
+    those comparing with other units and with `earlier` (the same period a year earlier,
+    where it has the same units) included: each kind's bounds, from the registry."""
+    across: dict[str, dict[str, float]] = {}
     for (unit, code), value in plan.values.items():
-        if value is None:
-            continue
-        for rule in catalogue.indicator(code).rules:
-            if rule.rule == "not_above":
-                other = plan.values.get((unit, rule.other))
-                ok = other is None or value <= other
-            elif rule.rule == "between":
-                ok = rule.min <= value <= rule.max
-            else:
-                ok = value >= 0
-            if not ok and (unit, code) not in plan.broken and (unit, code) not in plan.warnings:
-                raise AssertionError(f"sample breaks {rule.rule} at {unit}/{code}: {value}")
+        if value is not None:
+            across.setdefault(code, {})[unit] = float(value)
+    for unit in plan.file_names:
+        own = {c: float(v) for c, v in plan.unit_values(unit).items() if v is not None}
+        mine = ()
+        if earlier is not None:
+            before = {c: float(v) for c, v in earlier.unit_values(unit).items() if v is not None}
+            label = Period.parse(earlier.period).label()
+            mine = (Earlier("same_period_last_year", label, before),)
+        figures = Figures(own=own, unit=unit, across=across, earlier=mine)
+        for code in own:
+            for rule in catalogue.indicator(code).rules:
+                if rule_holds(rule, code, figures):
+                    continue
+                if (unit, code) not in plan.broken and (unit, code) not in plan.warnings:
+                    raise AssertionError(f"sample breaks {rule.rule} at {unit}/{code}: {own[code]}")
 
 
 def sample_plan(period: str, paths: ProjectPaths | None = None) -> SamplePlan:
@@ -366,5 +374,15 @@ def sample_plan(period: str, paths: ProjectPaths | None = None) -> SamplePlan:
         plan.info_unit_names[unit.code] = name
         standard = template_file_name(unit, period)
         plan.file_names[unit.code] = odd.file_names.get(unit.code, standard)
-    _check(plan, catalogue)
+    _check(plan, catalogue, _earlier_plan(parsed, paths))
     return plan
+
+
+def _earlier_plan(period: Period, paths: ProjectPaths) -> SamplePlan | None:
+    """The sample of the same period a year earlier, when the sample has it and its units are
+    the same list (a district's figures never compare with a commune's)."""
+    earlier = str(period.same_period_last_year())
+    units = load_units(paths.config)
+    if earlier not in ALL_PERIODS or units.list_for(earlier) != units.list_for(str(period)):
+        return None
+    return sample_plan(earlier, paths)

@@ -308,3 +308,46 @@ def test_add_up_parts_must_name_units_of_the_period_quoted(config_copy, written,
     )
     [problem] = check_config(config_copy, "2026-H1").problems
     assert "report-2025-H2.yml" in problem and "add_up_parts" in problem and expected in problem
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("factr: 5", "quy tắc changed_from_earlier: khóa factr không dùng được"),
+        ("factor: 5, severity: error", "chỉ được là cảnh báo (severity: warning)"),
+        ("factor: 5, compare: [last_year]", "compare phải là một hoặc nhiều trong"),
+        ("factor: 0.5", "factor phải lớn hơn 1"),
+    ],
+)
+def test_check_config_names_a_wrong_period_rule(config_copy, written, said):
+    path = config_copy / "indicators.yml"
+    text = path.read_text(encoding="utf-8")
+    declared = (
+        "      - rule: changed_from_earlier\n        factor: 5\n"
+        "        compare: [same_period_last_year, previous_half_year]\n"
+        "        severity: warning\n"
+    )
+    assert declared in text
+    text = text.replace(declared, f"      - {{rule: changed_from_earlier, {written}}}\n", 1)
+    path.write_text(text, encoding="utf-8")
+    check = check_config(config_copy, "2021-H1")
+    assert not check.ok
+    [problem] = [p for p in check.problems if said in p]
+    assert (
+        "config/indicators.yml, chỉ tiêu quy_vnn_van_dong, quy tắc changed_from_earlier" in problem
+    )
+
+
+def test_check_config_reads_the_checked_file(config_copy):
+    (config_copy / "checked-2021-H1.yml").write_text(
+        '- {unit: "999", check: rule_far_from_units, cell: E21, value: 1, note: "đã gọi"}\n',
+        encoding="utf-8",
+    )
+    check = check_config(config_copy, "2021-H1")
+    assert check.problems == [
+        "config/checked-2021-H1.yml, mục 1: đơn vị “999” không có trong danh sách đơn vị của kỳ "
+        "2021-H1."
+    ]
+    (config_copy / "checked-2021-H1.yml").write_text("- unit: [\n", encoding="utf-8")
+    [problem] = check_config(config_copy, "2021-H1").problems
+    assert problem.startswith("config/checked-2021-H1.yml, dòng")

@@ -76,6 +76,28 @@ def test_issues_and_excluded_figures_are_listed_and_escaped():
     assert excluded_markdown(clean, CATALOGUE, UNITS).startswith("Không có số liệu nào")
 
 
+def test_a_checked_warning_is_listed_as_checked_with_its_note_after_the_open_ones():
+    def found(cell, note=None):
+        return {
+            "unit_code": "02",
+            "unit_name": "Huyện Bình",
+            "severity": "warning",
+            "kind": "rule_changed_from_earlier",
+            "message": f"Số ở ô {cell} gấp 10 lần cùng kỳ năm trước",
+            "sheet": "Số liệu",
+            "cell": cell,
+            "checked_note": note,
+        }
+
+    issues = pd.DataFrame([found("E7", "đã gọi điện xác minh"), found("E9")])
+    rows = issues_markdown(issues, status_frame({}), UNITS).splitlines()[2:4]
+    assert rows[0].startswith("| 1 | Bình | Cảnh báo | trang “Số liệu”, ô E9 |")
+    assert rows[1] == (
+        "| 2 | Bình | Đã kiểm tra | trang “Số liệu”, ô E7 | Số ở ô E7 gấp 10 lần cùng kỳ năm "
+        "trước Ghi chú kiểm tra: đã gọi điện xác minh |"
+    )
+
+
 def test_status_at_65_units_lists_only_the_units_needing_attention():
     rows = [
         {

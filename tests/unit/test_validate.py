@@ -29,7 +29,8 @@ def test_suite_has_one_expectation_per_severity_and_a_row_per_rule_and_side(cata
     assert sorted(e.meta["severity"] for e in suite.expectations) == ["error", "warning"]
     frame = bounds_frame(figures(catalogue), catalogue)
     sides = {"non_negative": 1, "between": 2, "not_above": 1}
-    assert len(frame) == sum(sides[r.rule] for i in catalogue.indicators for r in i.rules)
+    unit_rules = [r for i in catalogue.indicators for r in i.rules if r.scope == "unit"]
+    assert len(frame) == sum(sides[r.rule] for r in unit_rules)
     assert not frame.duplicated(["indicator_code", "rule_index", "side"]).any()
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from baocao.base.keys import match_key
+from baocao.config.rule_kinds import RULE_KINDS, rule_kind
 from baocao.config.versions import guarded_parse, merge_versions, versioned_texts
 from baocao.errors import ConfigError
 
@@ -30,26 +31,30 @@ INDICATOR_KEYS = (
     "total",
     "scales_with_unit_list",
 )
-RULES = ("non_negative", "between", "not_above")
 SEVERITIES = ("error", "warning")
 
 
 @dataclass(frozen=True)
 class Rule:
-    rule: str  # one of RULES
+    """One rule of an indicator; its kind (`rule`, a name of `rule_kinds.RULE_KINDS`) says
+    which of the other fields it uses."""
+
+    rule: str
     severity: str  # "error" or "warning"
     other: str | None = None  # not_above: the indicator this one may not exceed
     min: float | None = None  # between
     max: float | None = None
+    factor: float | None = None  # changed_from_earlier: the factor; far_from_units: the MADs
+    compare: tuple[str, ...] = ()  # changed_from_earlier: the earlier periods compared
 
     def describe(self, catalogue: Catalogue) -> str:
         """The rule in Vietnamese, as a reviewer reads it."""
-        if self.rule == "non_negative":
-            return "không được âm"
-        if self.rule == "between":
-            return f"phải nằm trong khoảng {self.min:g}–{self.max:g}"
-        other = catalogue.indicator(self.other)
-        return f"không được lớn hơn “{other.label}”"
+        return rule_kind(self.rule).describe(self, catalogue)
+
+    @property
+    def scope(self) -> str:
+        """ "unit" (one unit's own figures) or "period" (other units or periods)."""
+        return rule_kind(self.rule).scope
 
 
 @dataclass(frozen=True)
@@ -136,18 +141,28 @@ class Catalogue:
         return grouped
 
 
-def _rule(raw: dict, where: str) -> Rule:
-    name = raw.get("rule")
-    if name not in RULES:
+def _rule(raw: Any, where: str) -> Rule:
+    """A rule of the catalogue, read by its kind's entry in the registry."""
+    name = raw.get("rule") if isinstance(raw, dict) else None
+    if name not in RULE_KINDS:
         raise ConfigError(
-            f"{where}: quy tắc “{name}” không được hỗ trợ (chỉ có {', '.join(RULES)})."
+            f"{where}: quy tắc “{name}” không được hỗ trợ (chỉ có {', '.join(RULE_KINDS)})."
         )
-    severity = raw.get("severity", "error")
+    kind = rule_kind(name)
+    where = f"{where}, quy tắc {name}"
+    unknown = [str(k) for k in raw if k not in ("rule", "severity", *kind.keys)]
+    if unknown:
+        allowed = ", ".join(("rule", "severity", *kind.keys))
+        raise ConfigError(f"{where}: khóa {', '.join(unknown)} không dùng được (chỉ có {allowed}).")
+    severity = raw.get("severity", "error" if kind.scope == "unit" else "warning")
     if severity not in SEVERITIES:
         raise ConfigError(f"{where}: mức độ “{severity}” phải là error hoặc warning.")
-    return Rule(
-        rule=name, severity=severity, other=raw.get("other"), min=raw.get("min"), max=raw.get("max")
-    )
+    if kind.scope == "period" and severity != "warning":
+        raise ConfigError(
+            f"{where}: quy tắc so sánh với kỳ khác hoặc đơn vị khác chỉ được là cảnh báo "
+            "(severity: warning)."
+        )
+    return Rule(rule=name, severity=severity, **kind.parse(raw, where))
 
 
 def parse_units_of_measure(raw: Any, source: str) -> UnitsOfMeasure:
@@ -232,10 +247,12 @@ def parse_catalogue(data: dict, source: str = "config/indicators.yml") -> Catalo
                 "cho mỗi mức độ."
             )
         for rule in indicator.rules:
-            if rule.rule == "not_above" and rule.other not in seen:
-                raise ConfigError(
-                    f"{source}, chỉ tiêu {indicator.code}: chỉ tiêu so sánh “{rule.other}” không tồn tại."
-                )
+            for other in rule_kind(rule.rule).refers(rule):
+                if other not in seen:
+                    raise ConfigError(
+                        f"{source}, chỉ tiêu {indicator.code}: chỉ tiêu so sánh “{other}” "
+                        "không tồn tại."
+                    )
         if indicator.total_method == "weighted_mean" and indicator.total_weight not in seen:
             raise ConfigError(
                 f"{source}, chỉ tiêu {indicator.code}: trọng số “{indicator.total_weight}” không tồn tại."

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from baocao.config.catalog import Catalogue, load_catalogue
+from baocao.config.checked import CheckedEntry, load_checked
 from baocao.config.names import resolve_unit
 from baocao.config.outline import Outline, load_outline
 from baocao.config.paths import ProjectPaths
@@ -41,6 +42,7 @@ class ConfigCheck:
     outline: Outline | None = None
     settings: ReportSettings | None = None
     files: dict[str, Path] = field(default_factory=dict)  # name → the version's file
+    checked: tuple[CheckedEntry, ...] = ()  # config/checked-<period>.yml
 
     @property
     def ok(self) -> bool:
@@ -65,8 +67,23 @@ class ConfigCheck:
             lines.append(
                 f"Đề cương: {len(self.outline.sections)} mục ({self._file('outline')}){note}."
             )
+        if self.catalogue is not None:
+            across = [
+                i.code
+                for i in self.catalogue.indicators
+                if any(r.scope == "period" for r in i.rules)
+            ]
+            if across:
+                lines.append(
+                    f"Quy tắc so sánh với kỳ trước và với các đơn vị khác: {len(across)} chỉ tiêu "
+                    f"({', '.join(across)})."
+                )
         if self.settings is not None:
             lines.append(f"Thiết lập báo cáo: {self._file('report')}.")
+        if self.checked:
+            lines.append(
+                f"Cảnh báo đã kiểm tra: {len(self.checked)} mục (config/checked-{self.period}.yml)."
+            )
         return lines
 
     def _file(self, name: str) -> str:
@@ -240,6 +257,15 @@ def check_config(config_dir: Path, period: str, paths: ProjectPaths | None = Non
     if check.settings is not None and check.units is not None:
         problems.extend(_add_up_problems(check, period))
     problems.extend(_locks_problems(config_dir, period, check))
+    check.checked = _attempt(problems, lambda: load_checked(config_dir, period)) or ()
+    if check.units is not None:
+        codes = {u.code for u in check.units.units}
+        problems.extend(
+            f"config/checked-{period}.yml, mục {n}: đơn vị “{e.unit}” không có trong danh sách "
+            f"đơn vị của kỳ {period}."
+            for n, e in enumerate(check.checked, start=1)
+            if e.unit not in codes
+        )
     if versions_ok:
         problems.extend(_attempt(problems, lambda: _codes_keep_meaning(config_dir)) or [])
     if paths is not None:

@@ -37,6 +37,14 @@ class Period:
     def same_period_last_year(self) -> Period:
         return Period(self.year - 1, self.half)
 
+    def previous_half_year(self) -> Period | None:
+        """The half-year just before (2021-H1 → 2020-H2, 2021-H2 → 2021-H1); None for a year."""
+        if self.half == "H1":
+            return Period(self.year - 1, "H2")
+        if self.half == "H2":
+            return Period(self.year, "H1")
+        return None
+
     def label(self) -> str:
         """Vietnamese name of the period, as written in the report."""
         if self.half == "H1":

@@ -24,6 +24,7 @@ from baocao.config.catalog import Catalogue, Indicator, load_catalogue
 from baocao.config.outline import DEFAULT_WORK, load_outline
 from baocao.config.paths import ProjectPaths
 from baocao.config.periods import Period
+from baocao.config.rule_kinds import rule_kind
 from baocao.config.units import Unit, load_units
 from baocao.intake import layout
 from baocao.intake.row_heights import fit_workbook
@@ -175,35 +176,68 @@ def _validation(kind: str, title: str, error: str, prompt_title: str, prompt: st
 _NOT_NEGATIVE = {"operator": "greaterThanOrEqual", "formula1": "0"}
 
 
-def _value_validations() -> dict[str, DataValidation]:
-    title, prompt_title = "Số liệu không hợp lệ", "Nhập số liệu"
-    count = _validation(
+# What a value cell accepts, by kind: the type Excel checks and the texts it shows. The bounds
+# (operator, formulas) come from the indicator's error rules (`rule_kinds`: each kind's `excel`).
+_VALUE_TEXTS = {
+    "count": (
         "whole",
-        title,
+        "Số liệu không hợp lệ",
         "Chỉ ghi số nguyên không âm (ví dụ 12). Để trống nếu đơn vị không có số liệu.",
-        prompt_title,
+        "Nhập số liệu",
         "Ghi số nguyên không âm. Để trống nếu không có số liệu; ghi 0 nếu số liệu bằng 0.",
-        **_NOT_NEGATIVE,
-    )
-    money = _validation(
+    ),
+    "money": (
         "whole",
-        title,
+        "Số liệu không hợp lệ",
         "Chỉ ghi số tiền bằng đồng, là số nguyên không âm (ví dụ 1250000 cho 1,25 triệu).",
-        prompt_title,
+        "Nhập số liệu",
         "Ghi số tiền bằng đồng (ví dụ 1250000). Không ghi chữ “triệu”, “tỷ”, “đ”.",
-        **_NOT_NEGATIVE,
-    )
-    percent = _validation(
+    ),
+    "percent": (
         "decimal",
         "Tỷ lệ không hợp lệ",
         "Tỷ lệ phải là số từ 0 đến 100 (ví dụ 92,5), không ghi dấu %.",
         "Nhập tỷ lệ (%)",
         "Ghi số từ 0 đến 100, có thể có phần thập phân (ví dụ 92,5).",
-        operator="between",
-        formula1="0",
-        formula2="100",
-    )
-    return {"count": count, "money": money, "percent": percent}
+    ),
+}
+
+
+def value_constraint(indicator: Indicator) -> dict[str, str]:
+    """The Excel data validation's operator and formulas for an indicator's value cell: the
+    range every error rule of it checks on the cell alone (`RuleKind.excel`), intersected;
+    {} when none does."""
+    low, high = None, None
+    for rule in indicator.rules:
+        found = rule_kind(rule.rule).excel(rule) if rule.severity == "error" else None
+        if found is None:
+            continue
+        if found[0] is not None:
+            low = found[0] if low is None else max(low, found[0])
+        if found[1] is not None:
+            high = found[1] if high is None else min(high, found[1])
+    if low is not None and high is not None:
+        return {"operator": "between", "formula1": f"{low:g}", "formula2": f"{high:g}"}
+    if low is not None:
+        return {"operator": "greaterThanOrEqual", "formula1": f"{low:g}"}
+    if high is not None:
+        return {"operator": "lessThanOrEqual", "formula1": f"{high:g}"}
+    return {}
+
+
+def _value_validations(catalogue: Catalogue) -> dict[tuple, DataValidation]:
+    """One data validation per (kind, constraint) the catalogue's indicators use."""
+    validations: dict[tuple, DataValidation] = {}
+    for indicator in catalogue.indicators:
+        constraint = value_constraint(indicator)
+        key = (indicator.kind, tuple(sorted(constraint.items())))
+        if constraint and key not in validations:
+            validations[key] = _validation(*_VALUE_TEXTS[indicator.kind], **constraint)
+    return validations
+
+
+def _value_key(indicator: Indicator) -> tuple:
+    return (indicator.kind, tuple(sorted(value_constraint(indicator).items())))
 
 
 def _indicator_row(ws: Worksheet, row: int, number: int, indicator: Indicator) -> None:
@@ -250,7 +284,7 @@ def _data_sheet(
     ws.row_dimensions[INSTRUCTION_ROW].height = 30
     _header(ws, layout.DATA_COLUMNS, tuple(_DATA_WIDTHS[c] for c in layout.DATA_COLUMNS))
 
-    validations = _value_validations()
+    validations = _value_validations(catalogue)
     value_col = get_column_letter(layout.DATA_COLUMNS.index(layout.COL_VALUE) + 1)
     row, number = FIRST_ROW, 0
     for section, indicators in catalogue.by_section().items():
@@ -263,7 +297,8 @@ def _data_sheet(
         for indicator in indicators:
             number += 1
             _indicator_row(ws, row, number, indicator)
-            validations[indicator.kind].add(f"{value_col}{row}")
+            if _value_key(indicator) in validations:
+                validations[_value_key(indicator)].add(f"{value_col}{row}")
             row += 1
     for validation in validations.values():
         if validation.sqref:

@@ -39,7 +39,33 @@ def collect_period(
     unit with a status but no figures (its notebook stopped) has a status row and no figure.
     """
     folder = Path(processed_period) / UNITS_FOLDER
-    values, models, status = [], [], []
+    values, models = [], []
+    for unit in units:
+        if read_unit_status(processed_period, unit.code) is None:
+            continue
+        values_path = folder / f"{unit.code}.values.csv"
+        if values_path.is_file():  # not when its notebook stopped before writing any figure
+            values.append(read_csv(values_path))
+        models_path = folder / f"{unit.code}.models.csv"
+        if models_path.is_file():
+            models.append(read_csv(models_path))
+    values_frame = (
+        pd.concat(values, ignore_index=True)
+        if values
+        else pd.DataFrame(columns=list(VALUE_COLUMNS))
+    )
+    models_frame = (
+        pd.concat(models, ignore_index=True)
+        if models
+        else pd.DataFrame(columns=list(MODEL_COLUMNS))
+    )
+    return values_frame, models_frame, collect_status(processed_period, units)
+
+
+def collect_status(processed_period: Path, units: tuple[Unit, ...]) -> pd.DataFrame:
+    """One STATUS_COLUMNS row per unit of the list, from its status file (“chưa nộp” without
+    one), in list order."""
+    status = []
     for unit in units:
         record = read_unit_status(processed_period, unit.code)
         if record is None:
@@ -57,23 +83,7 @@ def collect_period(
             )
             continue
         status.append({column: record.get(column, False) for column in STATUS_COLUMNS})
-        values_path = folder / f"{unit.code}.values.csv"
-        if values_path.is_file():  # not when its notebook stopped before writing any figure
-            values.append(read_csv(values_path))
-        models_path = folder / f"{unit.code}.models.csv"
-        if models_path.is_file():
-            models.append(read_csv(models_path))
-    values_frame = (
-        pd.concat(values, ignore_index=True)
-        if values
-        else pd.DataFrame(columns=list(VALUE_COLUMNS))
-    )
-    models_frame = (
-        pd.concat(models, ignore_index=True)
-        if models
-        else pd.DataFrame(columns=list(MODEL_COLUMNS))
-    )
-    return values_frame, models_frame, pd.DataFrame(status, columns=list(STATUS_COLUMNS))
+    return pd.DataFrame(status, columns=list(STATUS_COLUMNS))
 
 
 def _total(indicator: Indicator, row: pd.Series, weights: pd.Series | None) -> float:

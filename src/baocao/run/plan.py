@@ -13,9 +13,19 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from baocao.config.checked import checked_path
 from baocao.config.paths import ProjectPaths
+from baocao.config.rule_kinds import earlier_periods
 from baocao.config.units import Unit, load_units
-from baocao.run.cache import Cache, changed, json_digest, key_of, run_id, unit_key_parts
+from baocao.run.cache import (
+    Cache,
+    changed,
+    file_digest,
+    json_digest,
+    key_of,
+    run_id,
+    unit_key_parts,
+)
 from baocao.run.discover import IdentityMemo, UnitJob, discover
 from baocao.run.parts import held_units
 from baocao.run.received import Received, receipts_digest, receive
@@ -127,13 +137,33 @@ def run_record(
     }
 
 
+def period_checks_digest(paths: ProjectPaths, period: str, planned: dict | None = None) -> str:
+    """What the period's own checks (`run.period_rules`) read besides its units: the analyst's
+    `config/checked-<period>.yml`, and what the earlier periods' processed data is made of
+    (their `run.json` without the run's id: as `planned` in this run, else as on disk)."""
+    checked = checked_path(paths.config, period)
+    parts: dict = {"checked": file_digest(checked) if checked.is_file() else ""}
+    for role, other in earlier_periods(period).items():
+        record = (planned or {}).get(str(other))
+        record = record or read_json(paths.processed_period(str(other)) / RUN_FILE) or {}
+        parts[role] = {k: v for k, v in record.items() if k != "run_id"}
+    return json_digest(parts)
+
+
 def plan_period_units(
-    period: str, paths: ProjectPaths, *, narrative_digest: str, force: bool = False
+    period: str,
+    paths: ProjectPaths,
+    *,
+    narrative_digest: str,
+    force: bool = False,
+    planned: dict | None = None,
 ) -> UnitsPlan:
     """The period's `UnitsPlan`: its files found and told apart (`discover`), each unit's
     content key compared with the cache. `narrative_digest` (the period's narrative by
-    content) names the run in `run.json`. Writes only the receipt ledger (`run.received`: a
-    file is received when first seen); a locked unit's plan reads its locked version."""
+    content) names the run in `run.json`; `planned` holds the records of the other periods
+    this run processes (period -> `UnitsPlan.record`), which the period's checks compare with.
+    Writes only the receipt ledger (`run.received`: a file is received when first seen); a
+    locked unit's plan reads its locked version."""
     units = load_units(paths.config).for_period(period)
     cache = Cache.of(paths)
     memo = IdentityMemo(cache.load_memo(period, "files"))
@@ -141,6 +171,7 @@ def plan_period_units(
     received = receive(period, paths, units, found, rejected)  # recorded, locks applied
     plans = plan_units(received.jobs, period, paths, cache, force)
     record = run_record(paths, period, units, plans, narrative_digest)
+    record["period_checks"] = period_checks_digest(paths, period, planned)
     held = held_units(rejected)
     if held:  # units sent in parts: their status is part of what the run made
         record["units_in_parts"] = {c: [j.path.name for j in files] for c, files in held.items()}

@@ -58,6 +58,7 @@ class UnitOutcome:
     messages: list[str] = field(default_factory=list)
     reused: bool = False
     seconds: float = 0.0
+    checked: int = 0  # warnings the analyst marked checked (config/checked-<kỳ>.yml)
     set_aside: bool = False  # a second file of a unit that has one: shown, but not a unit
     stopped: bool = False  # its notebook did not end (over its time limit, dead kernel, ...)
     why: str = ""  # a file set aside: why, in a few words (`set_aside.aside_reason`)
@@ -69,6 +70,7 @@ class PeriodResult:
     outcomes: list[UnitOutcome]
     plans: list[UnitPlan]
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # checked marks that match no warning now
 
     @property
     def unit_rows(self) -> list[UnitOutcome]:
@@ -379,12 +381,9 @@ def process_period(
         # Nothing changed since the run that made the processed data: it stays as it is.
         for plan in plans:
             finish(plan, reused(plan), None)
-        return PeriodResult(
-            period,
-            _summary_rows(units, outcomes, rejected, plans),
-            plans,
-            time.perf_counter() - started,
-        )
+        rows = _summary_rows(units, outcomes, rejected, plans)
+        _counted_as_processed(rows, paths.processed_period(period))
+        return PeriodResult(period, rows, plans, time.perf_counter() - started)
 
     processed, notebooks = generation.stage_processed()
     for plan in plans:
@@ -407,10 +406,14 @@ def process_period(
             pool.close()
             raise
 
-    from baocao.run.aggregate import collect_period  # pandas: only when the period is collected
+    # pandas: only when the period is collected
+    from baocao.run.aggregate import collect_period, collect_status
+    from baocao.run.period_rules import check_period  # GX: only when the period is collected
 
     _write_parts(paths, period, processed, held, plans)
-    values, models, status = collect_period(processed, units)
+    values, models, _ = collect_period(processed, units)
+    notes = check_period(paths, period, processed, units, values)
+    status = collect_status(processed, units)
     write_csv(processed / "values.csv", values)
     write_csv(processed / "models.csv", models)
     write_csv(processed / "status.csv", status)
@@ -419,9 +422,21 @@ def process_period(
 
         write_receipts(processed, paths, period, units, received)
     write_json(processed / RUN_FILE, record)
-    return PeriodResult(
-        period,
-        _summary_rows(units, outcomes, rejected, plans),
-        plans,
-        time.perf_counter() - started,
-    )
+    rows = _summary_rows(units, outcomes, rejected, plans)
+    _counted_as_processed(rows, processed)
+    return PeriodResult(period, rows, plans, time.perf_counter() - started, notes)
+
+
+def _counted_as_processed(rows: list[UnitOutcome], processed: Path) -> None:
+    """The rows' state and counts as the units' statuses say once the period's own checks
+    ran (`period_rules`: rules across units and periods, checked marks)."""
+    for row in rows:
+        if row.set_aside or row.state == STATE_MISSING:
+            continue
+        status = read_unit_status(processed, row.unit_code)
+        if status is None:
+            continue
+        row.state = status.get("state", row.state)
+        row.errors = status.get("errors", row.errors)
+        row.warnings = status.get("warnings", row.warnings)
+        row.checked = status.get("checked", 0)

@@ -22,6 +22,7 @@ from filelock import FileLock, Timeout
 
 from baocao.base.files import atomic_write_text, write_json
 from baocao.errors import BaocaoError, Issue
+from baocao.unit.states import STATE_VALID, STATE_WARNINGS
 
 if TYPE_CHECKING:  # pandas is imported where a table is read; a rerun with nothing to do reads none
     import pandas as pd
@@ -96,13 +97,37 @@ def write_unit(
             "source_file": source_file,
             "state": state,
             "rows_read": rows_read,
-            "errors": sum(i.severity == "error" for i in issues),
-            "warnings": sum(i.severity == "warning" for i in issues),
+            **finding_counts(issues),
             "illustrative": illustrative,
             "issues": [i.as_dict() for i in issues],
         },
     )
     return files
+
+
+def finding_counts(issues: tuple[Issue, ...] | list[Issue]) -> dict[str, int]:
+    """A status's counts: errors, open warnings, and warnings the analyst checked."""
+    return {
+        "errors": sum(i.severity == "error" for i in issues),
+        "warnings": sum(i.severity == "warning" and i.checked_note is None for i in issues),
+        "checked": sum(i.checked_note is not None for i in issues),
+    }
+
+
+def restate_unit(
+    processed_period: Path, unit_code: str, issues: tuple[Issue, ...], record: dict
+) -> None:
+    """Rewrite a unit's status `record` (as read) with `issues` (its own and the period's, each
+    open or checked): the counts, and the state from the open ones (a unit whose findings are
+    all checked warnings is valid; one with errors stays so). Not written when unchanged."""
+    counts = finding_counts(issues)
+    state = record.get("state")
+    if state in (STATE_VALID, STATE_WARNINGS):  # the states a unit's findings decide
+        state = STATE_WARNINGS if counts["warnings"] else STATE_VALID
+    issues_out = [i.as_dict() for i in issues]
+    new = {**record, **counts, "state": state, "issues": issues_out}
+    if new != record:
+        write_json(UnitFiles.of(processed_period, unit_code).status, new)
 
 
 def read_json(path: Path) -> Any | None:

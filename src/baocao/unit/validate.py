@@ -1,13 +1,14 @@
 """Validating a unit's cleaned figures with a Great Expectations 1.x suite built from the catalogue.
 
-The suite runs on a long frame: one row per bound a catalogue rule puts on an indicator (its
-value at least 0 for non-negative, between `min` and `max` for a share, at most the other
-indicator's value for "not above"), each row saying which indicator, which of its rules and
-which side. Every row is written as "upper ≥ lower" in the columns of its rule's severity, so
-the suite is ONE expectation per severity whatever the catalogue's size: Great Expectations'
-cost is per expectation, and validating a unit costs a few hundredths of a second. A failed
-row names its rule; it becomes a Vietnamese `Issue` naming the cell, and a failed error rule
-takes the figure out of the totals.
+Every rule of the catalogue is a kind registered in `config.rule_kinds`, which puts bounds on
+a figure ("value ≥ limit" or "value ≤ limit"). The suite runs on a long frame: one row per
+bound, saying which unit, indicator, rule and side, the bound's words, and the comparison
+written "upper ≥ lower" in the columns of its rule's severity, so the suite is ONE expectation
+per severity whatever the catalogue's size or its kinds of rule: Great Expectations' cost is per
+expectation, and validating a unit costs a few hundredths of a second. A failed row names its
+rule; it becomes a Vietnamese `Issue` naming the cell and the value seen, and a failed error rule
+takes the figure out of the totals. The rules that compare with other units or periods
+(`run.period_rules`) use the same frame and suite once the units are processed.
 """
 
 from __future__ import annotations
@@ -20,15 +21,17 @@ from typing import Any
 
 import pandas as pd
 
-from baocao.base.numbers import format_number
-from baocao.config.catalog import SEVERITIES, Catalogue, Indicator, Rule
+from baocao.config.catalog import SEVERITIES, Catalogue, Rule
+from baocao.config.rule_kinds import Bound, Figures, rule_kind
 from baocao.errors import Issue
 from baocao.unit.states import STATE_ERRORS, STATE_MISSING, STATE_VALID, STATE_WARNINGS
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 SUITE_NAME = "baocao_unit_figures"
 _SEVERITY = {"error": "critical", "warning": "warning"}
-_SIDES = {"non_negative": ("min",), "between": ("min", "max"), "not_above": ("max",)}
+# A row of the bounds frame: which unit, indicator, rule (its place among the indicator's rules)
+# and bound (its place among the rule's bounds).
+KEY_COLUMNS = ("unit_code", "indicator_code", "rule_index", "bound")
 
 
 @dataclass(frozen=True)
@@ -44,55 +47,71 @@ def _columns(severity: str) -> tuple[str, str]:
     return f"upper_{severity}", f"lower_{severity}"
 
 
-def _bound(rule: Rule, side: str, values: dict[str, float]) -> float:
-    if rule.rule == "non_negative":
-        return 0.0
-    if rule.rule == "between":
-        return float(rule.min if side == "min" else rule.max)
-    return values.get(rule.other, float("nan"))
+FRAME_COLUMNS = [*KEY_COLUMNS, "side", *(c for s in SEVERITIES for c in _columns(s))]
+
+
+def bound_rows(
+    unit: str, code: str, index: int, rule: Rule, value: float, bounds: list[Bound]
+) -> list[dict[str, Any]]:
+    """The frame's rows of one rule's bounds on one figure (see `bounds_frame`)."""
+    missing = (float("nan"), float("nan"))
+    rows = []
+    for number, bound in enumerate(bounds):
+        pair = (value, bound.limit) if bound.side == "min" else (bound.limit, value)
+        row: dict[str, Any] = {
+            "unit_code": unit,
+            "indicator_code": code,
+            "rule_index": index,
+            "bound": number,
+            "side": bound.side,
+        }
+        for severity in SEVERITIES:
+            upper, lower = _columns(severity)
+            row[upper], row[lower] = pair if severity == rule.severity else missing
+        rows.append(row)
+    return rows
+
+
+def unit_figures(values: pd.DataFrame, unit: str = "") -> Figures:
+    """A unit's cleaned values as the rules see them: its figures and their cells."""
+    own, cells = {}, {}
+    for code, value, cell in zip(
+        values["indicator_code"], values["value"], values["cell"], strict=True
+    ):
+        if isinstance(cell, str):
+            cells[code] = cell
+        if value is not None and not pd.isna(value):
+            own[code] = float(value)
+    return Figures(own=own, unit=unit, cells=cells)
 
 
 def bounds_frame(values: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
-    """One row per (indicator, rule, side) of the catalogue: `indicator_code`, `rule_index`
-    (the rule's place in the indicator's rules), `side` ("min": value ≥ bound, "max": value ≤
-    bound), and the comparison as `upper_<severity>` ≥ `lower_<severity>` (NaN in the other
-    severity's columns, and where the value or the other indicator's value is missing)."""
-    parsed = {
-        code: float(value)
-        for code, value in zip(values["indicator_code"], values["value"], strict=True)
-        if value is not None and not pd.isna(value)
-    }
-    missing = (float("nan"), float("nan"))
+    """One row per bound of the catalogue's unit rules on one unit's values: `unit_code` (""),
+    `indicator_code`, `rule_index` (the rule's place in the indicator's rules), `bound` (the
+    bound's place among the rule's), `side` ("min": value ≥ bound, "max": value ≤ bound), and the comparison as `upper_<severity>` ≥
+    `lower_<severity>` (NaN in the other severity's columns, and where the value or the
+    bound is missing)."""
+    figures = unit_figures(values)
     rows = []
     for indicator in catalogue.indicators:
-        value = parsed.get(indicator.code, float("nan"))
+        value = figures.own.get(indicator.code, float("nan"))
         for index, rule in enumerate(indicator.rules):
-            for side in _SIDES[rule.rule]:
-                bound = _bound(rule, side, parsed)
-                pair = (value, bound) if side == "min" else (bound, value)
-                row: dict[str, Any] = {
-                    "indicator_code": indicator.code,
-                    "rule_index": index,
-                    "side": side,
-                }
-                for severity in SEVERITIES:
-                    upper, lower = _columns(severity)
-                    row[upper], row[lower] = pair if severity == rule.severity else missing
-                rows.append(row)
-    columns = ["indicator_code", "rule_index", "side"]
-    columns += [c for severity in SEVERITIES for c in _columns(severity)]
-    return pd.DataFrame(rows, columns=columns)
+            if rule.scope != "unit":
+                continue
+            bounds = rule_kind(rule.rule).bounds(rule, indicator.code, figures)
+            rows += bound_rows("", indicator.code, index, rule, value, bounds)
+    return pd.DataFrame(rows, columns=FRAME_COLUMNS)
 
 
 def build_suite(catalogue: Catalogue):
-    """The expectation suite for one unit's figures (one expectation per severity the
-    catalogue's rules use); a pure function of the catalogue."""
+    """The expectation suite over a bounds frame: one expectation per severity the catalogue's
+    rules use; a pure function of the catalogue."""
     import great_expectations as gx
 
+    severities = {rule.severity for indicator in catalogue.indicators for rule in indicator.rules}
     _batch_definition()  # GX wants an active context before a suite is built
     suite = gx.ExpectationSuite(name=SUITE_NAME)
-    used = {rule.severity for indicator in catalogue.indicators for rule in indicator.rules}
-    for severity in (s for s in SEVERITIES if s in used):
+    for severity in (s for s in SEVERITIES if s in severities):
         upper, lower = _columns(severity)
         suite.add_expectation(
             gx.expectations.ExpectColumnPairValuesAToBeGreaterThanB(
@@ -124,70 +143,64 @@ _SUITES: dict[tuple, Any] = {}
 
 
 def _suite_for(catalogue: Catalogue):
-    """The suite, built once per process for a given catalogue content."""
-    key = tuple((i.code, i.rules) for i in catalogue.indicators)
-    if key not in _SUITES:
-        _SUITES[key] = build_suite(catalogue)
-    return _SUITES[key]
+    """The suite, built once per process for the severities a catalogue's rules use."""
+    used = tuple(sorted({r.severity for i in catalogue.indicators for r in i.rules}))
+    if used not in _SUITES:
+        _SUITES[used] = build_suite(catalogue)
+    return _SUITES[used]
 
 
-def _issue(indicator: Indicator, rule: Rule, row: pd.Series, catalogue: Catalogue) -> Issue:
-    value = row["value"]
-    shown = format_number(value, decimals=0 if indicator.whole else 1)
-    message = f"{indicator.label} = {shown} {rule.describe(catalogue)}"
-    if rule.rule == "not_above":
-        message += f" ({format_number(row['other_value'], decimals=0)})"
-        if rule.severity == "error":
-            message += (
-                f". Hãy kiểm tra lại hai số liệu này (ô {row['cell']} và ô {row['other_cell']})"
-            )
-        else:
-            message += ". Có thể do số dư kỳ trước chuyển sang; hãy ghi rõ ở cột “Ghi chú”"
-    else:
-        message += ". Hãy sửa lại số liệu"
-    return Issue(
-        severity=rule.severity,
-        kind=f"rule_{rule.rule}",
-        message=message + ".",
-        sheet=row["sheet"],
-        cell=row["cell"],
-        indicator_code=indicator.code,
-    )
-
-
-def _failed(result, frame: pd.DataFrame, catalogue: Catalogue) -> list[tuple[Indicator, Rule]]:
-    """(indicator, rule) for every failed row of the suite's result, once each, in the
-    catalogue's order (whatever the severity)."""
-    failed: dict[tuple[str, int], None] = {}
+def check_bounds(frame: pd.DataFrame, catalogue: Catalogue):
+    """Run the suite on a bounds frame: (the GX result, {(unit code, indicator code, rule
+    index): the numbers of its failed bounds}, rules in the frame's order)."""
+    batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
+    result = batch.validate(_suite_for(catalogue), result_format="COMPLETE")
+    rows: set[int] = set()
     for item in result.results:
         if item.success or "severity" not in (item.expectation_config.meta or {}):
             continue
-        for index in item.result.get("unexpected_index_list") or []:
-            code, rule_index = frame.loc[index, ["indicator_code", "rule_index"]]
-            failed[(code, int(rule_index))] = None
-    order = {code: n for n, code in enumerate(catalogue.codes)}  # issues in catalogue order
-    return [
-        (catalogue.indicator(code), catalogue.indicator(code).rules[index])
-        for code, index in sorted(failed, key=lambda key: (order[key[0]], key[1]))
-    ]
+        rows.update(item.result.get("unexpected_index_list") or [])
+    failed: dict[tuple[str, str, int], list[int]] = {}
+    for index in sorted(rows):
+        unit, code, rule_index, bound = frame.loc[index, list(KEY_COLUMNS)]
+        failed.setdefault((str(unit), str(code), int(rule_index)), []).append(int(bound))
+    return result, failed
+
+
+def finding(
+    catalogue: Catalogue, key: tuple, bounds: list[int], figures: Figures, sheet: str | None
+) -> Issue:
+    """The Vietnamese `Issue` of a rule's failed bounds (`key` and `bounds` as `check_bounds`
+    gives them), naming the cell and carrying the value seen."""
+    _unit, code, index = key
+    rule = catalogue.indicator(code).rules[index]
+    kind = rule_kind(rule.rule)
+    every = kind.bounds(rule, code, figures)
+    return Issue(
+        severity=rule.severity,
+        kind=f"rule_{rule.rule}",
+        message=kind.message(rule, code, figures, [every[n] for n in bounds], catalogue),
+        sheet=sheet,
+        cell=figures.cells.get(code),
+        indicator_code=code,
+        value=figures.own.get(code),
+    )
 
 
 def validate_unit(values: pd.DataFrame, catalogue: Catalogue) -> ValidationOutcome:
     """Run the suite on one unit's cleaned values."""
     frame = bounds_frame(values, catalogue)
-    batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
-    result = batch.validate(_suite_for(catalogue), result_format="COMPLETE")
-    by_code = values.set_index("indicator_code")
+    result, failed = check_bounds(frame, catalogue)
+    figures = unit_figures(values)
+    sheets = dict(zip(values["indicator_code"], values["sheet"], strict=True))
     issues: list[Issue] = []
     excluded: set[str] = set()
-    for indicator, rule in _failed(result, frame, catalogue):
-        row = by_code.loc[indicator.code].copy()
-        if rule.other:
-            row["other_value"] = by_code.loc[rule.other, "value"]
-            row["other_cell"] = by_code.loc[rule.other, "cell"]
-        issues.append(_issue(indicator, rule, row, catalogue))
-        if rule.severity == "error":
-            excluded.add(indicator.code)
+    order = {code: n for n, code in enumerate(catalogue.codes)}  # issues in catalogue order
+    for key in sorted(failed, key=lambda k: (order[k[1]], k[2])):
+        issue = finding(catalogue, key, failed[key], figures, sheets.get(key[1]))
+        issues.append(issue)
+        if issue.severity == "error":
+            excluded.add(key[1])
     checked = values.copy()
     checked.loc[checked["indicator_code"].isin(excluded), "included"] = False
     gx_result = result.to_json_dict()

@@ -102,7 +102,17 @@ def resolve_paths(root: str | Path = "", processed_dir: str | Path = "") -> Proj
     return paths
 
 
-ISSUE_COLUMNS = ("unit_code", "unit_name", "severity", "kind", "message", "sheet", "cell")
+# checked_note: the analyst's note when she marked the warning checked (`config.checked`).
+ISSUE_COLUMNS = (
+    "unit_code",
+    "unit_name",
+    "severity",
+    "kind",
+    "message",
+    "sheet",
+    "cell",
+    "checked_note",
+)
 
 
 def read_issues(folder: Path, units: Iterable[Unit]) -> pd.DataFrame:

@@ -29,7 +29,9 @@ from baocao.report.compose.markdown import (
 from baocao.unit.findings import ANNEX_LINES, Summary, more_line, over_limit, summarise
 from baocao.unit.validate import STATE_MISSING, STATE_VALID
 
-SEVERITY_WORDS = {"error": "Lỗi", "warning": "Cảnh báo"}
+CHECKED = "checked"  # a warning the analyst checked (`config.checked`): shown apart, not open
+
+SEVERITY_WORDS = {"error": "Lỗi", "warning": "Cảnh báo", CHECKED: "Đã kiểm tra"}
 
 
 def status_markdown(
@@ -145,6 +147,22 @@ def _place(sheet: object, cell: object) -> str:
     return ", ".join(parts) or NOT_REPORTED
 
 
+def _checked(record: dict) -> bool:
+    note = record.get("checked_note")
+    return not is_missing(note) and bool(str(note).strip())
+
+
+def _severity(record: dict) -> str:
+    return CHECKED if _checked(record) else str(record["severity"])
+
+
+def _message(record: dict) -> str:
+    message = "" if is_missing(record.get("message")) else str(record.get("message"))
+    if _checked(record):
+        message += f" Ghi chú kiểm tra: {str(record['checked_note']).strip()}"
+    return message
+
+
 def _summarised(frame: pd.DataFrame) -> list[tuple[str, Summary]]:
     """(unit code, summary) per unit in the frame's order: a unit's findings repeating one
     message are one line with their count and cell span (`unit.findings.summarise`)."""
@@ -152,9 +170,9 @@ def _summarised(frame: pd.DataFrame) -> list[tuple[str, Summary]]:
     for code, group in frame.groupby(frame["unit_code"].astype(str), sort=False):
         issues = [
             Issue(
-                str(r["severity"]),
+                _severity(r),
                 str(r.get("kind") or ""),
-                "" if is_missing(r.get("message")) else str(r.get("message")),
+                _message(r),
                 None if is_missing(r.get("sheet")) else str(r.get("sheet")),
                 None if is_missing(r.get("cell")) else str(r.get("cell")),
             )
@@ -170,7 +188,8 @@ def _summarised(frame: pd.DataFrame) -> list[tuple[str, Summary]]:
 
 def issues_markdown(issues: pd.DataFrame, status: pd.DataFrame, units: Iterable[Unit]) -> str:
     """Every error and warning of every unit (internal draft): STT | Đơn vị | Mức độ | Vị trí |
-    Nội dung, errors first within a unit, a message repeated in one unit told once with its
+    Nội dung, errors first within a unit, then open warnings, then the warnings the analyst
+    checked (“Đã kiểm tra”, with her note), a message repeated in one unit told once with its
     count and cell span, at most `ANNEX_LINES` lines a unit (the rest counted on one line);
     then the units with nothing to report."""
     units = tuple(units)
@@ -180,7 +199,8 @@ def issues_markdown(issues: pd.DataFrame, status: pd.DataFrame, units: Iterable[
         return "Không đơn vị nào có lỗi hoặc cảnh báo.\n"
     frame = issues.copy()
     frame["_unit"] = frame["unit_code"].astype(str).map(lambda c: order.get(c, len(order)))
-    frame["_severity"] = (frame["severity"] != "error").astype(int)
+    rank = {"error": 0, "warning": 1, CHECKED: 2}
+    frame["_severity"] = [rank.get(_severity(r), 1) for r in frame.to_dict("records")]
     frame = frame.sort_values(["_unit", "_severity"], kind="stable")
     rows = []
     for code, summary in _summarised(frame):

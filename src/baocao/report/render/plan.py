@@ -138,12 +138,15 @@ def plan_period(period: str, paths: ProjectPaths, options: RunOptions) -> Period
     backend that cannot be used (`choose_backend`)."""
     earlier = str(Period.parse(period).same_period_last_year())
     written = narrative_digest(paths, period)
-    units = plan_period_units(period, paths, narrative_digest=written, force=options.force)
     comparison = None
     if has_workbooks(paths, earlier):
         comparison = plan_period_units(
             earlier, paths, narrative_digest=narrative_digest(paths, earlier), force=options.force
         )
+    planned = {earlier: comparison.record} if comparison is not None else None
+    units = plan_period_units(
+        period, paths, narrative_digest=written, force=options.force, planned=planned
+    )
     backend = choose_backend(options.backend) if options.render else ""
     plan = PeriodPlan(period, earlier, units, comparison, backend, written, options.overrides)
     return replace(plan, outputs=plan_outputs(plan, paths, options) if options.render else ())

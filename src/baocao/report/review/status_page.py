@@ -9,8 +9,9 @@ whether its figures are locked (chốt); the period's rates; and a chart of the 
 files against the deadline. Published with the run's other outputs (`pipeline`: the same
 staged generation), so an interrupted run leaves the previous page whole.
 
-Checked findings: a finding of a unit's status whose `checked` is true (marked by the analyst,
-`config/checked-<period>.yml`) counts as checked, any other as open (`finding_counts`).
+Checked findings: a finding of a unit's status with a `checked_note` (marked by the analyst in
+`config/checked-<period>.yml`, `config.checked.checked_state`) counts as checked, any other as
+open (`finding_counts`).
 """
 
 from __future__ import annotations
@@ -33,10 +34,10 @@ PAGE_NAME = "tinh-hinh-nop.html"
 
 def finding_counts(status: dict | None) -> tuple[int, int]:
     """(open, checked) errors and warnings of a unit's status (`store.write_unit`): an issue
-    marked `checked` (true) is checked, any other open."""
+    with a `checked_note` (`config.checked.checked_state`) is checked, any other open."""
     issues = [i for i in (status or {}).get("issues") or [] if isinstance(i, dict)]
     found = [i for i in issues if i.get("severity") in ("error", "warning")]
-    checked = sum(bool(i.get("checked")) for i in found)
+    checked = sum(i.get("checked_note") is not None for i in found)
     return len(found) - checked, checked
 
 
