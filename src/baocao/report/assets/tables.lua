@@ -10,8 +10,9 @@
 -- Top: the document's header as the signed DOCX has it (issuing body, number, national title,
 -- place and date; then "BÁO CÁO" and the subject), printed by report.qmd as a Div of class
 -- PAGE_HEADER (compose.titles.page_header), is moved before everything else on the page
--- (pandoc's `include-before`, above the table of contents); the metadata title then names the
--- page (<title>) without a second heading.
+-- (pandoc's `include-before`, above the table of contents; under Quarto, whose table of contents
+-- sits beside the text, first in the text); the metadata title then names the page (<title>)
+-- without a second heading.
 -- Named in _quarto.yml (format: html: filters:) and read from there by the built-in backend.
 
 local WIDE_COLUMNS = 6
@@ -66,6 +67,11 @@ local function Table(tbl)
   local by_unit = caption:sub(1, #BY_UNIT_CAPTION) == BY_UNIT_CAPTION
   if #tbl.colspecs > WIDE_COLUMNS or by_unit then
     table.insert(classes, "wide")
+    if quarto ~= nil then
+      -- Quarto's grid gives it the page's width and hides the table of contents beside the
+      -- text while it is on screen (report.css sizes it within that width).
+      table.insert(classes, "column-screen-inset")
+    end
   end
   return pandoc.Div({ tbl }, pandoc.Attr("", classes))
 end
@@ -96,7 +102,13 @@ local function Pandoc(doc)
   if header == nil then
     return nil
   end
-  doc.meta["include-before"] = pandoc.MetaBlocks(header)
+  if quarto ~= nil then
+    -- Quarto's page keeps its table of contents beside the text and fills `include-before`
+    -- with its own layout: the header goes first in the text instead.
+    doc.blocks:insert(1, pandoc.Div(header, pandoc.Attr("", { PAGE_HEADER })))
+  else
+    doc.meta["include-before"] = pandoc.MetaBlocks(header)
+  end
   if doc.meta.title ~= nil then
     doc.meta.pagetitle = pandoc.utils.stringify(doc.meta.title)
     doc.meta.title = nil
