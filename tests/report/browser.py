@@ -59,9 +59,9 @@ def open_page(browser, path: Path, width: int = DESKTOP):
     page.on("pageerror", lambda error: log.errors.append(str(error)))
     page.on(
         "console",
-        lambda message: log.errors.append(message.text)
-        if message.type in ("error", "assert")
-        else None,
+        lambda message: (
+            log.errors.append(message.text) if message.type in ("error", "assert") else None
+        ),
     )
     page.goto(Path(path).resolve().as_uri(), wait_until="load")
     return page, log
@@ -196,29 +196,29 @@ PROGRAMME_ROWS = """() => {
 
 
 def read_public_page(browser, path: Path, shots: Path, name: str) -> dict:
-    """Everything the public page's tests check, at 1280 and 390 px, with four screenshots
-    (`shots/<name>-<width>-top.png`, `-phu-luc-1.png`): {width: {"header", "tables",
-    "rows", "programmes", "text", "log"}}."""
+    """Everything the public page's tests check, at 1280 then 390 px (one tab, resized), with
+    four screenshots (`shots/<name>-<width>-top.png`, `-phu-luc-1.png`):
+    {width: {"header", "tables", "rows", "programmes", "text"}, "log": Log}."""
     shots.mkdir(parents=True, exist_ok=True)
-    found = {}
+    page, log = open_page(browser, path, DESKTOP)
+    found: dict = {"log": log}
     for width in (DESKTOP, PHONE):
-        page, log = open_page(browser, path, width)
+        page.set_viewport_size({"width": width, "height": HEIGHT[width]})
+        page.evaluate("() => window.scrollTo(0, 0)")
         page.screenshot(path=shots / f"{name}-{width}-top.png")
-        measured = {
+        found[width] = {
             "header": page.evaluate(HEADER),
             "tables": page.evaluate(WIDE_TABLES),
             "programmes": page.evaluate(PROGRAMME_ROWS),
             "text": page.evaluate("() => document.body.innerText"),
+            "rows": page.evaluate(ROWS, width == PHONE),
         }
-        measured["rows"] = page.evaluate(ROWS, width == PHONE)
         first = page.locator("table caption", has_text="Bảng 1.").first
         if first.count():
             first.scroll_into_view_if_needed()
             page.evaluate("() => window.scrollBy(0, -40)")
             page.screenshot(path=shots / f"{name}-{width}-phu-luc-1.png")
-        measured["log"] = log
-        found[width] = measured
-        page.close()
+    page.close()
     return found
 
 

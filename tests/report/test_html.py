@@ -5,26 +5,21 @@ the file (images as data: URIs, style sheets inline, no web font, no CDN script)
 contents, readable tables, an A4 print style sheet. The public page must carry nothing internal.
 Fast tests run pandoc alone on small inputs; slow ones render the real report.qmd (built-in
 backend, real kernel) and, when Chromium is installed, open the pages in headless Chromium and
-record every request and console message through the DevTools protocol.
+record every request and console message (Playwright, tests/report/browser.py).
 """
 
 from __future__ import annotations
 
 import base64
-import json
-import os
 import re
-import select
 import shutil
-import subprocess
-import tempfile
-import time
 import tomllib
 from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
+from browser import chromium, needs_chromium, open_page
 from bs4 import BeautifulSoup
 from conftest import requires_quarto
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
@@ -559,160 +554,21 @@ def test_quarto_public_page_is_self_contained(backend_renders):
     assert "Other Formats" not in soup.get_text()
 
 
-# --- a real browser: headless Chromium over the DevTools protocol ---------------------------
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="không có Chromium trên máy (chromium not on PATH; apt-get install chromium)",
-)
-
-
-class Browser:
-    """Headless Chromium driven through --remote-debugging-pipe (fds 3 and 4, NUL-separated
-    JSON): no extra package, no port. Collects every event of the page it loads."""
-
-    def __init__(self, profile_dir: Path, timeout: float = 60) -> None:
-        self.timeout = timeout
-        self.events: list[dict] = []
-        self._ids = iter(range(1, 1_000_000))
-        self._buffer = b""
-        to_read, self._to_write = os.pipe()
-        self._from_read, from_write = os.pipe()
-
-        def pipes_on_3_and_4() -> None:  # runs in the child, before exec
-            a, b = os.dup(to_read), os.dup(from_write)
-            os.dup2(a, 3)
-            os.dup2(b, 4)
-
-        self.process = subprocess.Popen(
-            [
-                CHROMIUM,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--remote-debugging-pipe",
-                f"--user-data-dir={profile_dir}",
-                "about:blank",
-            ],
-            close_fds=False,
-            preexec_fn=pipes_on_3_and_4,  # the test process starts no threads of its own
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        os.close(to_read)
-        os.close(from_write)
-
-    def _read(self, deadline: float) -> dict:
-        while b"\0" not in self._buffer:
-            ready, _, _ = select.select([self._from_read], [], [], deadline - time.monotonic())
-            if not ready:
-                raise TimeoutError("Chromium did not answer in time")
-            chunk = os.read(self._from_read, 1 << 20)
-            if not chunk:
-                raise EOFError("Chromium closed the DevTools pipe")
-            self._buffer += chunk
-        message, self._buffer = self._buffer.split(b"\0", 1)
-        return json.loads(message)
-
-    def call(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
-        number = next(self._ids)
-        message = {"id": number, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        os.write(self._to_write, json.dumps(message).encode() + b"\0")
-        deadline = time.monotonic() + self.timeout
-        while True:
-            answer = self._read(deadline)
-            if answer.get("id") == number:
-                if "error" in answer:
-                    raise RuntimeError(f"{method}: {answer['error']}")
-                return answer["result"]
-            self.events.append(answer)
-
-    def load(self, url: str, width: int = 1280) -> str:
-        """Open `url` in a new tab, wait for its load event; returns the tab's session."""
-        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})[
-            "sessionId"
-        ]
-        for domain in ("Network", "Runtime", "Log", "Page"):
-            self.call(f"{domain}.enable", session=session)
-        metrics = {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False}
-        self.call("Emulation.setDeviceMetricsOverride", metrics, session=session)
-        self.call("Page.navigate", {"url": url}, session=session)
-        deadline = time.monotonic() + self.timeout
-        while not any(e.get("method") == "Page.loadEventFired" for e in self.events):
-            self.events.append(self._read(deadline))
-        time.sleep(0.3)  # late console messages
-        self.call("Runtime.evaluate", {"expression": "0"}, session=session)
-        return session
-
-    def requests(self) -> list[str]:
-        return [
-            e["params"]["request"]["url"]
-            for e in self.events
-            if e.get("method") == "Network.requestWillBeSent"
-        ]
-
-    def errors(self) -> list[str]:
-        found = []
-        for event in self.events:
-            method, params = event.get("method"), event.get("params", {})
-            if method == "Runtime.exceptionThrown":
-                found.append(json.dumps(params["exceptionDetails"], ensure_ascii=False)[:300])
-            elif method == "Runtime.consoleAPICalled" and params["type"] in ("error", "assert"):
-                found.append(json.dumps(params["args"], ensure_ascii=False)[:300])
-            elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
-                found.append(params["entry"]["text"])
-        return found
-
-    def evaluate(self, session: str, expression: str):
-        result = self.call(
-            "Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=session
-        )
-        return result["result"].get("value")
-
-    def screenshot(self, session: str, path: Path) -> Path:
-        shot = self.call("Page.captureScreenshot", {"format": "png"}, session=session)
-        path.write_bytes(base64.b64decode(shot["data"]))
-        return path
-
-    def close(self) -> None:
-        """Ask Chromium to quit (its helper processes go with it); kill it if it will not."""
-        try:
-            self.timeout = 10
-            self.call("Browser.close")
-        except (OSError, EOFError, TimeoutError, RuntimeError):
-            pass
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        os.close(self._to_write)
-        os.close(self._from_read)
+# --- a real browser: headless Chromium through Playwright (tests/report/browser.py) ---------
 
 
 @pytest.fixture
 def browser():
-    with tempfile.TemporaryDirectory(prefix="chromium-", ignore_cleanup_errors=True) as profile:
-        opened = Browser(Path(profile))
-        try:
-            yield opened
-        finally:
-            opened.close()
+    """Headless Chromium (Debian's), one per test."""
+    with chromium() as opened:
+        yield opened
 
 
-def assert_offline_and_clean(browser: Browser, page: Path) -> None:
+def assert_offline_and_clean(log, page: Path) -> None:
     url = page.resolve().as_uri()
-    outside = [r for r in browser.requests() if r != url and not r.startswith("data:")]
+    outside = [r for r in log.requests if r != url and not r.startswith("data:")]
     assert outside == [], "the page made network requests"
-    assert browser.errors() == [], "the page logged errors"
+    assert log.errors == [], "the page logged errors"
 
 
 @needs_chromium
@@ -720,16 +576,15 @@ def assert_offline_and_clean(browser: Browser, page: Path) -> None:
 @pytest.mark.parametrize("profile", render.PROFILES)
 def test_report_opens_offline_in_chromium(pages, profile, browser, tmp_path):
     page = pages[profile]
-    session = browser.load(page.resolve().as_uri())
-    assert_offline_and_clean(browser, page)
-    assert browser.evaluate(session, "document.documentElement.lang") == "vi"
-    assert browser.evaluate(session, "document.querySelectorAll('#TOC a').length") > 10
+    tab, log = open_page(browser, page)
+    assert_offline_and_clean(log, page)
+    assert tab.evaluate("document.documentElement.lang") == "vi"
+    assert tab.evaluate("document.querySelectorAll('#TOC a').length") > 10
     # The appendix scrolls inside its box instead of widening the page.
-    assert browser.evaluate(session, "document.documentElement.scrollWidth <= window.innerWidth"), (
+    assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
         "the page is wider than the window"
     )
-    assert browser.evaluate(
-        session,
+    assert tab.evaluate(
         "(() => { const b = document.querySelector('.table-scroll.wide');"
         " const th = b.querySelector('thead th');"
         " return getComputedStyle(b).overflowX === 'auto'"
@@ -737,11 +592,9 @@ def test_report_opens_offline_in_chromium(pages, profile, browser, tmp_path):
         " && b.getBoundingClientRect().right <= window.innerWidth; })()",
     ), "the appendix should sit in a scrolling box, inside the window, its header sticky"
     # Every image is decoded (an embedded image that failed would have naturalWidth 0).
-    assert browser.evaluate(
-        session, "[...document.images].every(i => i.complete && i.naturalWidth > 0)"
-    )
-    shot = browser.screenshot(session, tmp_path / f"{profile}.png")
-    assert shot.stat().st_size > 10_000
+    assert tab.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    shot = tab.screenshot(path=tmp_path / f"{profile}.png")
+    assert len(shot) > 10_000
 
 
 @needs_chromium
@@ -750,6 +603,6 @@ def test_notebook_page_opens_offline_in_chromium(tmp_path, browser):
     page = notebook_html.notebook_to_html(
         executed_notebook(tmp_path / "178.ipynb"), tmp_path / "178.html"
     )
-    session = browser.load(page.resolve().as_uri())
-    assert_offline_and_clean(browser, page)
-    assert browser.evaluate(session, "document.images[0].naturalWidth") == 4
+    tab, log = open_page(browser, page)
+    assert_offline_and_clean(log, page)
+    assert tab.evaluate("document.images[0].naturalWidth") == 4

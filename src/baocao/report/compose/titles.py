@@ -17,7 +17,6 @@ from baocao.config.outline import fill_period
 from baocao.config.periods import Period
 from baocao.config.settings import DEFAULT_TITLE, ReportSettings
 
-
 # Fixed words of the form (Nghị định 30/2020/NĐ-CP, Phụ lục I), not settings.
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
