@@ -11,6 +11,7 @@ finisher (docx.form builds the DOCX's header from the same lines) and the render
 from __future__ import annotations
 
 import html
+import re
 from datetime import date
 
 from baocao.config.outline import fill_period
@@ -22,6 +23,9 @@ NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 TITLE = "BÁO CÁO"
 BLANK = "…"  # a place left for a number or a date written by hand
+# Where a body's name breaks onto a second line when it is too wide for its column: before the
+# administrative level ("ỦY BAN MTTQ VIỆT NAM" / "TỈNH LẠNG SƠN").
+LEVEL_BREAK = re.compile(r" (?=(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|THỊ TRẤN|XÃ|PHƯỜNG) )")
 # The class of the page header's block: assets/tables.lua moves it above the title and the
 # table of contents of the HTML page (pandoc's `include-before`).
 PAGE_HEADER_CLASS = "dau-van-ban"
@@ -90,7 +94,11 @@ def page_header(period: str, settings: ReportSettings) -> str:
     the page's title. HTML only (Quarto's conditional content; the DOCX finisher builds its
     own header from the same lines, docx.form); assets/tables.lua puts it above the table of
     contents and makes the page's <title> the report's title."""
-    e = html.escape
+
+    def e(text: str) -> str:  # escaped; a name breaks only before its administrative level
+        parts = LEVEL_BREAK.split(text, maxsplit=1)
+        return " ".join(f'<span class="lien">{html.escape(p)}</span>' for p in parts)
+
     lines = [
         f'<header class="{PAGE_HEADER_CLASS}">',
         '<div class="co-quan">',

@@ -31,6 +31,7 @@ from docx.text.paragraph import Paragraph
 from baocao.config.settings import ReportSettings
 from baocao.report.compose import table_layout as tl
 from baocao.report.compose.titles import (
+    LEVEL_BREAK,
     MOTTO,
     NATION,
     TITLE,
@@ -56,9 +57,6 @@ from baocao.report.docx.layout import (
 # title's words (NATION, MOTTO, TITLE) are shared with the HTML page (compose.titles).
 RECIPIENTS_HEADING = "Nơi nhận:"
 ARCHIVE_LINE = "- Lưu: VT."
-# Where the parent body's name breaks onto a second line when it is too wide for its column:
-# before the administrative level ("ỦY BAN MTTQ VIỆT NAM" / "TỈNH LẠNG SƠN").
-_LEVEL_BREAK = re.compile(r" (?=(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|THỊ TRẤN|XÃ|PHƯỜNG) )")
 
 
 # --- the values printed ----------------------------------------------------------------------
@@ -89,7 +87,7 @@ def _wrap_name(text: str, width_mm: float, size_pt: float, bold: bool) -> str:
     """Break an organisation's name before its administrative level when it does not fit."""
     if "\n" in text or text_width_mm(text, size_pt, bold) <= width_mm:
         return text
-    match = _LEVEL_BREAK.search(text)
+    match = LEVEL_BREAK.search(text)
     return text if match is None else text[: match.start()] + "\n" + text[match.end() :]
 
 
