@@ -43,6 +43,7 @@ local function is_heading_row(row)
 end
 
 local function span_heading_rows(tbl)
+  local spanned = false
   for _, body in ipairs(tbl.bodies) do
     for _, row in ipairs(body.body) do
       if is_heading_row(row) then
@@ -52,17 +53,21 @@ local function span_heading_rows(tbl)
           row.cells:remove(index)
         end
         row.attr.classes:insert("chuong-trinh")
+        spanned = true
       end
     end
   end
+  return spanned
 end
 
 local function Table(tbl)
   if not FORMAT:match("html") then
     return nil
   end
-  span_heading_rows(tbl)
   local classes = { "table-scroll" }
+  if span_heading_rows(tbl) then
+    table.insert(classes, "co-muc") -- a table of text by heading (Phụ lục II): report.css
+  end
   local caption = pandoc.utils.stringify(tbl.caption.long or {})
   local by_unit = caption:sub(1, #BY_UNIT_CAPTION) == BY_UNIT_CAPTION
   if #tbl.colspecs > WIDE_COLUMNS or by_unit then
