@@ -1,10 +1,9 @@
 """The public page a province publishes, read in a real browser (Playwright on Debian's chromium).
 
 For both sample periods — 2021-H1 (11 districts) and 2026-H1 (65 communes) — a copy of the
-project gets the sample's figures and models (baocao.synthetic), a run id, and a narrative with
-every section of the outline written (2026-H1 has none: one illustrative paragraph per
-section, written here; a page is only published from a complete narrative), and its public page
-is rendered once with the built-in backend. One browser session per page measures it at 1280
+project gets the sample's figures and models, a run id, and a narrative with every section of
+the outline written, and its public page is rendered once per session with the built-in backend
+(tests/report/public_render.py, fixture `public_page_renders`). One browser session per page measures it at 1280
 px and 390 px (tests/report/browser.py) and the tests below assert on those measurements:
 
 * the top of the page is the signed document's header: parent and issuing body, "Số: …" and
@@ -23,70 +22,30 @@ px. Screenshots go to $BAOCAO_SCREENSHOTS when set.
 
 from __future__ import annotations
 
-import json
-import shutil
-
 import pytest
 from browser import DESKTOP, PHONE, chromium, needs_chromium, read_public_page, shots_folder
-from conftest import REPO, project_copy, requires_quarto
+from conftest import requires_quarto
+from public_render import RUN_ID
 
-from baocao import synthetic
-from baocao.config.catalog import load_catalogue
-from baocao.config.outline import load_outline
 from baocao.config.settings import load_report_settings
 from baocao.config.units import load_units
 from baocao.report.compose import titles
-from baocao.report.compose.data import RUN_FILE
-from baocao.report.render import reports as render
 
 pytestmark = [pytest.mark.slow, needs_chromium]
 PERIODS = {"2021-H1": 11, "2026-H1": 65}  # period -> units in its list
-RUN_ID = "c0ffee15beef"
 TOOL_WORDS = ("baocao", RUN_ID, "mã lần chạy", "công cụ")
 
 
-def project_with_narrative(base, period: str):
-    """A project copy whose narrative has every section of `period`'s outline written (the
-    sample's own text where it has one, else an illustrative paragraph), with the sample's
-    figures and models processed and a run id."""
-    paths = project_copy(base, period)
-    for settings in REPO.glob("_quarto*.yml"):
-        shutil.copy(settings, paths.root / settings.name)
-    folder = paths.root / "narrative" / period
-    if (REPO / "narrative" / period).is_dir():
-        shutil.copytree(REPO / "narrative" / period, folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    outline = load_outline(paths.config, load_catalogue(paths.config, period), period)
-    for text_id in outline.text_ids():
-        file = folder / f"{text_id}.md"
-        if not file.exists():
-            file.write_text(
-                f"Nội dung minh họa của mục {text_id}: các đơn vị đã triển khai đầy đủ nhiệm vụ "
-                "theo kế hoạch (đoạn văn minh họa, không phải nội dung thật).\n",
-                encoding="utf-8",
-            )
-    synthetic.write_processed(paths, period)
-    synthetic.write_models(paths, period)
-    run = paths.processed_period(period) / RUN_FILE
-    run.write_text(json.dumps({"period": period, "run_id": RUN_ID}), encoding="utf-8")
-    return paths
-
-
 @pytest.fixture(scope="module")
-def public_pages(tmp_path_factory):
-    """{period: (paths, page, {width: measurements})}: each period's public page rendered once
-    (built-in backend) and read in one browser."""
-    tmp = tmp_path_factory.mktemp("public")
-    rendered = {}
-    for period in PERIODS:
-        paths = project_with_narrative(tmp / period, period)
-        result = render.render_report(period, "public", paths, tmp / period / "out")
-        rendered[period] = (paths, result.outputs["html"])
-    shots = shots_folder(tmp / "shots")
+def public_pages(public_page_renders, tmp_path_factory):
+    """{period: (paths, page, measurements)}: each period's public page (rendered once per
+    session, tests/conftest.py) read in one browser."""
+    shots = shots_folder(tmp_path_factory.mktemp("shots"))
     with chromium() as browser:
         return {
             period: (paths, page, read_public_page(browser, page, shots, f"builtin-{period}"))
-            for period, (paths, page) in rendered.items()
+            for period in PERIODS
+            for paths, page in [public_page_renders(period)]
         }
 
 
