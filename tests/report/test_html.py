@@ -26,7 +26,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from test_render import PERIOD, make_paths, write_processed
 
 from baocao.config.paths import ProjectPaths
+from baocao.config.settings import load_report_settings
 from baocao.errors import BaocaoError
+from baocao.report.compose.titles import page_header, subject_line
 from baocao.report.render import builtin as render_builtin
 from baocao.report.render import formats
 from baocao.report.render import job as render_job
@@ -166,11 +168,11 @@ Chỉ trong DOCX.
 """
 
 
-def pandoc_page(tmp_path: Path, profile: str) -> Path:
-    """SMALL through the built-in backend's HTML arguments (pandoc only, no kernel)."""
+def pandoc_page(tmp_path: Path, profile: str, text: str = SMALL) -> Path:
+    """`text` (SMALL) through the built-in backend's HTML arguments (pandoc only, no kernel)."""
     (tmp_path / "chart.png").write_bytes(PNG)
     source = tmp_path / "page.md"
-    source.write_text(SMALL, encoding="utf-8")
+    source.write_text(text, encoding="utf-8")
     options = qc.html_options(qc.quarto_config(SOURCE.root, profile))
     target = tmp_path / f"{profile}.html"
     args = [
@@ -203,6 +205,37 @@ def test_page_is_self_contained_with_toc_image_and_tables(tmp_path):
     assert number.get_text() == "1.250" and "right" in number.get("style", "")
     assert "@page" in style_text(soup) and "size: A4" in style_text(soup)
     assert "Chỉ bản nội bộ" in soup.get_text() and "Chỉ trong DOCX" not in soup.get_text()
+
+
+def test_the_signed_documents_header_opens_the_page(tmp_path):
+    """compose.titles.page_header, moved by tables.lua above the table of contents: the bodies,
+    the number, the nation, the place and date as in the DOCX; the title names the page once."""
+    settings = load_report_settings(SOURCE.config, PERIOD)
+    text = SMALL.replace("# Phần thứ nhất", page_header(PERIOD, settings) + "\n# Phần thứ nhất")
+    soup = soup_of(pandoc_page(tmp_path, "public", text))
+    body = [e for e in soup.body.children if getattr(e, "name", None)]
+    assert [e.name for e in body[:3]] == ["header", "h1", "nav"]
+    header = body[0]
+    line = {p["class"][0]: " ".join(p.get_text().split()) for p in header.find_all("p")}
+    assert line == {
+        "co-quan-cap-tren": "ỦY BAN MTTQ VIỆT NAM TỈNH LẠNG SƠN",
+        "co-quan-ban-hanh": "BAN THƯỜNG TRỰC",
+        "so-ky-hieu": "Số: 12/BC-MTTQ-BTT",
+        "quoc-hieu-ten": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "tieu-ngu": "Độc lập - Tự do - Hạnh phúc",
+        "dia-danh-ngay": "Lạng Sơn, ngày 05 tháng 7 năm 2021",
+    }
+    # The parent body may break before "TỈNH" only; the nation's name never breaks.
+    parent = header.find("p", class_="co-quan-cap-tren")
+    assert [s.get_text() for s in parent.find_all("span")] == [
+        "ỦY BAN MTTQ VIỆT NAM",
+        "TỈNH LẠNG SƠN",
+    ]
+    assert header.find("p", class_="quoc-hieu-ten").find("span") is None
+    assert " ".join(body[1].get_text(" ").split()) == "BÁO CÁO " + subject_line(PERIOD, settings)
+    assert soup.title.get_text() == "Trang thử"  # the metadata title names the page
+    assert len(soup.find_all("h1", class_="title")) == 1
+    assert html_check.public_problems(str(soup)) == []
 
 
 def test_conditional_content_follows_the_profile(tmp_path):

@@ -95,15 +95,17 @@ def page_header(period: str, settings: ReportSettings) -> str:
     own header from the same lines, docx.form); assets/tables.lua puts it above the table of
     contents and makes the page's <title> the report's title."""
 
-    def e(text: str) -> str:  # escaped; a name breaks only before its administrative level
-        parts = LEVEL_BREAK.split(text, maxsplit=1)
-        return " ".join(f'<span class="lien">{html.escape(p)}</span>' for p in parts)
+    e = html.escape
+
+    def body(name: str) -> str:  # a body's name breaks only before its administrative level
+        parts = LEVEL_BREAK.split(name, maxsplit=1)
+        return " ".join(f'<span class="lien">{e(part)}</span>' for part in parts)
 
     lines = [
         f'<header class="{PAGE_HEADER_CLASS}">',
         '<div class="co-quan">',
-        f'<p class="co-quan-cap-tren">{e(settings.parent_body)}</p>',
-        f'<p class="co-quan-ban-hanh">{e(settings.issuing_body)}</p>',
+        f'<p class="co-quan-cap-tren">{body(settings.parent_body)}</p>',
+        f'<p class="co-quan-ban-hanh">{body(settings.issuing_body)}</p>',
         f'<p class="so-ky-hieu">{e(document_number(settings, period))}</p>',
         "</div>",
         '<div class="quoc-hieu">',
