@@ -120,3 +120,19 @@ def project_copy(base: Path, period: str, files: tuple[str, ...] = ()) -> Projec
     return ProjectPaths(
         root=root, raw=base / "raw", processed=base / "processed", output=base / "out"
     )
+
+
+@pytest.fixture(scope="session")
+def public_page_renders(tmp_path_factory):
+    """period -> (paths, page): the period's public page with its sample figures, models and a
+    complete narrative (tests/report/public_render.py), rendered on first use, once a session."""
+    from public_render import render_public_page
+
+    rendered = {}
+
+    def page(period: str):
+        if period not in rendered:
+            rendered[period] = render_public_page(tmp_path_factory.mktemp(period), period)
+        return rendered[period]
+
+    return page

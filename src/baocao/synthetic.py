@@ -4,7 +4,8 @@ A synthetic province is a project root of its own: the real configuration, noteb
 report, with a unit list of `size` invented communes ("Xã Thử Nghiệm 12"), valid from 2020-H1.
 Its figures come from the sample generator (`sample_plan.sample_plan`), so they have realistic
 magnitudes and obey the catalogue's rules. `write_processed` writes a period's processed tables
-directly (what `baocao run` would produce from the sample workbooks), for tests of the report
+directly (what `baocao run` would produce from the sample workbooks; `write_models` its
+Phụ lục II models), for tests of the report
 that need many units but not the cost of running every unit's notebook.
 
 Everything here is illustrative ("số liệu minh họa"), never a real unit's data.
@@ -25,6 +26,7 @@ from baocao.config.units import load_units
 from baocao.run.aggregate import STATUS_COLUMNS
 from baocao.sample_plan import sample_plan
 from baocao.unit.clean import VALUE_COLUMNS
+from baocao.unit.models import MODEL_COLUMNS
 from baocao.unit.validate import STATE_MISSING, STATE_VALID
 
 COPIED_FOLDERS = ("config", "notebooks", "narrative")
@@ -107,3 +109,25 @@ def write_processed(
     values.to_csv(target / "values.csv", index=False)
     frame.to_csv(target / "status.csv", index=False)
     return values, frame
+
+
+def write_models(paths: ProjectPaths, period: str, missing: Iterable[str] = ()) -> pd.DataFrame:
+    """`<processed>/<period>/models.csv` (Phụ lục II) from the sample generator's models, as
+    `baocao run` reads them from the sample workbooks' "Mô hình" sheet; the units `missing`
+    sent nothing. Returns the frame written (columns of unit.models.MODEL_COLUMNS)."""
+    missing = set(missing)
+    plan = sample_plan(period, paths)
+    rows = []
+    for unit_code, models in plan.models.items():
+        if unit_code in missing:
+            continue
+        for row, model in enumerate(models, start=5):
+            rows.append(
+                {"period": period, "unit_code": unit_code, **model, "sheet": "Mô hình"}
+                | {"cell": f"B{row}"}
+            )
+    frame = pd.DataFrame(rows, columns=list(MODEL_COLUMNS))
+    target = paths.processed_period(period)
+    target.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(target / "models.csv", index=False)
+    return frame

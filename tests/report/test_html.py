@@ -5,33 +5,30 @@ the file (images as data: URIs, style sheets inline, no web font, no CDN script)
 contents, readable tables, an A4 print style sheet. The public page must carry nothing internal.
 Fast tests run pandoc alone on small inputs; slow ones render the real report.qmd (built-in
 backend, real kernel) and, when Chromium is installed, open the pages in headless Chromium and
-record every request and console message through the DevTools protocol.
+record every request and console message (Playwright, tests/report/browser.py).
 """
 
 from __future__ import annotations
 
 import base64
-import json
-import os
 import re
-import select
 import shutil
-import subprocess
-import tempfile
-import time
 import tomllib
 from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
+from browser import chromium, needs_chromium, open_page
 from bs4 import BeautifulSoup
 from conftest import requires_quarto
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from test_render import PERIOD, make_paths, write_processed
 
 from baocao.config.paths import ProjectPaths
+from baocao.config.settings import load_report_settings
 from baocao.errors import BaocaoError
+from baocao.report.compose.titles import page_header, subject_line
 from baocao.report.render import builtin as render_builtin
 from baocao.report.render import formats
 from baocao.report.render import job as render_job
@@ -171,11 +168,11 @@ Chỉ trong DOCX.
 """
 
 
-def pandoc_page(tmp_path: Path, profile: str) -> Path:
-    """SMALL through the built-in backend's HTML arguments (pandoc only, no kernel)."""
+def pandoc_page(tmp_path: Path, profile: str, text: str = SMALL) -> Path:
+    """`text` (SMALL) through the built-in backend's HTML arguments (pandoc only, no kernel)."""
     (tmp_path / "chart.png").write_bytes(PNG)
     source = tmp_path / "page.md"
-    source.write_text(SMALL, encoding="utf-8")
+    source.write_text(text, encoding="utf-8")
     options = qc.html_options(qc.quarto_config(SOURCE.root, profile))
     target = tmp_path / f"{profile}.html"
     args = [
@@ -208,6 +205,37 @@ def test_page_is_self_contained_with_toc_image_and_tables(tmp_path):
     assert number.get_text() == "1.250" and "right" in number.get("style", "")
     assert "@page" in style_text(soup) and "size: A4" in style_text(soup)
     assert "Chỉ bản nội bộ" in soup.get_text() and "Chỉ trong DOCX" not in soup.get_text()
+
+
+def test_the_signed_documents_header_opens_the_page(tmp_path):
+    """compose.titles.page_header, moved by tables.lua above the table of contents: the bodies,
+    the number, the nation, the place and date as in the DOCX; the title names the page once."""
+    settings = load_report_settings(SOURCE.config, PERIOD)
+    text = SMALL.replace("# Phần thứ nhất", page_header(PERIOD, settings) + "\n# Phần thứ nhất")
+    soup = soup_of(pandoc_page(tmp_path, "public", text))
+    body = [e for e in soup.body.children if getattr(e, "name", None)]
+    assert [e.name for e in body[:3]] == ["header", "h1", "nav"]
+    header = body[0]
+    line = {p["class"][0]: " ".join(p.get_text().split()) for p in header.find_all("p")}
+    assert line == {
+        "co-quan-cap-tren": "ỦY BAN MTTQ VIỆT NAM TỈNH LẠNG SƠN",
+        "co-quan-ban-hanh": "BAN THƯỜNG TRỰC",
+        "so-ky-hieu": "Số: 12/BC-MTTQ-BTT",
+        "quoc-hieu-ten": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "tieu-ngu": "Độc lập - Tự do - Hạnh phúc",
+        "dia-danh-ngay": "Lạng Sơn, ngày 05 tháng 7 năm 2021",
+    }
+    # The parent body may break before "TỈNH" only; the nation's name never breaks.
+    parent = header.find("p", class_="co-quan-cap-tren")
+    assert [s.get_text() for s in parent.find_all("span")] == [
+        "ỦY BAN MTTQ VIỆT NAM",
+        "TỈNH LẠNG SƠN",
+    ]
+    assert header.find("p", class_="quoc-hieu-ten").find("span") is None
+    assert " ".join(body[1].get_text(" ").split()) == "BÁO CÁO " + subject_line(PERIOD, settings)
+    assert soup.title.get_text() == "Trang thử"  # the metadata title names the page
+    assert len(soup.find_all("h1", class_="title")) == 1
+    assert html_check.public_problems(str(soup)) == []
 
 
 def test_conditional_content_follows_the_profile(tmp_path):
@@ -244,6 +272,9 @@ def test_outside_resources_are_found(body):
 def test_embedded_resources_pass():
     body = '<img src="data:image/png;base64,AA"><a href="#muc-1">Mục 1</a>'
     assert html_check.self_contained_problems(CLEAN.replace("{}", body)) == []
+    # Script code is not text a reader sees; "báo cáo" with its marks is not the tool's name.
+    body += "<script>const baocao = 1;</script><p>Báo cáo số 12</p>"
+    assert html_check.public_problems(CLEAN.replace("{}", body)) == []
     assert html_check.self_contained_problems("<html><body></body></html>") == [
         "thẻ <html> không khai báo ngôn ngữ (lang)"
     ]
@@ -258,6 +289,8 @@ def test_embedded_resources_pass():
         ('<div class="content-visible" data-when-profile="internal"></div>', "nội bộ"),
         ("<p>3.4. [Chưa có nội dung]</p>", "chưa viết"),
         ('<a href="https://example.org">trang ngoài</a>', "liên kết ra ngoài"),
+        ("<p><em>Lập bằng công cụ baocao; mã lần chạy 6f8c88e1a100.</em></p>", "công cụ"),
+        ("<title>Báo cáo (BaoCao)</title>", "công cụ"),
     ],
 )
 def test_public_page_refuses_internal_content(body, reason):
@@ -559,160 +592,21 @@ def test_quarto_public_page_is_self_contained(backend_renders):
     assert "Other Formats" not in soup.get_text()
 
 
-# --- a real browser: headless Chromium over the DevTools protocol ---------------------------
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="không có Chromium trên máy (chromium not on PATH; apt-get install chromium)",
-)
-
-
-class Browser:
-    """Headless Chromium driven through --remote-debugging-pipe (fds 3 and 4, NUL-separated
-    JSON): no extra package, no port. Collects every event of the page it loads."""
-
-    def __init__(self, profile_dir: Path, timeout: float = 60) -> None:
-        self.timeout = timeout
-        self.events: list[dict] = []
-        self._ids = iter(range(1, 1_000_000))
-        self._buffer = b""
-        to_read, self._to_write = os.pipe()
-        self._from_read, from_write = os.pipe()
-
-        def pipes_on_3_and_4() -> None:  # runs in the child, before exec
-            a, b = os.dup(to_read), os.dup(from_write)
-            os.dup2(a, 3)
-            os.dup2(b, 4)
-
-        self.process = subprocess.Popen(
-            [
-                CHROMIUM,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--remote-debugging-pipe",
-                f"--user-data-dir={profile_dir}",
-                "about:blank",
-            ],
-            close_fds=False,
-            preexec_fn=pipes_on_3_and_4,  # the test process starts no threads of its own
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        os.close(to_read)
-        os.close(from_write)
-
-    def _read(self, deadline: float) -> dict:
-        while b"\0" not in self._buffer:
-            ready, _, _ = select.select([self._from_read], [], [], deadline - time.monotonic())
-            if not ready:
-                raise TimeoutError("Chromium did not answer in time")
-            chunk = os.read(self._from_read, 1 << 20)
-            if not chunk:
-                raise EOFError("Chromium closed the DevTools pipe")
-            self._buffer += chunk
-        message, self._buffer = self._buffer.split(b"\0", 1)
-        return json.loads(message)
-
-    def call(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
-        number = next(self._ids)
-        message = {"id": number, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        os.write(self._to_write, json.dumps(message).encode() + b"\0")
-        deadline = time.monotonic() + self.timeout
-        while True:
-            answer = self._read(deadline)
-            if answer.get("id") == number:
-                if "error" in answer:
-                    raise RuntimeError(f"{method}: {answer['error']}")
-                return answer["result"]
-            self.events.append(answer)
-
-    def load(self, url: str, width: int = 1280) -> str:
-        """Open `url` in a new tab, wait for its load event; returns the tab's session."""
-        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})[
-            "sessionId"
-        ]
-        for domain in ("Network", "Runtime", "Log", "Page"):
-            self.call(f"{domain}.enable", session=session)
-        metrics = {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False}
-        self.call("Emulation.setDeviceMetricsOverride", metrics, session=session)
-        self.call("Page.navigate", {"url": url}, session=session)
-        deadline = time.monotonic() + self.timeout
-        while not any(e.get("method") == "Page.loadEventFired" for e in self.events):
-            self.events.append(self._read(deadline))
-        time.sleep(0.3)  # late console messages
-        self.call("Runtime.evaluate", {"expression": "0"}, session=session)
-        return session
-
-    def requests(self) -> list[str]:
-        return [
-            e["params"]["request"]["url"]
-            for e in self.events
-            if e.get("method") == "Network.requestWillBeSent"
-        ]
-
-    def errors(self) -> list[str]:
-        found = []
-        for event in self.events:
-            method, params = event.get("method"), event.get("params", {})
-            if method == "Runtime.exceptionThrown":
-                found.append(json.dumps(params["exceptionDetails"], ensure_ascii=False)[:300])
-            elif method == "Runtime.consoleAPICalled" and params["type"] in ("error", "assert"):
-                found.append(json.dumps(params["args"], ensure_ascii=False)[:300])
-            elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
-                found.append(params["entry"]["text"])
-        return found
-
-    def evaluate(self, session: str, expression: str):
-        result = self.call(
-            "Runtime.evaluate", {"expression": expression, "returnByValue": True}, session=session
-        )
-        return result["result"].get("value")
-
-    def screenshot(self, session: str, path: Path) -> Path:
-        shot = self.call("Page.captureScreenshot", {"format": "png"}, session=session)
-        path.write_bytes(base64.b64decode(shot["data"]))
-        return path
-
-    def close(self) -> None:
-        """Ask Chromium to quit (its helper processes go with it); kill it if it will not."""
-        try:
-            self.timeout = 10
-            self.call("Browser.close")
-        except (OSError, EOFError, TimeoutError, RuntimeError):
-            pass
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        os.close(self._to_write)
-        os.close(self._from_read)
+# --- a real browser: headless Chromium through Playwright (tests/report/browser.py) ---------
 
 
 @pytest.fixture
 def browser():
-    with tempfile.TemporaryDirectory(prefix="chromium-", ignore_cleanup_errors=True) as profile:
-        opened = Browser(Path(profile))
-        try:
-            yield opened
-        finally:
-            opened.close()
+    """Headless Chromium (Debian's), one per test."""
+    with chromium() as opened:
+        yield opened
 
 
-def assert_offline_and_clean(browser: Browser, page: Path) -> None:
+def assert_offline_and_clean(log, page: Path) -> None:
     url = page.resolve().as_uri()
-    outside = [r for r in browser.requests() if r != url and not r.startswith("data:")]
+    outside = [r for r in log.requests if r != url and not r.startswith("data:")]
     assert outside == [], "the page made network requests"
-    assert browser.errors() == [], "the page logged errors"
+    assert log.errors == [], "the page logged errors"
 
 
 @needs_chromium
@@ -720,16 +614,15 @@ def assert_offline_and_clean(browser: Browser, page: Path) -> None:
 @pytest.mark.parametrize("profile", render.PROFILES)
 def test_report_opens_offline_in_chromium(pages, profile, browser, tmp_path):
     page = pages[profile]
-    session = browser.load(page.resolve().as_uri())
-    assert_offline_and_clean(browser, page)
-    assert browser.evaluate(session, "document.documentElement.lang") == "vi"
-    assert browser.evaluate(session, "document.querySelectorAll('#TOC a').length") > 10
+    tab, log = open_page(browser, page)
+    assert_offline_and_clean(log, page)
+    assert tab.evaluate("document.documentElement.lang") == "vi"
+    assert tab.evaluate("document.querySelectorAll('#TOC a').length") > 10
     # The appendix scrolls inside its box instead of widening the page.
-    assert browser.evaluate(session, "document.documentElement.scrollWidth <= window.innerWidth"), (
+    assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
         "the page is wider than the window"
     )
-    assert browser.evaluate(
-        session,
+    assert tab.evaluate(
         "(() => { const b = document.querySelector('.table-scroll.wide');"
         " const th = b.querySelector('thead th');"
         " return getComputedStyle(b).overflowX === 'auto'"
@@ -737,11 +630,9 @@ def test_report_opens_offline_in_chromium(pages, profile, browser, tmp_path):
         " && b.getBoundingClientRect().right <= window.innerWidth; })()",
     ), "the appendix should sit in a scrolling box, inside the window, its header sticky"
     # Every image is decoded (an embedded image that failed would have naturalWidth 0).
-    assert browser.evaluate(
-        session, "[...document.images].every(i => i.complete && i.naturalWidth > 0)"
-    )
-    shot = browser.screenshot(session, tmp_path / f"{profile}.png")
-    assert shot.stat().st_size > 10_000
+    assert tab.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    shot = tab.screenshot(path=tmp_path / f"{profile}.png")
+    assert len(shot) > 10_000
 
 
 @needs_chromium
@@ -750,6 +641,6 @@ def test_notebook_page_opens_offline_in_chromium(tmp_path, browser):
     page = notebook_html.notebook_to_html(
         executed_notebook(tmp_path / "178.ipynb"), tmp_path / "178.html"
     )
-    session = browser.load(page.resolve().as_uri())
-    assert_offline_and_clean(browser, page)
-    assert browser.evaluate(session, "document.images[0].naturalWidth") == 4
+    tab, log = open_page(browser, page)
+    assert_offline_and_clean(log, page)
+    assert tab.evaluate("document.images[0].naturalWidth") == 4

@@ -28,10 +28,17 @@ from docx.shared import Mm
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from baocao.config.periods import Period
 from baocao.config.settings import ReportSettings
 from baocao.report.compose import table_layout as tl
-from baocao.report.compose.titles import report_title
+from baocao.report.compose.titles import (
+    LEVEL_BREAK,
+    MOTTO,
+    NATION,
+    TITLE,
+    document_number,
+    place_and_date,
+    subject_line,
+)
 from baocao.report.docx.layout import (
     MARKER,
     SIGNATURE_MARKER,
@@ -46,48 +53,13 @@ from baocao.report.docx.layout import (
     short_rule,
 )
 
-# Fixed words of the form (Nghị định 30/2020/NĐ-CP), not settings.
-NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
-TITLE = "BÁO CÁO"
+# Fixed words of the form (Nghị định 30/2020/NĐ-CP), not settings; the header's and the
+# title's words (NATION, MOTTO, TITLE) are shared with the HTML page (compose.titles).
 RECIPIENTS_HEADING = "Nơi nhận:"
 ARCHIVE_LINE = "- Lưu: VT."
-BLANK = "…"  # a place left for a number or a date written by hand
-# Where the parent body's name breaks onto a second line when it is too wide for its column:
-# before the administrative level ("ỦY BAN MTTQ VIỆT NAM" / "TỈNH LẠNG SƠN").
-_LEVEL_BREAK = re.compile(r" (?=(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|THỊ TRẤN|XÃ|PHƯỜNG) )")
 
 
 # --- the values printed ----------------------------------------------------------------------
-
-
-def document_number(settings: ReportSettings, period: str) -> str:
-    """ "Số: 12/BC-MTTQ-BTT"; numbers below 10 get a leading zero; no number leaves "…"."""
-    number = settings.for_period(str(Period.parse(period))).number
-    shown = f"{number:02d}" if number else BLANK
-    return f"Số: {shown}/{settings.document_code}"
-
-
-def place_and_date(settings: ReportSettings, period: str) -> str:
-    """ "Lạng Sơn, ngày 05 tháng 7 năm 2021": days below 10 and months 1–2 get a leading zero.
-
-    Without a configured date the day and month are left as "…" for writing by hand, in the
-    year of the period.
-    """
-    p = Period.parse(period)
-    day = settings.for_period(str(p)).date
-    if day is None:
-        return f"{settings.place}, ngày {BLANK} tháng {BLANK} năm {p.year}"
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{settings.place}, ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
-def subject_line(period: str, settings: ReportSettings | None = None) -> str:
-    """The subject under "BÁO CÁO": the report's title without its leading "Báo cáo"."""
-    text = report_title(period, settings)
-    if text.casefold().startswith("báo cáo "):
-        text = text[len("báo cáo ") :]
-    return text[:1].upper() + text[1:]
 
 
 def recipient_lines(recipients: Iterable[str]) -> list[str]:
@@ -115,7 +87,7 @@ def _wrap_name(text: str, width_mm: float, size_pt: float, bold: bool) -> str:
     """Break an organisation's name before its administrative level when it does not fit."""
     if "\n" in text or text_width_mm(text, size_pt, bold) <= width_mm:
         return text
-    match = _LEVEL_BREAK.search(text)
+    match = LEVEL_BREAK.search(text)
     return text if match is None else text[: match.start()] + "\n" + text[match.end() :]
 
 

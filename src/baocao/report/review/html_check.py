@@ -4,8 +4,8 @@ The report and the review notebooks are opened from disk or from a plain web ser
 resource they use (images, style sheets, scripts, fonts) must be inside the file as a `data:`
 URI: a page that fetches anything leaks its readers to a third party and breaks offline. The
 public page must also carry nothing internal: no links to the units' notebooks, no element
-marked internal, no placeholder text. These functions only read the text they are given
-(stdlib `html.parser`; no network, no file).
+marked internal, no placeholder text, nothing naming the tool or the run. These functions only
+read the text they are given (stdlib `html.parser`; no network, no file).
 """
 
 from __future__ import annotations
@@ -37,6 +37,9 @@ _LOCAL_SCHEMES = ("data:", "#", "about:blank")
 # Placeholder: the internal draft's stand-in for a section nobody has written (narrative.py).
 INTERNAL_CLASSES = ("internal", "noi-bo")
 NOTEBOOK_LINK = "notebooks/"
+# The tool and the run are named in the manifest (and the DOCX's properties), never on a page
+# the public reads.
+TOOL_TRACE = re.compile(r"\bbaocao\b|mã lần chạy", re.IGNORECASE)
 _PROFILE_CONDITIONS = ("when-profile", "unless-profile")
 
 
@@ -45,6 +48,7 @@ class PageScan:
     """What a page refers to and how it is marked, collected in one pass."""
 
     lang: str | None = None
+    visible: list[str] = field(default_factory=list)  # text outside <script> and <style>
     resources: list[str] = field(default_factory=list)  # everything the browser would fetch
     links: list[str] = field(default_factory=list)  # <a href>: followed only on a click
     internal_elements: list[str] = field(default_factory=list)
@@ -56,6 +60,7 @@ class _Scanner(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.scan = PageScan()
         self._in_style = False
+        self._in_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
@@ -79,16 +84,21 @@ class _Scanner(HTMLParser):
         if marked or conditional or values.get("data-profile") == "internal":
             self.scan.internal_elements.append(f"<{tag} class=“{values.get('class', '')}”>")
         self._in_style = tag == "style"
+        self._in_script = tag == "script"
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "style":
             self._in_style = False
+        if tag == "script":
+            self._in_script = False
 
     def handle_data(self, data: str) -> None:
         if self._in_style:
             self._css(data)
         else:
             self.scan.text.append(data)
+            if not self._in_script:
+                self.scan.visible.append(data)
 
     def _css(self, css: str) -> None:
         for match in _CSS_REFERENCE.finditer(css):
@@ -144,4 +154,7 @@ def public_problems(html: str) -> list[str]:
     problems += [f"phần nội dung đánh dấu nội bộ: {e}" for e in scan.internal_elements]
     if PLACEHOLDER_MARKER in "".join(scan.text):
         problems.append(f"còn chỗ chưa viết nội dung (“{PLACEHOLDER_MARKER}”)")
+    traces = sorted({m.group(0) for m in TOOL_TRACE.finditer(" ".join(scan.visible))})
+    if traces:
+        problems.append(f"trang nêu tên công cụ hoặc lần chạy: {', '.join(traces)}")
     return problems
