@@ -82,7 +82,7 @@ class UnitsPlan:
     rejected: tuple[UnitJob, ...]
     record: dict
     recorded: dict | None
-    notebooks_kept: bool  # `_output/<period>/notebooks/` is in place
+    notebooks_kept: bool  # `_output/<period>/notebooks/` and `phan-hoi/` are in place
     memo: dict
 
     @property
@@ -142,7 +142,8 @@ def plan_period_units(
         tuple(rejected),
         record,
         read_json(paths.processed_period(period) / RUN_FILE),
-        (paths.output_period(period) / "notebooks").is_dir(),
+        # The review pages and the units' feedback (`run.feedback`) are in place.
+        all((paths.output_period(period) / name).is_dir() for name in ("notebooks", "phan-hoi")),
         memo.used,
     )
 

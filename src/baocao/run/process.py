@@ -359,6 +359,7 @@ def process_period(
             _copy_unit(entry, plan.job.unit.code, *copy_to)
             if read_unit_status(copy_to[0], plan.job.unit.code) is None:
                 _record_stopped(copy_to[0], outcome)
+            feedback.unit(copy_to[0], entry, plan.job)
         # The unit's status counts the issues found telling its unit (`plan.parameters`); its
         # errors' messages are among `outcome.messages` already, the warnings' said first.
         said = [i.message for i in plan.job.issues if i.severity != "error"]
@@ -386,7 +387,11 @@ def process_period(
             time.perf_counter() - started,
         )
 
+    from baocao.run.feedback import FeedbackStage  # openpyxl: only when data is made again
+
     processed, notebooks = generation.stage_processed()
+    # The analyst's checked findings are not read yet: every finding shows as open.
+    feedback = FeedbackStage.start(generation.output, period)
     for plan in plans:
         if plan.reuse:
             finish(plan, reused(plan), (processed, notebooks))
@@ -410,6 +415,7 @@ def process_period(
     from baocao.run.aggregate import collect_period  # pandas: only when the period is collected
 
     _write_parts(paths, period, processed, held, plans)
+    feedback.set_aside(processed, rejected, held)
     values, models, status = collect_period(processed, units)
     write_csv(processed / "values.csv", values)
     write_csv(processed / "models.csv", models)
