@@ -24,7 +24,6 @@ from baocao.config.periods import Period
 from baocao.errors import BaocaoError
 from baocao.run.cache import json_digest
 from baocao.run.discover import UnitJob
-from baocao.run.feedback_book import write_feedback_book
 from baocao.run.store import read_unit_status
 from baocao.unit.feedback import (
     FeedbackHead,
@@ -79,6 +78,8 @@ def build_feedback(
     code = str(status.get("unit_code") or "")
     issues = list(status.get("issues") or [])
     cells = {(str(i.get("sheet") or ""), str(i.get("cell") or "").upper()) for i in issues}
+    from baocao.run.feedback_book import write_feedback_book  # openpyxl: only when writing
+
     seen, sheets = read_seen(source, cells) if source is not None else ({}, ())
     rows = feedback_rows(code, issues, seen, checked)
     head = FeedbackHead(

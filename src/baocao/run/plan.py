@@ -16,6 +16,7 @@ from baocao.config.paths import ProjectPaths
 from baocao.config.units import Unit, load_units
 from baocao.run.cache import Cache, changed, json_digest, key_of, run_id, unit_key_parts
 from baocao.run.discover import IdentityMemo, UnitJob, discover
+from baocao.run.feedback import FEEDBACK_FOLDER
 from baocao.run.parts import held_units
 from baocao.run.set_aside import records as set_aside_records
 from baocao.run.store import RUN_FILE, read_json
@@ -143,7 +144,9 @@ def plan_period_units(
         record,
         read_json(paths.processed_period(period) / RUN_FILE),
         # The review pages and the units' feedback (`run.feedback`) are in place.
-        all((paths.output_period(period) / name).is_dir() for name in ("notebooks", "phan-hoi")),
+        all(
+            (paths.output_period(period) / name).is_dir() for name in ("notebooks", FEEDBACK_FOLDER)
+        ),
         memo.used,
     )
 
