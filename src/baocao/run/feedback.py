@@ -34,6 +34,7 @@ from baocao.unit.feedback import (
 
 FEEDBACK_FOLDER = "phan-hoi"
 _CACHED = "feedback"  # in a unit's cache entry
+FORMULA_WITHOUT_VALUE = "(công thức chưa có kết quả)"
 
 
 def read_seen(path: Path, cells: Iterable[tuple[str, str]]) -> tuple[dict, tuple[str, ...]]:
@@ -60,7 +61,13 @@ def read_seen(path: Path, cells: Iterable[tuple[str, str]]) -> tuple[dict, tuple
                 continue
             column = column_index_from_string(letters) - 1
             row = rows[number - 1] if 0 < number <= len(rows) else []
-            seen[(sheet, cell)] = row[column] if column < len(row) else None
+            scan = opened.sheet_scan(sheet)
+            if cell in scan.errors:  # calamine reads an error cell as its cached number
+                seen[(sheet, cell)] = scan.errors[cell]
+            elif cell in scan.formulas_without_value:
+                seen[(sheet, cell)] = FORMULA_WITHOUT_VALUE
+            else:
+                seen[(sheet, cell)] = row[column] if column < len(row) else None
     return seen, names
 
 
