@@ -14,6 +14,7 @@ no known unit) get a list of their own, made again on each run (they are few).
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,6 +36,7 @@ from baocao.unit.feedback import (
 FEEDBACK_FOLDER = "phan-hoi"
 _CACHED = "feedback"  # in a unit's cache entry
 FORMULA_WITHOUT_VALUE = "(công thức chưa có kết quả)"
+UNKNOWN_SENDER = "chưa xác định được đơn vị gửi tệp"
 
 
 def read_seen(path: Path, cells: Iterable[tuple[str, str]]) -> tuple[dict, tuple[str, ...]]:
@@ -120,6 +122,8 @@ class FeedbackStage:
     period: str
     checked: Mapping[str, str] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
+    seconds: float = 0.0  # spent making and copying them (the manifest's `timings.feedback`)
+    units: set[str] = field(default_factory=set)  # the units given a feedback file
 
     @classmethod
     def start(cls, output: Path, period: str, checked: Mapping[str, str] | None = None):
@@ -137,10 +141,18 @@ class FeedbackStage:
         """The feedback of a unit's file whose status is in `processed` (the staged processed
         data): made in the unit's cache `entry` when not there yet, copied into the folder.
         None when the unit has no status (nothing to say)."""
+        started = time.perf_counter()
+        try:
+            return self._unit(processed, entry, job)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+    def _unit(self, processed: Path, entry: Path, job: UnitJob) -> Path | None:
         code = job.unit.code
         status = read_unit_status(processed, code)
         if status is None:
             return None
+        self.units.add(code)
         suffix = ".xlsm" if job.path.suffix.lower() == ".xlsm" else ".xlsx"
         name = feedback_file_name(code, job.unit.short, self.period, suffix)
         checked = self._checked_of(code)
@@ -153,7 +165,15 @@ class FeedbackStage:
 
     def set_aside(self, processed: Path, rejected: Iterable[UnitJob], held: Mapping) -> None:
         """The lists of the files the run set aside: a unit sent in parts and held (its
-        status in `processed`), a second file of a unit, a file of no known unit."""
+        status in `processed`: send one file for the whole unit), a file of no known unit
+        (named by the file), the file of a unit none of whose files was used (another
+        period's, one that cannot be opened…). A second file of a unit that has a file in use
+        gets none: keeping one file per unit is the office's business, not the unit's."""
+        started = time.perf_counter()
+        self._set_aside(processed, rejected, held)
+        self.seconds += time.perf_counter() - started
+
+    def _set_aside(self, processed: Path, rejected: Iterable[UnitJob], held: Mapping) -> None:
         for code, files in held.items():
             status = read_unit_status(processed, code)
             if status is not None:
@@ -163,21 +183,23 @@ class FeedbackStage:
                     self.folder / name, status, self.period, None, self._checked_of(code)
                 )
                 self.written.append(self.folder / name)
+                self.units.add(code)
         for job in rejected:
             if job.unit is not None and job.unit.code in held:
                 continue
             status = {
                 "unit_code": job.unit.code if job.unit else "",
-                "unit_name": job.unit.name if job.unit else "Chưa nhận ra đơn vị gửi tệp",
+                "unit_name": job.unit.name if job.unit else UNKNOWN_SENDER,
                 "source_file": job.path.name,
                 "issues": [issue.as_dict() for issue in job.issues],
             }
             stem = ascii_slug(job.path.stem) or "tep"
-            if job.unit is not None:
-                name = feedback_file_name(job.unit.code, job.unit.short, self.period)
-                name = name.removesuffix(".xlsx") + f"-tep-khong-dung-{stem}.xlsx"
-            else:
+            if job.unit is None:
                 name = f"phan-hoi-khong-ro-don-vi-{stem}-{self.period}.xlsx"
+            else:  # only when the unit has no feedback of its own (no file of it was used)
+                name = feedback_file_name(job.unit.code, job.unit.short, self.period)
+                if (self.folder / name).exists() or job.unit.code in self.units:
+                    continue
             build_feedback(self.folder / name, status, self.period, job.path, {})
             self.written.append(self.folder / name)
 

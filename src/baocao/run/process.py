@@ -69,6 +69,7 @@ class PeriodResult:
     outcomes: list[UnitOutcome]
     plans: list[UnitPlan]
     seconds: float = 0.0
+    feedback_seconds: float = 0.0  # making the units' feedback files (`run.feedback`)
 
     @property
     def unit_rows(self) -> list[UnitOutcome]:
@@ -426,4 +427,5 @@ def process_period(
         _summary_rows(units, outcomes, rejected, plans),
         plans,
         time.perf_counter() - started,
+        feedback.seconds,
     )

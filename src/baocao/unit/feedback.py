@@ -89,16 +89,20 @@ class FeedbackHead:
 
     def lines(self) -> list[tuple[str, str]]:
         """(label, value) lines of the head, in order."""
-        sheets = ", ".join(f"“{name}”" for name in self.sheets) or "không mở được tệp"
+        sheets = ", ".join(f"“{name}”" for name in self.sheets)
+        read = f"{format_number(self.figures)} số liệu; " + (
+            f"các trang: {sheets}" if sheets else "không đọc được trang nào của tệp"
+        )
+        unit = f"{self.unit_name} (mã {self.unit_code})" if self.unit_code else self.unit_name
         counts = f"{format_number(self.errors)} lỗi, {format_number(self.warnings)} cảnh báo"
         if self.checked:
             counts += f" (trong đó {format_number(self.checked)} đã được kiểm tra)"
         return [
-            ("Đơn vị", f"{self.unit_name} (mã {self.unit_code})"),
+            ("Đơn vị", unit),
             ("Kỳ báo cáo", f"{self.period_label} ({self.period})"),
             ("Tệp đã nhận", self.file_name),
             ("Ngày kiểm tra tệp", f"{self.made_on:%d/%m/%Y}"),
-            ("Đã đọc", f"{format_number(self.figures)} số liệu; các trang: {sheets}"),
+            ("Đã đọc", read),
             ("Kết quả kiểm tra", counts),
         ]
 
@@ -106,9 +110,8 @@ class FeedbackHead:
         """One sentence: what the unit should do."""
         if self.errors:
             return (
-                "Tệp có lỗi: các số liệu có lỗi chưa được đưa vào tổng hợp. Đề nghị đơn vị sửa "
-                "các ô được liệt kê dưới đây (các ô này được tô đỏ và có ghi chú trong bản sao "
-                "tệp, nếu có) rồi gửi lại cả tệp."
+                "Tệp có lỗi: số liệu có lỗi chưa được đưa vào tổng hợp. Đề nghị đơn vị xử lý "
+                "các lỗi được liệt kê dưới đây rồi gửi lại cả tệp."
             )
         if self.warnings > self.checked:
             return (
