@@ -83,7 +83,7 @@ def test_the_head_says_what_was_read_and_what_to_do():
     assert lines["Đã đọc"] == "53 số liệu; các trang: “Số liệu”, “Mô hình”"
     assert lines["Ngày kiểm tra tệp"] == "05/07/2026"
     assert "không có gì cần sửa" in head.verdict()
-    assert "sửa" in FeedbackHead(**{**head.__dict__, "errors": 1}).verdict()
+    assert "gửi lại cả tệp" in FeedbackHead(**{**head.__dict__, "errors": 1}).verdict()
 
 
 def test_the_file_is_named_for_the_clerk():
