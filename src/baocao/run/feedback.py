@@ -83,7 +83,8 @@ def build_feedback(
 ) -> bool:
     """Write the feedback of one unit's file at `target` from its status (`store.write_unit`'s
     record: unit, file, figures read, issues). `source` is the file it sent (None: a list
-    alone). Returns whether the feedback is a copy of the unit's workbook."""
+    alone; a file with no finding gets the list alone too). Returns whether the feedback is a
+    copy of the unit's workbook."""
     code = str(status.get("unit_code") or "")
     issues = list(status.get("issues") or [])
     cells = {(str(i.get("sheet") or ""), str(i.get("cell") or "").upper()) for i in issues}
@@ -105,7 +106,8 @@ def build_feedback(
         checked=sum(r.checked for r in rows),
     )
     try:
-        return write_feedback_book(target, head, rows, source if sheets else None)
+        # A file with nothing to fix gets the short list alone: no copy to mark (and faster).
+        return write_feedback_book(target, head, rows, source if sheets and rows else None)
     except OSError:
         raise
     except Exception:  # noqa: BLE001 - a workbook openpyxl loads but cannot save: the list alone
