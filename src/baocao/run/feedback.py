@@ -73,6 +73,21 @@ def read_seen(path: Path, cells: Iterable[tuple[str, str]]) -> tuple[dict, tuple
     return seen, names
 
 
+def sheet_names(path: Path) -> tuple[str, ...]:
+    """The sheets of a file the unit's notebook read without a problem, in the file's order
+    (() when it cannot be opened after all)."""
+    import python_calamine
+
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception:  # noqa: BLE001 - calamine raises several types for a foreign file
+        return ()
+    try:
+        return tuple(book.sheet_names)
+    finally:
+        book.close()
+
+
 def build_feedback(
     target: Path,
     status: Mapping[str, Any],
@@ -90,7 +105,12 @@ def build_feedback(
     cells = {(str(i.get("sheet") or ""), str(i.get("cell") or "").upper()) for i in issues}
     from baocao.run.feedback_book import write_feedback_book  # openpyxl: only when writing
 
-    seen, sheets = read_seen(source, cells) if source is not None else ({}, ())
+    if source is None:
+        seen, sheets = {}, ()
+    elif issues:
+        seen, sheets = read_seen(source, cells)
+    else:  # read without a problem by the unit's notebook: its sheets' names are all we need
+        seen, sheets = {}, sheet_names(source)
     rows = feedback_rows(code, issues, seen, checked)
     head = FeedbackHead(
         period=period,

@@ -144,12 +144,9 @@ def fill_list(sheet: Worksheet, head: FeedbackHead, rows: list[FeedbackRow], cop
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    for label, value in head.lines():
+    for label, value in head.lines():  # one line each: the text runs over the empty cells
         sheet.append([label, None, None, value])
-        at = sheet.max_row
-        sheet.merge_cells(start_row=at, start_column=1, end_row=at, end_column=3)
-        sheet.merge_cells(start_row=at, start_column=4, end_row=at, end_column=last)
-        sheet.cell(row=at, column=1).font = Font(bold=True)
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
     notes = [head.verdict()]
     if copied:
         notes.append(
