@@ -22,6 +22,7 @@ from baocao.run.discover import UnitJob
 from baocao.run.feedback import FEEDBACK_FOLDER, FeedbackStage
 from baocao.run.feedback_book import SHEET
 from baocao.unit import clean, validate
+from baocao.unit.feedback import finding_identity
 
 # unit code → (corpus case or values to write, the figure changed); 181 is the corpus's .ods.
 FILES = {
@@ -75,6 +76,12 @@ def fed(tmp_path_factory, catalogue, project):
     for job in jobs:
         status_of(job.path, job.unit, catalogue, units, tmp / "processed")
         made[job.unit.code] = stage.unit(tmp / "processed", tmp / "entry" / job.unit.code, job)
+    # The analyst's checked findings (the seam `FeedbackStage(checked=…)`): another stage.
+    note = "đã xác minh qua điện thoại với đơn vị"
+    [warning] = store.read_unit_status(tmp / "processed", "180")["issues"]
+    identity = finding_identity("180", warning)  # "180/value_interpreted/Số liệu!E…"
+    checked = FeedbackStage.start(tmp / "checked", PERIOD, {identity: note})
+    made["180 checked"] = checked.unit(tmp / "processed", tmp / "entry" / "180", jobs[2])
     return raw, before, made, corpus
 
 
@@ -147,3 +154,12 @@ def test_libreoffice_opens_the_feedback_copy(fed, tmp_path):
     _, _, made, _ = fed
     pdf = soffice_pdf(made["178"], tmp_path, check=True)
     assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_checked_finding_shows_as_checked_with_the_analysts_note(fed):
+    _, _, made, _ = fed
+    assert made["180"].read_bytes() != made["180 checked"].read_bytes()
+    book = load_workbook(made["180 checked"])
+    [row] = listed(book)
+    assert row[6] == "đã kiểm tra: đã xác minh qua điện thoại với đơn vị"
+    assert book[layout.SHEET_DATA][row[2]].fill.start_color.rgb.endswith("E2EFDA")

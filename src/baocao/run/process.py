@@ -7,6 +7,8 @@
   `_output/<period>/` whole and in step.
 - One bad unit never stops the others: whatever goes wrong with it becomes its summary row,
   a cell over its time limit or a kernel that dies included (`unit_stopped` says which).
+- Each unit's feedback file (`_output/<period>/phan-hoi/`, `feedback`) is staged with the
+  processed data, made as each unit ends (once per cache entry) and copied for the others.
 - A lock per period keeps two runs from interleaving; a manifest records what the run did.
 """
 
