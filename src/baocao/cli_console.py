@@ -241,9 +241,12 @@ def print_files(result) -> None:
     from baocao.base.numbers import format_number
     from baocao.report.render.backends import BACKEND_NAMES
     from baocao.report.render.profiles import PROFILE_NAMES
+    from baocao.run.feedback import FEEDBACK_FOLDER
 
     console.print(f"Số liệu đã xử lý: [bold]{result.processed_dir}[/]")
     console.print(f"Sổ tay đã chạy của từng đơn vị: [bold]{result.output_dir / 'notebooks'}[/]")
+    if (feedback := result.output_dir / FEEDBACK_FOLDER).is_dir():
+        console.print(f"Phản hồi gửi lại từng đơn vị (tệp Excel): [bold]{feedback}[/]")
     if result.reports:
         console.print(f"Báo cáo (lập bằng {BACKEND_NAMES.get(result.backend, '')}):")
         for (shown_profile, kind), report in result.reports.items():

@@ -298,6 +298,7 @@ def _result(run: _Done, paths: ProjectPaths, narrative: dict, notes: list[str]) 
         messages[:0] = stopped_notes(plan.earlier, run.earlier.outcomes)
     run.timings["units"] = {o.unit_code: round(o.seconds, 3) for o in current.unit_rows}
     run.timings["period"] = round(current.seconds, 3)
+    run.timings["feedback"] = round(current.feedback_seconds, 3)
     if messages != narrative.get("messages", []):
         narrative = {**narrative, "messages": messages}
     notes.extend(held.message for held in plan.units.held)  # locked units' later files

@@ -246,6 +246,7 @@ def test_a_failed_conversion_publishes_nothing_of_the_run(project):
     )
     code, printed, _ = run(project)
     assert code != 0 and "Traceback" not in printed
+    assert any("/phan-hoi/" in name for name in before)  # the units' feedback files, too
     assert digests(project) == before  # processed data and review pages not moved either
     assert leftovers(project) == []
 
@@ -451,3 +452,31 @@ def test_a_report_held_and_a_read_only_review_folder_are_both_named_in_one_run(p
     code, printed, _ = run(project)
     assert code == 0, printed
     assert set(shown(project).values()) == {"999"}
+
+
+def test_the_feedback_follows_the_units_files_and_a_run_with_nothing_new_rewrites_none(project):
+    """A unit's figure changed, another unit's file removed: its feedback goes with the new
+    generation, the changed one says the new value, the third unit's is the same file; a
+    second run with nothing changed touches none of them."""
+    folder = project.output_period(PERIOD) / "phan-hoi"
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == [f"phan-hoi-{n[:3]}-{n[4:-13]}-{PERIOD}.xlsx" for n in FILES]
+    kept = folder / names[2]
+    before = (kept.read_bytes(), kept.stat().st_mtime_ns)
+    set_figure(project, -5)  # an error: a count below 0
+    (project.raw_period(PERIOD) / FILES[0]).unlink()
+    command = [sys.executable, "-m", "baocao", *COMMAND, "--no-render"]
+    for _ in range(2):
+        done = subprocess.run(
+            command, env=environment(project), capture_output=True, text=True, timeout=BOUND
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert sorted(p.name for p in folder.iterdir()) == names[1:]
+        assert (kept.read_bytes(), kept.stat().st_mtime_ns) == before
+        changed = load_workbook(folder / names[1])
+        rows = [r for r in changed["Phản hồi"].iter_rows(values_only=True) if r[3] == CELL]
+        assert [r[1:5] for r in rows] == [("lỗi", "Số liệu", CELL, "-5")]
+        if _ == 0:
+            stamps = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == stamps
+    assert "phan-hoi" in " ".join(done.stdout.split())

@@ -138,3 +138,23 @@ def test_a_file_of_no_unit_is_listed_in_the_internal_annex_and_the_excel_not_in_
     # A unit that sent nothing has nothing to process: "—", not "chưa xử lý".
     [quiet] = [folded(line) for line in status.splitlines() if line.startswith("│ 05977")]
     assert quiet.endswith("chưa nộp — —")
+
+
+def test_each_unit_that_sent_a_file_gets_its_feedback_and_so_does_a_file_of_no_unit(trial):
+    tmp, ran, _ = trial
+    folder = tmp / "out" / PERIOD / "phan-hoi"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        f"phan-hoi-06001-doan-ket-{PERIOD}.xlsx",  # held: its parts, one list
+        f"phan-hoi-06004-quoc-khanh-{PERIOD}.xlsx",
+        f"phan-hoi-06637-chau-son-{PERIOD}.xlsx",  # named by an old commune
+        f"phan-hoi-khong-ro-don-vi-bacson-{PERIOD}.xlsx",  # a district's name: no unit
+    ]
+    book = load_workbook(folder / f"phan-hoi-06637-chau-son-{PERIOD}.xlsx")
+    assert book.sheetnames[0] == "Phản hồi" and len(book.sheetnames) > 1  # a marked copy
+    rows = [" ".join(str(c) for c in r if c) for r in book["Phản hồi"].iter_rows(values_only=True)]
+    [warning] = [r for r in rows if r.startswith("1 cảnh báo")]
+    assert "Xã Cường Lợi thuộc Xã Châu Sơn (mã 06637)" in warning
+    held = load_workbook(folder / f"phan-hoi-06001-doan-ket-{PERIOD}.xlsx")["Phản hồi"]
+    said = " ".join(str(c) for r in held.iter_rows(values_only=True) for c in r if c)
+    assert OWN in said and PART in said
+    assert f"Phản hồi gửi lại từng đơn vị (tệp Excel): {folder}" in folded(ran)

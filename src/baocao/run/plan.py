@@ -27,6 +27,7 @@ from baocao.run.cache import (
     unit_key_parts,
 )
 from baocao.run.discover import IdentityMemo, UnitJob, discover
+from baocao.run.feedback import FEEDBACK_FOLDER
 from baocao.run.parts import held_units
 from baocao.run.received import Received, receipts_digest, receive
 from baocao.run.set_aside import records as set_aside_records
@@ -94,7 +95,7 @@ class UnitsPlan:
     rejected: tuple[UnitJob, ...]
     record: dict
     recorded: dict | None
-    notebooks_kept: bool  # `_output/<period>/notebooks/` is in place
+    notebooks_kept: bool  # `_output/<period>/notebooks/` and `phan-hoi/` are in place
     memo: dict
     # The files as received (`run.received.Received`: ledger, locks, locked units held back).
     received: Received | None = None
@@ -186,7 +187,10 @@ def plan_period_units(
         tuple(rejected),
         record,
         read_json(paths.processed_period(period) / RUN_FILE),
-        (paths.output_period(period) / "notebooks").is_dir(),
+        # The review pages and the units' feedback (`run.feedback`) are in place.
+        all(
+            (paths.output_period(period) / name).is_dir() for name in ("notebooks", FEEDBACK_FOLDER)
+        ),
         memo.used,
         received,
     )

@@ -7,6 +7,8 @@
   `_output/<period>/` whole and in step.
 - One bad unit never stops the others: whatever goes wrong with it becomes its summary row,
   a cell over its time limit or a kernel that dies included (`unit_stopped` says which).
+- Each unit's feedback file (`_output/<period>/phan-hoi/`, `feedback`) is staged with the
+  processed data, made as each unit ends (once per cache entry) and copied for the others.
 - A lock per period keeps two runs from interleaving; a manifest records what the run did.
 """
 
@@ -71,6 +73,7 @@ class PeriodResult:
     plans: list[UnitPlan]
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)  # checked marks that match no warning now
+    feedback_seconds: float = 0.0  # making the units' feedback files (`run.feedback`)
 
     @property
     def unit_rows(self) -> list[UnitOutcome]:
@@ -353,6 +356,7 @@ def process_period(
         on_start(len(plans), len(to_run))
 
     outcomes: dict[str, UnitOutcome] = {}
+    sent: list[tuple[Path, UnitJob]] = []  # units given a feedback file once the period is checked
 
     def finish(plan: UnitPlan, outcome: UnitOutcome, copy_to: tuple[Path, Path] | None) -> None:
         entry = cache.entry(plan.key)
@@ -361,6 +365,7 @@ def process_period(
             _copy_unit(entry, plan.job.unit.code, *copy_to)
             if read_unit_status(copy_to[0], plan.job.unit.code) is None:
                 _record_stopped(copy_to[0], outcome)
+            sent.append((entry, plan.job))
         # The unit's status counts the issues found telling its unit (`plan.parameters`); its
         # errors' messages are among `outcome.messages` already, the warnings' said first.
         said = [i.message for i in plan.job.issues if i.severity != "error"]
@@ -385,7 +390,10 @@ def process_period(
         _counted_as_processed(rows, paths.processed_period(period))
         return PeriodResult(period, rows, plans, time.perf_counter() - started)
 
+    from baocao.run.feedback import FeedbackStage  # openpyxl: only when data is made again
+
     processed, notebooks = generation.stage_processed()
+    feedback = FeedbackStage.start(generation.output, period)
     for plan in plans:
         if plan.reuse:
             finish(plan, reused(plan), (processed, notebooks))
@@ -414,6 +422,9 @@ def process_period(
     values, models, _ = collect_period(processed, units)
     notes = check_period(paths, period, processed, units, values)
     status = collect_status(processed, units)
+    for entry, job in sent:  # after the period's checks: their warnings and checked marks too
+        feedback.unit(processed, entry, job)
+    feedback.set_aside(processed, rejected, held)
     write_csv(processed / "values.csv", values)
     write_csv(processed / "models.csv", models)
     write_csv(processed / "status.csv", status)
@@ -424,7 +435,9 @@ def process_period(
     write_json(processed / RUN_FILE, record)
     rows = _summary_rows(units, outcomes, rejected, plans)
     _counted_as_processed(rows, processed)
-    return PeriodResult(period, rows, plans, time.perf_counter() - started, notes)
+    return PeriodResult(
+        period, rows, plans, time.perf_counter() - started, notes, feedback_seconds=feedback.seconds
+    )
 
 
 def _counted_as_processed(rows: list[UnitOutcome], processed: Path) -> None:
