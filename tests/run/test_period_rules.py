@@ -239,10 +239,21 @@ def test_a_run_shows_the_warning_and_marking_it_checked_reruns_no_notebook(tmp_p
         with KernelPool(1) as pool:
             return plan, process_period(plan, paths, pool)
 
+    def feedback_state() -> str:
+        """The "tình trạng" of the warning's row in unit 181's feedback workbook."""
+        import openpyxl
+
+        (book,) = (paths.output_period("2021-H1") / "phan-hoi").glob("phan-hoi-181-*.xlsx")
+        sheet = openpyxl.load_workbook(book, read_only=True)["Phản hồi"]
+        rows = [[str(v or "") for v in r] for r in sheet.iter_rows(values_only=True)]
+        (found,) = [r for r in rows if cell in r and "cảnh báo" in r]
+        return found[-1]
+
     _, first = run()
     row = next(o for o in first.outcomes if o.unit_code == "181")
     warnings = row.warnings
     assert row.state == "có cảnh báo" and warnings >= 1 and row.checked == 0
+    assert feedback_state() == "mở"  # the period's warning reaches the unit's feedback
 
     env = {
         "COLUMNS": "200",
@@ -263,6 +274,7 @@ def test_a_run_shows_the_warning_and_marking_it_checked_reruns_no_notebook(tmp_p
     assert (row.warnings, row.checked) == (warnings - 1, 1)
     shown = summary_table(again)
     assert shown is not None and "(+1 đã kiểm tra)" in str(shown.columns[5]._cells)
+    assert feedback_state() == "đã kiểm tra: đã gọi điện cho huyện"
 
 
 def test_a_figure_fallen_to_a_tenth_of_the_half_year_before_names_that_half_year(project):

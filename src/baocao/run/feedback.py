@@ -192,7 +192,12 @@ class FeedbackStage:
         name = feedback_file_name(code, job.unit.short, self.period, suffix)
         checked = {**self._checked_of(code), **checked_notes(code, status)}
         digest = json_digest(
-            {"name": name, "file": status.get("source_file"), "issues": status.get("issues")}
+            {
+                "name": name,
+                "file": status.get("source_file"),
+                "issues": status.get("issues"),
+                "checked": checked,
+            }
         )
         cached = entry / _CACHED / f"{digest[:16]}{suffix}"
         if not cached.is_file():
