@@ -597,7 +597,7 @@ def examples_run(project, tmp_path_factory):
         "COLUMNS": "200",
     }
     done = subprocess.run(
-        [sys.executable, "-m", "baocao", "run", "--period", PERIOD, "--profile", "internal"],
+        [sys.executable, "-m", "baocao", "run", "--period", PERIOD, "--profile", "official"],
         env=env,
         cwd=out,
         capture_output=True,

@@ -11,9 +11,11 @@ A final document has no such paragraph and is left as it is.
 from __future__ import annotations
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from baocao.report.docx.layout import add_text, paragraph_border, plain_paragraph
+from baocao.report.docx.layout import add_text, plain_paragraph, put_child
 
 MARK_STYLE = "Draft Mark"
 NOTE_STYLE = "Draft Note"
@@ -37,6 +39,17 @@ def is_marked_draft(document) -> bool:
     return any(p.style.name == MARK_STYLE for p in draft_paragraphs(document))
 
 
+def box(paragraph, eighths_pt: int = BOX_EIGHTHS_PT) -> None:
+    """A single black line around `paragraph` (all four edges in one w:pBdr)."""
+    borders = put_child(paragraph._p.get_or_add_pPr(), "w:pBdr")
+    for edge in ("top", "left", "bottom", "right"):  # the schema's order
+        line = OxmlElement(f"w:{edge}")
+        for name, value in (("val", "single"), ("sz", str(eighths_pt)), ("space", "2")):
+            line.set(qn(f"w:{name}"), value)
+        line.set(qn("w:color"), "000000")
+        borders.append(line)
+
+
 def _text_width_mm(document) -> float:
     section = document.sections[0]
     return (section.page_width - section.left_margin - section.right_margin) / Mm(1)
@@ -55,8 +68,7 @@ def place_draft_mark(document, first) -> bool:
             plain_paragraph(paragraph, align=WD_ALIGN_PARAGRAPH.CENTER, after=4)
             indent = max(_text_width_mm(document) - MARK_BOX_MM, 0)
             paragraph.paragraph_format.left_indent = Mm(indent)
-            for edge in ("top", "left", "bottom", "right"):
-                paragraph_border(paragraph, edge, BOX_EIGHTHS_PT)
+            box(paragraph)
             add_text(paragraph, text, MARK_PT, bold=True)
         else:
             plain_paragraph(paragraph, align=WD_ALIGN_PARAGRAPH.LEFT, after=0)
