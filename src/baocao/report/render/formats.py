@@ -136,11 +136,16 @@ def finish_docx_output(job: Any, profile: str, path: Path) -> None:
 def run_properties(job: Any) -> dict[str, str]:
     """The run and the tool, for the DOCX's properties (never printed on a page): the run id
     the processed data records, the tool and its version."""
-    from baocao import __version__
+    from importlib import metadata
+
     from baocao.run.store import RUN_FILE, read_json
 
+    try:
+        version = metadata.version("baocao")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        version = ""
     record = read_json(job.paths.processed_period(job.period) / RUN_FILE) or {}
-    return {"run_id": str(record.get("run_id", "")), "tool": f"baocao {__version__}"}
+    return {"run_id": str(record.get("run_id", "")), "tool": f"baocao {version}".strip()}
 
 
 # --- HTML ----------------------------------------------------------------------------------
