@@ -243,7 +243,7 @@ def test_written_document_holds_outline_text_guidance_and_figures(tmp_path, outl
         expected += [part.heading, part.title.replace("{KY_BAO_CAO}", "6 THÁNG ĐẦU NĂM 2021")]
         for section in part.sections:
             expected.append(section.heading.replace("{ky_toi}", "6 tháng cuối năm 2021"))
-            expected += [i.title for i in section.internal]
+            expected += [i.heading for i in section.internal]  # with the analyst's note
     expected = [e.replace("{KY_TOI}", "6 THÁNG CUỐI NĂM 2021") for e in expected]
     assert headings == [*expected, nread.GLOSSARY_HEADING]
     texts = [(p.style.name, p.text) for p in document.paragraphs]
