@@ -209,14 +209,14 @@ class _Done:
 
 
 def _names_checked(period: str, paths: ProjectPaths, options: RunOptions) -> bool:
-    """Whether the narrative's figure names need no new check: every report was last rendered
-    from the same text, configuration and code."""
+    """Whether the narrative's figure names need no new check: every report rendered before
+    (a public page withheld from a draft never was) was last rendered from the same text,
+    configuration and code."""
     written = narrative_digest(paths, period)
     last = Cache.of(paths)
-    return all(
-        same_static_parts(last.last_parts(period, f"report-{profile}"), paths, written)
-        for profile in options.profiles
-    )
+    parts = [last.last_parts(period, f"report-{profile}") for profile in options.profiles]
+    rendered = [p for p in parts if p is not None]
+    return bool(rendered) and all(same_static_parts(p, paths, written) for p in rendered)
 
 
 def _warm_up(period: str, paths: ProjectPaths, pool, ahead, jobs: int) -> None:
