@@ -257,7 +257,7 @@ def print_files(result) -> None:
     reused = sum(o.reused for o in result.outcomes)
     if reused:
         console.print(f"Dùng lại kết quả đã có của {reused} đơn vị không thay đổi.")
-    if result.reports and not result.rendered:
+    if {profile for profile, _ in result.reports} - withheld and not result.rendered:
         console.print("Báo cáo không có gì thay đổi nên được giữ nguyên.")
     console.print(f"Nhật ký lần chạy: [bold]{result.manifest}[/] — mã lần chạy {result.run_id}")
     console.print(f"Thời gian: {format_number(result.seconds, 1)} giây")
