@@ -5,7 +5,7 @@ Measured in the same run, on this machine:
   Great Expectations and matplotlib (what running one unit's notebook naively costs);
 - synthetic provinces of 11, 65 and 700 units, with realistic workbooks made by the sample
   generator, each run through the real command line (`python -m baocao run`) in a fresh process:
-  cold full run (clean, validate, aggregate, render the internal DOCX and HTML and the public
+  cold full run (clean, validate, aggregate, render the DOCX to sign, the internal DOCX and HTML, the public
   HTML), rerun with nothing changed (median of three), rerun after one unit's workbook changed; for 700 units a
   processing-only run, its marginal cost per unit against 65 units, and the peak memory of all
   processes (runner and kernels);

@@ -39,12 +39,12 @@ def backend_renders(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def plain_quarto(backend_renders):
-    """Quarto's own `quarto render report.qmd -P period:2021-H1` (internal profile) in the
+    """Quarto's own `quarto render report.qmd -P period:2021-H1 --profile internal` in the
     same copy of the project, after `backend_renders`: (paths, completed process)."""
     from quarto_renders import plain_quarto_render
 
     paths, _ = backend_renders
-    return paths, plain_quarto_render(paths.root)
+    return paths, plain_quarto_render(paths.root, "--profile", "internal")
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ import json
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -174,7 +175,10 @@ def test_each_unit_notebook_page_is_a_reviewers_page(run):
 
 
 def test_the_command_prints_where_the_reports_are(run):
-    docx, html = run["output"] / f"bao-cao-{PERIOD}.docx", run["output"] / f"bao-cao-{PERIOD}.html"
+    docx, html = (
+        run["output"] / f"bao-cao-{PERIOD}.docx",
+        run["output"] / f"bao-cao-{PERIOD}-noi-bo.html",
+    )
     assert docx.is_file() and html.is_file()
     flat = run["stdout"].replace("\n", "")
     assert str(docx) in flat and str(html) in flat
@@ -182,9 +186,11 @@ def test_the_command_prints_where_the_reports_are(run):
     assert "Nội dung viết tay lấy từ các tệp Markdown trong narrative/2021-H1" in " ".join(
         run["stdout"].split()
     )
-    # in Vietnamese: the profiles, the backend and the files by their names, no identifiers
-    assert f"Bản nội bộ, Word (.docx): {docx}" in flat
-    assert f"Bản công khai, trang web (.html): {run['output']}" in flat
+    # in Vietnamese: each file by its role, the backend, no identifiers
+    assert f"Văn bản để ký, Word (.docx): {docx}" in flat
+    assert f"Dự thảo rà soát nội bộ, trang web (.html): {html}" in flat
+    assert f"Trang công khai, trang web (.html): {run['output']}" in flat
+    assert "DỰ THẢO" not in flat  # the sample's narrative is complete
     assert "Báo cáo (lập bằng bộ dựng sẵn có):" in flat or "(lập bằng Quarto)" in flat
     english = re.findall(r"\b(internal|public|builtin|quarto)\b", run["stdout"])
     assert english == [] and "(manifest)" not in run["stdout"]
@@ -242,7 +248,8 @@ def test_docx_has_the_outline_in_order_and_the_appendix_totals(run, catalogue):
 
 def test_html_has_the_outline_in_order_and_the_appendix_totals(run, catalogue):
     soup = BeautifulSoup(
-        (run["output"] / f"bao-cao-{PERIOD}.html").read_text(encoding="utf-8"), "html.parser"
+        (run["output"] / f"bao-cao-{PERIOD}-noi-bo.html").read_text(encoding="utf-8"),
+        "html.parser",
     )
     assert soup.html.get("lang") == "vi"
     headings = [h.get_text(" ", strip=True) for h in soup.find_all(["h1", "h2", "h3", "h4"])]
@@ -289,14 +296,90 @@ def test_values_csv_is_tidy_with_source_cells(run, catalogue):
     assert set(values["indicator_code"]) == set(catalogue.codes)
 
 
-def test_the_report_colophon_names_the_run_of_the_manifest(run):
-    import json
+def docx_text(path: Path) -> str:
+    document = Document(str(path))
+    cells = (c.text for t in document.tables for row in t.rows for c in row.cells)
+    return "\n".join([*(p.text for p in document.paragraphs), *cells])
 
+
+def test_the_run_id_is_in_the_documents_properties_never_on_a_page(run):
     manifest = json.loads((run["output"] / "manifest.json").read_text(encoding="utf-8"))
-    html = (run["output"] / f"bao-cao-{PERIOD}.html").read_text(encoding="utf-8")
     assert len(manifest["run_id"]) == 12
-    assert f"mã lần chạy {manifest['run_id']}" in html
     assert manifest["inputs"]["raw"] and manifest["reused_units"] == []
+    assert manifest["draft"] == {"missing": [], "not_published": {}}
+    for name in (f"bao-cao-{PERIOD}.docx", f"bao-cao-{PERIOD}-noi-bo.docx"):
+        properties = Document(str(run["output"] / name)).core_properties
+        assert properties.identifier == manifest["run_id"]
+        assert "baocao" in properties.comments and manifest["run_id"] in properties.comments
+        assert manifest["run_id"] not in docx_text(run["output"] / name)
+    for name in (f"bao-cao-{PERIOD}-noi-bo.html", f"bao-cao-{PERIOD}-cong-khai.html"):
+        page = (run["output"] / name).read_text(encoding="utf-8")
+        assert manifest["run_id"] not in page and "mã lần chạy" not in page
+
+
+def test_the_document_to_sign_holds_only_what_its_recipients_read(run):
+    """The complete sample narrative: a final document (no DỰ THẢO) with the report, its
+    restricted sub-part (the signed report goes to superiors) and the appendices, and none of
+    the analyst's material, which the internal draft keeps (issue 20)."""
+    signed = docx_text(run["output"] / f"bao-cao-{PERIOD}.docx")
+    internal = docx_text(run["output"] / f"bao-cao-{PERIOD}-noi-bo.docx")
+    analysts = (
+        "Tình hình tiếp nhận số liệu của các đơn vị",  # the validation annex
+        "(bản nội bộ, không công bố)",
+        "Chưa có nội dung",
+        "Theo đề cương, mục này cần nêu",
+    )
+    for text in analysts[:2]:
+        assert text not in signed and text in internal, text
+    for text in analysts[2:]:
+        assert text not in signed and text not in internal, text
+    assert "DỰ THẢO" not in signed
+    assert "Các vụ việc có dấu hiệu tham nhũng, lãng phí đã theo dõi" in signed
+    assert Document(
+        str(run["output"] / f"bao-cao-{PERIOD}.docx")
+    ).core_properties.content_status == ("Văn bản để ký")
+
+
+def test_a_draft_keeps_the_earlier_public_page_and_says_what_is_missing(run, project, tmp_path):
+    """The sample rerun (every unit reused) with one section of its narrative emptied: the
+    document to sign is marked DỰ THẢO and names the section, the run lists it, and no public
+    page is published: the earlier run's stays, and the manifest says it is that run's."""
+    shutil.copytree(run["processed"].parent, tmp_path / "processed")
+    shutil.copytree(run["output"].parent, tmp_path / "output")
+    root = tmp_path / "root"
+    for folder in ("config", "notebooks", "narrative"):
+        shutil.copytree(project.root / folder, root / folder)
+    for source in (project.report_source, project.root / "requirements.lock"):
+        shutil.copy(source, root / source.name)
+    (root / "narrative" / PERIOD / "nhiem-vu-5.md").write_text(" \n", encoding="utf-8")
+    output = tmp_path / "output" / PERIOD
+    public = output / f"bao-cao-{PERIOD}-cong-khai.html"
+    before = public.read_bytes()
+    env = {
+        **os.environ,
+        "BAOCAO_ROOT": str(root),
+        "BAOCAO_RAW_DIR": str(project.raw),
+        "BAOCAO_PROCESSED_DIR": str(tmp_path / "processed"),
+        "BAOCAO_OUTPUT_DIR": str(tmp_path / "output"),
+        "COLUMNS": "250",
+    }
+    command = [sys.executable, "-m", "baocao", "run", "--period", PERIOD]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert public.read_bytes() == before
+    manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["draft"]["not_published"] == {public.name: "lần chạy trước"}
+    [missing] = manifest["draft"]["missing"]
+    assert (
+        missing.startswith("Mục “5. Tăng cường củng cố tổ chức") and "chưa có nội dung" in missing
+    )
+    assert "public" not in manifest["rendered_profiles"]
+    said = " ".join(done.stdout.split())
+    assert f"Văn bản để ký là DỰ THẢO; còn thiếu: – {missing}" in said
+    kept = "không xuất bản lần này vì văn bản để ký còn là dự thảo; giữ nguyên trang của lần"
+    assert f"{kept} chạy trước: {public}" in said
+    signed = [p.text for p in Document(str(output / f"bao-cao-{PERIOD}.docx")).paragraphs]
+    assert signed[:3] == ["DỰ THẢO", "Còn thiếu:", missing]
 
 
 def test_every_appendix_total_recomputed_from_the_raw_workbooks_matches_the_docx(run, project):

@@ -126,7 +126,8 @@ class RunArgs:
         str | None,
         typer.Option(
             metavar="BẢN",
-            help="Chỉ dựng một bản: internal (nội bộ) hoặc public (công khai); mặc định dựng cả hai.",
+            help="Chỉ dựng một bản: official (văn bản để ký), internal (dự thảo rà soát nội "
+            "bộ) hoặc public (trang công khai); mặc định dựng cả ba.",
         ),
     ] = None
     backend: Annotated[
@@ -242,7 +243,10 @@ def _run_options(args: RunArgs, period: str, paths: ProjectPaths):
     from baocao.report.render.profiles import PROFILES
 
     if args.profile not in (None, *PROFILES):
-        fail(f"Bản báo cáo “{args.profile}” không hợp lệ; chọn internal hoặc public.")
+        fail(
+            f"Bản báo cáo “{args.profile}” không hợp lệ; chọn official (văn bản để ký), "
+            "internal (dự thảo rà soát nội bộ) hoặc public (trang công khai)."
+        )
     given = (("number", args.number), ("date", args.date), ("signer_name", args.signer))
     overrides = {key: value for key, value in given if value is not None}
     _config_problems(period, paths)

@@ -231,31 +231,67 @@ def print_units(result) -> None:
         console.print(f"  [cyan]•[/] {message}")
     for reason in result.narrative.get("draft_reasons", []):
         console.print(f"  [bold yellow]• {reason}[/]")
+    print_draft(result)
     for row in result.outcomes:
         for message in row.messages:
             console.print(f"  [red]•[/] {row.unit_name}: {message}")
+
+
+def print_draft(result) -> None:
+    """What the document to sign lacks, one line each (at most `DRAFT_LINES`), when it is a
+    draft (`PeriodPlan.draft`)."""
+    from baocao.report.narrative.draft import capped
+
+    draft = list(getattr(result.plan, "draft", ()) or ())
+    if not draft:
+        return
+    console.print("  [bold yellow]• Văn bản để ký là DỰ THẢO; còn thiếu:[/]")
+    for line in capped(draft, DRAFT_LINES):
+        console.print(f"    [yellow]– {line}[/]")
+
+
+DRAFT_LINES = 10
+
+
+def _role(profile: str, kind: str) -> str:
+    """What a file of the run is, in the office's words: "Văn bản để ký (Word .docx)"."""
+    from baocao.report.render.profiles import PROFILE_NAMES
+
+    if kind == "xlsx":
+        return f"Bảng số liệu các phụ lục, {FILE_KINDS[kind]}"
+    return f"{PROFILE_NAMES[profile].capitalize()}, {FILE_KINDS.get(kind, kind)}"
 
 
 def print_files(result) -> None:
     """Where the run's data, review pages, reports and manifest are, and how long it took."""
     from baocao.base.numbers import format_number
     from baocao.report.render.backends import BACKEND_NAMES
-    from baocao.report.render.profiles import PROFILE_NAMES
     from baocao.run.feedback import FEEDBACK_FOLDER
 
     console.print(f"Số liệu đã xử lý: [bold]{result.processed_dir}[/]")
     console.print(f"Sổ tay đã chạy của từng đơn vị: [bold]{result.output_dir / 'notebooks'}[/]")
     if (feedback := result.output_dir / FEEDBACK_FOLDER).is_dir():
         console.print(f"Phản hồi gửi lại từng đơn vị (tệp Excel): [bold]{feedback}[/]")
+    withheld = set(result.plan.withheld) if result.plan is not None else set()
     if result.reports:
         console.print(f"Báo cáo (lập bằng {BACKEND_NAMES.get(result.backend, '')}):")
-        for (shown_profile, kind), report in result.reports.items():
-            what = f"{PROFILE_NAMES[shown_profile].capitalize()}, {FILE_KINDS.get(kind, kind)}"
-            console.print(f"  {what}: [bold]{report}[/]")
+        for (profile, kind), report in result.reports.items():
+            if profile not in withheld:
+                console.print(f"  {_role(profile, kind)}: [bold]{report}[/]")
+            elif report.is_file():
+                console.print(
+                    f"  {_role(profile, kind)}: không xuất bản lần này vì văn bản để ký còn là "
+                    f"dự thảo; giữ nguyên trang của lần chạy trước: [bold]{report}[/]"
+                )
+            else:
+                console.print(
+                    f"  {_role(profile, kind)}: không xuất bản vì văn bản để ký còn là dự thảo "
+                    "(chưa có trang nào)."
+                )
     reused = sum(o.reused for o in result.outcomes)
     if reused:
         console.print(f"Dùng lại kết quả đã có của {reused} đơn vị không thay đổi.")
-    if result.reports and not result.rendered:
+    if {profile for profile, _ in result.reports} - withheld and not result.rendered:
         console.print("Báo cáo không có gì thay đổi nên được giữ nguyên.")
     console.print(f"Nhật ký lần chạy: [bold]{result.manifest}[/] — mã lần chạy {result.run_id}")
     console.print(f"Thời gian: {format_number(result.seconds, 1)} giây")

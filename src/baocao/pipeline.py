@@ -27,6 +27,7 @@ from baocao.config.paths import ProjectPaths
 from baocao.config.periods import Period
 from baocao.config.units import load_units
 from baocao.report.render.kernel import ReportKernel
+from baocao.report.render.narrative_check import narrative_summary
 from baocao.report.render.output_files import export_name, report_files
 from baocao.report.render.plan import (
     PeriodPlan,
@@ -95,40 +96,6 @@ class RunResult:
     narrative: dict = field(default_factory=dict)  # where the analysts' text came from
     notes: list[str] = field(default_factory=list)  # a lock taken over, an interrupted run mended
     plan: PeriodPlan | None = None  # what the run was to do, and why
-
-
-def narrative_summary(paths: ProjectPaths, period: str, check_names: bool = True) -> dict:
-    """Where the report's narrative comes from (Word document or Markdown files), the tracked
-    changes still pending and the warnings, for the run's output and its manifest. Raises
-    `BaocaoError` when the Word document and the Markdown files were both edited, and for any
-    mistake the report would stop at (an unknown figure name, a stray brace…): the run stops
-    before processing anything, the previous outputs whole. `check_names=False` skips the
-    figure names' check (a report was rendered from this very text, configuration and code)."""
-    from baocao.config.catalog import load_catalogue
-    from baocao.config.outline import load_outline
-    from baocao.report.narrative.markdown import check_narratives
-    from baocao.report.narrative.source import load_narratives
-
-    catalogue = load_catalogue(paths.config, period)
-    outline = load_outline(paths.config, catalogue, period)
-    found = load_narratives(
-        paths.root / "narrative" / period, outline, Period.parse(period), paths.root
-    )
-    # The names the report fills (`sentences.figure_names`) are the glossary's, whatever the
-    # figures: checked here, before the units are processed.
-    if check_names:
-        from baocao.report.compose.sentences import figure_glossary  # pandas: only when checking
-
-        names = (name for name, _, _ in figure_glossary(catalogue, outline))
-        check_narratives(found.narratives, names)
-    return {
-        "source": found.source,
-        "file": found.shown,
-        "sections": sorted(found.narratives),
-        "pending_changes": found.pending,
-        "messages": list(found.messages),
-        "draft_reasons": list(found.draft_reasons),
-    }
 
 
 def narrative_digests(paths: ProjectPaths, period: str) -> dict[str, str]:
@@ -205,7 +172,7 @@ def run_period(
             _warm_up(period, paths, pool, ahead, options.jobs)
         narrative = narrative_summary(paths, period, not names_checked) if options.render else {}
         with _comparison_generation(paths, period, notes) as before:
-            plan = plan_period(period, paths, options)
+            plan = plan_period(period, paths, options, narrative)
             earlier = _process_comparison(plan, paths, pool, before, options.jobs)
         current = process_period(
             plan.units,
@@ -243,14 +210,14 @@ class _Done:
 
 
 def _names_checked(period: str, paths: ProjectPaths, options: RunOptions) -> bool:
-    """Whether the narrative's figure names need no new check: every report was last rendered
-    from the same text, configuration and code."""
+    """Whether the narrative's figure names need no new check: every report rendered before
+    (a public page withheld from a draft never was) was last rendered from the same text,
+    configuration and code."""
     written = narrative_digest(paths, period)
     last = Cache.of(paths)
-    return all(
-        same_static_parts(last.last_parts(period, f"report-{profile}"), paths, written)
-        for profile in options.profiles
-    )
+    parts = [last.last_parts(period, f"report-{profile}") for profile in options.profiles]
+    rendered = [p for p in parts if p is not None]
+    return bool(rendered) and all(same_static_parts(p, paths, written) for p in rendered)
 
 
 def _warm_up(period: str, paths: ProjectPaths, pool, ahead, jobs: int) -> None:
@@ -411,8 +378,20 @@ def _manifest(run: _Done, options: RunOptions, result: RunResult, report_parts: 
         "rendered_profiles": result.rendered,
         "report_keys": {profile: key_of(parts) for profile, parts in report_parts.items()},
         "narrative": result.narrative,
+        "draft": {"missing": list(plan.draft), "not_published": _withheld(run, result)},
         "timings": run.timings,
         "locks": locks_record(plan.units.received),
+    }
+
+
+def _withheld(run: _Done, result: RunResult) -> dict[str, str]:
+    """The files not written this time (the public page of a draft): each kept from an earlier
+    run ("lần chạy trước") or absent ("chưa có"); none is this run's output."""
+    return {
+        name: "lần chạy trước" if (result.output_dir / name).is_file() else "chưa có"
+        for output in run.plan.outputs
+        if output.withheld
+        for name in output.files
     }
 
 

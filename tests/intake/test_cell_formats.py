@@ -608,7 +608,8 @@ def examples_run(project, tmp_path_factory):
     return {
         "raw": raw / PERIOD,
         "processed": out / "processed" / PERIOD,
-        "docx": out / "output" / PERIOD / f"bao-cao-{PERIOD}.docx",
+        # the internal draft: the appendix and the annex of figures left out
+        "docx": out / "output" / PERIOD / f"bao-cao-{PERIOD}-noi-bo.docx",
     }
 
 

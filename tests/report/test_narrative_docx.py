@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import unicodedata
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -242,7 +243,7 @@ def test_written_document_holds_outline_text_guidance_and_figures(tmp_path, outl
         expected += [part.heading, part.title.replace("{KY_BAO_CAO}", "6 THÁNG ĐẦU NĂM 2021")]
         for section in part.sections:
             expected.append(section.heading.replace("{ky_toi}", "6 tháng cuối năm 2021"))
-            expected += [i.title for i in section.internal]
+            expected += [i.heading for i in section.internal]  # with the analyst's note
     expected = [e.replace("{KY_TOI}", "6 THÁNG CUỐI NĂM 2021") for e in expected]
     assert headings == [*expected, nread.GLOSSARY_HEADING]
     texts = [(p.style.name, p.text) for p in document.paragraphs]
@@ -651,8 +652,18 @@ def test_report_prints_exactly_the_accepted_text(edited, tmp_path):
     paths, _ = edited
     paths = ProjectPaths(paths.root, paths.raw, tmp_path / "processed", tmp_path / "out")
     write_processed(paths.processed)
-    internal = render.render_report(PERIOD, "internal", paths, tmp_path / "o", backend="builtin")
-    public = render.render_report(PERIOD, "public", paths, tmp_path / "o", backend="builtin")
+    out = tmp_path / "o"
+    both = render.render_reports(PERIOD, ("official", "internal"), paths, out, backend="builtin")
+    internal = replace(both, files={"internal": both.files["internal"]})
+    # The leaders' changes are still pending (and sections are empty): the document to sign is
+    # a draft, marked so, and no public page is published from it — the sentence a leader
+    # inserted as a pending tracked change never reaches the public (issue 20).
+    signed = [p.text for p in docx.Document(str(both.files["official"]["docx"])).paragraphs]
+    assert signed[0] == "DỰ THẢO"
+    assert any("thay đổi (Track Changes) chưa được chấp nhận" in line for line in signed[1:6])
+    with pytest.raises(BaocaoError, match="còn là dự thảo"):
+        render.render_report(PERIOD, "public", paths, out, backend="builtin")
+    assert not (out / f"bao-cao-{PERIOD}-cong-khai.html").exists()
     names = build_report(load_report_data(PERIOD, paths.processed, paths.root)).names
     money = names["quy_vnn_van_dong"]
     document = docx.Document(str(internal.outputs["docx"]))
@@ -676,7 +687,7 @@ def test_report_prints_exactly_the_accepted_text(edited, tmp_path):
         assert word not in docx_text, word
     assert UNKNOWN_TEXT in docx_text  # internal draft: kept, marked
 
-    for result, internal_page in ((internal, True), (public, False)):
+    for result, internal_page in ((internal, True),):
         soup = BeautifulSoup(result.outputs["html"].read_text(encoding="utf-8"), "html.parser")
         text = soup.get_text(" ")
         assert sentence in [" ".join(p.get_text().split()) for p in soup.find_all("p")]

@@ -3,6 +3,8 @@ notices."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 from report_frames import status_frame, values_frame
@@ -13,11 +15,15 @@ from baocao.config.settings import load_report_settings
 from baocao.report.compose.data import ISSUE_COLUMNS, ReportData
 from baocao.report.compose.parts import (
     build_report,
+    draft_notice,
     illustrative_notice,
     part_markdown,
     validation_annex,
 )
+from baocao.report.narrative.draft import NOTHING_TO_REPORT, Draft, draft_of
 from baocao.report.narrative.markdown import Narrative
+from baocao.report.narrative.source import NarrativeSource
+from baocao.report.render.profiles import PROFILES, variants
 
 # Part 1's first heading (config/outline.yml): the programme's number and its client's title.
 OUTLINE_PROGRAMME_1 = (
@@ -99,6 +105,42 @@ def test_internal_draft_shows_placeholders_internal_parts_and_links(real_data):
     assert "Tình hình tiếp nhận số liệu của các đơn vị" in annex
     assert annex.startswith("::: {.internal}\n") and annex.rstrip().endswith(":::")
     assert "::: {.internal}\n\n**Các vụ việc có dấu hiệu tham nhũng" in part_one
+
+
+def test_document_to_sign_has_the_restricted_part_without_the_analysts_material(real_data):
+    """The official profile: the cases behind 3.4 (the signed report goes to superiors) under
+    their title alone; no guidance, no notebook link; an empty section says so in one line."""
+    report = build_report(real_data, profile="official")
+    part_one = part_markdown(report, "phan-thu-nhat")
+    assert "**Các vụ việc có dấu hiệu tham nhũng" in part_one and "Vụ việc X (nội bộ)." in part_one
+    assert "không công bố" not in part_one and "{.internal}" not in part_one
+    assert "Chưa có nội dung" in part_one and "Theo đề cương" not in part_one
+    assert "notebooks/" not in part_markdown(report, "phu-luc-1")
+
+
+def test_nothing_to_report_counts_as_written_and_prints_as_written(real_data, project):
+    """`NOTHING_TO_REPORT` is text like any other: the section is written, printed as is."""
+    ids = real_data.outline.text_ids()
+    written = {sid: Narrative(sid, NOTHING_TO_REPORT, f"n/{sid}.md") for sid in ids}
+    source = NarrativeSource(written, "markdown", "n")
+    assert not draft_of(real_data.outline, source, real_data.period)
+    blank = {**written, "6.3": Narrative("6.3", " \n", "n/6.3.md")}  # an empty file: not written
+    draft = draft_of(real_data.outline, NarrativeSource(blank, "markdown", "n"), real_data.period)
+    assert draft.empty == ("6.3. Các kiến nghị, đề xuất",)
+    report = build_report(replace(real_data, narratives=written), profile="official")
+    assert f"{NOTHING_TO_REPORT}\n" in part_markdown(report, "phan-thu-hai")
+
+
+def test_a_draft_is_marked_in_the_document_to_sign_and_refused_on_the_public_page(real_data):
+    draft = Draft(empty=("6.3. Các kiến nghị, đề xuất",), pending=2)
+    notice = draft_notice(variants(build_report(replace(real_data, draft=draft))))
+    assert set(notice) == set(PROFILES)
+    assert notice["official"].startswith('::: {custom-style="Draft Mark"}\nDỰ THẢO\n:::')
+    official = notice["official"].replace("\\", "")  # Markdown's escapes
+    assert "Mục “6.3. Các kiến nghị, đề xuất” chưa có nội dung." in official
+    assert "còn 2 thay đổi (Track Changes)" in notice["internal"]
+    assert "{.du-thao}" in notice["public"]  # refused by the public page's check
+    assert draft_notice(variants(build_report(real_data))) == {}  # a final report: nothing
 
 
 def test_public_version_has_no_placeholder_no_internal_part_no_link(real_data):

@@ -19,16 +19,23 @@ from baocao.report.render.profiles import PROFILES, by_profile, when_profile
 
 
 def test_same_text_in_every_profile_is_printed_once_without_condition():
-    assert by_profile({"internal": "Chung.\n", "public": "Chung.\n"}) == "Chung.\n"
+    assert by_profile(dict.fromkeys(PROFILES, "Chung.\n")) == "Chung.\n"
 
 
 def test_different_texts_are_each_inside_their_profile():
-    text = by_profile({"internal": "Bản nháp.", "public": "Bản công khai."})
+    text = by_profile({"official": "Để ký.", "internal": "Bản nháp.", "public": "Công khai."})
     assert text == (
+        ':::: {.content-visible when-profile="official"}\n\nĐể ký.\n\n::::\n\n'
         ':::: {.content-visible when-profile="internal"}\n\nBản nháp.\n\n::::\n\n'
-        ':::: {.content-visible when-profile="public"}\n\nBản công khai.\n\n::::\n'
+        ':::: {.content-visible when-profile="public"}\n\nCông khai.\n\n::::\n'
     )
     assert by_profile({"internal": "Chỉ nội bộ."}) == when_profile("internal", "Chỉ nội bộ.")
+
+
+def test_a_text_all_profiles_but_one_share_is_printed_once_unless_that_profile():
+    """The restricted sub-parts: in the document to sign and the internal draft, not public."""
+    text = by_profile({"official": "Vụ việc.", "internal": "Vụ việc."})
+    assert text == ':::: {.content-visible unless-profile="public"}\n\nVụ việc.\n\n::::\n'
 
 
 def test_unknown_profile_is_an_error():
@@ -41,8 +48,11 @@ def test_pandoc_keeps_only_the_profiles_content(tmp_path, profile):
     """The built-in backend's conversion (conditional.lua) with the report's nested divs."""
     internal = "# Phần\n\n::: {.internal}\n\n**Nội bộ**\n\n:::\n"
     source = tmp_path / "report.md"
+    variants = {"internal": internal, "public": "# Phần\n\nCông khai."}
     source.write_text(
-        by_profile({"internal": internal, "public": "# Phần\n\nCông khai."}), encoding="utf-8"
+        by_profile({**variants, "official": "# Phần\n\nĐể ký."})
+        + by_profile({"official": "Hạn chế.", "internal": "Hạn chế."}),
+        encoding="utf-8",
     )
     html = pypandoc.convert_file(
         str(source),
@@ -56,6 +66,8 @@ def test_pandoc_keeps_only_the_profiles_content(tmp_path, profile):
     )
     assert ("Nội bộ" in html) == (profile == "internal")
     assert ("Công khai." in html) == (profile == "public")
+    assert ("Để ký." in html) == (profile == "official")
+    assert ("Hạn chế." in html) == (profile != "public")
     assert "content-visible" not in html and "when-profile" not in html
     assert '<h1 id="phần">Phần</h1>' in html  # a real heading, in the table of contents
 
@@ -72,6 +84,7 @@ def test_every_output_of_every_profile_comes_from_one_execution(tmp_path):
     result = render.render_reports(PERIOD, PROFILES, paths, tmp_path / "out", backend="builtin")
     assert (paths.processed / "executions.txt").read_text(encoding="utf-8") == "x"
     assert {p: sorted(f) for p, f in result.files.items()} == {
+        "official": ["docx"],
         "internal": ["docx", "html"],
         "public": ["html"],
     }
@@ -146,11 +159,18 @@ def test_quarto_and_builtin_backends_give_the_same_report_text(backend_renders):
     # One execution per render, whichever the backend.
     assert (paths.processed / "executions.txt").read_text(encoding="utf-8") == "xx"
     builtin, quarto = results["builtin"].files, results["quarto"].files
-    assert _docx_texts(quarto["internal"]["docx"]) == _docx_texts(builtin["internal"]["docx"])
-    assert _docx_tables(quarto["internal"]["docx"]) == _docx_tables(builtin["internal"]["docx"])
-    for profile in PROFILES:
+    for profile in ("official", "internal"):
+        assert _docx_texts(quarto[profile]["docx"]) == _docx_texts(builtin[profile]["docx"])
+        assert _docx_tables(quarto[profile]["docx"]) == _docx_tables(builtin[profile]["docx"])
+    for profile in ("internal", "public"):
         assert _html_text(quarto[profile]["html"]) == _html_text(builtin[profile]["html"])
-    assert set(quarto["public"]) == {"html"}
+    assert set(quarto["official"]) == {"docx"} and set(quarto["public"]) == {"html"}
+    # Quarto's own conditional content: the annex only in the internal draft, the restricted
+    # sub-part (3.4's cases) in the document to sign but not on the public page.
+    official = " ".join(_docx_texts(quarto["official"]["docx"]))
+    assert "Tình hình tiếp nhận số liệu" not in official and "Các vụ việc có dấu hiệu" in official
+    assert "không công bố" not in official
+    assert "Các vụ việc có dấu hiệu" not in _html_text(quarto["public"]["html"])
 
 
 @pytest.mark.quarto
@@ -159,22 +179,23 @@ def test_quarto_and_builtin_backends_give_the_same_report_text(backend_renders):
 def test_plain_quarto_render_in_the_project_gives_the_report_of_baocao_run(
     backend_renders, plain_quarto
 ):
-    """`quarto render report.qmd -P period:2021-H1` in the project folder, as a Quarto user
-    runs it: the project's pre-render and post-render scripts finish and check the outputs
-    and publish them under baocao run's names in _output/<kỳ>/, with the same text."""
+    """`quarto render report.qmd -P period:2021-H1 --profile internal` in the project folder,
+    as a Quarto user runs it: the project's pre-render and post-render scripts finish and check
+    the outputs and publish them under baocao run's names in _output/<kỳ>/, with the same
+    text."""
     paths, done = plain_quarto
     assert done.returncode == 0, done.stderr[-2000:]
     output = paths.root / "_output"
     published = output / PERIOD
     assert sorted(p.name for p in published.iterdir()) == [
-        f"bao-cao-{PERIOD}.docx",
-        f"bao-cao-{PERIOD}.html",
+        f"bao-cao-{PERIOD}-noi-bo.docx",
+        f"bao-cao-{PERIOD}-noi-bo.html",
     ]
     assert not list(output.glob("report.*"))  # nothing left unfinished beside them
     builtin = backend_renders[1]["builtin"].files["internal"]
     docx_file, html_file = (
-        published / f"bao-cao-{PERIOD}.docx",
-        published / f"bao-cao-{PERIOD}.html",
+        published / f"bao-cao-{PERIOD}-noi-bo.docx",
+        published / f"bao-cao-{PERIOD}-noi-bo.html",
     )
     assert _docx_texts(docx_file) == _docx_texts(builtin["docx"])
     assert _docx_tables(docx_file) == _docx_tables(builtin["docx"])

@@ -52,25 +52,40 @@ def test_pre_render_writes_the_reference_doc_and_forgets_the_last_render(tmp_pat
     assert not (root / quarto_hooks.RECORD).exists()
 
 
-def test_the_public_profile_publishes_no_docx(tmp_path):
+@pytest.mark.parametrize(("profile", "name"), [("public", "docx"), ("official", "html")])
+def test_a_profile_publishes_only_its_own_formats(tmp_path, profile, name):
+    """Quarto renders every format of _quarto.yml unless --to names one: the public page has
+    no DOCX, the document to sign no HTML; the other is removed and said, not published."""
     root = _project(tmp_path)
-    (root / "_output" / "report.docx").write_bytes(b"not published")
-    with pytest.raises(BaocaoError, match="Bản công khai chỉ có trang HTML"):
-        quarto_hooks.post_render(root, ["_output/report.docx"], "public")
-    assert not (root / "_output" / "report.docx").exists()
+    (root / "_output" / f"report.{name}").write_bytes(b"not published")
+    said: list[str] = []
+    assert quarto_hooks.post_render(root, [f"_output/report.{name}"], profile, said) == {}
+    assert said == [
+        f"Không xuất bản report.{name}: {quarto_hooks.PROFILE_NAMES[profile]} chỉ có "
+        + ("trang web (.html)." if profile == "public" else "Word (.docx).")
+    ]
+    assert not (root / "_output" / f"report.{name}").exists()
     assert not (root / "_output" / PERIOD).exists() or not any(
         (root / "_output" / PERIOD).iterdir()
     )
 
 
-def test_a_page_that_may_not_be_published_is_removed_and_the_previous_one_kept(tmp_path):
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        ('<a href="notebooks/178.html">178</a>', "liên kết tới sổ tay nội bộ"),
+        # the public version of a draft (`compose.parts.draft_notice`): never published
+        ('<div class="du-thao"><p><strong>DỰ THẢO</strong></p></div>', "còn là dự thảo"),
+    ],
+)
+def test_a_page_that_may_not_be_published_is_removed_and_the_previous_one_kept(tmp_path, body, why):
     root = _project(tmp_path)
     page = root / "_output" / "report.html"
-    page.write_text('<html lang="vi"><a href="notebooks/178.html">178</a></html>', encoding="utf-8")
+    page.write_text(f'<html lang="vi">{body}</html>', encoding="utf-8")
     previous = root / "_output" / PERIOD / f"bao-cao-{PERIOD}-cong-khai.html"
     previous.parent.mkdir()
     previous.write_text("trang cũ", encoding="utf-8")
-    with pytest.raises(BaocaoError, match="liên kết tới sổ tay nội bộ"):
+    with pytest.raises(BaocaoError, match=why):
         quarto_hooks.post_render(root, ["_output/report.html"], "public")
     assert not page.exists()
     assert sorted(p.name for p in previous.parent.iterdir()) == [previous.name]
@@ -85,7 +100,7 @@ def test_without_the_record_the_period_is_unknown_and_said_so(tmp_path):
 
 
 def test_one_profile_at_a_time():
-    assert quarto_hooks.active_profile("") == "internal"  # the group's default
+    assert quarto_hooks.active_profile("") == "official"  # the group's default
     assert quarto_hooks.active_profile("public") == "public"
     with pytest.raises(BaocaoError, match="Chỉ lập được một bản báo cáo mỗi lần"):
         quarto_hooks.active_profile("internal,public")

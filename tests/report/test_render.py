@@ -232,9 +232,10 @@ def rendered(tmp_path_factory):
 
 
 def test_output_names_by_profile():
+    assert render_job.output_names(PERIOD, "official") == {"docx": "bao-cao-2021-H1.docx"}
     assert render_job.output_names(PERIOD, "internal") == {
-        "docx": "bao-cao-2021-H1.docx",
-        "html": "bao-cao-2021-H1.html",
+        "docx": "bao-cao-2021-H1-noi-bo.docx",
+        "html": "bao-cao-2021-H1-noi-bo.html",
     }
     assert render_job.output_names(PERIOD, "public") == {"html": "bao-cao-2021-H1-cong-khai.html"}
 
@@ -295,6 +296,8 @@ def test_quarto_project_uses_the_generated_reference_doc():
     assert internal["format"]["html"]["embed-resources"] is True
     # The public profile is the published page alone: `quarto render --profile public` too.
     assert set(qc.quarto_config(SOURCE.root, "public")["format"]) == {"html"}
+    official = qc.quarto_config(SOURCE.root, "official")["format"]["docx"]
+    assert Path(official["reference-doc"]) == qc.QUARTO_REFERENCE_DOC
     # Quarto's own render runs the project's scripts (finishing and checks, quarto_hooks).
     project = qc.quarto_config(SOURCE.root, "internal")["project"]
     script = "src/baocao/report/assets/quarto_script.py"
@@ -331,6 +334,7 @@ def test_quarto_project_keeps_the_settings_and_names_no_user_folder(tmp_path):
     render_quarto.quarto_project(SOURCE.root, project, project / "reference.docx")
     assert sorted(p.name for p in project.iterdir()) == [
         "_quarto-internal.yml",
+        "_quarto-official.yml",
         "_quarto-public.yml",
         "_quarto.yml",
     ]
@@ -343,7 +347,7 @@ def test_quarto_project_keeps_the_settings_and_names_no_user_folder(tmp_path):
     assert [Path(f) for f in html["filters"]] == [
         (SOURCE.root / "src/baocao/report/assets/tables.lua").resolve()
     ]
-    assert config["profile"] == {"group": [["internal", "public"]]}
+    assert config["profile"] == {"group": [["official", "internal", "public"]]}
     assert qc.quarto_config(project, "public")["format"]["html"]["toc"] is True
 
 
@@ -360,13 +364,13 @@ def test_builtin_writes_both_formats(rendered):
     result, _ = rendered
     assert result.backend == "builtin"
     assert {fmt: p.name for fmt, p in result.outputs.items()} == {
-        "docx": "bao-cao-2021-H1.docx",
-        "html": "bao-cao-2021-H1.html",
+        "docx": "bao-cao-2021-H1-noi-bo.docx",
+        "html": "bao-cao-2021-H1-noi-bo.html",
     }
     out_dir = result.outputs["docx"].parent
     assert sorted(p.name for p in out_dir.iterdir()) == [
-        "bao-cao-2021-H1.docx",
-        "bao-cao-2021-H1.html",
+        "bao-cao-2021-H1-noi-bo.docx",
+        "bao-cao-2021-H1-noi-bo.html",
     ], "no temporary file may be left behind"
 
 
@@ -524,7 +528,7 @@ def test_failed_render_names_the_cell_and_keeps_previous_outputs(tmp_path):
     previous = out / "bao-cao-2021-H1.docx"
     previous.write_bytes(b"previous report")
     with pytest.raises(BaocaoError) as caught:
-        render.render_report(PERIOD, "internal", paths, out, backend="builtin")
+        render.render_report(PERIOD, "official", paths, out, backend="builtin")
     message = str(caught.value)
     assert message.startswith("Lỗi khi lập báo cáo, ở bước đọc số liệu đã xử lý của kỳ: ")
     assert "load_report_data" not in message and "report.qmd" not in message
@@ -540,7 +544,7 @@ def test_quarto_backend_renders_the_same_outline(backend_renders):
     result = backend_renders[1]["quarto"]  # the shared render (tests/report/quarto_renders.py)
     assert result.backend == "quarto"
     assert set(result.files["internal"]) == {"docx", "html"}
-    document = docx.Document(result.files["internal"]["docx"])
+    document = docx.Document(result.files["official"]["docx"])
     texts = [text for _, text in _docx_headings(document)]
     assert texts == [text for _, text in OUTLINE]
 

@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parents[2]
 PERIOD = "2021-H1"
 FILES = ("181-binh-gia-2021-H1.xlsx", "183-cao-loc-2021-H1.xlsx", "187-chi-lang-2021-H1.xlsx")
 UNIT, CELL = "183", "E6"  # the figure each test changes: tt_so_cuoc of Cao Lộc
-DOCX = f"bao-cao-{PERIOD}.docx"
+DOCX = f"bao-cao-{PERIOD}-noi-bo.docx"  # the internal draft: --profile internal below
 BOUND = 300  # seconds: no run may take longer
 pytestmark = pytest.mark.slow
 

@@ -78,7 +78,7 @@ def said(rows: dict[str, tuple[bool, str]]) -> dict:
         profile
         for profile, name in PROFILE_NAMES.items()
         for what, (runs, _) in rows.items()
-        if runs and what.startswith(f"báo cáo {name}")
+        if runs and what.startswith(name)
     }
     return {
         "units": {
@@ -128,7 +128,7 @@ def test_explain_says_what_run_then_does(env):
     text.write_text(text.read_text(encoding="utf-8") + "\nMột câu mới.\n", encoding="utf-8")
     narrative = explained(env)
     assert said(narrative) == {"units": set(), "comparison": False, "profiles": {"public"}}
-    assert "phần viết của chuyên viên" in narrative["báo cáo bản công khai (.html)"][1]
+    assert "phần viết của chuyên viên" in narrative["trang công khai (.html)"][1]
     assert said(narrative) == done(env)
 
     forced = explained(env, "--force")

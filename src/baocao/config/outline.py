@@ -23,11 +23,20 @@ BLOCKS = ("appendix_figures", "appendix_models")
 
 @dataclass(frozen=True)
 class InternalPart:
-    """A sub-part printed only in the internal draft (e.g. the cases behind 3.4)."""
+    """A restricted sub-part (e.g. the cases behind 3.4): printed in the document to sign and
+    the internal draft, never on the public page. `note` is for the analyst ("bản nội bộ, không
+    công bố"): the internal draft and the Word narrative show it after the title, never the
+    document to sign."""
 
     id: str
     title: str
     guidance: tuple[str, ...]
+    note: str = ""
+
+    @property
+    def heading(self) -> str:
+        """The title as the analyst reads it: with its note, in brackets."""
+        return f"{self.title} ({self.note})" if self.note else self.title
 
 
 @dataclass(frozen=True)
@@ -193,7 +202,12 @@ def parse_outline(data: dict, catalogue: Catalogue, source: str = "config/outlin
                 if chart_id not in charts:
                     raise ConfigError(f"{where}: biểu đồ “{chart_id}” không có trong charts.")
             internal = tuple(
-                InternalPart(id=str(i["id"]), title=i["title"], guidance=_tuple(i.get("guidance")))
+                InternalPart(
+                    id=str(i["id"]),
+                    title=i["title"],
+                    guidance=_tuple(i.get("guidance")),
+                    note=str(i.get("note") or ""),
+                )
                 for i in raw.get("internal") or []
             )
             seen.update(i.id for i in internal)

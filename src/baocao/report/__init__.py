@@ -2,8 +2,9 @@
 
 In: the processed data of a period (and of the same period a year earlier), the outline and
 settings in force, the analysts' narrative (Markdown files or the Word document). Out: the
-internal DOCX and HTML, the public HTML, the Excel export of the appendices and the reviewers'
-notebook pages, rendered by Quarto or the built-in backend from `report.qmd`.
+DOCX to sign (marked DỰ THẢO while the narrative is incomplete), the internal review draft
+(DOCX and HTML), the public HTML (never from a draft), the Excel export of the appendices and
+the reviewers' notebook pages, rendered by Quarto or the built-in backend from `report.qmd`.
 
 Subpackages, lowest first; a module imports only from its own subpackage and those before it
 (tests/test_architecture.py):

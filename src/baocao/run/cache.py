@@ -41,7 +41,7 @@ REASONS = {
     "đã thay đổi",
     "report": "report.qmd hoặc _quarto.yml đã thay đổi",
     "config": "cấu hình (config/) đã thay đổi",
-    "profile": "bản báo cáo (nội bộ hay công khai), cách lập báo cáo hoặc số, ngày, người ký "
+    "profile": "bản báo cáo (để ký, nội bộ hay công khai), cách lập báo cáo hoặc số, ngày, người ký "
     "đã thay đổi",
 }
 

@@ -26,6 +26,7 @@ from baocao.config.units import Unit, load_units
 from baocao.errors import BaocaoError, ConfigError
 from baocao.report.compose.figures import unit_change_sentence
 from baocao.report.narrative import markdown as nv
+from baocao.report.narrative.draft import Draft, draft_of
 from baocao.report.narrative.source import Orphan, load_narratives
 from baocao.run.received import RECEIPTS_FILE
 from baocao.run.set_aside import recorded as recorded_set_aside
@@ -57,6 +58,8 @@ class ReportData:
     orphans: tuple[Orphan, ...] = ()
     # Why the report to sign is only a draft because of the narrative (`NarrativeSource`).
     draft_reasons: tuple[str, ...] = ()
+    # What keeps the document to sign a draft: empty sections, pending changes, headings.
+    draft: Draft = field(default_factory=Draft)
     previous_values: pd.DataFrame | None = None  # same period a year earlier, if processed
     previous_units: tuple[Unit, ...] | None = None
     run_id: str = ""
@@ -201,6 +204,7 @@ def load_report_data(
         narratives=narrative.narratives,
         orphans=narrative.orphans,
         draft_reasons=narrative.draft_reasons,
+        draft=draft_of(outline, narrative, p),
         previous_values=previous_values,
         previous_units=previous_units,
         run_id=_run_id(folder),

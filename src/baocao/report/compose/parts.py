@@ -1,11 +1,13 @@
 """The report as report.qmd prints it: `ReportData` in, the outline's parts as Markdown out.
 
-`build_report` gathers the figures and the names narratives use into a `Report` (per profile: the
-internal draft or the public version); `part_markdown` prints one part of the outline (its
-sections with text, figures, charts and pointers to Phụ lục II, or its appendix block),
-`validation_annex` the internal draft's review of the data; the notices open the report and the
-colophon closes it. The report's cells only call these and `print` the result (`output: asis`),
-so Quarto and the built-in renderer receive the same Markdown.
+`build_report` gathers the figures and the names narratives use into a `Report` (per profile:
+the document to sign, the internal review draft or the public page, `render.profiles`);
+`part_markdown` prints one part of the outline (its sections with text, figures, charts and
+pointers to Phụ lục II, or its appendix block), `validation_annex` the internal draft's review of
+the data; the notices open the report (`draft_notice`: "DỰ THẢO" and what is missing). The
+report's cells only call these and `print` the result (`output: asis`), so Quarto and the
+built-in renderer receive the same Markdown. The run id and the tool are never printed: they are
+in the DOCX's properties and the run's manifest.
 """
 
 from __future__ import annotations
@@ -37,16 +39,22 @@ from baocao.report.compose.submissions import (
 )
 from baocao.report.compose.titles import attachment_note
 from baocao.report.narrative import markdown as nv
+from baocao.report.narrative.draft import DRAFT_MARK, capped
 from baocao.run.aggregate import appendix_table
 from baocao.unit.validate import STATE_MISSING
+
+# The profiles (`render.profiles.PROFILES`, named here: compose comes before render).
+OFFICIAL, INTERNAL, PUBLIC = "official", "internal", "public"
+RESTRICTED = (OFFICIAL, INTERNAL)  # the documents holding the restricted sub-parts
 
 
 @dataclass(frozen=True)
 class Report:
     """Everything the outline's parts are printed from; built once by the report's setup cell.
 
-    `profile` is "internal" (the draft: placeholders, internal parts, notebook links) or
-    "public". `charts` maps a chart id of the outline to its PNG, relative to the build folder,
+    `profile` is "official" (the document to sign: restricted sub-parts, no placeholder),
+    "internal" (the review draft: placeholders, restricted sub-parts with their note, notebook
+    links, text the outline has no place for) or "public". `charts` maps a chart id of the outline to its PNG, relative to the build folder,
     once the chart cell has written them.
     """
 
@@ -58,7 +66,13 @@ class Report:
 
     @property
     def internal(self) -> bool:
-        return self.profile == "internal"
+        """The internal review draft: guidance, notebook links, the analyst's notes."""
+        return self.profile == INTERNAL
+
+    @property
+    def restricted(self) -> bool:
+        """A document that holds the restricted sub-parts (never the public page)."""
+        return self.profile in RESTRICTED
 
     def with_charts(self, charts: Mapping[str, str | Path]) -> Report:
         return replace(self, charts={k: Path(v).as_posix() for k, v in charts.items()})
@@ -110,6 +124,8 @@ def section_markdown(report: Report, section: Section) -> str:
         )
         if text:
             parts.append(text)
+        elif report.profile == OFFICIAL:
+            parts.append(NOT_WRITTEN)
     if section.figures is not None:
         figures = section_figures_markdown(
             section.figures, report.figures, detailed=report.internal
@@ -125,16 +141,32 @@ def section_markdown(report: Report, section: Section) -> str:
         pointer = models_pointer(data.models, section.programme, data.outline, data.units)
         if pointer:
             parts.append(pointer)
-    if report.internal:
+    if report.restricted:
         for extra in section.internal:
-            guidance = [fill_period(g, period) for g in extra.guidance]
-            text = nv.section_text(
-                extra.id, guidance, report.data.narratives, report.names, internal=True
-            )
-            parts.append(internal_block(f"**{table_cell(extra.title)}**\n\n{text}"))
-            parts += orphans_markdown(report, extra.id)
+            parts += restricted_markdown(report, extra)
+    if report.internal:
         parts += orphans_markdown(report, section.id)
     return "\n".join(parts)
+
+
+# What the document to sign prints in a section nobody wrote (the guidance is the analyst's).
+NOT_WRITTEN = "*Chưa có nội dung.*\n"
+
+
+def restricted_markdown(report: Report, extra) -> list[str]:
+    """A restricted sub-part (`InternalPart`): in the internal draft its title with the note
+    for the analyst ("bản nội bộ, không công bố"), marked internal, and its text or guidance;
+    in the document to sign its title and text alone."""
+    period = report.data.period
+    guidance = [fill_period(g, period) for g in extra.guidance]
+    text = nv.section_text(
+        extra.id, guidance, report.data.narratives, report.names, internal=report.internal
+    )
+    if not report.internal:
+        title = table_cell(fill_period(extra.title, period))
+        return [f"**{title}**\n\n{text or NOT_WRITTEN}"]
+    title = table_cell(fill_period(extra.heading, period))
+    return [internal_block(f"**{title}**\n\n{text}"), *orphans_markdown(report, extra.id)]
 
 
 ORPHAN_TITLES = {
@@ -238,7 +270,7 @@ def validation_annex(report: Report) -> str:
     return internal_block(body)
 
 
-# --- around the parts: notices first, the colophon last -----------------------------------
+# --- around the parts: the notices that open the report --------------------------------
 
 
 def illustrative_notice(status: pd.DataFrame) -> str:
@@ -262,11 +294,25 @@ def outline_notice(outline: Outline | None) -> str:
     return f"**{md_escape(outline.illustrative)}**\n"
 
 
-def colophon(data: ReportData) -> str:
-    """The closing line naming the run, so a printed copy can be traced to its inputs."""
-    if not data.run_id:
-        return ""
-    return (
-        f"*Báo cáo được lập bằng công cụ baocao từ số liệu của các đơn vị; mã lần chạy "
-        f"{data.run_id} (cùng số liệu đầu vào cho cùng mã và cùng kết quả).*\n"
-    )
+def draft_notice(reports: Mapping[str, Report]) -> dict[str, str]:
+    """What opens a report whose document to sign is a draft (`ReportData.draft`), by profile:
+    the document to sign gets the mark "DỰ THẢO" and a short list of what is missing (styles
+    "Draft Mark" and "Draft Note", set at the top of its first page by `docx.draft`); the
+    internal draft lists every item; the public version gets a block of class `du-thao`, which
+    the public page's check refuses (`review.html_check`). Returns {profile: Markdown}, for
+    `render.profiles.by_profile`; empty when the report is final."""
+    draft = next(iter(reports.values())).data.draft
+    if not draft:
+        return {}
+    listed = "\n".join(f"- {md_escape(line)}" for line in capped(draft.items(), 30))
+    notes = "\n\n".join(md_escape(line) for line in capped(draft.summary(), 6))
+    return {
+        OFFICIAL: (
+            f'::: {{custom-style="Draft Mark"}}\n{DRAFT_MARK}\n:::\n\n'
+            f'::: {{custom-style="Draft Note"}}\nCòn thiếu:\n\n{notes}\n:::\n'
+        ),
+        INTERNAL: (
+            f"::: {{.du-thao}}\n\n**{DRAFT_MARK}** — văn bản để ký còn thiếu:\n\n{listed}\n\n:::\n"
+        ),
+        PUBLIC: f"::: {{.du-thao}}\n\n**{DRAFT_MARK}**\n\n:::\n",
+    }

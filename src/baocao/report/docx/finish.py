@@ -11,7 +11,9 @@ rendered file; `finish_docx` is the one entry, and applies in order:
   it holds a wide table or one of Phụ lục I's tables by unit) and page numbers from page 2 on
   (`docx.sections`);
 * data tables fitted to their section's width, header rows repeated (`docx.tables`);
-* the document's properties (title, subject, author, status of the profile, language).
+* the mark "DỰ THẢO" and what is missing at the top of a draft's first page (`docx.draft`);
+* the document's properties (title, subject, author, status, language, and the run id and the
+  tool, which are never printed on a page).
 
 The sizes are `docx.layout.FinishLayout`'s. Every value printed (number, date, place, bodies,
 signer, recipients) comes from `config/report.yml` (`ReportSettings`), optionally overridden
@@ -32,6 +34,7 @@ from docx.oxml.ns import qn
 from baocao.config.periods import Period
 from baocao.config.settings import OVERRIDE_KEYS, ReportSettings, apply_overrides
 from baocao.errors import BaocaoError
+from baocao.report.docx.draft import place_draft_mark
 from baocao.report.docx.form import (
     header_block,
     keep_with_signature,
@@ -59,7 +62,12 @@ __all__ = [
     "is_finished",
 ]
 
-PROFILE_STATUS = {"internal": "Bản nội bộ", "public": "Bản công khai"}
+PROFILE_STATUS = {
+    "official": "Văn bản để ký",
+    "internal": "Dự thảo rà soát nội bộ",
+    "public": "Trang công khai",
+}
+DRAFT_STATUS = "Dự thảo"
 
 
 # --- fonts -------------------------------------------------------------------------------------
@@ -110,11 +118,13 @@ def finish_docx(
     overrides: Mapping[str, Any] | None = None,
     style: DocxStyle = STYLE,
     layout: FinishLayout = LAYOUT,
+    run: Mapping[str, str] | None = None,
 ) -> Path:
     """Put the rendered report at `path` into the official layout, in place; returns `path`.
 
     `settings` come from `config/report.yml`; `overrides` (keys in `OVERRIDE_KEYS`) replace
-    some of them for this run. A file already finished is left unchanged.
+    some of them for this run; `run` ("run_id", "tool") goes into the document's properties
+    only. A file already finished is left unchanged.
     """
     path = Path(path)
     period = str(Period.parse(period))
@@ -131,6 +141,7 @@ def finish_docx(
     body = document.element.body
     header = header_block(document, settings, period, layout)
     body.insert(0, header._tbl)
+    draft = place_draft_mark(document, header._tbl)
     anchor = header._tbl.getnext()
     title_block(document, anchor, period, layout, settings)
     attachment_notes(document, settings, period, layout)
@@ -147,7 +158,15 @@ def finish_docx(
     props.title = subject_line(period, settings)
     props.subject = subject_line(period, settings)
     props.author = settings.issuing_body
-    props.content_status = PROFILE_STATUS.get(profile, profile)
+    status = PROFILE_STATUS.get(profile, profile)
+    props.content_status = f"{status} — {DRAFT_STATUS}" if draft else status
     props.language = style.language
+    run = run or {}
+    props.identifier = run.get("run_id", "")  # the run's id, as in manifest.json
+    props.comments = (
+        f"Lập bằng công cụ {run['tool']}; mã lần chạy {run.get('run_id', '')}."
+        if run.get("tool")
+        else ""
+    )
     document.save(str(path))
     return path

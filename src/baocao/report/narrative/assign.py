@@ -56,7 +56,7 @@ def _targets(outline: Outline, period: Period) -> list[tuple[str, str, str]]:
             for former in section.formerly:  # a document written before the outline changed
                 targets.append((kind, section.id, fill_period(former, period)))
             for extra in section.internal:
-                targets.append(("text", extra.id, fill_period(extra.title, period)))
+                targets.append(("text", extra.id, fill_period(extra.heading, period)))
     targets.append(("glossary", "", GLOSSARY_HEADING))
     return targets
 
@@ -67,7 +67,7 @@ def section_headings(outline: Outline, period: Period) -> dict[str, str]:
     for section in outline.sections:
         headings[section.id] = fill_period(section.heading, period)
         for extra in section.internal:
-            headings[extra.id] = fill_period(extra.title, period)
+            headings[extra.id] = fill_period(extra.heading, period)
     return headings
 
 

@@ -234,10 +234,10 @@ def section_text(
     *,
     internal: bool,
 ) -> str:
-    """What a section shows as prose: its filled narrative; without one, the guidance as a
-    placeholder in the internal draft and nothing in the public version."""
+    """What a section shows as prose: its filled narrative; without one (or with a blank one),
+    the guidance as a placeholder in the internal draft and nothing in the other documents."""
     narrative = narratives.get(section)
-    if narrative is not None:
+    if narrative is not None and narrative.text.strip():
         return fill(narrative.text, figures, narrative.source, narrative.kind, narrative.heading)
     return placeholder(guidance) if internal else ""
 

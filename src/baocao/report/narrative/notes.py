@@ -8,6 +8,7 @@ from __future__ import annotations
 from baocao.base.keys import match_key
 from baocao.config.outline import Outline, fill_period
 from baocao.config.periods import Period
+from baocao.report.narrative.draft import NOTHING_TO_REPORT
 
 NOTE_STYLE = "Hướng dẫn (không in)"
 # The notes the document is written with (`narrative.write`), recognised by `known_notes`.
@@ -23,6 +24,12 @@ INSTRUCTIONS = (
     "Được dùng chữ đậm, nghiêng, danh sách gạch đầu dòng hoặc đánh số, bảng đơn giản. Có thể "
     "gửi tài liệu đi góp ý bằng Track Changes và Comment: báo cáo dùng nội dung như khi chấp "
     "nhận mọi thay đổi và không in Comment.",
+    # Added for issue 20 (the earlier lines stay word for word: documents written with them
+    # must still be recognised).
+    f"Mục nào trong kỳ không có gì để báo cáo, viết đúng một câu “{NOTHING_TO_REPORT}” dưới "
+    "tiêu đề: mục đó được tính là đã viết. Khi còn mục chưa viết hoặc còn thay đổi (Track "
+    "Changes) chưa chấp nhận hay từ chối, văn bản để ký được đánh dấu DỰ THẢO và trang công "
+    "khai không được xuất bản.",
 )
 APPENDIX_NOTE = "Phần này do chương trình lập từ số liệu của các đơn vị; không viết ở đây."
 HEADING_ONLY_NOTE = "Tiêu đề của nhóm mục, không viết nội dung ở đây."

@@ -126,7 +126,7 @@ def load_narratives(
             if markdown
             else (
                 f"Chưa có nội dung viết tay cho kỳ {period} (thư mục {shown}): các mục của "
-                f"báo cáo nội bộ chỉ có hướng dẫn của đề cương. Để bắt đầu viết, chạy “baocao "
+                f"dự thảo nội bộ chỉ có hướng dẫn của đề cương. Để bắt đầu viết, chạy “baocao "
                 f"narrative --period {period}” rồi mở tài liệu Word vừa tạo."
             )
         )

@@ -94,7 +94,7 @@ def write_narrative_docx(
                     document, writer, note, section.id, section.guidance, markdown, period
                 )
             for extra in section.internal:
-                document.add_heading(fill_period(extra.title, period), level=section.level + 1)
+                document.add_heading(fill_period(extra.heading, period), level=section.level + 1)
                 _section_body(document, writer, note, extra.id, extra.guidance, markdown, period)
     document.add_heading(GLOSSARY_HEADING, level=1)
     document.add_paragraph(GLOSSARY_NOTE, style=note)

@@ -24,12 +24,15 @@ from typing import Any
 from baocao.errors import BaocaoError
 
 HTML_NAME = "html"
-PUBLIC_SUFFIX = "-cong-khai"  # the public profile's files: bao-cao-<kỳ>-cong-khai.html
+# Each profile's files are named by their role: the document to sign keeps the plain name.
+PROFILE_SUFFIX = {"official": "", "internal": "-noi-bo", "public": "-cong-khai"}
+PUBLIC_SUFFIX = PROFILE_SUFFIX["public"]
 
 
 def report_file_name(period: str, profile: str, suffix: str) -> str:
-    """`bao-cao-<period><suffix>`, with "-cong-khai" before the suffix for the public profile."""
-    return f"bao-cao-{period}{PUBLIC_SUFFIX if profile == 'public' else ''}{suffix}"
+    """`bao-cao-<period><role><suffix>`: `bao-cao-2021-H1.docx` (to sign),
+    `bao-cao-2021-H1-noi-bo.docx` / `.html` (internal draft), `…-cong-khai.html` (public)."""
+    return f"bao-cao-{period}{PROFILE_SUFFIX[profile]}{suffix}"
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,22 @@ def finish_docx_output(job: Any, profile: str, path: Path) -> None:
     from baocao.report.docx.finish import finish_docx
 
     settings = load_report_settings(job.paths.config, job.period)
-    finish_docx(path, settings, job.period, profile, job.overrides)
+    finish_docx(path, settings, job.period, profile, job.overrides, run=run_properties(job))
+
+
+def run_properties(job: Any) -> dict[str, str]:
+    """The run and the tool, for the DOCX's properties (never printed on a page): the run id
+    the processed data records, the tool and its version."""
+    from importlib import metadata
+
+    from baocao.run.store import RUN_FILE, read_json
+
+    try:
+        version = metadata.version("baocao")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        version = ""
+    record = read_json(job.paths.processed_period(job.period) / RUN_FILE) or {}
+    return {"run_id": str(record.get("run_id", "")), "tool": f"baocao {version}".strip()}
 
 
 # --- HTML ----------------------------------------------------------------------------------
@@ -169,7 +187,7 @@ DOCX = register_format(
         name="docx",
         suffix=".docx",
         label="Word (.docx)",
-        profiles=("internal",),
+        profiles=("official", "internal"),
         pandoc_to="docx",
         pandoc_args=docx_pandoc_args,
         finish=finish_docx_output,

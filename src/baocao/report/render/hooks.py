@@ -1,20 +1,21 @@
 """`quarto render` in the project folder, finished and checked as `baocao run` finishes its own.
 
-What enters: Quarto's own render of the project, `quarto render report.qmd -P period:2026-H1`
-(add `--profile public` for the published page), which executes report.qmd with Quarto's Jupyter
-engine into `_output/report.docx` and `_output/report.html`. Around it, the project's scripts
+What enters: Quarto's own render of the project, `quarto render report.qmd -P period:2026-H1
+--to docx` (the document to sign; `--profile internal` for the review draft, `--profile public`
+for the published page), which executes report.qmd with Quarto's Jupyter engine into
+`_output/report.docx` and `_output/report.html`. Around it, the project's scripts
 (`_quarto.yml`: `project: pre-render / post-render`, run by Quarto through
 `assets/quarto_script.py`, which finds the Python that has baocao):
 
 * `pre_render`: the reference DOCX at `_output/reference.docx` (the `reference-doc` of
-  `_quarto-internal.yml`), the record of an earlier render removed;
+  `_quarto-official.yml` and `_quarto-internal.yml`), the record of an earlier render removed;
 * while executing, report.qmd records its parameters (`note_quarto_render`) in
   `.quarto/baocao-render.json`: the period and folders the next step needs;
 * `post_render`: each output finished (the DOCX put into the official layout) and checked (the
   HTML self-contained, the public page without internal content) exactly as `baocao run` does
   (`render.job.finish_and_check`), then moved to `_output/<kỳ>/` under `baocao run`'s names. A
-  page refused, or a DOCX of the public profile (which has none), is removed and the previous
-  report stays.
+  page refused is removed and the previous report stays; an output of a format the profile does
+  not write (the official profile's HTML, when `--to` named no format) is removed and said.
 
 What leaves: the published files, or `BaocaoError`; `main` prints its message in Vietnamese
 and exits 1, and Quarto then reports that the render failed.
@@ -32,7 +33,7 @@ from typing import Any
 from baocao.errors import BaocaoError
 from baocao.report.render.formats import REGISTRY
 from baocao.report.render.output_files import output_names
-from baocao.report.render.profiles import PROFILES
+from baocao.report.render.profiles import PROFILE_NAMES, PROFILES
 from baocao.report.render.quarto_config import QUARTO_REFERENCE_DOC
 
 # What report.qmd records when Quarto itself executes it, relative to the project folder
@@ -59,7 +60,7 @@ def note_quarto_render(period: str, processed_dir: str, root: str, overrides: st
 
 
 def pre_render(root: Path) -> Path:
-    """Before Quarto renders: the reference DOCX where _quarto-internal.yml names it, the
+    """Before Quarto renders: the reference DOCX where the profiles' files name it, the
     record of an earlier render removed. Returns the reference document's path."""
     from baocao.report.docx.style import build_reference_docx
 
@@ -76,7 +77,8 @@ def active_profile(active: str) -> str:
     if len(set(named)) > 1:
         raise BaocaoError(
             f"Chỉ lập được một bản báo cáo mỗi lần: Quarto đang dùng cả {' và '.join(named)} "
-            "(--profile). Hãy chọn một: --profile internal hoặc --profile public."
+            "(--profile). Hãy chọn một: --profile official, --profile internal hoặc "
+            "--profile public."
         )
     return named[0] if named else PROFILES[0]
 
@@ -105,10 +107,13 @@ def _output_files(listed: str) -> list[str]:
     return [line.strip() for line in listed.splitlines() if line.strip()]
 
 
-def post_render(root: Path, outputs: list[str], active: str) -> dict[str, Path]:
+def post_render(
+    root: Path, outputs: list[str], active: str, said: list[str] | None = None
+) -> dict[str, Path]:
     """After Quarto renders: every DOCX and HTML among `outputs` (paths relative to `root`)
-    finished, checked and moved into the period's output folder under `baocao run`'s names.
-    Returns {format: published file}. Raises BaocaoError (the outputs removed, the previous
+    finished, checked and moved into the period's output folder under `baocao run`'s names;
+    an output of a format the profile does not write is removed, and `said` gets a line about
+    it. Returns {format: published file}. Raises BaocaoError (the outputs removed, the previous
     report kept) when a page may not be published or the render is not a period's report."""
     from baocao.report.compose.data import resolve_paths
     from baocao.report.compose.titles import report_title
@@ -125,13 +130,16 @@ def post_render(root: Path, outputs: list[str], active: str) -> dict[str, Path]:
         record = _read_record(root)
         period = str(record["period"])
         names = output_names(period, profile)
-        unwanted = [f.name for f in files if f.suffix.lstrip(".").lower() not in names]
-        if unwanted:
-            raise BaocaoError(
-                f"Bản công khai chỉ có trang HTML; không xuất bản {', '.join(unwanted)} "
-                "(tài liệu DOCX để ký là của bản nội bộ: quarto render report.qmd -P "
-                f"period:{period})."
+        unwanted = [f for f in files if f.suffix.lstrip(".").lower() not in names]
+        for file in unwanted:
+            file.unlink(missing_ok=True)
+            kinds = ", ".join(REGISTRY[fmt].label for fmt in names)
+            (said if said is not None else []).append(
+                f"Không xuất bản {file.name}: {PROFILE_NAMES[profile]} chỉ có {kinds}."
             )
+        files = [f for f in files if f not in unwanted]
+        if not files:
+            return {}
         # The project Quarto rendered (its output-dir, _output, holds the period's folder).
         paths = resolve_paths(record.get("root") or root, record.get("processed_dir") or "")
         out_dir = paths.output_period(period)
@@ -156,7 +164,7 @@ def post_render(root: Path, outputs: list[str], active: str) -> dict[str, Path]:
         for file in [*files, *staged.values()]:
             file.unlink(missing_ok=True)
         raise
-    return publish({profile: staged}, out_dir, {profile: names})[profile]
+    return publish({profile: staged}, out_dir, {profile: names}).get(profile, {})
 
 
 def _say(text: str, error: bool = False) -> None:
@@ -177,9 +185,12 @@ def main(argv: list[str] | None = None) -> int:
             pre_render(root)
         elif step == "post-render":
             listed = os.environ.get("QUARTO_PROJECT_OUTPUT_FILES", "")
+            said: list[str] = []
             published = post_render(
-                root, _output_files(listed), os.environ.get("QUARTO_PROFILE", "")
+                root, _output_files(listed), os.environ.get("QUARTO_PROFILE", ""), said
             )
+            for line in said:
+                _say(line)
             for path in published.values():
                 _say(f"Đã xuất bản: {path}")
         else:

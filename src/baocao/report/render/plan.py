@@ -11,7 +11,9 @@ too; it reads files and the cache, and writes nothing.
 A profile is rendered when forced, when it was never rendered, when the data it reads will be
 made again (a unit of the period or of the comparison period runs), when an input of its
 content key (`run.cache.report_key_parts`) differs from what it was last rendered from, or when
-one of its files is missing.
+one of its files is missing. The public page is never rendered while the document to sign is a
+draft (`narrative.draft`: a section without text, a tracked change pending, a heading not
+matched): it is withheld, and the page of an earlier run, if any, stays as it is.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from baocao.config.paths import ProjectPaths
 from baocao.config.periods import Period
 from baocao.report.render.backends import choose_backend
 from baocao.report.render.output_files import export_name, output_names, report_files
-from baocao.report.render.profiles import PROFILE_NAMES, PROFILES
+from baocao.report.render.profiles import PROFILE_NAMES, PROFILES, PUBLIC
 from baocao.run.cache import Cache, changed, report_key_parts
 from baocao.run.discover import period_files
 from baocao.run.plan import (
@@ -39,6 +41,10 @@ KEPT = "không có gì thay đổi: giữ nguyên"
 MISSING = "tệp báo cáo không còn trong thư mục kết quả"
 UNITS_RUN = "số liệu của đơn vị sẽ được xử lý lại"
 DATA_REMADE = "số liệu đã xử lý của kỳ sẽ được lập lại"
+WITHHELD = (
+    "văn bản để ký còn là dự thảo: không xuất bản trang công khai lần này, trang của lần chạy "
+    "trước (nếu có) được giữ nguyên"
+)
 
 
 @dataclass(frozen=True)
@@ -57,14 +63,16 @@ class RunOptions:
 
 @dataclass(frozen=True)
 class OutputPlan:
-    """One output of the run: a report profile (`name` "internal", "public") or the Excel
-    export (`name` EXPORT), its files in `_output/<period>/`, whether it is made and why."""
+    """One output of the run: a report profile (`name` "official", "internal", "public") or
+    the Excel export (`name` EXPORT), its files in `_output/<period>/`, whether it is made and
+    why; `withheld` when it may not be made this time (the public page of a draft)."""
 
     name: str
     what: str
     files: tuple[str, ...]
     runs: bool
     reasons: tuple[str, ...]
+    withheld: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,7 +80,8 @@ class PeriodPlan:
     """What a run of `period` will do (see the module's text). `comparison` is None when the
     comparison period (`earlier`) has no files; `backend` is "" when nothing is rendered;
     `narrative` is the period's narrative by content (`narrative_digest`); `overrides` the
-    report settings given on the command line."""
+    report settings given on the command line; `draft` one line per thing the document to sign
+    lacks (`narrative.draft.Draft.items`; empty: it is final)."""
 
     period: str
     earlier: str
@@ -82,6 +91,12 @@ class PeriodPlan:
     narrative: str
     overrides: dict | None = None
     outputs: tuple[OutputPlan, ...] = ()
+    draft: tuple[str, ...] = ()
+
+    @property
+    def withheld(self) -> list[str]:
+        """The profiles not published this time (the public page of a draft)."""
+        return [o.name for o in self.outputs if o.withheld]
 
     @property
     def profiles(self) -> list[str]:
@@ -133,9 +148,13 @@ def has_workbooks(paths: ProjectPaths, period: str) -> bool:
     return bool(period_files(paths.raw_period(period))[0])
 
 
-def plan_period(period: str, paths: ProjectPaths, options: RunOptions) -> PeriodPlan:
-    """The `PeriodPlan` of a run of `period` with `options`. Raises `BaocaoError` for a
-    backend that cannot be used (`choose_backend`)."""
+def plan_period(
+    period: str, paths: ProjectPaths, options: RunOptions, narrative: dict | None = None
+) -> PeriodPlan:
+    """The `PeriodPlan` of a run of `period` with `options`; `narrative` is the run's
+    `narrative_check.narrative_summary` (None: read here, when the run renders). Raises
+    `BaocaoError` for a backend that cannot be used (`choose_backend`) or a narrative the
+    report cannot use."""
     earlier = str(Period.parse(period).same_period_last_year())
     written = narrative_digest(paths, period)
     comparison = None
@@ -148,7 +167,14 @@ def plan_period(period: str, paths: ProjectPaths, options: RunOptions) -> Period
         period, paths, narrative_digest=written, force=options.force, planned=planned
     )
     backend = choose_backend(options.backend) if options.render else ""
-    plan = PeriodPlan(period, earlier, units, comparison, backend, written, options.overrides)
+    if narrative is None and options.render:
+        from baocao.report.render.narrative_check import narrative_summary
+
+        narrative = narrative_summary(paths, period, check_names=False)
+    draft = tuple((narrative or {}).get("draft", ()))
+    plan = PeriodPlan(
+        period, earlier, units, comparison, backend, written, options.overrides, draft=draft
+    )
     return replace(plan, outputs=plan_outputs(plan, paths, options) if options.render else ())
 
 
@@ -156,13 +182,16 @@ def plan_outputs(plan: PeriodPlan, paths: ProjectPaths, options: RunOptions) -> 
     """An `OutputPlan` for each profile in `options.profiles` and for the Excel export."""
     outputs = []
     for profile in options.profiles:
-        reasons = report_reasons(plan, paths, options, profile) or [KEPT]
         files = tuple(output_names(plan.period, profile).values())
         kinds = ", ".join(Path(name).suffix for name in files)
-        what = f"báo cáo {PROFILE_NAMES[profile]} ({kinds})"
+        what = f"{PROFILE_NAMES[profile]} ({kinds})"
+        if profile == PUBLIC and plan.draft:
+            outputs.append(OutputPlan(profile, what, files, False, (WITHHELD,), withheld=True))
+            continue
+        reasons = report_reasons(plan, paths, options, profile) or [KEPT]
         outputs.append(OutputPlan(profile, what, files, reasons != [KEPT], tuple(reasons)))
     internal = next((o for o in outputs if o.name == "internal"), None)
-    why = internal.reasons if internal else (f"chỉ lập cùng báo cáo {PROFILE_NAMES['internal']}",)
+    why = internal.reasons if internal else (f"chỉ lập cùng {PROFILE_NAMES['internal']}",)
     what = "bảng số liệu các phụ lục (.xlsx)"
     runs = internal is not None and internal.runs
     outputs.append(OutputPlan(EXPORT, what, (export_name(plan.period),), runs, why))

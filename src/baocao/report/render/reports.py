@@ -1,6 +1,6 @@
 """Rendering `report.qmd` to DOCX and HTML, with Quarto or with the built-in renderer.
 
-What enters: a period, the profiles asked for (`profiles`: internal, public), the project's
+What enters: a period, the profiles asked for (`profiles`: official, internal, public), the project's
 paths, the output folder, optionally a backend's name and overrides of `config/report.yml`.
 What leaves: a `RenderResult` — the backend used, {profile: {format: file}} in the output
 folder, and where the time went.
@@ -63,11 +63,11 @@ def render_reports(
     for profile in profiles:
         if profile not in PROFILES:
             raise BaocaoError(
-                f"Bản báo cáo “{profile}” không có; hãy chọn internal (nội bộ) hoặc "
-                "public (công khai)."
+                f"Bản báo cáo “{profile}” không có; hãy chọn official (văn bản để ký), "
+                "internal (dự thảo rà soát nội bộ) hoặc public (trang công khai)."
             )
     if not profiles:
-        raise BaocaoError("Chưa chọn bản báo cáo nào để lập (internal hoặc public).")
+        raise BaocaoError("Chưa chọn bản báo cáo nào để lập (official, internal hoặc public).")
     started = time.perf_counter()
     name = choose_backend(backend)
     out_dir = Path(out_dir).resolve()

@@ -36,6 +36,9 @@ _LOCAL_SCHEMES = ("data:", "#", "about:blank")
 # What marks content as not for publication (agreed with report.qmd; see also conditional.lua).
 # Placeholder: the internal draft's stand-in for a section nobody has written (narrative.py).
 INTERNAL_CLASSES = ("internal", "noi-bo")
+# The report's notice that the document to sign is a draft (`compose.parts.draft_notice`): a
+# public page is never published from a draft.
+DRAFT_CLASS = "du-thao"
 NOTEBOOK_LINK = "notebooks/"
 # The tool and the run are named in the manifest (and the DOCX's properties), never on a page
 # the public reads.
@@ -53,6 +56,7 @@ class PageScan:
     links: list[str] = field(default_factory=list)  # <a href>: followed only on a click
     internal_elements: list[str] = field(default_factory=list)
     text: list[str] = field(default_factory=list)
+    draft: bool = False  # an element of class DRAFT_CLASS
 
 
 class _Scanner(HTMLParser):
@@ -79,6 +83,7 @@ class _Scanner(HTMLParser):
             self._css(values["style"])
         classes = values.get("class", "").split()
         marked = [c for c in classes if c in INTERNAL_CLASSES]
+        self.scan.draft = self.scan.draft or DRAFT_CLASS in classes
         # Quarto's conditional content left in the page (pandoc writes `data-when-profile`).
         conditional = any(name.removeprefix("data-") in _PROFILE_CONDITIONS for name in values)
         if marked or conditional or values.get("data-profile") == "internal":
@@ -152,6 +157,10 @@ def public_problems(html: str) -> list[str]:
     ]
     problems += [f"liên kết tới sổ tay nội bộ: {_short(link)}" for link in notebook_links]
     problems += [f"phần nội dung đánh dấu nội bộ: {e}" for e in scan.internal_elements]
+    if scan.draft:
+        problems.append(
+            "báo cáo để ký còn là dự thảo: trang công khai chỉ xuất bản từ báo cáo đã hoàn chỉnh"
+        )
     if PLACEHOLDER_MARKER in "".join(scan.text):
         problems.append(f"còn chỗ chưa viết nội dung (“{PLACEHOLDER_MARKER}”)")
     traces = sorted({m.group(0) for m in TOOL_TRACE.finditer(" ".join(scan.visible))})
