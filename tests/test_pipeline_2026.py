@@ -240,6 +240,14 @@ def test_models_are_filed_under_the_outlines_sections_end_to_end(run):
     workbook's Phụ lục II names the group as the outline does, never "chương trình"."""
     models = pd.read_csv(run["processed"] / PERIOD / "models.csv", dtype=str)
     assert len(models) and models["programme"].notna().all()
+    # Each commune's notebook is told the word, for its warnings on a wrong number.
+    executed = json.loads((run["output"] / "notebooks" / "05977.ipynb").read_text("utf-8"))
+    injected = next(
+        "".join(c["source"])
+        for c in executed["cells"]
+        if "injected-parameters" in c["metadata"].get("tags", [])
+    )
+    assert 'model_group = "mục"' in injected
     book = load_workbook(run["output"] / f"bao-cao-{PERIOD}-so-lieu.xlsx", read_only=True)
     rows = [list(r) for r in book["Phụ lục II"].iter_rows(values_only=True)]
     assert (rows[0][0], rows[0][3]) == ("Số mục", "Tên mục")

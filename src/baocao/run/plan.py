@@ -42,17 +42,18 @@ class UnitPlan:
         return not self.reasons
 
 
-def parameters(job: UnitJob, period: str, model_group: str) -> dict[str, str]:
+def parameters(job: UnitJob, period: str, group: str) -> dict[str, str]:
     """The notebook's parameters that matter to its result (paths do not); the issues found
     while telling the file's unit go into the unit's own status (`store.found_issues`);
-    `model_group` is what the period's outline calls the groups of models (its warnings say
-    it), so that a change of outline reruns a unit only when that word changes."""
+    `group` (the notebook's `model_group`) is what the period's outline calls the groups of
+    models (its warnings say it), so that a change of outline reruns a unit only when that
+    word changes."""
     found = json.dumps([i.as_dict() for i in job.issues], ensure_ascii=False) if job.issues else ""
     parameters = {
         "period": period,
         "unit_code": job.unit.code,
         "unit_name": job.unit.name,
-        "model_group": model_group,
+        "model_group": group,
     }
     return {**parameters, "found_issues": found} if found else parameters
 
