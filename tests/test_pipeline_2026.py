@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 from docx import Document
+from openpyxl import load_workbook
 
 from baocao.base.numbers import format_number
 from baocao.config.catalog import load_catalogue
@@ -218,6 +219,9 @@ def test_html_has_the_2026_title_headings_comparisons_and_65_communes(run, commu
         assert f"so với cùng kỳ ({format_figure(before[code], kind, unit)})" not in text
     assert text.count("chưa so sánh được với cùng kỳ") == 1
     assert "Tổng của tỉnh kỳ này còn thiếu số liệu của đơn vị chưa nộp báo cáo" in text
+    # Nothing compares, so the note never says what “cùng kỳ” comparisons are with.
+    assert "các so sánh “cùng kỳ”" not in text
+    assert "chưa so sánh được với cùng kỳ (6 tháng đầu năm 2025)" in text
     # ... nor do they name a programme the 2026 outline does not have, or rank a tie.
     assert not re.search(r"chương trình \d", text)
     assert not re.search(r"dẫn đầu là \d+ đơn vị", text)
@@ -245,3 +249,23 @@ def test_without_a_narrative_the_document_to_sign_is_a_draft_and_nothing_is_publ
     manifest = json.loads((run["output"] / "manifest.json").read_text(encoding="utf-8"))
     assert len(manifest["draft"]["missing"]) == 12
     assert manifest["draft"]["not_published"] == {f"bao-cao-{PERIOD}-cong-khai.html": "chưa có"}
+
+
+def test_models_are_filed_under_the_outlines_sections_end_to_end(run):
+    """Issue 20: the 2026 outline has sections, not programmes. The communes' models sheets
+    head their group column "Mục" (the 2026 template); the run reads it, and the review
+    workbook's Phụ lục II names the group as the outline does, never "chương trình"."""
+    models = pd.read_csv(run["processed"] / PERIOD / "models.csv", dtype=str)
+    assert len(models) and models["programme"].notna().all()
+    # Each commune's notebook is told the word, for its warnings on a wrong number.
+    executed = json.loads((run["output"] / "notebooks" / "05977.ipynb").read_text("utf-8"))
+    injected = next(
+        "".join(c["source"])
+        for c in executed["cells"]
+        if "injected-parameters" in c["metadata"].get("tags", [])
+    )
+    assert 'model_group = "mục"' in injected
+    book = load_workbook(run["output"] / f"bao-cao-{PERIOD}-so-lieu.xlsx", read_only=True)
+    rows = [list(r) for r in book["Phụ lục II"].iter_rows(values_only=True)]
+    assert (rows[0][0], rows[0][3]) == ("Số mục", "Tên mục")
+    assert not [c for row in rows for c in row if "chương trình" in str(c).lower()]

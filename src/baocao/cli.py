@@ -337,6 +337,7 @@ def validate(
 
     def body():
         from baocao.config.catalog import load_catalogue
+        from baocao.config.outline import model_group
         from baocao.config.units import load_units
         from baocao.unit.checks import check_workbook
 
@@ -349,6 +350,7 @@ def validate(
             units_of=units.for_period,
             catalogue_of=lambda p: load_catalogue(paths.config, p),
             unit_history=units,
+            group_of=lambda p: model_group(paths.config, p),
         )
         shown_period = "chưa xác định" if report.period == "?" else report.period
         console.print(

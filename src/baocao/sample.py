@@ -23,8 +23,8 @@ from baocao.intake.template import (
     FIRST_ROW,
     MARK_ROW,
     build_template,
+    outline_words,
     save_reproducibly,
-    work_for,
 )
 from baocao.sample_plan import ALL_PERIODS, SamplePlan, sample_plan
 
@@ -79,13 +79,13 @@ def write_sample(
     plan = sample_plan(period, paths)
     catalogue = load_catalogue(paths.config, plan.period)
     units = load_units(paths.config)
-    work = work_for(paths, plan.period, catalogue)
+    words = outline_words(paths, plan.period, catalogue)
     folder = Path(out_root if out_root is not None else paths.raw) / plan.period
     folder.mkdir(parents=True, exist_ok=True)
     for unit in units.for_period(plan.period):
         if unit.code in plan.missing_units:
             continue
-        wb = build_template(unit, plan.period, catalogue, units.province, work=work)
+        wb = build_template(unit, plan.period, catalogue, units.province, **words)
         _fill(wb, unit, plan)
         fit_workbook(wb)
         save_reproducibly(wb, folder / plan.file_names[unit.code])

@@ -13,12 +13,14 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from baocao.config.catalog import load_catalogue
+from baocao.config.outline import model_group
 from baocao.config.periods import Period
 from baocao.config.units import load_units
 from baocao.intake import layout
 from baocao.intake.read import read_unit_workbook
 from baocao.intake.row_heights import column_width_pt
-from baocao.intake.template import slugify, work_for, write_template, write_templates
+from baocao.intake.template import outline_words, slugify, write_template, write_templates
+from baocao.unit.clean import clean_unit
 from baocao.unit.declared import check_declared_period
 
 PERIOD = "2021-H1"
@@ -93,8 +95,8 @@ def _template_2026(folder: Path, paths) -> Path:
     catalogue = load_catalogue(paths.config, period)
     units = load_units(paths.config)
     unit = units.for_period(period)[0]
-    work = work_for(paths, period, catalogue)
-    return write_template(folder / "t.xlsx", unit, period, catalogue, units.province, work=work)
+    words = outline_words(paths, period, catalogue)
+    return write_template(folder / "t.xlsx", unit, period, catalogue, units.province, **words)
 
 
 def test_title_is_the_work_in_force_for_the_period(written, tmp_path, paths):
@@ -226,6 +228,43 @@ def test_models_sheet(written):
     assert not first.protection.locked
     wholes = [v for v in ws.data_validations.dataValidation if v.type == "whole"]
     assert len(wholes) == 1
+
+
+def test_the_2026_models_sheet_names_the_outlines_sections_and_reads_back(tmp_path, paths):
+    """Issue 20: the 2026 outline has no programmes, so the commune's models sheet asks for
+    the outline's section ("Mục", 1–7) in its column, instruction and list, never a
+    "chương trình"; filled in and read back, the number is the model's group and a wrong one
+    is warned about in the same word. A 2021 workbook's "Chương trình" column still reads."""
+    path = _template_2026(tmp_path, paths)
+    book = load_workbook(path)
+    ws = book[layout.SHEET_MODELS]
+    header = layout.model_columns("Mục")
+    table = rows(path, layout.SHEET_MODELS)
+    at = next(i for i, row in enumerate(table) if tuple(row) == header)
+    assert "Cột “Mục” ghi số mục (1, 2, 3, 4, 5, 6, 7)" in table[1][0]
+    [listed] = [v for v in ws.data_validations.dataValidation if v.type == "list"]
+    assert listed.formula1 == '"1,2,3,4,5,6,7"'
+    assert (listed.errorTitle, listed.promptTitle) == ("Mục không hợp lệ", "Chọn mục")
+    said = [str(c) for row in table for c in row] + [
+        t for v in ws.data_validations.dataValidation for t in (v.error, v.prompt, v.errorTitle)
+    ]
+    assert not [t for t in said if "chương trình" in t.lower()]
+
+    column = layout.MODEL_FIELDS.index("programme") + 1
+    for offset, (name, group) in enumerate([("Tổ hòa giải", 4), ("Mô hình lạ", 9)]):
+        ws.cell(row=at + 2 + offset, column=2, value=name)
+        ws.cell(row=at + 2 + offset, column=column, value=group)
+    book.save(path)
+    cleaned = clean_unit(
+        read_unit_workbook(path),
+        load_catalogue(paths.config, "2026-H1"),
+        period="2026-H1",
+        unit_code="x",
+        group=model_group(paths.config, "2026-H1"),
+    )
+    assert cleaned.models["programme"].tolist() == ["4", ""]
+    [warning] = [i.message for i in cleaned.issues if i.kind == "model_programme"]
+    assert warning == "Mô hình “Mô hình lạ” (dòng 6): mục “9” không phải số từ 1 đến 7."
 
 
 def test_info_sheet(written):

@@ -102,6 +102,35 @@ def test_models_sheet_has_one_header_per_column_and_names_the_programme(tmp_path
     assert rows[2][3] == ""
 
 
+def test_models_sheet_names_the_sections_of_an_outline_without_programmes(tmp_path, paths):
+    """Issue 20: under the 2026 outline (sections, no programmes) Phụ lục II's columns are
+    "Số mục" and "Tên mục", its groups the outline's headings or "Mục 9", and nothing in the
+    sheet says "chương trình"."""
+    from baocao.config.catalog import load_catalogue
+    from baocao.config.outline import load_outline
+
+    project, values, units, status = processed_period(tmp_path)
+    outline = load_outline(paths.config, load_catalogue(paths.config, "2026-H1"), "2026-H1")
+    models = pd.DataFrame(
+        [
+            {"unit_code": "178", "stt": 1, "name": "Tổ hòa giải", "programme": 4},
+            {"unit_code": "180", "stt": 1, "name": "Mô hình lạ", "programme": 9},
+            {"unit_code": "181", "stt": 1, "name": "Mô hình chưa ghi", "programme": None},
+        ]
+    )
+    catalogue = load_catalogue(project.config, PERIOD)
+    book = build_workbook(PERIOD, catalogue, units, values, models, status, outline)
+    path = write_workbook(book, tmp_path / "a.xlsx")
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Phụ lục II").to_python()
+    assert rows[0][:4] == ["Số mục", "Đơn vị", "Tên mô hình", "Tên mục"]
+    assert [row[3] for row in rows[1:]] == [
+        "Giám sát, phản biện xã hội; tham gia phòng, chống tham nhũng, lãng phí",
+        "Mục 9",
+        "",
+    ]
+    assert not [c for row in rows for c in row if "chương trình" in str(c).lower()]
+
+
 def test_files_set_aside_follow_the_units_in_the_submissions_sheet(tmp_path, catalogue):
     """The files the run set aside (as `run.set_aside.records` keeps them in run.json) get a
     row each after the units: state "không dùng", the file, the reason; a hostile name stays

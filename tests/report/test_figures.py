@@ -80,10 +80,16 @@ def test_across_unit_lists_only_province_totals_of_shared_codes_compare():
     assert note.count("Từ ngày 01/7/2025") == 1 and "so sánh cùng kỳ ở cấp tỉnh" in note
     assert note.count("chưa so sánh được với cùng kỳ") == 1
     assert "Tổng của tỉnh kỳ này còn thiếu số liệu của đơn vị chưa nộp báo cáo" in note
+    # Issue 20: nothing here compares, so the note never says what “cùng kỳ” comparisons are
+    # with; it names the earlier period where it says none is made.
+    assert "các so sánh “cùng kỳ”" not in note
+    assert note.startswith("Số liệu trong báo cáo được tổng hợp từ báo cáo của 3/4 đơn vị ")
+    assert "chưa so sánh được với cùng kỳ (6 tháng đầu năm 2020): các chỉ tiêu chỉ nêu" in note
     assert "chưa so sánh" not in section_figures_markdown("1", fs)
     # Every unit in for so_cuoc, Cường's tien still blank: only tien is named, once.
     mixed = sources_note(whole, Period.parse("2021-H1"))
     assert mixed.count("chưa so sánh được với cùng kỳ") == 1
+    assert "; các so sánh “cùng kỳ” là so với 6 tháng đầu năm 2020." in mixed
     assert "Chỉ tiêu kỳ này còn đơn vị chưa có số liệu (tiền vận động) chỉ nêu số" in mixed
     # a narrative still gets the reason with the figure it names
     assert names["so_cuoc_thay_doi"] == (
@@ -184,6 +190,11 @@ def test_a_figure_that_follows_the_unit_list_is_stated_without_comparison_across
     assert names["so_ban_thay_doi"].startswith("không so sánh với cùng kỳ")
     assert names["so_ban_cung_ky"] == names["so_ban_thay_doi"]
     note = sources_note(fs, Period.parse("2021-H1"))
+    # A part whose one figure follows the unit list compares nothing: said once, with the
+    # earlier period, never “các so sánh “cùng kỳ” là so với …”.
+    alone = sources_note(fs, Period.parse("2021-H1"), ["so_ban"])
+    assert "các so sánh" not in alone
+    assert alone.endswith(" Không chỉ tiêu nào được so sánh với cùng kỳ (6 tháng đầu năm 2020).\n")
     # one figure: "Chỉ tiêu …", never "Các chỉ tiêu" before one
     assert (
         " Chỉ tiêu có số lượng theo số đơn vị (số Ban Thanh tra nhân dân) chỉ nêu số của kỳ, "

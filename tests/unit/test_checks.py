@@ -5,6 +5,7 @@ from __future__ import annotations
 from conftest import write_workbook
 
 from baocao.config.catalog import load_catalogue
+from baocao.config.outline import model_group
 from baocao.config.units import load_units
 from baocao.unit.checks import check_workbook
 
@@ -17,6 +18,7 @@ def _check(project, path, period="2026-H1"):
         period=period,
         units_of=units.for_period,
         unit_history=units,
+        group_of=lambda p: model_group(project.config, p),
     )
 
 
@@ -38,3 +40,21 @@ def test_a_name_of_no_unit_is_a_warning_with_the_closest_names(tmp_path, project
 def test_a_commune_named_in_2026_is_no_issue(tmp_path, project):
     path = write_workbook(tmp_path / "b.xlsx", [], info={"unit": "Bắc Sơn"})
     assert not [i for i in _check(project, path).issues if i.kind == "unknown_unit"]
+
+
+def test_a_models_group_is_warned_about_in_the_word_of_the_periods_outline(tmp_path, project):
+    """Issue 20: `baocao validate` on a commune's models sheet (even one headed "Chương trình"
+    from an earlier template) speaks of the 2026 outline's sections, "mục", never of
+    programmes; a 2021 district's file still hears "chương trình"."""
+    models = [[1, "Tổ hòa giải", "4", "", 20, ""], [2, "Mô hình lạ", "9", "", 5, ""]]
+    path = write_workbook(tmp_path / "b.xlsx", [], models=models)
+    said = {
+        period: [
+            i.message for i in _check(project, path, period).issues if i.kind == "model_programme"
+        ]
+        for period in ("2026-H1", "2021-H1")
+    }
+    assert said["2026-H1"] == ["Mô hình “Mô hình lạ” (dòng 3): mục “9” không phải số từ 1 đến 7."]
+    assert said["2021-H1"] == [
+        "Mô hình “Mô hình lạ” (dòng 3): chương trình “9” không phải số từ 1 đến 5."
+    ]

@@ -8,11 +8,13 @@ charts they show. Derived figures add catalogue indicators up (cash + in kind, n
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from baocao.config.catalog import Catalogue
+from baocao.config.catalog import Catalogue, load_catalogue
 from baocao.config.periods import Period
 from baocao.config.versions import load_versioned_yaml
 from baocao.errors import ConfigError
@@ -86,6 +88,29 @@ class ChartSpec:
 
 DEFAULT_WORK = "công tác Mặt trận"
 
+# What an outline calls the numbered groups a unit files its models under, in every place a
+# unit or a reader meets them (the intake template's column and its lists, the models'
+# warnings, the review workbook, Phụ lục II): "chương trình" where its numbered headings are
+# programmes ("1. Chương trình 1: …", the 2021 outline), else "mục" (a section of the
+# outline, as from 2025-H2). `group_word_of` decides from the headings; the first is the
+# default where no outline is at hand, as the base outline has programmes.
+GROUP_WORDS = ("chương trình", "mục")
+DEFAULT_GROUP = GROUP_WORDS[0]
+_PROGRAMME_HEADING = re.compile(r"chương trình\s+\d", re.IGNORECASE)
+
+
+def group_word_of(titles: Mapping[str, str]) -> str:
+    """The outline's word for a group of models (`GROUP_WORDS`), from its groups' titles
+    (`Outline.group_titles`): "chương trình" when a title names a programme by number."""
+    if any(_PROGRAMME_HEADING.match(title) for title in titles.values()):
+        return GROUP_WORDS[0]
+    return GROUP_WORDS[1]
+
+
+def group_header(word: str) -> str:
+    """A group word as a column header or a title begins: "Chương trình", "Mục"."""
+    return word[:1].upper() + word[1:]
+
 
 @dataclass(frozen=True)
 class Outline:
@@ -121,6 +146,21 @@ class Outline:
 
     def derived_by_code(self) -> dict[str, Derived]:
         return {d.code: d for d in self.derived}
+
+    @property
+    def group_titles(self) -> dict[str, str]:
+        """The groups a unit may file its models under: number ("1") -> title, the outline's
+        numbered level-3 headings without their number ("Chương trình 1: …" in 2021)."""
+        return {
+            section.id: section.heading.split(". ", 1)[-1]
+            for section in self.sections
+            if section.level == 3 and section.id.isdigit()
+        }
+
+    @property
+    def group_word(self) -> str:
+        """What the outline calls those groups: "chương trình" or "mục" (`group_word_of`)."""
+        return group_word_of(self.group_titles)
 
 
 def period_words(period: Period) -> dict[str, str]:
@@ -264,6 +304,12 @@ def share_base(catalogue: Catalogue, code: str) -> str | None:
         if rule.rule == "not_above" and rule.other:
             return rule.other
     return None
+
+
+def model_group(config_dir: Path, period: str | None) -> str:
+    """The word the outline in force for `period` uses for the groups of models (its
+    `group_word`): what the period's template, warnings and review workbook say."""
+    return load_outline(config_dir, load_catalogue(config_dir, period), period).group_word
 
 
 def load_outline(config_dir: Path, catalogue: Catalogue, period: str | None = None) -> Outline:

@@ -6,6 +6,8 @@ all three take the names from here.
 
 from __future__ import annotations
 
+from baocao.config.outline import GROUP_WORDS, group_header
+
 SHEET_DATA = "Số liệu"
 SHEET_MODELS = "Mô hình"
 SHEET_INFO = "Thông tin"
@@ -15,9 +17,20 @@ SHEETS = (SHEET_DATA, SHEET_MODELS, SHEET_INFO)
 DATA_COLUMNS = ("STT", "Mã chỉ tiêu", "Nội dung", "Đơn vị tính", "Số liệu", "Ghi chú")
 COL_NO, COL_CODE, COL_LABEL, COL_UNIT, COL_VALUE, COL_NOTE = DATA_COLUMNS
 
-# Sheet "Mô hình": one row per good-practice model.
+# Sheet "Mô hình": one row per good-practice model. The `programme` column holds the number of
+# the group the model is filed under, headed as the period's outline calls its groups
+# (`model_columns`): "Chương trình" (2021, as below) or "Mục" (from 2025-H2). The reader takes
+# either header in any period, so a workbook made from an earlier template reads as before.
 MODEL_COLUMNS = ("STT", "Tên mô hình", "Chương trình", "Thời gian", "Số người tham gia", "Hiệu quả")
 MODEL_FIELDS = ("stt", "name", "programme", "time", "participants", "effect")
+PROGRAMME_HEADERS = tuple(group_header(word) for word in GROUP_WORDS)
+
+
+def model_columns(programme_header: str) -> tuple[str, ...]:
+    """The models sheet's headers with the group column headed `programme_header` ("Mục")."""
+    at = MODEL_FIELDS.index("programme")
+    return (*MODEL_COLUMNS[:at], programme_header, *MODEL_COLUMNS[at + 1 :])
+
 
 # Sheet "Thông tin": label in column A, value in column B.
 INFO_FIELDS = {

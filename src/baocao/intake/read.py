@@ -82,8 +82,12 @@ def _merged_at(ranges: list[tuple[int, ...]], row: int, col: int) -> str:
     return ""
 
 
-def _header_columns(row: list[Any], columns: tuple[str, ...]) -> dict[str, int]:
+def _header_columns(
+    row: list[Any], columns: tuple[str, ...], also: dict[str, str] | None = None
+) -> dict[str, int]:
+    """Column name -> its index in `row`; `also` maps other headers to the column they name."""
     keys = {match_key(c): c for c in columns}
+    keys.update({match_key(other): column for other, column in (also or {}).items()})
     found: dict[str, int] = {}
     for index, value in enumerate(row):
         column = keys.get(match_key(text_of(value)))
@@ -93,10 +97,13 @@ def _header_columns(row: list[Any], columns: tuple[str, ...]) -> dict[str, int]:
 
 
 def _find_header(
-    rows: list[list[Any]], columns: tuple[str, ...], required: set[str]
+    rows: list[list[Any]],
+    columns: tuple[str, ...],
+    required: set[str],
+    also: dict[str, str] | None = None,
 ) -> tuple[int, dict[str, int]] | None:
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        found = _header_columns(row, columns)
+        found = _header_columns(row, columns, also)
         if required <= found.keys():
             return index, found
     return None
@@ -267,7 +274,10 @@ def _read_models_sheet(opened: OpenedWorkbook) -> tuple[str | None, list[ModelRo
             ],
         )
     rows = opened.rows(sheet)
-    header = _find_header(rows, layout.MODEL_COLUMNS, {layout.MODEL_COLUMNS[1]})
+    # The group column under any header an outline gives it ("Chương trình", "Mục").
+    group = layout.MODEL_COLUMNS[layout.MODEL_FIELDS.index("programme")]
+    also = dict.fromkeys(layout.PROGRAMME_HEADERS, group)
+    header = _find_header(rows, layout.MODEL_COLUMNS, {layout.MODEL_COLUMNS[1]}, also)
     if header is None:
         return (
             sheet,

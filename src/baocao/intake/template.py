@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from baocao.config.catalog import Catalogue, Indicator, load_catalogue
-from baocao.config.outline import DEFAULT_WORK, load_outline
+from baocao.config.outline import DEFAULT_GROUP, DEFAULT_WORK, group_header, load_outline
 from baocao.config.paths import ProjectPaths
 from baocao.config.periods import Period
 from baocao.config.rule_kinds import rule_kind
@@ -87,7 +87,8 @@ def template_file_name(unit: Unit, period: str) -> str:
 
 
 def programme_numbers(catalogue: Catalogue) -> list[str]:
-    """The report's programmes 1–5, read from the catalogue's section numbers."""
+    """The numbers a model may be filed under (1–5 in 2021, 1–7 from 2025-H2), read from the
+    catalogue's section numbers."""
     numbers = {section.split(".")[0] for section in catalogue.sections}
     return sorted(numbers, key=int)
 
@@ -308,19 +309,20 @@ def _data_sheet(
 
 
 def _models_sheet(
-    ws: Worksheet, unit: Unit | None, period: str, catalogue: Catalogue, province: str
+    ws: Worksheet, unit: Unit | None, period: str, catalogue: Catalogue, province: str, group: str
 ):
     width = len(layout.MODEL_COLUMNS)
-    columns = dict(zip(layout.MODEL_FIELDS, layout.MODEL_COLUMNS, strict=True))
+    header = layout.model_columns(group_header(group))
+    columns = dict(zip(layout.MODEL_FIELDS, header, strict=True))
     programmes = programme_numbers(catalogue)
     title = _title(layout.TITLE_MODELS, unit, period, province)
     _merged_line(ws, TITLE_ROW, width, title, _TITLE_FONT)
     instruction = (
-        f"Mỗi dòng một mô hình, cách làm hiệu quả. Cột “{columns['programme']}” ghi số chương "
-        f"trình ({', '.join(programmes)}); cột “{columns['participants']}” ghi số nguyên."
+        f"Mỗi dòng một mô hình, cách làm hiệu quả. Cột “{columns['programme']}” ghi số {group} "
+        f"({', '.join(programmes)}); cột “{columns['participants']}” ghi số nguyên."
     )
     _merged_line(ws, INSTRUCTION_ROW, width, instruction, _NOTE_FONT)
-    _header(ws, layout.MODEL_COLUMNS, _MODEL_WIDTHS)
+    _header(ws, header, _MODEL_WIDTHS)
 
     last = FIRST_ROW + MODEL_ROWS - 1
     for row in range(FIRST_ROW, last + 1):
@@ -333,12 +335,13 @@ def _models_sheet(
     def column(field: str) -> str:
         return get_column_letter(layout.MODEL_FIELDS.index(field) + 1)
 
+    listed = ", ".join(programmes)
     programme = _validation(
         "list",
-        "Chương trình không hợp lệ",
-        f"Chọn một số chương trình trong danh sách: {', '.join(programmes)}.",
-        "Chọn chương trình",
-        f"Số chương trình của báo cáo: {', '.join(programmes)}.",
+        f"{group_header(group)} không hợp lệ",
+        f"Chọn một số {group} trong danh sách: {listed}.",
+        f"Chọn {group}",
+        f"Số {group} của báo cáo: {listed}.",
         formula1=f'"{",".join(programmes)}"',
     )
     programme.add(f"{column('programme')}{FIRST_ROW}:{column('programme')}{last}")
@@ -385,22 +388,28 @@ def build_template(
     province: str,
     *,
     work: str = DEFAULT_WORK,
+    group: str = DEFAULT_GROUP,
 ) -> Workbook:
     """The template as an openpyxl workbook, not yet saved, its rows sized to their text
     (`row_heights`; fit again after writing more text into it). `work` is the period's
-    `Outline.work` (`work_for`)."""
+    `Outline.work` and `group` its `Outline.group_word` (`outline_words`): what the models
+    sheet's column, instruction and list call the groups a model is filed under."""
     wb = Workbook()
     data = wb.active
     data.title = layout.SHEET_DATA
     _data_sheet(data, unit, period, catalogue, province, work)
-    _models_sheet(wb.create_sheet(layout.SHEET_MODELS), unit, period, catalogue, province)
+    models = wb.create_sheet(layout.SHEET_MODELS)
+    _models_sheet(models, unit, period, catalogue, province, group)
     _info_sheet(wb.create_sheet(layout.SHEET_INFO), unit, period)
     return fit_workbook(wb)
 
 
-def work_for(paths: ProjectPaths, period: str, catalogue: Catalogue) -> str:
-    """Whose work the period's template reports on: the outline in force's `work`."""
-    return load_outline(paths.config, catalogue, period).work
+def outline_words(paths: ProjectPaths, period: str, catalogue: Catalogue) -> dict[str, str]:
+    """What the outline in force for `period` gives the template, as `build_template`'s
+    keywords: whose work it reports on (`work`) and what it calls a group of models
+    (`group`)."""
+    outline = load_outline(paths.config, catalogue, period)
+    return {"work": outline.work, "group": outline.group_word}
 
 
 def save_reproducibly(wb: Workbook, path: Path) -> Path:
@@ -430,16 +439,18 @@ def write_template(
     province: str,
     *,
     work: str = DEFAULT_WORK,
+    group: str = DEFAULT_GROUP,
 ) -> Path:
     """Write the intake template for one unit (or a blank one when `unit` is None)."""
-    return save_reproducibly(build_template(unit, period, catalogue, province, work=work), path)
+    wb = build_template(unit, period, catalogue, province, work=work, group=group)
+    return save_reproducibly(wb, path)
 
 
 def write_templates(period: str, out_dir: Path, paths: ProjectPaths) -> list[Path]:
     """One template per unit of the period, named `<code>-<slug>-<period>.xlsx`."""
     catalogue = load_catalogue(paths.config, period)
     units = load_units(paths.config)
-    work = work_for(paths, period, catalogue)
+    words = outline_words(paths, period, catalogue)
     out_dir = Path(out_dir)
     return [
         write_template(
@@ -448,7 +459,7 @@ def write_templates(period: str, out_dir: Path, paths: ProjectPaths) -> list[Pat
             period,
             catalogue,
             units.province,
-            work=work,
+            **words,
         )
         for unit in units.for_period(period)
     ]

@@ -33,7 +33,8 @@ REASONS = {
     "notebook": "sổ tay xử lý (notebooks/clean_unit.ipynb) đã thay đổi",
     "catalogue": "danh mục chỉ tiêu của kỳ (config/indicators*.yml) đã thay đổi",
     "code": "mã nguồn của gói baocao đã thay đổi",
-    "parameters": "tham số (kỳ, mã hoặc tên đơn vị) đã thay đổi",
+    "parameters": "tham số (kỳ, mã hoặc tên đơn vị, tên gọi “chương trình” hay “mục” của đề "
+    "cương) đã thay đổi",
     "dependencies": "phiên bản thư viện (requirements.lock) đã thay đổi",
     "processed": "số liệu đã xử lý của kỳ đã thay đổi",
     "previous": "số liệu cùng kỳ năm trước đã thay đổi",

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 
 from baocao.config.checked import checked_path
+from baocao.config.outline import model_group
 from baocao.config.paths import ProjectPaths
 from baocao.config.rule_kinds import earlier_periods
 from baocao.config.units import Unit, load_units
@@ -47,17 +48,26 @@ class UnitPlan:
     parts: dict[str, str]
     key: str
     reasons: list[str]
+    parameters: dict[str, str]  # the notebook's parameters that matter to its result
 
     @property
     def reuse(self) -> bool:
         return not self.reasons
 
 
-def parameters(job: UnitJob, period: str) -> dict[str, str]:
+def parameters(job: UnitJob, period: str, group: str) -> dict[str, str]:
     """The notebook's parameters that matter to its result (paths do not); the issues found
-    while telling the file's unit go into the unit's own status (`store.found_issues`)."""
+    while telling the file's unit go into the unit's own status (`store.found_issues`);
+    `group` (the notebook's `model_group`) is what the period's outline calls the groups of
+    models (its warnings say it), so that a change of outline reruns a unit only when that
+    word changes."""
     found = json.dumps([i.as_dict() for i in job.issues], ensure_ascii=False) if job.issues else ""
-    parameters = {"period": period, "unit_code": job.unit.code, "unit_name": job.unit.name}
+    parameters = {
+        "period": period,
+        "unit_code": job.unit.code,
+        "unit_name": job.unit.name,
+        "model_group": group,
+    }
     return {**parameters, "found_issues": found} if found else parameters
 
 
@@ -67,9 +77,11 @@ def plan_units(
     """One `UnitPlan` per identified file: run when forced or when its content key has no
     complete cache entry (the reasons name the inputs that changed since its last run)."""
     notebook = paths.notebooks / NOTEBOOK
+    group = model_group(paths.config, period) if jobs else ""
     plans = []
     for job in jobs:
-        parts = unit_key_parts(paths, job.path, notebook, parameters(job, period))
+        given = parameters(job, period, group)
+        parts = unit_key_parts(paths, job.path, notebook, given)
         key = key_of(parts)
         if force:
             reasons = [FORCED]
@@ -77,7 +89,7 @@ def plan_units(
             reasons = []
         else:
             reasons = changed(cache.last_parts(period, job.unit.code), parts) or [NOT_CACHED]
-        plans.append(UnitPlan(job, parts, key, reasons))
+        plans.append(UnitPlan(job, parts, key, reasons, given))
     return plans
 
 

@@ -32,7 +32,7 @@ from baocao.run.discover import UnitJob
 from baocao.run.generations import Generation, repair
 from baocao.run.kernels import KernelPool, NotebookStopped, with_isolation_cell
 from baocao.run.parts import ADDED_UP, held_kind, held_message, held_units
-from baocao.run.plan import NOTEBOOK, UnitPlan, UnitsPlan, parameters
+from baocao.run.plan import NOTEBOOK, UnitPlan, UnitsPlan
 from baocao.run.set_aside import aside_reason
 from baocao.run.store import RUN_FILE, UnitFiles, read_unit_status, write_csv
 from baocao.run.unit_stopped import (
@@ -117,7 +117,7 @@ def run_unit_notebook(
                 notebook,
                 str(executed),
                 parameters={
-                    **parameters(plan.job, period),
+                    **plan.parameters,
                     "workbook": str(plan.job.path.resolve()),
                     "processed_dir": str(entry.resolve()),
                     "config_dir": str(paths.config.resolve()),

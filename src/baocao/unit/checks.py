@@ -12,6 +12,7 @@ from baocao.config.catalog import Catalogue
 from baocao.config.level_change import level_change_advice, plain_level_advice
 from baocao.config.lineage import ambiguity_note, lineage_hint, old_units_named, read_name, settle
 from baocao.config.names import foreign_level
+from baocao.config.outline import DEFAULT_GROUP
 from baocao.config.periods import Period, is_period, read_written_period
 from baocao.config.units import Unit, Units
 from baocao.errors import BaocaoError, Issue
@@ -37,6 +38,7 @@ def check_workbook(
     units_of: Callable[[str], Sequence[Unit]] | None = None,
     catalogue_of: Callable[[str], Catalogue] | None = None,
     unit_history: Units | None = None,
+    group_of: Callable[[str], str] | None = None,
 ) -> CheckReport:
     """Read, clean and validate one workbook. Its period is `period` when given, else the one
     written in its `Thông tin` sheet (in any form `periods.read_written_period` reads).
@@ -44,7 +46,9 @@ def check_workbook(
     outside it is reported; `catalogue_of(period)` the catalogue in force for the period the
     workbook declares (else `catalogue`). A `Thông tin` sheet naming a unit of a level the
     period's list does not have (“Huyện Bắc Sơn” in 2026) is an error; with `unit_history`
-    (units.yml, every list) its message cites the change of unit lists."""
+    (units.yml, every list) its message cites the change of unit lists. `group_of(period)`
+    is what the period's outline calls the groups of models (`outline.model_group`), for the
+    models' warnings (else "chương trình", as the base outline)."""
     workbook, read_issues = read_unit_workbook_or_issue(Path(path))
     if workbook is None:
         return CheckReport(period or "?", unit_state(read_issues), read_issues)
@@ -77,6 +81,10 @@ def check_workbook(
     if catalogue_of is not None and is_period(period):
         with suppress(BaocaoError):
             catalogue = catalogue_of(period)
+    group = DEFAULT_GROUP
+    if group_of is not None and is_period(period):
+        with suppress(BaocaoError):
+            group = group_of(period)
     written, cell = workbook.info.get("unit", ("", ""))
     declared, named_issues = _declared_unit(text_of(written), cell, units or (), unit_history)
     period_issues += named_issues
@@ -94,6 +102,7 @@ def check_workbook(
         units=units,
         unit_from="không xác định được",
         period_from=period_from,
+        group=group,
     )
     checked = validate_unit(cleaned.values, catalogue)
     issues = (*period_issues, *cleaned.issues, *checked.issues)

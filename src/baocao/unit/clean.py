@@ -20,6 +20,7 @@ import pandas as pd
 
 from baocao.base.keys import match_key
 from baocao.config.catalog import Catalogue, Indicator
+from baocao.config.outline import DEFAULT_GROUP
 from baocao.config.periods import Period, is_period
 from baocao.config.units import Unit
 from baocao.errors import Issue
@@ -379,11 +380,14 @@ def clean_unit(
     units: Sequence[Unit] | None = None,
     unit_from: str = "theo tên tệp",
     period_from: str | None = None,
+    group: str = DEFAULT_GROUP,
 ) -> CleanResult:
     """Clean one unit's workbook. With the period's `units`, a `Thông tin` sheet naming another
     unit than `unit_code` gets a warning; one naming another period than `period` is an error
     and none of the workbook's figures is `included`. Without a `Thông tin` sheet, a warning says the unit
-    was taken from `unit_from` and the period from `period_from` (default: the period's folder)."""
+    was taken from `unit_from` and the period from `period_from` (default: the period's folder).
+    `group` is what the period's outline calls the groups models are filed under
+    (`outline.model_group`), for the models' warnings."""
     values, value_issues, rows_read, table_last_row = clean_values(
         workbook, catalogue, period=period, unit_code=unit_code
     )
@@ -392,6 +396,7 @@ def clean_unit(
         period=period,
         unit_code=unit_code,
         programmes=programme_numbers(catalogue),
+        group=group,
     )
     mismatch = declared_unit_mismatch(workbook, unit_code, units) if units else None
     known = is_period(period)

@@ -1,8 +1,9 @@
 """The unit's models sheet (“Mô hình”) as rows: one row per model it lists.
 
 Pure: takes the workbook `intake` read, returns a frame of `MODEL_COLUMNS` (the layout's model
-fields, with the programme reduced to its number) and warnings for a programme that is not one
-of the catalogue version's (`programme_numbers`); reads no file.
+fields, with the group a model is filed under reduced to its number) and warnings for a number
+that is not one of the catalogue version's (`programme_numbers`), the group named as the
+period's outline names it ("chương trình", "mục"); reads no file.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pandas as pd
 
 from baocao.base.numbers import format_number
 from baocao.config.catalog import Catalogue
+from baocao.config.outline import DEFAULT_GROUP
 from baocao.errors import Issue
 from baocao.intake import layout
 from baocao.intake.read import UnitWorkbook
@@ -38,10 +40,13 @@ def clean_models(
     period: str,
     unit_code: str,
     programmes: tuple[str, ...] = DEFAULT_PROGRAMMES,
+    group: str = DEFAULT_GROUP,
 ) -> tuple[pd.DataFrame, list[Issue]]:
     """The models sheet as rows; `programmes` are the numbers the catalogue version's sections
-    start with (1–5 in 2021, 1–7 from 2025-H2): any other is a warning and left blank. Only
-    the first `MAX_MODELS` models are read; the rest is one warning with their count."""
+    start with (1–5 in 2021, 1–7 from 2025-H2): any other is a warning, naming the number as
+    the period's outline names its groups (`group`, `Outline.group_word`: "chương trình",
+    "mục"), and left blank. Only the first `MAX_MODELS` models are read; the rest is one
+    warning with their count."""
     records, issues = [], []
     shown = f"{programmes[0]} đến {programmes[-1]}" if programmes else "1 đến 5"
     over = workbook.model_rows[MAX_MODELS:]
@@ -57,7 +62,7 @@ def clean_models(
                 Issue(
                     "warning",
                     "model_programme",
-                    f"Mô hình “{fields['name']}” (dòng {model.row_number}): chương trình "
+                    f"Mô hình “{fields['name']}” (dòng {model.row_number}): {group} "
                     f"“{fields['programme']}” không phải số từ {shown}.",
                     sheet=workbook.models_sheet,
                     cell=model.first_ref,

@@ -9,7 +9,6 @@ section to its models.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -17,7 +16,7 @@ import pandas as pd
 
 from baocao.base.numbers import roman
 from baocao.config.catalog import Catalogue
-from baocao.config.outline import Outline
+from baocao.config.outline import GROUP_WORDS, Outline, group_header, group_word_of
 from baocao.config.units import Unit
 from baocao.intake.numbers import format_number
 from baocao.report.compose import table_layout as tl
@@ -216,7 +215,7 @@ def models_markdown(models: pd.DataFrame, units: Iterable[Unit], outline: Outlin
     frame = frame.sort_values(["_last", "_programme", "_unit", "_stt"], kind="stable")
     rows: list[list[str]] = []
     for groups, (programme, group) in enumerate(frame.groupby("_programme", sort=False), 1):
-        title = programme_title(programme, titles) or f"Chưa ghi {group_word(titles)}"
+        title = programme_title(programme, titles) or f"Chưa ghi {group_word_of(titles)}"
         rows.append([f"**{roman(groups)}**", f"**{table_cell(title)}**", "", "", "", ""])
         for number, model in enumerate(group.to_dict("records"), start=1):
             participants = model.get("participants")
@@ -246,34 +245,24 @@ def models_markdown(models: pd.DataFrame, units: Iterable[Unit], outline: Outlin
 
 
 def programme_titles(outline: Outline) -> dict[str, str]:
-    """Programme number ("1") -> its title, the outline's level-3 heading without its number."""
-    return {
-        section.id: section.heading.split(". ", 1)[-1]
-        for section in outline.sections
-        if section.level == 3 and section.id.isdigit()
-    }
+    """Group number ("1") -> its title, as the outline names it (`Outline.group_titles`)."""
+    return outline.group_titles
 
 
 def names_programmes(titles: Mapping[str, str]) -> bool:
     """Whether the outline groups its work in programmes ("Chương trình 1: …", 2021): only
     then do the report and Phụ lục II say "chương trình N"; the 2026 outline has none."""
-    return any(_PROGRAMME_HEADING.match(title) for title in titles.values())
+    return group_word_of(titles) == GROUP_WORDS[0]
 
 
-_PROGRAMME_HEADING = re.compile(r"chương trình\s+\d", re.IGNORECASE)
-
-
-def group_word(titles: Mapping[str, str]) -> str:
-    """What a group of Phụ lục II is called: "chương trình" where the outline has programmes,
-    otherwise "mục" (a numbered section of the outline)."""
-    return "chương trình" if names_programmes(titles) else "mục"
-
-
-def programme_title(programme: object, titles: Mapping[str, str]) -> str:
-    """A model's programme as Phụ lục II names it (empty when the unit wrote none): the
-    outline's heading, or "Chương trình 9" / "Mục 9" (`group_word`) for a number it lacks."""
+def programme_title(programme: object, titles: Mapping[str, str], group: str = "") -> str:
+    """A model's group as Phụ lục II names it (empty when the unit wrote none): the outline's
+    heading, or "Chương trình 9" / "Mục 9" for a number it lacks, in the outline's word
+    (`group`, default `group_word_of(titles)`)."""
     key = _programme_key(programme)
-    return titles.get(key, f"{group_word(titles).capitalize()} {key}") if key else ""
+    if not key:
+        return ""
+    return titles.get(key, f"{group_header(group or group_word_of(titles))} {key}")
 
 
 def _programme_key(value: object) -> str:

@@ -213,7 +213,13 @@ def sources_note(figures: FigureSet, period: Period, codes: Iterable[str] | None
         )
     else:
         codes = list(figures.meta if codes is None else codes)
-        text += f"; các so sánh “cùng kỳ” là so với {earlier}{_usual_basis(figures, codes)}."
+        # What the comparisons are with, only where the part compares a figure: a part that
+        # compares none says so, and why, with the earlier period named there instead.
+        compared = any((b := figures.comparison(c)) is not None and b.fair for c in codes)
+        if compared:
+            text += f"; các so sánh “cùng kỳ” là so với {earlier}{_usual_basis(figures, codes)}."
+        else:
+            text += "."
         if figures.unit_change:
             text += f" {figures.unit_change}"
         if figures.not_compared:
@@ -225,7 +231,9 @@ def sources_note(figures: FigureSet, period: Period, codes: Iterable[str] | None
                 "chỉ nêu số của kỳ, "
                 "không so sánh với cùng kỳ."
             )
-        notes = comparison_notes(figures, codes)
+        notes = comparison_notes(figures, codes, "" if compared else earlier)
+        if not compared and not any(earlier in note for note in notes):
+            notes.append(f"Không chỉ tiêu nào được so sánh với cùng kỳ ({earlier}).")
         if notes:
             text += " " + " ".join(notes)
     return text + "\n"
@@ -256,12 +264,14 @@ def _usual_basis(figures: FigureSet, codes: list[str]) -> str:
     return f", {_basis(usual)}{other}"
 
 
-def comparison_notes(figures: FigureSet, codes: Iterable[str]) -> list[str]:
+def comparison_notes(figures: FigureSet, codes: Iterable[str], earlier: str = "") -> list[str]:
     """What the part's note says, once, of its figures' comparisons with the same period a
     year earlier (`FigureSet.comparison`) that their sentences then leave out: the figures a
     total still lacking units keeps from comparing across two unit lists ("incomplete"); the
     means over other units in the two periods ("different_units"). Figures named up to
-    `NAMED_AT_MOST`, then counted. (The usual basis goes in the note's first sentence.)"""
+    `NAMED_AT_MOST`, then counted. (The usual basis goes in the note's first sentence.)
+    `earlier` ("6 tháng đầu năm 2025") is named where no figure of the part compares, since
+    the note then has no other place that says which period is meant."""
     codes = list(codes)
     bases = {c: figures.comparison(c) for c in codes}
     fair = [c for c, b in bases.items() if b is not None and b.fair]
@@ -274,7 +284,8 @@ def comparison_notes(figures: FigureSet, codes: Iterable[str]) -> list[str]:
     if lacking and not fair:
         notes.append(
             "Tổng của tỉnh kỳ này còn thiếu số liệu của đơn vị chưa nộp báo cáo hoặc chưa báo "
-            "cáo chỉ tiêu, nên chưa so sánh được với cùng kỳ: các chỉ tiêu chỉ nêu số của kỳ."
+            f"cáo chỉ tiêu, nên chưa so sánh được với cùng kỳ{f' ({earlier})' if earlier else ''}"
+            ": các chỉ tiêu chỉ nêu số của kỳ."
         )
     elif lacking:
         notes.append(

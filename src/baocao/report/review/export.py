@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from baocao.base.files import atomic_write_bytes
 from baocao.config.catalog import Catalogue
-from baocao.config.outline import Outline
+from baocao.config.outline import DEFAULT_GROUP, Outline
 from baocao.config.periods import Period
 from baocao.config.units import Unit
 from baocao.intake import layout
@@ -36,15 +36,23 @@ from baocao.run.aggregate import STATUS_COLUMNS, appendix_table
 FORMULA_STARTS = ("=", "+", "-", "@")
 _BOLD = Font(bold=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")
-# Phụ lục II: the programme's number (to sort and filter by) and its title, each its own column.
-_MODEL_HEADERS = (
-    "Số chương trình",
-    "Đơn vị",
-    *(
-        "Tên chương trình" if field == "programme" else name
-        for field, name in zip(layout.MODEL_FIELDS[1:], layout.MODEL_COLUMNS[1:], strict=True)
-    ),
-)
+
+
+def model_headers(group: str) -> tuple[str, ...]:
+    """Phụ lục II's columns: the group's number (to sort and filter by), the unit, then the
+    model's fields with the group's title, each its own column; the group named as the outline
+    in force names it (`group`: "chương trình" → "Số chương trình", "Tên chương trình"; "mục"
+    → "Số mục", "Tên mục")."""
+    return (
+        f"Số {group}",
+        "Đơn vị",
+        *(
+            f"Tên {group}" if field == "programme" else name
+            for field, name in zip(layout.MODEL_FIELDS[1:], layout.MODEL_COLUMNS[1:], strict=True)
+        ),
+    )
+
+
 _STATUS_SHOWN = tuple(c for c in STATUS_COLUMNS if c != "illustrative")
 NOT_USED = "không dùng"  # the state of a file set aside, as `baocao status` says it
 
@@ -140,7 +148,8 @@ def build_workbook(
     set_aside: tuple[dict, ...] = (),
 ) -> Workbook:
     """The workbook of a period's appendices, from its processed tables (pure: no file I/O).
-    `outline` names the programmes of Phụ lục II (without it: "Chương trình 2"). The sheet
+    `outline` names the groups of Phụ lục II and their columns as it does ("Số mục", "Tên
+    mục" from 2025-H2; without it: "Chương trình 2", as the base outline). The sheet
     "Tình hình nộp" lists each unit, then each file the run set aside (`set_aside`, as
     `run.set_aside.records` keeps them), state "không dùng", the reason under "Ghi chú"."""
     book = Workbook()
@@ -150,18 +159,19 @@ def build_workbook(
 
     names = {u.code: u.name for u in units}
     titles = programme_titles(outline) if outline is not None else {}
+    group = outline.group_word if outline is not None else DEFAULT_GROUP
     listed = (
         models.sort_values(["programme", "unit_code"], kind="stable") if len(models) else models
     )
     _rows(
         book.create_sheet("Phụ lục II"),
-        _MODEL_HEADERS,
+        model_headers(group),
         [
             [
                 row.get("programme"),
                 names.get(str(row.get("unit_code")), row.get("unit_code")),
                 *(
-                    programme_title(row.get(field), titles)
+                    programme_title(row.get(field), titles, group)
                     if field == "programme"
                     else row.get(field)
                     for field in layout.MODEL_FIELDS[1:]
