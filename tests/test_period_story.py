@@ -250,15 +250,19 @@ def test_the_feedback_workbooks(story):
 
 
 def test_the_internal_review_draft(story):
-    """The draft's annex: the resend's changed cell, the checked warning with its note, the
-    locked unit."""
+    """The draft's annex: the late units, the resend's changed cell, the checked warning with
+    its note, the locked unit and its file not used."""
     draft = story["paths"].output_period(PERIOD) / f"bao-cao-{PERIOD}-noi-bo.html"
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", draft.read_text("utf-8"))).split())
     cell, old, new = story["change"]
     assert f"{cell}: {old} → {new}" in text
     assert f"Ghi chú kiểm tra: {NOTE}" in text
     assert "Số liệu đã chốt (1): Tràng Định (bản 1)." in text
-    assert "muộn 5 ngày" in text
+    assert (
+        f"Hạn nộp {story['deadline']:%d/%m/%Y}; muộn: Bắc Sơn (5 ngày), Hữu Lũng (5 ngày), "
+        "Chi Lăng (5 ngày)." in text
+    )
+    assert f"Huyện Tràng Định đã chốt số liệu; tệp “{LOCKED_FILE}” (bản 2, nhận lúc " in text
 
 
 def test_the_document_to_sign_changes_only_where_it_should(story):
