@@ -2,8 +2,9 @@
 for the comparison), the real commands (`baocao run`, `status`, `mark-checked`, `chot`) through
 typer's CliRunner, two real runs (kernels, papermill, GX, the built-in renderer).
 
-The story: a deadline five days ago; six districts sent two days before it (their first sight
-recorded then, as `baocao status` would have that day), three after it (first seen now: late);
+The story: a deadline five days ago; seven units sent two days before it (their first sight
+recorded then, as `baocao status` would have that day), three after it (first seen now: late),
+Đình Lập never;
 Bình Gia's Quỹ "Vì người nghèo" is ten times 2020-H1's (a warning across periods), which the
 analyst checks by phone and marks checked; after the first run she locks Tràng Định (chốt);
 then Lạng Sơn city resends with one cell changed and Tràng Định resends too. Each of these is
@@ -196,6 +197,8 @@ def test_status_shows_late_units_versions_the_diff_locks_and_findings(story):
     assert f"{RESENT_FILE} {cell}: {old} → {new}" in history
     locked = folded(command(paths, "status", "Tràng Định", "--period", PERIOD))
     assert "Đã chốt: bản 1" in locked and "Nguyễn Thị B" in locked and held in locked
+    locked_cell, locked_old = story["locked_change"]
+    assert f"{locked_cell}: {locked_old} → {locked_old + 500}" in locked  # received, not used
 
 
 def test_the_runs_warn_of_the_tenfold_figure_then_count_it_checked(story):
