@@ -165,8 +165,13 @@ def receipt_lines(received: Any, code: str, path: Path) -> tuple[str, str]:
     held = next((h for h in received.held if h.unit_code == code), None)
     if held is None or held.newer is None:
         return said, ""
+    which = (
+        f"theo bản {held.lock.version}"
+        if held.lock.version is not None
+        else "khi đơn vị chưa gửi tệp (chốt cả kỳ)"
+    )
     locked = (
-        f"Số liệu của đơn vị đã được chốt theo bản {held.lock.version}; tệp gửi sau "
+        f"Số liệu của đơn vị đã được chốt {which}; tệp gửi sau "
         f"(“{held.newer.file}”, bản {held.newer.version}, nhận lúc "
         f"{held.newer.received_shown}) đã được ghi nhận nhưng không dùng. Nếu cần sửa số liệu "
         "đã chốt, hãy liên hệ Ban Thường trực."
