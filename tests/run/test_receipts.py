@@ -244,3 +244,27 @@ def test_the_whole_period_locked_then_one_unit_reopened(tmp_path):
     received = receive(PERIOD, paths, units, *discover(PERIOD, paths, units))
     assert [job.unit.code for job in received.jobs] == ["183", "185", "186"]
     assert received.held == [] and set(received.locks) >= {"183", "185"}
+
+
+def test_feedback_says_when_its_version_came_and_tells_a_locked_unit_its_file_was_not_used(
+    tmp_path,
+):
+    """The feedback head's lines (`run.feedback.receipt_lines`) from the period as received:
+    the version and its time of receipt; for a unit locked with the whole period before it
+    sent anything, that its file was recorded but not used."""
+    from baocao.run.feedback import receipt_lines
+
+    paths = project_copy(tmp_path, PERIOD, ON_TIME)
+    command(paths, "chot", "--ca-ky", "--period", PERIOD, "--nguoi", "B")
+    shutil.copy(SAMPLE / LATE[1], paths.raw / PERIOD / LATE[1])
+    units = load_units(paths.config).for_period(PERIOD)
+    received = receive(PERIOD, paths, units, *discover(PERIOD, paths, units))
+    said, locked = receipt_lines(received, "183", paths.raw / PERIOD / ON_TIME[0])
+    assert said.startswith("bản 1, nhận lúc ") and locked == ""
+    said, locked = receipt_lines(received, "186", paths.raw / PERIOD / LATE[1])
+    assert said.startswith("bản 1, nhận lúc ")
+    assert locked.startswith(
+        "Số liệu của đơn vị đã được chốt khi đơn vị chưa gửi tệp (chốt cả kỳ); tệp gửi sau "
+        f"(“{LATE[1]}”, bản 1, nhận lúc "
+    )
+    assert receipt_lines(None, "183", paths.raw / PERIOD / ON_TIME[0]) == ("", "")

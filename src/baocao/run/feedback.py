@@ -97,11 +97,13 @@ def build_feedback(
     source: Path | None,
     checked: Mapping[str, str] | None = None,
     made_on: date | None = None,
+    receipt: tuple[str, str] = ("", ""),
 ) -> bool:
     """Write the feedback of one unit's file at `target` from its status (`store.write_unit`'s
     record: unit, file, figures read, issues). `source` is the file it sent (None: a list
-    alone; a file with no finding gets the list alone too). Returns whether the feedback is a
-    copy of the unit's workbook."""
+    alone; a file with no finding gets the list alone too). `receipt`: (when this version was
+    received, what a locked unit is told of its later file), as `receipt_lines` gives. Returns
+    whether the feedback is a copy of the unit's workbook."""
     code = str(status.get("unit_code") or "")
     issues = list(status.get("issues") or [])
     cells = {(str(i.get("sheet") or ""), str(i.get("cell") or "").upper()) for i in issues}
@@ -126,6 +128,8 @@ def build_feedback(
         errors=sum(r.severity == "error" for r in rows),
         warnings=sum(r.severity == "warning" for r in rows),
         checked=sum(r.checked for r in rows),
+        received=receipt[0],
+        locked=receipt[1],
     )
     try:
         # A file with nothing to fix gets the short list alone: no copy to mark (and faster).
@@ -146,27 +150,64 @@ def checked_notes(code: str, status: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
+def receipt_lines(received: Any, code: str, path: Path) -> tuple[str, str]:
+    """(“bản 2, nhận lúc 09:30 ngày 30/06/2026”: the version of `path` the receipt ledger
+    holds for unit `code`, i.e. when baocao first saw it; what the unit is told when its
+    figures are locked and a later file of it was received, not used) from the run's
+    `run.received.Received` ("" each when there is nothing to say)."""
+    from baocao.run.cache import file_digest
+    from baocao.run.receipts import version_with
+
+    if received is None:
+        return "", ""
+    version = version_with(received.ledger, code, file_digest(path))
+    said = f"bản {version.version}, nhận lúc {version.received_shown}" if version else ""
+    held = next((h for h in received.held if h.unit_code == code), None)
+    if held is None or held.newer is None:
+        return said, ""
+    which = (
+        f"theo bản {held.lock.version}"
+        if held.lock.version is not None
+        else "khi đơn vị chưa gửi tệp (chốt cả kỳ)"
+    )
+    locked = (
+        f"Số liệu của đơn vị đã được chốt {which}; tệp gửi sau "
+        f"(“{held.newer.file}”, bản {held.newer.version}, nhận lúc "
+        f"{held.newer.received_shown}) đã được ghi nhận nhưng không dùng. Nếu cần sửa số liệu "
+        "đã chốt, hãy liên hệ Ban Thường trực."
+    )
+    return said, locked
+
+
 @dataclass
 class FeedbackStage:
     """The feedback files of one run of `period`, written into `folder` (the staged
     `phan-hoi/`). `checked` is the analyst's checked findings (finding identity → note,
-    `unit.feedback.finding_identity`); none by default."""
+    `unit.feedback.finding_identity`); none by default. `received`: the run's
+    `run.received.Received` (each file's version and time of receipt, the locks), or None."""
 
     folder: Path
     period: str
     checked: Mapping[str, str] = field(default_factory=dict)
+    received: Any = None
     written: list[Path] = field(default_factory=list)
     seconds: float = 0.0  # spent making and copying them (the manifest's `timings.feedback`)
     units: set[str] = field(default_factory=set)  # the units given a feedback file
 
     @classmethod
-    def start(cls, output: Path, period: str, checked: Mapping[str, str] | None = None):
+    def start(
+        cls,
+        output: Path,
+        period: str,
+        checked: Mapping[str, str] | None = None,
+        received: Any = None,
+    ):
         """An empty `phan-hoi/` in the generation's staged output `output`."""
         folder = Path(output) / FEEDBACK_FOLDER
         if folder.is_dir():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
-        return cls(folder, period, dict(checked or {}))
+        return cls(folder, period, dict(checked or {}), received)
 
     def _checked_of(self, code: str) -> dict[str, str]:
         """The checked findings given to `start` that are `code`'s."""
@@ -191,18 +232,20 @@ class FeedbackStage:
         suffix = ".xlsm" if job.path.suffix.lower() == ".xlsm" else ".xlsx"
         name = feedback_file_name(code, job.unit.short, self.period, suffix)
         checked = {**self._checked_of(code), **checked_notes(code, status)}
+        receipt = receipt_lines(self.received, code, job.path)
         digest = json_digest(
             {
                 "name": name,
                 "file": status.get("source_file"),
                 "issues": status.get("issues"),
                 "checked": checked,
+                "receipt": receipt,
             }
         )
         cached = entry / _CACHED / f"{digest[:16]}{suffix}"
         if not cached.is_file():
             cached.parent.mkdir(parents=True, exist_ok=True)
-            build_feedback(cached, status, self.period, job.path, checked)
+            build_feedback(cached, status, self.period, job.path, checked, receipt=receipt)
         return self._place(cached, name)
 
     def set_aside(self, processed: Path, rejected: Iterable[UnitJob], held: Mapping) -> None:

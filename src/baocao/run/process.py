@@ -393,7 +393,7 @@ def process_period(
     from baocao.run.feedback import FeedbackStage  # openpyxl: only when data is made again
 
     processed, notebooks = generation.stage_processed()
-    feedback = FeedbackStage.start(generation.output, period)
+    feedback = FeedbackStage.start(generation.output, period, received=received)
     for plan in plans:
         if plan.reuse:
             finish(plan, reused(plan), (processed, notebooks))

@@ -80,9 +80,24 @@ def _last_state(job: UnitJob, period: str, paths: ProjectPaths, cache: Cache) ->
     source = status.get("source_file") or ""
     same = parts.get("workbook") == file_digest(job.path) if parts else source == job.path.name
     if same:
-        return status["state"]
+        return status["state"] + _counts(status)
     whose = f"tệp “{source}”" if source and source != job.path.name else "bản trước của tệp"
     return f"{NOT_PROCESSED} tệp này (lần trước “{status['state']}” là của {whose})"
+
+
+def _counts(status: dict) -> str:
+    """ " (1 lỗi, 2 cảnh báo mở, 1 đã kiểm tra)" from a unit's status counts (`store.
+    finding_counts`: checked warnings apart from the open ones); "" when it has none."""
+    said = [
+        f"{status.get(key) or 0} {words}"
+        for key, words in (
+            ("errors", "lỗi"),
+            ("warnings", "cảnh báo mở"),
+            ("checked", "đã kiểm tra"),
+        )
+        if status.get(key)
+    ]
+    return f" ({', '.join(said)})" if said else ""
 
 
 def _why(job: UnitJob, otherwise: str) -> str:

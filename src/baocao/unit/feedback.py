@@ -86,6 +86,8 @@ class FeedbackHead:
     errors: int
     warnings: int
     checked: int = 0  # of the findings, those the analyst checked
+    received: str = ""  # this version as the receipt ledger has it: "bản 2, nhận lúc 09:30 ngày …"
+    locked: str = ""  # a locked unit's later file, received and not used, as the unit is told
 
     def lines(self) -> list[tuple[str, str]]:
         """(label, value) lines of the head, in order."""
@@ -101,9 +103,11 @@ class FeedbackHead:
             ("Đơn vị", unit),
             ("Kỳ báo cáo", f"{self.period_label} ({self.period})"),
             ("Tệp đã nhận", self.file_name),
+            *([("Nhận lúc", self.received)] if self.received else []),
             ("Ngày kiểm tra tệp", f"{self.made_on:%d/%m/%Y}"),
             ("Đã đọc", read),
             ("Kết quả kiểm tra", counts),
+            *([("Số liệu đã chốt", self.locked)] if self.locked else []),
         ]
 
     def verdict(self) -> str:
