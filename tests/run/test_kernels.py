@@ -156,7 +156,7 @@ def test_a_stuck_unit_and_a_dead_unit_kernel_end_their_units_only(project):
 def test_a_stuck_or_dead_report_kernel_ends_the_render_naming_the_step(project):
     env = {**project, "REPORT_FAULT": "sleep"}
     # A first run: the report runs in the kernel started ahead.
-    done, seconds = run(env, "--profile", "public")
+    done, seconds = run(env, "--profile", "official")
     print(f"stuck report cell (first run): {seconds:.1f} s")
     text = " ".join(done.stdout.split())
     assert done.returncode == 2, done.stdout + done.stderr
@@ -169,7 +169,7 @@ def test_a_stuck_or_dead_report_kernel_ends_the_render_naming_the_step(project):
     assert_nothing_left(env)
 
     # The next run renders in a kernel of its own: its death is named too.
-    done, seconds = run({**env, "REPORT_FAULT": "exit"}, "--profile", "public")
+    done, seconds = run({**env, "REPORT_FAULT": "exit"}, "--profile", "official")
     print(f"dead report kernel (next run): {seconds:.1f} s")
     text = " ".join(done.stdout.split())
     assert done.returncode == 2, done.stdout + done.stderr

@@ -76,7 +76,7 @@ def test_only_what_changed_reruns(project):
     }
     assert explained["183"] == (True, ["tệp số liệu của đơn vị đã thay đổi"])
     assert explained["181"][0] is False and explained["187"][0] is False
-    assert explained["báo"][0] is True  # a report reruns when a unit's data will change
+    assert explained["văn"][0] is True  # the document to sign reruns when a unit's data will change
     one, _ = run_units(project)
     assert reran(one) == {"183"}
 

@@ -83,8 +83,10 @@ def test_a_commune_with_its_own_file_beside_a_part_is_told_so_everywhere(trial):
     reason = "có thêm báo cáo riêng của một phần đơn vị, chưa xác định được báo cáo chung"
     for text in (internal, signed):
         assert "không đọc được" not in text
-        assert f"Đoàn Kết ({reason}" in text  # each section's gaps, as for a unit not sent
+        # Named once, in the note opening the part, as a unit not sent is (issue 20), with
+        # its true reason; the sections' own gaps do not repeat it.
         assert "2/65 đơn vị (chưa nộp: " in text and f"; {reason} của cả đơn vị: Đoàn Kết)" in text
+        assert f"Đoàn Kết ({reason}" not in text
     # The likely fix first: the commune's own file may be the whole; then one combined file.
     said = folded(ran)
     move = f"Nếu tệp “{OWN}” đã có số liệu của cả Xã Đoàn Kết, hãy chuyển tệp “{PART}” ra khỏi"
