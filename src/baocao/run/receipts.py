@@ -9,7 +9,7 @@ In: the files a period's units' figures come from (`discover.UnitJob`s). Out: un
 `data/processed/tiep-nhan/<period>/` (outside the period's processed folder, which each run
 replaces as a whole, and never under `data/raw/`), the ledger `so-tiep-nhan.json` (one
 `Receipt` per version: unit, version number, sha256, file name, local time first seen) and a
-kept copy of each version (`<sha256's first 12 digits>/<file name>`), from which the history of a
+kept copy of each version (`<sha256's first 8 digits>/<file name>`), from which the history of a
 unit's figures is shown (`history`) and a locked unit's figures are read (`run.locks`). Every
 file is written atomically, under a lock, so two commands at once never lose a version.
 """
@@ -100,7 +100,7 @@ def record_receipts(
             version = 1 + sum(r.unit_code == job.unit.code for r in ledger)
             # By content alone: the path stays short enough for Windows (260 characters) even for
             # the longest unit codes and file names; the ledger names the unit and the version.
-            kept = f"{digest[:12]}/{job.path.name}"
+            kept = f"{digest[:8]}/{job.path.name}"
             (folder / kept).parent.mkdir(parents=True, exist_ok=True)
             _keep(job.path, folder / kept)
             ledger.append(Receipt(job.unit.code, version, digest, job.path.name, moment, kept))

@@ -201,8 +201,15 @@ def feedback_rows(
 
 def feedback_file_name(unit_code: str, unit_short: str, period: str, suffix: str = ".xlsx") -> str:
     """The feedback file's name a clerk recognises: "phan-hoi-06529-loc-binh-2026-H1.xlsx"
-    (the unit's short name without diacritics)."""
-    return f"phan-hoi-{unit_code}-{ascii_slug(unit_short) or 'don-vi'}-{period}{suffix}"
+    (the unit's short name without diacritics, its first words up to `NAME_IN_FILE`
+    characters: the whole path must stay within Windows' 260 characters)."""
+    name = ascii_slug(unit_short) or "don-vi"
+    while len(name) > NAME_IN_FILE and "-" in name:
+        name = name.rsplit("-", 1)[0]
+    return f"phan-hoi-{unit_code}-{name[:NAME_IN_FILE]}-{period}{suffix}"
+
+
+NAME_IN_FILE = 24  # characters of the unit's name in its feedback file's name
 
 
 def ascii_slug(text: str) -> str:
