@@ -20,7 +20,8 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 from docx import Document
-from test_appendix_scale import SOFFICE, export_figures, pdf_tokens
+from pdf_pages import pdf_text
+from test_appendix_scale import SOFFICE, export_figures
 from test_render import appendix_by_code
 
 from baocao.run.aggregate import appendix_table
@@ -75,6 +76,7 @@ def run(project, tmp_path_factory):
         "BAOCAO_PROCESSED_DIR": str(out / "processed"),
         "BAOCAO_OUTPUT_DIR": str(out / "output"),
         "COLUMNS": "200",
+        "BAOCAO_PDF": "1",  # the PDF of the DOCX to sign, where LibreOffice is installed
     }
     completed = subprocess.run(
         [sys.executable, "-m", "baocao", "run", "--period", PERIOD],
@@ -261,12 +263,12 @@ def test_html_has_the_outline_in_order_and_the_appendix_totals(run, catalogue):
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
-def test_printed_appendix_shows_every_figure_of_the_export_whole(run, catalogue, tmp_path):
-    """The 11 districts' DOCX through LibreOffice: each figure of the Excel export's Phụ lục I
-    is a whole token of the PDF's text."""
+def test_printed_appendix_shows_every_figure_of_the_export_whole(run, catalogue):
+    """The run's PDF of the 11 districts' DOCX (LibreOffice): each figure of the Excel export's
+    Phụ lục I is a whole token of the PDF's text."""
     expected = Counter(export_figures(run["output"] / f"bao-cao-{PERIOD}-so-lieu.xlsx", catalogue))
     assert sum(expected.values()) > 10 * 30
-    tokens = pdf_tokens(run["output"] / f"bao-cao-{PERIOD}.docx", tmp_path)
+    tokens = Counter(pdf_text(run["output"] / f"bao-cao-{PERIOD}.pdf").split())
     missing = expected - tokens
     assert not missing, dict(list(missing.items())[:10])
 

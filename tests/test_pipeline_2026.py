@@ -64,6 +64,7 @@ def run(project, tmp_path_factory):
         "BAOCAO_PROCESSED_DIR": str(out / "processed"),
         "BAOCAO_OUTPUT_DIR": str(out / "output"),
         "COLUMNS": "200",
+        "BAOCAO_PDF": "1",  # the PDF of the DOCX to sign, where LibreOffice is installed
     }
     started = time.perf_counter()
     completed = subprocess.run(

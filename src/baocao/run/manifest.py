@@ -72,7 +72,8 @@ def git_commit(root: Path) -> dict[str, Any] | None:
 
 def content_digest(path: Path) -> str:
     """A digest of what a file says: an office file's parts (DOCX, XLSX) without the zip's
-    timestamps and the document properties' dates; any other file, its bytes."""
+    timestamps and the document properties' dates; a PDF without its dates and identifier
+    (`review.pdf_check.pdf_digest`); any other file, its bytes."""
     if path.suffix.lower() in (".docx", ".xlsx"):
         with zipfile.ZipFile(path) as archive:
             parts = sorted(archive.namelist())
@@ -83,6 +84,10 @@ def content_digest(path: Path) -> str:
                     if name != "docProps/core.xml"
                 )
             )
+    if path.suffix.lower() == ".pdf":
+        from baocao.report.review.pdf_check import pdf_digest
+
+        return pdf_digest(path)
     return file_digest(path)
 
 
