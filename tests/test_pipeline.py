@@ -192,6 +192,25 @@ def test_the_command_prints_where_the_reports_are(run):
     assert english == [] and "(manifest)" not in run["stdout"]
 
 
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_the_pdf_of_the_docx_to_sign_is_written_checked_and_listed(run):
+    """LibreOffice's PDF of the finished DOCX, beside it, listed in the run's closing table
+    and in the manifest with a digest that another conversion of the same DOCX reproduces."""
+    from pypdf import PdfReader
+
+    from baocao.report.review.pdf_check import pdf_problems
+
+    pdf = run["output"] / f"bao-cao-{PERIOD}.pdf"
+    assert pdf_problems(pdf) == []
+    reader = PdfReader(str(pdf))
+    assert len(reader.pages) > 20
+    first = " ".join(reader.pages[0].extract_text().split())
+    assert "BÁO CÁO" in first and "Lạng Sơn, ngày 05 tháng 7 năm 2021" in first
+    assert f"Bản nội bộ, PDF (.pdf): {pdf}" in run["stdout"].replace("\n", "")
+    manifest = json.loads((run["output"] / "manifest.json").read_text(encoding="utf-8"))
+    assert pdf.name in manifest["report_text"]
+
+
 def in_order(texts: list[str]) -> list[str]:
     """The outline headings found, in the order of the outline, each after the previous one."""
     found, position = [], 0
