@@ -20,7 +20,8 @@ from baocao.report.programs.libreoffice import MISSING
 from baocao.report.render import reports as render
 from baocao.report.render.formats import SIGNED_PROFILE, unavailable_notes
 from baocao.report.render.output_files import output_names
-from baocao.report.review.pdf_check import pdf_digest, pdf_problems
+from baocao.report.review.pdf_check import pdf_problems
+from baocao.run.manifest import pdf_digest
 
 
 def write_pdf(path: Path, text: str = "", date: str = "2021-07-05") -> Path:

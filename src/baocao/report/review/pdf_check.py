@@ -2,15 +2,12 @@
 
 A PDF that LibreOffice wrote without error can still be useless: no page, or pages whose text
 is not there (fonts missing, glyphs drawn as shapes). `pdf_problems` reads the file with pypdf
-and says, in Vietnamese, what is wrong (nothing: it may be published); `pdf_digest` is the
-PDF's digest without what changes at every conversion (its creation date, file identifier and checksum),
-so a run that reproduces the report reproduces its PDF's digest too.
+and says, in Vietnamese, what is wrong (nothing: it may be published). (The manifest's digest
+of a PDF leaves out what changes at every conversion: `run.manifest.content_digest`.)
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 from pathlib import Path
 
 MIN_LETTERS = 20  # on the first page: the header block and the title alone have more
@@ -37,17 +34,3 @@ def pdf_problems(path: Path) -> list[str]:
             "phông chữ Times New Roman hoặc LibreOffice chuyển đổi lỗi"
         ]
     return []
-
-
-# What LibreOffice writes anew at each conversion: the dates, the file identifier and its
-# checksum of the whole file (which includes them).
-_VARYING = re.compile(
-    rb"/(?:CreationDate|ModDate)\s*\([^)]*\)"
-    rb"|/ID\s*\[\s*<[0-9A-Fa-f]*>\s*<[0-9A-Fa-f]*>\s*\]"
-    rb"|/DocChecksum\s*/[0-9A-Fa-f]+"
-)
-
-
-def pdf_digest(path: Path) -> str:
-    """SHA-256 of the PDF's bytes without its dates, file identifier and checksum (hex)."""
-    return hashlib.sha256(_VARYING.sub(b"", Path(path).read_bytes())).hexdigest()
