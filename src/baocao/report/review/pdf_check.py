@@ -10,14 +10,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from baocao.errors import BaocaoError
+
 MIN_LETTERS = 20  # on the first page: the header block and the title alone have more
 
 
 def pdf_problems(path: Path) -> list[str]:
     """Why the PDF at `path` may not be published: unreadable, no page, or no text found on
     its first page (empty when it may be published)."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import PdfReadError
+    except ImportError:  # a pinned dependency: the environment predates it
+        raise BaocaoError(
+            "Thiếu thư viện pypdf để kiểm tra tệp PDF trước khi xuất bản. Hãy cài lại môi "
+            "trường (make env, hoặc pip install -c requirements.lock -e .) rồi chạy lại."
+        ) from None
 
     try:
         reader = PdfReader(str(path))
