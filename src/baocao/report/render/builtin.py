@@ -24,7 +24,12 @@ import yaml
 from baocao.errors import BaocaoError
 from baocao.report.programs.pandoc import run_pandoc
 from baocao.report.render.execute import execute_report
-from baocao.report.render.formats import REGISTRY, Conversion, ready_to_publish
+from baocao.report.render.formats import (
+    REGISTRY,
+    Conversion,
+    derived_formats,
+    ready_to_publish,
+)
 from baocao.report.render.job import Derivations, RenderJob, publish, temporary_output
 from baocao.report.render.profiles import PROFILE_NAMES
 from baocao.report.render.quarto_config import ASSETS, quarto_config
@@ -147,11 +152,21 @@ def render_builtin(job: RenderJob) -> dict[str, dict[str, Path]]:
             conversions = _conversions(job, build, staged)
             # Each conversion is its own pandoc process: they run side by side, and each
             # output is finished (DOCX) or checked (HTML) while the others are converted; the
-            # formats derived from a finished output (the PDF) start at once, beside them.
-            with ThreadPoolExecutor(max_workers=max(1, min(len(conversions), CPUS))) as pool:
+            # formats derived from a finished output (the PDF) start at once, beside them. An
+            # output others are derived from (the DOCX, then its PDF: the longest chain) has
+            # a worker of its own; the rest share what is left of the cores.
+            chains = [c for c in conversions if derived_formats(c[0][1], job.names[c[0][0]])]
+            others = [c for c in conversions if c not in chains]
+            with (
+                ThreadPoolExecutor(max_workers=max(1, len(chains))) as first,
+                ThreadPoolExecutor(
+                    max_workers=max(1, min(len(others), CPUS - len(chains)))
+                ) as rest,
+            ):
                 running = {
                     pool.submit(_pandoc, markdown, to, target, args, output[0]): (output, target)
-                    for output, to, target, args in conversions
+                    for pool, group in ((first, chains), (rest, others))
+                    for output, to, target, args in group
                 }
                 for done in as_completed(running):
                     done.result()  # the first failure, as BaocaoError
