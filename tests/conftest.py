@@ -26,6 +26,9 @@ requires_quarto = pytest.mark.skipif(
 # (subprocesses inherit it): Quarto's renders are few and shared (tests/report/quarto_renders.py)
 # to keep the suite within its 10 minutes. BAOCAO_BACKEND=quarto runs all of them with Quarto.
 os.environ.setdefault("BAOCAO_BACKEND", "builtin")
+# LibreOffice's PDF of the DOCX to sign costs a few seconds per render: the end-to-end runs
+# (tests/test_pipeline*.py) and the tests of the PDF ask for it (BAOCAO_PDF=1), the others not.
+os.environ.setdefault("BAOCAO_PDF", "0")
 
 
 @pytest.fixture(scope="session")

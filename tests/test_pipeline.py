@@ -21,7 +21,8 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 from docx import Document
-from test_appendix_scale import SOFFICE, export_figures, pdf_tokens
+from pdf_pages import pdf_text
+from test_appendix_scale import SOFFICE, export_figures
 from test_render import appendix_by_code
 
 from baocao.run.aggregate import appendix_table
@@ -76,6 +77,7 @@ def run(project, tmp_path_factory):
         "BAOCAO_PROCESSED_DIR": str(out / "processed"),
         "BAOCAO_OUTPUT_DIR": str(out / "output"),
         "COLUMNS": "200",
+        "BAOCAO_PDF": "1",  # the PDF of the DOCX to sign, where LibreOffice is installed
     }
     completed = subprocess.run(
         [sys.executable, "-m", "baocao", "run", "--period", PERIOD],
@@ -196,6 +198,25 @@ def test_the_command_prints_where_the_reports_are(run):
     assert english == [] and "(manifest)" not in run["stdout"]
 
 
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_the_pdf_of_the_docx_to_sign_is_written_checked_and_listed(run):
+    """LibreOffice's PDF of the finished DOCX, beside it, listed in the run's closing table
+    and in the manifest with a digest that another conversion of the same DOCX reproduces."""
+    from pypdf import PdfReader
+
+    from baocao.report.review.pdf_check import pdf_problems
+
+    pdf = run["output"] / f"bao-cao-{PERIOD}.pdf"
+    assert pdf_problems(pdf) == []
+    reader = PdfReader(str(pdf))
+    assert len(reader.pages) > 20
+    first = " ".join(reader.pages[0].extract_text().split())
+    assert "BÁO CÁO" in first and "Lạng Sơn, ngày 05 tháng 7 năm 2021" in first
+    assert f"Bản nội bộ, PDF (.pdf): {pdf}" in run["stdout"].replace("\n", "")
+    manifest = json.loads((run["output"] / "manifest.json").read_text(encoding="utf-8"))
+    assert pdf.name in manifest["report_text"]
+
+
 def in_order(texts: list[str]) -> list[str]:
     """The outline headings found, in the order of the outline, each after the previous one."""
     found, position = [], 0
@@ -268,12 +289,12 @@ def test_html_has_the_outline_in_order_and_the_appendix_totals(run, catalogue):
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
-def test_printed_appendix_shows_every_figure_of_the_export_whole(run, catalogue, tmp_path):
-    """The 11 districts' DOCX through LibreOffice: each figure of the Excel export's Phụ lục I
-    is a whole token of the PDF's text."""
+def test_printed_appendix_shows_every_figure_of_the_export_whole(run, catalogue):
+    """The run's PDF of the 11 districts' DOCX (LibreOffice): each figure of the Excel export's
+    Phụ lục I is a whole token of the PDF's text."""
     expected = Counter(export_figures(run["output"] / f"bao-cao-{PERIOD}-so-lieu.xlsx", catalogue))
     assert sum(expected.values()) > 10 * 30
-    tokens = pdf_tokens(run["output"] / f"bao-cao-{PERIOD}.docx", tmp_path)
+    tokens = Counter(pdf_text(run["output"] / f"bao-cao-{PERIOD}.pdf").split())
     missing = expected - tokens
     assert not missing, dict(list(missing.items())[:10])
 

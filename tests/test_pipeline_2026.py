@@ -19,7 +19,9 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 from docx import Document
+from office import SOFFICE
 from openpyxl import load_workbook
+from pdf_pages import CAPTION, NUMBER_TWICE, PDFTOTEXT, ends_with, pdf_pages
 
 from baocao.base.numbers import format_number
 from baocao.config.catalog import load_catalogue
@@ -66,6 +68,7 @@ def run(project, tmp_path_factory):
         "BAOCAO_PROCESSED_DIR": str(out / "processed"),
         "BAOCAO_OUTPUT_DIR": str(out / "output"),
         "COLUMNS": "200",
+        "BAOCAO_PDF": "1",  # the PDF of the DOCX to sign, where LibreOffice is installed
     }
     started = time.perf_counter()
     completed = subprocess.run(
@@ -230,6 +233,89 @@ def test_html_has_the_2026_title_headings_comparisons_and_65_communes(run, commu
     assert "cùng kỳ" not in sentence.split(".", 1)[0]
     cells = appendix_cells_html(soup)
     assert {u.short for u in communes} <= cells
+    if "cong-khai" in name:
+        assert "không công bố" not in text
+
+
+# --- the PDF of the DOCX to sign, as a clerk would print it --------------------------------
+
+
+@pytest.fixture(scope="module")
+def printed(run):
+    """The run's PDF (LibreOffice) read page by page, and the DOCX it was made from."""
+    if SOFFICE is None or PDFTOTEXT is None:
+        pytest.skip("LibreOffice (soffice) or pdftotext (poppler-utils) is not installed")
+    pdf = run["output"] / f"bao-cao-{PERIOD}.pdf"
+    return {
+        "pages": pdf_pages(pdf),
+        "docx": Document(str(run["output"] / f"bao-cao-{PERIOD}.docx")),
+    }
+
+
+def test_no_heading_caption_or_group_row_ends_a_page(printed):
+    document = printed["docx"]
+    kept = [
+        p.text
+        for p in document.paragraphs
+        if p.style.name.startswith("Heading") or p.style.name == "Table Caption"
+    ]
+    kept += [  # Phụ lục II's programme rows: STT and one cell across the row
+        row.cells[1].text for t in document.tables for row in t.rows if len(row._tr.tc_lst) == 2
+    ]
+    assert len(kept) > 30
+    alone = [
+        (page.number, text[:50])
+        for page in printed["pages"][:-1]
+        for text in kept
+        if ends_with(page, text)
+    ]
+    assert not alone
+
+
+def test_every_caption_has_one_number(printed, run):
+    lines = [line.text for page in printed["pages"] for line in page.lines]
+    captions = [text for text in lines if CAPTION.match(text)]
+    assert any(t.startswith("Bảng 1. ") for t in captions)
+    assert any(t.startswith("Biểu đồ 1. ") for t in captions)
+    assert not [text for text in captions if NUMBER_TWICE.match(text)]
+    for page in sorted(run["output"].glob(f"bao-cao-{PERIOD}*.html")):  # the same composition
+        html = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+        shown = [
+            " ".join(c.get_text(" ").split()) for c in html.find_all(["caption", "figcaption"])
+        ]
+        assert shown and not [text for text in shown if NUMBER_TWICE.match(text)], page.name
+
+
+def test_a_chart_never_leaves_half_a_page_empty_before_it(printed):
+    """A chart (an image: no text above its caption on its page) that starts a page follows a
+    page filled at least to the middle of its text area (2026-H1 once left three quarters
+    of a page empty before a chart of 30 communes, 9 inches tall)."""
+    pages = printed["pages"]
+    for before, page in zip(pages, pages[1:], strict=False):
+        body = page.body
+        if body and CAPTION.match(body[0].text) and body[0].text.startswith("Biểu đồ"):
+            middle = before.height / 2  # the text area's middle: equal top and bottom margins
+            assert before.body[-1].bottom >= middle, (before.number, before.body[-1].text)
+
+
+def test_the_paragraph_after_a_table_stands_apart_from_it(printed):
+    """ "Ghi chú: …" under Phụ lục I's last table: a line's height of room, not touching."""
+    for page in printed["pages"]:
+        lines = page.body
+        for above, line in zip(lines, lines[1:], strict=False):
+            if line.text.startswith("Ghi chú:"):
+                assert line.top - above.bottom >= 5, (page.number, above.text)
+                return
+    raise AssertionError("no “Ghi chú” under Phụ lục I")
+
+
+def test_phu_luc_ii_fits_its_columns_to_their_content(printed):
+    """Phụ lục II's 180 models on a landscape page, names and effects given the width: 11
+    pages (22 when its "Hiệu quả" column was a few words wide on a portrait page)."""
+    pages = printed["pages"]
+    start = next(p.number for p in pages if any(line.text == "Phụ lục II" for line in p.lines))
+    assert all(p.width > p.height for p in pages[start - 1 :])
+    assert len(pages) - start + 1 <= 12
 
 
 def test_without_a_narrative_the_document_to_sign_is_a_draft_and_nothing_is_published(run):

@@ -26,6 +26,7 @@ from pathlib import Path
 from baocao.config.paths import ProjectPaths
 from baocao.config.periods import Period
 from baocao.config.units import load_units
+from baocao.report.render.formats import unavailable_notes
 from baocao.report.render.kernel import ReportKernel
 from baocao.report.render.narrative_check import narrative_summary
 from baocao.report.render.output_files import export_name, report_files
@@ -293,6 +294,7 @@ def _render(run: _Done, options: RunOptions, result: RunResult, ahead) -> None:
     appendices' workbook written beside while that code runs."""
     plan, view, output = run.plan, run.view, run.generation.output
     run.timings["render"] = {}
+    result.notes += unavailable_notes(plan.profiles)  # the PDF without LibreOffice
     if not plan.to_render:
         return
     from baocao.report.render.reports import render_reports  # python-docx, nbclient: only here

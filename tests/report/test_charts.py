@@ -83,9 +83,14 @@ def test_many_units_keep_the_largest_ranked_and_say_how_many():
     labels = [f"Xã {i}" for i in range(65)]
     figure = charts.share_bars(labels, [float(i % 50) for i in range(65)], None, "Tỷ lệ")
     shown = [t.get_text() for t in figure.axes[0].get_yticklabels()]
-    assert len(shown) == charts.MAX_UNITS
+    assert len(shown) == charts.MAX_UNITS == 18
     assert shown[:3] == ["Xã 49", "Xã 48", "Xã 47"]  # the largest on top, in order
-    assert "(30 đơn vị lớn nhất trong 65 đơn vị)" in _title(figure)
+    assert "(18 đơn vị lớn nhất trong 65 đơn vị)" in _title(figure)
+    # With its caption, a chart fills at most half a page: none leaves half a page empty.
+    compare = charts.compare_bars(labels, list(range(65)), list(range(65)), ("a", "b"), "T", "C")
+    assert len(compare.axes[0].get_yticklabels()) == charts.max_units(2) == 11  # 2021's 11 all
+    for chart in (figure, compare):
+        assert chart.get_figheight() <= charts.MAX_HEIGHT
 
 
 def test_units_are_ranked_by_value_units_without_figures_last():

@@ -50,7 +50,7 @@ def test_appendices_are_written_and_unit_text_stays_text(tmp_path, catalogue):
     # Units as rows, the province's total last; indicators as columns, each code once.
     assert [row[2] for row in figures[3:]] == [*(u.short for u in units), "Tổng cộng"]
     assert sorted(figures[2][3:]) == sorted(catalogue.codes)
-    assert figures[0][3].startswith("Bảng 1. 1.1.")  # the band names the report's table
+    assert figures[0][3].startswith("Bảng 1. Công tác tuyên truyền")  # the report's table
     assert sheet.freeze_panes == "D4"
     assert sheet.print_title_rows == "$1:$3"
     column = figures[2].index("tt_so_cuoc")

@@ -16,15 +16,21 @@ from baocao.report.render.output_files import output_names, report_files
 
 
 def test_the_registry_holds_todays_formats_and_names():
-    assert list(formats.REGISTRY) == ["docx", "html"]
-    # Each document named by its role: the one to sign keeps the plain name.
+    assert list(formats.REGISTRY) == ["docx", "html", "pdf"]
+    assert formats.REGISTRY["pdf"].derived_from == "docx"  # LibreOffice's, from the DOCX
+    # Each document named by its role: the one to sign keeps the plain name (the PDF is off
+    # in tests: conftest).
     assert output_names(PERIOD, "official") == {"docx": "bao-cao-2021-H1.docx"}
     assert output_names(PERIOD, "internal") == {
         "docx": "bao-cao-2021-H1-noi-bo.docx",
         "html": "bao-cao-2021-H1-noi-bo.html",
     }
     assert report_files(PERIOD, "public") == ["bao-cao-2021-H1-cong-khai.html"]
-    assert formats.labels() == {"docx": "Word (.docx)", "html": "trang web (.html)"}
+    assert formats.labels() == {
+        "docx": "Word (.docx)",
+        "html": "trang web (.html)",
+        "pdf": "PDF (.pdf)",
+    }
 
 
 def refuse_empty(job, profile: str, path: Path) -> None:

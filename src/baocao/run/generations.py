@@ -38,7 +38,7 @@ from baocao.run.store import period_lock, read_json
 EARLIER_TABLES = ("values.csv", "status.csv", "models.csv")
 _PROCESSED, _OUTPUT = "processed", "output"
 # Programs that keep a file they opened from being replaced, by the file's suffix.
-HOLDERS = {".docx": "Word", ".xlsx": "Excel", ".csv": "Excel"}
+HOLDERS = {".docx": "Word", ".xlsx": "Excel", ".csv": "Excel", ".pdf": "trình đọc PDF"}
 
 
 def _roots(paths: ProjectPaths) -> dict[str, Path]:

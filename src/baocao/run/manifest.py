@@ -7,6 +7,7 @@ whether this run reproduced the previous one (same inputs → same processed dat
 
 from __future__ import annotations
 
+import re
 import subprocess
 import zipfile
 from datetime import datetime
@@ -72,7 +73,8 @@ def git_commit(root: Path) -> dict[str, Any] | None:
 
 def content_digest(path: Path) -> str:
     """A digest of what a file says: an office file's parts (DOCX, XLSX) without the zip's
-    timestamps and the document properties' dates; any other file, its bytes."""
+    timestamps and the document properties' dates; a PDF without its dates and identifier
+    (`pdf_digest`); any other file, its bytes."""
     if path.suffix.lower() in (".docx", ".xlsx"):
         with zipfile.ZipFile(path) as archive:
             parts = sorted(archive.namelist())
@@ -83,7 +85,24 @@ def content_digest(path: Path) -> str:
                     if name != "docProps/core.xml"
                 )
             )
+    if path.suffix.lower() == ".pdf":
+        return pdf_digest(path)
     return file_digest(path)
+
+
+# What LibreOffice writes anew at each conversion of the same DOCX to PDF: the dates, the file
+# identifier and its checksum of the whole file (which includes them).
+_PDF_VARYING = re.compile(
+    rb"/(?:CreationDate|ModDate)\s*\([^)]*\)"
+    rb"|/ID\s*\[\s*<[0-9A-Fa-f]*>\s*<[0-9A-Fa-f]*>\s*\]"
+    rb"|/DocChecksum\s*/[0-9A-Fa-f]+"
+)
+
+
+def pdf_digest(path: Path) -> str:
+    """SHA-256 of a PDF's bytes without its dates, file identifier and checksum (hex): two
+    conversions of the same DOCX give the same digest."""
+    return sha256_bytes(_PDF_VARYING.sub(b"", Path(path).read_bytes()))
 
 
 def files_with_digests(paths: list[Path], base: Path) -> dict[str, str]:

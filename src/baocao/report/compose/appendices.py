@@ -134,7 +134,8 @@ def appendix_tables(
         open_group = True
     out: list[AppendixTable] = []
     for sections_in, indices, continued in groups:
-        titles = [f"{s}. {sections[s]}" if s in sections else s for s in sections_in]
+        # One number per caption: the table's own ("Bảng 2."), not the sections' ("2.1.").
+        titles = [sections.get(s) or f"Mục {s}" for s in sections_in]
         if continued:
             titles[0] += f" {CONTINUED}"
         caption = f"{BY_UNIT_CAPTION} {len(out) + 1}. {'; '.join(titles)}"
@@ -163,7 +164,8 @@ def appendix_markdown(
     notebook_links: bool = False,
     without_notebook: Iterable[str] = (),
 ) -> str:
-    """Phụ lục I as pipe tables with captions ("Bảng 1. 1.1. …"), one or more per section:
+    """Phụ lục I as pipe tables with captions ("Bảng 1. <section's title>; …"), one or more
+    per section:
     STT | Đơn vị | the section's indicators, one row per unit, "Tổng cộng" last (bold).
 
     `table` is `aggregate.appendix_table` (rows in catalogue order; columns code, section,

@@ -1,7 +1,8 @@
 """The report's charts: one style, three shapes, PNG files for both backends.
 
-Every chart is a horizontal bar chart by unit, units ranked by value, largest on top; beyond
-`MAX_UNITS` units only the largest are drawn and the title says how many of how many: `stacked_bars` (e.g. Covid-19 donations, cash + in kind),
+Every chart is a horizontal bar chart by unit, units ranked by value, largest on top, at most
+`MAX_HEIGHT` tall (with its caption, half a page); beyond `max_units` units only the largest
+are drawn and the title says how many of how many: `stacked_bars` (e.g. Covid-19 donations, cash + in kind),
 `compare_bars` (a figure against the same period a year earlier) and `share_bars` (a share per
 unit with the province's average). They are legible in grey print: greys and hatching, never
 colour alone; Vietnamese titles, axis labels and numbers ("1.357", "12,5").
@@ -30,7 +31,12 @@ from baocao.base.numbers import format_money, format_number  # noqa: E402
 DPI = 200
 WIDTH = 6.3  # inches: the text width of an A4 page with the official margins
 TITLE_WIDTH = 90  # characters per line of a chart's title
-MAX_UNITS = 30  # more units than this: the largest ones are shown, the title says how many
+# A chart and its caption take at most half a portrait page's text height (257 mm, 10.1 in),
+# so a chart that does not fit below the text before it never leaves half a page empty.
+MAX_HEIGHT = 4.4  # inches
+FRAME = 1.3  # inches: the title, the legend and the axis around the bars
+PITCH = 0.17  # inches per unit with one bar, plus `PITCH_PER_SERIES` for each further series
+PITCH_PER_SERIES = 0.11
 
 # The one style of every chart.
 STYLE = {
@@ -80,21 +86,38 @@ def vn_tick(value: float, _position: object = None) -> str:
     return format_number(value, 2, trim=True)
 
 
+def _pitch(series: int) -> float:
+    return PITCH + PITCH_PER_SERIES * (series - 1)
+
+
+def max_units(series: int = 1) -> int:
+    """How many units a chart of `series` bars per unit draws within `MAX_HEIGHT` (18 with one
+    bar, 11 with two: the 11 districts of 2021 all shown); more: the largest ones."""
+    return int((MAX_HEIGHT - FRAME) / _pitch(series) + 1e-9)
+
+
+MAX_UNITS = max_units(1)
+
+
 def _height(count: int, series: int = 1) -> float:
-    return min(9.0, 1.3 + count * (0.24 + 0.1 * (series - 1)))
+    return min(MAX_HEIGHT, FRAME + count * _pitch(series))
 
 
 def _limit(
-    labels: Sequence[str], series: Sequence[Sequence[float | None]], ranked_by: int | None = None
+    labels: Sequence[str],
+    series: Sequence[Sequence[float | None]],
+    ranked_by: int | None = None,
+    bars: int = 1,
 ) -> tuple[list[str], list[list[float | None]], bool]:
     """Units ranked by value, largest first (the sum of their first `ranked_by` series, all by
-    default; units with no figure last, ties in the unit list's order), at most MAX_UNITS of
-    them. Also says whether some were left out."""
+    default; units with no figure last, ties in the unit list's order), at most
+    `max_units(bars)` of them (`bars`: bars drawn per unit). Also says whether some were left
+    out."""
     ranking = series[:ranked_by] if ranked_by else series
     sizes = [sum(_num(s[i]) for s in ranking) for i in range(len(labels))]
     empty = [all(_missing(s[i]) for s in ranking) for i in range(len(labels))]
     ranked = sorted(range(len(labels)), key=lambda i: (empty[i], -sizes[i]))
-    keep = ranked[:MAX_UNITS]
+    keep = ranked[: max_units(bars)]
     return (
         [labels[i] for i in keep],
         [[s[i] for i in keep] for s in series],
@@ -199,7 +222,7 @@ def compare_bars(
     """Two bars per unit: this period (dark) and the same period a year earlier (hatched);
     units ranked by this period's figure."""
     listed = len(labels)
-    labels, (current, previous), cut = _limit(labels, [current, previous], ranked_by=1)
+    labels, (current, previous), cut = _limit(labels, [current, previous], ranked_by=1, bars=2)
     if cut:
         title += shown_note(len(labels), listed)
     with plt.rc_context(STYLE):

@@ -61,8 +61,11 @@ class FinishLayout:
     page_number_pt: float = 13
     header_distance_mm: float = 10
     # Appendix pages: A4 landscape when a table has at least `wide_columns` columns or is one
-    # of Phụ lục I's tables by unit (captioned "Bảng …", sized for landscape by `appendices`).
+    # of Phụ lục I's tables by unit (captioned "Bảng …", sized for landscape by `appendices`)
+    # (`docx.tables.is_wide_table`).
     wide_columns: int = 8
+    # ... or a table whose cells on one line would fill this many portrait text widths.
+    long_text_pages: float = 2.0
     landscape_margin_top_mm: float = tl.LANDSCAPE_MARGIN_TOP_MM
     landscape_margin_bottom_mm: float = tl.LANDSCAPE_MARGIN_BOTTOM_MM
     landscape_margin_left_mm: float = tl.LANDSCAPE_MARGIN_LEFT_MM

@@ -7,7 +7,8 @@ and, for the attachment notes, the report's settings. What leaves: the same docu
 * the "(Kèm theo Báo cáo số …)" line under each appendix title written from the header's
   (possibly overridden) number and date;
 * one section per appendix ("Phụ lục …"), each on a new page, landscape when it holds a wide
-  table or one of Phụ lục I's tables by unit (captioned "Bảng 1. …"), portrait otherwise;
+  table (`tables.is_wide_table`: one of Phụ lục I's tables by unit, captioned "Bảng 1. …",
+  many columns, or sentences in its cells, as Phụ lục II), portrait otherwise;
 * page numbers centred in the top margin from page 2 on (a different first-page header),
   which the later sections inherit.
 """
@@ -33,13 +34,12 @@ from baocao.report.docx.layout import (
     FinishLayout,
     add_text,
     body_children,
-    column_count,
-    is_by_unit_table,
     plain_paragraph,
     set_run,
     table_description,
 )
 from baocao.report.docx.style import STYLE, DocxStyle, portrait
+from baocao.report.docx.tables import is_wide_table
 
 APPENDIX_PREFIX = "Phụ lục"
 ATTACHMENT_PREFIX = "(Kèm theo"
@@ -161,9 +161,7 @@ def sections_for_appendices(document, style: DocxStyle, layout: FinishLayout) ->
     wide = []
     for begin, end in zip(positions, positions[1:], strict=False):
         tables = _data_tables(children[begin:end])
-        wide.append(
-            any(column_count(t) >= layout.wide_columns or is_by_unit_table(t) for t in tables)
-        )
+        wide.append(any(is_wide_table(t, style, layout) for t in tables))
     for start in starts:
         _section_break_before(start, body_sectpr)
     sections = document.sections  # [main, appendix 1, …]

@@ -221,7 +221,7 @@ def _tables(document, style: DocxStyle) -> None:
 
 
 def _caption(document, style: DocxStyle) -> None:
-    """A table's caption ("Bảng 1. 1.1. …" over each table of Phụ lục I): bold, upright, flush
+    """A table's caption ("Bảng 1. …" over each table of Phụ lục I): bold, upright, flush
     left, kept on the page of its table."""
     names = {st.name for st in document.styles}
     if "Table Caption" not in names:
@@ -241,6 +241,27 @@ def _caption(document, style: DocxStyle) -> None:
     fmt.keep_with_next = True
 
 
+def _figures(document, style: DocxStyle) -> None:
+    """A chart's paragraph (pandoc's "Captioned Figure") centred and kept on the page of its
+    caption below it ("Image Caption": "Biểu đồ 1. …", centred, italic)."""
+    names = {st.name for st in document.styles}
+    if "Captioned Figure" in names:
+        fmt = document.styles["Captioned Figure"].paragraph_format
+        fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        fmt.first_line_indent = Cm(0)
+        fmt.space_before = Pt(style.space_after_pt)
+        fmt.space_after = Pt(0)
+        fmt.keep_with_next = True
+    if "Image Caption" in names:
+        st = document.styles["Image Caption"]
+        fmt = st.paragraph_format
+        fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        fmt.first_line_indent = Cm(0)
+        fmt.space_before = Pt(3)
+        fmt.space_after = Pt(style.space_after_pt)
+        fmt.keep_together = True
+
+
 def restyle(document, style: DocxStyle = STYLE) -> None:
     """Apply the report's layout to an open python-docx document's styles and sections."""
     _set_doc_defaults(document, style)
@@ -249,6 +270,7 @@ def restyle(document, style: DocxStyle = STYLE) -> None:
     _body(document, style)
     _headings(document, style)
     _tables(document, style)
+    _figures(document, style)
 
 
 def build_reference_docx(path: Path, style: DocxStyle = STYLE) -> Path:

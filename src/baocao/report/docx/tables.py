@@ -16,7 +16,9 @@ from collections.abc import Callable
 from typing import Any
 
 from docx.oxml.ns import qn
+from docx.shared import Pt
 from docx.table import Table
+from docx.text.paragraph import Paragraph
 
 from baocao.report.compose import table_layout as tl
 from baocao.report.docx.layout import (
@@ -37,6 +39,9 @@ from baocao.report.docx.layout import (
 )
 from baocao.report.docx.style import DocxStyle, set_font
 
+# A text column whose longest cell takes at most this share of a table's room keeps it on
+# one line when the table's text must wrap.
+SHORT_COLUMN = 0.15
 _NUMERIC = re.compile(r"^[-+–]?[\d.,\s]*\d[\d.,]*\s*%?$|^[–-]$")
 
 
@@ -90,17 +95,9 @@ def _capfill(least: list[float], total: float) -> list[float]:
     return [min(w, level) for w in least]
 
 
-def _fit_widths(
-    cells: list[list[str]], numeric: list[bool], available: float, size_pt: float, pad: float
-) -> list[float]:
-    """Column widths (mm) that fill `available`.
-
-    No column is narrower than its longest word, so a figure never breaks. Text columns get
-    their full width or a fair share of the page, whichever is less; figure columns share
-    what is left evenly, each up to the width of its own widest cell; what is still left
-    goes to the text columns. When the figures alone are too wide (sums in đồng across many
-    units), text columns keep a readable width and the figures wrap.
-    """
+def _measure(cells: list[list[str]], size_pt: float, pad: float) -> tuple[list, list]:
+    """Each column's least width (its longest word) and wanted width (its longest cell on one
+    line), in mm with the padding; the header row (first) in bold."""
     columns = max(len(r) for r in cells)
     least, want = [pad] * columns, [pad] * columns
     for number, row in enumerate(cells):
@@ -109,38 +106,62 @@ def _fit_widths(
             words = text.split() or [""]
             least[c] = max(least[c], pad + max(tl.cell_width_mm(w, size_pt, bold) for w in words))
             want[c] = max(want[c], pad + tl.cell_width_mm(text, size_pt, bold))
+    return least, want
+
+
+def _fit_widths(
+    cells: list[list[str]], numeric: list[bool], available: float, size_pt: float, pad: float
+) -> list[float]:
+    """Column widths (mm) that fill `available`.
+
+    No column is narrower than its longest word, so a figure never breaks. When every cell
+    fits on one line, text columns get their full width and figure columns share what is left
+    evenly, each up to the width of its own widest cell; what is still left goes to the text
+    columns. When text must wrap, the figures keep one line and the text columns share the
+    rest as a browser lays out a table: each from its longest word towards its longest cell by
+    the same fraction, so a column of long sentences ("Hiệu quả") gets the room; a column of
+    short names or dates (at most `SHORT_COLUMN` of the room) keeps them on one line. When the figures alone are too wide (sums in đồng
+    across many units), text columns keep a readable width and the figures wrap.
+    """
+    least, want = _measure(cells, size_pt, pad)
+    columns = len(least)
     text = [c for c in range(columns) if not numeric[c]] or list(range(columns))
     figures = [c for c in range(columns) if c not in text]
     widths = list(least)
-    for c in text:
-        widths[c] = min(want[c], max(least[c], 0.22 * available))
-    room = available - sum(widths[c] for c in text)
     need = sum(least[c] for c in figures)
-    if need > room:
+    room = available - need
+    text_least, text_want = sum(least[c] for c in text), sum(want[c] for c in text)
+    if text_want > room:
         floor = {c: min(want[c], max(least[c], 0.12 * available)) for c in text}
-        if sum(floor.values()) + need <= available:  # text columns give way to the figures
-            give = sum(widths[c] - floor[c] for c in text)
-            keep = (available - need - sum(floor.values())) / give if give else 0
-            for c in text:
-                widths[c] = floor[c] + (widths[c] - floor[c]) * keep
-        else:  # the figures cannot fit: they wrap, the text stays readable
-            for c in text:
-                widths[c] = floor[c]
-            rest = max(available - sum(floor.values()), 0)
-            capped = _capfill([least[c] for c in figures], rest)
-            for c, width in zip(figures, capped, strict=True):
-                widths[c] = width  # short figures (STT, counts) keep their width
+        if text_least <= room:  # text wraps, from its longest word to its longest cell
+            # Short columns (a unit's name, a month) first keep their one line when that
+            # costs little of the room; the others share what is left.
+            short = [c for c in text if want[c] <= SHORT_COLUMN * room]
+            wrapped = [c for c in text if c not in short]
+            wrapped_least = sum(least[c] for c in wrapped)
+            if not wrapped or room - sum(want[c] for c in short) < wrapped_least:
+                short, wrapped, wrapped_least = [], text, text_least
+            for c in short:
+                widths[c] = want[c]
+            left = room - sum(want[c] for c in short)
+            share = (left - wrapped_least) / (sum(want[c] for c in wrapped) - wrapped_least)
+            for c in wrapped:
+                widths[c] = least[c] + (want[c] - least[c]) * share
             return widths
-    elif figures:
-        even = _waterfill([least[c] for c in figures], room)
+        # the figures cannot fit: they wrap, the text stays readable
+        for c in text:
+            widths[c] = floor[c]
+        rest = max(available - sum(floor.values()), 0)
+        capped = _capfill([least[c] for c in figures], rest)
+        for c, width in zip(figures, capped, strict=True):
+            widths[c] = width  # short figures (STT, counts) keep their width
+        return widths
+    for c in text:
+        widths[c] = want[c]
+    if figures:
+        even = _waterfill([least[c] for c in figures], room - text_want)
         for c, width in zip(figures, even, strict=True):
             widths[c] = min(width, max(want[c], least[c]))
-    spare = available - sum(widths)
-    short = {c: want[c] - widths[c] for c in text if want[c] > widths[c]}
-    if spare > 0 and short:
-        grant = min(1.0, spare / sum(short.values()))
-        for c, missing in short.items():
-            widths[c] += missing * grant
     spare = available - sum(widths)
     base = sum(widths[c] for c in text)
     for c in text:
@@ -193,16 +214,52 @@ def _group_rows(rows: list[list[str]]) -> list[int]:
     ]
 
 
+def table_cells(tbl) -> list[list[str]]:
+    """The text of every cell of a w:tbl element, row by row (a merged cell in each column
+    it spans)."""
+    table = Table(tbl, None)
+    return [["\n".join(map(_paragraph_text, c._tc.p_lst)) for c in row.cells] for row in table.rows]
+
+
+def is_wide_table(tbl, style: DocxStyle, layout: FinishLayout) -> bool:
+    """A table printed on a landscape page in the appendix font size: one of Phụ lục I's tables
+    by unit, one of at least `layout.wide_columns` columns, or one whose cells on one line
+    would take more than `layout.long_text_pages` times a portrait page's text width (Phụ lục
+    II's models: their names and effects are sentences)."""
+    if is_by_unit_table(tbl) or column_count(tbl) >= layout.wide_columns:
+        return True
+    cells = table_cells(tbl)
+    if not cells or len(cells[0]) < 3:
+        return False
+    _, want = _measure(cells, style.table_pt, 0.0)
+    portrait_mm = style.page_width_mm - style.margin_left_mm - style.margin_right_mm
+    return sum(want) > layout.long_text_pages * portrait_mm
+
+
+def space_after_table(document, tbl, style: DocxStyle) -> None:
+    """Room between a table and the paragraph right after it (a note, "Ghi chú: …", that
+    would touch the table's bottom rule): the paragraph's space before, at least
+    `style.space_after_pt`."""
+    after = tbl.getnext()
+    if after is None or after.tag != qn("w:p") or not _paragraph_text(after).strip():
+        return
+    paragraph = Paragraph(after, document._body)
+    before = paragraph.paragraph_format.space_before
+    if before is None or before < Pt(style.space_after_pt):
+        paragraph.paragraph_format.space_before = Pt(style.space_after_pt)
+
+
 def finish_data_table(document, tbl, sect, style: DocxStyle, layout: FinishLayout) -> None:
     """Lay out one data table (w:tbl element) of the section whose w:sectPr is `sect`: its font
     size (smaller when wide or by unit), column widths fitted to the section's text width, group
-    rows and numeric columns set apart, as `layout` and `style` say."""
+    rows and numeric columns set apart, the header row repeated and kept with the first row,
+    room before the paragraph after it, as `layout` and `style` say."""
     table = Table(tbl, document._body)
     by_unit = is_by_unit_table(tbl)
-    wide = column_count(tbl) >= layout.wide_columns or by_unit
+    wide = is_wide_table(tbl, style, layout)
     size = layout.wide_table_pt if wide else style.table_pt
     rows = table.rows
-    cells = [["\n".join(map(_paragraph_text, c._tc.p_lst)) for c in row.cells] for row in rows]
+    cells = table_cells(tbl)
     groups = [] if by_unit else _group_rows(cells)
     sized = [row for n, row in enumerate(cells) if n not in groups]
     numeric = [_is_numeric_column(sized, c) for c in range(len(cells[0]))]
@@ -213,7 +270,7 @@ def finish_data_table(document, tbl, sect, style: DocxStyle, layout: FinishLayou
         widths = _fit_widths(sized, numeric, _sect_text_width_mm(sect), size, pad)
     cell_margins(table, layout.table_cell_margin_mm)
     table_geometry(table, widths)
-    for n in groups:  # the group's title spans the row
+    for n in groups:  # the group's title spans the row, on the page of its first row
         row_cells = rows[n].cells
         row_cells[1].merge(row_cells[-1])
     for number, tr in enumerate(table._tbl.tr_lst):
@@ -224,6 +281,9 @@ def finish_data_table(document, tbl, sect, style: DocxStyle, layout: FinishLayou
             child_in_order(first_child(tc, "w:tcPr"), "w:vAlign").set(_VAL, "center")
             for p in tc.p_lst:
                 _cell_paragraph(p, style.font, size, header=number == 0)
+                if number == 0 or number in groups:  # never alone at the foot of a page
+                    put_child(first_child(p, "w:pPr"), "w:keepNext")
+    space_after_table(document, tbl, style)
 
 
 _VAL, _T, _R, _HYPERLINK = qn("w:val"), qn("w:t"), qn("w:r"), qn("w:hyperlink")

@@ -24,8 +24,13 @@ import yaml
 from baocao.errors import BaocaoError
 from baocao.report.programs.pandoc import run_pandoc
 from baocao.report.render.execute import execute_report
-from baocao.report.render.formats import REGISTRY, Conversion, ready_to_publish
-from baocao.report.render.job import RenderJob, publish, temporary_output
+from baocao.report.render.formats import (
+    REGISTRY,
+    Conversion,
+    derived_formats,
+    ready_to_publish,
+)
+from baocao.report.render.job import Derivations, RenderJob, publish, temporary_output
 from baocao.report.render.profiles import PROFILE_NAMES
 from baocao.report.render.quarto_config import ASSETS, quarto_config
 
@@ -135,46 +140,72 @@ def _pandoc(source: Path, to: str, target: Path, args: list[str], profile: str =
 def render_builtin(job: RenderJob) -> dict[str, dict[str, Path]]:
     staged: dict[str, dict[str, Path]] = {}
     try:
-        with tempfile.TemporaryDirectory(prefix="baocao-build-") as tmp:
+        with (
+            tempfile.TemporaryDirectory(prefix="baocao-build-") as tmp,
+            Derivations(job) as derived,
+        ):
             build = Path(tmp)
             nb = execute_report(job, cwd=build)
             started = time.perf_counter()
             markdown = build / "report.md"
             markdown.write_text(notebook_markdown(nb, build), encoding="utf-8")
-            conversions = []  # ((profile, output), format pandoc writes, staged file, arguments)
-            for profile in job.profiles:
-                config = quarto_config(job.paths.root, profile)
-                common = [
-                    "--metadata",
-                    f"lang={config.get('lang', 'vi')}",
-                    "--metadata",
-                    f"title={job.title}",
-                    "--metadata",
-                    f"baocao-profile={profile}",  # read (and dropped) by conditional.lua
-                    f"--lua-filter={CONDITIONAL_FILTER}",
-                    f"--resource-path={build}",
-                ]
-                conversion = Conversion(build=build, root=job.paths.root, config=config)
-                files = staged.setdefault(profile, {})
-                for fmt, name in job.names[profile].items():
-                    entry = REGISTRY[fmt]  # conversion, finishing and check: render.formats
-                    files[fmt] = temporary_output(job.out_dir, name)
-                    args = [*common, *entry.pandoc_args(conversion)]
-                    conversions.append(((profile, fmt), entry.pandoc_to, files[fmt], args))
+            conversions = _conversions(job, build, staged)
             # Each conversion is its own pandoc process: they run side by side, and each
-            # output is finished (DOCX) or checked (HTML) while the others are converted.
-            with ThreadPoolExecutor(max_workers=max(1, min(len(conversions), CPUS))) as pool:
+            # output is finished (DOCX) or checked (HTML) while the others are converted; the
+            # formats derived from a finished output (the PDF) start at once, beside them. An
+            # output others are derived from (the DOCX, then its PDF: the longest chain) has
+            # a worker of its own; the rest share what is left of the cores.
+            chains = [c for c in conversions if derived_formats(c[0][1], job.names[c[0][0]])]
+            others = [c for c in conversions if c not in chains]
+            with (
+                ThreadPoolExecutor(max_workers=max(1, len(chains))) as first,
+                ThreadPoolExecutor(
+                    max_workers=max(1, min(len(others), CPUS - len(chains)))
+                ) as rest,
+            ):
                 running = {
                     pool.submit(_pandoc, markdown, to, target, args, output[0]): (output, target)
-                    for output, to, target, args in conversions
+                    for pool, group in ((first, chains), (rest, others))
+                    for output, to, target, args in group
                 }
                 for done in as_completed(running):
                     done.result()  # the first failure, as BaocaoError
                     (profile, fmt), target = running[done]
                     ready_to_publish(job, profile, fmt, target)
+                    derived.start(profile, fmt, target)
+            for profile, files in derived.wait().items():
+                staged[profile].update(files)
         job.timings["convert"] = round(time.perf_counter() - started, 3)
         return publish(staged, job.out_dir, job.names)
     finally:
         for files in staged.values():
             for tmp_file in files.values():
                 tmp_file.unlink(missing_ok=True)
+
+
+def _conversions(job: RenderJob, build: Path, staged: dict[str, dict[str, Path]]) -> list:
+    """((profile, format), pandoc's --to, staged file, arguments) for every output pandoc
+    writes (not the derived ones), each staged file recorded in `staged`."""
+    conversions = []
+    for profile in job.profiles:
+        config = quarto_config(job.paths.root, profile)
+        common = [
+            "--metadata",
+            f"lang={config.get('lang', 'vi')}",
+            "--metadata",
+            f"title={job.title}",
+            "--metadata",
+            f"baocao-profile={profile}",  # read (and dropped) by conditional.lua
+            f"--lua-filter={CONDITIONAL_FILTER}",
+            f"--resource-path={build}",
+        ]
+        conversion = Conversion(build=build, root=job.paths.root, config=config)
+        files = staged.setdefault(profile, {})
+        for fmt, name in job.names[profile].items():
+            entry = REGISTRY[fmt]  # conversion, finishing and check: render.formats
+            if entry.derived_from:
+                continue  # made from a finished output (render.job.Derivations)
+            files[fmt] = temporary_output(job.out_dir, name)
+            args = [*common, *entry.pandoc_args(conversion)]
+            conversions.append(((profile, fmt), entry.pandoc_to, files[fmt], args))
+    return conversions

@@ -6,8 +6,12 @@ As papermill registers its engines (`papermill.engines`), a format is registered
 `--to` and arguments for the built-in backend, Quarto's `--to`), how the converted file is
 finished before it is published (`finish`: the DOCX put into the official layout) and checked
 (`check`: the HTML page refused when it fetches anything or, public, shows internal content),
-and what a user reads for it in the run's closing table (`label`). Adding a format (a PDF, a
-status page) is one more entry; the backends, `output_files` and the CLI read them from here.
+and what a user reads for it in the run's closing table (`label`). A format may be derived
+from another one's finished file instead of converted by pandoc or Quarto (`derived_from`,
+`derive`: the PDF, written by LibreOffice from the finished DOCX, `render.job.Derivations`),
+and may be missing on a machine (`available`, with the one line the run prints then:
+`unavailable_notes`). Adding a format (a status page) is one more entry; the backends,
+`output_files` and the CLI read them from here.
 
 Light to import (the standard library only): a run with nothing to render asks for the file
 names without bringing in python-docx or pandoc; the hooks import what they need when called.
@@ -16,7 +20,7 @@ A hook receives the `job.RenderJob` (duck-typed here, so this module imports no 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +53,8 @@ class Conversion:
 # A hook run on a staged output before it is published: (job, profile, staged file) -> None;
 # raises BaocaoError (Vietnamese) to refuse it.
 Hook = Callable[[Any, str, Path], None]
+# How a derived format is made: (job, profile, finished source file, staged target) -> None.
+Derive = Callable[[Any, str, Path, Path], None]
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,10 @@ class OutputFormat:
     profiles that write it; `pandoc_to`: pandoc's `--to` in the built-in backend;
     `pandoc_args`: the format's own pandoc arguments there, from a `Conversion`;
     `quarto_to`: Quarto's `--to` (default: `name`); `finish`, `check`: hooks run on the staged
-    file before it is published (None: nothing to do).
+    file before it is published (None: nothing to do). A derived format names the format it
+    is made from (`derived_from`) and how (`derive`), and is not converted by pandoc or
+    Quarto; `available()` says whether this machine can write it, `missing` what the run says
+    when it cannot.
     """
 
     name: str
@@ -72,6 +81,10 @@ class OutputFormat:
     quarto_to: str | None = None
     finish: Hook | None = None
     check: Hook | None = None
+    derived_from: str | None = None
+    derive: Derive | None = None
+    available: Callable[[], bool] = lambda: True
+    missing: Callable[[], str] = lambda: ""
 
     def file_name(self, period: str, profile: str) -> str:
         """The file this format leaves in `_output/<period>/` for `profile`."""
@@ -92,8 +105,24 @@ def register_format(fmt: OutputFormat) -> OutputFormat:
 
 
 def formats_for(profile: str) -> list[OutputFormat]:
-    """The formats `profile` writes, in the order of registration."""
-    return [fmt for fmt in REGISTRY.values() if profile in fmt.profiles]
+    """The formats `profile` writes on this machine, in the order of registration (a format
+    not `available` here, the PDF without LibreOffice, is left out)."""
+    return [fmt for fmt in REGISTRY.values() if profile in fmt.profiles and fmt.available()]
+
+
+def derived_formats(source: str, names: Mapping[str, str]) -> list[OutputFormat]:
+    """The formats among `names` (a profile's format -> file) made from format `source`."""
+    return [REGISTRY[fmt] for fmt in names if REGISTRY[fmt].derived_from == source]
+
+
+def unavailable_notes(profiles: Iterable[str]) -> list[str]:
+    """One line for each format that one of `profiles` would write but this machine cannot
+    (what to install, or how to make the file by hand); empty when every one can be written."""
+    notes = []
+    for fmt in REGISTRY.values():
+        if set(fmt.profiles) & set(profiles) and not fmt.available() and fmt.missing():
+            notes.append(fmt.missing())
+    return notes
 
 
 def ready_to_publish(job: Any, profile: str, fmt: str, path: Path) -> None:
@@ -202,5 +231,74 @@ HTML = register_format(
         pandoc_to="html5",
         pandoc_args=html_pandoc_args,
         check=check_html,
+    )
+)
+
+
+# --- PDF -----------------------------------------------------------------------------------
+
+# The profile that writes the DOCX to sign (`profiles.OFFICIAL`), whose PDF an office signs
+# digitally (Nghị định 30/2020).
+SIGNED_PROFILE = "official"
+
+
+def pdf_available() -> bool:
+    """LibreOffice is installed and BAOCAO_PDF does not turn the PDF off."""
+    from baocao.report.programs.libreoffice import find_soffice, pdf_wanted
+
+    return pdf_wanted() and find_soffice() is not None
+
+
+def pdf_missing() -> str:
+    """The run's line when the PDF cannot be written here (nothing when it was turned off)."""
+    from baocao.report.programs.libreoffice import MISSING, pdf_wanted
+
+    return MISSING if pdf_wanted() else ""
+
+
+def derive_pdf(job: Any, profile: str, source: Path, target: Path) -> None:
+    """The PDF of the finished DOCX `source`, written by LibreOffice to `target`."""
+    from baocao.report.programs.external import ExternalError
+    from baocao.report.programs.libreoffice import PDF_VARIABLE, convert_to_pdf
+    from baocao.report.render.profiles import PROFILE_NAMES
+
+    document = f"tệp PDF của báo cáo ({PROFILE_NAMES.get(profile, profile)})"
+    try:
+        convert_to_pdf(source, target, document)
+    except ExternalError as error:
+        raise BaocaoError(
+            f"{error.message} Các tệp báo cáo cũ (nếu có) được giữ nguyên; để lập báo cáo "
+            f"không kèm PDF, đặt biến môi trường {PDF_VARIABLE}=0."
+        ) from None
+
+
+def check_pdf(job: Any, profile: str, path: Path) -> None:
+    """Refuse a PDF without pages or without text (`review.pdf_check`)."""
+    from baocao.report.review.pdf_check import pdf_problems
+
+    problems = pdf_problems(path)
+    if problems:
+        raise BaocaoError(
+            f"Không xuất bản tệp PDF {job.names[profile][PDF_NAME]} vì "
+            f"{'; '.join(problems)}. Các tệp báo cáo cũ (nếu có) được giữ nguyên. Hãy mở tệp "
+            "DOCX bằng Word và lưu dưới dạng PDF, hoặc đặt biến môi trường BAOCAO_PDF=0 để "
+            "lập báo cáo không kèm PDF."
+        )
+
+
+PDF_NAME = "pdf"
+PDF = register_format(
+    OutputFormat(
+        name=PDF_NAME,
+        suffix=".pdf",
+        label="PDF (.pdf)",
+        profiles=(SIGNED_PROFILE,),
+        pandoc_to="",
+        quarto_to="",
+        check=check_pdf,
+        derived_from=DOCX.name,
+        derive=derive_pdf,
+        available=pdf_available,
+        missing=pdf_missing,
     )
 )

@@ -25,8 +25,8 @@ from baocao.errors import BaocaoError
 from baocao.report.docx.style import build_reference_docx
 from baocao.report.programs.external import external_bound, run_bounded
 from baocao.report.render.execute import KERNEL, execute_report
-from baocao.report.render.formats import REGISTRY
-from baocao.report.render.job import RenderJob, finish_and_check, publish
+from baocao.report.render.formats import REGISTRY, ready_to_publish
+from baocao.report.render.job import Derivations, RenderJob, publish
 from baocao.report.render.profiles import PROFILE_NAMES
 from baocao.report.render.quarto_config import ASSETS, QUARTO_CONFIG, read_quarto_yaml
 
@@ -137,21 +137,27 @@ def render_quarto(job: RenderJob) -> dict[str, dict[str, Path]]:
         quarto_project(job.paths.root, project, reference)
         env = {**os.environ, "QUARTO_PYTHON": sys.executable}
         env.pop("QUARTO_PROFILE", None)
-        for profile in job.profiles:
-            for fmt in job.names[profile]:
-                run_bounded(  # memory and time bound (external.py); Vietnamese on failure
-                    quarto_command(quarto, job, profile, fmt),
-                    program="Quarto",
-                    document=f"báo cáo {fmt.upper()} ({PROFILE_NAMES.get(profile, profile)})",
-                    bound=external_bound(QUARTO_TIMEOUT),
-                    cwd=project,
-                    env=env,
-                )
-        staged = {
-            profile: {fmt: project / name for fmt, name in names.items()}
-            for profile, names in job.names.items()
-        }
-        finish_and_check(job, staged)
+        staged: dict[str, dict[str, Path]] = {}
+        with Derivations(job) as derived:
+            for profile in job.profiles:
+                for fmt, name in job.names[profile].items():
+                    if REGISTRY[fmt].derived_from:
+                        continue  # made from a finished output (render.job.Derivations)
+                    run_bounded(  # memory and time bound (external.py); Vietnamese on failure
+                        quarto_command(quarto, job, profile, fmt),
+                        program="Quarto",
+                        document=f"báo cáo {fmt.upper()} ({PROFILE_NAMES.get(profile, profile)})",
+                        bound=external_bound(QUARTO_TIMEOUT),
+                        cwd=project,
+                        env=env,
+                    )
+                    # Finished and checked at once: LibreOffice makes the PDF of the finished
+                    # DOCX while Quarto renders the next output.
+                    staged.setdefault(profile, {})[fmt] = project / name
+                    ready_to_publish(job, profile, fmt, project / name)
+                    derived.start(profile, fmt, project / name)
+            for profile, files in derived.wait().items():
+                staged[profile].update(files)
         job.timings["convert"] = round(time.perf_counter() - started, 3)
         return publish(staged, job.out_dir, job.names)
     finally:
