@@ -212,7 +212,7 @@ def test_the_pdf_of_the_docx_to_sign_is_written_checked_and_listed(run):
     assert len(reader.pages) > 20
     first = " ".join(reader.pages[0].extract_text().split())
     assert "BÁO CÁO" in first and "Lạng Sơn, ngày 05 tháng 7 năm 2021" in first
-    assert f"Bản nội bộ, PDF (.pdf): {pdf}" in run["stdout"].replace("\n", "")
+    assert f"Văn bản để ký, PDF (.pdf): {pdf}" in run["stdout"].replace("\n", "")
     manifest = json.loads((run["output"] / "manifest.json").read_text(encoding="utf-8"))
     assert pdf.name in manifest["report_text"]
 

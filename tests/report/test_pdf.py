@@ -41,11 +41,11 @@ def test_without_libreoffice_no_pdf_is_asked_for_and_the_run_says_how_to_get_one
     monkeypatch.setenv("PATH", str(tmp_path))  # no soffice, no libreoffice
     monkeypatch.setenv("BAOCAO_PDF", "1")
     assert "pdf" not in output_names(PERIOD, SIGNED_PROFILE)
-    assert unavailable_notes(("internal", "public")) == [MISSING]
+    assert unavailable_notes(("official", "public")) == [MISSING]
     assert "LibreOffice" in MISSING and "Lưu dưới dạng > PDF" in MISSING
-    assert unavailable_notes(("public",)) == []  # the public page has no PDF
+    assert unavailable_notes(("internal", "public")) == []  # only the document to sign has one
     monkeypatch.setenv("BAOCAO_PDF", "0")  # turned off: nothing to say
-    assert unavailable_notes(("internal",)) == []
+    assert unavailable_notes(("official",)) == []
 
 
 def test_with_libreoffice_the_signed_profile_writes_the_pdf(monkeypatch, tmp_path):
@@ -101,11 +101,11 @@ def test_a_refused_pdf_keeps_the_previous_report_whole(monkeypatch, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     before = {}
-    for name in output_names(PERIOD, "internal").values():
+    for name in output_names(PERIOD, "official").values():
         (out / name).write_text(f"bản trước: {name}", encoding="utf-8")
         before[name] = (out / name).read_text(encoding="utf-8")
     with pytest.raises(BaocaoError) as refused:
-        render.render_report(PERIOD, "internal", paths, out, backend="builtin")
+        render.render_report(PERIOD, "official", paths, out, backend="builtin")
     assert f"Không xuất bản tệp PDF bao-cao-{PERIOD}.pdf" in refused.value.message
     assert "không có chữ đọc được" in refused.value.message
     assert {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()} == before
