@@ -6,6 +6,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Test files run on this many processes (pytest-xdist, a whole file per process: its shared
+# runs are made once); 2 suits the 2-core CI machine, `make test TEST_WORKERS=0` runs serially.
+TEST_WORKERS ?= 2
 PERIOD ?= 2021-H1
 
 help: ## List the targets with their descriptions
@@ -22,8 +25,8 @@ env: $(STAMP) ## Create the virtual environment in .venv with pinned dependencie
 report: $(STAMP) ## Run the whole pipeline on the bundled sample (PERIOD=2021-H1; 2026-H1 = 65 communes)
 	$(BIN)/baocao run --period $(PERIOD)
 
-test: $(STAMP) ## Run the test suite (unit tests and the end-to-end pipeline)
-	$(BIN)/python -m pytest
+test: $(STAMP) ## Run the test suite (unit tests and the end-to-end pipeline) on TEST_WORKERS processes (2)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 bench: $(STAMP) ## Benchmark runs of 11, 65 and 700 synthetic units (SIZES="11 65" for fewer); ratios to a naive papermill run
 	$(BIN)/python benchmarks/bench.py $(if $(SIZES),--sizes $(SIZES))

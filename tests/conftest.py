@@ -26,6 +26,12 @@ requires_quarto = pytest.mark.skipif(
 # (subprocesses inherit it): Quarto's renders are few and shared (tests/report/quarto_renders.py)
 # to keep the suite within its 10 minutes. BAOCAO_BACKEND=quarto runs all of them with Quarto.
 os.environ.setdefault("BAOCAO_BACKEND", "builtin")
+# The console's width is read from COLUMNS when the console is made (cli_console, at import):
+# pytest-xdist's workers (`make test` runs two) inherit COLUMNS=80, which would fix every
+# command's output at 80 columns. Tests that read a wide table give the width themselves
+# (CliRunner's env, a subprocess's env); without it the console is 80 wide as in a pipe.
+os.environ.pop("COLUMNS", None)
+os.environ.pop("LINES", None)
 # LibreOffice's PDF of the DOCX to sign costs a few seconds per render: the end-to-end runs
 # (tests/test_pipeline*.py) and the tests of the PDF ask for it (BAOCAO_PDF=1), the others not.
 os.environ.setdefault("BAOCAO_PDF", "0")

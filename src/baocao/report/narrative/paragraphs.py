@@ -17,10 +17,9 @@ from pathlib import Path
 from lxml import etree
 
 from baocao.config.outline_import.document import WordParagraph, WordTable
-from baocao.errors import BaocaoError
 from baocao.report.narrative.list_numbers import ListCounter
-from baocao.report.narrative.ooxml import NS, RT_DOCUMENT, Numbering, Package, Styles, w_tag
-from baocao.report.narrative.read import body_elements, heading_level
+from baocao.report.narrative.ooxml import NS, w_tag
+from baocao.report.narrative.read import body_elements, heading_level, open_body
 from baocao.report.narrative.runs import Para, RunReader, clean_chars
 
 
@@ -62,17 +61,7 @@ def _table(reader: RunReader, tbl) -> WordTable:
 
 def word_items(path: Path, shown: str | None = None) -> list[WordParagraph | WordTable]:
     """The document's paragraphs and tables in order, every tracked change accepted."""
-    shown = shown or Path(path).name
-    package = Package(Path(path), shown)
-    main = package.related("", RT_DOCUMENT) or "word/document.xml"
-    document = package.xml(main)
-    body = document.find("w:body", NS) if document is not None else None
-    if body is None:
-        raise BaocaoError(f"Tài liệu Word {shown} không có nội dung (word/document.xml).")
-    reader = RunReader(
-        Styles(package.xml(package.related(main, "/styles"))),
-        Numbering(package.xml(package.related(main, "/numbering"))),
-    )
+    _, _, body, reader = open_body(path, shown)
     counter = ListCounter(reader.numbering)
     items: list[WordParagraph | WordTable] = []
     carry: Para | None = None

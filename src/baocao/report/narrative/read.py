@@ -335,13 +335,12 @@ def body_elements(parent) -> Iterable:
             yield from body_elements(child)
 
 
-def extract(path: Path, shown: str | None = None, headings: HeadingTest | None = None) -> Extracted:
-    """Read a narrative DOCX: its blocks as if every tracked change were accepted.
-
-    A heading is a paragraph with a heading style or an outline level (its text led by the
-    number Word shows, if any); with `headings` (the outline's, `narrative.assign`), also a
-    paragraph that lost its style but is an outline heading (`_Body.promoted`). Without it,
-    the blocks are the document's own (what the digests are of)."""
+def open_body(
+    path: Path, shown: str | None = None
+) -> tuple[Package, str, etree._Element, RunReader]:
+    """A Word document's package, its main part's name, its `w:body` and the reader of its
+    runs (its styles and numbering); `BaocaoError` naming the file (`shown`, default its
+    name) when it has no body."""
     shown = shown or Path(path).name
     package = Package(Path(path), shown)
     main = package.related("", RT_DOCUMENT) or "word/document.xml"
@@ -353,6 +352,17 @@ def extract(path: Path, shown: str | None = None, headings: HeadingTest | None =
         Styles(package.xml(package.related(main, "/styles"))),
         Numbering(package.xml(package.related(main, "/numbering"))),
     )
+    return package, main, body, reader
+
+
+def extract(path: Path, shown: str | None = None, headings: HeadingTest | None = None) -> Extracted:
+    """Read a narrative DOCX: its blocks as if every tracked change were accepted.
+
+    A heading is a paragraph with a heading style or an outline level (its text led by the
+    number Word shows, if any); with `headings` (the outline's, `narrative.assign`), also a
+    paragraph that lost its style but is an outline heading (`_Body.promoted`). Without it,
+    the blocks are the document's own (what the digests are of)."""
+    package, main, body, reader = open_body(path, shown)
     builder = _Body(reader, headings)
     pending = sum(len(body.findall(f".//w:{tag}", NS)) for tag in _REVISIONS)
     carry: Para | None = None
