@@ -26,7 +26,7 @@ from pathlib import Path
 from baocao.config.paths import ProjectPaths
 from baocao.config.periods import Period
 from baocao.config.units import load_units
-from baocao.report.render.formats import unavailable_notes
+from baocao.report.render.formats import remove_unmade, unavailable_notes
 from baocao.report.render.kernel import ReportKernel
 from baocao.report.render.narrative_check import narrative_summary
 from baocao.report.render.output_files import export_name, report_files
@@ -337,6 +337,7 @@ def _finish(run: _Done, options: RunOptions, result: RunResult, started: float) 
     write_manifest(output, manifest)
     run.generation.commit()
     paths = run.generation.paths
+    result.notes += remove_unmade(plan.period, plan.to_render, paths.output_period(plan.period))
     if not options.render and (
         stale := stale_report_note(paths, plan.period, plan.earlier, options.profiles)
     ):

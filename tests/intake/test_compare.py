@@ -28,3 +28,22 @@ def test_one_cell_several_sheets_and_no_change(tmp_path, catalogue, units_2021):
     assert lines[1].startswith(f"trang “{layout.SHEET_INFO}”, B3: ")
     assert lines[1].endswith("→ Nguyễn Văn C")
     assert cell_changes(first, corpus.save(corpus.template(), tmp_path, "lai.xlsx")) == []
+
+
+def test_a_feedback_copy_sent_back_shows_the_fixed_cell_not_baocaos_list(
+    tmp_path, catalogue, units_2021
+):
+    """The clerk fixes the marked cell in the feedback copy and sends it back with its
+    "Phản hồi" sheet: the change shown is the fixed cell alone."""
+    corpus = Corpus(tmp_path / "corpus", catalogue, units_2021)
+    first = corpus.save(corpus.template(), tmp_path, "ban-1.xlsx")
+    book = corpus.template(
+        values={"tt_so_cuoc": 21, "tt_luot_nguoi": 1357, "quy_vnn_van_dong": 1_250_000}
+    )
+    listed = book.create_sheet(layout.SHEET_FEEDBACK, 0)
+    listed["A1"] = "PHẢN HỒI VỀ TỆP SỐ LIỆU"
+    listed["B5"] = "lỗi"
+    back = corpus.save(book, tmp_path, "ban-2.xlsx")
+    assert change_lines(cell_changes(first, back)) == [
+        f"{value_ref(corpus, 'tt_so_cuoc')}: 12 → 21"
+    ]

@@ -165,3 +165,17 @@ def test_readme_documents_every_kind_of_name(project, real_names):
         assert f"{{{name}}}" in readme
     for share in (n for n in names if n.endswith("_ty_le")):
         assert f"{{{share}}}" in readme, share
+
+
+def test_a_section_holding_only_a_comment_is_not_written_and_prints_no_comment(tmp_path):
+    """`<!-- viết sau -->` alone is a note to oneself: the section is empty (a draft), and a
+    comment beside text never reaches a page."""
+    from baocao.report.narrative.draft import is_written
+
+    folder = tmp_path / "n"
+    folder.mkdir()
+    (folder / "2.2.md").write_text("<!-- viết sau -->\n", encoding="utf-8")
+    (folder / "3.1.md").write_text("Đã làm.<!-- hỏi lại\nhuyện -->\n", encoding="utf-8")
+    found = nv.read_narratives(folder, ["2.2", "3.1"])
+    assert not is_written(found["2.2"].text)
+    assert found["3.1"].text.strip() == "Đã làm." and "<!--" not in found["3.1"].text

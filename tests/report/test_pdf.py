@@ -109,3 +109,21 @@ def test_a_refused_pdf_keeps_the_previous_report_whole(monkeypatch, tmp_path):
     assert f"Không xuất bản tệp PDF bao-cao-{PERIOD}.pdf" in refused.value.message
     assert "không có chữ đọc được" in refused.value.message
     assert {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()} == before
+
+
+def test_a_pdf_not_made_again_is_removed_not_left_beside_the_new_document(monkeypatch, tmp_path):
+    """A run that renders the document to sign without its PDF (LibreOffice gone, or
+    BAOCAO_PDF=0) removes the earlier run's PDF, which no longer matches it, and says so."""
+    from baocao.report.render.formats import remove_unmade
+
+    old = tmp_path / f"bao-cao-{PERIOD}.pdf"
+    old.write_bytes(b"%PDF-1.7 earlier run")
+    monkeypatch.setenv("BAOCAO_PDF", "0")
+    assert remove_unmade(PERIOD, ("internal", "public"), tmp_path) == []  # not theirs
+    assert old.exists()
+    (note,) = remove_unmade(PERIOD, ("official",), tmp_path)
+    assert not old.exists() and f"Đã xóa tệp {old.name}" in note
+    old.write_bytes(b"%PDF-1.7 earlier run")
+    monkeypatch.setenv("BAOCAO_PDF", "1")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no LibreOffice either
+    assert len(remove_unmade(PERIOD, ("official",), tmp_path)) == 1 and not old.exists()

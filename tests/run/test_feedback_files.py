@@ -163,3 +163,17 @@ def test_a_checked_finding_shows_as_checked_with_the_analysts_note(fed):
     [row] = listed(book)
     assert row[6] == "đã kiểm tra: đã xác minh qua điện thoại với đơn vị"
     assert book[layout.SHEET_DATA][row[2]].fill.start_color.rgb.endswith("E2EFDA")
+
+
+def test_a_clean_xlsm_gets_its_list_as_an_xlsx_that_excel_opens(tmp_path, catalogue, project):
+    """The list alone is a plain workbook: named .xlsm, Excel would refuse to open it."""
+    units = load_units(project.config).for_period(PERIOD)
+    unit = next(u for u in units if u.code == "183")
+    corpus = Corpus(tmp_path / "corpus", catalogue, units)
+    path = tmp_path / "183-cao-loc.xlsm"
+    corpus.template(unit, GOOD_VALUES).save(path)
+    status_of(path, unit, catalogue, units, tmp_path / "processed")
+    stage = FeedbackStage.start(tmp_path / "out", PERIOD)
+    made = stage.unit(tmp_path / "processed", tmp_path / "entry", UnitJob(path, unit))
+    assert made.name == f"phan-hoi-183-cao-loc-{PERIOD}.xlsx"
+    assert load_workbook(made).sheetnames == [SHEET]

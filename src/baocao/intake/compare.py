@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from baocao.base.numbers import format_number
+from baocao.intake.layout import SHEET_FEEDBACK
 from baocao.intake.workbook import cell_ref, open_checked, text_of
 
 EMPTY = "(trống)"
@@ -46,11 +47,14 @@ def shown_value(value: Any) -> str:
 
 
 def workbook_cells(path: Path) -> dict[tuple[str, str], tuple[int, int, Any]]:
-    """(sheet, cell) → (row, column, value) of every non-empty cell of every sheet, 0-based
+    """(sheet, cell) → (row, column, value) of every non-empty cell of every sheet (but the
+    list a feedback copy sent back carries: `layout.SHEET_FEEDBACK`), 0-based
     row and column for ordering. Raises `InputError` when the file cannot be read."""
     cells: dict[tuple[str, str], tuple[int, int, Any]] = {}
     with open_checked(Path(path)) as opened:
         for sheet in opened.sheet_names:
+            if sheet == SHEET_FEEDBACK:  # baocao's own list in a feedback copy sent back
+                continue
             for r, row in enumerate(opened.rows(sheet)):
                 for c, value in enumerate(row):
                     if text_of(value):

@@ -11,6 +11,9 @@ from baocao.config.outline import GROUP_WORDS, group_header
 SHEET_DATA = "Số liệu"
 SHEET_MODELS = "Mô hình"
 SHEET_INFO = "Thông tin"
+# The sheet baocao puts first in a unit's feedback copy (run.feedback_book): a copy sent
+# back is read without it, and compared without it.
+SHEET_FEEDBACK = "Phản hồi"
 SHEETS = (SHEET_DATA, SHEET_MODELS, SHEET_INFO)
 
 # Sheet "Số liệu": one row per indicator under section headings.

@@ -229,7 +229,10 @@ class FeedbackStage:
         if status is None:
             return None
         self.units.add(code)
-        suffix = ".xlsm" if job.path.suffix.lower() == ".xlsm" else ".xlsx"
+        # A copy of a unit's .xlsm keeps its macros and its ending; the list alone (a file
+        # with nothing to fix) is a plain workbook, which Excel opens only as .xlsx.
+        copy = job.path.suffix.lower() == ".xlsm" and bool(status.get("issues"))
+        suffix = ".xlsm" if copy else ".xlsx"
         name = feedback_file_name(code, job.unit.short, self.period, suffix)
         checked = {**self._checked_of(code), **checked_notes(code, status)}
         receipt = receipt_lines(self.received, code, job.path)

@@ -20,9 +20,10 @@ from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.worksheet.worksheet import Worksheet
 
 from baocao.base.files import atomic_path
+from baocao.intake import layout
 from baocao.unit.feedback import FeedbackHead, FeedbackRow
 
-SHEET = "Phản hồi"
+SHEET = layout.SHEET_FEEDBACK
 AUTHOR = "baocao (Ban Thường trực)"
 COPY_SUFFIXES = (".xlsx", ".xlsm")
 HEADER = ("STT", "Mức độ", "Trang", "Ô", "Giá trị đọc được", "Vấn đề", "Cách sửa", "Tình trạng")

@@ -40,6 +40,7 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 _SETEXT_RULE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)  # an unclosed one runs to the end
 
 
 @dataclass(frozen=True)
@@ -302,6 +303,8 @@ def read_narratives(
                 f"Tệp {shown}: không đọc được theo bảng mã UTF-8. Hãy lưu lại tệp với bảng mã "
                 "UTF-8 (Unicode)."
             ) from None
+        # An HTML comment (a note to oneself: "<!-- viết sau -->") is neither text nor printed.
+        text = HTML_COMMENT.sub("", text)
         narratives[section] = Narrative(section, unicodedata.normalize("NFC", text), shown)
     return narratives
 

@@ -110,6 +110,24 @@ def formats_for(profile: str) -> list[OutputFormat]:
     return [fmt for fmt in REGISTRY.values() if profile in fmt.profiles and fmt.available()]
 
 
+def remove_unmade(period: str, profiles: Iterable[str], folder: Path) -> list[str]:
+    """Remove from `folder` (`_output/<period>/`) the files of `profiles`' formats this machine
+    did not write this time (the PDF without LibreOffice, or turned off): a PDF left from an
+    earlier run would not match the document just rendered, and an office signs the PDF.
+    Returns the run's lines saying what was removed (Vietnamese)."""
+    notes = []
+    for profile in profiles:
+        for fmt in REGISTRY.values():
+            stale = Path(folder) / fmt.file_name(period, profile)
+            if profile in fmt.profiles and not fmt.available() and stale.is_file():
+                stale.unlink()
+                notes.append(
+                    f"Đã xóa tệp {stale.name} của lần chạy trước: lần này không lập lại được "
+                    "nên tệp đó không còn khớp với văn bản vừa lập."
+                )
+    return notes
+
+
 def derived_formats(source: str, names: Mapping[str, str]) -> list[OutputFormat]:
     """The formats among `names` (a profile's format -> file) made from format `source`."""
     return [REGISTRY[fmt] for fmt in names if REGISTRY[fmt].derived_from == source]
