@@ -110,3 +110,41 @@ def test_a_program_over_its_memory_bound_fails_in_vietnamese(tmp_path):
             bound=Bound(memory_mb=300, seconds=30),
         )
     assert failed.value.reason == "memory"
+
+
+def test_a_program_over_its_time_is_stopped_with_what_it_started(tmp_path):
+    """LibreOffice's soffice starts another process: over its time, both are stopped (a
+    leftover would hold LibreOffice's profile and hang the next run), and the message does
+    not blame the units' data."""
+    import psutil
+
+    mark = tmp_path / "child.pid"
+    started_child = (
+        "import subprocess, sys, time; "
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)'], "
+        "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+        f"open({str(mark)!r}, 'w').write(str(child.pid)); time.sleep(120)"
+    )
+    with pytest.raises(ExternalError, match="chạy quá 2 giây khi lập tệp PDF") as failed:
+        run_bounded(
+            [sys.executable, "-c", started_child],
+            program="LibreOffice",
+            document="tệp PDF",
+            bound=Bound(memory_mb=1000, seconds=2),
+        )
+    assert "BAOCAO_EXTERNAL_TIMEOUT" in failed.value.message
+    assert "số liệu đầu vào" not in failed.value.message
+    child = int(mark.read_text())
+
+    def alive() -> bool:
+        try:
+            return psutil.Process(child).status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
+    deadline = time.monotonic() + 5
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if alive():  # the test's own cleanup, then the failure
+        psutil.Process(child).kill()
+        pytest.fail("the process LibreOffice's stand-in started outlived it")

@@ -8,7 +8,7 @@ external program runs:
   (`pandoc_memory_args`); any other program through a resource limit set in the child before
   it starts (`memory_limit`: RLIMIT_DATA on Linux, RLIMIT_AS on other POSIX; nothing on
   Windows, which has no such limit without job objects);
-- with a time bound (`subprocess.run(timeout=…)`; the child is killed when it is over);
+- with a time bound (the child, and every process it started, is killed when it is over);
 - failing as `ExternalError`, a Vietnamese message naming the program, the document it was
   making and what to do. Pandoc's own last error line is quoted only when the failure is
   neither memory nor time (e.g. a missing file), never a stack trace.
@@ -19,6 +19,7 @@ Bounds are in MB and seconds; `BAOCAO_PANDOC_MEMORY_MB`, `BAOCAO_EXTERNAL_MEMORY
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -125,6 +126,36 @@ def _last_line(stderr: str) -> str:
     return (errors or lines or [""])[-1][:200]
 
 
+def _run_tree(command: list[str], seconds: float, **kwargs) -> subprocess.CompletedProcess:
+    """`subprocess.run(command, capture_output=True, timeout=seconds)`, except that a program
+    over its time is stopped with every process it started (LibreOffice's soffice starts
+    another that would outlive it, holding its profile); raises `TimeoutExpired` then."""
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            _kill_tree(process.pid)
+            process.kill()
+            process.communicate()
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+def _kill_tree(pid: int) -> None:
+    """Kill the processes `pid` started, children of children included (best effort)."""
+    import psutil
+
+    try:
+        children = psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return
+    for child in children:
+        with contextlib.suppress(psutil.Error):
+            child.kill()
+
+
 def run_bounded(
     command: Sequence[str],
     *,
@@ -146,20 +177,24 @@ def run_bounded(
     elif (preexec := memory_limit(bound.memory_mb)) is not None:  # POSIX only
         kwargs["preexec_fn"] = preexec
     try:
-        done = subprocess.run(
+        done = _run_tree(
             command,
-            capture_output=True,
-            timeout=bound.seconds,
-            check=False,
+            bound.seconds,
             creationflags=NO_WINDOW,
             **({} if binary else {"encoding": "utf-8", "errors": "replace"}),
             **kwargs,
         )
     except subprocess.TimeoutExpired:
+        why = (
+            "Hãy đóng mọi cửa sổ LibreOffice đang mở rồi chạy lại; nếu máy chậm, đặt biến môi "
+            "trường BAOCAO_EXTERNAL_TIMEOUT (số giây) lớn hơn."
+            if program == "LibreOffice"  # it waits on its own windows, not on our data
+            else "Thường là do số liệu đầu vào quá lớn (ví dụ tệp của đơn vị có hàng nghìn dòng "
+            "thừa): hãy xem cảnh báo trong trang kiểm tra của các đơn vị, sửa tệp rồi chạy lại."
+        )
         raise ExternalError(
-            f"{program} chạy quá {_seconds(bound.seconds)} giây khi lập {document} nên đã bị dừng. "
-            "Thường là do số liệu đầu vào quá lớn (ví dụ tệp của đơn vị có hàng nghìn dòng "
-            "thừa): hãy xem cảnh báo trong trang kiểm tra của các đơn vị, sửa tệp rồi chạy lại.",
+            f"{program} chạy quá {_seconds(bound.seconds)} giây khi lập {document} nên đã bị "
+            f"dừng. {why}",
             "time",
         ) from None
     except OSError as exc:
