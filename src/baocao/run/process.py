@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import time
@@ -399,6 +400,11 @@ def process_period(
             finish(plan, reused(plan), (processed, notebooks))
     if to_run:  # imported once here: by several unit threads at once it can fail half-made
         import papermill  # noqa: F401
+    # The period's checks need Great Expectations in this process (2 s to import): imported
+    # beside the units' notebooks, awaited before the checks.
+    warming = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gx-import")
+    gx_ready = warming.submit(importlib.import_module, "great_expectations")
+    warming.shutdown(wait=False)
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="unit") as executor:
         futures = {
             executor.submit(
@@ -420,6 +426,7 @@ def process_period(
 
     _write_parts(paths, period, processed, held, plans)
     values, models, _ = collect_period(processed, units)
+    gx_ready.result()
     notes = check_period(paths, period, processed, units, values)
     status = collect_status(processed, units)
     for entry, job in sent:  # after the period's checks: their warnings and checked marks too
