@@ -145,3 +145,22 @@ def public_page_renders(tmp_path_factory):
         return rendered[period]
 
     return page
+
+
+def cli_output(paths: ProjectPaths, *args: str) -> str:
+    """`baocao <args>` through typer's CliRunner on the project `paths`, wide enough that
+    no table wraps; its output (the command must succeed)."""
+    from typer.testing import CliRunner
+
+    from baocao.cli import app
+
+    env = {
+        "COLUMNS": "250",
+        "BAOCAO_ROOT": str(paths.root),
+        "BAOCAO_RAW_DIR": str(paths.raw),
+        "BAOCAO_PROCESSED_DIR": str(paths.processed),
+        "BAOCAO_OUTPUT_DIR": str(paths.output),
+    }
+    done = CliRunner(env=env).invoke(app, list(args))
+    assert done.exit_code == 0, done.output
+    return done.output

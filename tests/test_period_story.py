@@ -22,7 +22,7 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import REPO, project_copy
+from conftest import REPO, cli_output, project_copy
 from openpyxl import load_workbook
 
 from baocao.config.units import load_units
@@ -43,23 +43,6 @@ pytestmark = pytest.mark.slow
 
 def folded(text: str) -> str:
     return " ".join(text.replace("│", " ").split())
-
-
-def command(paths, *args: str) -> str:
-    from typer.testing import CliRunner
-
-    from baocao.cli import app
-
-    env = {
-        "COLUMNS": "250",
-        "BAOCAO_ROOT": str(paths.root),
-        "BAOCAO_RAW_DIR": str(paths.raw),
-        "BAOCAO_PROCESSED_DIR": str(paths.processed),
-        "BAOCAO_OUTPUT_DIR": str(paths.output),
-    }
-    done = CliRunner(env=env).invoke(app, list(args))
-    assert done.exit_code == 0, done.output
-    return done.output
 
 
 def figure_cell(workbook: Path, code: str) -> tuple[str, object]:
@@ -138,19 +121,21 @@ def story(tmp_path_factory):
     for name in LATE:  # first seen now, five days late
         shutil.copy(SAMPLE / PERIOD / name, raw / name)
 
-    first_run = folded(command(paths, "run", "--period", PERIOD, "-j", "2"))
+    first_run = folded(cli_output(paths, "run", "--period", PERIOD, "-j", "2"))
     official = paths.output_period(PERIOD) / f"bao-cao-{PERIOD}.docx"
     signed_before = docx_lines(official)
     marked = folded(
-        command(paths, "mark-checked", "-p", PERIOD, "-u", TENFOLD, "-c", quy_cell, "-n", NOTE)
+        cli_output(paths, "mark-checked", "-p", PERIOD, "-u", TENFOLD, "-c", quy_cell, "-n", NOTE)
     )
-    locked = folded(command(paths, "chot", LOCKED, "--period", PERIOD, "--nguoi", "Nguyễn Thị B"))
+    locked = folded(
+        cli_output(paths, "chot", LOCKED, "--period", PERIOD, "--nguoi", "Nguyễn Thị B")
+    )
 
     changed_cell, old = figure_cell(raw / RESENT_FILE, "tt_so_cuoc")
     set_cell(raw / RESENT_FILE, changed_cell, int(old) + 7)
     locked_cell, locked_old = figure_cell(raw / LOCKED_FILE, "tt_so_cuoc")
     set_cell(raw / LOCKED_FILE, locked_cell, int(locked_old) + 500)
-    second_run = folded(command(paths, "run", "--period", PERIOD, "-j", "2"))
+    second_run = folded(cli_output(paths, "run", "--period", PERIOD, "-j", "2"))
     return {
         "paths": paths,
         "deadline": deadline,
@@ -173,7 +158,7 @@ def test_status_shows_late_units_versions_the_diff_locks_and_findings(story):
     file held back, Bình Gia's warnings open and checked, and the period's rates."""
     paths = story["paths"]
     cell, old, new = story["change"]
-    status = folded(command(paths, "status", "--period", PERIOD))
+    status = folded(cli_output(paths, "status", "--period", PERIOD))
     for code, name in (("185", "Bắc Sơn"), ("186", "Hữu Lũng"), ("187", "Chi Lăng")):
         assert f"{code} Huyện {name} đã nộp, muộn 5 ngày {LATE[int(code) - 185]}" in status
     assert "189 Huyện Đình Lập chưa nộp, quá hạn 5 ngày" in status
@@ -192,10 +177,10 @@ def test_status_shows_late_units_versions_the_diff_locks_and_findings(story):
         "Tỷ lệ đã nộp 90,9% (10/11 đơn vị); nộp đúng hạn 63,6% (7/11 đơn vị, hạn nộp "
         f"{story['deadline']:%d/%m/%Y})." in status
     )
-    history = folded(command(paths, "status", RESENT, "--period", PERIOD))
+    history = folded(cli_output(paths, "status", RESENT, "--period", PERIOD))
     assert f"1 09:30 ngày {story['seen']:%d/%m/%Y} {RESENT_FILE} bản đầu tiên" in history
     assert f"{RESENT_FILE} {cell}: {old} → {new}" in history
-    locked = folded(command(paths, "status", "Tràng Định", "--period", PERIOD))
+    locked = folded(cli_output(paths, "status", "Tràng Định", "--period", PERIOD))
     assert "Đã chốt: bản 1" in locked and "Nguyễn Thị B" in locked and held in locked
     locked_cell, locked_old = story["locked_change"]
     assert f"{locked_cell}: {locked_old} → {locked_old + 500}" in locked  # received, not used

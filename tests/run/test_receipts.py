@@ -12,11 +12,9 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import project_copy
+from conftest import cli_output, project_copy
 from corpus import Corpus, value_ref
-from typer.testing import CliRunner
 
-from baocao.cli import app
 from baocao.config.catalog import load_catalogue
 from baocao.config.check import check_config
 from baocao.config.units import load_units
@@ -32,19 +30,6 @@ BINH_GIA = "181-binh-gia-2021-H1.xlsx"
 
 def folded(text: str) -> str:
     return " ".join(text.replace("│", " ").split())
-
-
-def command(paths, *args: str):
-    env = {
-        "COLUMNS": "250",
-        "BAOCAO_ROOT": str(paths.root),
-        "BAOCAO_RAW_DIR": str(paths.raw),
-        "BAOCAO_PROCESSED_DIR": str(paths.processed),
-        "BAOCAO_OUTPUT_DIR": str(paths.output),
-    }
-    done = CliRunner(env=env).invoke(app, list(args))
-    assert done.exit_code == 0, done.output
-    return done.output
 
 
 def with_deadline(paths, deadline) -> None:
@@ -90,7 +75,7 @@ def test_units_against_the_deadline_a_resend_with_one_changed_cell_and_the_rates
         shutil.copy(SAMPLE / name, paths.raw / PERIOD / name)
     binh_gia(paths, tmp_path, 21)
 
-    output = command(paths, "status", "--period", PERIOD)
+    output = cli_output(paths, "status", "--period", PERIOD)
     assert rows_of(output, "181") == [
         f"181 Huyện Bình Gia đã nộp, đúng hạn, 2 bản {BINH_GIA} chưa xử lý"
     ]
@@ -101,7 +86,7 @@ def test_units_against_the_deadline_a_resend_with_one_changed_cell_and_the_rates
         "Tỷ lệ đã nộp 45,5% (5/11 đơn vị); nộp đúng hạn 18,2% (2/11 đơn vị, hạn nộp "
         f"{deadline:%d/%m/%Y})." in folded(output)
     )
-    history = folded(command(paths, "status", "Bình Gia", "--period", PERIOD))
+    history = folded(cli_output(paths, "status", "Bình Gia", "--period", PERIOD))
     assert "Huyện Bình Gia (mã 181), kỳ 2021-H1 — đúng hạn" in history
     assert f"1 09:30 ngày {seen:%d/%m/%Y} {BINH_GIA} bản đầu tiên" in history
     assert f"{BINH_GIA} {cell}: 12 → 21" in history
@@ -137,19 +122,19 @@ def test_a_locked_unit_resending_keeps_its_figures_until_reopened(tmp_path):
     paths = project_copy(tmp_path, PERIOD)
     with_deadline(paths, "2099-06-20")
     _, cell = binh_gia(paths, tmp_path, 12)
-    command(paths, "run", "--period", PERIOD, "--no-render", "-j", "1")
-    said = command(paths, "chot", "181", "--period", PERIOD, "--nguoi", "Nguyễn Thị B")
+    cli_output(paths, "run", "--period", PERIOD, "--no-render", "-j", "1")
+    said = cli_output(paths, "chot", "181", "--period", PERIOD, "--nguoi", "Nguyễn Thị B")
     assert "Đã chốt số liệu của Huyện Bình Gia: bản 1" in folded(said)
     binh_gia(paths, tmp_path, 21)
 
-    output = folded(command(paths, "run", "--period", PERIOD, "--no-render", "-j", "1"))
+    output = folded(cli_output(paths, "run", "--period", PERIOD, "--no-render", "-j", "1"))
     held = f"Huyện Bình Gia đã chốt số liệu; tệp “{BINH_GIA}” (bản 2, nhận lúc "  # then the time
     assert held in output and "vẫn dùng số liệu đã chốt: bản 1" in output
     assert "baocao mo-khoa 181" in output
     values = read_csv(paths.processed / PERIOD / "values.csv")
     sessions = values[(values["unit_code"] == "181") & (values["indicator_code"] == "tt_so_cuoc")]
     assert list(sessions["value"]) == [12]
-    status = folded(command(paths, "status", "--period", PERIOD))
+    status = folded(cli_output(paths, "status", "--period", PERIOD))
     assert "181 Huyện Bình Gia đã nộp, đúng hạn, 2 bản, đã chốt" in status and held in status
     manifest = json.loads((paths.output / PERIOD / "manifest.json").read_text("utf-8"))
     assert manifest["locks"]["181"]["version"] == 1
@@ -163,7 +148,7 @@ def test_a_locked_unit_resending_keeps_its_figures_until_reopened(tmp_path):
     assert f"| {cell}: 12 → 21 |" in annex and "Số liệu đã chốt (1): Bình Gia (bản 1)." in annex
     _check_page(paths.output / PERIOD / "tinh-hinh-nop.html")
 
-    command(paths, "mo-khoa", "181", "--period", PERIOD)
+    cli_output(paths, "mo-khoa", "181", "--period", PERIOD)
     assert not (paths.config / "locks-2021-H1.yml").exists()
     units = load_units(paths.config).for_period(PERIOD)  # the next run reads the new file
     received = receive(PERIOD, paths, units, *discover(PERIOD, paths, units))
@@ -226,7 +211,7 @@ def test_the_whole_period_locked_then_one_unit_reopened(tmp_path):
     when its file comes later (received, not used, said so); reopened alone, it is used while
     the others stay locked."""
     paths = project_copy(tmp_path, PERIOD, ON_TIME + LATE[:1])
-    said = folded(command(paths, "chot", "--ca-ky", "--period", PERIOD, "--nguoi", "B"))
+    said = folded(cli_output(paths, "chot", "--ca-ky", "--period", PERIOD, "--nguoi", "B"))
     assert f"Đã chốt số liệu cả kỳ {PERIOD}: 2/11 đơn vị có tệp." in said
     shutil.copy(SAMPLE / LATE[1], paths.raw / PERIOD / LATE[1])
     units = load_units(paths.config).for_period(PERIOD)
@@ -237,10 +222,10 @@ def test_the_whole_period_locked_then_one_unit_reopened(tmp_path):
         f"Huyện Hữu Lũng đã chốt số liệu; tệp “{LATE[1]}” (bản 1, nhận lúc "
     )
     assert "khi chốt cả kỳ đơn vị chưa nộp tệp nên vẫn không có số liệu" in held.message
-    status = folded(command(paths, "status", "--period", PERIOD))
+    status = folded(cli_output(paths, "status", "--period", PERIOD))
     assert "186 Huyện Hữu Lũng đã nộp, đã chốt" in status and held.message in status
 
-    command(paths, "mo-khoa", "Hữu Lũng", "--period", PERIOD)
+    cli_output(paths, "mo-khoa", "Hữu Lũng", "--period", PERIOD)
     received = receive(PERIOD, paths, units, *discover(PERIOD, paths, units))
     assert [job.unit.code for job in received.jobs] == ["183", "185", "186"]
     assert received.held == [] and set(received.locks) >= {"183", "185"}
@@ -255,7 +240,7 @@ def test_feedback_says_when_its_version_came_and_tells_a_locked_unit_its_file_wa
     from baocao.run.feedback import receipt_lines
 
     paths = project_copy(tmp_path, PERIOD, ON_TIME)
-    command(paths, "chot", "--ca-ky", "--period", PERIOD, "--nguoi", "B")
+    cli_output(paths, "chot", "--ca-ky", "--period", PERIOD, "--nguoi", "B")
     shutil.copy(SAMPLE / LATE[1], paths.raw / PERIOD / LATE[1])
     units = load_units(paths.config).for_period(PERIOD)
     received = receive(PERIOD, paths, units, *discover(PERIOD, paths, units))
