@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -152,12 +152,21 @@ def read_config_text(path: Path) -> str:
         ) from None
 
 
+@lru_cache(maxsize=32)
+def _composed(text: str) -> yaml.Node | None:
+    """A YAML text's node tree, composed once per text (a check asks for many places of the
+    same file); None when the text is not YAML. Callers only read the nodes."""
+    try:
+        return yaml.compose(nfc(text), Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+
+
 def yaml_node(text: str, path: tuple[str | int, ...]) -> yaml.Node | None:
     """The node at `path` (mapping keys, sequence indexes) of a YAML text, with the text as
     written and its place (`start_mark.line`, 0-based); None when absent or unreadable."""
-    try:
-        node = yaml.compose(nfc(text), Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+    node = _composed(text)
+    if node is None:
         return None
     for step in path:
         if isinstance(node, yaml.MappingNode):

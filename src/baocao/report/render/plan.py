@@ -18,7 +18,7 @@ matched): it is withheld, and the page of an earlier run, if any, stays as it is
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from baocao.config.paths import ProjectPaths
@@ -92,6 +92,9 @@ class PeriodPlan:
     overrides: dict | None = None
     outputs: tuple[OutputPlan, ...] = ()
     draft: tuple[str, ...] = ()
+    # Report keys already computed, by (paths, profile): the plan and the run's end ask for
+    # them with the same paths when no data was made again (nothing on disk changed between).
+    computed: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def withheld(self) -> list[str]:
@@ -115,7 +118,9 @@ class PeriodPlan:
 
     def report_parts(self, paths: ProjectPaths, profile: str) -> dict[str, str]:
         """`profile`'s report content key as `paths` show the data (`report_key_parts`)."""
-        return report_key_parts(
+        if (paths, profile) in self.computed:
+            return self.computed[(paths, profile)]
+        parts = self.computed[(paths, profile)] = report_key_parts(
             paths,
             self.period,
             self.earlier,
@@ -124,6 +129,7 @@ class PeriodPlan:
             self.overrides,
             narrative=self.narrative,
         )
+        return parts
 
     def explained(self) -> list[tuple[str, bool, list[str]]]:
         """(what, runs, why) for each unit, the comparison period and each output, in the
