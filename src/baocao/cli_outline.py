@@ -61,7 +61,7 @@ def import_outline(
     def body():
         from baocao.config.outline_import import plan_import, write_import
         from baocao.errors import BaocaoError
-        from baocao.report.narrative.paragraphs import word_items
+        from baocao.report.narrative.paragraphs import pending_in, word_items
         from baocao.report.programs.doc_convert import doc_to_docx, is_old_word
 
         paths = ProjectPaths.default()
@@ -73,8 +73,16 @@ def import_outline(
                 console.print(f"Chuyển {document.name} (.doc) sang .docx bằng LibreOffice…")
                 source = doc_to_docx(document, Path(scratch), document.name)
             items = word_items(source, document.name)
+            pending = pending_in(source, document.name)
         plan = plan_import(items, paths.config, start, document.name)
         show_plan(plan)
+        if pending:
+            console.print(
+                f"[yellow]Lưu ý:[/] {document.name} còn {pending} thay đổi chưa chấp nhận hay từ "
+                "chối (Track Changes). Đề cương được đọc như khi đã chấp nhận mọi thay đổi: hãy "
+                "xem lại các mục mới và mục bỏ ở trên, hoặc xử lý các thay đổi trong Word rồi nhập "
+                "lại."
+            )
         if dry_run:
             console.print("[bold]Chưa ghi gì[/] (--dry-run).")
             return

@@ -118,6 +118,11 @@ def test_tracked_changes_are_accepted_and_comments_left_out(tmp_path):
     assert doc.parts[0].sections[0].guidance == ["Số cuộc tuyên truyền"]
     everything = str(doc)
     assert "đã bị xóa" not in everything and "Góp ý" not in everything
+    # Read as accepted, but counted, so that the import warns (cli_outline).
+    from baocao.report.narrative.paragraphs import pending_in
+
+    assert pending_in(path) == 2
+    assert pending_in(seed_docx(tmp_path / "clean.docx", ["Phần thứ nhất", "1. A"])[0]) == 0
 
 
 def test_a_phu_bieu_proposes_catalogue_entries_never_a_made_up_code(tmp_path):

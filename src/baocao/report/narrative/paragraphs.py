@@ -19,7 +19,12 @@ from lxml import etree
 from baocao.config.outline_import.document import WordParagraph, WordTable
 from baocao.report.narrative.list_numbers import ListCounter
 from baocao.report.narrative.ooxml import NS, w_tag
-from baocao.report.narrative.read import body_elements, heading_level, open_body
+from baocao.report.narrative.read import (
+    body_elements,
+    heading_level,
+    open_body,
+    pending_revisions,
+)
 from baocao.report.narrative.runs import Para, RunReader, clean_chars
 
 
@@ -57,6 +62,13 @@ def _table(reader: RunReader, tbl) -> WordTable:
         if any(cells):
             rows.append(tuple(cells))
     return WordTable(tuple(rows))
+
+
+def pending_in(path: Path, shown: str | None = None) -> int:
+    """How many tracked changes the Word document at `path` still has pending (its items are
+    read as if all were accepted)."""
+    _, _, body, _ = open_body(path, shown)
+    return pending_revisions(body)
 
 
 def word_items(path: Path, shown: str | None = None) -> list[WordParagraph | WordTable]:

@@ -335,6 +335,11 @@ def body_elements(parent) -> Iterable:
             yield from body_elements(child)
 
 
+def pending_revisions(body: etree._Element) -> int:
+    """How many tracked changes a document's body still has pending (`_REVISIONS`)."""
+    return sum(len(body.findall(f".//w:{tag}", NS)) for tag in _REVISIONS)
+
+
 def open_body(
     path: Path, shown: str | None = None
 ) -> tuple[Package, str, etree._Element, RunReader]:
@@ -364,7 +369,7 @@ def extract(path: Path, shown: str | None = None, headings: HeadingTest | None =
     the blocks are the document's own (what the digests are of)."""
     package, main, body, reader = open_body(path, shown)
     builder = _Body(reader, headings)
-    pending = sum(len(body.findall(f".//w:{tag}", NS)) for tag in _REVISIONS)
+    pending = pending_revisions(body)
     carry: Para | None = None
     for element in body_elements(body):
         if etree.QName(element).localname == "tbl":
