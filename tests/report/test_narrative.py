@@ -179,3 +179,4 @@ def test_a_section_holding_only_a_comment_is_not_written_and_prints_no_comment(t
     found = nv.read_narratives(folder, ["2.2", "3.1"])
     assert not is_written(found["2.2"].text)
     assert found["3.1"].text.strip() == "Đã làm." and "<!--" not in found["3.1"].text
+    assert not is_written("<!-- -->\n")  # the empty comment that separates two lists

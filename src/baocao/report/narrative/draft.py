@@ -15,6 +15,7 @@ it) counts as not written. Pure functions: nothing here reads a file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from baocao.config.outline import Outline, fill_period
@@ -77,9 +78,9 @@ class Draft:
 
 
 def is_written(text: str | None) -> bool:
-    """Whether a section's text counts as written: anything but blank (`NOTHING_TO_REPORT`
-    included)."""
-    return bool((text or "").strip())
+    """Whether a section's text counts as written: anything but blank or HTML comments
+    (`NOTHING_TO_REPORT` included)."""
+    return bool(re.sub(r"<!--.*?(?:-->|$)", "", text or "", flags=re.S).strip())
 
 
 def empty_sections(outline: Outline, written: dict[str, str], period: Period) -> tuple[str, ...]:

@@ -40,7 +40,9 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 _SETEXT_RULE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-HTML_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)  # an unclosed one runs to the end
+# A comment with words in it (an unclosed one runs to the end); not the empty `<!-- -->` that
+# separates two lists (pandoc's idiom, which the narrative's Markdown uses).
+HTML_COMMENT = re.compile(r"<!--(?!\s*-->).*?(?:-->|$)", re.S)
 
 
 @dataclass(frozen=True)
