@@ -75,3 +75,10 @@ def heading_key(text: str, *, numbered: bool = True) -> str:
     """
     text = unicodedata.normalize("NFC", text)
     return match_key(strip_numbering(text) if not numbered else text)
+
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII words joined by hyphens, for file names: "TP Lạng Sơn" -> "tp-lang-son"."""
+    text = unicodedata.normalize("NFC", text).replace("đ", "d").replace("Đ", "D")
+    ascii_text = unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode("ascii")
+    return "-".join("".join(c if c.isalnum() else " " for c in ascii_text.lower()).split())

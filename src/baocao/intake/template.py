@@ -7,7 +7,6 @@ workbooks on `build_template`, so the template and the sample share one layout.
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
@@ -20,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from baocao.base.keys import slugify
 from baocao.config.catalog import Catalogue, Indicator, load_catalogue
 from baocao.config.outline import DEFAULT_GROUP, DEFAULT_WORK, group_header, load_outline
 from baocao.config.paths import ProjectPaths
@@ -72,14 +72,6 @@ _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _UNLOCKED = Protection(locked=False)
-
-
-def slugify(text: str) -> str:
-    """Lowercase ASCII with hyphens: "TP Lạng Sơn" -> "tp-lang-son"."""
-    text = unicodedata.normalize("NFC", text).replace("đ", "d").replace("Đ", "D")
-    ascii_text = unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode("ascii")
-    words = "".join(c if c.isalnum() else " " for c in ascii_text.lower()).split()
-    return "-".join(words)
 
 
 def template_file_name(unit: Unit, period: str) -> str:

@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from baocao.base.keys import slugify
 from baocao.config.periods import Period
 from baocao.errors import BaocaoError
 from baocao.run.cache import json_digest
@@ -29,7 +30,6 @@ from baocao.run.discover import UnitJob
 from baocao.run.store import read_unit_status
 from baocao.unit.feedback import (
     FeedbackHead,
-    ascii_slug,
     feedback_file_name,
     feedback_rows,
     finding_identity,
@@ -281,7 +281,7 @@ class FeedbackStage:
                 "source_file": job.path.name,
                 "issues": [issue.as_dict() for issue in job.issues],
             }
-            stem = ascii_slug(job.path.stem) or "tep"
+            stem = slugify(job.path.stem) or "tep"
             if job.unit is None:
                 name = f"phan-hoi-khong-ro-don-vi-{stem}-{self.period}.xlsx"
             else:  # only when the unit has no feedback of its own (no file of it was used)

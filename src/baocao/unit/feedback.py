@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from baocao.base.keys import slugify
 from baocao.base.numbers import format_number
 from baocao.unit.findings import cell_key
 
@@ -203,20 +204,13 @@ def feedback_file_name(unit_code: str, unit_short: str, period: str, suffix: str
     """The feedback file's name a clerk recognises: "phan-hoi-06529-loc-binh-2026-H1.xlsx"
     (the unit's short name without diacritics, its first words up to `NAME_IN_FILE`
     characters: the whole path must stay within Windows' 260 characters)."""
-    name = ascii_slug(unit_short) or "don-vi"
+    name = slugify(unit_short) or "don-vi"
     while len(name) > NAME_IN_FILE and "-" in name:
         name = name.rsplit("-", 1)[0]
     return f"phan-hoi-{unit_code}-{name[:NAME_IN_FILE]}-{period}{suffix}"
 
 
 NAME_IN_FILE = 24  # characters of the unit's name in its feedback file's name
-
-
-def ascii_slug(text: str) -> str:
-    """Lower-case ASCII words joined by hyphens: "Lộc Bình" → "loc-binh"."""
-    text = unicodedata.normalize("NFC", text).replace("đ", "d").replace("Đ", "D")
-    plain = unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode("ascii")
-    return "-".join("".join(c if c.isalnum() else " " for c in plain.lower()).split())
 
 
 def _text(value: Any) -> str:

@@ -57,12 +57,10 @@ class ReportData:
     # Text of the Word narrative the outline has no place for (internal draft only, marked).
     orphans: tuple[Orphan, ...] = ()
     # Why the report to sign is only a draft because of the narrative (`NarrativeSource`).
-    draft_reasons: tuple[str, ...] = ()
     # What keeps the document to sign a draft: empty sections, pending changes, headings.
     draft: Draft = field(default_factory=Draft)
     previous_values: pd.DataFrame | None = None  # same period a year earlier, if processed
     previous_units: tuple[Unit, ...] | None = None
-    run_id: str = ""
     previous_catalogue: Catalogue | None = None  # the catalogue version of the earlier period
     unit_change: str = ""  # why units do not compare with the earlier period (unit lists differ)
     # The units whose notebook the run executed, so that has a review page
@@ -203,21 +201,15 @@ def load_report_data(
         outline=outline,
         narratives=narrative.narratives,
         orphans=narrative.orphans,
-        draft_reasons=narrative.draft_reasons,
         draft=draft_of(outline, narrative, p),
         previous_values=previous_values,
         previous_units=previous_units,
-        run_id=_run_id(folder),
         reviewed=_reviewed(folder),
         set_aside=recorded_set_aside(folder),
         receipts=read_json(folder / RECEIPTS_FILE) or {},
         previous_catalogue=previous_catalogue,
         unit_change=unit_change,
     )
-
-
-def _run_id(folder: Path) -> str:
-    return str((read_json(folder / RUN_FILE) or {}).get("run_id", ""))
 
 
 def _reviewed(folder: Path) -> frozenset[str] | None:
